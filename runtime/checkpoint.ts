@@ -1,0 +1,79 @@
+// What instrumented code imports (`preemptible/runtime`). The transformer emits, for each instrumented
+// function `f`, the untouched original plus a generator version attached as `f[GEN]`. Inside a task,
+// instrumented code calls `callee[GEN]` when present (`yield*` into it) and the callee itself otherwise,
+// so an uninstrumented callee simply runs to completion. Checkpoints look like
+//   if (--rt.c < 0 && tick()) yield PAUSE;
+// Keep these exports small and stable: they are an ABI between emitted code and the runtime.
+
+import { rt } from './shared';
+import { tick } from './clock';
+
+export { rt, tick };
+
+/** Property under which a function's resumable (generator) version is stored. */
+export const GEN: unique symbol = Symbol.for('preemptible.gen') as never;
+
+const PAUSE_KEY = Symbol.for('preemptible.pause.v1');
+const holder = globalThis as unknown as Record<symbol, object | undefined>;
+/** The value a suspended generator yields to the driver. Shared across package copies. */
+export const PAUSE: object = (holder[PAUSE_KEY] ??= Object.freeze({ preemptiblePause: true }));
+
+type AnyFunction = (...args: never[]) => unknown;
+type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
+
+function setName(fn: AnyFunction, name: string | undefined): void {
+  // Wrapping a function literal in def() defeats the engine's name inference (`const f = () => {}`).
+  if (name !== undefined && fn.name !== name) {
+    Object.defineProperty(fn, 'name', { value: name, configurable: true });
+  }
+}
+
+/** Attaches `gen` as the resumable version of `fn` and returns `fn`. */
+export function def<F extends AnyFunction>(fn: F, gen: GeneratorFn, name?: string): F {
+  (fn as unknown as Record<symbol, unknown>)[GEN] = gen;
+  setName(fn, name);
+  return fn;
+}
+
+/** Same as def() for an arrow function that uses `this`: the generator version gets the arrow's lexical `this`. */
+export function defArrow<F extends AnyFunction>(fn: F, gen: GeneratorFn, self: unknown, name?: string): F {
+  (fn as unknown as Record<symbol, unknown>)[GEN] = gen.bind(self);
+  setName(fn, name);
+  return fn;
+}
+
+/** Prefix of the temporary class members that carry generator versions of methods (removed by link()). */
+export const METHOD_KEY_PREFIX = '\u0000preemptible:';
+
+/**
+ * Run from a static block emitted first in an instrumented class: moves each generator method
+ * (emitted as a sibling member so that `super` works in it) onto the original method as `[GEN]`.
+ * `names` lists instance methods, `staticNames` static ones.
+ */
+export function link(ctor: AnyFunction, names: readonly string[], staticNames: readonly string[]): void {
+  const proto = (ctor as unknown as { prototype: Record<string | symbol, unknown> }).prototype;
+  attach(proto, names);
+  attach(ctor as unknown as Record<string | symbol, unknown>, staticNames);
+}
+
+function attach(home: Record<string | symbol, unknown>, names: readonly string[]): void {
+  for (const name of names) {
+    const key = METHOD_KEY_PREFIX + name;
+    const gen = home[key];
+    const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
+    delete home[key];
+    if (typeof method === 'function' && typeof gen === 'function') {
+      (method as unknown as Record<symbol, unknown>)[GEN] = gen;
+    }
+  }
+}
+
+/** Object-literal methods: `obj({ m() {} }, { *m() {} })` attaches each generator to its method. */
+export function obj<O extends object>(target: O, gens: Record<string, GeneratorFn>): O {
+  const home = target as Record<string, unknown>;
+  for (const name of Object.keys(gens)) {
+    const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
+    if (typeof method === 'function') (method as unknown as Record<symbol, unknown>)[GEN] = gens[name];
+  }
+  return target;
+}

@@ -1,0 +1,30 @@
+// Typed errors. Names are stable: users match on `err.name` or `instanceof`.
+
+/** Base class of every error this library throws on its own account. */
+export class PreemptibleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The task is in a state that does not allow the operation (e.g. resuming a completed task). */
+export class PreemptibleStateError extends PreemptibleError {}
+
+/** A budget argument that is not a non-negative number of milliseconds (or a valid options object). */
+export class PreemptibleBudgetError extends PreemptibleError {}
+
+/** An argument of the wrong kind (e.g. `launch` of something that is not a function). */
+export class PreemptibleArgumentError extends PreemptibleError {}
+
+/** Input the transformer cannot parse; the message carries file:line:col. */
+export class PreemptibleSyntaxError extends PreemptibleError {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`${file}:${line}:${column}: ${message}`);
+  }
+}

@@ -1,0 +1,2 @@
+// ESM entry of `preemptible/transform`.
+export * from '../../dist/transformer/index.js';

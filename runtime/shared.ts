@@ -1,0 +1,44 @@
+// Process-wide runtime state. Kept on globalThis under a registered symbol so that two copies of this
+// package (an ESM and a CJS load, or two versions in node_modules) still share one timer and one task
+// stack: generated code from either copy must see the same countdown and the same running task.
+
+import type { Task } from './task';
+
+export interface SharedState {
+  /** Checkpoint countdown. Generated code does `--rt.c < 0` and calls `tick()` only when it runs out. */
+  c: number;
+  /** Value `c` was last set to, so `tick()` knows how many checkpoints ran since. */
+  lastCount: number;
+  /** `performance.now()` when `c` was last set. */
+  lastTime: number;
+  /** Estimated checkpoints per millisecond, recalibrated at every tick. */
+  rate: number;
+  /** Effective deadline (performance.now() ms) of the innermost running task: the earliest on the stack. */
+  deadline: number;
+  /** Set by a plain-context `pause()`; the next checkpoint pauses. */
+  pauseRequested: boolean;
+  /** Why the last suspension happened: a checkpoint saw the deadline, or `pause()` asked for it. */
+  lastPauseReason: 'deadline' | 'pause';
+  /** Tasks currently running, outermost first (nested launches push). */
+  stack: Task[];
+}
+
+const KEY = Symbol.for('preemptible.runtime.shared.v1');
+
+function create(): SharedState {
+  return {
+    c: 0,
+    lastCount: 0,
+    lastTime: 0,
+    rate: 10_000,
+    deadline: Infinity,
+    pauseRequested: false,
+    lastPauseReason: 'deadline',
+    stack: [],
+  };
+}
+
+const holder = globalThis as unknown as Record<symbol, SharedState | undefined>;
+
+/** The one shared state object. Generated code reads `rt.c` directly; keep its shape stable. */
+export const rt: SharedState = (holder[KEY] ??= create());

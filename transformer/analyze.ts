@@ -1,0 +1,235 @@
+// Read-only questions about a function's own body (nested functions excluded unless said otherwise):
+// can it reach a checkpoint, what would make a generator version of it wrong.
+
+import type * as TS from 'typescript';
+
+export type FunctionLike =
+  | TS.FunctionDeclaration
+  | TS.FunctionExpression
+  | TS.ArrowFunction
+  | TS.MethodDeclaration;
+
+/**
+ * Globals whose methods never call back into user code in a way that needs preemption *at the call*:
+ * calls rooted at them are not dispatched (they run plain either way, and skipping the check is cheaper).
+ * Only used when the file declares no binding of the same name.
+ */
+const PLAIN_GLOBALS = new Set([
+  'Math', 'JSON', 'Object', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Reflect', 'console', 'Date',
+  'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI',
+  'decodeURI', 'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'RegExp', 'ArrayBuffer',
+  'Uint8Array', 'Int32Array', 'Float64Array', 'Atomics', 'structuredClone', 'performance',
+]);
+
+export function isFunctionBoundary(ts: typeof TS, node: TS.Node): boolean {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isClassStaticBlockDeclaration(node) ||
+    ts.isClassDeclaration(node) ||
+    ts.isClassExpression(node)
+  );
+}
+
+export function isLoop(ts: typeof TS, node: TS.Node): node is TS.IterationStatement {
+  return (
+    ts.isForStatement(node) ||
+    ts.isForInStatement(node) ||
+    ts.isForOfStatement(node) ||
+    ts.isWhileStatement(node) ||
+    ts.isDoStatement(node)
+  );
+}
+
+/** All names the file declares anywhere (any scope): a global in PLAIN_GLOBALS shadowed by one is not trusted. */
+export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: TS.Node): void => {
+    const name = (node as { name?: TS.Node }).name;
+    if (
+      name &&
+      ts.isIdentifier(name) &&
+      (ts.isVariableDeclaration(node) ||
+        ts.isParameter(node) ||
+        ts.isBindingElement(node) ||
+        ts.isFunctionDeclaration(node) ||
+        ts.isFunctionExpression(node) ||
+        ts.isClassDeclaration(node) ||
+        ts.isClassExpression(node) ||
+        ts.isImportSpecifier(node) ||
+        ts.isImportClause(node) ||
+        ts.isNamespaceImport(node) ||
+        ts.isImportEqualsDeclaration(node) ||
+        ts.isEnumDeclaration(node) ||
+        ts.isModuleDeclaration(node))
+    ) {
+      names.add(name.text);
+    }
+    if (ts.isShorthandPropertyAssignment(node) && ts.isObjectLiteralExpression(node.parent)) {
+      // `({ a } = x)` assigns, it does not declare; nothing to add.
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return names;
+}
+
+/** The root identifier of a callee like `Math.max` or `console.log`. */
+function calleeRoot(ts: typeof TS, expr: TS.Expression): string | undefined {
+  let e = expr;
+  while (ts.isPropertyAccessExpression(e)) e = e.expression;
+  return ts.isIdentifier(e) ? e.text : undefined;
+}
+
+export interface CallPolicy {
+  declared: Set<string>;
+}
+
+/** Would the generator version route this call through the dispatch (possibly `yield*`)? */
+export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: CallPolicy): boolean {
+  if (ts.isOptionalChain(call)) return false;
+  const callee = call.expression;
+  if (callee.kind === ts.SyntaxKind.SuperKeyword || callee.kind === ts.SyntaxKind.ImportKeyword) return false;
+  const bare = skipOuter(ts, callee);
+  if (ts.isIdentifier(bare) && bare.text === 'eval') return false;
+  const root = calleeRoot(ts, bare);
+  if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) return false;
+  return true;
+}
+
+export interface BodyFacts {
+  hasLoop: boolean;
+  hasDispatchableCall: boolean;
+  directEval: TS.Node | undefined;
+  withStatement: TS.Node | undefined;
+}
+
+/** Facts about the function's own body (nested functions and classes are not entered). */
+export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): BodyFacts {
+  const facts: BodyFacts = { hasLoop: false, hasDispatchableCall: false, directEval: undefined, withStatement: undefined };
+  const visit = (node: TS.Node): void => {
+    if (isFunctionBoundary(ts, node)) return;
+    if (isLoop(ts, node)) facts.hasLoop = true;
+    else if (ts.isWithStatement(node)) facts.withStatement ??= node;
+    else if (ts.isCallExpression(node)) {
+      const bare = skipOuter(ts, node.expression);
+      if (ts.isIdentifier(bare) && bare.text === 'eval' && !ts.isOptionalChain(node)) facts.directEval ??= node;
+      if (isDispatchable(ts, node, policy)) facts.hasDispatchableCall = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) visit(fn.body);
+  // Default parameter values run in the caller's context (never inside the generator): not scanned.
+  return facts;
+}
+
+export interface LexicalUses {
+  usesThis: boolean;
+  /** `arguments`, `super` or `new.target`: an arrow using these cannot get a generator version yet. */
+  blocker: string | undefined;
+}
+
+/** What an arrow function takes from its enclosing function (entering nested arrows, not other functions). */
+export function arrowLexicalUses(ts: typeof TS, fn: TS.ArrowFunction): LexicalUses {
+  const uses: LexicalUses = { usesThis: false, blocker: undefined };
+  const visit = (node: TS.Node): void => {
+    if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
+    if (node.kind === ts.SyntaxKind.ThisKeyword) uses.usesThis = true;
+    else if (node.kind === ts.SyntaxKind.SuperKeyword) uses.blocker ??= 'super';
+    else if (ts.isMetaProperty(node)) uses.blocker ??= 'new.target';
+    else if (ts.isIdentifier(node) && node.text === 'arguments' && !isPropertyNamePosition(ts, node)) {
+      uses.blocker ??= 'arguments';
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn, visit);
+  return uses;
+}
+
+function isPropertyNamePosition(ts: typeof TS, node: TS.Identifier): boolean {
+  const parent = node.parent;
+  return (
+    (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+    (ts.isPropertyAssignment(parent) && parent.name === node) ||
+    (ts.isMethodDeclaration(parent) && parent.name === node) ||
+    (ts.isPropertyDeclaration(parent) && parent.name === node)
+  );
+}
+
+/** Does a method body use `super` (object-literal generator copies would get the wrong home object)? */
+export function usesSuper(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
+  let found = false;
+  const visit = (node: TS.Node): void => {
+    if (found) return;
+    if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
+    if (node.kind === ts.SyntaxKind.SuperKeyword) found = true;
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return found;
+}
+
+/** `'use preemptible'` in a directive prologue. */
+export function hasDirective(ts: typeof TS, statements: readonly TS.Statement[], directive: string): boolean {
+  for (const s of statements) {
+    if (!ts.isExpressionStatement(s) || !ts.isStringLiteral(s.expression)) return false;
+    if (s.expression.text === directive) return true;
+  }
+  return false;
+}
+
+/** Number of leading directive statements ('use strict', ...), after which inserted code must go. */
+export function prologueLength(ts: typeof TS, statements: readonly TS.Statement[]): number {
+  let n = 0;
+  while (n < statements.length) {
+    const s = statements[n]!;
+    if (!ts.isExpressionStatement(s) || !ts.isStringLiteral(s.expression)) break;
+    n++;
+  }
+  return n;
+}
+
+/** The name an engine would infer for an anonymous function literal in this position, if any. */
+export function inferredName(ts: typeof TS, fn: TS.Expression): string | undefined {
+  let child: TS.Node = fn;
+  let parent = fn.parent;
+  while (parent && ts.isParenthesizedExpression(parent)) {
+    child = parent;
+    parent = parent.parent;
+  }
+  if (!parent) return undefined;
+  const nameText = (n: TS.Node): string | undefined =>
+    ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) ? n.text : undefined;
+  if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.initializer === child) {
+    return nameText(parent.name);
+  }
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.initializer === child) {
+    return nameText(parent.name);
+  }
+  if (ts.isBinaryExpression(parent) && parent.right === child && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    return ts.isIdentifier(parent.left) ? parent.left.text : undefined;
+  }
+  if (ts.isExportAssignment(parent)) return 'default';
+  return undefined;
+}
+
+/** Skips parentheses and TS-only wrappers (`as`, `!`, `satisfies`, `<T>x`), which do not change a callee's `this`. */
+export function skipOuter(ts: typeof TS, expr: TS.Expression): TS.Expression {
+  let e = expr;
+  while (
+    ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isTypeAssertionExpression(e) ||
+    ts.isNonNullExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isPartiallyEmittedExpression(e)
+  ) {
+    e = e.expression;
+  }
+  return e;
+}

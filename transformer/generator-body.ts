@@ -1,0 +1,172 @@
+// Builds the body of a function's generator version from its (already visited) plain body:
+//   - a checkpoint at entry and at the top of every loop body;
+//   - every dispatchable call becomes "call the callee's generator version with yield* if it has one,
+//     else call the callee itself", reading the callee exactly once and its arguments exactly once.
+// Nested functions and classes are not entered: they get their own versions where they are defined.
+
+import type * as TS from 'typescript';
+import { CallPolicy, isDispatchable, isFunctionBoundary, isLoop, prologueLength, skipOuter } from './analyze';
+
+export interface GeneratorBodyContext {
+  ts: typeof TS;
+  ctx: TS.TransformationContext;
+  /** The identifier the file imports the runtime as. */
+  pe: TS.Identifier;
+  /** Nodes the transformer added that are not user code: never dispatched or checkpointed, children still visited. */
+  runtimeNodes: WeakSet<TS.Node>;
+  policy: CallPolicy;
+}
+
+type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';
+
+/** The checkpoint statement: `if (--$pe.rt.c < 0 && $pe.tick()) yield $pe.PAUSE;` */
+export function checkpoint(g: GeneratorBodyContext): TS.Statement {
+  const { factory } = g.ctx;
+  const ts = g.ts;
+  const counter = factory.createPropertyAccessExpression(factory.createPropertyAccessExpression(g.pe, 'rt'), 'c');
+  const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), factory.createNumericLiteral(0));
+  const tick = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'tick'), undefined, []);
+  const suspend = factory.createExpressionStatement(
+    factory.createYieldExpression(undefined, factory.createPropertyAccessExpression(g.pe, 'PAUSE')),
+  );
+  const stmt = factory.createIfStatement(factory.createLogicalAnd(ranOut, tick), suspend);
+  g.runtimeNodes.add(stmt);
+  void ts;
+  return stmt;
+}
+
+/** Rewrites `body` (a block or an arrow's expression body) into the statements of the generator version. */
+export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody): TS.Block {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  const temps = new Map<string, TS.Identifier>();
+  let depth = 0;
+  let yieldsEmitted = 0;
+
+  const temp = (kind: TempKind, d: number): TS.Identifier => {
+    const key = `${kind}${d}`;
+    let id = temps.get(key);
+    if (!id) {
+      id = factory.createUniqueName(`$${key}`);
+      temps.set(key, id);
+    }
+    return id;
+  };
+
+  const deeper = <T>(f: () => T): T => {
+    depth++;
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
+
+  const visit = (node: TS.Node): TS.Node => {
+    if (isFunctionBoundary(ts, node)) return node;
+    if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
+    if (isLoop(ts, node)) return addLoopCheckpoint(ts.visitEachChild(node, visit, g.ctx) as TS.IterationStatement);
+    if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) return dispatch(node);
+    return ts.visitEachChild(node, visit, g.ctx);
+  };
+
+  const visitExpr = (e: TS.Expression): TS.Expression => visit(e) as TS.Expression;
+
+  const addLoopCheckpoint = (loop: TS.IterationStatement): TS.Statement => {
+    const body = loop.statement;
+    const stmts = ts.isBlock(body) ? body.statements : [body];
+    const block = factory.createBlock([checkpoint(g), ...stmts], true);
+    if (ts.isForStatement(loop)) return factory.updateForStatement(loop, loop.initializer, loop.condition, loop.incrementor, block);
+    if (ts.isForInStatement(loop)) return factory.updateForInStatement(loop, loop.initializer, loop.expression, block);
+    if (ts.isForOfStatement(loop)) return factory.updateForOfStatement(loop, loop.awaitModifier, loop.initializer, loop.expression, block);
+    if (ts.isWhileStatement(loop)) return factory.updateWhileStatement(loop, loop.expression, block);
+    return factory.updateDoStatement(loop as TS.DoStatement, block, (loop as TS.DoStatement).expression);
+  };
+
+  const assign = (id: TS.Identifier, value: TS.Expression): TS.Expression => factory.createAssignment(id, value);
+
+  const dispatch = (call: TS.CallExpression): TS.Expression => {
+    const d = depth;
+    const bare = skipOuter(ts, call.expression);
+    const pre: TS.Expression[] = [];
+    let fnRef: TS.Expression;
+    let thisArg: TS.Expression | undefined;
+
+    if (ts.isIdentifier(bare)) {
+      fnRef = bare;
+    } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
+      const $f = temp('f', d);
+      if (bare.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        thisArg = factory.createThis();
+        pre.push(assign($f, deeper(() => visitExpr(bare))));
+      } else {
+        const $o = temp('o', d);
+        pre.push(assign($o, deeper(() => visitExpr(bare.expression))));
+        const member = ts.isPropertyAccessExpression(bare)
+          ? factory.createPropertyAccessExpression($o, bare.name)
+          : factory.createElementAccessExpression($o, deeper(() => visitExpr(bare.argumentExpression)));
+        pre.push(assign($f, member));
+        thisArg = $o;
+      }
+      fnRef = $f;
+    } else {
+      const $f = temp('f', d);
+      pre.push(assign($f, deeper(() => visitExpr(bare))));
+      fnRef = $f;
+    }
+
+    const before = yieldsEmitted;
+    const args = deeper(() => call.arguments.map(visitExpr));
+    const argsYield = yieldsEmitted !== before;
+    yieldsEmitted++;
+
+    const $g = temp('g', d);
+    const genOf = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), factory.createPropertyAccessExpression(g.pe, 'GEN'));
+    const invoke = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression =>
+      thisArg
+        ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...argList])
+        : factory.createCallExpression(fn, undefined, argList);
+    const delegate = (e: TS.Expression): TS.Expression =>
+      factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), e);
+
+    let result: TS.Expression;
+    if (!argsYield) {
+      // Arguments are plain expressions: write them in both branches (one runs).
+      result = factory.createConditionalExpression(
+        assign($g, genOf),
+        undefined,
+        delegate(invoke($g, args)),
+        undefined,
+        invoke(fnRef, args),
+      );
+    } else {
+      // Arguments suspend themselves: evaluate them once, through whichever function was picked.
+      const $h = temp('h', d);
+      const $r = temp('r', d);
+      pre.push(assign($h, factory.createLogicalOr(assign($g, genOf), fnRef)));
+      pre.push(assign($r, invoke($h, args)));
+      result = factory.createConditionalExpression($g, undefined, delegate($r), undefined, $r);
+    }
+    const all = [...pre, result];
+    const expr = all.length === 1 ? all[0]! : factory.createCommaListExpression(all);
+    return factory.createParenthesizedExpression(expr);
+  };
+
+  let statements: TS.Statement[];
+  if (ts.isBlock(body)) {
+    const n = prologueLength(ts, body.statements);
+    const rest = body.statements.slice(n).map((s) => visit(s) as TS.Statement);
+    statements = [...body.statements.slice(0, n), checkpoint(g), ...rest];
+  } else {
+    statements = [checkpoint(g), factory.createReturnStatement(visitExpr(body))];
+  }
+  if (temps.size > 0) {
+    const decl = factory.createVariableStatement(
+      undefined,
+      factory.createVariableDeclarationList([...temps.values()].map((id) => factory.createVariableDeclaration(id))),
+    );
+    const n = ts.isBlock(body) ? prologueLength(ts, body.statements) : 0;
+    statements.splice(n, 0, decl);
+  }
+  return factory.createBlock(statements, true);
+}

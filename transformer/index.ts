@@ -1,0 +1,102 @@
+// Programmatic API: transform(source, options) -> { code, map, diagnostics }.
+// Parsing, type stripping (for TS input) and printing are TypeScript's; the rewrite is the core's.
+
+import ts from 'typescript';
+import { PreemptibleArgumentError, PreemptibleSyntaxError } from '../runtime/errors';
+import { formatFromSource } from './module-format';
+import { DEFAULT_RUNTIME, Diagnostic, INSTRUMENT_MODES, InstrumentMode, ModuleFormat } from './options';
+import { createCoreTransformer } from './rewrite';
+
+export type { Diagnostic, InstrumentMode, ModuleFormat } from './options';
+export { createCoreTransformer } from './rewrite';
+
+export interface TransformOptions {
+  /** Used for diagnostics, source maps and to pick the language (.ts/.tsx/.mts/.cts strip types). Default 'input.js'. */
+  filename?: string;
+  /** 'all' (default): every function; 'annotated': only `'use preemptible'` and `preemptible(fn)`. */
+  instrument?: InstrumentMode;
+  /** Produce a source map (returned as `map`). Default false. */
+  sourceMap?: boolean;
+  /** How to import the runtime. Default: from the extension (.mjs/.cjs), else from import/export syntax. */
+  module?: ModuleFormat;
+  /** Module specifier for the runtime helpers. Default 'preemptible/runtime'. */
+  runtime?: string;
+}
+
+export interface SourceMap {
+  version: number;
+  file?: string;
+  sources: string[];
+  sourcesContent?: (string | null)[];
+  names: string[];
+  mappings: string;
+}
+
+export interface TransformResult {
+  code: string;
+  map: SourceMap | undefined;
+  /** Constructs left uninstrumented (each runs to completion), with file:line:column. */
+  diagnostics: Diagnostic[];
+}
+
+const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime']);
+
+function checkOptions(options: TransformOptions): void {
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new PreemptibleArgumentError(`transform: unknown option '${key}'; known options are ${[...KNOWN_OPTIONS].join(', ')}`);
+    }
+  }
+  if (options.instrument !== undefined && !INSTRUMENT_MODES.includes(options.instrument)) {
+    throw new PreemptibleArgumentError(`transform: instrument must be 'all' or 'annotated', got ${JSON.stringify(options.instrument)}`);
+  }
+  if (options.module !== undefined && options.module !== 'esm' && options.module !== 'cjs') {
+    throw new PreemptibleArgumentError(`transform: module must be 'esm' or 'cjs', got ${JSON.stringify(options.module)}`);
+  }
+}
+
+export function transform(code: string, options: TransformOptions = {}): TransformResult {
+  if (typeof code !== 'string') {
+    throw new PreemptibleArgumentError(`transform: the source must be a string, got ${code === null ? 'null' : typeof code}`);
+  }
+  checkOptions(options);
+  const fileName = options.filename ?? 'input.js';
+  const diagnostics: Diagnostic[] = [];
+  const core = createCoreTransformer(
+    ts,
+    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME },
+    {
+      moduleFormat: (sf) => options.module ?? formatFromSource(ts, sf),
+      report: (d) => diagnostics.push(d),
+    },
+  );
+  const out = ts.transpileModule(code, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: {
+      target: ts.ScriptTarget.ESNext,
+      module: ts.ModuleKind.Preserve,
+      jsx: ts.JsxEmit.Preserve,
+      allowJs: true,
+      sourceMap: options.sourceMap === true,
+      inlineSources: options.sourceMap === true,
+      useDefineForClassFields: true,
+      newLine: ts.NewLineKind.LineFeed,
+    },
+    transformers: { before: [core] },
+  });
+  const error = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (error) {
+    const text = ts.flattenDiagnosticMessageText(error.messageText, '\n');
+    const pos = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : { line: 0, character: 0 };
+    throw new PreemptibleSyntaxError(text, fileName, pos.line + 1, pos.character + 1);
+  }
+  const outputText = out.outputText.replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, '\n');
+  let map: SourceMap | undefined;
+  if (out.sourceMapText) {
+    map = JSON.parse(out.sourceMapText) as SourceMap;
+    map.sources = [fileName];
+    map.sourcesContent = [code];
+  }
+  return { code: outputText, map, diagnostics };
+}

@@ -1,0 +1,23 @@
+// Options shared by the programmatic API and every front-end.
+
+export type InstrumentMode = 'all' | 'annotated';
+export type ModuleFormat = 'esm' | 'cjs';
+
+export interface CoreOptions {
+  /** 'all': every function in the file; 'annotated': `'use preemptible'` and `preemptible(fn)` only. */
+  instrument: InstrumentMode;
+  /** Module specifier the emitted code imports its helpers from. */
+  runtime: string;
+}
+
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  /** Stable identifier of the kind of problem, e.g. 'direct-eval'. */
+  code: string;
+  message: string;
+}
+
+export const DEFAULT_RUNTIME = 'preemptible/runtime';
+export const INSTRUMENT_MODES: readonly InstrumentMode[] = ['all', 'annotated'];

@@ -1,0 +1,359 @@
+// The one core rewrite. Every front-end (programmatic transform(), tsc, later esbuild/Babel/loader)
+// runs this TransformerFactory; none has a rewrite of its own.
+//
+// For each instrumented function the original stays exactly as written (so calls outside any task run
+// at full speed) and a generator version is attached to it:
+//   function f(a) { ... }                 ->  function f(a) { ... }   + hoisted  $pe.def(f, function* f$pe(a) { ... })
+//   const g = (x) => ...                  ->  const g = $pe.def((x) => ..., function* (x) { ... }, "g")
+//   class C { m() {} }                    ->  class C { static { $pe.link(this, ["m"], []) } m() {} *["\0preemptible:m"]() {} }
+//   ({ m() {} })                          ->  $pe.obj({ m() {} }, { *m() {} })
+// Functions that cannot reach a checkpoint (no loop, no call that could be instrumented) stay plain.
+//
+// Phases per file: collect file facts -> visit (children first, so nested functions are done before their
+// parent is copied) -> add the runtime import if anything was instrumented.
+
+import type * as TS from 'typescript';
+import {
+  arrowLexicalUses,
+  bodyFacts,
+  CallPolicy,
+  collectDeclaredNames,
+  FunctionLike,
+  hasDirective,
+  inferredName,
+  prologueLength,
+  skipOuter,
+  usesSuper,
+} from './analyze';
+import { buildGeneratorBody, GeneratorBodyContext } from './generator-body';
+import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
+
+// Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
+const METHOD_KEY_PREFIX = '\u0000preemptible:';
+const DIRECTIVE = 'use preemptible';
+const WRAPPER = 'preemptible';
+
+export interface CoreHooks {
+  /** How the emitted file imports the runtime. */
+  moduleFormat(sf: TS.SourceFile): ModuleFormat;
+  report(diagnostic: Diagnostic): void;
+}
+
+interface MethodGen {
+  name: string;
+  isStatic: boolean;
+  gen: TS.MethodDeclaration;
+}
+
+export function createCoreTransformer(
+  ts: typeof TS,
+  options: CoreOptions,
+  hooks: CoreHooks,
+): TS.TransformerFactory<TS.SourceFile> {
+  return (ctx) => (sf) => rewriteFile(ts, options, hooks, ctx, sf);
+}
+
+function rewriteFile(
+  ts: typeof TS,
+  options: CoreOptions,
+  hooks: CoreHooks,
+  ctx: TS.TransformationContext,
+  sf: TS.SourceFile,
+): TS.SourceFile {
+  const { factory } = ctx;
+  const pe = factory.createUniqueName('$pe');
+  const runtimeNodes = new WeakSet<TS.Node>();
+  const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf) };
+  const gctx: GeneratorBodyContext = { ts, ctx, pe, runtimeNodes, policy };
+  const methodGens = new WeakMap<TS.Node, MethodGen>();
+  const hoistStack: TS.Statement[][] = [];
+  let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
+  let instrumented = 0;
+
+  const report = (node: TS.Node, code: string, message: string): void => {
+    const pos = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    hooks.report({ file: sf.fileName, line: pos.line + 1, column: pos.character + 1, code, message });
+  };
+
+  const runtimeCall = (helper: string, args: TS.Expression[]): TS.CallExpression => {
+    const call = factory.createCallExpression(factory.createPropertyAccessExpression(pe, helper), undefined, args);
+    runtimeNodes.add(call);
+    return call;
+  };
+
+  const isTargeted = (node: FunctionLike): boolean =>
+    annotatedDepth > 0 || (!!node.body && ts.isBlock(node.body) && hasDirective(ts, node.body.statements, DIRECTIVE));
+
+  /** Visits a function's children, inside the annotated region if the function is targeted. */
+  const visitFunctionChildren = <T extends FunctionLike>(node: T, targeted: boolean): T => {
+    if (targeted) annotatedDepth++;
+    try {
+      return ts.visitEachChild(node, visit, ctx);
+    } finally {
+      if (targeted) annotatedDepth--;
+    }
+  };
+
+  /** Should `node` get a generator version? Reports constructs that keep it plain. */
+  const needsGenerator = (node: FunctionLike): boolean => {
+    const isAsync = ts.getCombinedModifierFlags(node as TS.Declaration) & ts.ModifierFlags.Async;
+    const kind = ts.isArrowFunction(node) ? 'arrow function' : 'function';
+    if (isAsync) {
+      report(node, 'async-function', `async ${kind} is not instrumented yet: its synchronous stretches run to completion`);
+      return false;
+    }
+    if (node.asteriskToken) {
+      report(node, 'generator-function', 'generator function is not instrumented yet: each next() runs to completion');
+      return false;
+    }
+    const facts = bodyFacts(ts, node, policy);
+    if (facts.directEval) {
+      report(facts.directEval, 'direct-eval', `${kind} using direct eval is left uninstrumented (runs to completion)`);
+      return false;
+    }
+    if (facts.withStatement) {
+      report(facts.withStatement, 'with-statement', `${kind} using a with statement is left uninstrumented (runs to completion)`);
+      return false;
+    }
+    return facts.hasLoop || facts.hasDispatchableCall;
+  };
+
+  const genFunction = (visited: FunctionLike, name: string | undefined): TS.FunctionExpression => {
+    instrumented++;
+    return factory.createFunctionExpression(
+      undefined,
+      factory.createToken(ts.SyntaxKind.AsteriskToken),
+      name ? factory.createUniqueName(`${name}$pe`) : undefined,
+      undefined,
+      visited.parameters,
+      undefined,
+      buildGeneratorBody(gctx, visited.body!),
+    );
+  };
+
+  const visitFunctionDeclaration = (node: TS.FunctionDeclaration): TS.Node => {
+    const targeted = isTargeted(node);
+    const visited = visitFunctionChildren(node, targeted);
+    if (!targeted || !visited.body || !needsGenerator(node)) return visited;
+    if (!isStatementListParent(ts, node.parent)) {
+      report(node, 'function-in-statement-position', 'function declared as the body of a statement is left uninstrumented');
+      return visited;
+    }
+    let decl = visited;
+    let name = node.name;
+    let displayName: string | undefined;
+    if (!name) {
+      // `export default function () {}`: give it a binding we can refer to, keep its name 'default'.
+      name = factory.createUniqueName('default');
+      displayName = 'default';
+      decl = factory.updateFunctionDeclaration(visited, visited.modifiers, visited.asteriskToken, name, visited.typeParameters, visited.parameters, visited.type, visited.body);
+    }
+    const args: TS.Expression[] = [name, genFunction(visited, name.text)];
+    if (displayName) args.push(factory.createStringLiteral(displayName));
+    const def = factory.createExpressionStatement(runtimeCall('def', args));
+    runtimeNodes.add(def);
+    hoistStack[hoistStack.length - 1]!.push(def);
+    return decl;
+  };
+
+  const visitFunctionExpression = (node: TS.FunctionExpression | TS.ArrowFunction): TS.Node => {
+    const targeted = isTargeted(node);
+    const visited = visitFunctionChildren(node, targeted);
+    if (!targeted || !needsGenerator(node)) return visited;
+    let usesThis = false;
+    if (ts.isArrowFunction(node)) {
+      const uses = arrowLexicalUses(ts, node);
+      if (uses.blocker) {
+        report(node, 'arrow-lexical', `arrow function using ${uses.blocker} is left uninstrumented (runs to completion)`);
+        return visited;
+      }
+      usesThis = uses.usesThis;
+      if (usesThis && inDerivedConstructor(ts, node)) return visited; // `this` may not exist yet when created
+    }
+    const ownName = ts.isFunctionExpression(node) ? node.name : undefined;
+    const display = ownName ? undefined : inferredName(ts, node);
+    const gen = genFunction(visited, ownName?.text ?? display);
+    if (ownName) {
+      // The generator must see the function's own name binding: ((h) => $pe.def(h, function* () {...}))(function h() {...})
+      const param = factory.createParameterDeclaration(undefined, undefined, ownName);
+      const bind = factory.createArrowFunction(undefined, undefined, [param], undefined, undefined, runtimeCall('def', [ownName, gen]));
+      const iife = factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, [visited]);
+      runtimeNodes.add(iife);
+      return iife;
+    }
+    const nameArg = display !== undefined ? [factory.createStringLiteral(display)] : [];
+    return usesThis
+      ? runtimeCall('defArrow', [visited, gen, factory.createThis(), ...nameArg])
+      : runtimeCall('def', [visited, gen, ...nameArg]);
+  };
+
+  const visitMethod = (node: TS.MethodDeclaration): TS.Node => {
+    const targeted = isTargeted(node);
+    const visited = visitFunctionChildren(node, targeted);
+    if (!targeted || !visited.body) return visited;
+    const name = staticName(ts, node.name);
+    if (name === undefined) return visited; // computed or #private: not yet
+    if (!needsGenerator(node)) return visited;
+    const inClass = ts.isClassLike(node.parent);
+    if (!inClass && usesSuper(ts, node)) {
+      report(node, 'object-method-super', 'object-literal method using super is left uninstrumented (runs to completion)');
+      return visited;
+    }
+    const isStatic = inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static);
+    instrumented++;
+    const gen = factory.createMethodDeclaration(
+      isStatic ? [factory.createModifier(ts.SyntaxKind.StaticKeyword)] : undefined,
+      factory.createToken(ts.SyntaxKind.AsteriskToken),
+      inClass ? factory.createStringLiteral(METHOD_KEY_PREFIX + name) : factory.createStringLiteral(name),
+      undefined,
+      undefined,
+      visited.parameters,
+      undefined,
+      buildGeneratorBody(gctx, visited.body),
+    );
+    methodGens.set(visited, { name, isStatic, gen });
+    return visited;
+  };
+
+  const visitClass = (node: TS.ClassDeclaration | TS.ClassExpression): TS.Node => {
+    const visited = ts.visitEachChild(node, visit, ctx);
+    const gens = collectGens(visited.members);
+    if (gens.length === 0) return visited;
+    const names = (isStatic: boolean): TS.Expression =>
+      factory.createArrayLiteralExpression(gens.filter((g) => g.isStatic === isStatic).map((g) => factory.createStringLiteral(g.name)));
+    const link = factory.createClassStaticBlockDeclaration(
+      factory.createBlock([factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true)]))]),
+    );
+    const members = [link, ...visited.members, ...gens.map((g) => g.gen)];
+    return ts.isClassDeclaration(visited)
+      ? factory.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members)
+      : factory.updateClassExpression(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
+  };
+
+  const visitObjectLiteral = (node: TS.ObjectLiteralExpression): TS.Node => {
+    const visited = ts.visitEachChild(node, visit, ctx);
+    const gens = collectGens(visited.properties);
+    if (gens.length === 0) return visited;
+    // A later spread could replace a method with an unrelated function: keep such literals plain.
+    const lastMethod = Math.max(...gens.map((g) => visited.properties.findIndex((p) => methodGens.get(p) === g)));
+    if (visited.properties.some((p, i) => ts.isSpreadAssignment(p) && i > lastMethod)) return visited;
+    const genLiteral = factory.createObjectLiteralExpression(gens.map((g) => g.gen), true);
+    return runtimeCall('obj', [visited, genLiteral]);
+  };
+
+  /** Generator methods for members whose name is not declared twice (the last declaration would win). */
+  const collectGens = (members: readonly TS.Node[]): MethodGen[] => {
+    const seen = new Map<string, number>();
+    for (const m of members) {
+      const n = (m as { name?: TS.PropertyName }).name;
+      const text = n ? staticName(ts, n) : undefined;
+      if (text !== undefined) {
+        const key = `${isStaticMember(ts, m)}:${text}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+    }
+    const gens: MethodGen[] = [];
+    for (const m of members) {
+      const g = methodGens.get(m);
+      if (g && seen.get(`${g.isStatic}:${g.name}`) === 1) gens.push(g);
+    }
+    return gens;
+  };
+
+  const visitCall = (node: TS.CallExpression): TS.Node => {
+    const callee = skipOuter(ts, node.expression);
+    const isWrapper =
+      (ts.isIdentifier(callee) && callee.text === WRAPPER) ||
+      (ts.isPropertyAccessExpression(callee) && callee.name.text === WRAPPER);
+    if (!isWrapper) return ts.visitEachChild(node, visit, ctx);
+    annotatedDepth++;
+    try {
+      return ts.visitEachChild(node, visit, ctx);
+    } finally {
+      annotatedDepth--;
+    }
+  };
+
+  const visitStatementList = (statements: TS.NodeArray<TS.Statement>): TS.Statement[] => {
+    hoistStack.push([]);
+    const out = ts.visitNodes(statements, visit, ts.isStatement);
+    const defs = hoistStack.pop()!;
+    if (defs.length === 0) return [...out];
+    const n = prologueLength(ts, out);
+    return [...out.slice(0, n), ...defs, ...out.slice(n)];
+  };
+
+  function visit(node: TS.Node): TS.VisitResult<TS.Node> {
+    switch (node.kind) {
+      case ts.SyntaxKind.Block: {
+        const b = node as TS.Block;
+        return factory.updateBlock(b, visitStatementList(b.statements));
+      }
+      case ts.SyntaxKind.ModuleBlock: {
+        const b = node as TS.ModuleBlock;
+        return factory.updateModuleBlock(b, visitStatementList(b.statements));
+      }
+      case ts.SyntaxKind.CaseClause: {
+        const c = node as TS.CaseClause;
+        return factory.updateCaseClause(c, ts.visitNode(c.expression, visit, ts.isExpression)!, visitStatementList(c.statements));
+      }
+      case ts.SyntaxKind.DefaultClause: {
+        const c = node as TS.DefaultClause;
+        return factory.updateDefaultClause(c, visitStatementList(c.statements));
+      }
+      case ts.SyntaxKind.FunctionDeclaration:
+        return visitFunctionDeclaration(node as TS.FunctionDeclaration);
+      case ts.SyntaxKind.FunctionExpression:
+      case ts.SyntaxKind.ArrowFunction:
+        return visitFunctionExpression(node as TS.FunctionExpression | TS.ArrowFunction);
+      case ts.SyntaxKind.MethodDeclaration:
+        return visitMethod(node as TS.MethodDeclaration);
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression:
+        return visitClass(node as TS.ClassDeclaration | TS.ClassExpression);
+      case ts.SyntaxKind.ObjectLiteralExpression:
+        return visitObjectLiteral(node as TS.ObjectLiteralExpression);
+      case ts.SyntaxKind.CallExpression:
+        return visitCall(node as TS.CallExpression);
+      default:
+        return ts.visitEachChild(node, visit, ctx);
+    }
+  }
+
+  const body = visitStatementList(sf.statements);
+  if (instrumented === 0) return sf;
+  const n = prologueLength(ts, body);
+  const spec = factory.createStringLiteral(options.runtime);
+  const importRuntime =
+    hooks.moduleFormat(sf) === 'esm'
+      ? factory.createImportDeclaration(undefined, factory.createImportClause(false, undefined, factory.createNamespaceImport(pe)), spec)
+      : factory.createVariableStatement(
+          undefined,
+          factory.createVariableDeclarationList(
+            [factory.createVariableDeclaration(pe, undefined, undefined, factory.createCallExpression(factory.createIdentifier('require'), undefined, [spec]))],
+            ts.NodeFlags.Const,
+          ),
+        );
+  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...body.slice(n)]);
+}
+
+function isStatementListParent(ts: typeof TS, parent: TS.Node): boolean {
+  return ts.isSourceFile(parent) || ts.isBlock(parent) || ts.isModuleBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent);
+}
+
+function staticName(ts: typeof TS, name: TS.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
+
+function isStaticMember(ts: typeof TS, member: TS.Node): boolean {
+  return ts.canHaveModifiers(member) && !!ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+}
+
+function inDerivedConstructor(ts: typeof TS, node: TS.Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (ts.isConstructorDeclaration(p)) return !!p.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
+    if (!ts.isArrowFunction(p) && (ts.isFunctionLike(p) || ts.isClassLike(p))) return false;
+  }
+  return false;
+}
