@@ -21,6 +21,14 @@ export const PAUSE: object = (holder[PAUSE_KEY] ??= Object.freeze({ preemptibleP
 type AnyFunction = (...args: never[]) => unknown;
 type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
 
+/**
+ * Stores the generator version non-enumerable, so that `Object.assign(wrapper, fn)` and `{ ...fn }` do not
+ * copy it onto another function.
+ */
+function setGen(fn: unknown, gen: unknown): void {
+  Object.defineProperty(fn, GEN, { value: gen, writable: true, configurable: true, enumerable: false });
+}
+
 function setName(fn: AnyFunction, name: string | undefined): void {
   // Wrapping a function literal in def() defeats the engine's name inference (`const f = () => {}`).
   if (name !== undefined && fn.name !== name) {
@@ -30,14 +38,14 @@ function setName(fn: AnyFunction, name: string | undefined): void {
 
 /** Attaches `gen` as the resumable version of `fn` and returns `fn`. */
 export function def<F extends AnyFunction>(fn: F, gen: GeneratorFn, name?: string): F {
-  (fn as unknown as Record<symbol, unknown>)[GEN] = gen;
+  setGen(fn, gen);
   setName(fn, name);
   return fn;
 }
 
 /** Same as def() for an arrow function that uses `this`: the generator version gets the arrow's lexical `this`. */
 export function defArrow<F extends AnyFunction>(fn: F, gen: GeneratorFn, self: unknown, name?: string): F {
-  (fn as unknown as Record<symbol, unknown>)[GEN] = gen.bind(self);
+  setGen(fn, gen.bind(self));
   setName(fn, name);
   return fn;
 }
@@ -63,7 +71,7 @@ function attach(home: Record<string | symbol, unknown>, names: readonly string[]
     const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
     delete home[key];
     if (typeof method === 'function' && typeof gen === 'function') {
-      (method as unknown as Record<symbol, unknown>)[GEN] = gen;
+      setGen(method, gen);
     }
   }
 }
@@ -73,7 +81,7 @@ export function obj<O extends object>(target: O, gens: Record<string, GeneratorF
   const home = target as Record<string, unknown>;
   for (const name of Object.keys(gens)) {
     const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
-    if (typeof method === 'function') (method as unknown as Record<symbol, unknown>)[GEN] = gens[name];
+    if (typeof method === 'function') setGen(method, gens[name]);
   }
   return target;
 }

@@ -96,6 +96,8 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
   const callee = call.expression;
   if (callee.kind === ts.SyntaxKind.SuperKeyword || callee.kind === ts.SyntaxKind.ImportKeyword) return false;
   const bare = skipOuter(ts, callee);
+  // `(o?.m)()` keeps o as `this`: only a plain call does that, so leave it plain.
+  if (ts.isOptionalChain(bare)) return false;
   if (ts.isIdentifier(bare) && bare.text === 'eval') return false;
   const root = calleeRoot(ts, bare);
   if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) return false;
@@ -107,16 +109,26 @@ export interface BodyFacts {
   hasDispatchableCall: boolean;
   directEval: TS.Node | undefined;
   withStatement: TS.Node | undefined;
+  /** A construct whose meaning changes inside a generator copy: [node, what]. */
+  blocker: [TS.Node, string] | undefined;
 }
 
 /** Facts about the function's own body (nested functions and classes are not entered). */
 export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): BodyFacts {
-  const facts: BodyFacts = { hasLoop: false, hasDispatchableCall: false, directEval: undefined, withStatement: undefined };
+  const facts: BodyFacts = { hasLoop: false, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
   const visit = (node: TS.Node): void => {
     if (isFunctionBoundary(ts, node)) return;
     if (isLoop(ts, node)) facts.hasLoop = true;
     else if (ts.isWithStatement(node)) facts.withStatement ??= node;
-    else if (ts.isCallExpression(node)) {
+    else if (ts.isIdentifier(node) && node.text === 'yield') facts.blocker ??= [node, "'yield' used as an identifier"];
+    else if (
+      ts.isPropertyAccessExpression(node) &&
+      (node.name.text === 'callee' || node.name.text === 'caller' || node.name.text === 'arguments') &&
+      ts.isIdentifier(node.expression) &&
+      (node.expression.text === 'arguments' || node.name.text !== 'callee')
+    ) {
+      facts.blocker ??= [node, `'${node.getText()}' (a legacy function property)`];
+    } else if (ts.isCallExpression(node)) {
       const bare = skipOuter(ts, node.expression);
       if (ts.isIdentifier(bare) && bare.text === 'eval' && !ts.isOptionalChain(node)) facts.directEval ??= node;
       if (isDispatchable(ts, node, policy)) facts.hasDispatchableCall = true;
@@ -170,6 +182,7 @@ export function usesSuper(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
     if (node.kind === ts.SyntaxKind.SuperKeyword) found = true;
     ts.forEachChild(node, visit);
   };
+  for (const p of fn.parameters) visit(p);
   if (fn.body) visit(fn.body);
   return found;
 }
@@ -211,7 +224,9 @@ export function inferredName(ts: typeof TS, fn: TS.Expression): string | undefin
   if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.initializer === child) {
     return nameText(parent.name);
   }
-  if (ts.isBinaryExpression(parent) && parent.right === child && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  const assigns = [ts.SyntaxKind.EqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken];
+  if (ts.isShorthandPropertyAssignment(parent) && parent.objectAssignmentInitializer === child) return parent.name.text;
+  if (ts.isBinaryExpression(parent) && parent.right === child && assigns.includes(parent.operatorToken.kind)) {
     return ts.isIdentifier(parent.left) ? parent.left.text : undefined;
   }
   if (ts.isExportAssignment(parent)) return 'default';

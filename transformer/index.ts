@@ -39,6 +39,10 @@ export interface TransformResult {
   diagnostics: Diagnostic[];
 }
 
+// TypeScript reports legacy octal literals/escapes as errors in every file; in sloppy JS they are valid
+// (and in strict code the engine itself rejects them), so they must not stop a JS transform.
+const SLOPPY_JS_ONLY = new Set([1121, 1487, 1488, 1489]);
+
 const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime']);
 
 function checkOptions(options: TransformOptions): void {
@@ -85,7 +89,10 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     },
     transformers: { before: [core] },
   });
-  const error = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  const isJs = /\.[cm]?jsx?$/.test(fileName);
+  const error = out.diagnostics?.find(
+    (d) => d.category === ts.DiagnosticCategory.Error && !(isJs && SLOPPY_JS_ONLY.has(d.code)),
+  );
   if (error) {
     const text = ts.flattenDiagnosticMessageText(error.messageText, '\n');
     const pos = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : { line: 0, character: 0 };

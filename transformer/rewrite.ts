@@ -111,6 +111,10 @@ function rewriteFile(
       report(facts.directEval, 'direct-eval', `${kind} using direct eval is left uninstrumented (runs to completion)`);
       return false;
     }
+    if (facts.blocker) {
+      report(facts.blocker[0], 'generator-incompatible', `${kind} using ${facts.blocker[1]} is left uninstrumented (runs to completion)`);
+      return false;
+    }
     if (facts.withStatement) {
       report(facts.withStatement, 'with-statement', `${kind} using a with statement is left uninstrumented (runs to completion)`);
       return false;
@@ -174,9 +178,16 @@ function rewriteFile(
     const display = ownName ? undefined : inferredName(ts, node);
     const gen = genFunction(visited, ownName?.text ?? display);
     if (ownName) {
-      // The generator must see the function's own name binding: ((h) => $pe.def(h, function* () {...}))(function h() {...})
-      const param = factory.createParameterDeclaration(undefined, undefined, ownName);
-      const bind = factory.createArrowFunction(undefined, undefined, [param], undefined, undefined, runtimeCall('def', [ownName, gen]));
+      // The generator must see the function's own (immutable) name binding:
+      //   (($f) => { const h = $f; return $pe.def(h, function* () {...}); })(function h() {...})
+      const outer = factory.createUniqueName('$fn');
+      const param = factory.createParameterDeclaration(undefined, undefined, outer);
+      const binding = factory.createVariableStatement(
+        undefined,
+        factory.createVariableDeclarationList([factory.createVariableDeclaration(ownName, undefined, undefined, outer)], ts.NodeFlags.Const),
+      );
+      const body = factory.createBlock([binding, factory.createReturnStatement(runtimeCall('def', [ownName, gen]))]);
+      const bind = factory.createArrowFunction(undefined, undefined, [param], undefined, undefined, body);
       const iife = factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, [visited]);
       runtimeNodes.add(iife);
       return iife;
@@ -243,6 +254,11 @@ function rewriteFile(
 
   /** Generator methods for members whose name is not declared twice (the last declaration would win). */
   const collectGens = (members: readonly TS.Node[]): MethodGen[] => {
+    // A computed key could name the same property as a method; the later member wins, so we cannot tell
+    // which function ends up there: keep the whole class/literal plain then.
+    if (members.some((m) => { const n = (m as { name?: TS.Node }).name; return !!n && ts.isComputedPropertyName(n); })) {
+      return [];
+    }
     const seen = new Map<string, number>();
     for (const m of members) {
       const n = (m as { name?: TS.PropertyName }).name;

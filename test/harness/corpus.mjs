@@ -1,0 +1,349 @@
+// Corpus differential runner: real npm libraries (marked, acorn) as test programs.
+// The library's ESM file and a small workload module are transformed (instrument 'all') and written to
+// .test-out/corpus/; the same workload runs plain (original library, untransformed workload) and
+// instrumented in several modes, and the results (sha256 of the output) must all agree.
+//   plain     original library + workload, called directly
+//   direct    instrumented, called outside any task
+//   complete  instrumented, launch(main, TO_COMPLETION)
+//   stress    instrumented, budget 0: every checkpoint pauses, resumed with budget 0 until done
+//             (falls back to STRESS_FALLBACK_MS slices if budget 0 would take longer than STRESS_LIMIT_MS)
+//   slices    instrumented, 1 ms slices
+// CLI: `node test/harness/corpus.mjs marked` prints one JSON object.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launch, resume, TO_COMPLETION } from 'preemptible';
+import { transform } from 'preemptible/transform';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = join(root, '.test-out', 'corpus');
+const STRESS_LIMIT_MS = 60_000;
+const STRESS_FALLBACK_MS = 0.05;
+const SLICE_MS = 1;
+const RUNS = 3; // plain, direct, complete and slices report the best of RUNS runs; stress runs once
+
+// Workloads are modules exporting main(...inputs); `__LIB__` is replaced by the library's URL. They are
+// transformed too, so that the task is pausable from its root frame down into the library.
+const PRNG = `
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+`;
+
+const WORKLOADS = {
+  marked: {
+    lib: 'node_modules/marked/lib/marked.esm.js',
+    inputs: () => [20250101, 40],
+    source: `import { Marked } from '__LIB__';
+${PRNG}
+const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa',
+  'lambda', 'mu', 'nu', 'xi', 'omicron', 'pi', 'rho', 'sigma', 'tau', 'upsilon', '<tag>', 'a&b', '"q"', '@ada'];
+
+function inline(r, n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const w = WORDS[Math.floor(r() * WORDS.length)];
+    const k = r();
+    if (k < 0.1) out.push('**' + w + '**');
+    else if (k < 0.2) out.push('*' + w + '*');
+    else if (k < 0.26) out.push('\`' + w + '\`');
+    else if (k < 0.32) out.push('[' + w + '](https://example.com/' + i + ' "t' + i + '")');
+    else if (k < 0.35) out.push('~~' + w + '~~');
+    else if (k < 0.37) out.push('![img ' + w + '](/i/' + i + '.png)');
+    else if (k < 0.39) out.push('<https://auto.example/' + w.replace(/\\W/g, '') + '>');
+    else if (k < 0.41) out.push('_' + w + '_\\\\');
+    else out.push(w);
+  }
+  return out.join(' ');
+}
+
+function list(r, depth, ordered) {
+  const lines = [];
+  const n = 2 + Math.floor(r() * 4);
+  const indent = '  '.repeat(depth) + (depth > 0 && ordered ? ' ' : '');
+  for (let i = 0; i < n; i++) {
+    const bullet = ordered ? (i + 1) + '.' : ['-', '*', '+'][depth % 3];
+    const task = !ordered && r() < 0.15 ? (r() < 0.5 ? '[ ] ' : '[x] ') : '';
+    lines.push(indent + bullet + ' ' + task + inline(r, 3 + Math.floor(r() * 6)));
+    if (depth < 3 && r() < 0.3) {
+      for (const l of list(r, depth + 1, r() < 0.4)) lines.push(l);
+    }
+  }
+  return lines;
+}
+
+function table(r) {
+  const cols = 2 + Math.floor(r() * 4);
+  const head = [], sep = [];
+  for (let c = 0; c < cols; c++) {
+    head.push('H' + c + ' ' + inline(r, 1));
+    sep.push([':---', ':---:', '---:', '---'][Math.floor(r() * 4)]);
+  }
+  const lines = ['| ' + head.join(' | ') + ' |', '| ' + sep.join(' | ') + ' |'];
+  const rows = 1 + Math.floor(r() * 5);
+  for (let i = 0; i < rows; i++) {
+    const cells = [];
+    for (let c = 0; c < cols; c++) cells.push(inline(r, 1 + Math.floor(r() * 3)));
+    lines.push('| ' + cells.join(' | ') + ' |');
+  }
+  return lines;
+}
+
+function code(r) {
+  const lang = ['js', 'ts', 'python', '', 'html'][Math.floor(r() * 5)];
+  const lines = ['\`\`\`' + lang];
+  const n = 1 + Math.floor(r() * 6);
+  for (let i = 0; i < n; i++) lines.push('  '.repeat(i % 3) + 'let x' + i + ' = "' + inline(r, 2) + '" < ' + i + ';');
+  lines.push('\`\`\`');
+  return lines;
+}
+
+export function buildMarkdown(seed, sections) {
+  const r = rng(seed);
+  const lines = [];
+  for (let s = 0; s < sections; s++) {
+    lines.push('#'.repeat(1 + (s % 6)) + ' Section ' + s + ' ' + inline(r, 2), '');
+    if (s % 7 === 3) lines.push('Setext ' + s, '-'.repeat(8), '');
+    const blocks = 3 + Math.floor(r() * 4);
+    for (let b = 0; b < blocks; b++) {
+      const k = r();
+      let block;
+      if (k < 0.3) block = [inline(r, 8 + Math.floor(r() * 20)), inline(r, 5)];
+      else if (k < 0.45) block = list(r, 0, false);
+      else if (k < 0.55) block = list(r, 0, true);
+      else if (k < 0.65) block = code(r);
+      else if (k < 0.75) block = table(r);
+      else if (k < 0.82) block = ['> ' + inline(r, 6), '> > ' + inline(r, 4), '>', '> - ' + inline(r, 3)];
+      else if (k < 0.86) block = ['---'];
+      else if (k < 0.9) block = ['    indented code ' + s + ' <&>', '    line two'];
+      else if (k < 0.94) block = ['<div class="raw">', inline(r, 3), '</div>'];
+      else block = [inline(r, 4) + ' [ref' + s + '][]', '', '[ref' + s + ']: https://ref.example/' + s + ' "Ref"'];
+      for (const l of block) lines.push(l);
+      lines.push('');
+    }
+  }
+  return lines.join('\\n');
+}
+
+export function main(seed, sections) {
+  const md = buildMarkdown(seed, sections);
+  const html1 = new Marked({ gfm: true }).parse(md);
+  const html2 = new Marked({ gfm: true, breaks: true }).parse(md);
+  const inl = new Marked().parseInline(md.slice(0, 4000));
+  const lexed = new Marked().lexer(md);
+  // Extensions: user callbacks (object-literal methods using this) called from inside the library.
+  let walked = 0;
+  const ext = new Marked({ gfm: true });
+  ext.use({
+    extensions: [{
+      name: 'mention',
+      level: 'inline',
+      start(src) { const i = src.indexOf('@'); return i < 0 ? undefined : i; },
+      tokenizer(src) {
+        const m = /^@(\\w+)/.exec(src);
+        if (m) return { type: 'mention', raw: m[0], user: m[1] };
+      },
+      renderer(token) { return '<span class="mention">' + token.user.toUpperCase() + '</span>'; },
+    }],
+    renderer: {
+      heading({ tokens, depth }) { return '<h' + depth + ' class="x">' + this.parser.parseInline(tokens) + '</h' + depth + '>\\n'; },
+      codespan(token) { return false; },
+    },
+    walkTokens(token) {
+      walked++;
+      if (token.type === 'codespan') token.text = token.text.split('').reverse().join('');
+    },
+    hooks: { postprocess(html) { return html.replace(/<hr>/g, '<hr class="y">'); } },
+  });
+  const html3 = ext.parse(md);
+  return [md.split('\\n').length, html1, html2, inl, lexed.length, lexed.map((t) => t.type).join(','), html3, walked].join('\\n<<>>\\n');
+}
+`,
+  },
+  acorn: {
+    lib: 'node_modules/acorn/dist/acorn.mjs',
+    inputs: () => [
+      readFileSync(join(root, 'node_modules/marked/lib/marked.esm.js'), 'utf8'),
+      readFileSync(join(root, 'node_modules/acorn/dist/acorn.mjs'), 'utf8'),
+      readFileSync(join(root, 'test/harness/differential.mjs'), 'utf8'),
+    ],
+    source: `import { parse, tokenizer, Parser } from '__LIB__';
+
+// A plugin: subclass with super calls, as acorn plugins (acorn-jsx, ...) are written.
+const Counting = Parser.extend((Base) => class extends Base {
+  parseLiteral(value) {
+    const node = super.parseLiteral(value);
+    node.seen = ++this.literals;
+    return node;
+  }
+  readToken(code) {
+    this.tokens = (this.tokens || 0) + 1;
+    return super.readToken(code);
+  }
+  static get literalsStart() { return 0; }
+});
+
+export function main(...sources) {
+  const out = [];
+  for (const src of sources) {
+    const p = new Counting({ ecmaVersion: 'latest', sourceType: 'module' }, src);
+    p.literals = Counting.literalsStart;
+    const ast3 = p.parse();
+    out.push(p.tokens + ':' + p.literals + ':' + JSON.stringify(ast3.body[ast3.body.length - 1]));
+    const ast = parse(src, { ecmaVersion: 'latest', sourceType: 'module', locations: true });
+    out.push(JSON.stringify(ast));
+    const comments = [];
+    const ast2 = parse(src, { ecmaVersion: 2022, sourceType: 'module', ranges: true, allowHashBang: true, onComment: comments });
+    out.push(ast2.body.length + ':' + comments.length + ':' + ast2.end);
+    let n = 0, last = '';
+    for (const tok of tokenizer(src, { ecmaVersion: 'latest', sourceType: 'module' })) {
+      n++;
+      last = tok.type.label;
+    }
+    out.push(n + ':' + last);
+  }
+  // Errors thrown deep inside the parser must propagate identically through instrumented frames.
+  for (const bad of ['let x = ;', 'function f( { return 1 }', 'class A { #x; m() { return this.#y } }', 'a => { "use strict"; with (a) {} }']) {
+    try {
+      parse(bad, { ecmaVersion: 'latest' });
+      out.push('no error');
+    } catch (e) {
+      out.push(e.name + ':' + e.message + ':' + e.pos + ':' + e.raisedAt);
+    }
+  }
+  return out.join('\\n');
+}
+`,
+  },
+};
+
+const sha = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 16);
+
+function timed(fn) {
+  const t0 = performance.now();
+  try {
+    const v = fn();
+    return { ...v, ms: +(performance.now() - t0).toFixed(1) };
+  } catch (e) {
+    return { error: `${e?.name}: ${e?.message}`, stack: e?.stack?.split('\n').slice(0, 6).join('\n'), ms: +(performance.now() - t0).toFixed(1) };
+  }
+}
+
+/** Runs fn `n` times; keeps the result of the first run and the fastest time. */
+function best(n, fn) {
+  const first = timed(fn);
+  let ms = first.ms;
+  for (let i = 1; i < n && !first.error; i++) ms = Math.min(ms, timed(fn).ms);
+  return { ...first, ms, runs: n };
+}
+
+function summarize(value) {
+  return typeof value === 'string' ? { hash: sha(value), length: value.length } : { hash: sha(JSON.stringify(value)), value };
+}
+
+function driveToEnd(main, args, budget, limitMs = Infinity) {
+  let pauses = 0;
+  const t0 = performance.now();
+  const task = launch(main, budget, ...args);
+  while (task.status === 'paused') {
+    if (performance.now() - t0 > limitMs) return { timedOut: true, pauses };
+    pauses++;
+    resume(task, budget);
+  }
+  return { ...summarize(task.value), pauses, status: task.status };
+}
+
+async function importFresh(file, tag) {
+  return import(`${pathToFileURL(file).href}?${tag}`);
+}
+
+export async function runCorpus(name) {
+  const w = WORKLOADS[name];
+  if (!w) throw new Error(`runCorpus: unknown corpus '${name}'; known: ${Object.keys(WORKLOADS).join(', ')}`);
+  mkdirSync(outDir, { recursive: true });
+  const libPath = join(root, w.lib);
+  const libSource = readFileSync(libPath, 'utf8');
+  if (/^\s*(import|export)\s[^;]*?from\s*['"]\.{1,2}\//m.test(libSource)) {
+    throw new Error(`${name}: the library has relative imports; fix them up before using it as a corpus`);
+  }
+
+  // Transform the library.
+  const t0 = performance.now();
+  const lib = transform(libSource, { filename: `${name}.mjs`, instrument: 'all' });
+  const transformMs = performance.now() - t0;
+  const t1 = performance.now();
+  transform(libSource, { filename: `${name}.mjs`, instrument: 'all' });
+  const transformWarmMs = performance.now() - t1;
+  const libOut = join(outDir, `${name}.mjs`);
+  writeFileSync(libOut, lib.code);
+
+  // Workload: plain (original library) and instrumented (transformed library).
+  const plainWorkload = join(outDir, `${name}.workload.plain.mjs`);
+  writeFileSync(plainWorkload, w.source.replace('__LIB__', pathToFileURL(libPath).href));
+  const wl = transform(w.source.replace('__LIB__', `./${name}.mjs`), { filename: `${name}.workload.mjs`, instrument: 'all' });
+  const instWorkload = join(outDir, `${name}.workload.mjs`);
+  writeFileSync(instWorkload, wl.code);
+
+  const args = w.inputs();
+  const plainMain = (await importFresh(plainWorkload, 'plain')).main;
+  const instMain = (await importFresh(instWorkload, 'inst')).main;
+  // Warm-up both once so that timings compare JIT-warm code (and the lib modules are loaded).
+  timed(() => summarize(plainMain(...args)));
+  timed(() => summarize(instMain(...args)));
+
+  const plain = best(RUNS, () => summarize(plainMain(...args)));
+  const direct = best(RUNS, () => summarize(instMain(...args)));
+  const complete = best(RUNS, () => {
+    const task = launch(instMain, TO_COMPLETION, ...args);
+    return { ...summarize(task.value), status: task.status };
+  });
+  let stress = timed(() => driveToEnd(instMain, args, 0, STRESS_LIMIT_MS));
+  if (stress.timedOut) {
+    const budget0 = { pausesBeforeTimeout: stress.pauses, ms: stress.ms };
+    stress = timed(() => driveToEnd(instMain, args, STRESS_FALLBACK_MS));
+    stress.budgetMs = STRESS_FALLBACK_MS;
+    stress.budget0TimedOut = budget0;
+  } else {
+    stress.budgetMs = 0;
+  }
+  const slices = best(RUNS, () => driveToEnd(instMain, args, SLICE_MS));
+  slices.budgetMs = SLICE_MS;
+
+  const modes = { direct, complete, stress, slices };
+  const pass = {};
+  const ratios = {};
+  for (const [k, v] of Object.entries(modes)) {
+    pass[k] = !v.error && !plain.error && v.hash === plain.hash;
+    ratios[k] = plain.ms > 0 ? +(v.ms / plain.ms).toFixed(2) : null;
+  }
+  return {
+    name,
+    plain,
+    ...modes,
+    pass,
+    ratios,
+    transform: {
+      ms: +transformMs.toFixed(1),
+      inputBytes: libSource.length,
+      outputBytes: lib.code.length,
+      mbPerSec: +(libSource.length / 1e6 / (transformMs / 1000)).toFixed(2),
+      warmMs: +transformWarmMs.toFixed(1),
+      warmMbPerSec: +(libSource.length / 1e6 / (transformWarmMs / 1000)).toFixed(2),
+      diagnostics: lib.diagnostics.length,
+      diagnosticCodes: [...new Set(lib.diagnostics.map((d) => d.code))],
+      workloadDiagnostics: wl.diagnostics,
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const names = process.argv.slice(2);
+  for (const n of names.length ? names : Object.keys(WORKLOADS)) {
+    process.stdout.write(JSON.stringify(await runCorpus(n), null, 2) + '\n');
+  }
+}

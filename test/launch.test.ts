@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cancel,
+  launch,
+  pause,
+  PreemptibleArgumentError,
+  PreemptibleBudgetError,
+  PreemptibleStateError,
+  resume,
+  TO_COMPLETION,
+  type Task,
+} from 'preemptible';
+import { instrument } from './helpers/instrument';
+
+function finish<T>(task: Task<T>, budget = 0): { value: T; pauses: number } {
+  let pauses = 0;
+  while (task.status === 'paused') {
+    pauses++;
+    resume(task, budget);
+  }
+  return { value: task.value, pauses };
+}
+
+const programs = await instrument(`
+  export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i) % 7919; return s; }
+  export function forever(log) { try { for (;;) {} } finally { log.push('forever:finally'); } }
+  export function outer(log) {
+    try { return middle(log); } finally { log.push('outer:finally'); }
+  }
+  function middle(log) {
+    try { return inner(log); } finally { log.push('middle:finally'); }
+  }
+  function inner(log) {
+    try { for (;;) {} } finally { log.push('inner:finally'); }
+  }
+  export function pausesInFinally(log) {
+    try { log.push('body'); } finally { for (let i = 0; i < 3; i++) log.push('finally ' + i); }
+    return log.length;
+  }
+  export function thrower(n) { if (n === 0) throw new RangeError('deep failure'); return thrower(n - 1); }
+  export function throwsAfterWork(n) { spin(n); return thrower(5); }
+  export function cooperative(log) { log.push(1); pause(); log.push(2); pause(); log.push(3); return 'done'; }
+  export function nested(budget, n) {
+    const task = launch(spin, budget, n);
+    return [task.status, task.isComplete ? task.value : undefined];
+  }
+  export function nestedResume(n) {
+    const task = launch(spin, 0, n);
+    while (task.status === 'paused') resume(task, 1000);
+    return task.value;
+  }
+  export function selfResume(box) { return resume(box.task, 1); }
+  export function selfCancel(box) { return cancel(box.task); }
+  export function firstCheckpoint(log) { log.push('entered'); for (let i = 0; i < 2; i++) log.push('loop ' + i); return log; }
+  import { launch, resume, cancel, pause } from 'preemptible';
+`);
+
+describe('launch / resume', () => {
+  it('completes a short function in one slice and returns its value', () => {
+    const task = launch(programs.spin, TO_COMPLETION, 1000);
+    expect(task.status).toBe('completed');
+    expect(task.isComplete).toBe(true);
+    expect(task.value).toBe(programs.spin(1000));
+  });
+
+  it('pauses at the deadline and resumes to the uninterrupted result', () => {
+    const n = 3_000_000;
+    const task = launch(programs.spin, 0.5, n);
+    expect(task.status).toBe('paused');
+    expect(task.pausedBy).toBe('budget');
+    const { value, pauses } = finish(task, 0.5);
+    expect(value).toBe(programs.spin(n));
+    expect(pauses).toBeGreaterThan(0);
+  });
+
+  it('budget 0 runs only until the first checkpoint (function entry)', () => {
+    const log: string[] = [];
+    const task = launch(programs.firstCheckpoint, 0, log);
+    expect(task.status).toBe('paused');
+    expect(log).toEqual([]);
+    resume(task, 0);
+    expect(log).toEqual(['entered']);
+    expect(finish(task).value).toEqual(['entered', 'loop 0', 'loop 1']);
+  });
+
+  it('accepts the options form of the budget', () => {
+    const task = launch(programs.spin, { budgetMs: 0, graceMs: 5 }, 10);
+    expect(task.status).toBe('paused');
+    expect(finish(task, 0).value).toBe(programs.spin(10));
+  });
+
+  it('can pause inside a finally block and resume', () => {
+    const log: string[] = [];
+    const task = launch(programs.pausesInFinally, 0, log);
+    const { value, pauses } = finish(task, 0);
+    expect(value).toBe(4);
+    expect(log).toEqual(['body', 'finally 0', 'finally 1', 'finally 2']);
+    expect(pauses).toBeGreaterThanOrEqual(4);
+  });
+
+  it('pause() gives control back at once and the task resumes after it', () => {
+    const log: number[] = [];
+    const task = launch(programs.cooperative, TO_COMPLETION, log);
+    expect(task.status).toBe('paused');
+    expect(task.pausedBy).toBe('pause');
+    expect(log).toEqual([1]);
+    resume(task, TO_COMPLETION);
+    expect(log).toEqual([1, 2]);
+    resume(task, TO_COMPLETION);
+    expect(task.value).toBe('done');
+  });
+
+  it('runs a function the transformer never saw to completion (opaque)', () => {
+    const plain = (n: number): number => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += i;
+      return s;
+    };
+    const task = launch(plain, 0, 100_000);
+    expect(task.status).toBe('completed');
+    expect(task.value).toBe(plain(100_000));
+  });
+});
+
+describe('exceptions', () => {
+  it('propagate out of launch with their original stack; the task is failed', () => {
+    let caught: unknown;
+    let task: Task | undefined;
+    try {
+      task = launch(programs.thrower, TO_COMPLETION, 20);
+    } catch (e) {
+      caught = e;
+    }
+    expect(task).toBeUndefined();
+    expect(caught).toBeInstanceOf(RangeError);
+    expect((caught as Error).message).toBe('deep failure');
+    expect((caught as Error).stack).toMatch(/thrower/);
+  });
+
+  it('propagate out of the resume call that ran them', () => {
+    const task = launch(programs.throwsAfterWork, 0, 10_000);
+    expect(task.status).toBe('paused');
+    let caught: unknown;
+    try {
+      finish(task, 0);
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as Error).message).toBe('deep failure');
+    expect(task.status).toBe('failed');
+    expect(task.error).toBe(caught);
+    expect(() => resume(task, 1)).toThrow(PreemptibleStateError);
+  });
+});
+
+describe('cancel', () => {
+  it('runs pending finally blocks innermost first and leaves the task cancelled', () => {
+    const log: string[] = [];
+    const task = launch(programs.outer, 1, log);
+    expect(task.status).toBe('paused');
+    expect(log).toEqual([]);
+    cancel(task);
+    expect(log).toEqual(['inner:finally', 'middle:finally', 'outer:finally']);
+    expect(task.status).toBe('cancelled');
+    expect(task.isComplete).toBe(false);
+    cancel(task); // idempotent
+    expect(log).toHaveLength(3);
+    expect(task.status).toBe('cancelled');
+    expect(() => resume(task, 1)).toThrow(PreemptibleStateError);
+    expect(() => task.value).toThrow(PreemptibleStateError);
+  });
+
+  it('is a no-op on a completed task', () => {
+    const task = launch(programs.spin, TO_COMPLETION, 5);
+    expect(cancel(task).status).toBe('completed');
+  });
+});
+
+describe('nested launch', () => {
+  it('inner task completes inside the outer one', () => {
+    const task = launch(programs.nested, TO_COMPLETION, TO_COMPLETION, 1000);
+    expect(task.value).toEqual(['completed', programs.spin(1000)]);
+  });
+
+  it('earliest deadline wins: the outer pauses with the inner suspended inside it', () => {
+    const n = 5_000_000;
+    // The inner budget (10 s) is far beyond the outer's (1 ms): the outer deadline must stop both.
+    const task = launch(programs.nested, 1, 10_000, n);
+    expect(task.status).toBe('paused');
+    expect(task.pausedBy).toBe('budget');
+    const { value, pauses } = finish(task, 1);
+    expect(value).toEqual(['completed', programs.spin(n)]);
+    expect(pauses).toBeGreaterThan(0);
+  });
+
+  it('an inner task whose own budget runs out pauses alone and is handed back to the outer code', () => {
+    const task = launch(programs.nested, TO_COMPLETION, 0, 1000);
+    expect(task.value).toEqual(['paused', undefined]);
+  });
+
+  it('resume inside a task works and pauses the outer at its deadline', () => {
+    const n = 2_000_000;
+    const task = launch(programs.nestedResume, 0.5, n);
+    expect(finish(task, 0.5).value).toBe(programs.spin(n));
+  });
+});
+
+describe('misuse throws typed errors that say what to do', () => {
+  it('resume of a completed task', () => {
+    const task = launch(programs.spin, TO_COMPLETION, 1);
+    expect(() => resume(task, 1)).toThrow(/already completed; only a paused task can be resumed/);
+  });
+
+  it('resume or cancel of a task from inside itself', () => {
+    const box: { task?: Task } = {};
+    box.task = launch(programs.selfResume, 0, box);
+    expect(box.task.status).toBe('paused');
+    expect(() => resume(box.task!, 1)).toThrow(PreemptibleStateError);
+    expect(box.task.status).toBe('failed');
+    const box2: { task?: Task } = {};
+    box2.task = launch(programs.selfCancel, 0, box2);
+    expect(() => resume(box2.task!, 1)).toThrow(/cannot cancel itself|tried to cancel itself/);
+  });
+
+  it('NaN, negative, missing or malformed budgets', () => {
+    for (const bad of [NaN, -1, -Infinity, undefined, '5', null]) {
+      expect(() => launch(programs.spin, bad as never, 1)).toThrow(PreemptibleBudgetError);
+    }
+    expect(() => launch(programs.spin, { budgetMs: 1, grace: 5 } as never, 1)).toThrow(/unknown budget option 'grace'/);
+    expect(() => launch(programs.spin, { budgetMs: 1, graceMs: -1 }, 1)).toThrow(PreemptibleBudgetError);
+    const task = launch(programs.spin, 0, 10);
+    expect(() => resume(task, NaN)).toThrow(/must be a number of milliseconds >= 0/);
+    expect(task.status).toBe('paused');
+  });
+
+  it('non-functions and non-tasks', () => {
+    expect(() => launch(42 as never, 1)).toThrow(PreemptibleArgumentError);
+    expect(() => launch(null as never, 1)).toThrow(/must be the function to run, got null/);
+    expect(() => resume({} as never, 1)).toThrow(PreemptibleArgumentError);
+    expect(() => cancel(undefined as never)).toThrow(PreemptibleArgumentError);
+  });
+
+  it('pause() outside a task', () => {
+    expect(() => pause()).toThrow(PreemptibleStateError);
+  });
+
+  it('task.value before completion', () => {
+    const task = launch(programs.spin, 0, 10);
+    expect(() => task.value).toThrow(/check task.isComplete first/);
+  });
+});
