@@ -12,8 +12,12 @@ import { createCoreTransformer } from './rewrite';
 export interface TscPluginConfig {
   instrument?: InstrumentMode;
   runtime?: string;
-  /** Print uninstrumented-construct diagnostics as warnings (default true). */
-  warnings?: boolean;
+  /**
+   * Where notes about constructs left uninstrumented go: 'stderr' (default; the build's exit code is
+   * unaffected), 'diagnostics' (tsc warnings; note that tsc then exits with status 2) or 'off'.
+   * Async and generator functions, which are common and simply run to completion, are only listed with 'diagnostics'.
+   */
+  warnings?: 'stderr' | 'diagnostics' | 'off';
 }
 
 interface TransformerExtras {
@@ -46,9 +50,13 @@ export default function preemptibleTscPlugin(
   // Use the compiler instance ts-patch runs (nodes from another copy of TypeScript must not be mixed in).
   const ts: typeof TS = extras?.ts ?? (require('typescript') as typeof TS);
   const compilerOptions = program?.getCompilerOptions() ?? {};
+  const mode = config.warnings ?? 'stderr';
+  if (!['stderr', 'diagnostics', 'off'].includes(mode)) {
+    throw new PreemptibleArgumentError(`preemptible/tsc: warnings must be 'stderr', 'diagnostics' or 'off', got ${JSON.stringify(mode)}`);
+  }
   const report = (d: Diagnostic, sf: TS.SourceFile | undefined): void => {
-    if (config.warnings === false) return;
-    if (extras?.addDiagnostic && sf) {
+    if (mode === 'off') return;
+    if (mode === 'diagnostics' && extras?.addDiagnostic && sf) {
       const start = sf.getPositionOfLineAndCharacter(d.line - 1, d.column - 1);
       extras.addDiagnostic({
         category: ts.DiagnosticCategory.Warning,
@@ -59,8 +67,8 @@ export default function preemptibleTscPlugin(
         messageText: `preemptible: ${d.message} [${d.code}]`,
         source: 'preemptible',
       });
-    } else {
-      process.emitWarning(`${d.file}:${d.line}:${d.column}: preemptible: ${d.message} [${d.code}]`);
+    } else if (d.code !== 'async-function' && d.code !== 'generator-function') {
+      process.stderr.write(`${d.file}:${d.line}:${d.column} - preemptible: ${d.message} [${d.code}]\n`);
     }
   };
   let current: TS.SourceFile | undefined;

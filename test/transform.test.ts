@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { launch, PreemptibleArgumentError, PreemptibleSyntaxError, resume } from 'preemptible';
+import { transform } from 'preemptible/transform';
+import { instrument, root } from './helpers/instrument';
+
+const loop = 'function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }';
+
+describe('transform()', () => {
+  it('keeps ESM as ESM and CJS as CJS', () => {
+    const esm = transform(`${loop}\nexport { spin };`, { filename: 'a.js' }).code;
+    expect(esm).toMatch(/^import \* as \$pe\w* from "preemptible\/runtime";$/m);
+    expect(esm).not.toMatch(/require\(/);
+    const cjs = transform(`${loop}\nmodule.exports = { spin };`, { filename: 'a.js' }).code;
+    expect(cjs).toMatch(/^const \$pe\w* = require\("preemptible\/runtime"\);$/m);
+    expect(cjs).not.toMatch(/^import /m);
+    expect(transform(loop, { filename: 'a.mjs' }).code).toMatch(/^import \* as/m);
+    expect(transform(loop, { filename: 'a.cjs' }).code).toMatch(/require\("preemptible\/runtime"\)/);
+    expect(transform(loop, { filename: 'a.js', module: 'esm' }).code).toMatch(/^import \* as/m);
+  });
+
+  it('keeps "use strict" first', () => {
+    const { code } = transform(`'use strict';\n${loop}\nmodule.exports = { spin };`, { filename: 'a.js' });
+    expect(code.split('\n')[0]).toBe("'use strict';");
+  });
+
+  it('strips TypeScript types', () => {
+    const { code } = transform('export function f(n: number): number { let s: number = 0; while (n-- > 0) s += n; return s; }', { filename: 'a.ts' });
+    expect(code).not.toMatch(/: number/);
+    expect(code).toMatch(/function\* f\$pe/);
+  });
+
+  it('leaves files without anything to instrument unchanged in substance (no runtime import)', () => {
+    const { code } = transform('export const add = (a, b) => a + b;\nexport function id(x) { return x; }', { filename: 'a.mjs' });
+    expect(code).not.toMatch(/preemptible\/runtime/);
+  });
+
+  it('returns a source map when asked', () => {
+    const { map } = transform(`${loop}\nexport { spin };`, { filename: 'src/a.mjs', sourceMap: true });
+    expect(map?.version).toBe(3);
+    expect(map?.sources).toEqual(['src/a.mjs']);
+    expect(map?.mappings.length).toBeGreaterThan(10);
+    expect(transform(loop, { filename: 'a.mjs' }).map).toBeUndefined();
+  });
+
+  it('reports syntax errors as PreemptibleSyntaxError with file:line:column', () => {
+    let err: unknown;
+    try {
+      transform('function ok() {}\nfunction broken( {', { filename: 'bad.js' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PreemptibleSyntaxError);
+    expect((err as PreemptibleSyntaxError).message).toMatch(/^bad\.js:2:\d+: /);
+    expect((err as PreemptibleSyntaxError).line).toBe(2);
+  });
+
+  it('rejects bad options with typed errors', () => {
+    expect(() => transform(loop, { instrument: 'some' as never })).toThrow(PreemptibleArgumentError);
+    expect(() => transform(loop, { modul: 'esm' } as never)).toThrow(/unknown option 'modul'/);
+    expect(() => transform(42 as never)).toThrow(PreemptibleArgumentError);
+  });
+
+  it('reports direct eval and with as uninstrumented, with file:line:column', () => {
+    const { diagnostics, code } = transform('function a(s) { for (;;) return eval(s); }\nfunction b(o) { with (o) { while (x) x--; } }', { filename: 'x.js' });
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ['direct-eval', 1],
+      ['with-statement', 2],
+    ]);
+    expect(code).not.toMatch(/function\*/);
+  });
+
+  it('only instruments annotated functions in annotated mode', async () => {
+    const m = await instrument<Record<string, (n: number) => number>>(
+      `
+      import { preemptible } from 'preemptible';
+      export function plain(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      export function directive(n) { 'use preemptible'; let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      export const wrapped = preemptible(function (n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; });
+      export const wrappedArrow = preemptible((n) => { let s = 0; for (let i = 0; i < n; i++) s += i; return s; });
+      `,
+      { instrument: 'annotated' },
+    );
+    expect(launch(m.plain!, 0, 100).status).toBe('completed'); // opaque: cannot pause
+    for (const name of ['directive', 'wrapped', 'wrappedArrow']) {
+      const task = launch(m[name]!, 0, 100);
+      expect(task.status, name).toBe('paused');
+      while (task.status === 'paused') resume(task, 0);
+      expect(task.value).toBe(4950);
+    }
+  });
+
+  it("a file-level 'use preemptible' directive instruments the whole file in annotated mode", async () => {
+    const m = await instrument<{ f: (n: number) => number }>(`'use preemptible';\n export ${loop.replace('spin', 'f')}`, { instrument: 'annotated' });
+    expect(launch(m.f, 0, 10).status).toBe('paused');
+  });
+
+  it('output runs under plain Node when the package is installed (ESM and CJS)', () => {
+    const dir = join(root, '.test-out', 'plain-node');
+    mkdirSync(dir, { recursive: true });
+    const main = `
+      const t = launch(spin, 0, 1000);
+      let pauses = 0;
+      while (t.status === 'paused') { resume(t, 0); pauses++; }
+      console.log(JSON.stringify({ value: t.value, direct: spin(1000), paused: pauses > 0 }));`;
+    writeFileSync(join(dir, 'app.mjs'), transform(`import { launch, resume } from 'preemptible';\n${loop}\n${main}`, { filename: 'app.mjs' }).code);
+    writeFileSync(join(dir, 'app.cjs'), transform(`const { launch, resume } = require('preemptible');\n${loop}\n${main}`, { filename: 'app.cjs' }).code);
+    for (const f of ['app.mjs', 'app.cjs']) {
+      const out = JSON.parse(execFileSync(process.execPath, [join(dir, f)], { encoding: 'utf8' }));
+      expect(out).toEqual({ value: 499500, direct: 499500, paused: true });
+    }
+  });
+
+  it('keeps the original function: same source text for what is called outside a task', async () => {
+    const m = await instrument<{ spin: (n: number) => number }>(`export ${loop}`);
+    expect(m.spin.toString()).toMatch(/^function spin\(n\) \{/);
+    expect(m.spin.toString()).not.toMatch(/yield|\$pe/);
+    expect(m.spin.name).toBe('spin');
+    expect(m.spin.length).toBe(1);
+  });
+});
