@@ -15,7 +15,7 @@ describe('differential: npm corpora', () => {
       const r = JSON.parse(out);
       const result = Array.isArray(r) ? r[0] : (r[name] ?? r);
       expect(result.plain.error).toBeUndefined();
-      expect(result.plain.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(result.plain.hash).toMatch(/^[0-9a-f]{16,64}$/);
       for (const mode of ['direct', 'complete', 'stress', 'slices']) {
         expect({ mode, hash: result[mode].hash, error: result[mode].error }).toEqual({ mode, hash: result.plain.hash, error: undefined });
       }
