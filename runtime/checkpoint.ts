@@ -85,3 +85,13 @@ export function obj<O extends object>(target: O, gens: Record<string, GeneratorF
   }
   return target;
 }
+
+/**
+ * For a call whose callee is not callable: returns a function that throws the engine's TypeError, so that
+ * instrumented code evaluates the arguments first and reports `o.m is not a function` like the original.
+ */
+export function notFunction(text: string): () => never {
+  return () => {
+    throw new TypeError(`${text} is not a function`);
+  };
+}

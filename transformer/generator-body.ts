@@ -85,15 +85,35 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
 
   const assign = (id: TS.Identifier, value: TS.Expression): TS.Expression => factory.createAssignment(id, value);
 
+  /**
+   * `$f` when it is callable, else a function that throws the TypeError the engine would have thrown for the
+   * original call (after the arguments are evaluated, as in a plain call): `o.m is not a function`.
+   */
+  const callable = (fn: TS.Expression, callee: TS.Expression): TS.Expression =>
+    factory.createParenthesizedExpression(
+      factory.createConditionalExpression(
+        factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
+        undefined,
+        fn,
+        undefined,
+        factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'notFunction'), undefined, [
+          factory.createStringLiteral(calleeText(ts, callee)),
+        ]),
+      ),
+    );
+
   const dispatch = (call: TS.CallExpression): TS.Expression => {
     const d = depth;
     const bare = skipOuter(ts, call.expression);
     const pre: TS.Expression[] = [];
     let fnRef: TS.Expression;
     let thisArg: TS.Expression | undefined;
+    /** The function to call when there is no generator version (a temp is checked for callability). */
+    let plainRef: TS.Expression;
 
     if (ts.isIdentifier(bare)) {
       fnRef = bare;
+      plainRef = bare; // the engine's own message already names it
     } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
       const $f = temp('f', d);
       if (bare.expression.kind === ts.SyntaxKind.SuperKeyword) {
@@ -109,10 +129,12 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
         thisArg = $o;
       }
       fnRef = $f;
+      plainRef = callable($f, bare);
     } else {
       const $f = temp('f', d);
       pre.push(assign($f, deeper(() => visitExpr(bare))));
       fnRef = $f;
+      plainRef = callable($f, call.expression);
     }
 
     const before = yieldsEmitted;
@@ -137,13 +159,13 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
         undefined,
         delegate(invoke($g, args)),
         undefined,
-        invoke(fnRef, args),
+        invoke(plainRef, args),
       );
     } else {
       // Arguments suspend themselves: evaluate them once, through whichever function was picked.
       const $h = temp('h', d);
       const $r = temp('r', d);
-      pre.push(assign($h, factory.createLogicalOr(assign($g, genOf), fnRef)));
+      pre.push(assign($h, factory.createLogicalOr(assign($g, genOf), plainRef)));
       pre.push(assign($r, invoke($h, args)));
       result = factory.createConditionalExpression($g, undefined, delegate($r), undefined, $r);
     }
@@ -169,4 +191,25 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     statements.splice(n, 0, decl);
   }
   return factory.createBlock(statements, true);
+}
+
+/** The callee as V8 prints it in "x is not a function" (o.m, o[k], f(...).m, (intermediate value)). */
+function calleeText(ts: typeof TS, expr: TS.Expression): string {
+  const e = skipOuter(ts, expr);
+  if (ts.isIdentifier(e)) return e.text;
+  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (e.kind === ts.SyntaxKind.SuperKeyword) return 'super';
+  if (ts.isPropertyAccessExpression(e)) return `${calleeText(ts, e.expression)}.${e.name.text}`;
+  if (ts.isElementAccessExpression(e)) {
+    const key = e.argumentExpression;
+    if (ts.isStringLiteral(key)) return `${calleeText(ts, e.expression)}.${key.text}`;
+    if (ts.isNumericLiteral(key) || ts.isIdentifier(key)) return `${calleeText(ts, e.expression)}[${key.text}]`;
+    return `${calleeText(ts, e.expression)}[...]`;
+  }
+  if (ts.isCallExpression(e)) return `${calleeText(ts, e.expression)}(...)`;
+  if (ts.isNumericLiteral(e)) return e.text;
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
+    return `(${calleeText(ts, e.left)} , ${calleeText(ts, e.right)})`;
+  }
+  return '(intermediate value)';
 }
