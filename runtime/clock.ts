@@ -25,7 +25,10 @@ export function arm(deadline: number): void {
   const t = now();
   rt.deadline = deadline;
   rt.lastTime = t;
-  rt.c = rt.lastCount = countFor(deadline, t);
+  // Start every slice with a tiny countdown and let tick() ramp it up (x4 per tick, bounded by the measured
+  // rate): the rate learnt from earlier code may be far too high for this code, and a too-high first count
+  // would overrun the first deadline by as much.
+  rt.c = rt.lastCount = deadline === Infinity ? countFor(deadline, t) : Math.min(1, countFor(deadline, t));
 }
 
 /**
@@ -40,17 +43,18 @@ export function tick(): boolean {
     return true;
   }
   const t = now();
+  // Recalibrate even when the deadline has passed: a late tick is exactly the evidence that the rate
+  // estimate was too high (and the estimate is shared by every later slice and task).
+  const ran = rt.lastCount - rt.c;
+  const elapsed = t - rt.lastTime;
+  // An interval under a microsecond says more about clock granularity than about speed: keep the estimate.
+  if (elapsed > 0.001) rt.rate = Math.min(MAX_RATE, Math.max(1, ran / elapsed));
+  rt.lastTime = t;
   if (t >= rt.deadline) {
     rt.lastPauseReason = 'deadline';
     rt.c = 0;
     return true;
   }
-  const ran = rt.lastCount - rt.c;
-  const elapsed = t - rt.lastTime;
-  // A very short interval says more about clock granularity than about speed: grow the estimate instead.
-  const measured = elapsed > 0.001 ? ran / elapsed : rt.rate * 4;
-  rt.rate = Math.min(MAX_RATE, Math.max(1, Math.min(measured, rt.rate * 4)));
-  rt.lastTime = t;
-  rt.c = rt.lastCount = countFor(rt.deadline, t);
+  rt.c = rt.lastCount = Math.min(countFor(rt.deadline, t), rt.lastCount * 4 + 1);
   return false;
 }

@@ -51,6 +51,7 @@ const programs = await instrument(`
   }
   export function selfResume(box) { return resume(box.task, 1); }
   export function selfCancel(box) { return cancel(box.task); }
+  export function slowSteps(n) { let s = 0; for (let r = 0; r < n; r++) s += new Array(20000).fill(r).indexOf(-1); return s; }
   export function firstCheckpoint(log) { log.push('entered'); for (let i = 0; i < 2; i++) log.push('loop ' + i); return log; }
   import { launch, resume, cancel, pause } from 'preemptible';
 `);
@@ -81,6 +82,22 @@ describe('launch / resume', () => {
     resume(task, 0);
     expect(log).toEqual(['entered']);
     expect(finish(task).value).toEqual(['entered', 'loop 0', 'loop 1']);
+  });
+
+  it('does not carry a checkpoint-rate estimate learnt on fast code into slow code (no runaway slices)', () => {
+    // Fast checkpoints first teach a high rate; then ~0.1 ms between checkpoints. Before the fix every
+    // 1 ms slice of the slow code ran ~40 ms. The bound is generous for noisy CI machines.
+    finish(launch(programs.spin, 1, 2_000_000), 1);
+    const task = launch(programs.slowSteps, 1, 400);
+    const slices: number[] = [];
+    while (task.status === 'paused') {
+      const t0 = performance.now();
+      resume(task, 1);
+      slices.push(performance.now() - t0);
+    }
+    slices.sort((a, b) => a - b);
+    expect(slices.length).toBeGreaterThan(3);
+    expect(slices[Math.floor(slices.length / 2)]).toBeLessThan(15);
   });
 
   it('accepts the options form of the budget', () => {
