@@ -70,9 +70,6 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): Set<stri
     ) {
       names.add(name.text);
     }
-    if (ts.isShorthandPropertyAssignment(node) && ts.isObjectLiteralExpression(node.parent)) {
-      // `({ a } = x)` assigns, it does not declare; nothing to add.
-    }
     ts.forEachChild(node, visit);
   };
   visit(sf);

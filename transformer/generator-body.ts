@@ -22,7 +22,6 @@ type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';
 /** The checkpoint statement: `if (--$pe.rt.c < 0 && $pe.tick()) yield $pe.PAUSE;` */
 export function checkpoint(g: GeneratorBodyContext): TS.Statement {
   const { factory } = g.ctx;
-  const ts = g.ts;
   const counter = factory.createPropertyAccessExpression(factory.createPropertyAccessExpression(g.pe, 'rt'), 'c');
   const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), factory.createNumericLiteral(0));
   const tick = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'tick'), undefined, []);
@@ -31,7 +30,6 @@ export function checkpoint(g: GeneratorBodyContext): TS.Statement {
   );
   const stmt = factory.createIfStatement(factory.createLogicalAnd(ranOut, tick), suspend);
   g.runtimeNodes.add(stmt);
-  void ts;
   return stmt;
 }
 
