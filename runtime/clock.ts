@@ -1,17 +1,27 @@
-// Pure-JS timing: a checkpoint is a counter decrement; only when the counter runs out do we read the
-// clock. The counter is recalibrated at every tick from the measured checkpoint rate so that the clock is
-// read about once per QUANTUM_MS, which bounds how late a pause can be without making checkpoints cost
-// a clock read each. The native timer (issue 3) will replace the clock read behind this same interface.
+// Timing. A checkpoint is a counter decrement; only when the counter runs out does tick() look further:
+//  - with the native addon, at a shared flag the watchdog thread raises at the deadline (a memory read),
+//    reading the clock only every few ticks to keep the checkpoint-rate estimate current;
+//  - in pure-JS mode, at the clock.
+// The countdown is recalibrated from the measured checkpoint rate so that tick() runs about once per
+// quantum, which bounds how late a pause can be.
 
+import { native, SLOT } from './native';
 import { rt } from './shared';
 
-/** How often (ms of running code) a checkpoint looks at the clock while a finite deadline is armed. */
-export const QUANTUM_MS = 0.025;
+/** How often (ms of running code) tick() runs while a finite deadline is armed. */
+export const QUANTUM_MS = native ? 0.005 : 0.025;
+/** With the addon, tick() reads the clock (for calibration and as a backstop) once per this many ticks. */
+const CLOCK_EVERY = native ? 4 : 1;
 /** Countdown used when no deadline is armed (TO_COMPLETION): only `pause()` can stop the task. */
 const UNARMED_COUNT = 2 ** 30;
 const MAX_RATE = 1e8;
 
 export const now: () => number = performance.now.bind(performance);
+
+let currentGen = -1;
+let ticksSinceClock = 0;
+/** Checkpoints run since the clock was last read (the countdowns already used up). */
+let ranSinceClock = 0;
 
 function countFor(deadline: number, t: number): number {
   if (deadline === Infinity) return UNARMED_COUNT;
@@ -20,15 +30,44 @@ function countFor(deadline: number, t: number): number {
   return Math.floor(rt.rate * Math.min(left, QUANTUM_MS));
 }
 
-/** Sets the effective deadline and primes the countdown. A deadline at or before now pauses at the first checkpoint. */
-export function arm(deadline: number): void {
+/** Publishes the deadline to the watchdog (seqlock: odd generation while rewriting). */
+function armNative(deadline: number, graceMs: number): void {
+  const { i32, f64, offsetNs, binding } = native!;
+  const g = i32[SLOT.gen]!;
+  Atomics.store(i32, SLOT.gen, g + 1);
+  const deadlineNs = deadline === Infinity ? Infinity : deadline * 1e6 + offsetNs;
+  f64[SLOT.deadlineNs] = deadlineNs;
+  f64[SLOT.graceNs] = graceMs * 1e6;
+  currentGen = (g + 2) | 0;
+  Atomics.store(i32, SLOT.gen, currentGen);
+  // The watchdog polls while deadlines come and go; wake it only if it would look too late.
+  if (deadlineNs !== Infinity && (Atomics.load(i32, SLOT.threadIdle) === 1 || deadlineNs < f64[SLOT.targetNs]!)) {
+    binding.wake();
+  }
+}
+
+/**
+ * Sets the effective deadline and primes the countdown. A deadline at or before now pauses at the first
+ * checkpoint. `graceMs` is how long past it the overrun guard waits (native mode only).
+ */
+export function arm(deadline: number, graceMs: number): void {
   const t = now();
   rt.deadline = deadline;
+  rt.grace = graceMs;
   rt.lastTime = t;
-  // Start every slice with a tiny countdown and let tick() ramp it up (x4 per tick, bounded by the measured
-  // rate): the rate learnt from earlier code may be far too high for this code, and a too-high first count
-  // would overrun the first deadline by as much.
-  rt.c = rt.lastCount = deadline === Infinity ? countFor(deadline, t) : Math.min(1, countFor(deadline, t));
+  ticksSinceClock = 0;
+  ranSinceClock = 0;
+  if (native) armNative(deadline, graceMs);
+  // Start every slice with a tiny countdown and let tick() ramp it up (x4 per clock read, bounded by the
+  // measured rate): the rate learnt from earlier code may be far too high for this code, and a too-high
+  // first count would overrun the first deadline by as much.
+  rt.c = rt.lastCount = deadline === Infinity ? UNARMED_COUNT : Math.min(1, countFor(deadline, t));
+}
+
+function suspend(reason: 'deadline' | 'pause'): true {
+  rt.lastPauseReason = reason;
+  rt.c = 0;
+  return true;
 }
 
 /**
@@ -38,23 +77,27 @@ export function arm(deadline: number): void {
 export function tick(): boolean {
   if (rt.pauseRequested) {
     rt.pauseRequested = false;
-    rt.lastPauseReason = 'pause';
-    rt.c = 0;
-    return true;
+    return suspend('pause');
+  }
+  ranSinceClock += rt.lastCount - rt.c;
+  if (native) {
+    if (Atomics.load(native.i32, SLOT.fired) === currentGen) return suspend('deadline');
+    // A zero countdown means the deadline is (nearly) due: look at the clock rather than wait for the flag.
+    if (rt.lastCount > 0 && ++ticksSinceClock < CLOCK_EVERY) {
+      rt.c = rt.lastCount;
+      return false;
+    }
+    ticksSinceClock = 0;
   }
   const t = now();
   // Recalibrate even when the deadline has passed: a late tick is exactly the evidence that the rate
   // estimate was too high (and the estimate is shared by every later slice and task).
-  const ran = rt.lastCount - rt.c;
   const elapsed = t - rt.lastTime;
   // An interval under a microsecond says more about clock granularity than about speed: keep the estimate.
-  if (elapsed > 0.001) rt.rate = Math.min(MAX_RATE, Math.max(1, ran / elapsed));
+  if (elapsed > 0.001) rt.rate = Math.min(MAX_RATE, Math.max(1, ranSinceClock / elapsed));
   rt.lastTime = t;
-  if (t >= rt.deadline) {
-    rt.lastPauseReason = 'deadline';
-    rt.c = 0;
-    return true;
-  }
+  ranSinceClock = 0;
+  if (t >= rt.deadline) return suspend('deadline');
   rt.c = rt.lastCount = Math.min(countFor(rt.deadline, t), rt.lastCount * 4 + 1);
   return false;
 }

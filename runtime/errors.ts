@@ -17,6 +17,12 @@ export class PreemptibleBudgetError extends PreemptibleError {}
 /** An argument of the wrong kind (e.g. `launch` of something that is not a function). */
 export class PreemptibleArgumentError extends PreemptibleError {}
 
+/**
+ * A task stayed past its deadline + graceMs inside code that cannot pause (a builtin, a regular expression,
+ * an uninstrumented function, WebAssembly); the native overrun guard stopped it and the task is 'cancelled'.
+ */
+export class PreemptionOverrunError extends PreemptibleError {}
+
 /** Input the transformer cannot parse; the message carries file:line:col. */
 export class PreemptibleSyntaxError extends PreemptibleError {
   constructor(

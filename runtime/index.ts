@@ -13,7 +13,10 @@ export {
   PreemptibleBudgetError,
   PreemptibleArgumentError,
   PreemptibleSyntaxError,
+  PreemptionOverrunError,
 } from './errors';
+export { capabilities } from './native';
+export type { Capabilities } from './native';
 
 /**
  * Marks a function for instrumentation when the transform runs with `instrument: 'annotated'`

@@ -8,7 +8,8 @@
 import { Budget, parseBudget } from './budget';
 import { GEN, PAUSE } from './checkpoint';
 import { arm, now } from './clock';
-import { PreemptibleArgumentError, PreemptibleStateError } from './errors';
+import { PreemptibleArgumentError, PreemptibleStateError, PreemptionOverrunError } from './errors';
+import { native, warnIfDegraded } from './native';
 import { rt } from './shared';
 import { Task, TaskState, taskState } from './task';
 
@@ -44,20 +45,32 @@ function prepare<R>(fn: unknown, args: unknown[]): Prepared<R> {
   return { task: new Task<R>(s), s, first };
 }
 
+/** Returned by the guard when the watchdog cut the slice short (a unique object, never a task's value). */
+const OVERRUN: unique symbol = Symbol('preemptible.overrun');
+
+/** Runs the slice inside the addon's guarding frame, which turns a watchdog termination into OVERRUN. */
+const guarded: (advance: Advance) => IteratorResult<unknown, unknown> | typeof OVERRUN = native
+  ? (advance) => native!.binding.guard(advance, OVERRUN)
+  : (advance) => advance();
+
 /** Runs one slice of `task`. Exceptions from the task propagate (the task is then 'failed'). */
-function runSlice(task: Task, s: TaskState, budgetMs: number, advance: Advance): void {
+function runSlice(task: Task, s: TaskState, budgetMs: number, graceMs: number, advance: Advance): void {
   const start = now();
   const own = start + budgetMs; // Infinity stays Infinity
-  const outer = rt.stack.length > 0 ? rt.deadline : Infinity;
+  const nested = rt.stack.length > 0;
+  const outer = nested ? rt.deadline : Infinity;
+  const outerGrace = nested ? rt.grace : Infinity;
   const outerPauseRequest = rt.pauseRequested;
   s.ownDeadline = own;
   s.status = 'running';
   rt.stack.push(task);
   rt.pauseRequested = false;
-  arm(Math.min(own, outer));
-  let r: IteratorResult<unknown, unknown>;
+  // The earliest deadline wins; its owner's grace applies.
+  if (own <= outer) arm(own, graceMs);
+  else arm(outer, outerGrace);
+  let r: IteratorResult<unknown, unknown> | typeof OVERRUN;
   try {
-    r = advance();
+    r = guarded(advance);
   } catch (error) {
     s.status = 'failed';
     s.error = error;
@@ -66,7 +79,18 @@ function runSlice(task: Task, s: TaskState, budgetMs: number, advance: Advance):
   } finally {
     rt.stack.pop();
     rt.pauseRequested = outerPauseRequest;
-    arm(outer);
+    arm(outer, outerGrace);
+  }
+  if (r === OVERRUN) {
+    // The task's frames were unwound by the termination (their finally blocks did not run).
+    s.status = 'cancelled';
+    s.it = null;
+    s.error = new PreemptionOverrunError(
+      `task ${s.name} ran more than ${graceMs} ms (graceMs) past its deadline inside code that cannot pause ` +
+        '(an uninstrumented function, a builtin, a regular expression or WebAssembly) and was cancelled; ' +
+        'its finally blocks did not run. Instrument that code, raise graceMs, or pass graceMs: Infinity to never cut it off.',
+    );
+    throw s.error;
   }
   if (r.done) {
     s.status = 'completed';
@@ -102,18 +126,19 @@ function checkResumable(task: Task, s: TaskState, caller: string): void {
  */
 export function launch<A extends unknown[], R>(fn: (...args: A) => R, budget: Budget, ...args: A): Task<R> {
   const p = prepare<R>(fn, args);
-  const { budgetMs } = parseBudget(budget, 'launch');
-  runSlice(p.task, p.s, budgetMs, p.first);
+  const { budgetMs, graceMs } = parseBudget(budget, 'launch');
+  warnIfDegraded();
+  runSlice(p.task, p.s, budgetMs, graceMs, p.first);
   return p.task;
 }
 
 /** Runs a paused task for up to `budget` ms more. Returns the task. */
 export function resume<R>(task: Task<R>, budget: Budget): Task<R> {
   const s = taskState(task, 'resume');
-  const { budgetMs } = parseBudget(budget, 'resume');
+  const { budgetMs, graceMs } = parseBudget(budget, 'resume');
   checkResumable(task, s, 'resume');
   const it = s.it!;
-  runSlice(task, s, budgetMs, () => it.next());
+  runSlice(task, s, budgetMs, graceMs, () => it.next());
   return task;
 }
 
@@ -131,7 +156,7 @@ export function cancel<R>(task: Task<R>): Task<R> {
     );
   }
   const it = s.it!;
-  runSlice(task, s, Infinity, () => {
+  runSlice(task, s, Infinity, Infinity, () => {
     let r = it.return(undefined);
     while (!r.done) r = it.next();
     return r;
@@ -159,13 +184,19 @@ function outsideTask(): PreemptibleStateError {
 // whose slice is cut short by an enclosing deadline suspends the enclosing task with the inner one
 // inside it, and continues the inner one (with what is left of its own budget) when resumed.
 
-function* driveNested(task: Task, s: TaskState, budgetMs: number, first: Advance): Generator<unknown, void, unknown> {
+function* driveNested(
+  task: Task,
+  s: TaskState,
+  budgetMs: number,
+  graceMs: number,
+  first: Advance,
+): Generator<unknown, void, unknown> {
   let budget = budgetMs;
   let advance = first;
   let finished = false;
   try {
     for (;;) {
-      runSlice(task, s, budget, advance);
+      runSlice(task, s, budget, graceMs, advance);
       if (s.status !== 'paused' || s.pausedBy !== 'outer') {
         finished = true;
         return;
@@ -186,8 +217,8 @@ type Gen<T> = Generator<unknown, T, unknown>;
 Object.defineProperty(launch, GEN, {
   value: function* launchNested(fn: unknown, budget: Budget, ...args: unknown[]): Gen<Task> {
     const p = prepare(fn, args);
-    const { budgetMs } = parseBudget(budget, 'launch');
-    yield* driveNested(p.task, p.s, budgetMs, p.first);
+    const { budgetMs, graceMs } = parseBudget(budget, 'launch');
+    yield* driveNested(p.task, p.s, budgetMs, graceMs, p.first);
     return p.task;
   },
 });
@@ -195,10 +226,10 @@ Object.defineProperty(launch, GEN, {
 Object.defineProperty(resume, GEN, {
   value: function* resumeNested(task: Task, budget: Budget): Gen<Task> {
     const s = taskState(task, 'resume');
-    const { budgetMs } = parseBudget(budget, 'resume');
+    const { budgetMs, graceMs } = parseBudget(budget, 'resume');
     checkResumable(task, s, 'resume');
     const it = s.it!;
-    yield* driveNested(task, s, budgetMs, () => it.next());
+    yield* driveNested(task, s, budgetMs, graceMs, () => it.next());
     return task;
   },
 });

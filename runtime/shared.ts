@@ -15,6 +15,8 @@ export interface SharedState {
   rate: number;
   /** Effective deadline (performance.now() ms) of the innermost running task: the earliest on the stack. */
   deadline: number;
+  /** graceMs of the running slice (the overrun guard's allowance past `deadline`). */
+  grace: number;
   /** Set by a plain-context `pause()`; the next checkpoint pauses. */
   pauseRequested: boolean;
   /** Why the last suspension happened: a checkpoint saw the deadline, or `pause()` asked for it. */
@@ -32,6 +34,7 @@ function create(): SharedState {
     lastTime: 0,
     rate: 10_000,
     deadline: Infinity,
+    grace: Infinity,
     pauseRequested: false,
     lastPauseReason: 'deadline',
     stack: [],

@@ -1,0 +1,125 @@
+// The addon's JS surface (context-aware, so workers get their own slot):
+//   register(sab)          attach this environment's slot (a 64-byte SharedArrayBuffer) to the watchdog
+//   wake()                 make the watchdog look again now (an earlier deadline was armed)
+//   nowNs()                CLOCK_MONOTONIC in ns, to translate performance.now() deadlines
+//   guard(fn, overrun)     call fn() as a guarded slice: returns its result, or `overrun` when the watchdog
+//                          terminated it (the termination is cancelled here, and only if it was ours)
+#include <node.h>
+#include <v8.h>
+
+#include <thread>
+
+#include "slot.h"
+#include "watchdog.h"
+
+namespace preemptible {
+namespace {
+
+using v8::Context;
+using v8::External;
+using v8::Function;
+using v8::FunctionCallbackInfo;
+using v8::FunctionTemplate;
+using v8::Isolate;
+using v8::Local;
+using v8::MaybeLocal;
+using v8::Object;
+using v8::SharedArrayBuffer;
+using v8::String;
+using v8::TryCatch;
+using v8::Value;
+
+struct EnvSlot {
+  Slot slot{};
+  bool registered = false;
+};
+
+EnvSlot* Data(const FunctionCallbackInfo<Value>& info) {
+  return static_cast<EnvSlot*>(info.Data().As<External>()->Value());
+}
+
+void ThrowType(Isolate* isolate, const char* message) {
+  isolate->ThrowException(v8::Exception::TypeError(String::NewFromUtf8(isolate, message).ToLocalChecked()));
+}
+
+void Register(const FunctionCallbackInfo<Value>& info) {
+  EnvSlot* env = Data(info);
+  if (env->registered) return;
+  if (info.Length() < 1 || !info[0]->IsSharedArrayBuffer()) return ThrowType(info.GetIsolate(), "register(sab): expected a SharedArrayBuffer");
+  Local<SharedArrayBuffer> sab = info[0].As<SharedArrayBuffer>();
+  if (sab->ByteLength() < static_cast<size_t>(kSlotBytes)) return ThrowType(info.GetIsolate(), "register(sab): buffer too small");
+  env->slot.isolate = info.GetIsolate();
+  env->slot.store = sab->GetBackingStore();
+  env->registered = true;
+  RegisterSlot(&env->slot);
+}
+
+void Wake(const FunctionCallbackInfo<Value>&) { WakeWatchdog(); }
+
+void NowNs(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(MonotonicNs()); }
+
+void Guard(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  EnvSlot* env = Data(info);
+  if (!env->registered || info.Length() < 2 || !info[0]->IsFunction()) return ThrowType(isolate, "guard(fn, overrun): bad arguments");
+  int32_t* state = &env->slot.i32()[kGuardState];
+  int32_t outer = __atomic_load_n(state, __ATOMIC_ACQUIRE);  // kNone, or kActive for a nested guard
+  __atomic_store_n(state, kActive, __ATOMIC_RELEASE);
+
+  TryCatch try_catch(isolate);
+  MaybeLocal<Value> result = info[0].As<Function>()->Call(isolate->GetCurrentContext(), v8::Undefined(isolate), 0, nullptr);
+
+  // Exit handshake with the watchdog: if it started a kill for this frame, wait until the kill is
+  // complete, then cancel it -- also when fn returned normally (a termination requested during a
+  // non-interruptible builtin would otherwise hit the next, unrelated JS).
+  bool terminated = try_catch.HasTerminated();  // read before CancelTerminateExecution clears it
+  int32_t expected = kActive;
+  bool ours = !__atomic_compare_exchange_n(state, &expected, outer, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+  if (ours) {
+    while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != kKilled) std::this_thread::yield();
+    isolate->CancelTerminateExecution();
+    __atomic_store_n(state, outer, __ATOMIC_RELEASE);
+    if (terminated || result.IsEmpty()) {
+      try_catch.Reset();
+      info.GetReturnValue().Set(info[1]);  // the slice was cut off: report the overrun
+      return;
+    }
+  }
+  if (result.IsEmpty()) {
+    // An exception from the task, or a termination that is not ours (worker.terminate(), a vm timeout):
+    // let it continue unchanged.
+    try_catch.ReThrow();
+    return;
+  }
+  info.GetReturnValue().Set(result.ToLocalChecked());
+}
+
+void Cleanup(void* arg) {
+  auto* env = static_cast<EnvSlot*>(arg);
+  if (env->registered) UnregisterSlot(&env->slot);
+  delete env;
+}
+
+void SetMethod(Local<Context> context, Local<Object> exports, const char* name, v8::FunctionCallback cb, Local<External> data) {
+  Isolate* isolate = context->GetIsolate();
+  Local<Function> fn = FunctionTemplate::New(isolate, cb, data)->GetFunction(context).ToLocalChecked();
+  Local<String> key = String::NewFromUtf8(isolate, name).ToLocalChecked();
+  fn->SetName(key);
+  exports->Set(context, key, fn).Check();
+}
+
+}  // namespace
+}  // namespace preemptible
+
+NODE_MODULE_INIT(/* exports, module, context */) {
+  using namespace preemptible;
+  Isolate* isolate = context->GetIsolate();
+  auto* env = new EnvSlot();
+  node::AddEnvironmentCleanupHook(isolate, Cleanup, env);
+  Local<External> data = External::New(isolate, env);
+  SetMethod(context, exports, "register", Register, data);
+  SetMethod(context, exports, "wake", Wake, data);
+  SetMethod(context, exports, "nowNs", NowNs, data);
+  SetMethod(context, exports, "guard", Guard, data);
+  exports->Set(context, String::NewFromUtf8(isolate, "slotBytes").ToLocalChecked(), v8::Integer::New(isolate, kSlotBytes)).Check();
+}
