@@ -1,11 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = {
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+  // Instrumented modules are imported at run time from .test-out/: load them with Node itself.
+  server: { deps: { external: [/\.test-out/, /dist\//] } },
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    // Instrumented modules are imported at run time from .test-out/: load them with Node itself.
-    server: { deps: { external: [/\.test-out/, /dist\//] } },
+    projects: [
+      { test: { ...shared, name: 'native', include: ['test/**/*.test.ts'] } },
+      {
+        // The runtime's behavioural tests again, without the addon (the fallback must pass them too).
+        test: {
+          ...shared,
+          name: 'pure-js',
+          include: ['test/launch.test.ts', 'test/differential.test.ts', 'test/native.test.ts'],
+          env: { PREEMPTIBLE_NATIVE: '0', PREEMPTIBLE_QUIET: '1' },
+        },
+      },
+    ],
   },
 });

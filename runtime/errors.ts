@@ -21,7 +21,15 @@ export class PreemptibleArgumentError extends PreemptibleError {}
  * A task stayed past its deadline + graceMs inside code that cannot pause (a builtin, a regular expression,
  * an uninstrumented function, WebAssembly); the native overrun guard stopped it and the task is 'cancelled'.
  */
-export class PreemptionOverrunError extends PreemptibleError {}
+export class PreemptionOverrunError extends PreemptibleError {
+  constructor(
+    message: string,
+    /** The task that was cancelled (launch() threw, so this is the only way to reach it). */
+    readonly task: unknown,
+  ) {
+    super(message);
+  }
+}
 
 /** Input the transformer cannot parse; the message carries file:line:col. */
 export class PreemptibleSyntaxError extends PreemptibleError {

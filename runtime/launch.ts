@@ -89,6 +89,7 @@ function runSlice(task: Task, s: TaskState, budgetMs: number, graceMs: number, a
       `task ${s.name} ran more than ${graceMs} ms (graceMs) past its deadline inside code that cannot pause ` +
         '(an uninstrumented function, a builtin, a regular expression or WebAssembly) and was cancelled; ' +
         'its finally blocks did not run. Instrument that code, raise graceMs, or pass graceMs: Infinity to never cut it off.',
+      task,
     );
     throw s.error;
   }

@@ -1,0 +1,103 @@
+// Overrun-guard scenarios, each run in its own process by test/native.test.ts:
+//   node test/harness/overrun.mjs <scenario>   prints one JSON object.
+import vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { capabilities, launch, PreemptionOverrunError, resume } from 'preemptible';
+
+const BUDGET = 5;
+const GRACE = 50;
+
+function spin(ms) {
+  const end = performance.now() + ms;
+  let n = 0;
+  while (performance.now() < end) n++;
+  return n;
+}
+
+/** Launches fn as an opaque callee and reports how it ended. */
+function guarded(fn, budget = { budgetMs: BUDGET, graceMs: GRACE }) {
+  const t0 = performance.now();
+  try {
+    const task = launch(fn, budget);
+    return { status: task.status, value: task.isComplete ? task.value : undefined, ms: performance.now() - t0 };
+  } catch (e) {
+    return {
+      error: e?.name ?? String(e),
+      isOverrun: e instanceof PreemptionOverrunError,
+      taskStatus: e?.task?.status,
+      ms: performance.now() - t0,
+    };
+  }
+}
+
+/** After an overrun the process must work normally: timers, promises, later launches, plain code. */
+async function afterwards() {
+  const timer = await new Promise((r) => setTimeout(() => r('timer'), 5));
+  const promise = await Promise.resolve('promise');
+  const next = launch((n) => n * 2, { budgetMs: 50, graceMs: 50 }, 21);
+  const work = spin(100) > 0; // 100 ms of plain code must not be terminated
+  return { timer, promise, nextLaunch: next.value, work };
+}
+
+// (module (func (export "loop") (loop (br 0))))
+const WASM_LOOP = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 8, 1, 4, 108, 111, 111, 112, 0, 0, 10, 9, 1, 7, 0, 3, 64, 12, 0, 11, 11]);
+
+const scenarios = {
+  capabilities: async () => ({ capabilities: capabilities() }),
+  redos: async () => ({ result: guarded(() => /(a+)+$/.test('a'.repeat(40) + 'b')), after: await afterwards() }),
+  'infinite-loop': async () => ({ result: guarded(() => { for (;;) {} }), after: await afterwards() }),
+  wasm: async () => {
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(WASM_LOOP));
+    return { result: guarded(exports.loop), after: await afterwards() };
+  },
+  'sort-slow-comparator': async () => {
+    const xs = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000);
+    return { result: guarded(() => xs.sort((a, b) => { spin(0.05); return a - b; }).length), after: await afterwards() };
+  },
+  'json-parse': async () => {
+    const text = JSON.stringify(Array.from({ length: 1_500_000 }, (_, i) => ({ i, s: 'x' + i })));
+    const result = guarded(() => JSON.parse(text).length, { budgetMs: 1, graceMs: 5 });
+    return { result, after: await afterwards() };
+  },
+  'vm-timeout-inside': async () => {
+    const ctx = vm.createContext({});
+    const result = guarded(() => {
+      try {
+        vm.runInContext('for (;;) {}', ctx, { timeout: 20 });
+        return 'no timeout';
+      } catch (e) {
+        return e.code;
+      }
+    }, { budgetMs: 2000, graceMs: 2000 });
+    return { result, after: await afterwards() };
+  },
+  'vm-timeout-outlived': async () => {
+    const ctx = vm.createContext({});
+    const result = guarded(() => vm.runInContext('for (;;) {}', ctx, { timeout: 10_000 }));
+    return { result, after: await afterwards() };
+  },
+  'worker-terminate': async () => {
+    // The worker spends its life inside guarded slices; terminate() must still stop it (its termination is
+    // not ours to cancel), while the main thread keeps launching.
+    const worker = new Worker(
+      `const { launch } = require(${JSON.stringify(new URL('../../dist/runtime/index.js', import.meta.url).pathname)});
+       const { parentPort } = require('node:worker_threads');
+       parentPort.postMessage('ready');
+       for (;;) launch(() => { let s = 0; for (let i = 0; i < 1e6; i++) s += i; return s; }, { budgetMs: 1e4, graceMs: 1e4 });`,
+      { eval: true },
+    );
+    await new Promise((r) => worker.once('message', r));
+    let mainLaunches = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 50) {
+      launch(() => 1, { budgetMs: 10, graceMs: 10 });
+      mainLaunches++;
+    }
+    const exitCode = await Promise.race([worker.terminate(), new Promise((r) => setTimeout(() => r('timed out'), 5000))]);
+    return { exitCode, mainLaunches, after: await afterwards() };
+  },
+};
+
+const name = process.argv[2];
+if (!scenarios[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
+process.stdout.write(JSON.stringify(await scenarios[name]()) + '\n');
