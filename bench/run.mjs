@@ -22,7 +22,7 @@ import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { launch, resume, cancel, TO_COMPLETION } from 'preemptible';
+import { launch, resume, cancel, capabilities, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -36,9 +36,12 @@ const argv = process.argv.slice(2);
 const DEFAULT_ROUNDS = 9;
 const WARMUP_ROUNDS = 2;
 let rounds = DEFAULT_ROUNDS;
+/** Child mode: measure the primitives only and print them as JSON (used for the pure-JS column). */
+let primitivesJsonOnly = false;
 const only = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--rounds') rounds = Math.max(1, Number(argv[++i]) | 0);
+  else if (argv[i] === '--primitives-json') primitivesJsonOnly = true;
   else if (argv[i] === '--help' || argv[i] === '-h') {
     console.log('usage: node bench/run.mjs [--rounds N] [kernel ...]');
     process.exit(0);
@@ -340,6 +343,11 @@ function benchKernel(kernel) {
 }
 
 // ------------------------------------------------------------------------------------------------- main
+if (primitivesJsonOnly) {
+  const r = await benchPrimitives();
+  process.stdout.write(JSON.stringify(r.map(({ id, medianUs, p99Us }) => ({ id, medianUs, p99Us }))) + '\n');
+  process.exit(0);
+}
 const started = now();
 const info = machine();
 console.log('# preemptible benchmarks\n');
@@ -356,13 +364,31 @@ console.log(
 );
 
 let primitives = null;
+let primitivesPureJs = null;
 if (only.length === 0) {
   primitives = await benchPrimitives();
-  console.log('## Primitives\n');
+  // The same operations without the addon (no guarding native frame, clock-read checkpoints), in a child
+  // process started right after, so that the two columns compare like with like.
+  primitivesPureJs = JSON.parse(
+    execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--primitives-json'], {
+      encoding: 'utf8',
+      env: { ...process.env, PREEMPTIBLE_NATIVE: '0', PREEMPTIBLE_QUIET: '1' },
+    }),
+  );
+  const pure = new Map(primitivesPureJs.map((r) => [r.id, r]));
+  console.log(`## Primitives (addon: ${capabilities().nativeTimer ? 'loaded' : 'NOT loaded: ' + capabilities().reason})\n`);
   console.log(
     table(
-      ['operation', 'median µs/op', 'p99 µs/op', '× launch', 'ops/sample'],
-      primitives.map((r) => [r.label, fmt(r.medianUs, 3), fmt(r.p99Us, 3), fmtRatio(r.ratioToLaunch), String(r.batch)]),
+      ['operation', 'median µs/op', 'p99 µs/op', '× launch', 'pure-JS median µs/op', 'pure-JS p99 µs/op', 'ops/sample'],
+      primitives.map((r) => [
+        r.label,
+        fmt(r.medianUs, 3),
+        fmt(r.p99Us, 3),
+        fmtRatio(r.ratioToLaunch),
+        fmt(pure.get(r.id)?.medianUs, 3),
+        fmt(pure.get(r.id)?.p99Us, 3),
+        String(r.batch),
+      ]),
     ),
   );
   console.log(
@@ -464,6 +490,8 @@ const result = {
     p99Us: sig(r.p99Us),
     ratioToLaunch: sig(r.ratioToLaunch),
   })),
+  primitivesPureJs: primitivesPureJs?.map((r) => ({ id: r.id, medianUs: sig(r.medianUs), p99Us: sig(r.p99Us) })),
+  addon: capabilities(),
   kernels: kernelResults.map((r) => ({
     name: r.name,
     title: r.title,

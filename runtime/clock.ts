@@ -40,10 +40,10 @@ function armNative(deadline: number, graceMs: number): void {
   f64[SLOT.graceNs] = graceMs * 1e6;
   currentGen = (g + 2) | 0;
   Atomics.store(i32, SLOT.gen, currentGen);
-  // The watchdog polls while deadlines come and go; wake it only if it would look too late.
-  if (deadlineNs !== Infinity && (Atomics.load(i32, SLOT.threadIdle) === 1 || deadlineNs < f64[SLOT.targetNs]!)) {
-    binding.wake();
-  }
+  // While deadlines come and go the watchdog polls (every 0.2 ms at most), so arming is just these writes;
+  // only a blocked (idle) watchdog needs a wake-up. Pausing on time near the deadline does not depend on
+  // the watchdog (tick() reads the clock there); the overrun guard may act up to one poll late.
+  if (deadlineNs !== Infinity && Atomics.load(i32, SLOT.threadIdle) === 1) binding.wake();
 }
 
 /**
@@ -82,8 +82,10 @@ export function tick(): boolean {
   ranSinceClock += rt.lastCount - rt.c;
   if (native) {
     if (Atomics.load(native.i32, SLOT.fired) === currentGen) return suspend('deadline');
-    // A zero countdown means the deadline is (nearly) due: look at the clock rather than wait for the flag.
-    if (rt.lastCount > 0 && ++ticksSinceClock < CLOCK_EVERY) {
+    // Far from the deadline the flag is enough; close to it (or with a zero countdown) read the clock too,
+    // since the watchdog thread itself wakes a few microseconds late.
+    const far = rt.deadline - rt.lastTime > 2 * CLOCK_EVERY * QUANTUM_MS;
+    if (far && rt.lastCount > 0 && ++ticksSinceClock < CLOCK_EVERY) {
       rt.c = rt.lastCount;
       return false;
     }

@@ -1,0 +1,96 @@
+// Pause latency: how long after the deadline control comes back to the caller of launch/resume, for
+// instrumented code, with the native timer (shared flag raised by the watchdog thread) and in pure-JS mode
+// (clock read at checkpoints). Each mode runs in its own process.
+//   node bench/latency.mjs            both modes, prints Markdown, writes bench/results/latency.json
+//   node bench/latency.mjs --child    one mode (PREEMPTIBLE_NATIVE decides), prints JSON
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BUDGETS = [0.05, 0.1, 1, 10];
+const SLICE_TIME_MS = 300; // of slices per (kernel, budget)
+
+const KERNELS = `
+export function numeric(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * i) % 1000003; return s; }
+function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+export function calls(n) { let s = 0; for (let i = 0; i < n; i++) s += fib(18); return s; }
+export function allocating(n) { let s = 0; for (let i = 0; i < n; i++) s += new Array(2000).fill(i).indexOf(-1); return s; }
+`;
+
+function quantile(sorted, q) {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  return sorted[lo] + (sorted[Math.ceil(pos)] - sorted[lo]) * (pos - lo);
+}
+
+async function child() {
+  const { launch, resume, cancel, capabilities } = await import('preemptible');
+  const { transform } = await import('preemptible/transform');
+  const dir = join(root, '.test-out', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'latency-kernels.mjs');
+  writeFileSync(file, transform(KERNELS, { filename: 'latency-kernels.mjs' }).code);
+  const kernels = await import(pathToFileURL(file).href);
+  const rows = [];
+  for (const name of ['numeric', 'calls', 'allocating']) {
+    for (const budget of BUDGETS) {
+      const late = [];
+      let early = 0;
+      const task = launch(kernels[name], 0, 1e12); // effectively endless; warmed up by the slices
+      const until = performance.now() + SLICE_TIME_MS;
+      while (performance.now() < until) {
+        const start = performance.now();
+        resume(task, budget);
+        const back = performance.now();
+        const l = back - (start + budget);
+        if (l < 0) early++;
+        late.push(l * 1000);
+      }
+      cancel(task);
+      late.sort((a, b) => a - b);
+      rows.push({
+        kernel: name,
+        budgetMs: budget,
+        slices: late.length,
+        p50Us: +quantile(late, 0.5).toFixed(1),
+        p99Us: +quantile(late, 0.99).toFixed(1),
+        maxUs: +late[late.length - 1].toFixed(1),
+        earlyPct: +((100 * early) / late.length).toFixed(2),
+      });
+    }
+  }
+  process.stdout.write(JSON.stringify({ capabilities: capabilities(), rows }) + '\n');
+}
+
+function parent() {
+  const modes = {};
+  for (const [mode, env] of [['native timer', {}], ['pure JS', { PREEMPTIBLE_NATIVE: '0', PREEMPTIBLE_QUIET: '1' }]]) {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+    modes[mode] = JSON.parse(out);
+  }
+  console.log('## Pause latency (time from deadline to control back, instrumented code)\n');
+  console.log('| mode | kernel | budget ms | slices | p50 µs | p99 µs | max µs | ended early |');
+  console.log('|:---|:---|---:|---:|---:|---:|---:|---:|');
+  for (const [mode, r] of Object.entries(modes)) {
+    if (mode === 'native timer' && !r.capabilities.nativeTimer) console.log(`| ${mode} | (addon not available: ${r.capabilities.reason}) |||||||`);
+    for (const row of r.rows) {
+      console.log(`| ${mode} | ${row.kernel} | ${row.budgetMs} | ${row.slices} | ${row.p50Us} | ${row.p99Us} | ${row.maxUs} | ${row.earlyPct}% |`);
+    }
+  }
+  console.log('\nTargets (issue 3): p50 <= 20 µs, p99 <= 100 µs past the deadline for budgets 0.1-10 ms.');
+  const file = join(root, 'bench', 'results', 'latency.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file + '.tmp', JSON.stringify({ date: new Date().toISOString(), modes }, null, 2) + '\n');
+  renameSync(file + '.tmp', file);
+  console.log(`\nwrote ${relative(root, file)}`);
+}
+
+if (process.argv.includes('--child')) await child();
+else parent();
+
