@@ -5,6 +5,7 @@
 // enclosing task's deadline. Functions the transformer never saw have no generator version: they run to
 // completion inside the slice ("opaque" tasks).
 
+import { installArrayMethods } from './array-methods';
 import { Budget, parseBudget } from './budget';
 import { GEN, PAUSE } from './checkpoint';
 import { arm, now } from './clock';
@@ -12,6 +13,9 @@ import { PreemptibleArgumentError, PreemptibleStateError, PreemptionOverrunError
 import { native, warnIfDegraded } from './native';
 import { rt } from './shared';
 import { Task, TaskState, taskState } from './task';
+
+// Array.prototype.map & co. get generator versions, so tasks can pause inside their callbacks.
+installArrayMethods();
 
 type Advance = () => IteratorResult<unknown, unknown>;
 type GeneratorFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;

@@ -51,6 +51,12 @@ const programs = await instrument(`
   }
   export function selfResume(box) { return resume(box.task, 1); }
   export function selfCancel(box) { return cancel(box.task); }
+  export function mapWithLog(log) {
+    return [1, 2, 3].map((x) => { log.push(x); for (let i = 0; i < 2; i++) log.length; return x * 2; });
+  }
+  export function sortWithLog(log) {
+    return [3, 1, 2].sort((a, b) => { log.push(a + ':' + b); for (let i = 0; i < 2; i++) log.length; return a - b; });
+  }
   export function slowSteps(n) { let s = 0; for (let r = 0; r < n; r++) s += new Array(20000).fill(r).indexOf(-1); return s; }
   export function firstCheckpoint(log) { log.push('entered'); for (let i = 0; i < 2; i++) log.push('loop ' + i); return log; }
   import { launch, resume, cancel, pause } from 'preemptible';
@@ -136,6 +142,39 @@ describe('launch / resume', () => {
     const task = launch(plain, 0, 100_000);
     expect(task.status).toBe('completed');
     expect(task.value).toBe(plain(100_000));
+  });
+});
+
+describe('callbacks through Array.prototype builtins', () => {
+  it('a task can pause inside a map callback and resume to the same result', () => {
+    const log: number[] = [];
+    const task = launch(programs.mapWithLog, 0, log);
+    const seen = new Set<number>();
+    while (task.status === 'paused') {
+      seen.add(log.length);
+      resume(task, 0);
+    }
+    expect(task.value).toEqual([2, 4, 6]);
+    expect(log).toEqual([1, 2, 3]);
+    // Paused with 1 and with 2 elements mapped: in the middle of Array.prototype.map.
+    expect(seen.has(1) && seen.has(2)).toBe(true);
+  });
+
+  it('a task can pause inside a sort comparator', () => {
+    const log: string[] = [];
+    const task = launch(programs.sortWithLog, 0, log);
+    const seen = new Set<number>();
+    while (task.status === 'paused') {
+      seen.add(log.length);
+      resume(task, 0);
+    }
+    expect(task.value).toEqual([1, 2, 3]);
+    expect(seen.has(1)).toBe(true);
+  });
+
+  it('the generator versions are not visible as enumerable properties of the builtins', () => {
+    expect(Object.keys(Array.prototype.map)).toEqual([]);
+    expect([1, 2].map((x) => x + 1)).toEqual([2, 3]);
   });
 });
 

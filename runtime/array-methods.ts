@@ -1,0 +1,324 @@
+// Generator versions of the Array.prototype methods that call back into user code, attached to the
+// builtins as [GEN]. Instrumented code inside a task calls `arr.map(f)` through the normal dispatch, finds
+// Array.prototype.map[GEN] and `yield*`s into it, so the task can pause inside the callback (and between
+// elements, when the callback itself cannot pause).
+//
+// Each follows the specification's algorithm step by step (ToObject, length read once, holes skipped with
+// HasProperty where the builtin skips them, thisArg, species constructors, error messages as V8 words them).
+// When the callback has no generator version and the array is small, the builtin itself runs: same result,
+// no per-element generator cost, and a small array cannot hold the task for long.
+
+import { GEN, PAUSE, rt } from './checkpoint';
+import { tick } from './clock';
+
+type Gen<T> = Generator<unknown, T, unknown>;
+type Callback = (...args: unknown[]) => unknown;
+type GenFn = (this: unknown, ...args: unknown[]) => Gen<unknown>;
+
+/** Arrays at most this long, with a callback that cannot pause, run in the builtin itself. */
+const PLAIN_LIMIT = 1024;
+
+function describe(value: unknown): string {
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (Array.isArray(value)) return '[object Array]';
+  let name = 'Object';
+  try {
+    const ctor = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor;
+    if (typeof ctor?.name === 'string' && ctor.name) name = ctor.name;
+  } catch {
+    // a throwing getter: keep the generic name
+  }
+  return `#<${name}>`;
+}
+
+function toObject(value: unknown, method: string): Record<number, unknown> {
+  if (value === null || value === undefined) {
+    throw new TypeError(`Array.prototype.${method} called on null or undefined`);
+  }
+  return Object(value) as Record<number, unknown>;
+}
+
+function lengthOf(o: Record<number, unknown>): number {
+  const n = Number((o as { length?: unknown }).length);
+  if (!(n > 0)) return 0; // also NaN
+  return Math.min(Math.floor(n), Number.MAX_SAFE_INTEGER);
+}
+
+function callable(fn: unknown): Callback {
+  if (typeof fn !== 'function') throw new TypeError(`${describe(fn)} is not a function`);
+  return fn as Callback;
+}
+
+/** ArraySpeciesCreate(original, length). */
+function speciesCreate(original: unknown, length: number): Record<number, unknown> {
+  if (!Array.isArray(original)) return new Array(length);
+  let C = (original as { constructor?: unknown }).constructor;
+  if (C !== null && (typeof C === 'object' || typeof C === 'function')) {
+    C = (C as { [Symbol.species]?: unknown })[Symbol.species];
+    if (C === null) C = undefined;
+  }
+  if (C === undefined) return new Array(length);
+  if (typeof C !== 'function') throw new TypeError('object.constructor[Symbol.species] is not a constructor');
+  return new (C as new (n: number) => Record<number, unknown>)(length);
+}
+
+function define(target: Record<number, unknown>, key: number, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** Calls the callback, through its generator version when it has one; a checkpoint between elements. */
+function* invoke(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
+  if (--rt.c < 0 && tick()) yield PAUSE;
+  const g = (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
+  return g ? yield* g.call(thisArg, a, b, c) : fn.call(thisArg, a, b, c);
+}
+
+function plainOk(o: unknown, fn: Callback, len: number): boolean {
+  return len <= PLAIN_LIMIT && (fn as unknown as Record<symbol, unknown>)[GEN] === undefined && Array.isArray(o);
+}
+
+const builtin = {
+  map: Array.prototype.map,
+  forEach: Array.prototype.forEach,
+  filter: Array.prototype.filter,
+  some: Array.prototype.some,
+  every: Array.prototype.every,
+  find: Array.prototype.find,
+  findIndex: Array.prototype.findIndex,
+  findLast: Array.prototype.findLast,
+  findLastIndex: Array.prototype.findLastIndex,
+  reduce: Array.prototype.reduce,
+  reduceRight: Array.prototype.reduceRight,
+  flatMap: Array.prototype.flatMap,
+  sort: Array.prototype.sort,
+};
+
+const generators: Record<keyof typeof builtin, GenFn> = {
+  *map(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'map');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.map.call(o, fn, thisArg);
+    const a = speciesCreate(o, len);
+    for (let k = 0; k < len; k++) {
+      if (k in o) define(a, k, yield* invoke(fn, thisArg, o[k], k, o));
+    }
+    return a;
+  },
+  *forEach(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'forEach');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.forEach.call(o, fn, thisArg);
+    for (let k = 0; k < len; k++) {
+      if (k in o) yield* invoke(fn, thisArg, o[k], k, o);
+    }
+    return undefined;
+  },
+  *filter(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'filter');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.filter.call(o, fn, thisArg);
+    const a = speciesCreate(o, 0);
+    let to = 0;
+    for (let k = 0; k < len; k++) {
+      if (k in o) {
+        const v = o[k];
+        if (yield* invoke(fn, thisArg, v, k, o)) define(a, to++, v);
+      }
+    }
+    return a;
+  },
+  *some(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'some');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.some.call(o, fn, thisArg);
+    for (let k = 0; k < len; k++) {
+      if (k in o && (yield* invoke(fn, thisArg, o[k], k, o))) return true;
+    }
+    return false;
+  },
+  *every(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'every');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.every.call(o, fn, thisArg);
+    for (let k = 0; k < len; k++) {
+      if (k in o && !(yield* invoke(fn, thisArg, o[k], k, o))) return false;
+    }
+    return true;
+  },
+  // find* visit holes too (they read o[k] for every index).
+  *find(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'find');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.find.call(o, fn, thisArg);
+    for (let k = 0; k < len; k++) {
+      const v = o[k];
+      if (yield* invoke(fn, thisArg, v, k, o)) return v;
+    }
+    return undefined;
+  },
+  *findIndex(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'findIndex');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.findIndex.call(o, fn, thisArg);
+    for (let k = 0; k < len; k++) {
+      if (yield* invoke(fn, thisArg, o[k], k, o)) return k;
+    }
+    return -1;
+  },
+  *findLast(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'findLast');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.findLast.call(o, fn, thisArg);
+    for (let k = len - 1; k >= 0; k--) {
+      const v = o[k];
+      if (yield* invoke(fn, thisArg, v, k, o)) return v;
+    }
+    return undefined;
+  },
+  *findLastIndex(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'findLastIndex');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.findLastIndex.call(o, fn, thisArg);
+    for (let k = len - 1; k >= 0; k--) {
+      if (yield* invoke(fn, thisArg, o[k], k, o)) return k;
+    }
+    return -1;
+  },
+  *reduce(this: unknown, cb: unknown, ...initial: unknown[]) {
+    const o = toObject(this, 'reduce');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.reduce.apply(o, [fn, ...initial] as never);
+    let k = 0;
+    let acc: unknown;
+    if (initial.length > 0) acc = initial[0];
+    else {
+      while (k < len && !(k in o)) k++;
+      if (k >= len) throw new TypeError('Reduce of empty array with no initial value');
+      acc = o[k++];
+    }
+    for (; k < len; k++) {
+      if (k in o) acc = yield* invokeReducer(fn, acc, o[k], k, o);
+    }
+    return acc;
+  },
+  *reduceRight(this: unknown, cb: unknown, ...initial: unknown[]) {
+    const o = toObject(this, 'reduceRight');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.reduceRight.apply(o, [fn, ...initial] as never);
+    let k = len - 1;
+    let acc: unknown;
+    if (initial.length > 0) acc = initial[0];
+    else {
+      while (k >= 0 && !(k in o)) k--;
+      if (k < 0) throw new TypeError('Reduce of empty array with no initial value');
+      acc = o[k--];
+    }
+    for (; k >= 0; k--) {
+      if (k in o) acc = yield* invokeReducer(fn, acc, o[k], k, o);
+    }
+    return acc;
+  },
+  *flatMap(this: unknown, cb: unknown, thisArg: unknown) {
+    const o = toObject(this, 'flatMap');
+    const len = lengthOf(o);
+    const fn = callable(cb);
+    if (plainOk(o, fn, len)) return builtin.flatMap.call(o, fn, thisArg);
+    const a = speciesCreate(o, 0);
+    let to = 0;
+    for (let k = 0; k < len; k++) {
+      if (!(k in o)) continue;
+      const mapped = yield* invoke(fn, thisArg, o[k], k, o);
+      if (Array.isArray(mapped)) {
+        const m = mapped as unknown as Record<number, unknown>;
+        const n = lengthOf(m);
+        for (let j = 0; j < n; j++) if (j in m) define(a, to++, m[j]);
+      } else {
+        define(a, to++, mapped);
+      }
+    }
+    return a;
+  },
+  *sort(this: unknown, comparefn: unknown) {
+    if (comparefn !== undefined && typeof comparefn !== 'function') {
+      throw new TypeError('The comparison function must be either a function or undefined');
+    }
+    const o = toObject(this, 'sort');
+    const fn = comparefn as Callback | undefined;
+    const len = lengthOf(o);
+    if (fn === undefined || plainOk(o, fn, len)) return builtin.sort.call(o, fn as never);
+    // SortIndexedProperties: present values, undefineds last, holes after them.
+    const items: unknown[] = [];
+    let undefineds = 0;
+    for (let k = 0; k < len; k++) {
+      if (k in o) {
+        const v = o[k];
+        if (v === undefined) undefineds++;
+        else items.push(v);
+      }
+    }
+    const sorted = yield* mergeSort(items, fn);
+    let k = 0;
+    for (; k < sorted.length; k++) o[k] = sorted[k];
+    for (let u = 0; u < undefineds; u++, k++) o[k] = undefined;
+    for (; k < len; k++) delete o[k];
+    return o;
+  },
+};
+
+function* invokeReducer(fn: Callback, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
+  if (--rt.c < 0 && tick()) yield PAUSE;
+  const g = (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
+  return g ? yield* g.call(undefined, acc, v, k, o) : fn.call(undefined, acc, v, k, o);
+}
+
+function* invokeCompare(fn: Callback, x: unknown, y: unknown): Gen<unknown> {
+  if (--rt.c < 0 && tick()) yield PAUSE;
+  const g = (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
+  return g ? yield* g.call(undefined, x, y) : fn.call(undefined, x, y);
+}
+
+/** Stable merge sort calling the comparator through the dispatch (the specification requires stability). */
+function* mergeSort(items: unknown[], fn: Callback): Gen<unknown[]> {
+  let src = items;
+  let dst = new Array<unknown>(items.length);
+  for (let width = 1; width < src.length; width *= 2) {
+    for (let lo = 0; lo < src.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, src.length);
+      const hi = Math.min(lo + 2 * width, src.length);
+      let i = lo;
+      let j = mid;
+      let d = lo;
+      while (i < mid && j < hi) {
+        const r = Number(yield* invokeCompare(fn, src[j], src[i]));
+        // Take from the right run only when it is strictly smaller (keeps equal elements in order).
+        if (r < 0) dst[d++] = src[j++];
+        else dst[d++] = src[i++];
+      }
+      while (i < mid) dst[d++] = src[i++];
+      while (j < hi) dst[d++] = src[j++];
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
+
+/** Attaches the generator versions (non-enumerable, like the methods themselves). Idempotent. */
+export function installArrayMethods(): void {
+  for (const name of Object.keys(generators) as (keyof typeof builtin)[]) {
+    const method = builtin[name];
+    if (Object.prototype.hasOwnProperty.call(method, GEN)) continue;
+    Object.defineProperty(method, GEN, { value: generators[name], writable: true, configurable: true, enumerable: false });
+  }
+}
