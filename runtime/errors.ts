@@ -34,11 +34,12 @@ export class PreemptionOverrunError extends PreemptibleError {
 /** Input the transformer cannot parse; the message carries file:line:col. */
 export class PreemptibleSyntaxError extends PreemptibleError {
   constructor(
-    message: string,
+    /** The parser's message without the location prefix. */
+    readonly detail: string,
     readonly file: string,
     readonly line: number,
     readonly column: number,
   ) {
-    super(`${file}:${line}:${column}: ${message}`);
+    super(`${file}:${line}:${column}: ${detail}`);
   }
 }

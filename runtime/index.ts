@@ -19,12 +19,25 @@ export { capabilities } from './native';
 export type { Capabilities } from './native';
 
 /**
- * Marks a function for instrumentation when the transform runs with `instrument: 'annotated'`
- * (`const f = preemptible(function () { ... })`). At run time it returns `fn` unchanged.
+ * Marks code for instrumentation when the transform runs with `instrument: 'annotated'`. At run time it
+ * changes nothing; it accepts every form it is used in:
+ *   const f = preemptible(function () { ... })      wrapper: returns the function
+ *   @preemptible method() { ... }                   standard decorator (value, context): returns the method
+ *   @preemptible class C { ... }                    class decorator: returns the class
+ *   @preemptible (experimentalDecorators)           legacy (target, key, descriptor): returns the descriptor
  */
-export function preemptible<F extends (...args: never[]) => unknown>(fn: F): F {
-  if (typeof fn !== 'function') {
-    throw new PreemptibleArgumentError(`preemptible(fn): expected a function, got ${fn === null ? 'null' : typeof fn}`);
+export function preemptible<F extends (...args: never[]) => unknown>(fn: F): F;
+export function preemptible<F>(value: F, context: { kind: string }): F;
+export function preemptible(target: object, key: string | symbol, descriptor?: PropertyDescriptor): PropertyDescriptor | undefined;
+export function preemptible(...args: unknown[]): unknown {
+  const [first, second, third] = args;
+  if (args.length === 3 && typeof second !== 'object') {
+    return third as PropertyDescriptor | undefined; // legacy method decorator
   }
-  return fn;
+  if (typeof first !== 'function') {
+    throw new PreemptibleArgumentError(
+      `preemptible(fn): expected a function (or to be used as a decorator), got ${first === null ? 'null' : typeof first}`,
+    );
+  }
+  return first;
 }

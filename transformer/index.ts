@@ -21,7 +21,21 @@ export interface TransformOptions {
   module?: ModuleFormat;
   /** Module specifier for the runtime helpers. Default 'preemptible/runtime'. */
   runtime?: string;
+  /**
+   * TypeScript options that change what TS input means (front-ends pass the project's tsconfig values):
+   * experimentalDecorators, emitDecoratorMetadata, useDefineForClassFields, verbatimModuleSyntax.
+   */
+  compilerOptions?: SemanticCompilerOptions;
 }
+
+export interface SemanticCompilerOptions {
+  experimentalDecorators?: boolean;
+  emitDecoratorMetadata?: boolean;
+  useDefineForClassFields?: boolean;
+  verbatimModuleSyntax?: boolean;
+}
+
+const SEMANTIC_OPTIONS = new Set(['experimentalDecorators', 'emitDecoratorMetadata', 'useDefineForClassFields', 'verbatimModuleSyntax']);
 
 export interface SourceMap {
   version: number;
@@ -43,7 +57,7 @@ export interface TransformResult {
 // (and in strict code the engine itself rejects them), so they must not stop a JS transform.
 const SLOPPY_JS_ONLY = new Set([1121, 1487, 1488, 1489]);
 
-const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime']);
+const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime', 'compilerOptions']);
 
 function checkOptions(options: TransformOptions): void {
   for (const key of Object.keys(options)) {
@@ -53,6 +67,11 @@ function checkOptions(options: TransformOptions): void {
   }
   if (options.instrument !== undefined && !INSTRUMENT_MODES.includes(options.instrument)) {
     throw new PreemptibleArgumentError(`transform: instrument must be 'all' or 'annotated', got ${JSON.stringify(options.instrument)}`);
+  }
+  for (const key of Object.keys(options.compilerOptions ?? {})) {
+    if (!SEMANTIC_OPTIONS.has(key)) {
+      throw new PreemptibleArgumentError(`transform: compilerOptions.${key} is not supported; supported: ${[...SEMANTIC_OPTIONS].join(', ')}`);
+    }
   }
   if (options.module !== undefined && options.module !== 'esm' && options.module !== 'cjs') {
     throw new PreemptibleArgumentError(`transform: module must be 'esm' or 'cjs', got ${JSON.stringify(options.module)}`);
@@ -86,6 +105,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
       inlineSources: options.sourceMap === true,
       useDefineForClassFields: true,
       newLine: ts.NewLineKind.LineFeed,
+      ...options.compilerOptions,
     },
     transformers: { before: [core] },
   });

@@ -82,7 +82,9 @@ function rewriteFile(
   };
 
   const isTargeted = (node: FunctionLike): boolean =>
-    annotatedDepth > 0 || (!!node.body && ts.isBlock(node.body) && hasDirective(ts, node.body.statements, DIRECTIVE));
+    annotatedDepth > 0 ||
+    (!!node.body && ts.isBlock(node.body) && hasDirective(ts, node.body.statements, DIRECTIVE)) ||
+    hasMarkerDecorator(ts, node);
 
   /** Visits a function's children, inside the annotated region if the function is targeted. */
   const visitFunctionChildren = <T extends FunctionLike>(node: T, targeted: boolean): T => {
@@ -227,7 +229,15 @@ function rewriteFile(
   };
 
   const visitClass = (node: TS.ClassDeclaration | TS.ClassExpression): TS.Node => {
-    const visited = ts.visitEachChild(node, visit, ctx);
+    // `@preemptible class C {}` targets every method of the class.
+    const marked = hasMarkerDecorator(ts, node);
+    if (marked) annotatedDepth++;
+    let visited: TS.ClassDeclaration | TS.ClassExpression;
+    try {
+      visited = ts.visitEachChild(node, visit, ctx);
+    } finally {
+      if (marked) annotatedDepth--;
+    }
     const gens = collectGens(visited.members);
     if (gens.length === 0) return visited;
     const names = (isStatic: boolean): TS.Expression =>
@@ -351,6 +361,16 @@ function rewriteFile(
           ),
         );
   return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...body.slice(n)]);
+}
+
+/** `@preemptible`, `@preemptible()`, `@lib.preemptible` (standard or legacy decorators). */
+function hasMarkerDecorator(ts: typeof TS, node: TS.Node): boolean {
+  if (!ts.canHaveDecorators(node)) return false;
+  return !!ts.getDecorators(node)?.some((d) => {
+    let e = d.expression;
+    if (ts.isCallExpression(e)) e = e.expression;
+    return (ts.isIdentifier(e) && e.text === WRAPPER) || (ts.isPropertyAccessExpression(e) && e.name.text === WRAPPER);
+  });
 }
 
 function isStatementListParent(ts: typeof TS, parent: TS.Node): boolean {

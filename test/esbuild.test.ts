@@ -1,0 +1,95 @@
+// esbuild front-end: bundle the multi-file app plain and with the plugin, run both, compare.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import preemptible, { type TransformStats } from 'preemptible/esbuild';
+import { root } from './helpers/instrument';
+
+const out = join(root, '.test-out', 'esbuild');
+const entry = join(root, 'fixtures', 'app', 'src', 'main.ts');
+
+async function bundle(name: string, plugins: Parameters<typeof build>[0]['plugins']) {
+  mkdirSync(out, { recursive: true });
+  const outfile = join(out, `${name}.mjs`);
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    outfile,
+    external: ['preemptible', 'preemptible/*'], // the plain build imports the decorator from the runtime too
+    plugins,
+    logLevel: 'silent',
+  });
+  return { outfile, result };
+}
+
+/** Runs the bundle in a fresh Node: plain calls, and main() launched in small slices. */
+function run(outfile: string): { direct: string; async: string; sliced: string; pauses: number } {
+  const script = `
+    import { launch, resume } from 'preemptible';
+    const m = await import(${JSON.stringify(pathToFileURL(outfile).href)});
+    const direct = m.main(400);
+    const asyncOut = await m.mainAsync(100);
+    const t = launch(m.main, 0.05, 400);
+    let pauses = 0;
+    while (t.status === 'paused') { pauses++; resume(t, 0.05); }
+    console.log(JSON.stringify({ direct, async: asyncOut, sliced: t.value, pauses }));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1' } }));
+}
+
+describe('preemptible/esbuild', () => {
+  it('builds the app; the instrumented bundle behaves like the plain one and pauses', async () => {
+    const plain = await bundle('plain', []);
+    let stats: TransformStats | undefined;
+    const inst = await bundle('instrumented', [preemptible({ onStats: (s) => (stats = s) })]);
+    expect(plain.result.errors).toEqual([]);
+    expect(inst.result.errors).toEqual([]);
+    const code = readFileSync(inst.outfile, 'utf8');
+    expect(code).toMatch(/from "preemptible\/runtime"/); // the runtime stays external (one shared copy)
+    expect(code).not.toMatch(/function\* \w*\$pe.*marked/); // node_modules are not instrumented by default
+    expect(stats?.files).toBe(3);
+    const p = run(plain.outfile);
+    const i = run(inst.outfile);
+    expect(p.pauses).toBe(0); // the plain bundle cannot pause
+    expect(i.direct).toBe(p.direct);
+    expect(i.async).toBe(p.async);
+    expect(i.sliced).toBe(p.direct);
+    expect(i.pauses).toBeGreaterThan(0);
+    expect(p.direct).toMatch(/<h1>Inventory \(\d+ moved\)<\/h1>/);
+  });
+
+  it('instruments listed node_modules packages', async () => {
+    const inst = await bundle('with-marked', [preemptible({ nodeModules: ['marked'] })]);
+    const code = readFileSync(inst.outfile, 'utf8');
+    expect(code).toMatch(/node_modules\/marked[\s\S]*\$pe\w*\.def\(/);
+    const r = run(inst.outfile);
+    expect(r.sliced).toBe(r.direct);
+  });
+
+  it('chains source maps: the final map points at the original TypeScript', async () => {
+    const inst = await bundle('maps', [preemptible()]);
+    const map = JSON.parse(readFileSync(inst.outfile + '.map', 'utf8'));
+    const inventory = map.sources.findIndex((s: string) => s.endsWith('fixtures/app/src/inventory.ts'));
+    expect(inventory).toBeGreaterThanOrEqual(0);
+    expect(map.sourcesContent[inventory]).toContain('@preemptible');
+  });
+
+  it('reports syntax errors at file:line:col and uninstrumented constructs as warnings', async () => {
+    mkdirSync(out, { recursive: true });
+    const bad = join(out, 'bad.ts');
+    writeFileSync(bad, 'export function f() {\n  return (1 +;\n}\n');
+    const r1 = await build({ entryPoints: [bad], bundle: true, write: false, logLevel: 'silent', plugins: [preemptible()] }).catch((e) => e);
+    expect(r1.errors[0].location).toMatchObject({ line: 2 });
+    expect(r1.errors[0].location.file).toContain('bad.ts');
+    const warn = join(out, 'warn.js');
+    writeFileSync(warn, 'export function f(s) { for (;;) return eval(s); }\n');
+    const r2 = await build({ entryPoints: [warn], bundle: true, write: false, logLevel: 'silent', plugins: [preemptible()] });
+    expect(r2.warnings.map((w) => w.text)).toContainEqual(expect.stringMatching(/direct eval.*\[direct-eval\]/));
+  });
+});
