@@ -1,7 +1,10 @@
 // Which files a build-tool front-end instruments: the app's own sources by default, node_modules packages
 // only when the user lists them (or says `nodeModules: true`). Shared by the esbuild plugin and the loader.
 
-import { sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+
+/** This package's own code (runtime, transformer, build output) is never instrumented. */
+const OWN = ['dist', 'runtime', 'transformer', 'native'].map((d) => join(resolve(__dirname, '..', '..'), d) + sep);
 
 export type FileTest = RegExp | ((file: string) => boolean);
 
@@ -34,6 +37,7 @@ export function createFileFilter(options: FileFilterOptions): (file: string) => 
   const nm = options.nodeModules ?? false;
   return (file) => {
     if (!SOURCE_EXTENSIONS.test(file) || file.endsWith('.d.ts')) return false;
+    if (OWN.some((dir) => file.startsWith(dir))) return false;
     const pkg = packageOf(file);
     if (pkg !== undefined) {
       if (pkg === 'preemptible') return false; // never the runtime itself

@@ -48,6 +48,8 @@ export interface SourceMap {
 
 export interface TransformResult {
   code: string;
+  /** The module format of the output (it is the input's): 'esm' or 'cjs'. */
+  format: ModuleFormat;
   map: SourceMap | undefined;
   /** Constructs left uninstrumented (each runs to completion), with file:line:column. */
   diagnostics: Diagnostic[];
@@ -85,11 +87,12 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   checkOptions(options);
   const fileName = options.filename ?? 'input.js';
   const diagnostics: Diagnostic[] = [];
+  let format: ModuleFormat = options.module ?? 'cjs';
   const core = createCoreTransformer(
     ts,
     { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME },
     {
-      moduleFormat: (sf) => options.module ?? formatFromSource(ts, sf),
+      moduleFormat: () => format,
       report: (d) => diagnostics.push(d),
     },
   );
@@ -97,7 +100,8 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     fileName,
     reportDiagnostics: true,
     compilerOptions: {
-      target: ts.ScriptTarget.ESNext,
+      // ES2022: what Node 20 runs. Newer syntax it lacks (decorators, `using`) is lowered by TypeScript.
+      target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.Preserve,
       jsx: ts.JsxEmit.Preserve,
       allowJs: true,
@@ -107,7 +111,16 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
       newLine: ts.NewLineKind.LineFeed,
       ...options.compilerOptions,
     },
-    transformers: { before: [core] },
+    transformers: {
+      before: [
+        // Decide the format on the untouched file, before the core adds its import.
+        () => (sf) => {
+          format = options.module ?? formatFromSource(ts, sf);
+          return sf;
+        },
+        core,
+      ],
+    },
   });
   const isJs = /\.[cm]?jsx?$/.test(fileName);
   const error = out.diagnostics?.find(
@@ -125,5 +138,5 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     map.sources = [fileName];
     map.sourcesContent = [code];
   }
-  return { code: outputText, map, diagnostics };
+  return { code: outputText, format, map, diagnostics };
 }

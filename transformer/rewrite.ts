@@ -206,6 +206,11 @@ function rewriteFile(
     if (!targeted || !visited.body) return visited;
     const name = staticName(ts, node.name);
     if (name === undefined) return visited; // computed or #private: not yet
+    if (ts.getDecorators(node)?.some((d) => !isMarkerDecorator(ts, d))) {
+      // Another decorator may replace the method; the generator version would then bypass the replacement.
+      report(node, 'decorated-method', 'method with decorators other than @preemptible is left uninstrumented (runs to completion)');
+      return visited;
+    }
     if (!needsGenerator(node)) return visited;
     const inClass = ts.isClassLike(node.parent);
     if (!inClass && usesSuper(ts, node)) {
@@ -364,13 +369,14 @@ function rewriteFile(
 }
 
 /** `@preemptible`, `@preemptible()`, `@lib.preemptible` (standard or legacy decorators). */
+function isMarkerDecorator(ts: typeof TS, d: TS.Decorator): boolean {
+  let e = d.expression;
+  if (ts.isCallExpression(e)) e = e.expression;
+  return (ts.isIdentifier(e) && e.text === WRAPPER) || (ts.isPropertyAccessExpression(e) && e.name.text === WRAPPER);
+}
+
 function hasMarkerDecorator(ts: typeof TS, node: TS.Node): boolean {
-  if (!ts.canHaveDecorators(node)) return false;
-  return !!ts.getDecorators(node)?.some((d) => {
-    let e = d.expression;
-    if (ts.isCallExpression(e)) e = e.expression;
-    return (ts.isIdentifier(e) && e.text === WRAPPER) || (ts.isPropertyAccessExpression(e) && e.name.text === WRAPPER);
-  });
+  return ts.canHaveDecorators(node) && !!ts.getDecorators(node)?.some((d) => isMarkerDecorator(ts, d));
 }
 
 function isStatementListParent(ts: typeof TS, parent: TS.Node): boolean {
