@@ -8,9 +8,13 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { writeLatencySvg } from './plot.mjs';
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUDGETS = [0.05, 0.1, 1, 10];
 const SLICE_TIME_MS = 300; // of slices per (kernel, budget)
+/** Quantiles saved per row (`cdf`) for the distribution plot (bench/plot.mjs -> bench/results/latency.svg). */
+const CDF_Q = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 1];
 
 const KERNELS = `
 export function numeric(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * i) % 1000003; return s; }
@@ -76,6 +80,7 @@ async function child() {
         earlyPct: +((100 * early) / late.length).toFixed(2),
         gcSlicesPct: +((100 * (late.length - noGc.length)) / late.length).toFixed(1),
         p99NoGcUs: noGc.length ? +quantile(noGc, 0.99).toFixed(1) : null,
+        cdf: { q: CDF_Q, us: CDF_Q.map((q) => +quantile(late, q).toFixed(1)) },
       });
     }
   }
@@ -107,7 +112,7 @@ function parent() {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file + '.tmp', JSON.stringify({ date: new Date().toISOString(), modes }, null, 2) + '\n');
   renameSync(file + '.tmp', file);
-  console.log(`\nwrote ${relative(root, file)}`);
+  console.log(`\nwrote ${relative(root, file)}, ${writeLatencySvg(root)}`);
 }
 
 if (process.argv.includes('--child')) await child();

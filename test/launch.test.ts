@@ -31,7 +31,7 @@ const programs = await instrument(`
     try { return inner(log); } finally { log.push('middle:finally'); }
   }
   function inner(log) {
-    try { for (;;) {} } finally { log.push('inner:finally'); }
+    try { for (;;) pause(); } finally { log.push('inner:finally'); }
   }
   export function pausesInFinally(log) {
     try { log.push('body'); } finally { for (let i = 0; i < 3; i++) log.push('finally ' + i); }
@@ -212,9 +212,13 @@ describe('exceptions', () => {
 describe('cancel', () => {
   it('runs pending finally blocks innermost first and leaves the task cancelled', () => {
     const log: string[] = [];
-    const task = launch(programs.outer, 1, log);
+    // pause() inside inner's loop: deterministically suspended three frames deep (a time budget could
+    // expire earlier, e.g. at middle's entry, on a slow machine).
+    const task = launch(programs.outer, TO_COMPLETION, log);
     expect(task.status).toBe('paused');
     expect(log).toEqual([]);
+    resume(task, 1);
+    expect(task.status).toBe('paused');
     cancel(task);
     expect(log).toEqual(['inner:finally', 'middle:finally', 'outer:finally']);
     expect(task.status).toBe('cancelled');

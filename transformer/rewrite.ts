@@ -124,16 +124,24 @@ function rewriteFile(
     return facts.hasLoop || facts.hasDispatchableCall;
   };
 
-  const genFunction = (visited: FunctionLike, name: string | undefined): TS.FunctionExpression => {
+  const genFunction = (visited: FunctionLike, name: string | undefined): TS.Expression => {
     instrumented++;
-    return factory.createFunctionExpression(
+    const gen = factory.createFunctionExpression(
       undefined,
       factory.createToken(ts.SyntaxKind.AsteriskToken),
-      name ? factory.createUniqueName(`${name}$pe`) : undefined,
+      undefined,
       undefined,
       visited.parameters,
       undefined,
       buildGeneratorBody(gctx, visited.body!),
+    );
+    if (!name) return gen;
+    // Named like the original in stack traces, without a binding that would shadow it inside:
+    // ({ "f": function* () {...} })["f"]
+    const key = factory.createStringLiteral(name);
+    return factory.createElementAccessExpression(
+      factory.createParenthesizedExpression(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, gen)])),
+      key,
     );
   };
 
@@ -154,7 +162,7 @@ function rewriteFile(
       displayName = 'default';
       decl = factory.updateFunctionDeclaration(visited, visited.modifiers, visited.asteriskToken, name, visited.typeParameters, visited.parameters, visited.type, visited.body);
     }
-    const args: TS.Expression[] = [name, genFunction(visited, name.text)];
+    const args: TS.Expression[] = [name, genFunction(visited, displayName ?? name.text)];
     if (displayName) args.push(factory.createStringLiteral(displayName));
     const def = factory.createExpressionStatement(runtimeCall('def', args));
     runtimeNodes.add(def);

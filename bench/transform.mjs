@@ -1,0 +1,129 @@
+// Transform throughput (`npm run bench`, or `node bench/transform.mjs`): MB/s of source through
+// `transform()` on real files, output size ratio, and beside it TypeScript's own `transpileModule` on the
+// same file with the same options and no transformer (the floor under this design: the transform is a
+// TypeScript transformer, so it can never be faster than TypeScript parsing and printing the file).
+// Prints a Markdown table, writes bench/results/transform.json.
+//
+//   node bench/transform.mjs           marked, acorn, vite's node chunk (~20 s)
+//   node bench/transform.mjs --large   node_modules/typescript/lib/typescript.js (9 MB; ~1.5 minutes,
+//                                      ~1.5 GB of memory), written to bench/results/transform-large.json;
+//                                      the default run then shows that row, marked with its date
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+import ts from 'typescript';
+import { transform } from 'preemptible/transform';
+
+import { fmt, machine, now, root, sig, table, writeResults } from './common.mjs';
+
+const large = process.argv.includes('--large');
+const started = now();
+const FILES = large
+  ? ['node_modules/typescript/lib/typescript.js']
+  : ['node_modules/marked/lib/marked.esm.js', 'node_modules/acorn/dist/acorn.mjs', 'node_modules/vite/dist/node/chunks/node.js'];
+
+function transpileOnly(source, fileName) {
+  // The options transform() passes to transpileModule (transformer/index.ts), without the transformers.
+  return ts.transpileModule(source, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.Preserve,
+      jsx: ts.JsxEmit.Preserve,
+      allowJs: true,
+      useDefineForClassFields: true,
+      newLine: ts.NewLineKind.LineFeed,
+    },
+  }).outputText;
+}
+
+const rows = [];
+for (const rel of FILES) {
+  const file = join(root, rel);
+  if (!existsSync(file)) {
+    rows.push({ file: rel, error: 'file not found (dependency not installed)' });
+    continue;
+  }
+  const source = readFileSync(file, 'utf8');
+  const bytes = Buffer.byteLength(source);
+  const fileName = rel.split('/').pop();
+  // Small files: the first (cold) run, then the best of two more (warm JIT). Large files: one run.
+  const runs = bytes < 500_000 && !large ? 3 : 1;
+  const ms = [];
+  let out;
+  try {
+    for (let r = 0; r < runs; r++) {
+      const t0 = now();
+      out = transform(source, { filename: fileName }).code;
+      ms.push(now() - t0);
+    }
+  } catch (e) {
+    rows.push({ file: rel, bytes, error: String(e?.message ?? e).slice(0, 200) });
+    continue;
+  }
+  const t0 = now();
+  let plainOut;
+  let transpileMs = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t1 = now();
+    plainOut = transpileOnly(source, fileName);
+    transpileMs = Math.min(transpileMs, now() - t1);
+  }
+  const best = Math.min(...ms);
+  rows.push({
+    file: rel,
+    bytes,
+    runs,
+    coldMs: ms[0],
+    bestMs: best,
+    mbPerS: bytes / 1e6 / (best / 1000),
+    outputBytes: Buffer.byteLength(out),
+    outputRatio: Buffer.byteLength(out) / bytes,
+    transpileOnlyMs: transpileMs,
+    transpileOnlyMbPerS: bytes / 1e6 / (transpileMs / 1000),
+    transpileOnlyOutputRatio: Buffer.byteLength(plainOut) / bytes,
+    peakRssMiB: process.memoryUsage().rss / 2 ** 20,
+  });
+  process.stderr.write(`  ${fileName}: ${((now() - t0 + ms.reduce((a, b) => a + b, 0)) / 1000).toFixed(1)} s\n`);
+}
+
+const clean = (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? sig(v) : v]));
+const result = { machine: machine(), date: new Date().toISOString(), rows: rows.map(clean), totalSeconds: sig((now() - started) / 1000) };
+const written = writeResults(large ? 'transform-large.json' : 'transform.json', result);
+
+// The default run also shows the last --large measurement, if there is one.
+const shown = rows.map((r) => ({ ...r, note: '' }));
+if (!large) {
+  const largeFile = join(root, 'bench', 'results', 'transform-large.json');
+  if (existsSync(largeFile)) {
+    const prev = JSON.parse(readFileSync(largeFile, 'utf8'));
+    for (const r of prev.rows) shown.push({ ...r, note: ` (from \`--large\`, ${prev.date.slice(0, 10)})` });
+  } else {
+    shown.push({ file: 'node_modules/typescript/lib/typescript.js', error: 'not run by default: `node bench/transform.mjs --large`' });
+  }
+}
+
+console.log(`## Transform throughput (\`transform()\`, default options, no source map)\n`);
+console.log(
+  table(
+    ['file', 'size MB', 'transform s (cold / best)', 'MB/s', 'output × input', 'TS `transpileModule` alone: s, MB/s, output ×', 'RSS after MiB'],
+    shown.map((r) =>
+      r.error
+        ? [`\`${r.file}\``, r.bytes ? fmt(r.bytes / 1e6, 2) : '', `**${r.error}**`, '', '', '', '']
+        : [
+            `\`${r.file}\`${r.note}`,
+            fmt(r.bytes / 1e6, 2),
+            r.runs > 1 ? `${fmt(r.coldMs / 1000, 2)} / ${fmt(r.bestMs / 1000, 2)}` : fmt(r.bestMs / 1000, 1),
+            fmt(r.mbPerS, 2),
+            `${fmt(r.outputRatio, 2)}×`,
+            `${fmt(r.transpileOnlyMs / 1000, 2)} s, ${fmt(r.transpileOnlyMbPerS, 2)} MB/s, ${fmt(r.transpileOnlyOutputRatio, 2)}×`,
+            fmt(r.peakRssMiB, 0),
+          ],
+    ),
+  ),
+);
+console.log(
+  '\nMB = 10^6 bytes of UTF-8 source; MB/s from the best run (`transpileModule` too: best of as many runs). Targets (issue 4): >= 2 MB/s, output <= 3× the input.\n',
+);
+console.log(`_total ${fmt(result.totalSeconds, 1)} s_\n\nwrote ${written}`);
