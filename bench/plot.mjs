@@ -44,7 +44,7 @@ export function latencySvg(data) {
   const CELL_H = MT + PH + 48;
   const cols = 2;
   const rowsN = Math.ceil(budgets.length / cols);
-  const TOP = 86;
+  const TOP = 58 + modes.length * 18 + 10;
   const W = cols * CELL_W + 10;
   const H = TOP + rowsN * CELL_H;
 
@@ -66,17 +66,17 @@ export function latencySvg(data) {
       `bench/latency.mjs, ${data.date?.slice(0, 10) ?? ''}; solid: native timer, dashed: pure JS; grey lines: the p99 <= 100 µs target`,
     )}</text>`,
   );
-  // Legend.
-  let lxPos = 20;
-  for (const k of kernels) {
-    for (const [mode] of modes) {
+  // Legend: one row per timer mode, one column per kernel.
+  modes.forEach(([mode], r) => {
+    kernels.forEach((k, c) => {
+      const x = 40 + c * 220;
+      const y = 58 + r * 18;
       out.push(
-        `<line x1="${lxPos}" y1="62" x2="${lxPos + 28}" y2="62" stroke="${color(k)}" stroke-width="2" stroke-dasharray="${DASH[mode] ?? '2 2'}"/>`,
+        `<line x1="${x}" y1="${y}" x2="${x + 28}" y2="${y}" stroke="${color(k)}" stroke-width="2" stroke-dasharray="${DASH[mode] ?? '2 2'}"/>`,
       );
-      out.push(`<text x="${lxPos + 34}" y="66">${esc(`${k}, ${mode}`)}</text>`);
-      lxPos += 40 + 8 * `${k}, ${mode}`.length;
-    }
-  }
+      out.push(`<text x="${x + 34}" y="${y + 4}">${esc(`${k}, ${mode}`)}</text>`);
+    });
+  });
 
   const xTicks = [0.1, 1, 10, 100, 1000, 10000];
   const xLabel = (v) => (v >= 1000 ? `${v / 1000} ms` : `${v} µs`);
@@ -106,12 +106,9 @@ export function latencySvg(data) {
     for (const [mode, m] of modes) {
       for (const row of m.rows.filter((r) => r.budgetMs === budget)) {
         const pts = ccdf(row);
-        // Step curve: the fraction stays constant until the next measured latency.
-        let d = '';
-        pts.forEach(([us, f], j) => {
-          if (j === 0) d += `M${X(us)},${Y(f)}`;
-          else d += `H${X(us)}V${Y(f)}`;
-        });
+        // Straight segments between the saved quantiles (a step curve over 13 points would suggest plateaus
+        // that are only gaps between quantiles).
+        const d = pts.map(([us, f], j) => `${j === 0 ? 'M' : 'L'}${X(us)},${Y(f)}`).join('');
         out.push(
           `<path d="${d}" fill="none" stroke="${color(row.kernel)}" stroke-width="1.8" stroke-dasharray="${DASH[mode] ?? '2 2'}">` +
             `<title>${esc(`${row.kernel}, ${mode}, ${budget} ms: p50 ${row.p50Us} µs, p99 ${row.p99Us} µs, max ${row.maxUs} µs, ${row.slices} slices`)}</title></path>`,
