@@ -62,6 +62,43 @@ describe('preemptible/tsc', () => {
     expect(out).toMatch(/util\.ts\(1,1\): warning TS9001: preemptible: generator function is not instrumented yet/);
   });
 
+  it('builds the multi-file app (ESM, decorator, async, dependency); output runs preemptibly like a plain build', () => {
+    const dir = join(work, 'app');
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(join(root, 'fixtures', 'app', 'src'), join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const tsconfig = (plugins: unknown[], outDir: string) =>
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, outDir, rootDir: 'src', types: [], skipLibCheck: true, plugins },
+        include: ['src'],
+      });
+    writeFileSync(join(dir, 'tsconfig.json'), tsconfig([{ transform: 'preemptible/tsc', instrument: 'all' }], 'out'));
+    writeFileSync(join(dir, 'tsconfig.plain.json'), tsconfig([], 'plain'));
+    const tspc = join(root, 'node_modules', 'ts-patch', 'bin', 'tspc.js');
+    execFileSync(process.execPath, [tspc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+    execFileSync(process.execPath, [tspc, '-p', join(dir, 'tsconfig.plain.json')], { encoding: 'utf8' });
+    const run = (entry: string) => {
+      const script = `
+        import { launch, resume } from 'preemptible';
+        const m = await import(${JSON.stringify(entry)});
+        const direct = m.main(400);
+        const asyncOut = await m.mainAsync(100);
+        const t = launch(m.main, 0.05, 400);
+        let pauses = 0;
+        while (t.status === 'paused') { pauses++; resume(t, 0.05); }
+        console.log(JSON.stringify({ direct, async: asyncOut, sliced: t.value, pauses }));`;
+      return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1' } }));
+    };
+    const plain = run('./plain/main.js');
+    const inst = run('./out/main.js');
+    expect(readFileSync(join(dir, 'out', 'inventory.js'), 'utf8')).toMatch(/import \* as \$pe\w* from "preemptible\/runtime"/);
+    expect(plain.pauses).toBe(0);
+    expect(inst.direct).toBe(plain.direct);
+    expect(inst.async).toBe(plain.async);
+    expect(inst.sliced).toBe(plain.direct);
+    expect(inst.pauses).toBeGreaterThan(0);
+  });
+
   it('works with a tsc patched by `ts-patch install`', () => {
     const dir = scratchProject('patched');
     const tsDir = join(work, 'patched-ts', 'node_modules', 'typescript');
