@@ -92,6 +92,42 @@ describe('transform()', () => {
     }
   });
 
+  for (const experimentalDecorators of [false, true]) {
+    it(`@preemptible marks methods and classes (experimentalDecorators: ${experimentalDecorators})`, async () => {
+      const m = await instrument<Record<string, any>>(
+        `
+        import { preemptible } from 'preemptible';
+        class A {
+          @preemptible sum(n: number) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+          plain(n: number) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+        }
+        @preemptible class B {
+          sum(n: number) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+        }
+        export const a = new A();
+        export const b = new B();
+        export function callSum(o: { sum(n: number): number }, n: number) { 'use preemptible'; return o.sum(n); }
+        export function callPlain(o: A, n: number) { 'use preemptible'; return o.plain(n); }
+        `,
+        { instrument: 'annotated', filename: 'deco.ts', compilerOptions: { experimentalDecorators } },
+      );
+      // Counts the pauses: callSum itself pauses once at its entry; a preemptible sum() pauses in its loop.
+      const pauses = (f: (...a: any[]) => unknown, ...args: unknown[]) => {
+        const t = launch(f, 0, ...args);
+        let n = 0;
+        while (t.status === 'paused') {
+          resume(t, 0);
+          n++;
+        }
+        return [n > 10, t.value];
+      };
+      expect(pauses(m.callSum, m.a, 100)).toEqual([true, 4950]);
+      expect(pauses(m.callSum, m.b, 100)).toEqual([true, 4950]);
+      expect(pauses(m.callPlain, m.a, 100)).toEqual([false, 4950]); // not annotated: runs to completion
+      expect(m.a.sum(100)).toBe(4950);
+    });
+  }
+
   it("a file-level 'use preemptible' directive instruments the whole file in annotated mode", async () => {
     const m = await instrument<{ f: (n: number) => number }>(`'use preemptible';\n export ${loop.replace('spin', 'f')}`, { instrument: 'annotated' });
     expect(launch(m.f, 0, 10).status).toBe('paused');
