@@ -399,11 +399,21 @@ if (only.length === 0) {
 
 const kernels = await loadKernels();
 const kernelResults = [];
+// A kernel that throws (a checksum mismatch, a PreemptionOverrunError, ...) is reported in the table and
+// left out of the geometric mean; the other kernels still run.
+const failedKernels = [];
 for (const k of kernels) {
   const t0 = now();
-  kernelResults.push(benchKernel(k));
-  process.stderr.write(`  ${k.name}: ${((now() - t0) / 1000).toFixed(1)} s\n`);
+  try {
+    kernelResults.push(benchKernel(k));
+    process.stderr.write(`  ${k.name}: ${((now() - t0) / 1000).toFixed(1)} s\n`);
+  } catch (e) {
+    const error = `${e?.name ?? 'Error'}: ${((m) => (m.length > 120 ? m.slice(0, 120) + '…' : m))(String(e?.message ?? e).split('\n')[0])}`;
+    failedKernels.push({ name: k.name, title: k.title, n: k.n, error });
+    process.stderr.write(`  ${k.name}: FAILED after ${((now() - t0) / 1000).toFixed(1)} s: ${error}\n`);
+  }
 }
+if (kernelResults.length === 0) throw new Error('every kernel failed');
 
 const gm = Object.fromEntries(MODES.map((m) => [m, geomean(kernelResults.map((r) => r.ratioToPlain[m]))]));
 const worstDirect = kernelResults.reduce((w, r) => (r.ratioToPlain.direct > w.ratioToPlain.direct ? r : w));
@@ -438,8 +448,9 @@ console.log(
         String(r.slices.countMedian),
         `${fmt(r.slices.sliceMsP99, 2)} / ${fmt(r.slices.sliceMsMax, 2)}`,
       ]),
+      ...failedKernels.map((f) => [f.title, String(f.n), `**failed**: ${f.error}`, '', '', '', '', '', '', '', '']),
       [
-        '**geometric mean**',
+        failedKernels.length ? `**geometric mean** (${kernelResults.length} of ${kernels.length} kernels)` : '**geometric mean**',
         '',
         '',
         '',
@@ -464,6 +475,13 @@ console.log(
     `- × is median / plain median; modes interleaved in rotating order over ${rounds} rounds after ${WARMUP_ROUNDS} ` +
     'warm-up rounds; checksums agree across all modes.',
 );
+if (failedKernels.length > 0) {
+  console.log(
+    `- **${failedKernels.length} kernel(s) failed** and are left out of the geometric mean: ` +
+      failedKernels.map((f) => `${f.name} (${f.error})`).join('; ') +
+      '.',
+  );
+}
 const overran = kernelResults.filter((r) => r.slices.sliceMsP99 > 2);
 if (overran.length > 0) {
   console.log(
@@ -507,6 +525,7 @@ const result = {
       sliceMsMax: sig(r.slices.sliceMsMax),
     },
   })),
+  failedKernels,
   geomeanRatioToPlain: Object.fromEntries(MODES.filter((m) => m !== 'plain').map((m) => [m, sig(gm[m])])),
   totalSeconds: sig(totalS),
 };

@@ -15,6 +15,11 @@ export interface GeneratorBodyContext {
   /** Nodes the transformer added that are not user code: never dispatched or checkpointed, children still visited. */
   runtimeNodes: WeakSet<TS.Node>;
   policy: CallPolicy;
+  /**
+   * Temporaries by name, shared by every generator body in the file: each body declares its own `var`s,
+   * and one unique name per temp kind keeps the printer from searching name_1..name_N for every function.
+   */
+  tempNames: Map<string, TS.Identifier>;
 }
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';
@@ -45,7 +50,11 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const key = `${kind}${d}`;
     let id = temps.get(key);
     if (!id) {
-      id = factory.createUniqueName(`$${key}`);
+      id = g.tempNames.get(key);
+      if (!id) {
+        id = factory.createUniqueName(`$${key}`);
+        g.tempNames.set(key, id);
+      }
       temps.set(key, id);
     }
     return id;

@@ -64,7 +64,7 @@ function rewriteFile(
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
   const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf) };
-  const gctx: GeneratorBodyContext = { ts, ctx, pe, runtimeNodes, policy };
+  const gctx: GeneratorBodyContext = { ts, ctx, pe, runtimeNodes, policy, tempNames: new Map() };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
   const hoistStack: TS.Statement[][] = [];
   let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
