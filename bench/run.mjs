@@ -1,6 +1,6 @@
 // Benchmarks for preemptible (`npm run bench`). Prints Markdown tables and writes bench/results/latest.json.
 //
-//   node bench/run.mjs                     everything (~1 minute on a 2-core machine)
+//   node bench/run.mjs                     everything (~2 minutes on a 2-core machine)
 //   node bench/run.mjs fib oop             only these kernels (skips primitives; latest.json not written)
 //   node bench/run.mjs --rounds 3          fewer rounds per kernel (latest.json not written)
 //

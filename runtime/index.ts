@@ -3,6 +3,8 @@
 import { PreemptibleArgumentError } from './errors';
 
 export { launch, resume, cancel, pause } from './launch';
+export { run, Scheduler } from './scheduler';
+export type { RunOptions, SchedulerOptions, SchedulerCounts } from './scheduler';
 export { TO_COMPLETION } from './budget';
 export type { Budget, BudgetOptions } from './budget';
 export { Task } from './task';

@@ -1,0 +1,181 @@
+// The async layer: run() time-slices one function across event-loop turns; Scheduler runs many
+// round-robin. Both are thin drivers over launch/resume/cancel: between two slices control goes back to
+// the event loop (setImmediate), so timers, I/O and promise callbacks are served while long work runs.
+
+import { parseBudget } from './budget';
+import { PreemptibleArgumentError } from './errors';
+import { cancel, launch, resume } from './launch';
+import type { Task } from './task';
+
+export interface RunOptions {
+  /** Milliseconds per slice (default 1). */
+  sliceMs?: number;
+  /** Overrun guard allowance per slice (see launch); default 100. */
+  graceMs?: number;
+  /** Aborting cancels the task (its finally blocks run) and rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+const DEFAULT_SLICE_MS = 1;
+
+function sliceBudget(options: { sliceMs?: number; graceMs?: number }, caller: string): { budgetMs: number; graceMs: number } {
+  const parsed = parseBudget({ budgetMs: options.sliceMs ?? DEFAULT_SLICE_MS, ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }) }, caller);
+  if (parsed.budgetMs === Infinity) throw new PreemptibleArgumentError(`${caller}: sliceMs must be finite (use launch() to run to completion)`);
+  return parsed;
+}
+
+function checkOptions(options: object, known: readonly string[], caller: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new PreemptibleArgumentError(`${caller}: unknown option '${key}'; known options are ${known.join(', ')}`);
+  }
+}
+
+/**
+ * Runs `fn(...args)` in slices of `sliceMs`, yielding to the event loop between slices; settles with its
+ * result or its exception. The first slice runs now, synchronously.
+ */
+export function run<A extends unknown[], R>(fn: (...args: A) => R, options: RunOptions = {}, ...args: A): Promise<R> {
+  if (typeof fn !== 'function') throw new PreemptibleArgumentError(`run: the first argument must be a function, got ${fn === null ? 'null' : typeof fn}`);
+  checkOptions(options, ['sliceMs', 'graceMs', 'signal'], 'run');
+  const budget = sliceBudget(options, 'run');
+  const { signal } = options;
+  return new Promise<R>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    let task: Task<R> | undefined;
+    let settled = false;
+    const settle = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      f();
+    };
+    const onAbort = (): void => {
+      if (settled) return;
+      try {
+        if (task) cancel(task);
+      } catch (e) {
+        return settle(() => reject(e));
+      }
+      settle(() => reject(signal!.reason));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const step = (): void => {
+      if (settled) return;
+      try {
+        task = task ? resume(task, budget) : launch(fn, budget, ...args);
+      } catch (e) {
+        return settle(() => reject(e));
+      }
+      if (task.status === 'paused') setImmediate(step);
+      else settle(() => resolve(task!.value));
+    };
+    step();
+  });
+}
+
+export interface SchedulerOptions {
+  /** Milliseconds per slice (default 1). */
+  sliceMs?: number;
+  graceMs?: number;
+}
+
+export interface SchedulerCounts {
+  /** Tasks waiting for their next slice (including ones not started yet). */
+  queued: number;
+  /** 1 while a slice runs (only observable from inside a task), else 0. */
+  running: number;
+  /** Of those queued, the ones that have run at least one slice and are paused. */
+  paused: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+interface Entry {
+  task: Task | undefined;
+  start: () => Task;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Runs many tasks in one process. Fairness: strict round-robin — each queued task gets one slice of
+ * `sliceMs` per round, new tasks join at the back, and the event loop turns (setImmediate) after every
+ * slice, so I/O and timers wait at most one slice.
+ */
+export class Scheduler {
+  readonly #budget: { budgetMs: number; graceMs: number };
+  readonly #queue: Entry[] = [];
+  #pumping = false;
+  #running = 0;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+
+  constructor(options: SchedulerOptions = {}) {
+    checkOptions(options, ['sliceMs', 'graceMs'], 'Scheduler');
+    this.#budget = sliceBudget(options, 'Scheduler');
+  }
+
+  /** Queues `fn(...args)`; the promise settles with its result or exception. */
+  spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<R> {
+    if (typeof fn !== 'function') throw new PreemptibleArgumentError(`Scheduler.spawn: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ task: undefined, start: () => launch(fn, this.#budget, ...args), resolve: resolve as (v: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  get counts(): SchedulerCounts {
+    return {
+      queued: this.#queue.length,
+      running: this.#running,
+      paused: this.#queue.filter((e) => e.task !== undefined).length,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+    };
+  }
+
+  /** Cancels every queued task (their finally blocks run); their promises reject with `reason`. */
+  cancelAll(reason: unknown = new Error('Scheduler.cancelAll()')): void {
+    for (const e of this.#queue.splice(0)) {
+      try {
+        if (e.task) cancel(e.task);
+        this.#cancelled++;
+        e.reject(reason);
+      } catch (error) {
+        this.#failed++;
+        e.reject(error);
+      }
+    }
+  }
+
+  #schedule(): void {
+    if (this.#pumping || this.#queue.length === 0) return;
+    this.#pumping = true;
+    setImmediate(() => this.#slice());
+  }
+
+  #slice(): void {
+    this.#pumping = false;
+    const e = this.#queue.shift();
+    if (!e) return;
+    this.#running = 1;
+    try {
+      e.task = e.task ? resume(e.task, this.#budget) : e.start();
+      if (e.task.status === 'paused') this.#queue.push(e);
+      else {
+        this.#completed++;
+        e.resolve(e.task.value);
+      }
+    } catch (error) {
+      if (e.task?.status === 'cancelled' || (error as { task?: Task }).task?.status === 'cancelled') this.#cancelled++;
+      else this.#failed++;
+      e.reject(error);
+    } finally {
+      this.#running = 0;
+    }
+    this.#schedule();
+  }
+}
