@@ -4,6 +4,8 @@ import { PreemptibleArgumentError } from './errors';
 
 export { launch, resume, cancel, pause } from './launch';
 export { run, Scheduler } from './scheduler';
+export { preemptibleHandler } from './http';
+export type { HandlerOptions } from './http';
 export type { RunOptions, SchedulerOptions, SchedulerCounts } from './scheduler';
 export { TO_COMPLETION } from './budget';
 export type { Budget, BudgetOptions } from './budget';

@@ -1,0 +1,2 @@
+import { work } from './kernel.mjs';
+export default (units) => work(units);
