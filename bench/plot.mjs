@@ -12,7 +12,7 @@ const COLORS = { numeric: '#1f77b4', calls: '#d62728', allocating: '#2ca02c' };
 const FALLBACK_COLORS = ['#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 const DASH = { 'native timer': '', 'pure JS': '6 4' };
 const X_MIN = 0.1; // µs
-const X_MAX = 1e4;
+const X_MAX = 1e5; // 100 ms: values beyond are drawn at the edge
 const Y_MIN = 1e-4; // fraction of slices
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -78,7 +78,7 @@ export function latencySvg(data) {
     });
   });
 
-  const xTicks = [0.1, 1, 10, 100, 1000, 10000];
+  const xTicks = [0.1, 1, 10, 100, 1000, 10000, 100000];
   const xLabel = (v) => (v >= 1000 ? `${v / 1000} ms` : `${v} µs`);
   const yTicks = [1, 0.1, 0.01, 0.001, 0.0001];
   const yLabel = (v) => `${+(v * 100).toPrecision(2)}%`;

@@ -64,8 +64,14 @@ function speciesCreate(original: unknown, length: number): Record<number, unknow
 }
 
 function define(target: Record<number, unknown>, key: number, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // CreateDataPropertyOrThrow. On a plain array (the usual species) assignment does the same thing, much
+  // faster, unless someone put an indexed setter on Array.prototype.
+  if (Object.getPrototypeOf(target) === Array.prototype && !indexedAccessorsOnArrayPrototype) target[key] = value;
+  else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
+
+// Checked once at load; an indexed accessor on Array.prototype is exotic enough to not re-check per call.
+const indexedAccessorsOnArrayPrototype = Object.getOwnPropertyNames(Array.prototype).some((k) => /^\d+$/.test(k));
 
 /** Calls the callback, through its generator version when it has one; a checkpoint between elements. */
 function* invoke(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
@@ -73,6 +79,19 @@ function* invoke(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unkn
   const g = (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
   return g ? yield* g.call(thisArg, a, b, c) : fn.call(thisArg, a, b, c);
 }
+
+/**
+ * The element loop, for a callback that has no generator version: calls it directly (no generator per
+ * element) with a checkpoint between elements. `each(k)` does one element and returns false to stop.
+ */
+function* loopPlain(len: number, each: (k: number) => boolean): Gen<void> {
+  for (let i = 0; i < len; i++) {
+    if (--rt.c < 0 && tick()) yield PAUSE;
+    if (!each(i)) return;
+  }
+}
+
+const hasGen = (fn: Callback): boolean => (fn as unknown as Record<symbol, unknown>)[GEN] !== undefined;
 
 function plainOk(o: unknown, fn: Callback, len: number): boolean {
   return len <= PLAIN_LIMIT && (fn as unknown as Record<symbol, unknown>)[GEN] === undefined && Array.isArray(o);
@@ -101,6 +120,13 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const fn = callable(cb);
     if (plainOk(o, fn, len)) return builtin.map.call(o, fn, thisArg);
     const a = speciesCreate(o, len);
+    if (!hasGen(fn)) {
+      yield* loopPlain(len, (k) => {
+        if (k in o) define(a, k, fn.call(thisArg, o[k], k, o));
+        return true;
+      });
+      return a;
+    }
     for (let k = 0; k < len; k++) {
       if (k in o) define(a, k, yield* invoke(fn, thisArg, o[k], k, o));
     }
@@ -111,6 +137,13 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const len = lengthOf(o);
     const fn = callable(cb);
     if (plainOk(o, fn, len)) return builtin.forEach.call(o, fn, thisArg);
+    if (!hasGen(fn)) {
+      yield* loopPlain(len, (k) => {
+        if (k in o) fn.call(thisArg, o[k], k, o);
+        return true;
+      });
+      return undefined;
+    }
     for (let k = 0; k < len; k++) {
       if (k in o) yield* invoke(fn, thisArg, o[k], k, o);
     }
@@ -123,6 +156,16 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     if (plainOk(o, fn, len)) return builtin.filter.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
     let to = 0;
+    if (!hasGen(fn)) {
+      yield* loopPlain(len, (k) => {
+        if (k in o) {
+          const v = o[k];
+          if (fn.call(thisArg, v, k, o)) define(a, to++, v);
+        }
+        return true;
+      });
+      return a;
+    }
     for (let k = 0; k < len; k++) {
       if (k in o) {
         const v = o[k];
@@ -206,6 +249,15 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       while (k < len && !(k in o)) k++;
       if (k >= len) throw new TypeError('Reduce of empty array with no initial value');
       acc = o[k++];
+    }
+    if (!hasGen(fn)) {
+      const from = k;
+      yield* loopPlain(len - from, (i) => {
+        const j = from + i;
+        if (j in o) acc = fn.call(undefined, acc, o[j], j, o);
+        return true;
+      });
+      return acc;
     }
     for (; k < len; k++) {
       if (k in o) acc = yield* invokeReducer(fn, acc, o[k], k, o);

@@ -38,6 +38,7 @@ function armNative(deadline: number, graceMs: number): void {
   const deadlineNs = deadline === Infinity ? Infinity : deadline * 1e6 + offsetNs;
   f64[SLOT.deadlineNs] = deadlineNs;
   f64[SLOT.graceNs] = graceMs * 1e6;
+  f64[SLOT.gcAtArmNs] = f64[SLOT.gcNs]!;
   currentGen = (g + 2) | 0;
   Atomics.store(i32, SLOT.gen, currentGen);
   // While deadlines come and go the watchdog polls (every 0.2 ms at most), so arming is just these writes;

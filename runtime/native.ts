@@ -28,10 +28,13 @@ export const SLOT = {
   fired: 1,
   guardState: 2,
   threadIdle: 3,
+  gcDepth: 4,
   // Float64Array
   deadlineNs: 3,
   graceNs: 4,
   targetNs: 5,
+  gcNs: 6,
+  gcAtArmNs: 7,
 } as const;
 
 export interface NativeState {

@@ -9,8 +9,8 @@ import { root } from './helpers/instrument';
 
 const pureJs = process.env.PREEMPTIBLE_NATIVE === '0';
 
-function scenario(name: string, env: Record<string, string> = {}): any {
-  const out = execFileSync(process.execPath, [join(root, 'test', 'harness', 'overrun.mjs'), name], {
+function scenario(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): any {
+  const out = execFileSync(process.execPath, [...nodeArgs, join(root, 'test', 'harness', 'overrun.mjs'), name], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, PREEMPTIBLE_QUIET: '1', ...env },
@@ -63,6 +63,12 @@ describe.skipIf(pureJs)('overrun guard (native addon)', () => {
 
   it('cuts off vm code whose own timeout is longer than the task budget + grace', () => {
     expectOverrun(scenario('vm-timeout-outlived'));
+  });
+
+  it('does not charge garbage-collection time against the grace period', () => {
+    const r = scenario('gc-stall', {}, ['--expose-gc']);
+    expect(r.gcMs).toBeGreaterThan(15); // the stall really is longer than the 10 ms grace
+    expect(r.result).toMatchObject({ status: 'completed', value: 3_000_000 });
   });
 
   it('does not cancel the termination of a worker that runs launches, while the main thread launches', () => {

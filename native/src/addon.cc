@@ -32,7 +32,29 @@ using v8::Value;
 struct EnvSlot {
   Slot slot{};
   bool registered = false;
+  double gc_start = 0;
+  double gc_total = 0;
 };
+
+// GC callbacks (on the JS thread): publish "in GC" and the total GC time, so the watchdog does not count a
+// long collection against the grace period of a slice that would pause right after it.
+void GcPrologue(Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
+  auto* env = static_cast<EnvSlot*>(data);
+  if (!env->registered) return;
+  int32_t* depth = &env->slot.i32()[kGcDepth];
+  if (__atomic_fetch_add(depth, 1, __ATOMIC_ACQ_REL) == 0) env->gc_start = MonotonicNs();
+}
+
+void GcEpilogue(Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
+  auto* env = static_cast<EnvSlot*>(data);
+  if (!env->registered) return;
+  int32_t* depth = &env->slot.i32()[kGcDepth];
+  if (__atomic_load_n(depth, __ATOMIC_ACQUIRE) <= 0) return;
+  if (__atomic_sub_fetch(depth, 1, __ATOMIC_ACQ_REL) == 0) {
+    env->gc_total += MonotonicNs() - env->gc_start;
+    StoreGcNs(&env->slot, env->gc_total);
+  }
+}
 
 EnvSlot* Data(const FunctionCallbackInfo<Value>& info) {
   return static_cast<EnvSlot*>(info.Data().As<External>()->Value());
@@ -51,6 +73,8 @@ void Register(const FunctionCallbackInfo<Value>& info) {
   env->slot.isolate = info.GetIsolate();
   env->slot.store = sab->GetBackingStore();
   env->registered = true;
+  info.GetIsolate()->AddGCPrologueCallback(GcPrologue, env);
+  info.GetIsolate()->AddGCEpilogueCallback(GcEpilogue, env);
   RegisterSlot(&env->slot);
 }
 
@@ -96,7 +120,11 @@ void Guard(const FunctionCallbackInfo<Value>& info) {
 
 void Cleanup(void* arg) {
   auto* env = static_cast<EnvSlot*>(arg);
-  if (env->registered) UnregisterSlot(&env->slot);
+  if (env->registered) {
+    UnregisterSlot(&env->slot);
+    env->slot.isolate->RemoveGCPrologueCallback(GcPrologue, env);
+    env->slot.isolate->RemoveGCEpilogueCallback(GcEpilogue, env);
+  }
   delete env;
 }
 

@@ -49,6 +49,7 @@ struct Armed {
   int32_t gen;
   double deadline;
   double grace;
+  double gc_at_arm;
 };
 
 // Seqlock read: the runtime makes the generation odd while it rewrites deadline and grace.
@@ -58,8 +59,9 @@ bool ReadArmed(const Slot* s, Armed* out) {
     if (g1 & 1) continue;
     double d = LoadF64(s, kDeadlineNs);
     double g = LoadF64(s, kGraceNs);
+    double gc = LoadF64(s, kGcAtArmNs);
     if (LoadI32(s, kGen) == g1) {
-      *out = {g1, d, g};
+      *out = {g1, d, g, gc};
       return true;
     }
   }
@@ -95,11 +97,14 @@ void Loop() {
       last_armed = now;
       if (now >= a.deadline) {
         if (LoadI32(s, kFired) != a.gen) StoreI32(s, kFired, a.gen);
-        double kill_at = a.deadline + a.grace;
-        if (now >= kill_at) {
+        // A garbage collection is a stall, not code that cannot pause: GC time since arming extends the
+        // grace, and nothing is terminated while one runs.
+        double kill_at = a.deadline + a.grace + (LoadF64(s, kGcNs) - a.gc_at_arm);
+        bool in_gc = LoadI32(s, kGcDepth) > 0;
+        if (now >= kill_at && !in_gc) {
           MaybeTerminate(s, a.gen);
         } else {
-          next = std::min(next, kill_at);
+          next = std::min(next, in_gc ? now + kPollNs : kill_at);
         }
       } else {
         next = std::min(next, a.deadline);
@@ -127,6 +132,8 @@ void Loop() {
 }
 
 }  // namespace
+
+void StoreGcNs(Slot* s, double total) { StoreF64(s, kGcNs, total); }
 
 double MonotonicNs() {
   struct timespec ts;

@@ -17,6 +17,7 @@ struct Slot {
 };
 
 double MonotonicNs();
+void StoreGcNs(Slot* slot, double total);
 
 // Registry of slots; the thread starts with the first registration and lives for the process.
 void RegisterSlot(Slot* slot);
