@@ -1,32 +1,14 @@
 // Babel front-end: compile the multi-file app file by file with the plugin, run it, compare with a plain build.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { transformFileSync, transformSync } from '@babel/core';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import preemptible from 'preemptible/babel';
+import { appSrc, expectSameAsPlain, plainAppBuild, runApp } from './helpers/app';
 import { root } from './helpers/instrument';
 
 const work = join(root, '.test-out', 'babel');
-const src = join(root, 'fixtures', 'app', 'src');
-
-const runner = `
-  import { launch, resume } from 'preemptible';
-  const m = await import(process.argv[2]);
-  const direct = m.main(400);
-  const asyncOut = await m.mainAsync(100);
-  const t = launch(m.main, 0.05, 400);
-  let pauses = 0;
-  while (t.status === 'paused') { pauses++; resume(t, 0.05); }
-  console.log(JSON.stringify({ direct, async: asyncOut, sliced: t.value, pauses }));`;
-
-function run(entryUrl: string): { direct: string; async: string; sliced: string; pauses: number } {
-  const file = join(work, 'run-app.mjs');
-  writeFileSync(file, runner);
-  return JSON.parse(execFileSync(process.execPath, [file, entryUrl], { cwd: work, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1' } }));
-}
+const src = appSrc;
 
 describe('preemptible/babel', () => {
   it('compiles the app with the plugin (source maps preserved); output runs preemptibly like the plain build', async () => {
@@ -40,14 +22,8 @@ describe('preemptible/babel', () => {
       expect(r?.map?.sources).toEqual([join(src, f)]);
       writeFileSync(join(work, 'src', f.replace(/\.ts$/, '.js')), r!.code!);
     }
-    const plainFile = join(work, 'plain.mjs');
-    await build({ entryPoints: [join(src, 'main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: plainFile, external: ['preemptible'], logLevel: 'silent' });
-    const plain = run(pathToFileURL(plainFile).href);
-    const inst = run(pathToFileURL(join(work, 'src', 'main.js')).href);
-    expect(inst.direct).toBe(plain.direct);
-    expect(inst.async).toBe(plain.async);
-    expect(inst.sliced).toBe(plain.direct);
-    expect(inst.pauses).toBeGreaterThan(0);
+    const plain = runApp(await plainAppBuild(join(work, 'plain.mjs')));
+    expectSameAsPlain(runApp(join(work, 'src', 'main.js'), { cwd: work }), plain);
   });
 
   it('works next to other plugins and reports syntax errors with a location', () => {

@@ -1,11 +1,10 @@
 // esbuild front-end: bundle the multi-file app plain and with the plugin, run both, compare.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import preemptible, { type TransformStats } from 'preemptible/esbuild';
+import { expectSameAsPlain, runApp } from './helpers/app';
 import { root } from './helpers/instrument';
 
 const out = join(root, '.test-out', 'esbuild');
@@ -29,20 +28,6 @@ async function bundle(name: string, plugins: Parameters<typeof build>[0]['plugin
   return { outfile, result };
 }
 
-/** Runs the bundle in a fresh Node: plain calls, and main() launched in small slices. */
-function run(outfile: string): { direct: string; async: string; sliced: string; pauses: number } {
-  const script = `
-    import { launch, resume } from 'preemptible';
-    const m = await import(${JSON.stringify(pathToFileURL(outfile).href)});
-    const direct = m.main(400);
-    const asyncOut = await m.mainAsync(100);
-    const t = launch(m.main, 0.05, 400);
-    let pauses = 0;
-    while (t.status === 'paused') { pauses++; resume(t, 0.05); }
-    console.log(JSON.stringify({ direct, async: asyncOut, sliced: t.value, pauses }));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1' } }));
-}
-
 describe('preemptible/esbuild', () => {
   it('builds the app; the instrumented bundle behaves like the plain one and pauses', async () => {
     const plain = await bundle('plain', []);
@@ -54,21 +39,14 @@ describe('preemptible/esbuild', () => {
     expect(code).toMatch(/from "preemptible\/runtime"/); // the runtime stays external (one shared copy)
     expect(code).not.toMatch(/function\* \w*\$pe.*marked/); // node_modules are not instrumented by default
     expect(stats?.files).toBe(3);
-    const p = run(plain.outfile);
-    const i = run(inst.outfile);
-    expect(p.pauses).toBe(0); // the plain bundle cannot pause
-    expect(i.direct).toBe(p.direct);
-    expect(i.async).toBe(p.async);
-    expect(i.sliced).toBe(p.direct);
-    expect(i.pauses).toBeGreaterThan(0);
-    expect(p.direct).toMatch(/<h1>Inventory \(\d+ moved\)<\/h1>/);
+    expectSameAsPlain(runApp(inst.outfile), runApp(plain.outfile));
   });
 
   it('instruments listed node_modules packages', async () => {
     const inst = await bundle('with-marked', [preemptible({ nodeModules: ['marked'] })]);
     const code = readFileSync(inst.outfile, 'utf8');
     expect(code).toMatch(/node_modules\/marked[\s\S]*\$pe\w*\.def\(/);
-    const r = run(inst.outfile);
+    const r = runApp(inst.outfile);
     expect(r.sliced).toBe(r.direct);
   });
 

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { appSrc, expectSameAsPlain, plainAppBuild, runApp } from './helpers/app';
 import { root } from './helpers/instrument';
 
 const work = join(root, '.test-out', 'register');
@@ -15,38 +15,9 @@ function node(args: string[], cwd = root, env: Record<string, string> = {}): str
 
 describe('preemptible/register', () => {
   it('runs the multi-file TypeScript app (ESM, .js specifiers, decorator, async, dependency) preemptibly', async () => {
-    mkdirSync(work, { recursive: true });
-    // Reference: the same app built plainly by esbuild.
-    const plainFile = join(work, 'plain.mjs');
-    await build({
-      entryPoints: [join(root, 'fixtures', 'app', 'src', 'main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: plainFile,
-      external: ['preemptible'],
-      logLevel: 'silent',
-    });
-    const runner = join(work, 'run-app.mjs');
-    writeFileSync(
-      runner,
-      `import { launch, resume } from 'preemptible';
-       const m = await import(process.argv[2]);
-       const direct = m.main(400);
-       const asyncOut = await m.mainAsync(100);
-       const t = launch(m.main, 0.05, 400);
-       let pauses = 0;
-       while (t.status === 'paused') { pauses++; resume(t, 0.05); }
-       console.log(JSON.stringify({ direct, async: asyncOut, sliced: t.value, pauses }));`,
-    );
-    const plain = JSON.parse(node([runner, pathToFileURL(plainFile).href]));
-    const inst = JSON.parse(node(['--import', 'preemptible/register', runner, pathToFileURL(join(root, 'fixtures', 'app', 'src', 'main.ts')).href]));
-    expect(plain.pauses).toBe(0);
-    expect(inst.direct).toBe(plain.direct);
-    expect(inst.async).toBe(plain.async);
-    expect(inst.sliced).toBe(plain.direct);
-    expect(inst.pauses).toBeGreaterThan(0);
+    const plain = runApp(await plainAppBuild(join(work, 'plain.mjs')));
+    const inst = runApp(join(appSrc, 'main.ts'), { nodeArgs: ['--import', 'preemptible/register'] });
+    expectSameAsPlain(inst, plain);
   });
 
   it('runs CommonJS TypeScript through the require hook', () => {

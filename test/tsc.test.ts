@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectSameAsPlain, runApp } from './helpers/app';
 import { root } from './helpers/instrument';
 
 const work = join(root, '.test-out', 'tsc');
@@ -77,26 +78,10 @@ describe('preemptible/tsc', () => {
     const tspc = join(root, 'node_modules', 'ts-patch', 'bin', 'tspc.js');
     execFileSync(process.execPath, [tspc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
     execFileSync(process.execPath, [tspc, '-p', join(dir, 'tsconfig.plain.json')], { encoding: 'utf8' });
-    const run = (entry: string) => {
-      const script = `
-        import { launch, resume } from 'preemptible';
-        const m = await import(${JSON.stringify(entry)});
-        const direct = m.main(400);
-        const asyncOut = await m.mainAsync(100);
-        const t = launch(m.main, 0.05, 400);
-        let pauses = 0;
-        while (t.status === 'paused') { pauses++; resume(t, 0.05); }
-        console.log(JSON.stringify({ direct, async: asyncOut, sliced: t.value, pauses }));`;
-      return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1' } }));
-    };
-    const plain = run('./plain/main.js');
-    const inst = run('./out/main.js');
+    const plain = runApp(join(dir, 'plain', 'main.js'), { cwd: dir });
+    const inst = runApp(join(dir, 'out', 'main.js'), { cwd: dir });
     expect(readFileSync(join(dir, 'out', 'inventory.js'), 'utf8')).toMatch(/import \* as \$pe\w* from "preemptible\/runtime"/);
-    expect(plain.pauses).toBe(0);
-    expect(inst.direct).toBe(plain.direct);
-    expect(inst.async).toBe(plain.async);
-    expect(inst.sliced).toBe(plain.direct);
-    expect(inst.pauses).toBeGreaterThan(0);
+    expectSameAsPlain(inst, plain);
   });
 
   it('works with a tsc patched by `ts-patch install`', () => {
