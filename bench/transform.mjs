@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import ts from 'typescript';
-import { transform } from 'preemptible/transform';
+import { transform, transpileOptions } from 'preemptible/transform';
 
 import { fmt, machine, now, root, sig, table, writeResults } from './common.mjs';
 
@@ -23,19 +23,8 @@ const FILES = large
   : ['node_modules/marked/lib/marked.esm.js', 'node_modules/acorn/dist/acorn.mjs', 'node_modules/vite/dist/node/chunks/node.js'];
 
 function transpileOnly(source, fileName) {
-  // The options transform() passes to transpileModule (transformer/index.ts), without the transformers.
-  return ts.transpileModule(source, {
-    fileName,
-    reportDiagnostics: true,
-    compilerOptions: {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.Preserve,
-      jsx: ts.JsxEmit.Preserve,
-      allowJs: true,
-      useDefineForClassFields: true,
-      newLine: ts.NewLineKind.LineFeed,
-    },
-  }).outputText;
+  // The options transform() passes to transpileModule, without the transformers.
+  return ts.transpileModule(source, { fileName, reportDiagnostics: true, compilerOptions: transpileOptions() }).outputText;
 }
 
 const rows = [];

@@ -80,6 +80,22 @@ function checkOptions(options: TransformOptions): void {
   }
 }
 
+/** The TypeScript options transform() parses and prints with (exported for benchmarks' baselines). */
+export function transpileOptions(options: Pick<TransformOptions, 'sourceMap' | 'compilerOptions'> = {}): ts.CompilerOptions {
+  return {
+    // ES2022: what Node 20 runs. Newer syntax it lacks (decorators, `using`) is lowered by TypeScript.
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Preserve,
+    jsx: ts.JsxEmit.Preserve,
+    allowJs: true,
+    sourceMap: options.sourceMap === true,
+    inlineSources: options.sourceMap === true,
+    useDefineForClassFields: true,
+    newLine: ts.NewLineKind.LineFeed,
+    ...options.compilerOptions,
+  };
+}
+
 export function transform(code: string, options: TransformOptions = {}): TransformResult {
   if (typeof code !== 'string') {
     throw new PreemptibleArgumentError(`transform: the source must be a string, got ${code === null ? 'null' : typeof code}`);
@@ -99,18 +115,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   const out = ts.transpileModule(code, {
     fileName,
     reportDiagnostics: true,
-    compilerOptions: {
-      // ES2022: what Node 20 runs. Newer syntax it lacks (decorators, `using`) is lowered by TypeScript.
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.Preserve,
-      jsx: ts.JsxEmit.Preserve,
-      allowJs: true,
-      sourceMap: options.sourceMap === true,
-      inlineSources: options.sourceMap === true,
-      useDefineForClassFields: true,
-      newLine: ts.NewLineKind.LineFeed,
-      ...options.compilerOptions,
-    },
+    compilerOptions: transpileOptions(options),
     transformers: {
       before: [
         // Decide the format on the untouched file, before the core adds its import.
