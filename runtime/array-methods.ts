@@ -63,15 +63,22 @@ function speciesCreate(original: unknown, length: number): Record<number, unknow
   return new (C as new (n: number) => Record<number, unknown>)(length);
 }
 
-function define(target: Record<number, unknown>, key: number, value: unknown): void {
-  // CreateDataPropertyOrThrow. On a plain array (the usual species) assignment does the same thing, much
-  // faster, unless someone put an indexed setter on Array.prototype.
-  if (Object.getPrototypeOf(target) === Array.prototype && !indexedAccessorsOnArrayPrototype) target[key] = value;
-  else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+/**
+ * CreateDataPropertyOrThrow, as a function of the target. On a plain array (the usual species) assignment
+ * does the same, much faster, as long as no indexed property sits on Array.prototype or Object.prototype
+ * (a setter there would be called by assignment). Checked once per builtin call, not per element.
+ */
+function definer(target: Record<number, unknown>): (key: number, value: unknown) => void {
+  const indexed = (o: object): boolean => Object.getOwnPropertyNames(o).some((k) => /^(?:0|[1-9]\d*)$/.test(k));
+  if (Object.getPrototypeOf(target) === Array.prototype && !indexed(Array.prototype) && !indexed(Object.prototype)) {
+    return (key, value) => {
+      target[key] = value;
+    };
+  }
+  return (key, value) => {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  };
 }
-
-// Checked once at load; an indexed accessor on Array.prototype is exotic enough to not re-check per call.
-const indexedAccessorsOnArrayPrototype = Object.getOwnPropertyNames(Array.prototype).some((k) => /^\d+$/.test(k));
 
 /** Calls the callback, through its generator version when it has one; a checkpoint between elements. */
 function* invoke(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
@@ -120,15 +127,16 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const fn = callable(cb);
     if (plainOk(o, fn, len)) return builtin.map.call(o, fn, thisArg);
     const a = speciesCreate(o, len);
+    const define = definer(a);
     if (!hasGen(fn)) {
       yield* loopPlain(len, (k) => {
-        if (k in o) define(a, k, fn.call(thisArg, o[k], k, o));
+        if (k in o) define(k, fn.call(thisArg, o[k], k, o));
         return true;
       });
       return a;
     }
     for (let k = 0; k < len; k++) {
-      if (k in o) define(a, k, yield* invoke(fn, thisArg, o[k], k, o));
+      if (k in o) define(k, yield* invoke(fn, thisArg, o[k], k, o));
     }
     return a;
   },
@@ -155,12 +163,13 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const fn = callable(cb);
     if (plainOk(o, fn, len)) return builtin.filter.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
+    const define = definer(a);
     let to = 0;
     if (!hasGen(fn)) {
       yield* loopPlain(len, (k) => {
         if (k in o) {
           const v = o[k];
-          if (fn.call(thisArg, v, k, o)) define(a, to++, v);
+          if (fn.call(thisArg, v, k, o)) define(to++, v);
         }
         return true;
       });
@@ -169,7 +178,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     for (let k = 0; k < len; k++) {
       if (k in o) {
         const v = o[k];
-        if (yield* invoke(fn, thisArg, v, k, o)) define(a, to++, v);
+        if (yield* invoke(fn, thisArg, v, k, o)) define(to++, v);
       }
     }
     return a;
@@ -288,6 +297,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const fn = callable(cb);
     if (plainOk(o, fn, len)) return builtin.flatMap.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
+    const define = definer(a);
     let to = 0;
     for (let k = 0; k < len; k++) {
       if (!(k in o)) continue;
@@ -295,9 +305,9 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       if (Array.isArray(mapped)) {
         const m = mapped as unknown as Record<number, unknown>;
         const n = lengthOf(m);
-        for (let j = 0; j < n; j++) if (j in m) define(a, to++, m[j]);
+        for (let j = 0; j < n; j++) if (j in m) define(to++, m[j]);
       } else {
-        define(a, to++, mapped);
+        define(to++, mapped);
       }
     }
     return a;
@@ -353,7 +363,7 @@ function* mergeSort(items: unknown[], fn: Callback): Gen<unknown[]> {
       let j = mid;
       let d = lo;
       while (i < mid && j < hi) {
-        const r = Number(yield* invokeCompare(fn, src[j], src[i]));
+        const r = +((yield* invokeCompare(fn, src[j], src[i])) as number); // ToNumber: throws on BigInt, like the builtin
         // Take from the right run only when it is strictly smaller (keeps equal elements in order).
         if (r < 0) dst[d++] = src[j++];
         else dst[d++] = src[i++];
