@@ -65,6 +65,10 @@ describe.skipIf(pureJs)('overrun guard (native addon)', () => {
     expectOverrun(scenario('vm-timeout-outlived'));
   });
 
+  it('counts the grace in the JS thread\'s running time: a thread that is not running is not cut off', () => {
+    expect(scenario('not-running').result).toMatchObject({ status: 'completed', value: 'woke' });
+  });
+
   it('does not charge garbage-collection time against the grace period', () => {
     const r = scenario('gc-stall', {}, ['--expose-gc']);
     expect(r.gcMs).toBeGreaterThan(15); // the stall really is longer than the 10 ms grace

@@ -49,11 +49,14 @@ void GcEpilogue(Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
   auto* env = static_cast<EnvSlot*>(data);
   if (!env->registered) return;
   int32_t* depth = &env->slot.i32()[kGcDepth];
-  if (__atomic_load_n(depth, __ATOMIC_ACQUIRE) <= 0) return;
-  if (__atomic_sub_fetch(depth, 1, __ATOMIC_ACQ_REL) == 0) {
+  int32_t d = __atomic_load_n(depth, __ATOMIC_ACQUIRE);
+  if (d <= 0) return;
+  if (d == 1) {
+    // Publish the GC time before leaving "in GC": the watchdog must never see neither.
     env->gc_total += MonotonicNs() - env->gc_start;
     StoreGcNs(&env->slot, env->gc_total);
   }
+  __atomic_store_n(depth, d - 1, __ATOMIC_RELEASE);
 }
 
 EnvSlot* Data(const FunctionCallbackInfo<Value>& info) {
@@ -72,6 +75,7 @@ void Register(const FunctionCallbackInfo<Value>& info) {
   if (sab->ByteLength() < static_cast<size_t>(kSlotBytes)) return ThrowType(info.GetIsolate(), "register(sab): buffer too small");
   env->slot.isolate = info.GetIsolate();
   env->slot.store = sab->GetBackingStore();
+  if (pthread_getcpuclockid(pthread_self(), &env->slot.js_cpu_clock) != 0) env->slot.js_cpu_clock = CLOCK_MONOTONIC;
   env->registered = true;
   info.GetIsolate()->AddGCPrologueCallback(GcPrologue, env);
   info.GetIsolate()->AddGCEpilogueCallback(GcEpilogue, env);
@@ -97,10 +101,19 @@ void Guard(const FunctionCallbackInfo<Value>& info) {
   // complete, then cancel it -- also when fn returned normally (a termination requested during a
   // non-interruptible builtin would otherwise hit the next, unrelated JS).
   bool terminated = try_catch.HasTerminated();  // read before CancelTerminateExecution clears it
-  int32_t expected = kActive;
-  bool ours = !__atomic_compare_exchange_n(state, &expected, outer, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+  // The watchdog may be between its CAS to Killing and either finishing the kill (Killed) or backing off
+  // (Active again, when the generation moved on): wait for it to decide.
+  bool ours = false;
+  for (;;) {
+    int32_t expected = kActive;
+    if (__atomic_compare_exchange_n(state, &expected, outer, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) break;
+    if (expected == kKilled) {
+      ours = true;
+      break;
+    }
+    std::this_thread::yield();
+  }
   if (ours) {
-    while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != kKilled) std::this_thread::yield();
     isolate->CancelTerminateExecution();
     __atomic_store_n(state, outer, __ATOMIC_RELEASE);
     if (terminated || result.IsEmpty()) {

@@ -68,6 +68,12 @@ bool ReadArmed(const Slot* s, Armed* out) {
   return false;
 }
 
+double ThreadCpuNs(const Slot* s) {
+  struct timespec ts;
+  if (clock_gettime(s->js_cpu_clock, &ts) != 0) return INFINITY;  // cannot tell: fall back to wall time
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
 // Terminates the slot's isolate if the guarded slice of generation `gen` is still running.
 void MaybeTerminate(Slot* s, int32_t gen) {
   int32_t expected = kActive;
@@ -97,14 +103,21 @@ void Loop() {
       last_armed = now;
       if (now >= a.deadline) {
         if (LoadI32(s, kFired) != a.gen) StoreI32(s, kFired, a.gen);
+        if (s->seen_gen != a.gen) {
+          s->seen_gen = a.gen;
+          s->cpu_at_deadline = ThreadCpuNs(s);
+        }
         // A garbage collection is a stall, not code that cannot pause: GC time since arming extends the
         // grace, and nothing is terminated while one runs.
         double kill_at = a.deadline + a.grace + (LoadF64(s, kGcNs) - a.gc_at_arm);
         bool in_gc = LoadI32(s, kGcDepth) > 0;
-        if (now >= kill_at && !in_gc) {
+        // The JS thread must also have *run* for the grace since the deadline: a thread the OS did not
+        // schedule (an overloaded machine) is not stuck in code that cannot pause.
+        bool ran = !(ThreadCpuNs(s) - s->cpu_at_deadline < a.grace);
+        if (now >= kill_at && !in_gc && ran) {
           MaybeTerminate(s, a.gen);
         } else {
-          next = std::min(next, in_gc ? now + kPollNs : kill_at);
+          next = std::min(next, (in_gc || now >= kill_at) ? now + kPollNs : kill_at);
         }
       } else {
         next = std::min(next, a.deadline);

@@ -4,6 +4,9 @@
 #pragma once
 #include <v8.h>
 
+#include <pthread.h>
+#include <time.h>
+
 #include <cstdint>
 #include <memory>
 
@@ -12,6 +15,10 @@ namespace preemptible {
 struct Slot {
   v8::Isolate* isolate;
   std::shared_ptr<v8::BackingStore> store;  // keeps the SharedArrayBuffer memory alive
+  clockid_t js_cpu_clock;                   // CPU-time clock of the environment's JS thread
+  // Watchdog-private: the generation whose deadline it has seen pass, and the JS thread's CPU time then.
+  int32_t seen_gen = -1;
+  double cpu_at_deadline = 0;
   int32_t* i32() const { return static_cast<int32_t*>(store->Data()); }
   double* f64() const { return static_cast<double*>(store->Data()); }
 };

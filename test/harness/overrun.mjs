@@ -76,6 +76,17 @@ const scenarios = {
     const result = guarded(() => vm.runInContext('for (;;) {}', ctx, { timeout: 10_000 }));
     return { result, after: await afterwards() };
   },
+  'not-running': async () => {
+    // The JS thread is not running (blocked in Atomics.wait, as when the OS does not schedule it): the grace
+    // counts the thread's CPU time, so this is not cut off, and the task completes.
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    const result = guarded(() => {
+      Atomics.wait(cell, 0, 0, 200);
+      spin(2);
+      return 'woke';
+    }, { budgetMs: 1, graceMs: 20 });
+    return { result };
+  },
   'gc-stall': async () => {
     // Run with --expose-gc. A full GC over a big live heap takes far longer than the grace; the work after
     // it (3 ms < grace 10 ms) must still finish: GC time is not charged against the grace.
