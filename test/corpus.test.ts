@@ -1,4 +1,5 @@
 // Real programs nobody here wrote (marked, acorn), transformed whole and run plain vs instrumented.
+// The TypeScript compiler corpus (minutes) is in corpus-typescript.test.ts.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

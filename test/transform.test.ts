@@ -63,6 +63,16 @@ describe('transform()', () => {
     expect(() => transform(42 as never)).toThrow(PreemptibleArgumentError);
   });
 
+  it('only the function\'s own legacy properties block it: node.arguments on an object does not', async () => {
+    const m = await instrument<Record<string, (...a: any[]) => unknown>>(`
+      export function countArgs(node) { let n = 0; for (let i = 0; i < 10; i++) n += i; return node.arguments.length + n; }`);
+    expect(launch(m.countArgs!, 0, { arguments: [1, 2] }).status).toBe('paused');
+    expect(transform('function f(o) { for (;;) return o.caller; }', { filename: 'x.js' }).diagnostics).toEqual([]);
+    // The function's own f.caller (sloppy code) still keeps it plain: in a generator version it would differ.
+    const own = transform('function g() { for (;;) return g.caller; }', { filename: 'x.cjs' }).diagnostics;
+    expect(own.map((d) => d.code)).toEqual(['generator-incompatible']);
+  });
+
   it('reports direct eval and with as uninstrumented, with file:line:column', () => {
     const { diagnostics, code } = transform('function a(s) { for (;;) return eval(s); }\nfunction b(o) { with (o) { while (x) x--; } }', { filename: 'x.js' });
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([

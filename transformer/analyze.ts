@@ -113,17 +113,21 @@ export interface BodyFacts {
 /** Facts about the function's own body (nested functions and classes are not entered). */
 export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): BodyFacts {
   const facts: BodyFacts = { hasLoop: false, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
+  // `f.caller` / `f.arguments` only matter for the function itself (by its own name); `node.arguments` on
+  // some object is an ordinary property.
+  const ownName = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : undefined;
+  const isLegacyAccess = (node: TS.PropertyAccessExpression): boolean => {
+    if (!ts.isIdentifier(node.expression)) return false;
+    const [object, prop] = [node.expression.text, node.name.text];
+    if (object === 'arguments') return prop === 'callee' || prop === 'caller';
+    return object === ownName && (prop === 'caller' || prop === 'arguments');
+  };
   const visit = (node: TS.Node): void => {
     if (isFunctionBoundary(ts, node)) return;
     if (isLoop(ts, node)) facts.hasLoop = true;
     else if (ts.isWithStatement(node)) facts.withStatement ??= node;
     else if (ts.isIdentifier(node) && node.text === 'yield') facts.blocker ??= [node, "'yield' used as an identifier"];
-    else if (
-      ts.isPropertyAccessExpression(node) &&
-      (node.name.text === 'callee' || node.name.text === 'caller' || node.name.text === 'arguments') &&
-      ts.isIdentifier(node.expression) &&
-      (node.expression.text === 'arguments' || node.name.text !== 'callee')
-    ) {
+    else if (ts.isPropertyAccessExpression(node) && isLegacyAccess(node)) {
       facts.blocker ??= [node, `'${node.getText()}' (a legacy function property)`];
     } else if (ts.isCallExpression(node)) {
       const bare = skipOuter(ts, node.expression);

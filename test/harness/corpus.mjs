@@ -1,17 +1,24 @@
-// Corpus differential runner: real npm libraries (marked, acorn) as test programs.
-// The library's ESM file and a small workload module are transformed (instrument 'all') and written to
-// .test-out/corpus/; the same workload runs plain (original library, untransformed workload) and
-// instrumented in several modes, and the results (sha256 of the output) must all agree.
+// Corpus differential runner: real npm libraries (marked, acorn, the TypeScript compiler) as test programs.
+// The library's file (ESM, or CommonJS for typescript) and a small workload module are transformed
+// (instrument 'all') and written to .test-out/corpus/; the same workload runs plain (original library,
+// untransformed workload) and instrumented in several modes, and the results (sha256 of the output) must all agree.
 //   plain     original library + workload, called directly
 //   direct    instrumented, called outside any task
 //   complete  instrumented, launch(main, TO_COMPLETION)
 //   stress    instrumented, budget 0: every checkpoint pauses, resumed with budget 0 until done
-//             (falls back to STRESS_FALLBACK_MS slices if budget 0 would take longer than STRESS_LIMIT_MS)
+//             (falls back to STRESS_FALLBACK_MS slices if budget 0 would take longer than STRESS_LIMIT_MS;
+//             a workload may set stressBudgetMs to skip budget 0, which CORPUS_STRESS_BUDGET_MS=0 forces back)
 //   slices    instrumented, 1 ms slices
+// Stress and slices run with the default graceMs first; if the overrun guard cancels the task
+// (PreemptionOverrunError: some stretch ran > graceMs past the deadline without a checkpoint), that is
+// recorded as `overrun` and the mode is rerun with graceMs: Infinity, so that the outputs are still compared.
+// Per-workload knobs: out (output file under .test-out/corpus/, its extension decides ESM/CJS), runs,
+// stressBudgetMs, cache (reuse the transformed library while library, transformer and typescript are
+// unchanged; CORPUS_FRESH=1 disables), warmTransform (time a second transform).
 // CLI: `node test/harness/corpus.mjs marked` prints one JSON object.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launch, resume, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
@@ -220,6 +227,32 @@ export function main(...sources) {
 }
 `,
   },
+  // The TypeScript 5.9 compiler (CommonJS, ~9 MB) compiling fixtures/ts-corpus-project in memory.
+  typescript: {
+    lib: 'node_modules/typescript/lib/typescript.js',
+    out: 'typescript/typescript.cjs',
+    cache: true, // the transform takes ~30 s
+    warmTransform: false,
+    runs: 1,
+    stressBudgetMs: 0.05, // budget 0 works (24 M pauses, identical output) but takes ~5.5 min
+    inputs: () => {
+      const dir = join(root, 'fixtures/ts-corpus-project');
+      const project = {};
+      const walk = (d) => {
+        for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          const p = join(d, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (/\.tsx?$/.test(e.name)) project[relative(dir, p)] = readFileSync(p, 'utf8');
+        }
+      };
+      walk(dir);
+      const libDir = join(root, 'node_modules/typescript/lib');
+      const libs = {};
+      for (const f of readdirSync(libDir).sort()) if (/^lib\..*\.d\.ts$/.test(f)) libs['/lib/' + f] = readFileSync(join(libDir, f), 'utf8');
+      return [project, libs];
+    },
+    source: () => readFileSync(join(root, 'test/harness/corpus-typescript.workload.mjs'), 'utf8'),
+  },
 };
 
 const sha = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 16);
@@ -228,7 +261,7 @@ function timed(fn) {
   const t0 = performance.now();
   try {
     const v = fn();
-    return { ...v, ms: +(performance.now() - t0).toFixed(1) };
+    return { ms: +(performance.now() - t0).toFixed(1), ...v };
   } catch (e) {
     return { error: `${e?.name}: ${e?.message}`, stack: e?.stack?.split('\n').slice(0, 6).join('\n'), ms: +(performance.now() - t0).toFixed(1) };
   }
@@ -238,15 +271,26 @@ function timed(fn) {
 function best(n, fn) {
   const first = timed(fn);
   let ms = first.ms;
-  for (let i = 1; i < n && !first.error; i++) ms = Math.min(ms, timed(fn).ms);
-  return { ...first, ms, runs: n };
+  let overruns = first.overrun ? 1 : 0;
+  for (let i = 1; i < n && !first.error; i++) {
+    const r = timed(fn);
+    ms = Math.min(ms, r.ms);
+    if (r.overrun) overruns++;
+  }
+  return { ...first, ms, runs: n, ...(overruns ? { overruns } : {}) };
 }
+
+// Outputs by hash, so that a mismatching mode's output can be written next to the plain one for diffing.
+const outputs = new Map();
 
 function summarize(value) {
-  return typeof value === 'string' ? { hash: sha(value), length: value.length } : { hash: sha(JSON.stringify(value)), value };
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const hash = sha(text);
+  outputs.set(hash, text);
+  return typeof value === 'string' ? { hash, length: value.length } : { hash, value };
 }
 
-function driveToEnd(main, args, budget, limitMs = Infinity) {
+function drive(main, args, budget, limitMs) {
   let pauses = 0;
   const t0 = performance.now();
   const task = launch(main, budget, ...args);
@@ -255,7 +299,62 @@ function driveToEnd(main, args, budget, limitMs = Infinity) {
     pauses++;
     resume(task, budget);
   }
-  return { ...summarize(task.value), pauses, status: task.status };
+  return { ...summarize(task.value), pauses, status: task.status, ms: +(performance.now() - t0).toFixed(1) };
+}
+
+/** Drives a task in `budgetMs` slices; after an overrun cancellation, records it and reruns with graceMs: Infinity. */
+function driveToEnd(main, args, budgetMs, limitMs = Infinity) {
+  const t0 = performance.now();
+  try {
+    return drive(main, args, budgetMs, limitMs);
+  } catch (e) {
+    if (e?.name !== 'PreemptionOverrunError') throw e;
+    const overrun = { afterMs: +(performance.now() - t0).toFixed(1), message: String(e.message).slice(0, 120) };
+    return { ...drive(main, args, { budgetMs, graceMs: Infinity }, limitMs), overrun };
+  }
+}
+
+/** Hash of everything the transformed library depends on: its source, the transformer build, typescript. */
+function transformKey(libSource) {
+  const h = createHash('sha256').update(libSource);
+  const dir = join(root, 'dist', 'transformer');
+  for (const f of readdirSync(dir).sort()) if (f.endsWith('.js')) h.update(f).update(readFileSync(join(dir, f)));
+  h.update(readFileSync(join(root, 'node_modules/typescript/package.json')));
+  return h.digest('hex');
+}
+
+/** Transforms the library (or reuses a cached transform with the same key). */
+function transformLibrary(name, w, libSource, libOut) {
+  const filename = basename(libOut);
+  const metaFile = libOut + '.meta.json';
+  const key = w.cache ? transformKey(libSource) : undefined;
+  if (key && !process.env.CORPUS_FRESH && existsSync(libOut) && existsSync(metaFile)) {
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    if (meta.key === key) return { ...meta.transform, cached: true };
+  }
+  const t0 = performance.now();
+  const lib = transform(libSource, { filename, instrument: 'all' });
+  const transformMs = performance.now() - t0;
+  let warm = {};
+  if (w.warmTransform !== false) {
+    const t1 = performance.now();
+    transform(libSource, { filename, instrument: 'all' });
+    const transformWarmMs = performance.now() - t1;
+    warm = { warmMs: +transformWarmMs.toFixed(1), warmMbPerSec: +(libSource.length / 1e6 / (transformWarmMs / 1000)).toFixed(2) };
+  }
+  writeFileSync(libOut, lib.code);
+  const result = {
+    ms: +transformMs.toFixed(1),
+    inputBytes: libSource.length,
+    outputBytes: lib.code.length,
+    sizeRatio: +(lib.code.length / libSource.length).toFixed(2),
+    mbPerSec: +(libSource.length / 1e6 / (transformMs / 1000)).toFixed(2),
+    ...warm,
+    diagnostics: lib.diagnostics.length,
+    diagnosticCodes: Object.fromEntries([...new Set(lib.diagnostics.map((d) => d.code))].map((c) => [c, lib.diagnostics.filter((d) => d.code === c).length])),
+  };
+  if (key) writeFileSync(metaFile, JSON.stringify({ key, transform: result }, null, 2));
+  return result;
 }
 
 async function importFresh(file, tag) {
@@ -265,27 +364,23 @@ async function importFresh(file, tag) {
 export async function runCorpus(name) {
   const w = WORKLOADS[name];
   if (!w) throw new Error(`runCorpus: unknown corpus '${name}'; known: ${Object.keys(WORKLOADS).join(', ')}`);
-  mkdirSync(outDir, { recursive: true });
+  const libRel = w.out ?? `${name}.mjs`;
+  const libOut = join(outDir, libRel);
+  mkdirSync(dirname(libOut), { recursive: true });
   const libPath = join(root, w.lib);
   const libSource = readFileSync(libPath, 'utf8');
-  if (/^\s*(import|export)\s[^;]*?from\s*['"]\.{1,2}\//m.test(libSource)) {
+  if (/^\s*(import|export)\s[^;]*?from\s*['"]\.{1,2}\//m.test(libSource) || /\brequire\(\s*['"]\.{1,2}\//.test(libSource)) {
     throw new Error(`${name}: the library has relative imports; fix them up before using it as a corpus`);
   }
 
   // Transform the library.
-  const t0 = performance.now();
-  const lib = transform(libSource, { filename: `${name}.mjs`, instrument: 'all' });
-  const transformMs = performance.now() - t0;
-  const t1 = performance.now();
-  transform(libSource, { filename: `${name}.mjs`, instrument: 'all' });
-  const transformWarmMs = performance.now() - t1;
-  const libOut = join(outDir, `${name}.mjs`);
-  writeFileSync(libOut, lib.code);
+  const transformInfo = transformLibrary(name, w, libSource, libOut);
 
   // Workload: plain (original library) and instrumented (transformed library).
+  const source = typeof w.source === 'function' ? w.source() : w.source;
   const plainWorkload = join(outDir, `${name}.workload.plain.mjs`);
-  writeFileSync(plainWorkload, w.source.replace('__LIB__', pathToFileURL(libPath).href));
-  const wl = transform(w.source.replace('__LIB__', `./${name}.mjs`), { filename: `${name}.workload.mjs`, instrument: 'all' });
+  writeFileSync(plainWorkload, source.replaceAll('__LIB__', pathToFileURL(libPath).href));
+  const wl = transform(source.replaceAll('__LIB__', `./${libRel}`), { filename: `${name}.workload.mjs`, instrument: 'all' });
   const instWorkload = join(outDir, `${name}.workload.mjs`);
   writeFileSync(instWorkload, wl.code);
 
@@ -296,22 +391,31 @@ export async function runCorpus(name) {
   timed(() => summarize(plainMain(...args)));
   timed(() => summarize(instMain(...args)));
 
-  const plain = best(RUNS, () => summarize(plainMain(...args)));
-  const direct = best(RUNS, () => summarize(instMain(...args)));
-  const complete = best(RUNS, () => {
+  const runs = w.runs ?? RUNS;
+  const plain = best(runs, () => summarize(plainMain(...args)));
+  const direct = best(runs, () => summarize(instMain(...args)));
+  const complete = best(runs, () => {
     const task = launch(instMain, TO_COMPLETION, ...args);
     return { ...summarize(task.value), status: task.status };
   });
-  let stress = timed(() => driveToEnd(instMain, args, 0, STRESS_LIMIT_MS));
-  if (stress.timedOut) {
-    const budget0 = { pausesBeforeTimeout: stress.pauses, ms: stress.ms };
-    stress = timed(() => driveToEnd(instMain, args, STRESS_FALLBACK_MS));
-    stress.budgetMs = STRESS_FALLBACK_MS;
-    stress.budget0TimedOut = budget0;
+  const envStress = process.env.CORPUS_STRESS_BUDGET_MS;
+  const stressBudget = envStress !== undefined && envStress !== '' ? Number(envStress) : (w.stressBudgetMs ?? 0);
+  let stress;
+  if (stressBudget === 0) {
+    stress = timed(() => driveToEnd(instMain, args, 0, envStress !== undefined ? Infinity : STRESS_LIMIT_MS));
+    if (stress.timedOut) {
+      const budget0 = { pausesBeforeTimeout: stress.pauses, ms: stress.ms };
+      stress = timed(() => driveToEnd(instMain, args, STRESS_FALLBACK_MS));
+      stress.budgetMs = STRESS_FALLBACK_MS;
+      stress.budget0TimedOut = budget0;
+    } else {
+      stress.budgetMs = 0;
+    }
   } else {
-    stress.budgetMs = 0;
+    stress = timed(() => driveToEnd(instMain, args, stressBudget));
+    stress.budgetMs = stressBudget;
   }
-  const slices = best(RUNS, () => driveToEnd(instMain, args, SLICE_MS));
+  const slices = best(runs, () => driveToEnd(instMain, args, SLICE_MS));
   slices.budgetMs = SLICE_MS;
 
   const modes = { direct, complete, stress, slices };
@@ -320,6 +424,11 @@ export async function runCorpus(name) {
   for (const [k, v] of Object.entries(modes)) {
     pass[k] = !v.error && !plain.error && v.hash === plain.hash;
     ratios[k] = plain.ms > 0 ? +(v.ms / plain.ms).toFixed(2) : null;
+    if (!pass[k] && v.hash && outputs.has(plain.hash)) {
+      writeFileSync(join(outDir, `${name}.plain.out`), outputs.get(plain.hash));
+      writeFileSync(join(outDir, `${name}.${k}.out`), outputs.get(v.hash));
+      v.diffFiles = [`${name}.plain.out`, `${name}.${k}.out`];
+    }
   }
   return {
     name,
@@ -327,17 +436,7 @@ export async function runCorpus(name) {
     ...modes,
     pass,
     ratios,
-    transform: {
-      ms: +transformMs.toFixed(1),
-      inputBytes: libSource.length,
-      outputBytes: lib.code.length,
-      mbPerSec: +(libSource.length / 1e6 / (transformMs / 1000)).toFixed(2),
-      warmMs: +transformWarmMs.toFixed(1),
-      warmMbPerSec: +(libSource.length / 1e6 / (transformWarmMs / 1000)).toFixed(2),
-      diagnostics: lib.diagnostics.length,
-      diagnosticCodes: [...new Set(lib.diagnostics.map((d) => d.code))],
-      workloadDiagnostics: wl.diagnostics,
-    },
+    transform: { ...transformInfo, workloadDiagnostics: wl.diagnostics },
   };
 }
 
