@@ -100,6 +100,13 @@ function* loopPlain(len: number, each: (k: number) => boolean): Gen<void> {
 
 const hasGen = (fn: Callback): boolean => (fn as unknown as Record<symbol, unknown>)[GEN] !== undefined;
 
+/** The steps every callback method starts with, in the specification's order: ToObject, length, IsCallable. */
+function start(self: unknown, cb: unknown, method: string): { o: Record<number, unknown>; len: number; fn: Callback } {
+  const o = toObject(self, method);
+  const len = lengthOf(o);
+  return { o, len, fn: callable(cb) };
+}
+
 function plainOk(o: unknown, fn: Callback, len: number): boolean {
   return len <= PLAIN_LIMIT && (fn as unknown as Record<symbol, unknown>)[GEN] === undefined && Array.isArray(o);
 }
@@ -122,9 +129,7 @@ const builtin = {
 
 const generators: Record<keyof typeof builtin, GenFn> = {
   *map(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'map');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'map');
     if (plainOk(o, fn, len)) return builtin.map.call(o, fn, thisArg);
     const a = speciesCreate(o, len);
     const define = definer(a);
@@ -141,9 +146,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return a;
   },
   *forEach(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'forEach');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'forEach');
     if (plainOk(o, fn, len)) return builtin.forEach.call(o, fn, thisArg);
     if (!hasGen(fn)) {
       yield* loopPlain(len, (k) => {
@@ -158,9 +161,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return undefined;
   },
   *filter(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'filter');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'filter');
     if (plainOk(o, fn, len)) return builtin.filter.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
     const define = definer(a);
@@ -184,9 +185,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return a;
   },
   *some(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'some');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'some');
     if (plainOk(o, fn, len)) return builtin.some.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       if (k in o && (yield* invoke(fn, thisArg, o[k], k, o))) return true;
@@ -194,9 +193,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return false;
   },
   *every(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'every');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'every');
     if (plainOk(o, fn, len)) return builtin.every.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       if (k in o && !(yield* invoke(fn, thisArg, o[k], k, o))) return false;
@@ -205,9 +202,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   },
   // find* visit holes too (they read o[k] for every index).
   *find(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'find');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'find');
     if (plainOk(o, fn, len)) return builtin.find.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       const v = o[k];
@@ -216,9 +211,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return undefined;
   },
   *findIndex(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'findIndex');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'findIndex');
     if (plainOk(o, fn, len)) return builtin.findIndex.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       if (yield* invoke(fn, thisArg, o[k], k, o)) return k;
@@ -226,9 +219,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return -1;
   },
   *findLast(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'findLast');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'findLast');
     if (plainOk(o, fn, len)) return builtin.findLast.call(o, fn, thisArg);
     for (let k = len - 1; k >= 0; k--) {
       const v = o[k];
@@ -237,9 +228,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return undefined;
   },
   *findLastIndex(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'findLastIndex');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'findLastIndex');
     if (plainOk(o, fn, len)) return builtin.findLastIndex.call(o, fn, thisArg);
     for (let k = len - 1; k >= 0; k--) {
       if (yield* invoke(fn, thisArg, o[k], k, o)) return k;
@@ -247,9 +236,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return -1;
   },
   *reduce(this: unknown, cb: unknown, ...initial: unknown[]) {
-    const o = toObject(this, 'reduce');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'reduce');
     if (plainOk(o, fn, len)) return builtin.reduce.apply(o, [fn, ...initial] as never);
     let k = 0;
     let acc: unknown;
@@ -274,9 +261,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return acc;
   },
   *reduceRight(this: unknown, cb: unknown, ...initial: unknown[]) {
-    const o = toObject(this, 'reduceRight');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'reduceRight');
     if (plainOk(o, fn, len)) return builtin.reduceRight.apply(o, [fn, ...initial] as never);
     let k = len - 1;
     let acc: unknown;
@@ -292,9 +277,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return acc;
   },
   *flatMap(this: unknown, cb: unknown, thisArg: unknown) {
-    const o = toObject(this, 'flatMap');
-    const len = lengthOf(o);
-    const fn = callable(cb);
+    const { o, len, fn } = start(this, cb, 'flatMap');
     if (plainOk(o, fn, len)) return builtin.flatMap.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
     const define = definer(a);
