@@ -30,6 +30,10 @@ describe('differential: fixtures', () => {
       expect(r.complete).toEqual(r.plain);
       expect({ value: r.stress.value, error: r.stress.error }).toEqual({ value: r.plain.value, error: r.plain.error });
       expect({ value: r.slices.value, error: r.slices.error }).toEqual({ value: r.plain.value, error: r.plain.error });
+      expect(
+        { value: r.random.value, error: r.random.error },
+        `random budgets (replay with PREEMPTIBLE_SEED=${r.random.seed})`,
+      ).toEqual({ value: r.plain.value, error: r.plain.error });
       // Budget 0 must really have paused the program many times, or the comparison proves little.
       expect(r.stress.pauses).toBeGreaterThan(0);
     });

@@ -6,6 +6,9 @@
 //   complete  instrumented, launch(main, TO_COMPLETION)
 //   stress    instrumented, budget 0: every checkpoint pauses, resumed until done
 //   slices    instrumented, 0.02 ms slices
+//   random    instrumented, each slice gets a random budget from 0 to 0.05 ms (seeded, so a failure repeats)
+// A main() that returns a promise (async fixtures) is awaited in every mode; a task that is 'waiting' on a
+// promise is resumed when its `ready` promise settles.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -15,12 +18,18 @@ import { transform } from 'preemptible/transform';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.test-out', 'differential');
 
-function settle(fn) {
+async function settle(fn) {
   try {
-    return { value: fn() };
+    return { value: await fn() };
   } catch (e) {
     return { error: `${e?.name}: ${e?.message}` };
   }
+}
+
+// Park–Miller: a tiny seeded generator, so a failing random schedule can be replayed.
+function seeded(seed) {
+  let s = seed % 2147483647 || 1;
+  return () => (s = (s * 48271) % 2147483647) / 2147483647;
 }
 
 async function load(file, tag) {
@@ -28,15 +37,21 @@ async function load(file, tag) {
   return mod.main ?? mod.default?.main;
 }
 
-function driveToEnd(main, budget) {
+async function driveToEnd(main, nextBudget) {
   let pauses = 0;
-  const result = settle(() => {
-    const task = launch(main, budget);
-    while (task.status === 'paused') {
-      pauses++;
-      resume(task, budget);
+  const result = await settle(async () => {
+    const task = launch(main, nextBudget());
+    for (;;) {
+      if (task.status === 'paused') {
+        pauses++;
+        resume(task, nextBudget());
+      } else if (task.status === 'waiting') {
+        await task.ready;
+        resume(task, nextBudget());
+      } else {
+        return task.value;
+      }
     }
-    return task.value;
   });
   return { ...result, pauses };
 }
@@ -59,13 +74,16 @@ export async function runDifferential(fixture) {
       })()
     : fixture;
 
-  const plain = settle(await load(plainFile, 'plain'));
-  const direct = settle(await load(instrumentedFile, 'direct'));
-  const completeMain = await load(instrumentedFile, 'complete');
-  const complete = settle(() => launch(completeMain, TO_COMPLETION).value);
-  const stress = driveToEnd(await load(instrumentedFile, 'stress'), 0);
-  const slices = driveToEnd(await load(instrumentedFile, 'slices'), 0.02);
-  return { plain, direct, complete, stress, slices, diagnostics };
+  const plain = await settle(await load(plainFile, 'plain'));
+  const direct = await settle(await load(instrumentedFile, 'direct'));
+  const complete = await driveToEnd(await load(instrumentedFile, 'complete'), () => TO_COMPLETION);
+  delete complete.pauses;
+  const stress = await driveToEnd(await load(instrumentedFile, 'stress'), () => 0);
+  const slices = await driveToEnd(await load(instrumentedFile, 'slices'), () => 0.02);
+  const seed = Number(process.env.PREEMPTIBLE_SEED ?? 0) || (Date.now() % 100000) + 1;
+  const random01 = seeded(seed);
+  const random = await driveToEnd(await load(instrumentedFile, 'random'), () => random01() * 0.05);
+  return { plain, direct, complete, stress, slices, random: { ...random, seed }, diagnostics };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
