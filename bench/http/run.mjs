@@ -1,12 +1,13 @@
 // The HTTP latency experiment (issue 7): short requests (~0.5 ms CPU) and long ones (~50 ms CPU, same
 // kernel) against plain Node, the preemptible Scheduler (1 ms slices) and a warm piscina pool for the long
 // route; 0 %, 1 % and 2 % long requests; an open-loop load generator in its own process.
-//   node bench/http/run.mjs [--seconds N]      prints Markdown, writes bench/results/http.json
+//   node bench/http/run.mjs [--seconds N]      prints Markdown, writes bench/results/http.json and http.svg (plot.mjs)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { work } from './kernel.mjs';
+import { writeHttpSvg } from './plot.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -74,3 +75,4 @@ const file = join(root, 'bench', 'results', 'http.json');
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file + '.tmp', JSON.stringify({ date: new Date().toISOString(), shortUnits, longUnits, ratePerS: RATE, results }, null, 2) + '\n');
 renameSync(file + '.tmp', file);
+console.log(`\nwrote bench/results/http.json, ${writeHttpSvg(root)}`);
