@@ -5,18 +5,12 @@
 //   if (--rt.c < 0 && tick()) yield PAUSE;
 // Keep these exports small and stable: they are an ABI between emitted code and the runtime.
 
+import { asyncCall } from './async';
 import { rt } from './shared';
 import { tick } from './clock';
+import { ASYNC_BODY, aw, GEN, isAsyncFunction, PAUSE } from './symbols';
 
-export { rt, tick };
-
-/** Property under which a function's resumable (generator) version is stored. */
-export const GEN: unique symbol = Symbol.for('preemptible.gen') as never;
-
-const PAUSE_KEY = Symbol.for('preemptible.pause.v1');
-const holder = globalThis as unknown as Record<symbol, object | undefined>;
-/** The value a suspended generator yields to the driver. Shared across package copies. */
-export const PAUSE: object = (holder[PAUSE_KEY] ??= Object.freeze({ preemptiblePause: true }));
+export { rt, tick, GEN, PAUSE, aw };
 
 type AnyFunction = (...args: never[]) => unknown;
 type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
@@ -26,7 +20,17 @@ type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
  * copy it onto another function.
  */
 function setGen(fn: unknown, gen: unknown): void {
-  Object.defineProperty(fn, GEN, { value: gen, writable: true, configurable: true, enumerable: false });
+  if (isAsyncFunction(fn)) {
+    // `gen` is the body's version (it yields at awaits); callers inside a task get the promise-returning entry.
+    hidden(fn, ASYNC_BODY, gen);
+    hidden(fn, GEN, asyncCall(gen as never));
+  } else {
+    hidden(fn, GEN, gen);
+  }
+}
+
+function hidden(fn: unknown, key: symbol, value: unknown): void {
+  Object.defineProperty(fn, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
 function setName(fn: AnyFunction, name: string | undefined): void {

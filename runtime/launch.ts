@@ -7,11 +7,12 @@
 
 import { installArrayMethods } from './array-methods';
 import { Budget, parseBudget } from './budget';
-import { GEN, PAUSE } from './checkpoint';
+import { closeGenerator, Resumption } from './async';
+import { ASYNC_BODY, GEN, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
 import { arm, now } from './clock';
 import { PreemptibleArgumentError, PreemptibleStateError, PreemptionOverrunError } from './errors';
 import { native, warnIfDegraded } from './native';
-import { rt } from './shared';
+import { rt, SliceBudget } from './shared';
 import { Task, TaskState, taskState } from './task';
 
 // Array.prototype.map & co. get generator versions, so tasks can pause inside their callbacks.
@@ -32,21 +33,32 @@ function prepare<R>(fn: unknown, args: unknown[]): Prepared<R> {
       `launch: the first argument must be the function to run, got ${fn === null ? 'null' : typeof fn}`,
     );
   }
-  const s: TaskState = {
+  const versions = fn as unknown as Record<symbol, GeneratorFn | undefined>;
+  // An async function's task drives its body directly: awaits make the task 'waiting'.
+  const body = versions[ASYNC_BODY];
+  const gen = typeof body === 'function' ? body : versions[GEN];
+  const s = newState(fn.name || '<anonymous>', typeof body === 'function' || isAsyncFunction(fn));
+  const first: Advance =
+    typeof gen === 'function'
+      ? () => (s.it = gen.apply(undefined, args)).next()
+      : () => ({ done: true, value: (fn as (...a: unknown[]) => unknown).apply(undefined, args) });
+  return { task: new Task<R>(s), s, first };
+}
+
+function newState(name: string, isAsync: boolean): TaskState {
+  return {
     status: 'running',
     value: undefined,
     error: undefined,
     it: null,
     ownDeadline: Infinity,
     pausedBy: undefined,
-    name: fn.name || '<anonymous>',
+    name,
+    isAsync,
+    input: undefined,
+    ready: undefined,
+    onReady: undefined,
   };
-  const gen = (fn as unknown as Record<symbol, GeneratorFn | undefined>)[GEN];
-  const first: Advance =
-    typeof gen === 'function'
-      ? () => (s.it = gen.apply(undefined, args)).next()
-      : () => ({ done: true, value: (fn as (...a: unknown[]) => unknown).apply(undefined, args) });
-  return { task: new Task<R>(s), s, first };
 }
 
 /** Returned by the guard when the watchdog cut the slice short (a unique object, never a task's value). */
@@ -65,10 +77,12 @@ function runSlice(task: Task, s: TaskState, budgetMs: number, graceMs: number, a
   const outer = nested ? rt.deadline : Infinity;
   const outerGrace = nested ? rt.grace : Infinity;
   const outerPauseRequest = rt.pauseRequested;
+  const outerSliceBudget = rt.sliceBudget;
   s.ownDeadline = own;
   s.status = 'running';
   rt.stack.push(task);
   rt.pauseRequested = false;
+  rt.sliceBudget = { budgetMs, graceMs };
   // The earliest deadline wins; its owner's grace applies.
   if (own <= outer) arm(own, graceMs);
   else arm(outer, outerGrace);
@@ -83,6 +97,7 @@ function runSlice(task: Task, s: TaskState, budgetMs: number, graceMs: number, a
   } finally {
     rt.stack.pop();
     rt.pauseRequested = outerPauseRequest;
+    rt.sliceBudget = outerSliceBudget;
     arm(outer, outerGrace);
   }
   if (r === OVERRUN) {
@@ -98,12 +113,21 @@ function runSlice(task: Task, s: TaskState, budgetMs: number, graceMs: number, a
     throw s.error;
   }
   if (r.done) {
+    s.it = null;
+    if (s.isAsync && isThenable(r.value)) {
+      // `return promise` from an async function: the task follows it, as the function's own promise would.
+      wait(s, r.value, true);
+      return;
+    }
     s.status = 'completed';
     s.value = r.value;
-    s.it = null;
     return;
   }
   if (r.value !== PAUSE) {
+    if (s.isAsync && isAwaitRequest(r.value)) {
+      wait(s, r.value.value, false);
+      return;
+    }
     s.status = 'failed';
     s.error = new PreemptibleStateError('internal error: a generator version yielded a value that is not PAUSE');
     throw s.error;
@@ -112,8 +136,65 @@ function runSlice(task: Task, s: TaskState, budgetMs: number, graceMs: number, a
   s.pausedBy = rt.lastPauseReason === 'pause' ? 'pause' : now() >= own ? 'budget' : 'outer';
 }
 
+function isThenable(value: unknown): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * The task's async function awaits `value` (or, `final`, returned a thenable): the task is 'waiting' until
+ * it settles, then 'paused' with the outcome queued for the next resume (or, `final`, finished).
+ */
+function wait(s: TaskState, value: unknown, final: boolean): void {
+  s.status = 'waiting';
+  let release!: () => void;
+  s.ready = new Promise<void>((resolve) => (release = resolve));
+  let awaited: Promise<unknown>;
+  try {
+    // An await resolves its operand like Promise.resolve; a returned thenable is adopted like resolve(value).
+    awaited = final ? new Promise((resolve) => resolve(value)) : Promise.resolve(value);
+  } catch (error) {
+    awaited = Promise.reject(error);
+  }
+  const settled = (outcome: Resumption): void => {
+    if (s.status !== 'waiting') return; // cancelled meanwhile
+    s.ready = undefined;
+    if (!final) {
+      s.status = 'paused';
+      s.pausedBy = 'await';
+      s.input = outcome;
+    } else if (outcome.threw) {
+      s.status = 'failed';
+      s.error = outcome.value;
+    } else {
+      s.status = 'completed';
+      s.value = outcome.value;
+    }
+    release();
+    const onReady = s.onReady;
+    s.onReady = undefined;
+    onReady?.();
+  };
+  awaited.then(
+    (v) => settled({ threw: false, value: v }),
+    (e) => settled({ threw: true, value: e }),
+  );
+}
+
+/** The next step of a paused task: continue it, passing in the outcome of the await it stopped at. */
+function continuation(s: TaskState): Advance {
+  const it = s.it!;
+  const input = s.input;
+  s.input = undefined;
+  return input?.threw ? () => it.throw(input.value) : () => it.next(input?.value);
+}
+
 function checkResumable(task: Task, s: TaskState, caller: string): void {
   if (s.status === 'paused') return;
+  if (s.status === 'waiting') {
+    throw new PreemptibleStateError(
+      `${caller}(): the task is waiting for a promise it awaits; resume it once task.ready has settled`,
+    );
+  }
   if (s.status === 'running') {
     throw new PreemptibleStateError(
       `${caller}(): the task is running and called ${caller}() on itself; a task cannot ${caller} itself ` +
@@ -142,8 +223,7 @@ export function resume<R>(task: Task<R>, budget: Budget): Task<R> {
   const s = taskState(task, 'resume');
   const { budgetMs, graceMs } = parseBudget(budget, 'resume');
   checkResumable(task, s, 'resume');
-  const it = s.it!;
-  runSlice(task, s, budgetMs, graceMs, () => it.next());
+  runSlice(task, s, budgetMs, graceMs, continuation(s));
   return task;
 }
 
@@ -160,14 +240,18 @@ export function cancel<R>(task: Task<R>): Task<R> {
       'cancel(): the task is running and tried to cancel itself; throw an exception or return instead',
     );
   }
-  const it = s.it!;
-  runSlice(task, s, Infinity, Infinity, () => {
-    let r = it.return(undefined);
-    while (!r.done) r = it.next();
-    return r;
-  });
+  const it = s.it;
+  s.input = undefined;
+  s.onReady = undefined;
+  if (it) {
+    runSlice(task, s, Infinity, Infinity, () => {
+      closeGenerator(it);
+      return { done: true, value: undefined };
+    });
+  }
   s.status = 'cancelled';
   s.value = undefined;
+  s.ready = undefined;
   return task;
 }
 
@@ -207,8 +291,7 @@ function* driveNested(
         return;
       }
       budget = Math.max(0, s.ownDeadline - now());
-      const it = s.it!;
-      advance = () => it.next();
+      advance = continuation(s);
       yield PAUSE;
     }
   } finally {
@@ -233,8 +316,7 @@ Object.defineProperty(resume, GEN, {
     const s = taskState(task, 'resume');
     const { budgetMs, graceMs } = parseBudget(budget, 'resume');
     checkResumable(task, s, 'resume');
-    const it = s.it!;
-    yield* driveNested(task, s, budgetMs, graceMs, () => it.next());
+    yield* driveNested(task, s, budgetMs, graceMs, continuation(s));
     return task;
   },
 });
@@ -246,3 +328,27 @@ Object.defineProperty(pause, GEN, {
     yield PAUSE;
   },
 });
+
+// The continuation of an instrumented async call, once its await settled: a task of its own, run now (in
+// the microtask a plain await would resume in) and then in slices on the event loop.
+const DETACHED_DEFAULT = parseBudget(1, 'async continuation');
+
+rt.detach = (start, budget: SliceBudget | undefined, onError) => {
+  const { budgetMs, graceMs } = budget ?? DETACHED_DEFAULT;
+  const s = newState('<async continuation>', false);
+  const task = new Task(s);
+  let advance: Advance = () => (s.it = start()).next();
+  const step = (): void => {
+    try {
+      runSlice(task, s, budgetMs, graceMs, advance);
+    } catch (error) {
+      onError(error); // only the driver's own errors (an overrun): the body settles its promise itself
+      return;
+    }
+    if (s.status === 'paused') {
+      advance = continuation(s);
+      setImmediate(step);
+    }
+  };
+  step();
+};

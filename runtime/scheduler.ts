@@ -5,7 +5,7 @@
 import { parseBudget } from './budget';
 import { PreemptibleArgumentError } from './errors';
 import { cancel, launch, resume } from './launch';
-import type { Task } from './task';
+import { Task, taskState } from './task';
 
 export interface RunOptions {
   /** Milliseconds per slice (default 1). */
@@ -61,13 +61,27 @@ export function run<A extends unknown[], R>(fn: (...args: A) => R, options: RunO
     signal?.addEventListener('abort', onAbort, { once: true });
     const step = (): void => {
       if (settled) return;
-      try {
-        task = task ? resume(task, budget) : launch(fn, budget, ...args);
-      } catch (e) {
-        return settle(() => reject(e));
+      if (!task || task.status === 'paused') {
+        try {
+          task = task ? resume(task, budget) : launch(fn, budget, ...args);
+        } catch (e) {
+          return settle(() => reject(e));
+        }
       }
-      if (task.status === 'paused') setImmediate(step);
-      else settle(() => resolve(task!.value));
+      switch (task.status) {
+        case 'paused':
+          // A task paused after its await settled continues now; one whose slice ran out lets the loop turn.
+          if (task.pausedBy === 'await') step();
+          else setImmediate(step);
+          return;
+        case 'waiting':
+          taskState(task, 'run').onReady = step; // resumes in the microtask a plain await would resume in
+          return;
+        case 'completed':
+          return settle(() => resolve(task!.value));
+        default:
+          return settle(() => reject(task!.error));
+      }
     };
     step();
   });
@@ -86,6 +100,8 @@ export interface SchedulerCounts {
   running: number;
   /** Of those queued, the ones that have run at least one slice and are paused. */
   paused: number;
+  /** Tasks (not queued) whose async function awaits a promise; they rejoin the queue when it settles. */
+  waiting: number;
   completed: number;
   failed: number;
   cancelled: number;
@@ -108,6 +124,7 @@ export class Scheduler {
   readonly #queue: Entry[] = [];
   #pumping = false;
   #running = 0;
+  readonly #waiting = new Set<Entry>();
   #completed = 0;
   #failed = 0;
   #cancelled = 0;
@@ -131,15 +148,18 @@ export class Scheduler {
       queued: this.#queue.length,
       running: this.#running,
       paused: this.#queue.filter((e) => e.task !== undefined).length,
+      waiting: this.#waiting.size,
       completed: this.#completed,
       failed: this.#failed,
       cancelled: this.#cancelled,
     };
   }
 
-  /** Cancels every queued task (their finally blocks run); their promises reject with `reason`. */
+  /** Cancels every queued or waiting task (their finally blocks run); their promises reject with `reason`. */
   cancelAll(reason: unknown = new Error('Scheduler.cancelAll()')): void {
-    for (const e of this.#queue.splice(0)) {
+    const entries = [...this.#queue.splice(0), ...this.#waiting];
+    this.#waiting.clear();
+    for (const e of entries) {
       try {
         if (e.task) cancel(e.task);
         this.#cancelled++;
@@ -148,6 +168,28 @@ export class Scheduler {
         this.#failed++;
         e.reject(error);
       }
+    }
+  }
+
+  /** Files a task after its slice: back of the queue, waiting on its await, or settled. */
+  #after(e: Entry): void {
+    const task = e.task!;
+    if (task.status === 'paused') this.#queue.push(e);
+    else if (task.status === 'waiting') {
+      this.#waiting.add(e);
+      taskState(task, 'Scheduler').onReady = () => {
+        this.#waiting.delete(e);
+        if (task.status === 'paused') {
+          this.#queue.push(e); // fairness: a task whose await settled rejoins at the back
+          this.#schedule();
+        } else this.#after(e);
+      };
+    } else if (task.status === 'completed') {
+      this.#completed++;
+      e.resolve(task.value);
+    } else {
+      this.#failed++;
+      e.reject(task.error);
     }
   }
 
@@ -164,11 +206,7 @@ export class Scheduler {
     this.#running = 1;
     try {
       e.task = e.task ? resume(e.task, this.#budget) : e.start();
-      if (e.task.status === 'paused') this.#queue.push(e);
-      else {
-        this.#completed++;
-        e.resolve(e.task.value);
-      }
+      this.#after(e);
     } catch (error) {
       if (e.task?.status === 'cancelled' || (error as { task?: Task }).task?.status === 'cancelled') this.#cancelled++;
       else this.#failed++;

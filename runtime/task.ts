@@ -1,11 +1,15 @@
 // The handle launch() returns. Its state is private; launch.ts drives it through taskState().
 
+import type { Resumption } from './async';
 import { PreemptibleArgumentError, PreemptibleStateError } from './errors';
 
-export type TaskStatus = 'running' | 'paused' | 'completed' | 'cancelled' | 'failed';
+export type TaskStatus = 'running' | 'paused' | 'waiting' | 'completed' | 'cancelled' | 'failed';
 
-/** Why a paused task stopped: its own budget ran out, it called pause(), or an enclosing task's deadline came first. */
-export type PauseCause = 'budget' | 'pause' | 'outer';
+/**
+ * Why a paused task stopped: its own budget ran out, it called pause(), an enclosing task's deadline came
+ * first, or it awaited a promise that has since settled.
+ */
+export type PauseCause = 'budget' | 'pause' | 'outer' | 'await';
 
 export interface TaskState {
   status: TaskStatus;
@@ -17,6 +21,14 @@ export interface TaskState {
   ownDeadline: number;
   pausedBy: PauseCause | undefined;
   name: string;
+  /** The task runs an async function: awaits make it 'waiting', its value is the promise's outcome. */
+  isAsync: boolean;
+  /** What the next resume passes into the suspended generator (the outcome of an await). */
+  input: Resumption | undefined;
+  /** While 'waiting': settles when the task can be resumed (or has finished). */
+  ready: Promise<void> | undefined;
+  /** Internal drivers (run, Scheduler) resume in the same microtask the await would have: no extra tick. */
+  onReady: (() => void) | undefined;
 }
 
 let stateOf: (task: Task) => TaskState;
@@ -30,7 +42,10 @@ export class Task<T = unknown> {
     this.#s = state;
   }
 
-  /** 'running' | 'paused' | 'completed' | 'cancelled' | 'failed' */
+  /**
+   * 'running' | 'paused' | 'waiting' | 'completed' | 'cancelled' | 'failed'. 'waiting': an async function
+   * awaits a promise that has not settled; `ready` settles when it has, and the task is then 'paused'.
+   */
   get status(): TaskStatus {
     return this.#s.status;
   }
@@ -55,7 +70,16 @@ export class Task<T = unknown> {
     return this.#s.error;
   }
 
-  /** Why the task last paused ('budget', 'pause' or 'outer'); undefined unless paused. */
+  /**
+   * A promise that fulfils (never rejects) once the task no longer waits on an await: resume it then. For a
+   * task that is not 'waiting' it is already fulfilled. Resuming one microtask after the await settled, as
+   * `await task.ready` does, is one tick later than a plain await; run() and Scheduler resume with no delay.
+   */
+  get ready(): Promise<void> {
+    return this.#s.status === 'waiting' && this.#s.ready ? this.#s.ready : Promise.resolve();
+  }
+
+  /** Why the task last paused ('budget', 'pause', 'outer' or 'await'); undefined unless paused. */
   get pausedBy(): PauseCause | undefined {
     return this.#s.status === 'paused' ? this.#s.pausedBy : undefined;
   }

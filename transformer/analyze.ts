@@ -103,6 +103,10 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
 
 export interface BodyFacts {
   hasLoop: boolean;
+  /** An `await` of the function's own (an async function's suspension point). */
+  hasAwait: boolean;
+  /** A `for await` loop: its implicit awaits are not rewritten. */
+  forAwait: TS.Node | undefined;
   hasDispatchableCall: boolean;
   directEval: TS.Node | undefined;
   withStatement: TS.Node | undefined;
@@ -112,7 +116,7 @@ export interface BodyFacts {
 
 /** Facts about the function's own body (nested functions and classes are not entered). */
 export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): BodyFacts {
-  const facts: BodyFacts = { hasLoop: false, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
+  const facts: BodyFacts = { hasLoop: false, hasAwait: false, forAwait: undefined, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
   // `f.caller` / `f.arguments` only matter for the function itself (by its own name); `node.arguments` on
   // some object is an ordinary property.
   const ownName = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : undefined;
@@ -124,7 +128,10 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
   };
   const visit = (node: TS.Node): void => {
     if (isFunctionBoundary(ts, node)) return;
-    if (isLoop(ts, node)) facts.hasLoop = true;
+    if (isLoop(ts, node)) {
+      facts.hasLoop = true;
+      if (ts.isForOfStatement(node) && node.awaitModifier) facts.forAwait ??= node;
+    } else if (ts.isAwaitExpression(node)) facts.hasAwait = true;
     else if (ts.isWithStatement(node)) facts.withStatement ??= node;
     else if (ts.isIdentifier(node) && node.text === 'yield') facts.blocker ??= [node, "'yield' used as an identifier"];
     else if (ts.isPropertyAccessExpression(node) && isLegacyAccess(node)) {

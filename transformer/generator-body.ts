@@ -1,5 +1,6 @@
 // Builds the body of a function's generator version from its (already visited) plain body:
 //   - a checkpoint at entry and at the top of every loop body;
+//   - in async functions, every `await e` becomes `yield $pe.aw(e)` (see runtime/async.ts);
 //   - every dispatchable call becomes "call the callee's generator version with yield* if it has one,
 //     else call the callee itself", reading the callee exactly once and its arguments exactly once.
 // Nested functions and classes are not entered: they get their own versions where they are defined.
@@ -74,7 +75,16 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (isLoop(ts, node)) return addLoopCheckpoint(ts.visitEachChild(node, visit, g.ctx) as TS.IterationStatement);
     if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) return dispatch(node);
+    if (ts.isAwaitExpression(node)) return awaitPoint(node);
     return ts.visitEachChild(node, visit, g.ctx);
+  };
+
+  /** `await e` -> `(yield $pe.aw(e))`: the driver waits for e and sends its outcome back in. */
+  const awaitPoint = (node: TS.AwaitExpression): TS.Expression => {
+    const operand = visitExpr(node.expression);
+    yieldsEmitted++;
+    const request = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'aw'), undefined, [operand]);
+    return factory.createParenthesizedExpression(factory.createYieldExpression(undefined, request));
   };
 
   const visitExpr = (e: TS.Expression): TS.Expression => visit(e) as TS.Expression;

@@ -100,12 +100,9 @@ function rewriteFile(
   const needsGenerator = (node: FunctionLike): boolean => {
     const isAsync = ts.getCombinedModifierFlags(node as TS.Declaration) & ts.ModifierFlags.Async;
     const kind = ts.isArrowFunction(node) ? 'arrow function' : 'function';
-    if (isAsync) {
-      report(node, 'async-function', `async ${kind} is not instrumented yet: its synchronous stretches run to completion`);
-      return false;
-    }
     if (node.asteriskToken) {
-      report(node, 'generator-function', 'generator function is not instrumented yet: each next() runs to completion');
+      const what = isAsync ? 'async generator function' : 'generator function';
+      report(node, 'generator-function', `${what} is not instrumented yet: each next() runs to completion`);
       return false;
     }
     const facts = bodyFacts(ts, node, policy);
@@ -121,7 +118,12 @@ function rewriteFile(
       report(facts.withStatement, 'with-statement', `${kind} using a with statement is left uninstrumented (runs to completion)`);
       return false;
     }
-    return facts.hasLoop || facts.hasDispatchableCall;
+    if (isAsync && facts.forAwait) {
+      report(facts.forAwait, 'for-await', `async ${kind} using for await is left uninstrumented (its synchronous stretches run to completion)`);
+      return false;
+    }
+    // An async function's awaits are suspension points of the task even when nothing else could pause it.
+    return facts.hasLoop || facts.hasDispatchableCall || (!!isAsync && facts.hasAwait);
   };
 
   const genFunction = (visited: FunctionLike, name: string | undefined): TS.Expression => {

@@ -1,0 +1,115 @@
+// Instrumented async functions. The generator version of an async function's body yields an AwaitRequest
+// at each `await` (and PAUSE at checkpoints). Two drivers consume it:
+//   - a task launched on the async function itself drives the body directly and reports 'waiting' at an
+//     await (launch.ts);
+//   - a call from instrumented code inside a task goes through asyncCall() below: the body's synchronous
+//     stretch runs as part of the calling task (pausing with it), and at its first await the caller gets
+//     the promise back, as with a plain async function. The rest of the body continues when the awaited
+//     value settles, in the same microtask a plain `await` would resume in, as a task of its own run in
+//     slices on the event loop (rt.detach, provided by launch.ts) with the budget of the task that called it.
+
+import { PreemptibleStateError } from './errors';
+import { rt } from './shared';
+import { isAwaitRequest, PAUSE } from './symbols';
+
+type BodyGenerator = Generator<unknown, unknown, unknown>;
+type BodyFn = (this: unknown, ...args: unknown[]) => BodyGenerator;
+
+/** How to continue a suspended body: with a value (`next`) or an exception (`throw`). */
+export interface Resumption {
+  threw: boolean;
+  value: unknown;
+}
+
+interface Settle {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** The generator version used when instrumented code calls an instrumented async function. */
+export function asyncCall(body: BodyFn): (this: unknown, ...args: unknown[]) => Generator<unknown, Promise<unknown>, unknown> {
+  return function* (this: unknown, ...args: unknown[]) {
+    let settle!: Settle;
+    const promise = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
+    let it: BodyGenerator;
+    try {
+      it = body.apply(this, args); // parameter defaults run here; their errors reject, as in an async function
+    } catch (error) {
+      settle.reject(error);
+      return promise;
+    }
+    yield* step(it, settle, { threw: false, value: undefined });
+    return promise;
+  };
+}
+
+/**
+ * Advances the body until it finishes (settling the promise) or awaits (scheduling its continuation).
+ * PAUSE is passed up to whatever task runs this.
+ */
+function* step(it: BodyGenerator, settle: Settle, first: Resumption): Generator<unknown, void, unknown> {
+  let input = first;
+  let finished = false;
+  try {
+    for (;;) {
+      let r: IteratorResult<unknown, unknown>;
+      try {
+        r = input.threw ? it.throw(input.value) : it.next(input.value);
+      } catch (error) {
+        finished = true;
+        settle.reject(error);
+        return;
+      }
+      if (r.done) {
+        finished = true;
+        settle.resolve(r.value);
+        return;
+      }
+      if (r.value === PAUSE) {
+        yield PAUSE;
+        input = { threw: false, value: undefined };
+        continue;
+      }
+      finished = true;
+      if (isAwaitRequest(r.value)) {
+        awaitThen(r.value.value, it, settle);
+      } else {
+        settle.reject(new PreemptibleStateError('internal error: an async generator version yielded an unknown value'));
+      }
+      return;
+    }
+  } finally {
+    // The task running this stretch was cancelled while the body was suspended at a checkpoint: run the
+    // body's finally blocks too (pauses inside them are ignored, as in cancel()).
+    if (!finished) closeGenerator(it);
+  }
+}
+
+/** `await value` for a detached body: continue when it settles, exactly where a plain await would. */
+function awaitThen(value: unknown, it: BodyGenerator, settle: Settle): void {
+  const budget = rt.stack.length > 0 ? rt.sliceBudget : undefined;
+  let awaited: Promise<unknown>;
+  try {
+    awaited = Promise.resolve(value);
+  } catch (error) {
+    // PromiseResolve can throw (a promise whose `constructor` getter throws): await throws it back in.
+    awaited = Promise.reject(error);
+  }
+  const go = (input: Resumption): void => {
+    if (!rt.detach) {
+      settle.reject(new PreemptibleStateError('internal error: no driver for async continuations (preemptible not loaded)'));
+      return;
+    }
+    rt.detach(() => step(it, settle, input), budget, settle.reject);
+  };
+  awaited.then(
+    (v) => go({ threw: false, value: v }),
+    (e) => go({ threw: true, value: e }),
+  );
+}
+
+/** Unwinds a suspended generator: its finally blocks run to completion. */
+export function closeGenerator(it: Generator<unknown, unknown, unknown>): void {
+  let r = it.return(undefined);
+  while (!r.done) r = it.next();
+}

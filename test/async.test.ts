@@ -1,0 +1,214 @@
+// Instrumented async functions: their synchronous stretches pause with the task, their awaits make a
+// launched task 'waiting', and results, errors and ordering match the plain async function.
+import { describe, expect, it } from 'vitest';
+import { cancel, launch, PreemptibleStateError, resume, run, Scheduler, TO_COMPLETION, type Task } from 'preemptible';
+import { instrument } from './helpers/instrument';
+
+const source = `
+export const log = [];
+export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+export async function twoSteps(n) {
+  log.push('start');
+  const a = spin(n);
+  const b = await Promise.resolve(a + 1);
+  log.push('after await ' + b);
+  return b + spin(n);
+}
+export async function failing() {
+  spin(10);
+  try { await Promise.reject(new Error('inner')); } catch (e) { log.push('caught ' + e.message); }
+  await null;
+  throw new RangeError('outer');
+}
+export async function withFinally(p) {
+  try { spin(5); await p; log.push('not reached'); } finally { log.push('finally'); }
+}
+export async function returnsPromise() {
+  spin(5);
+  return new Promise((resolve) => setTimeout(() => resolve('late'), 5));
+}
+export async function caller(n) {
+  const p = twoSteps(n);           // an async call inside the task: its promise comes back at its first await
+  log.push('caller got ' + (p instanceof Promise));
+  return (await p) * 2;
+}
+export async function longAfterAwait(n) {
+  await null;
+  return spin(n);                  // runs as a continuation of its own, in slices
+}
+export async function nested(n) {
+  return await longAfterAwait(n);
+}
+export async function order(tag, out) {
+  out.push(tag + '1');
+  await null;
+  out.push(tag + '2');
+  await Promise.resolve();
+  out.push(tag + '3');
+  return tag;
+}
+`;
+
+async function load(): Promise<Record<string, any>> {
+  return instrument(source);
+}
+
+/** Drives a task to its end with the synchronous API, awaiting `ready` while it waits. */
+async function drive<T>(task: Task<T>, budget: number): Promise<{ task: Task<T>; paused: number; waited: number }> {
+  let paused = 0;
+  let waited = 0;
+  for (;;) {
+    if (task.status === 'paused') {
+      paused++;
+      resume(task, budget);
+    } else if (task.status === 'waiting') {
+      waited++;
+      await task.ready;
+    } else return { task, paused, waited };
+  }
+}
+
+describe('async functions under launch/resume', () => {
+  it("an await makes the task 'waiting'; ready settles; resume continues with the awaited value", async () => {
+    const m = await load();
+    const task = launch(m.twoSteps, TO_COMPLETION, 1000);
+    expect(task.status).toBe('waiting');
+    expect(() => resume(task, 1)).toThrow(PreemptibleStateError);
+    expect(() => task.value).toThrow(PreemptibleStateError);
+    await task.ready;
+    expect(task.status).toBe('paused');
+    expect(task.pausedBy).toBe('await');
+    resume(task, TO_COMPLETION);
+    expect(task.status).toBe('completed');
+    expect(task.value).toBe(await m.twoSteps(1000));
+  });
+
+  it('the synchronous stretches are preemptible: budget 0 pauses them, result unchanged', async () => {
+    const m = await load();
+    const { task, paused, waited } = await drive(launch(m.twoSteps, 0, 500), 0);
+    expect(task.value).toBe(await m.twoSteps(500));
+    expect(paused).toBeGreaterThan(100); // every loop iteration of spin() paused
+    expect(waited).toBe(1);
+  });
+
+  it('a rejected await throws inside the function; an uncaught error fails the task', async () => {
+    const m = await load();
+    m.log.length = 0;
+    const task = launch(m.failing, 0);
+    let thrown: unknown;
+    try {
+      await drive(task, 0);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(RangeError);
+    expect(task.status).toBe('failed');
+    expect(task.error).toBe(thrown);
+    expect(m.log).toEqual(['caught inner']);
+  });
+
+  it('cancel while waiting runs the finally blocks; the later settlement is ignored', async () => {
+    const m = await load();
+    m.log.length = 0;
+    let release!: (v: unknown) => void;
+    const pending = new Promise((r) => (release = r));
+    const task = launch(m.withFinally, TO_COMPLETION, pending);
+    expect(task.status).toBe('waiting');
+    cancel(task);
+    expect(task.status).toBe('cancelled');
+    expect(m.log).toEqual(['finally']);
+    release(1);
+    await new Promise((r) => setTimeout(r, 1));
+    expect(task.status).toBe('cancelled');
+    expect(m.log).toEqual(['finally']);
+  });
+
+  it('a returned promise is followed: the task completes with its value', async () => {
+    const m = await load();
+    const task = launch(m.returnsPromise, TO_COMPLETION);
+    expect(task.status).toBe('waiting');
+    await task.ready;
+    expect(task.status).toBe('completed');
+    expect(task.value).toBe('late');
+  });
+
+  it('an uninstrumented async function launched: the task follows its promise', async () => {
+    const plainAsync = async (x: number) => {
+      await null;
+      return x * 3;
+    };
+    const task = launch(plainAsync, 1, 7);
+    expect(task.status).toBe('waiting');
+    await task.ready;
+    expect(task.value).toBe(21);
+  });
+
+  it('an async call inside a task returns its promise at the first await, like a plain call', async () => {
+    const m = await load();
+    m.log.length = 0;
+    const expected = await m.caller(300);
+    const plainLog = [...m.log];
+    m.log.length = 0;
+    const { task, paused } = await drive(launch(m.caller, 0, 300), 0);
+    expect(task.value).toBe(expected);
+    expect(m.log).toEqual(plainLog);
+    expect(plainLog).toContain('caller got true');
+    expect(paused).toBeGreaterThan(100); // paused inside the callee's synchronous stretch
+  });
+
+  it("a continuation after an await is itself preemptible: other callbacks run between its slices", async () => {
+    const m = await load();
+    const expected = m.spin(3_000_000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      // The caller's task budget (1 ms) is what the continuation gets per slice.
+      const { task } = await drive(launch(m.nested, 1, 3_000_000), 1);
+      expect(task.value).toBe(expected);
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});
+
+describe('async functions under run() and Scheduler', () => {
+  it('run() resumes in the microtask the await would: interleaving equals the plain functions', async () => {
+    const m = await load();
+    const plain: string[] = [];
+    await Promise.all([m.order('a', plain), m.order('b', plain), Promise.resolve().then(() => plain.push('x'))]);
+    const viaRun: string[] = [];
+    await Promise.all([
+      run(m.order, { sliceMs: 50 }, 'a', viaRun),
+      run(m.order, { sliceMs: 50 }, 'b', viaRun),
+      Promise.resolve().then(() => viaRun.push('x')),
+    ]);
+    expect(viaRun).toEqual(plain);
+  });
+
+  it('run() settles with the value or the rejection of an async function', async () => {
+    const m = await load();
+    await expect(run(m.twoSteps, { sliceMs: 0.05 }, 2000)).resolves.toBe(await m.twoSteps(2000));
+    await expect(run(m.failing, { sliceMs: 0.05 })).rejects.toThrow(RangeError);
+  });
+
+  it("Scheduler counts waiting tasks and settles them when their await is done", async () => {
+    const m = await load();
+    const scheduler = new Scheduler({ sliceMs: 1 });
+    let release!: (v: unknown) => void;
+    const pending = new Promise((r) => (release = r));
+    const waiter = scheduler.spawn(async (p: Promise<unknown>) => m.withFinally(p), pending);
+    const direct = scheduler.spawn(m.twoSteps, 100);
+    const viaAwait = scheduler.spawn(m.caller, 100);
+    expect(await direct).toBe(await m.twoSteps(100));
+    expect(await viaAwait).toBe((await m.twoSteps(100)) * 2);
+    const blocked = scheduler.spawn(m.withFinally, pending);
+    await new Promise((r) => setImmediate(r));
+    expect(scheduler.counts.waiting).toBeGreaterThanOrEqual(1);
+    release(5);
+    await blocked;
+    await waiter;
+    expect(scheduler.counts.waiting).toBe(0);
+    expect(scheduler.counts.completed).toBe(4);
+  });
+});
