@@ -8,7 +8,10 @@
 // When the callback has no generator version and the array is small, the builtin itself runs: same result,
 // no per-element generator cost, and a small array cannot hold the task for long.
 
+import { types } from 'node:util';
 import { GEN, PAUSE, rt } from './checkpoint';
+
+const { isProxy } = types;
 import { tick } from './clock';
 
 type Gen<T> = Generator<unknown, T, unknown>;
@@ -107,8 +110,12 @@ function start(self: unknown, cb: unknown, method: string): { o: Record<number, 
   return { o, len, fn: callable(cb) };
 }
 
+/**
+ * Short real arrays with a plain callback go to the builtin itself. Not a Proxy (Array.isArray is true for
+ * one over an array): the builtin would read its `length` a second time, through the trap.
+ */
 function plainOk(o: unknown, fn: Callback, len: number): boolean {
-  return len <= PLAIN_LIMIT && (fn as unknown as Record<symbol, unknown>)[GEN] === undefined && Array.isArray(o);
+  return len <= PLAIN_LIMIT && (fn as unknown as Record<symbol, unknown>)[GEN] === undefined && Array.isArray(o) && !isProxy(o);
 }
 
 const builtin = {

@@ -10,6 +10,7 @@
 
 import { PreemptibleStateError } from './errors';
 import { rt } from './shared';
+import { taskState, type TaskState } from './task';
 import { isAwaitRequest, PAUSE } from './symbols';
 
 type BodyGenerator = Generator<unknown, unknown, unknown>;
@@ -30,7 +31,10 @@ interface Settle {
 export function asyncCall(body: BodyFn): (this: unknown, ...args: unknown[]) => Generator<unknown, Promise<unknown>, unknown> {
   return function* (this: unknown, ...args: unknown[]) {
     let settle!: Settle;
-    const promise = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
+    const creator = rt.stack.length > 0 ? taskState(rt.stack[rt.stack.length - 1], 'async call') : undefined;
+    const promise = new Promise<unknown>(
+      (resolve, reject) => (settle = { resolve, reject: (error) => afterStretch(creator, () => reject(error)) }),
+    );
     let it: BodyGenerator;
     try {
       it = body.apply(this, args); // parameter defaults run here; their errors reject, as in an async function
@@ -106,6 +110,28 @@ function awaitThen(value: unknown, it: BodyGenerator, settle: Settle): void {
     (v) => go({ threw: false, value: v }),
     (e) => go({ threw: true, value: e }),
   );
+}
+
+/**
+ * A rejection of a promise made by an async call is delivered once the synchronous stretch that made the
+ * call has ended (the calling task awaited, finished or was cancelled). In a plain program that stretch
+ * cannot be interrupted, so it always attaches its handlers before the engine looks for unhandled
+ * rejections; here a pause in the stretch turns the event loop, and an early rejection would be reported
+ * as unhandled (and, by Node's default, crash the process) although the program handles it a moment later.
+ * No one can observe the difference: a promise's state is only seen through callbacks, which run later.
+ */
+function afterStretch(creator: TaskState | undefined, deliver: () => void): void {
+  const inStretch = creator && (creator.status === 'running' || (creator.status === 'paused' && creator.pausedBy !== 'await'));
+  if (inStretch) (creator.deferred ??= []).push(deliver);
+  else deliver();
+}
+
+/** Delivers what afterStretch() held back for `s`, unless `s` is still in the middle of a stretch. */
+export function endOfStretch(s: TaskState): void {
+  if (!s.deferred || (s.status === 'paused' && s.pausedBy !== 'await')) return;
+  const deferred = s.deferred;
+  s.deferred = undefined;
+  for (const deliver of deferred) deliver();
 }
 
 /** Unwinds a suspended generator: its finally blocks run to completion. */

@@ -7,7 +7,7 @@
 
 import { installArrayMethods } from './array-methods';
 import { Budget, parseBudget } from './budget';
-import { closeGenerator, Resumption } from './async';
+import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, GEN, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
 import { arm, now } from './clock';
 import { PreemptibleArgumentError, PreemptibleStateError, PreemptionOverrunError } from './errors';
@@ -58,6 +58,7 @@ function newState(name: string, isAsync: boolean): TaskState {
     input: undefined,
     ready: undefined,
     onReady: undefined,
+    deferred: undefined,
   };
 }
 
@@ -71,6 +72,14 @@ const guarded: (advance: Advance) => IteratorResult<unknown, unknown> | typeof O
 
 /** Runs one slice of `task`. Exceptions from the task propagate (the task is then 'failed'). */
 function runSlice(task: Task, s: TaskState, budgetMs: number, graceMs: number, advance: Advance): void {
+  try {
+    runSliceOnce(task, s, budgetMs, graceMs, advance);
+  } finally {
+    endOfStretch(s); // held-back rejections, if the slice ended the synchronous stretch
+  }
+}
+
+function runSliceOnce(task: Task, s: TaskState, budgetMs: number, graceMs: number, advance: Advance): void {
   const start = now();
   const own = start + budgetMs; // Infinity stays Infinity
   const nested = rt.stack.length > 0;
@@ -252,6 +261,7 @@ export function cancel<R>(task: Task<R>): Task<R> {
   s.status = 'cancelled';
   s.value = undefined;
   s.ready = undefined;
+  endOfStretch(s);
   return task;
 }
 

@@ -29,6 +29,8 @@ export interface TaskState {
   ready: Promise<void> | undefined;
   /** Internal drivers (run, Scheduler) resume in the same microtask the await would have: no extra tick. */
   onReady: (() => void) | undefined;
+  /** Rejections of async calls made in the current synchronous stretch, delivered when it ends (async.ts). */
+  deferred: (() => void)[] | undefined;
 }
 
 let stateOf: (task: Task) => TaskState;

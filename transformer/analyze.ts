@@ -126,12 +126,17 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
     if (object === 'arguments') return prop === 'callee' || prop === 'caller';
     return object === ownName && (prop === 'caller' || prop === 'arguments');
   };
+  const ownExpressionName = ts.isFunctionExpression(fn) ? ownName : undefined;
   const visit = (node: TS.Node): void => {
     if (isFunctionBoundary(ts, node)) return;
     if (isLoop(ts, node)) {
       facts.hasLoop = true;
       if (ts.isForOfStatement(node) && node.awaitModifier) facts.forAwait ??= node;
     } else if (ts.isAwaitExpression(node)) facts.hasAwait = true;
+    else if (ownExpressionName !== undefined && assignsTo(ts, node, ownExpressionName)) {
+      // The generator version sees the name as a const: sloppy code would throw where the original ignores it.
+      facts.blocker ??= [node, `assignment to its own name '${ownExpressionName}'`];
+    }
     else if (ts.isWithStatement(node)) facts.withStatement ??= node;
     else if (ts.isIdentifier(node) && node.text === 'yield') facts.blocker ??= [node, "'yield' used as an identifier"];
     else if (ts.isPropertyAccessExpression(node) && isLegacyAccess(node)) {
@@ -255,4 +260,25 @@ export function skipOuter(ts: typeof TS, expr: TS.Expression): TS.Expression {
     e = e.expression;
   }
   return e;
+}
+
+/** `name = ...`, `name += ...`, `name++`, `--name` (destructuring targets too, conservatively by name). */
+function assignsTo(ts: typeof TS, node: TS.Node, name: string): boolean {
+  const isName = (e: TS.Node): boolean => ts.isIdentifier(e) && e.text === name;
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    if (isName(node.left)) return true;
+    if (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) return mentions(ts, node.left, name);
+    return false;
+  }
+  if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+    return isName(node.operand);
+  }
+  if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && isName(node.initializer)) return true;
+  return false;
+}
+
+function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
+  if (ts.isIdentifier(node)) return node.text === name;
+  return ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined) ?? false;
 }

@@ -182,7 +182,9 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       // Arguments suspend themselves: evaluate them once, through whichever function was picked.
       const $h = temp('h', d);
       const $r = temp('r', d);
-      pre.push(assign($h, factory.createLogicalOr(assign($g, genOf), plainRef)));
+      // The call goes through a temp here, so a bare name is checked too (the engine would name the temp).
+      const plainChecked = ts.isIdentifier(bare) ? callable(bare, bare) : plainRef;
+      pre.push(assign($h, factory.createLogicalOr(assign($g, genOf), plainChecked)));
       pre.push(assign($r, invoke($h, args)));
       result = factory.createConditionalExpression($g, undefined, delegate($r), undefined, $r);
     }
@@ -210,23 +212,66 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   return factory.createBlock(statements, true);
 }
 
-/** The callee as V8 prints it in "x is not a function" (o.m, o[k], f(...).m, (intermediate value)). */
+/**
+ * The callee as V8's CallPrinter prints it in "x is not a function": names and member chains, computed keys
+ * printed as written (`o[(i + 1)]`, `o[f(...)]`), literals, parenthesised operators; what it cannot print
+ * is "(intermediate value)".
+ */
 function calleeText(ts: typeof TS, expr: TS.Expression): string {
   const e = skipOuter(ts, expr);
+  const S = ts.SyntaxKind;
   if (ts.isIdentifier(e)) return e.text;
-  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
-  if (e.kind === ts.SyntaxKind.SuperKeyword) return 'super';
-  if (ts.isPropertyAccessExpression(e)) return `${calleeText(ts, e.expression)}.${e.name.text}`;
+  switch (e.kind) {
+    case S.ThisKeyword:
+      return 'this';
+    case S.SuperKeyword:
+      return 'super';
+    case S.NullKeyword:
+      return 'null';
+    case S.TrueKeyword:
+      return 'true';
+    case S.FalseKeyword:
+      return 'false';
+  }
+  if (ts.isPropertyAccessExpression(e)) {
+    const name = e.name;
+    return ts.isPrivateIdentifier(name) ? `${calleeText(ts, e.expression)}[${name.text}]` : `${calleeText(ts, e.expression)}.${name.text}`;
+  }
   if (ts.isElementAccessExpression(e)) {
-    const key = e.argumentExpression;
-    if (ts.isStringLiteral(key)) return `${calleeText(ts, e.expression)}.${key.text}`;
-    if (ts.isNumericLiteral(key) || ts.isIdentifier(key)) return `${calleeText(ts, e.expression)}[${key.text}]`;
-    return `${calleeText(ts, e.expression)}[...]`;
+    const key = skipOuter(ts, e.argumentExpression);
+    const object = calleeText(ts, e.expression);
+    if (ts.isStringLiteral(key) || ts.isNoSubstitutionTemplateLiteral(key)) return `${object}.${key.text}`;
+    return `${object}[${keyText(ts, key)}]`;
   }
   if (ts.isCallExpression(e)) return `${calleeText(ts, e.expression)}(...)`;
-  if (ts.isNumericLiteral(e)) return e.text;
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
-    return `(${calleeText(ts, e.left)} , ${calleeText(ts, e.right)})`;
+  if (ts.isNumericLiteral(e)) return String(Number(e.text));
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return `"${e.text}"`;
+  if (ts.isArrayLiteralExpression(e)) return `[${e.elements.map((x) => calleeText(ts, x)).join(',')}]`;
+  if (ts.isRegularExpressionLiteral(e)) return e.text;
+  // V8 names neither the properties nor the branches, one "(intermediate value)" each.
+  if (ts.isObjectLiteralExpression(e)) return `{${e.properties.map(() => '(intermediate value)').join('')}}`;
+  if (ts.isConditionalExpression(e)) return '(intermediate value)'.repeat(3);
+  if (ts.isPrefixUnaryExpression(e)) {
+    if (e.operator === S.MinusToken && ts.isNumericLiteral(e.operand)) return String(-Number(e.operand.text)); // folded
+    return `(${ts.tokenToString(e.operator)}${calleeText(ts, e.operand)})`;
+  }
+  if (ts.isPostfixUnaryExpression(e)) return `(${calleeText(ts, e.operand)}${ts.tokenToString(e.operator)})`;
+  if (ts.isVoidExpression(e)) return `(void ${calleeText(ts, e.expression)})`;
+  if (ts.isTypeOfExpression(e)) return `(typeof ${calleeText(ts, e.expression)})`;
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op >= S.FirstAssignment && op <= S.LastAssignment) return calleeText(ts, e.left);
+    if (op === S.CommaToken) return `(${calleeText(ts, e.left)} , ${calleeText(ts, e.right)})`;
+    return `(${calleeText(ts, e.left)} ${ts.tokenToString(op)} ${calleeText(ts, e.right)})`;
   }
   return '(intermediate value)';
+}
+
+/** A computed key as V8 prints it inside `[...]`. */
+function keyText(ts: typeof TS, key: TS.Expression): string {
+  if (ts.isTemplateExpression(key)) {
+    // V8 prints the substitutions of a template key (the literal parts are not AST nodes it names).
+    return key.templateSpans.map((s) => calleeText(ts, s.expression)).join('');
+  }
+  return calleeText(ts, key);
 }
