@@ -39,6 +39,15 @@ export async function longAfterAwait(n) {
 export async function nested(n) {
   return await longAfterAwait(n);
 }
+export async function rejectsLater() {
+  await null;
+  throw new Error('late rejection');
+}
+export function handlesAfterLongStretch(n) {
+  const p = rejectsLater();        // rejects in a microtask...
+  const s = spin(n);               // ...while this stretch is paused and the event loop turns
+  return p.catch((e) => e.message + ' ' + s);
+}
 export async function order(tag, out) {
   out.push(tag + '1');
   await null;
@@ -168,6 +177,24 @@ describe('async functions under launch/resume', () => {
       expect(ticks).toBeGreaterThan(0);
     } finally {
       clearInterval(timer);
+    }
+  });
+});
+
+describe('rejections of async calls made in a paused stretch', () => {
+  it('are held until the stretch ends, so a handler attached later in it counts (no unhandled rejection)', async () => {
+    const m = await load();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Slices of 0.01 ms with event-loop turns between them: the microtask that rejects runs mid-stretch.
+      const result = await run(m.handlesAfterLongStretch, { sliceMs: 0.01 }, 20_000);
+      expect(result).toBe(await m.handlesAfterLongStretch(20_000));
+      await new Promise((r) => setTimeout(r, 5));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
     }
   });
 });

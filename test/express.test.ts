@@ -100,7 +100,7 @@ afterAll(() => {
  * Sends one long request; once the server has logged it (it is being handled), sends three waves of three
  * short requests, each wave after the previous one answered. Returns the order in which responses arrived.
  */
-async function longAmongShorts(server: Server): Promise<{ order: string[]; replies: Map<string, Reply> }> {
+async function longAmongShorts(server: Server, route = '/checksum'): Promise<{ order: string[]; replies: Map<string, Reply> }> {
   const order: string[] = [];
   const replies = new Map<string, Reply>();
   const request = (name: string, path: string) =>
@@ -108,7 +108,7 @@ async function longAmongShorts(server: Server): Promise<{ order: string[]; repli
       order.push(name);
       replies.set(name, reply);
     });
-  const longPath = `/checksum?units=${longUnits}`;
+  const longPath = `${route}?units=${longUnits}`;
   const long = request('long', longPath);
   await server.logged(`GET ${longPath}`);
   for (let wave = 0; wave < 3; wave++) {
@@ -133,6 +133,12 @@ describe('express example (fixtures/express)', () => {
     expectCorrect(replies);
   });
 
+  it('an async handler (await, then CPU work) is preemptible too', async () => {
+    const { order, replies } = await longAmongShorts(preemptive, '/checksum-async');
+    expect(order.indexOf('long')).toBe(9);
+    expectCorrect(replies);
+  });
+
   it('with plain express handlers, the short requests wait for the long one (the scenario can fail)', async () => {
     const { order, replies } = await longAmongShorts(plain);
     expect(order.indexOf('long')).toBe(0); // first: every short response came after it
@@ -150,15 +156,21 @@ describe('express example (fixtures/express)', () => {
     expect((await get(preemptive.port, '/health')).body.tasks).toMatchObject({ queued: 0, failed: 2 });
   });
 
-  it("preemptibleHandler's default onError answers 500 in an express app", async () => {
+  it("preemptibleHandler's default onError hands the error to express's next(); without next it answers 500", async () => {
     const m = await instrument(`export function broken(req, res) { let s = 0; for (let i = 0; i < 1e6; i++) s += i; throw new Error('broken ' + s); }`);
+    const seen: string[] = [];
     const app = express();
     app.get('/broken', preemptibleHandler(m.broken));
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    try {
-      const port = (server.address() as { port: number }).port;
-      const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    app.use((error: Error, _req: unknown, res: { status(n: number): { send(t: string): void } }, _next: unknown) => {
+      seen.push(error.message);
+      res.status(503).send('via express');
+    });
+    const express_ = app.listen(0, '127.0.0.1');
+    const bare = http.createServer(preemptibleHandler(m.broken));
+    bare.listen(0, '127.0.0.1');
+    await Promise.all([express_, bare].map((s) => new Promise((r) => (s.listening ? r(null) : s.once('listening', r)))));
+    const fetchText = (port: number) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
         http
           .get({ host: '127.0.0.1', port, path: '/broken', agent: false }, (r) => {
             let text = '';
@@ -167,9 +179,14 @@ describe('express example (fixtures/express)', () => {
           })
           .on('error', reject);
       });
-      expect(res).toEqual({ status: 500, text: 'Internal Server Error' });
+    try {
+      const port = (s: { address(): unknown }) => (s.address() as { port: number }).port;
+      expect(await fetchText(port(express_))).toEqual({ status: 503, text: 'via express' });
+      expect(seen).toEqual([`broken ${(1e6 * (1e6 - 1)) / 2}`]);
+      expect(await fetchText(port(bare))).toEqual({ status: 500, text: 'Internal Server Error' });
     } finally {
-      server.close();
+      express_.close();
+      bare.close();
     }
   });
 });
