@@ -82,6 +82,37 @@ describe('transform()', () => {
     expect(code).not.toMatch(/function\*/);
   });
 
+  it('names every construct that stays plain although it could reach a checkpoint, with its line', () => {
+    const source = [
+      'class A {',
+      '  constructor() { for (;;) break; }',
+      '  get x() { return f(); }',
+      '  static { g(); }',
+      '  #m() { for (;;) break; }',
+      "  ['k']() { h(); }",
+      '  n() { h(); }',
+      '  get quiet() { return 1; }', // nothing to pause at: no note
+      '}',
+      'async function* ag() { for (;;) yield 1; }',
+      'async function fa(xs) { for await (const x of xs) h(x); }',
+      'function same() {}',
+      'const e = function self() { self = 1; for (;;) break; };',
+    ].join('\n');
+    const { diagnostics } = transform(source, { filename: 'x.cjs' });
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ['constructor', 2],
+      ['accessor', 3],
+      ['static-block', 4],
+      ['method-name', 5],
+      ['method-name', 6],
+      ['computed-member', 7],
+      ['generator-function', 10],
+      ['for-await', 11],
+      ['generator-incompatible', 13],
+    ]);
+    for (const d of diagnostics) expect(d.message).toMatch(/to completion|cannot pause/);
+  });
+
   it('only instruments annotated functions in annotated mode', async () => {
     const m = await instrument<Record<string, (n: number) => number>>(
       `

@@ -6,7 +6,7 @@
 import { PreemptibleArgumentError, PreemptibleSyntaxError } from '../runtime/errors';
 import { createFileFilter, FileFilterOptions } from './file-filter';
 import { transform, type SemanticCompilerOptions, type SourceMap } from './index';
-import type { InstrumentMode } from './options';
+import { isNote, type InstrumentMode } from './options';
 
 export interface BabelPluginOptions extends FileFilterOptions {
   instrument?: InstrumentMode;
@@ -56,7 +56,7 @@ export default function preemptibleBabel(api: { assertVersion?(range: number | s
       }
       if (options.warnings !== false) {
         for (const d of result.diagnostics) {
-          if (d.code !== 'async-function' && d.code !== 'generator-function') {
+          if (!isNote(d)) {
             console.warn(`${d.file}:${d.line}:${d.column}: preemptible: ${d.message} [${d.code}]`);
           }
         }

@@ -8,7 +8,7 @@ import type { Loader, PartialMessage, Plugin } from 'esbuild';
 import { PreemptibleArgumentError, PreemptibleSyntaxError } from '../runtime/errors';
 import { createFileFilter, FileFilterOptions } from './file-filter';
 import { transform, type SemanticCompilerOptions } from './index';
-import type { InstrumentMode } from './options';
+import { isNote, type InstrumentMode } from './options';
 
 export interface EsbuildPluginOptions extends FileFilterOptions {
   instrument?: InstrumentMode;
@@ -69,7 +69,7 @@ export default function preemptibleEsbuild(options: EsbuildPluginOptions = {}): 
         stats.bytes += source.length;
         stats.ms += performance.now() - started;
         const map = Buffer.from(JSON.stringify(result.map)).toString('base64');
-        const warnings: PartialMessage[] = result.diagnostics.map((d) => ({
+        const warnings: PartialMessage[] = result.diagnostics.filter((d) => !isNote(d)).map((d) => ({
           text: `preemptible: ${d.message} [${d.code}]`,
           location: { file: d.file, line: d.line, column: d.column - 1 },
         }));

@@ -21,3 +21,12 @@ export interface Diagnostic {
 
 export const DEFAULT_RUNTIME = 'preemptible/runtime';
 export const INSTRUMENT_MODES: readonly InstrumentMode[] = ['all', 'annotated'];
+
+/**
+ * Codes for common constructs that simply run to completion inside a task (correct, not preemptible). The
+ * front-ends list them only when asked (tsc `warnings: 'diagnostics'`, the `diagnostics` array of
+ * transform()); printing one per constructor or getter would drown the warnings that matter.
+ */
+export const NOTE_CODES: ReadonlySet<string> = new Set(['generator-function', 'for-await', 'constructor', 'accessor', 'static-block']);
+
+export const isNote = (d: Diagnostic): boolean => NOTE_CODES.has(d.code);

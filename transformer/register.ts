@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PreemptibleArgumentError } from '../runtime/errors';
 import { createFileFilter, FileTest } from './file-filter';
 import { transform } from './index';
-import type { InstrumentMode } from './options';
+import { isNote, type InstrumentMode } from './options';
 
 export interface RegisterConfig {
   instrument: InstrumentMode;
@@ -70,7 +70,7 @@ function instrumentSource(source: string, file: string, config: RegisterConfig) 
   const r = transform(source, { filename: file, instrument: config.instrument, sourceMap: true });
   const map = Buffer.from(JSON.stringify(r.map)).toString('base64');
   for (const d of r.diagnostics) {
-    if (d.code !== 'async-function' && d.code !== 'generator-function') {
+    if (!isNote(d)) {
       process.emitWarning(`${d.file}:${d.line}:${d.column}: ${d.message}`, { code: `PREEMPTIBLE_${d.code.toUpperCase().replace(/-/g, '_')}` });
     }
   }

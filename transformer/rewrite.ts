@@ -126,6 +126,22 @@ function rewriteFile(
     return facts.hasLoop || facts.hasDispatchableCall || (!!isAsync && facts.hasAwait);
   };
 
+  /**
+   * Constructors, accessors and static blocks keep one version: the engine calls them itself (`new`, a
+   * property read), never through a dispatch that could take a generator. They run to completion.
+   */
+  const noteRunsToCompletion = (node: FunctionLike | TS.ClassStaticBlockDeclaration): void => {
+    if (annotatedDepth === 0 || !node.body) return;
+    const facts = bodyFacts(ts, node as FunctionLike, policy);
+    if (!facts.hasLoop && !facts.hasDispatchableCall) return;
+    const [code, what] = ts.isConstructorDeclaration(node)
+      ? ['constructor', 'constructor']
+      : ts.isClassStaticBlockDeclaration(node)
+        ? ['static-block', 'static block']
+        : ['accessor', ts.isGetAccessorDeclaration(node) ? 'getter' : 'setter'];
+    report(node, code, `${what} runs to completion inside a task (it cannot pause)`);
+  };
+
   const genFunction = (visited: FunctionLike, name: string | undefined): TS.Expression => {
     instrumented++;
     const gen = factory.createFunctionExpression(
@@ -215,7 +231,15 @@ function rewriteFile(
     const visited = visitFunctionChildren(node, targeted);
     if (!targeted || !visited.body) return visited;
     const name = staticName(ts, node.name);
-    if (name === undefined) return visited; // computed or #private: not yet
+    if (name === undefined) {
+      // The generator version is found by the method's name at run time (link()); these have none it can use.
+      const facts = bodyFacts(ts, node, policy);
+      if (facts.hasLoop || facts.hasDispatchableCall) {
+        const kind = ts.isPrivateIdentifier(node.name) ? '#private' : 'computed';
+        report(node, 'method-name', `method with a ${kind} name is left uninstrumented (runs to completion)`);
+      }
+      return visited;
+    }
     if (ts.getDecorators(node)?.some((d) => !isMarkerDecorator(ts, d))) {
       // Another decorator may replace the method; the generator version would then bypass the replacement.
       report(node, 'decorated-method', 'method with decorators other than @preemptible is left uninstrumented (runs to completion)');
@@ -281,7 +305,11 @@ function rewriteFile(
   const collectGens = (members: readonly TS.Node[]): MethodGen[] => {
     // A computed key could name the same property as a method; the later member wins, so we cannot tell
     // which function ends up there: keep the whole class/literal plain then.
-    if (members.some((m) => { const n = (m as { name?: TS.Node }).name; return !!n && ts.isComputedPropertyName(n); })) {
+    const computed = members.find((m) => { const n = (m as { name?: TS.Node }).name; return !!n && ts.isComputedPropertyName(n); });
+    if (computed) {
+      for (const m of members) {
+        if (methodGens.has(m)) report(m, 'computed-member', 'method is left uninstrumented: a computed key in the same class or literal could replace it (runs to completion)');
+      }
       return [];
     }
     const seen = new Map<string, number>();
@@ -349,6 +377,12 @@ function rewriteFile(
         return visitFunctionExpression(node as TS.FunctionExpression | TS.ArrowFunction);
       case ts.SyntaxKind.MethodDeclaration:
         return visitMethod(node as TS.MethodDeclaration);
+      case ts.SyntaxKind.Constructor:
+      case ts.SyntaxKind.GetAccessor:
+      case ts.SyntaxKind.SetAccessor:
+      case ts.SyntaxKind.ClassStaticBlockDeclaration:
+        noteRunsToCompletion(node as FunctionLike | TS.ClassStaticBlockDeclaration);
+        return ts.visitEachChild(node, visit, ctx);
       case ts.SyntaxKind.ClassDeclaration:
       case ts.SyntaxKind.ClassExpression:
         return visitClass(node as TS.ClassDeclaration | TS.ClassExpression);

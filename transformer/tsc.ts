@@ -6,7 +6,7 @@
 import type * as TS from 'typescript';
 import { PreemptibleArgumentError } from '../runtime/errors';
 import { hasModuleSyntax } from './module-format';
-import { DEFAULT_RUNTIME, Diagnostic, INSTRUMENT_MODES, InstrumentMode, ModuleFormat } from './options';
+import { DEFAULT_RUNTIME, Diagnostic, INSTRUMENT_MODES, InstrumentMode, isNote, ModuleFormat } from './options';
 import { createCoreTransformer } from './rewrite';
 
 export interface TscPluginConfig {
@@ -67,7 +67,7 @@ export default function preemptibleTscPlugin(
         messageText: `preemptible: ${d.message} [${d.code}]`,
         source: 'preemptible',
       });
-    } else if (d.code !== 'async-function' && d.code !== 'generator-function') {
+    } else if (!isNote(d)) {
       process.stderr.write(`${d.file}:${d.line}:${d.column} - preemptible: ${d.message} [${d.code}]\n`);
     }
   };
