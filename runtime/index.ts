@@ -6,7 +6,7 @@ export { launch, resume, cancel, pause } from './launch';
 export { run, Scheduler } from './scheduler';
 export { preemptibleHandler } from './http';
 export type { HandlerOptions } from './http';
-export type { RunOptions, SchedulerOptions, SchedulerCounts } from './scheduler';
+export type { RunOptions, SchedulerOptions, SchedulerCounts, SchedulerPolicy } from './scheduler';
 export { TO_COMPLETION } from './budget';
 export type { Budget, BudgetOptions } from './budget';
 export { Task } from './task';

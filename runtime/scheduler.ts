@@ -87,10 +87,20 @@ export function run<A extends unknown[], R>(fn: (...args: A) => R, options: RunO
   });
 }
 
+export type SchedulerPolicy = 'least-attained' | 'round-robin';
+
 export interface SchedulerOptions {
   /** Milliseconds per slice (default 1). */
   sliceMs?: number;
   graceMs?: number;
+  /**
+   * Which queued task gets the next slice (default 'least-attained'):
+   * - 'least-attained': the one that has run for the least time so far (ties: the one queued first). A new or
+   *   short task goes ahead of a long one that has already had many slices, so short work finishes at
+   *   about its own speed while long work continues in the gaps; tasks that have run equally long alternate.
+   * - 'round-robin': strictly in turn, one slice each per round, new tasks at the back.
+   */
+  policy?: SchedulerPolicy;
 }
 
 export interface SchedulerCounts {
@@ -109,18 +119,24 @@ export interface SchedulerCounts {
 
 interface Entry {
   task: Task | undefined;
+  /** Milliseconds of slices this task has had. */
+  attained: number;
+  /** Order of (re)queueing, for ties and round-robin. */
+  seq: number;
   start: () => Task;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Runs many tasks in one process. Fairness: strict round-robin — each queued task gets one slice of
- * `sliceMs` per round, new tasks join at the back, and the event loop turns (setImmediate) after every
- * slice, so I/O and timers wait at most one slice.
+ * Runs many tasks in one process, one slice of `sliceMs` at a time; the event loop turns (setImmediate)
+ * after every slice, so I/O and timers wait at most one slice. Which task runs next is the `policy`:
+ * least attained service by default (short tasks are not stuck behind long ones), or round-robin.
  */
 export class Scheduler {
   readonly #budget: { budgetMs: number; graceMs: number };
+  readonly #policy: SchedulerPolicy;
+  #seq = 0;
   readonly #queue: Entry[] = [];
   #pumping = false;
   #running = 0;
@@ -130,16 +146,20 @@ export class Scheduler {
   #cancelled = 0;
 
   constructor(options: SchedulerOptions = {}) {
-    checkOptions(options, ['sliceMs', 'graceMs'], 'Scheduler');
+    checkOptions(options, ['sliceMs', 'graceMs', 'policy'], 'Scheduler');
     this.#budget = sliceBudget(options, 'Scheduler');
+    const policy = options.policy ?? 'least-attained';
+    if (policy !== 'least-attained' && policy !== 'round-robin') {
+      throw new PreemptibleArgumentError(`Scheduler: policy must be 'least-attained' or 'round-robin', got ${String(policy)}`);
+    }
+    this.#policy = policy;
   }
 
   /** Queues `fn(...args)`; the promise settles with its result or exception. */
   spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<R> {
     if (typeof fn !== 'function') throw new PreemptibleArgumentError(`Scheduler.spawn: expected a function, got ${fn === null ? 'null' : typeof fn}`);
     return new Promise<R>((resolve, reject) => {
-      this.#queue.push({ task: undefined, start: () => launch(fn, this.#budget, ...args), resolve: resolve as (v: unknown) => void, reject });
-      this.#schedule();
+      this.#enqueue({ task: undefined, attained: 0, seq: 0, start: () => launch(fn, this.#budget, ...args), resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
@@ -174,15 +194,13 @@ export class Scheduler {
   /** Files a task after its slice: back of the queue, waiting on its await, or settled. */
   #after(e: Entry): void {
     const task = e.task!;
-    if (task.status === 'paused') this.#queue.push(e);
+    if (task.status === 'paused') this.#enqueue(e);
     else if (task.status === 'waiting') {
       this.#waiting.add(e);
       taskState(task, 'Scheduler').onReady = () => {
         this.#waiting.delete(e);
-        if (task.status === 'paused') {
-          this.#queue.push(e); // fairness: a task whose await settled rejoins at the back
-          this.#schedule();
-        } else this.#after(e);
+        if (task.status === 'paused') this.#enqueue(e); // rejoins the queue like any paused task
+        else this.#after(e);
       };
     } else if (task.status === 'completed') {
       this.#completed++;
@@ -193,6 +211,24 @@ export class Scheduler {
     }
   }
 
+  #enqueue(e: Entry): void {
+    e.seq = this.#seq++;
+    this.#queue.push(e);
+    this.#schedule();
+  }
+
+  /** Takes the next entry off the queue, by policy. */
+  #next(): Entry | undefined {
+    if (this.#policy === 'round-robin' || this.#queue.length < 2) return this.#queue.shift();
+    let best = 0;
+    for (let i = 1; i < this.#queue.length; i++) {
+      const a = this.#queue[i]!;
+      const b = this.#queue[best]!;
+      if (a.attained < b.attained || (a.attained === b.attained && a.seq < b.seq)) best = i;
+    }
+    return this.#queue.splice(best, 1)[0];
+  }
+
   #schedule(): void {
     if (this.#pumping || this.#queue.length === 0) return;
     this.#pumping = true;
@@ -201,11 +237,13 @@ export class Scheduler {
 
   #slice(): void {
     this.#pumping = false;
-    const e = this.#queue.shift();
+    const e = this.#next();
     if (!e) return;
     this.#running = 1;
+    const started = performance.now();
     try {
       e.task = e.task ? resume(e.task, this.#budget) : e.start();
+      e.attained += performance.now() - started;
       this.#after(e);
     } catch (error) {
       if (e.task?.status === 'cancelled' || (error as { task?: Task }).task?.status === 'cancelled') this.#cancelled++;

@@ -48,7 +48,7 @@ describe('run()', () => {
 });
 
 describe('Scheduler', () => {
-  it('runs tasks round-robin: long tasks interleave, a short one finishes early', async () => {
+  it('runs tasks in turn: long tasks interleave, a short one finishes early', async () => {
     const s = new Scheduler({ sliceMs: 0.5 });
     const log: string[] = [];
     const a = s.spawn(m.progress, 'a', log, 40);
@@ -60,6 +60,33 @@ describe('Scheduler', () => {
     expect(log.indexOf('b')).toBeLessThan(log.lastIndexOf('a'));
     expect(await shortDone).toBeLessThan(20);
     expect(s.counts).toMatchObject({ queued: 0, completed: 3, failed: 0, cancelled: 0 });
+  });
+
+  // A long task that has already run for a while, then three short ones arrive (each needs a few slices).
+  async function shortsArrivingLate(policy: 'least-attained' | 'round-robin'): Promise<number> {
+    const s = new Scheduler({ sliceMs: 0.2, policy });
+    const log: string[] = [];
+    const long = s.spawn(m.progress, 'L', log, 400);
+    while (log.length < 20) await new Promise((r) => setImmediate(r));
+    const before = log.length;
+    await Promise.all([1, 2, 3].map((i) => s.spawn(m.progress, `s${i}`, log, 4)));
+    const longSteps = log.slice(before).filter((x) => x === 'L').length;
+    s.cancelAll();
+    await long.catch(() => undefined);
+    return longSteps;
+  }
+
+  it("policy 'least-attained' (default) runs newly arrived short tasks ahead of a long one", async () => {
+    // The long task has had 20+ steps; the short ones have had none, so they run first.
+    expect(await shortsArrivingLate('least-attained')).toBeLessThanOrEqual(2);
+  });
+
+  it("policy 'round-robin' gives the long task its turn in every round (the scenario can fail)", async () => {
+    expect(await shortsArrivingLate('round-robin')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('rejects an unknown policy', () => {
+    expect(() => new Scheduler({ policy: 'fifo' as never })).toThrow(PreemptibleArgumentError);
   });
 
   it('counts failures and cancellations', async () => {
