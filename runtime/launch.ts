@@ -6,6 +6,7 @@
 // completion inside the slice ("opaque" tasks).
 
 import { installArrayMethods } from './array-methods';
+import { installCollectionMethods } from './collection-methods';
 import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, GEN, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
@@ -15,8 +16,9 @@ import { native, warnIfDegraded } from './native';
 import { rt, SliceBudget } from './shared';
 import { Task, TaskState, taskState } from './task';
 
-// Array.prototype.map & co. get generator versions, so tasks can pause inside their callbacks.
+// Array.prototype.map & co., Map/Set forEach get generator versions, so tasks can pause in their callbacks.
 installArrayMethods();
+installCollectionMethods();
 
 type Advance = () => IteratorResult<unknown, unknown>;
 type GeneratorFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;

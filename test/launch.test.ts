@@ -54,6 +54,12 @@ const programs = await instrument(`
   export function mapWithLog(log) {
     return [1, 2, 3].map((x) => { log.push(x); for (let i = 0; i < 2; i++) log.length; return x * 2; });
   }
+  export function mapForEachWithLog(log) {
+    const out = [];
+    new Map([['a', 1], ['b', 2], ['c', 3]]).forEach((v, k) => { log.push(k); for (let i = 0; i < 2; i++) log.length; out.push(k + v); });
+    new Set([4, 5]).forEach((v) => { log.push(v); for (let i = 0; i < 2; i++) log.length; out.push(v); });
+    return out;
+  }
   export function sortWithLog(log) {
     return [3, 1, 2].sort((a, b) => { log.push(a + ':' + b); for (let i = 0; i < 2; i++) log.length; return a - b; });
   }
@@ -158,6 +164,19 @@ describe('callbacks through Array.prototype builtins', () => {
     expect(log).toEqual([1, 2, 3]);
     // Paused with 1 and with 2 elements mapped: in the middle of Array.prototype.map.
     expect(seen.has(1) && seen.has(2)).toBe(true);
+  });
+
+  it('a task can pause inside Map and Set forEach callbacks', () => {
+    const log: unknown[] = [];
+    const task = launch(programs.mapForEachWithLog, 0, log);
+    const seen = new Set<number>();
+    while (task.status === 'paused') {
+      seen.add(log.length);
+      resume(task, 0);
+    }
+    expect(task.value).toEqual(['a1', 'b2', 'c3', 4, 5]);
+    expect(log).toEqual(['a', 'b', 'c', 4, 5]);
+    expect(seen.has(1) && seen.has(2) && seen.has(4)).toBe(true); // inside Map forEach and inside Set forEach
   });
 
   it('a task can pause inside a sort comparator', () => {
