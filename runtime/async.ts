@@ -91,7 +91,8 @@ function* step(it: BodyGenerator, settle: Settle, first: Resumption): Generator<
 
 /** `await value` for a detached body: continue when it settles, exactly where a plain await would. */
 function awaitThen(value: unknown, it: BodyGenerator, settle: Settle): void {
-  const budget = rt.stack.length > 0 ? rt.sliceBudget : undefined;
+  const running = rt.stack.length > 0 ? taskState(rt.stack[rt.stack.length - 1], 'await') : undefined;
+  const budget = running ? { budgetMs: running.sliceMs, graceMs: running.sliceGraceMs } : undefined;
   let awaited: Promise<unknown>;
   try {
     awaited = Promise.resolve(value);

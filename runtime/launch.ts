@@ -61,6 +61,8 @@ function newState(name: string, isAsync: boolean): TaskState {
     ready: undefined,
     onReady: undefined,
     deferred: undefined,
+    sliceMs: Infinity,
+    sliceGraceMs: Infinity,
   };
 }
 
@@ -88,12 +90,12 @@ function runSliceOnce(task: Task, s: TaskState, budgetMs: number, graceMs: numbe
   const outer = nested ? rt.deadline : Infinity;
   const outerGrace = nested ? rt.grace : Infinity;
   const outerPauseRequest = rt.pauseRequested;
-  const outerSliceBudget = rt.sliceBudget;
   s.ownDeadline = own;
   s.status = 'running';
   rt.stack.push(task);
   rt.pauseRequested = false;
-  rt.sliceBudget = { budgetMs, graceMs };
+  s.sliceMs = budgetMs;
+  s.sliceGraceMs = graceMs;
   // The earliest deadline wins; its owner's grace applies.
   if (own <= outer) arm(own, graceMs);
   else arm(outer, outerGrace);
@@ -108,7 +110,6 @@ function runSliceOnce(task: Task, s: TaskState, budgetMs: number, graceMs: numbe
   } finally {
     rt.stack.pop();
     rt.pauseRequested = outerPauseRequest;
-    rt.sliceBudget = outerSliceBudget;
     arm(outer, outerGrace);
   }
   if (r === OVERRUN) {

@@ -23,8 +23,6 @@ export interface SharedState {
   lastPauseReason: 'deadline' | 'pause';
   /** Tasks currently running, outermost first (nested launches push). */
   stack: Task[];
-  /** Budget of the running slice: the continuation of an async call made in it gets the same per slice. */
-  sliceBudget: SliceBudget | undefined;
   /**
    * Runs the continuation of an instrumented async call (after its await settled) as a task of its own,
    * in slices of `budget` on the event loop; `onError` gets what the driver itself throws (an overrun).
@@ -51,7 +49,6 @@ function create(): SharedState {
     pauseRequested: false,
     lastPauseReason: 'deadline',
     stack: [],
-    sliceBudget: undefined,
     detach: undefined,
   };
 }

@@ -31,6 +31,9 @@ export interface TaskState {
   onReady: (() => void) | undefined;
   /** Rejections of async calls made in the current synchronous stretch, delivered when it ends (async.ts). */
   deferred: (() => void)[] | undefined;
+  /** Budget and grace of the current (or last) slice: an async call's continuation gets the same. */
+  sliceMs: number;
+  sliceGraceMs: number;
 }
 
 let stateOf: (task: Task) => TaskState;
