@@ -97,8 +97,9 @@ describe('transform()', () => {
       'async function fa(xs) { for await (const x of xs) h(x); }',
       'function same() {}',
       'const e = function self() { self = 1; for (;;) break; };',
+      'async function au() { await using r = f(); g(); }',
     ].join('\n');
-    const { diagnostics } = transform(source, { filename: 'x.cjs' });
+    const { diagnostics } = transform(source, { filename: 'x.mts' });
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
       ['constructor', 2],
       ['accessor', 3],
@@ -109,6 +110,7 @@ describe('transform()', () => {
       ['generator-function', 10],
       ['for-await', 11],
       ['generator-incompatible', 13],
+      ['await-using', 14],
     ]);
     for (const d of diagnostics) expect(d.message).toMatch(/to completion|cannot pause/);
   });

@@ -107,6 +107,8 @@ export interface BodyFacts {
   hasAwait: boolean;
   /** A `for await` loop: its implicit awaits are not rewritten. */
   forAwait: TS.Node | undefined;
+  /** An `await using` declaration (lowered by TypeScript later, with an await of its own). */
+  awaitUsing: TS.Node | undefined;
   hasDispatchableCall: boolean;
   directEval: TS.Node | undefined;
   withStatement: TS.Node | undefined;
@@ -116,7 +118,7 @@ export interface BodyFacts {
 
 /** Facts about the function's own body (nested functions and classes are not entered). */
 export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): BodyFacts {
-  const facts: BodyFacts = { hasLoop: false, hasAwait: false, forAwait: undefined, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
+  const facts: BodyFacts = { hasLoop: false, hasAwait: false, forAwait: undefined, awaitUsing: undefined, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
   // `f.caller` / `f.arguments` only matter for the function itself (by its own name); `node.arguments` on
   // some object is an ordinary property.
   const ownName = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : undefined;
@@ -133,6 +135,10 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
       facts.hasLoop = true;
       if (ts.isForOfStatement(node) && node.awaitModifier) facts.forAwait ??= node;
     } else if (ts.isAwaitExpression(node)) facts.hasAwait = true;
+    else if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
+      // TypeScript lowers it after this transform, writing an `await` into the generator copy too.
+      facts.awaitUsing ??= node;
+    }
     else if (ownExpressionName !== undefined && assignsTo(ts, node, ownExpressionName)) {
       // The generator version sees the name as a const: sloppy code would throw where the original ignores it.
       facts.blocker ??= [node, `assignment to its own name '${ownExpressionName}'`];

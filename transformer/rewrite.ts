@@ -118,6 +118,10 @@ function rewriteFile(
       report(facts.withStatement, 'with-statement', `${kind} using a with statement is left uninstrumented (runs to completion)`);
       return false;
     }
+    if (facts.awaitUsing) {
+      report(facts.awaitUsing, 'await-using', `async ${kind} with an await using declaration is left uninstrumented (runs to completion between its awaits)`);
+      return false;
+    }
     if (isAsync && facts.forAwait) {
       report(facts.forAwait, 'for-await', `async ${kind} using for await is left uninstrumented (its synchronous stretches run to completion)`);
       return false;
