@@ -20,7 +20,7 @@ function runNode(script: string, arg: string): any {
 
 describe('differential: fixtures', () => {
   it('has fixtures', () => {
-    expect(fixtures.length).toBeGreaterThanOrEqual(5);
+    expect(fixtures.length).toBeGreaterThanOrEqual(300);
   });
   for (const f of fixtures) {
     it(f, () => {
