@@ -95,9 +95,10 @@ export interface SchedulerOptions {
   graceMs?: number;
   /**
    * Which queued task gets the next slice (default 'least-attained'):
-   * - 'least-attained': the one that has run for the least time so far (ties: the one queued first). A new or
-   *   short task goes ahead of a long one that has already had many slices, so short work finishes at
-   *   about its own speed while long work continues in the gaps; tasks that have run equally long alternate.
+   * - 'least-attained': tasks that have run for less time go first, by bands growing 4x (under 4 slices,
+   *   under 16, under 64, ...), and within a band the one spawned first. A new or short task goes ahead of a
+   *   long one that has already had many slices, so short work finishes at about its own speed, in arrival
+   *   order, while long work continues in the gaps.
    * - 'round-robin': strictly in turn, one slice each per round, new tasks at the back.
    */
   policy?: SchedulerPolicy;
@@ -121,8 +122,8 @@ interface Entry {
   task: Task | undefined;
   /** Milliseconds of slices this task has had. */
   attained: number;
-  /** Order of (re)queueing, for ties and round-robin. */
-  seq: number;
+  /** Spawn order: first come, first served among tasks that have run about as long. */
+  born: number;
   start: () => Task;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -136,7 +137,7 @@ interface Entry {
 export class Scheduler {
   readonly #budget: { budgetMs: number; graceMs: number };
   readonly #policy: SchedulerPolicy;
-  #seq = 0;
+  #born = 0;
   readonly #queue: Entry[] = [];
   #pumping = false;
   #running = 0;
@@ -159,7 +160,7 @@ export class Scheduler {
   spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<R> {
     if (typeof fn !== 'function') throw new PreemptibleArgumentError(`Scheduler.spawn: expected a function, got ${fn === null ? 'null' : typeof fn}`);
     return new Promise<R>((resolve, reject) => {
-      this.#enqueue({ task: undefined, attained: 0, seq: 0, start: () => launch(fn, this.#budget, ...args), resolve: resolve as (v: unknown) => void, reject });
+      this.#enqueue({ task: undefined, attained: 0, born: this.#born++, start: () => launch(fn, this.#budget, ...args), resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
@@ -212,19 +213,28 @@ export class Scheduler {
   }
 
   #enqueue(e: Entry): void {
-    e.seq = this.#seq++;
     this.#queue.push(e);
     this.#schedule();
   }
 
-  /** Takes the next entry off the queue, by policy. */
+  /**
+   * Takes the next entry off the queue, by policy. 'least-attained' groups tasks by the time they have run,
+   * in bands growing by 4x (under 4 slices, under 16, under 64, ...): the lowest band goes first and within a
+   * band the task spawned first, so short tasks finish in arrival order and long ones run in the gaps.
+   */
   #next(): Entry | undefined {
     if (this.#policy === 'round-robin' || this.#queue.length < 2) return this.#queue.shift();
+    const slice = this.#budget.budgetMs;
+    const band = (e: Entry): number => (e.attained < 4 * slice ? 0 : Math.floor(Math.log(e.attained / slice) / Math.LN2 / 2));
     let best = 0;
+    let bestBand = band(this.#queue[0]!);
     for (let i = 1; i < this.#queue.length; i++) {
-      const a = this.#queue[i]!;
-      const b = this.#queue[best]!;
-      if (a.attained < b.attained || (a.attained === b.attained && a.seq < b.seq)) best = i;
+      const e = this.#queue[i]!;
+      const b = band(e);
+      if (b < bestBand || (b === bestBand && e.born < this.#queue[best]!.born)) {
+        best = i;
+        bestBand = b;
+      }
     }
     return this.#queue.splice(best, 1)[0];
   }

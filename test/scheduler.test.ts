@@ -58,7 +58,7 @@ describe('Scheduler', () => {
     expect(await Promise.all([a, b])).toEqual(['a done', 'b done']);
     // Interleaved, not one after the other.
     expect(log.indexOf('b')).toBeLessThan(log.lastIndexOf('a'));
-    expect(await shortDone).toBeLessThan(20);
+    expect(await shortDone).toBeLessThan(40); // of 80 steps: well before the long ones are done
     expect(s.counts).toMatchObject({ queued: 0, completed: 3, failed: 0, cancelled: 0 });
   });
 
