@@ -213,6 +213,24 @@ describe('async functions under run() and Scheduler', () => {
     expect(viaRun).toEqual(plain);
   });
 
+  it('aborting run() while the task waits on a promise cancels it (finally runs) and rejects with the reason', async () => {
+    const m = await load();
+    m.log.length = 0;
+    const ac = new AbortController();
+    let release!: (v: unknown) => void;
+    const pending = new Promise((r) => (release = r));
+    const running = run(m.withFinally, { sliceMs: 1, signal: ac.signal }, pending);
+    await new Promise((r) => setImmediate(r)); // the task is now waiting on `pending`
+    expect(m.log).toEqual([]);
+    const reason = new Error('client went away');
+    ac.abort(reason);
+    await expect(running).rejects.toBe(reason);
+    expect(m.log).toEqual(['finally']);
+    release(1);
+    await new Promise((r) => setTimeout(r, 1));
+    expect(m.log).toEqual(['finally']); // the later settlement did not resume it
+  });
+
   it('run() settles with the value or the rejection of an async function', async () => {
     const m = await load();
     await expect(run(m.twoSteps, { sliceMs: 0.05 }, 2000)).resolves.toBe(await m.twoSteps(2000));
