@@ -1,5 +1,5 @@
-// The async layer: run() time-slices one function across event-loop turns; Scheduler runs many
-// round-robin. Both are thin drivers over launch/resume/cancel: between two slices control goes back to
+// The async layer: run() time-slices one function across event-loop turns; Scheduler runs many, short
+// ones first (or round-robin). Both are thin drivers over launch/resume/cancel: between two slices control goes back to
 // the event loop (setImmediate), so timers, I/O and promise callbacks are served while long work runs.
 
 import { parseBudget } from './budget';
