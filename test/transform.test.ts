@@ -115,6 +115,34 @@ describe('transform()', () => {
     for (const d of diagnostics) expect(d.message).toMatch(/to completion|cannot pause/);
   });
 
+  it('gives no generator version to functions invoked right where they are at the top level (bundle and namespace wrappers)', async () => {
+    const source = `
+      export const api = {};
+      ((exports) => {
+        var Kind;
+        (function (Kind) { for (let i = 0; i < 3; i++) Kind[i] = 'k' + i; })(Kind || (Kind = {}));
+        function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+        exports.work = work;
+        exports.kinds = Kind;
+        exports.inner = function (n) { return (() => { let s = 0; for (let i = 0; i < n; i++) s += i; return s; })(); };
+      })(api);
+      !function () { for (let i = 0; i < 2; i++); }();
+      (function () { for (let i = 0; i < 2; i++); }).call(this);
+    `;
+    const { code } = transform(source, { filename: 'bundle.mjs' });
+    // work, exports.inner and the IIFE inside exports.inner (it runs inside tasks): 3 generator versions + 1
+    // copy of that inner IIFE inside inner's own generator version.
+    expect(code.match(/function\*/g)?.length).toBe(4);
+    const m = await instrument<{ api: { work: (n: number) => number; inner: (n: number) => number; kinds: object } }>(source);
+    expect(m.api.kinds).toEqual({ 0: 'k0', 1: 'k1', 2: 'k2' });
+    for (const fn of [m.api.work, m.api.inner]) {
+      const task = launch(fn, 0, 50);
+      expect(task.status).toBe('paused'); // still preemptible
+      while (task.status === 'paused') resume(task, 0);
+      expect(task.value).toBe(1225);
+    }
+  });
+
   it('only instruments annotated functions in annotated mode', async () => {
     const m = await instrument<Record<string, (n: number) => number>>(
       `

@@ -86,13 +86,36 @@ function rewriteFile(
     (!!node.body && ts.isBlock(node.body) && hasDirective(ts, node.body.statements, DIRECTIVE)) ||
     hasMarkerDecorator(ts, node);
 
+  /**
+   * True while visiting code that only ever runs as plain code: the module's top level, and the bodies of
+   * functions invoked right there (`(() => { ... })()`, `(function (ns) { ... })(ns || (ns = {}))`). Top-level
+   * code is never inside a generator, so such an IIFE is always called plainly and its generator version
+   * would be dead code; bundles (typescript.js) and namespace patterns wrap everything in one, which would
+   * double the whole output.
+   */
+  let plainContext = true;
+
   /** Visits a function's children, inside the annotated region if the function is targeted. */
-  const visitFunctionChildren = <T extends FunctionLike>(node: T, targeted: boolean): T => {
+  const visitFunctionChildren = <T extends FunctionLike>(node: T, targeted: boolean, plainOnly = false): T => {
     if (targeted) annotatedDepth++;
+    const outerPlain = plainContext;
+    plainContext = plainOnly;
     try {
       return ts.visitEachChild(node, visit, ctx);
     } finally {
+      plainContext = outerPlain;
       if (targeted) annotatedDepth--;
+    }
+  };
+
+  /** Visits children of a class or of a function-like that is not a plain-only IIFE. */
+  const visitNotPlain = <T extends TS.Node>(node: T): T => {
+    const outerPlain = plainContext;
+    plainContext = false;
+    try {
+      return ts.visitEachChild(node, visit, ctx);
+    } finally {
+      plainContext = outerPlain;
     }
   };
 
@@ -194,8 +217,9 @@ function rewriteFile(
 
   const visitFunctionExpression = (node: TS.FunctionExpression | TS.ArrowFunction): TS.Node => {
     const targeted = isTargeted(node);
-    const visited = visitFunctionChildren(node, targeted);
-    if (!targeted || !needsGenerator(node)) return visited;
+    const plainOnly = plainContext && isImmediatelyInvoked(ts, node);
+    const visited = visitFunctionChildren(node, targeted, plainOnly);
+    if (plainOnly || !targeted || !needsGenerator(node)) return visited;
     let usesThis = false;
     if (ts.isArrowFunction(node)) {
       const uses = arrowLexicalUses(ts, node);
@@ -277,7 +301,7 @@ function rewriteFile(
     if (marked) annotatedDepth++;
     let visited: TS.ClassDeclaration | TS.ClassExpression;
     try {
-      visited = ts.visitEachChild(node, visit, ctx);
+      visited = visitNotPlain(node);
     } finally {
       if (marked) annotatedDepth--;
     }
@@ -386,7 +410,7 @@ function rewriteFile(
       case ts.SyntaxKind.SetAccessor:
       case ts.SyntaxKind.ClassStaticBlockDeclaration:
         noteRunsToCompletion(node as FunctionLike | TS.ClassStaticBlockDeclaration);
-        return ts.visitEachChild(node, visit, ctx);
+        return visitNotPlain(node);
       case ts.SyntaxKind.ClassDeclaration:
       case ts.SyntaxKind.ClassExpression:
         return visitClass(node as TS.ClassDeclaration | TS.ClassExpression);
@@ -446,4 +470,19 @@ function inDerivedConstructor(ts: typeof TS, node: TS.Node): boolean {
     if (!ts.isArrowFunction(p) && (ts.isFunctionLike(p) || ts.isClassLike(p))) return false;
   }
   return false;
+}
+
+/**
+ * `(function () {})()`, `(() => {})()`, `!function () {}()`, `(function () {}).call(this)`: the function is
+ * called right where it is written, once.
+ */
+function isImmediatelyInvoked(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
+  let e: TS.Node = fn;
+  while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
+  let parent = e.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === e && (parent.name.text === 'call' || parent.name.text === 'apply')) {
+    e = parent;
+    parent = parent.parent;
+  }
+  return ts.isCallExpression(parent) && parent.expression === e;
 }
