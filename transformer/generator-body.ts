@@ -128,9 +128,16 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     /** The function to call when there is no generator version (a temp is checked for callability). */
     let plainRef: TS.Expression;
 
-    if (ts.isIdentifier(bare)) {
+    if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text)) {
       fnRef = bare;
       plainRef = bare; // the engine's own message already names it
+    } else if (ts.isIdentifier(bare)) {
+      // Not declared in this file: maybe a global with a getter, which must run once per call, as in the
+      // plain call. Read it into a temp (and name it in "x is not a function" ourselves).
+      const $f = temp('f', d);
+      pre.push(assign($f, bare));
+      fnRef = $f;
+      plainRef = callable($f, bare);
     } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
       const $f = temp('f', d);
       if (bare.expression.kind === ts.SyntaxKind.SuperKeyword) {
@@ -183,7 +190,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       const $h = temp('h', d);
       const $r = temp('r', d);
       // The call goes through a temp here, so a bare name is checked too (the engine would name the temp).
-      const plainChecked = ts.isIdentifier(bare) ? callable(bare, bare) : plainRef;
+      const plainChecked = fnRef === bare ? callable(bare, bare) : plainRef;
       pre.push(assign($h, factory.createLogicalOr(assign($g, genOf), plainChecked)));
       pre.push(assign($r, invoke($h, args)));
       result = factory.createConditionalExpression($g, undefined, delegate($r), undefined, $r);

@@ -371,6 +371,46 @@ function rewriteFile(
     }
   };
 
+  /**
+   * A tagged template is one site: every evaluation passes the same strings array to the tag (template
+   * caches key on it). A function body is printed twice (original and generator version), which would make
+   * two sites; so inside functions `tag\`a${x}b\`` becomes `(tag($site(), x))`, with one module-level
+   * `function $site() { return $site.t ??= ((s) => s)\`a${0}b\`; }` holding the one site. Same order of
+   * evaluation (tag, then substitutions), same `this` for a member tag.
+   */
+  const templateSites: TS.Statement[] = [];
+  const visitTaggedTemplate = (node: TS.TaggedTemplateExpression): TS.Node => {
+    const visited = ts.visitEachChild(node, visit, ctx);
+    if (plainContext || annotatedDepth === 0) return visited;
+    const site = factory.createUniqueName('$site');
+    const template = visited.template;
+    const literal = ts.isNoSubstitutionTemplateLiteral(template)
+      ? template
+      : factory.createTemplateExpression(
+          template.head,
+          template.templateSpans.map((span) => factory.createTemplateSpan(factory.createNumericLiteral(0), span.literal)),
+        );
+    const identity = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, 's')], undefined, undefined, factory.createIdentifier('s'));
+    const cached = factory.createPropertyAccessExpression(site, 't');
+    const body = factory.createBlock([
+      factory.createReturnStatement(
+        factory.createBinaryExpression(
+          cached,
+          ts.SyntaxKind.QuestionQuestionEqualsToken,
+          factory.createTaggedTemplateExpression(factory.createParenthesizedExpression(identity), undefined, literal),
+        ),
+      ),
+    ]);
+    const declaration = factory.createFunctionDeclaration(undefined, undefined, site, undefined, [], undefined, body);
+    runtimeNodes.add(declaration);
+    templateSites.push(declaration);
+    const substitutions = ts.isNoSubstitutionTemplateLiteral(template) ? [] : template.templateSpans.map((span) => span.expression);
+    const getSite = factory.createCallExpression(site, undefined, []);
+    runtimeNodes.add(getSite);
+    const call = factory.createCallExpression(visited.tag, visited.typeArguments, [getSite, ...substitutions]);
+    return factory.createParenthesizedExpression(call);
+  };
+
   const visitStatementList = (statements: TS.NodeArray<TS.Statement>): TS.Statement[] => {
     hoistStack.push([]);
     const out = ts.visitNodes(statements, visit, ts.isStatement);
@@ -418,12 +458,14 @@ function rewriteFile(
         return visitObjectLiteral(node as TS.ObjectLiteralExpression);
       case ts.SyntaxKind.CallExpression:
         return visitCall(node as TS.CallExpression);
+      case ts.SyntaxKind.TaggedTemplateExpression:
+        return visitTaggedTemplate(node as TS.TaggedTemplateExpression);
       default:
         return ts.visitEachChild(node, visit, ctx);
     }
   }
 
-  const body = visitStatementList(sf.statements);
+  const body = [...visitStatementList(sf.statements), ...templateSites];
   if (instrumented === 0) return sf;
   const n = prologueLength(ts, body);
   const spec = factory.createStringLiteral(options.runtime);
