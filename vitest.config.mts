@@ -12,11 +12,12 @@ export default defineConfig({
     projects: [
       { test: { ...shared, name: 'native', include: ['test/**/*.test.ts'] } },
       {
-        // The runtime's behavioural tests again, without the addon (the fallback must pass them too).
+        // The runtime's behavioural tests again, without the addon (the fallback must pass them too); the
+        // differential suite runs every third fixture here (the transform is the same, only the timer differs).
         test: {
           ...shared,
           name: 'pure-js',
-          include: ['test/launch.test.ts', 'test/differential.test.ts', 'test/native.test.ts'],
+          include: ['test/launch.test.ts', 'test/async.test.ts', 'test/scheduler.test.ts', 'test/differential.test.ts', 'test/native.test.ts'],
           env: { PREEMPTIBLE_NATIVE: '0', PREEMPTIBLE_QUIET: '1' },
         },
       },
