@@ -83,12 +83,31 @@ function definer(target: Record<number, unknown>): (key: number, value: unknown)
   };
 }
 
-/** Calls the callback, through its generator version when it has one; a checkpoint between elements. */
-function* invoke(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
-  if (--rt.c < 0 && tick()) yield PAUSE;
-  const g = (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
-  return g ? yield* g.call(thisArg, a, b, c) : fn.call(thisArg, a, b, c);
+/**
+ * One callback call, to be `yield*`ed: the callback's own generator version when it has one (it checkpoints
+ * at its entry, so no generator of ours sits in between), else a checkpoint and a plain call. `g` is read
+ * once per builtin call (genOf).
+ */
+function callback(g: GenFn | undefined, fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
+  return g ? (g.call(thisArg, a, b, c) as Gen<unknown>) : plainCall(fn, thisArg, a, b, c);
 }
+
+function* plainCall(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
+  if (--rt.c < 0 && tick()) yield PAUSE;
+  return fn.call(thisArg, a, b, c);
+}
+
+/** Same as callback() for a reduce callback: (accumulator, value, index, object), `this` undefined. */
+function reducer(g: GenFn | undefined, fn: Callback, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
+  return g ? (g.call(undefined, acc, v, k, o) as Gen<unknown>) : plainReduce(fn, acc, v, k, o);
+}
+
+function* plainReduce(fn: Callback, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
+  if (--rt.c < 0 && tick()) yield PAUSE;
+  return fn.call(undefined, acc, v, k, o);
+}
+
+const genOf = (fn: Callback): GenFn | undefined => (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
 
 /**
  * The element loop, for a callback that has no generator version: calls it directly (no generator per
@@ -137,6 +156,7 @@ const builtin = {
 const generators: Record<keyof typeof builtin, GenFn> = {
   *map(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'map');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.map.call(o, fn, thisArg);
     const a = speciesCreate(o, len);
     const define = definer(a);
@@ -148,12 +168,13 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       return a;
     }
     for (let k = 0; k < len; k++) {
-      if (k in o) define(k, yield* invoke(fn, thisArg, o[k], k, o));
+      if (k in o) define(k, yield* callback(g, fn, thisArg, o[k], k, o));
     }
     return a;
   },
   *forEach(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'forEach');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.forEach.call(o, fn, thisArg);
     if (!hasGen(fn)) {
       yield* loopPlain(len, (k) => {
@@ -163,12 +184,13 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       return undefined;
     }
     for (let k = 0; k < len; k++) {
-      if (k in o) yield* invoke(fn, thisArg, o[k], k, o);
+      if (k in o) yield* callback(g, fn, thisArg, o[k], k, o);
     }
     return undefined;
   },
   *filter(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'filter');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.filter.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
     const define = definer(a);
@@ -186,64 +208,71 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     for (let k = 0; k < len; k++) {
       if (k in o) {
         const v = o[k];
-        if (yield* invoke(fn, thisArg, v, k, o)) define(to++, v);
+        if (yield* callback(g, fn, thisArg, v, k, o)) define(to++, v);
       }
     }
     return a;
   },
   *some(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'some');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.some.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
-      if (k in o && (yield* invoke(fn, thisArg, o[k], k, o))) return true;
+      if (k in o && (yield* callback(g, fn, thisArg, o[k], k, o))) return true;
     }
     return false;
   },
   *every(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'every');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.every.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
-      if (k in o && !(yield* invoke(fn, thisArg, o[k], k, o))) return false;
+      if (k in o && !(yield* callback(g, fn, thisArg, o[k], k, o))) return false;
     }
     return true;
   },
   // find* visit holes too (they read o[k] for every index).
   *find(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'find');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.find.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       const v = o[k];
-      if (yield* invoke(fn, thisArg, v, k, o)) return v;
+      if (yield* callback(g, fn, thisArg, v, k, o)) return v;
     }
     return undefined;
   },
   *findIndex(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'findIndex');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.findIndex.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
-      if (yield* invoke(fn, thisArg, o[k], k, o)) return k;
+      if (yield* callback(g, fn, thisArg, o[k], k, o)) return k;
     }
     return -1;
   },
   *findLast(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'findLast');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.findLast.call(o, fn, thisArg);
     for (let k = len - 1; k >= 0; k--) {
       const v = o[k];
-      if (yield* invoke(fn, thisArg, v, k, o)) return v;
+      if (yield* callback(g, fn, thisArg, v, k, o)) return v;
     }
     return undefined;
   },
   *findLastIndex(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'findLastIndex');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.findLastIndex.call(o, fn, thisArg);
     for (let k = len - 1; k >= 0; k--) {
-      if (yield* invoke(fn, thisArg, o[k], k, o)) return k;
+      if (yield* callback(g, fn, thisArg, o[k], k, o)) return k;
     }
     return -1;
   },
   *reduce(this: unknown, cb: unknown, ...initial: unknown[]) {
     const { o, len, fn } = start(this, cb, 'reduce');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.reduce.apply(o, [fn, ...initial] as never);
     let k = 0;
     let acc: unknown;
@@ -263,12 +292,13 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       return acc;
     }
     for (; k < len; k++) {
-      if (k in o) acc = yield* invokeReducer(fn, acc, o[k], k, o);
+      if (k in o) acc = yield* reducer(g, fn, acc, o[k], k, o);
     }
     return acc;
   },
   *reduceRight(this: unknown, cb: unknown, ...initial: unknown[]) {
     const { o, len, fn } = start(this, cb, 'reduceRight');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.reduceRight.apply(o, [fn, ...initial] as never);
     let k = len - 1;
     let acc: unknown;
@@ -279,19 +309,20 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       acc = o[k--];
     }
     for (; k >= 0; k--) {
-      if (k in o) acc = yield* invokeReducer(fn, acc, o[k], k, o);
+      if (k in o) acc = yield* reducer(g, fn, acc, o[k], k, o);
     }
     return acc;
   },
   *flatMap(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'flatMap');
+    const g = genOf(fn);
     if (plainOk(o, fn, len)) return builtin.flatMap.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
     const define = definer(a);
     let to = 0;
     for (let k = 0; k < len; k++) {
       if (!(k in o)) continue;
-      const mapped = yield* invoke(fn, thisArg, o[k], k, o);
+      const mapped = yield* callback(g, fn, thisArg, o[k], k, o);
       if (Array.isArray(mapped)) {
         const m = mapped as unknown as Record<number, unknown>;
         const n = lengthOf(m);
@@ -328,12 +359,6 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return o;
   },
 };
-
-function* invokeReducer(fn: Callback, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
-  if (--rt.c < 0 && tick()) yield PAUSE;
-  const g = (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
-  return g ? yield* g.call(undefined, acc, v, k, o) : fn.call(undefined, acc, v, k, o);
-}
 
 function* invokeCompare(fn: Callback, x: unknown, y: unknown): Gen<unknown> {
   if (--rt.c < 0 && tick()) yield PAUSE;
