@@ -360,14 +360,18 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   },
 };
 
-function* invokeCompare(fn: Callback, x: unknown, y: unknown): Gen<unknown> {
-  if (--rt.c < 0 && tick()) yield PAUSE;
-  const g = (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
-  return g ? yield* g.call(undefined, x, y) : fn.call(undefined, x, y);
+/** Same as callback() for a sort comparator: (x, y), `this` undefined. */
+function comparator(g: GenFn | undefined, fn: Callback, x: unknown, y: unknown): Gen<unknown> {
+  return g ? (g.call(undefined, x, y) as Gen<unknown>) : plainCompare(fn, x, y);
 }
 
-/** Stable merge sort calling the comparator through the dispatch (the specification requires stability). */
+function* plainCompare(fn: Callback, x: unknown, y: unknown): Gen<unknown> {
+  if (--rt.c < 0 && tick()) yield PAUSE;
+  return fn.call(undefined, x, y);
+}
+
 function* mergeSort(items: unknown[], fn: Callback): Gen<unknown[]> {
+  const g = genOf(fn);
   let src = items;
   let dst = new Array<unknown>(items.length);
   for (let width = 1; width < src.length; width *= 2) {
@@ -378,7 +382,7 @@ function* mergeSort(items: unknown[], fn: Callback): Gen<unknown[]> {
       let j = mid;
       let d = lo;
       while (i < mid && j < hi) {
-        const r = +((yield* invokeCompare(fn, src[j], src[i])) as number); // ToNumber: throws on BigInt, like the builtin
+        const r = +((yield* comparator(g, fn, src[j], src[i])) as number); // ToNumber: throws on BigInt, like the builtin
         // Take from the right run only when it is strictly smaller (keeps equal elements in order).
         if (r < 0) dst[d++] = src[j++];
         else dst[d++] = src[i++];
