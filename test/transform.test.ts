@@ -57,6 +57,19 @@ describe('transform()', () => {
     expect((err as PreemptibleSyntaxError).line).toBe(2);
   });
 
+  it('a private name in an optional chain is a typed syntax error with its position, not a crash', () => {
+    const source = 'class N {\n  #v; #next;\n  f() { for (;;) return this.#next?.#v; }\n}';
+    let error: unknown;
+    try {
+      transform(source, { filename: 'n.mjs' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PreemptibleSyntaxError);
+    expect(error).toMatchObject({ file: 'n.mjs', line: 3, column: 37 });
+    expect((error as Error).message).toMatch(/optional chain cannot contain private identifiers.*a == null \? undefined : a\.#x/);
+  });
+
   it('rejects bad options with typed errors', () => {
     expect(() => transform(loop, { instrument: 'some' as never })).toThrow(PreemptibleArgumentError);
     expect(() => transform(loop, { modul: 'esm' } as never)).toThrow(/unknown option 'modul'/);

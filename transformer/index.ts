@@ -96,6 +96,20 @@ export function transpileOptions(options: Pick<TransformOptions, 'sourceMap' | '
   };
 }
 
+/** Throws the first error among `diagnostics` as a PreemptibleSyntaxError with its position. */
+function throwFirstError(diagnostics: readonly ts.Diagnostic[], fileName: string): void {
+  const isJs = /\.[cm]?jsx?$/.test(fileName);
+  const error = diagnostics.find((d) => d.category === ts.DiagnosticCategory.Error && !(isJs && SLOPPY_JS_ONLY.has(d.code)));
+  if (!error) return;
+  let text = ts.flattenDiagnosticMessageText(error.messageText, '\n');
+  if (error.code === 18030) {
+    // Valid JavaScript that TypeScript's parser rejects (microsoft/TypeScript#42734).
+    text += ' (valid JavaScript, but TypeScript\'s parser, which preemptible uses, rejects it: write `a == null ? undefined : a.#x`)';
+  }
+  const pos = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : { line: 0, character: 0 };
+  throw new PreemptibleSyntaxError(text, fileName, pos.line + 1, pos.character + 1);
+}
+
 export function transform(code: string, options: TransformOptions = {}): TransformResult {
   if (typeof code !== 'string') {
     throw new PreemptibleArgumentError(`transform: the source must be a string, got ${code === null ? 'null' : typeof code}`);
@@ -118,8 +132,11 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     compilerOptions: transpileOptions(options),
     transformers: {
       before: [
-        // Decide the format on the untouched file, before the core adds its import.
+        // Decide the format on the untouched file, before the core adds its import. Syntax errors stop
+        // here: a tree with error nodes in it can crash TypeScript's printer later (e.g. `a?.#x`, TS18030).
         () => (sf) => {
+          const parseErrors = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+          throwFirstError(parseErrors, fileName);
           format = options.module ?? formatFromSource(ts, sf);
           return sf;
         },
@@ -127,15 +144,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
       ],
     },
   });
-  const isJs = /\.[cm]?jsx?$/.test(fileName);
-  const error = out.diagnostics?.find(
-    (d) => d.category === ts.DiagnosticCategory.Error && !(isJs && SLOPPY_JS_ONLY.has(d.code)),
-  );
-  if (error) {
-    const text = ts.flattenDiagnosticMessageText(error.messageText, '\n');
-    const pos = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : { line: 0, character: 0 };
-    throw new PreemptibleSyntaxError(text, fileName, pos.line + 1, pos.character + 1);
-  }
+  throwFirstError(out.diagnostics ?? [], fileName);
   const outputText = out.outputText.replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, '\n');
   let map: SourceMap | undefined;
   if (out.sourceMapText) {
