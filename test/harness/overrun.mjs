@@ -89,7 +89,9 @@ const scenarios = {
   },
   'gc-stall': async () => {
     // Run with --expose-gc. A full GC over a big live heap takes far longer than the grace; the work after
-    // it (3 ms < grace 10 ms) must still finish: GC time is not charged against the grace.
+    // it (3 ms < grace 50 ms) must still finish: GC time is not charged against the grace. (The grace is not
+    // tighter because V8 also does GC work outside its GC pauses, e.g. the main thread finishing concurrent
+    // sweeping when the sweeper threads get no CPU on a loaded machine; that work is charged.)
     const heap = Array.from({ length: 3_000_000 }, (_, i) => ({ i, s: 'x' + i }));
     const t0 = performance.now();
     globalThis.gc();
@@ -98,7 +100,7 @@ const scenarios = {
       globalThis.gc();
       spin(3);
       return heap.length;
-    }, { budgetMs: 1, graceMs: 10 });
+    }, { budgetMs: 1, graceMs: 50 });
     return { gcMs, result };
   },
   'worker-terminate': async () => {
