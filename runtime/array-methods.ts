@@ -9,7 +9,8 @@
 // no per-element generator cost, and a small array cannot hold the task for long.
 
 import { types } from 'node:util';
-import { GEN, PAUSE, rt } from './checkpoint';
+import { PAUSE, rt } from './checkpoint';
+import { attachGen, genOf as ownGen } from './symbols';
 
 const { isProxy } = types;
 import { tick } from './clock';
@@ -107,7 +108,7 @@ function* plainReduce(fn: Callback, acc: unknown, v: unknown, k: number, o: unkn
   return fn.call(undefined, acc, v, k, o);
 }
 
-const genOf = (fn: Callback): GenFn | undefined => (fn as unknown as Record<symbol, GenFn | undefined>)[GEN];
+const genOf = (fn: Callback): GenFn | undefined => ownGen(fn) as GenFn | undefined;
 
 /**
  * The element loop, for a callback that has no generator version: calls it directly (no generator per
@@ -120,7 +121,7 @@ function* loopPlain(len: number, each: (k: number) => boolean): Gen<void> {
   }
 }
 
-const hasGen = (fn: Callback): boolean => (fn as unknown as Record<symbol, unknown>)[GEN] !== undefined;
+const hasGen = (fn: Callback): boolean => ownGen(fn) !== undefined;
 
 /** The steps every callback method starts with, in the specification's order: ToObject, length, IsCallable. */
 function start(self: unknown, cb: unknown, method: string): { o: Record<number, unknown>; len: number; fn: Callback } {
@@ -134,7 +135,7 @@ function start(self: unknown, cb: unknown, method: string): { o: Record<number, 
  * one over an array): the builtin would read its `length` a second time, through the trap.
  */
 function plainOk(o: unknown, fn: Callback, len: number): boolean {
-  return len <= PLAIN_LIMIT && (fn as unknown as Record<symbol, unknown>)[GEN] === undefined && Array.isArray(o) && !isProxy(o);
+  return len <= PLAIN_LIMIT && ownGen(fn) === undefined && Array.isArray(o) && !isProxy(o);
 }
 
 const builtin = {
@@ -399,7 +400,7 @@ function* mergeSort(items: unknown[], fn: Callback): Gen<unknown[]> {
 export function installArrayMethods(): void {
   for (const name of Object.keys(generators) as (keyof typeof builtin)[]) {
     const method = builtin[name];
-    if (Object.prototype.hasOwnProperty.call(method, GEN)) continue;
-    Object.defineProperty(method, GEN, { value: generators[name], writable: true, configurable: true, enumerable: false });
+    if (ownGen(method) !== undefined) continue;
+    attachGen(method, generators[name] as never);
   }
 }

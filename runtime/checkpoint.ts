@@ -8,9 +8,10 @@
 import { asyncCall } from './async';
 import { rt } from './shared';
 import { tick } from './clock';
-import { ASYNC_BODY, aw, GEN, isAsyncFunction, PAUSE } from './symbols';
+import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
 
-export { rt, tick, GEN, PAUSE, aw };
+/** Emitted code calls a callee's generator version `callee[GEN]` only if `callee[GEN][OWNER] === callee`. */
+export { rt, tick, GEN, OWNER, PAUSE, aw };
 
 type AnyFunction = (...args: never[]) => unknown;
 type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
@@ -22,15 +23,11 @@ type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
 function setGen(fn: unknown, gen: unknown): void {
   if (isAsyncFunction(fn)) {
     // `gen` is the body's version (it yields at awaits); callers inside a task get the promise-returning entry.
-    hidden(fn, ASYNC_BODY, gen);
-    hidden(fn, GEN, asyncCall(gen as never));
+    attachGen(fn as object, gen as never, ASYNC_BODY);
+    attachGen(fn as object, asyncCall(gen as never));
   } else {
-    hidden(fn, GEN, gen);
+    attachGen(fn as object, gen as never);
   }
-}
-
-function hidden(fn: unknown, key: symbol, value: unknown): void {
-  Object.defineProperty(fn, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
 function setName(fn: AnyFunction, name: string | undefined): void {

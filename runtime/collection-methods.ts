@@ -6,7 +6,8 @@
 // itself, for its exact errors and speed.
 
 import { types } from 'node:util';
-import { GEN, PAUSE, rt } from './checkpoint';
+import { PAUSE, rt } from './checkpoint';
+import { attachGen, genOf as ownGen } from './symbols';
 import { tick } from './clock';
 
 type GenFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;
@@ -19,8 +20,7 @@ const setValues = Set.prototype.values;
 const mapIteratorNext = Object.getPrototypeOf(new Map().entries()).next as (this: Iterator<[unknown, unknown]>) => IteratorResult<[unknown, unknown]>;
 const setIteratorNext = Object.getPrototypeOf(new Set().values()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
 
-const genOf = (fn: unknown): GenFn | undefined =>
-  typeof fn === 'function' ? ((fn as unknown as Record<symbol, GenFn | undefined>)[GEN] ?? undefined) : undefined;
+const genOf = (fn: unknown): GenFn | undefined => (typeof fn === 'function' ? (ownGen(fn) as GenFn | undefined) : undefined);
 
 function* mapForEachGen(this: unknown, cb: unknown, thisArg: unknown): Generator<unknown, void, unknown> {
   const g = genOf(cb);
@@ -51,7 +51,7 @@ export function installCollectionMethods(): void {
     [mapForEach, mapForEachGen],
     [setForEach, setForEachGen],
   ] as const) {
-    if (Object.prototype.hasOwnProperty.call(method, GEN)) continue;
-    Object.defineProperty(method, GEN, { value: gen, writable: true, configurable: true, enumerable: false });
+    if (ownGen(method) !== undefined) continue;
+    attachGen(method, gen as never);
   }
 }

@@ -9,7 +9,7 @@ import { installArrayMethods } from './array-methods';
 import { installCollectionMethods } from './collection-methods';
 import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
-import { ASYNC_BODY, GEN, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
+import { ASYNC_BODY, attachGen, genOf, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
 import { arm, now } from './clock';
 import { PreemptibleArgumentError, PreemptibleStateError, PreemptionOverrunError } from './errors';
 import { native, warnIfDegraded } from './native';
@@ -35,11 +35,10 @@ function prepare<R>(fn: unknown, args: unknown[]): Prepared<R> {
       `launch: the first argument must be the function to run, got ${fn === null ? 'null' : typeof fn}`,
     );
   }
-  const versions = fn as unknown as Record<symbol, GeneratorFn | undefined>;
   // An async function's task drives its body directly: awaits make the task 'waiting'.
-  const body = versions[ASYNC_BODY];
-  const gen = typeof body === 'function' ? body : versions[GEN];
-  const s = newState(fn.name || '<anonymous>', typeof body === 'function' || isAsyncFunction(fn));
+  const body = genOf(fn, ASYNC_BODY) as GeneratorFn | undefined;
+  const gen = body ?? (genOf(fn) as GeneratorFn | undefined);
+  const s = newState(fn.name || '<anonymous>', body !== undefined || isAsyncFunction(fn));
   const first: Advance =
     typeof gen === 'function'
       ? () => (s.it = gen.apply(undefined, args)).next()
@@ -315,32 +314,26 @@ function* driveNested(
 
 type Gen<T> = Generator<unknown, T, unknown>;
 
-Object.defineProperty(launch, GEN, {
-  value: function* launchNested(fn: unknown, budget: Budget, ...args: unknown[]): Gen<Task> {
-    const p = prepare(fn, args);
-    const { budgetMs, graceMs } = parseBudget(budget, 'launch');
-    yield* driveNested(p.task, p.s, budgetMs, graceMs, p.first);
-    return p.task;
-  },
-});
+attachGen(launch, function* launchNested(fn: unknown, budget: Budget, ...args: unknown[]): Gen<Task> {
+  const p = prepare(fn, args);
+  const { budgetMs, graceMs } = parseBudget(budget, 'launch');
+  yield* driveNested(p.task, p.s, budgetMs, graceMs, p.first);
+  return p.task;
+} as never);
 
-Object.defineProperty(resume, GEN, {
-  value: function* resumeNested(task: Task, budget: Budget): Gen<Task> {
-    const s = taskState(task, 'resume');
-    const { budgetMs, graceMs } = parseBudget(budget, 'resume');
-    checkResumable(task, s, 'resume');
-    yield* driveNested(task, s, budgetMs, graceMs, continuation(s));
-    return task;
-  },
-});
+attachGen(resume, function* resumeNested(task: Task, budget: Budget): Gen<Task> {
+  const s = taskState(task, 'resume');
+  const { budgetMs, graceMs } = parseBudget(budget, 'resume');
+  checkResumable(task, s, 'resume');
+  yield* driveNested(task, s, budgetMs, graceMs, continuation(s));
+  return task;
+} as never);
 
-Object.defineProperty(pause, GEN, {
-  value: function* pauseHere(): Gen<void> {
-    if (rt.stack.length === 0) throw outsideTask();
-    rt.lastPauseReason = 'pause';
-    yield PAUSE;
-  },
-});
+attachGen(pause, function* pauseHere(): Gen<void> {
+  if (rt.stack.length === 0) throw outsideTask();
+  rt.lastPauseReason = 'pause';
+  yield PAUSE;
+} as never);
 
 // The continuation of an instrumented async call, once its await settled: a task of its own, run now (in
 // the microtask a plain await would resume in) and then in slices on the event loop.

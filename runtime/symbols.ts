@@ -12,6 +12,31 @@ export const GEN: unique symbol = Symbol.for('preemptible.gen') as never;
  */
 export const ASYNC_BODY: unique symbol = Symbol.for('preemptible.async-body') as never;
 
+/**
+ * On every generator version: the function it belongs to. A function whose [[Prototype]] is an instrumented
+ * function inherits its `[GEN]`; the owner check keeps such a function from running the other one's code.
+ */
+export const OWNER: unique symbol = Symbol.for('preemptible.owner') as never;
+
+type AnyGen = (...args: never[]) => Generator<unknown, unknown, unknown>;
+
+function hidden(target: object, key: symbol, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/** Attaches `gen` as the generator version of `fn` (under `key`, GEN by default), non-enumerable. */
+export function attachGen(fn: object, gen: AnyGen, key: symbol = GEN): void {
+  hidden(gen, OWNER, fn);
+  hidden(fn, key, gen);
+}
+
+/** `fn`'s own generator version (under `key`), or undefined: never one inherited from its prototype. */
+export function genOf(fn: unknown, key: symbol = GEN): AnyGen | undefined {
+  if (fn === null || fn === undefined) return undefined;
+  const g = (fn as Record<symbol, AnyGen | undefined>)[key];
+  return g !== undefined && (g as unknown as Record<symbol, unknown>)[OWNER] === fn ? g : undefined;
+}
+
 /** The value a suspended generator yields to the driver. Shared across package copies. */
 export const PAUSE: object = (holder[Symbol.for('preemptible.pause.v1')] ??= Object.freeze({ preemptiblePause: true }));
 
