@@ -96,3 +96,21 @@ export function notFunction(text: string): () => never {
     throw new TypeError(`${text} is not a function`);
   };
 }
+
+let lastKey: string | symbol = '';
+
+/**
+ * `{ [expr]: () => {} }` with the function wrapped in def(): the key is evaluated through key() (ToPropertyKey,
+ * exactly once, by the engine itself) and the wrapped function gets keyName() as its name, as the engine's
+ * own naming would have given it. Nothing runs between the two: the key, then the value.
+ */
+export function key(value: unknown): string | symbol {
+  lastKey = Reflect.ownKeys({ [value as PropertyKey]: 0 })[0]!;
+  return lastKey;
+}
+
+/** The name SetFunctionName gives a function under the key last passed to key(). */
+export function keyName(): string {
+  if (typeof lastKey === 'symbol') return lastKey.description === undefined ? '' : `[${lastKey.description}]`;
+  return lastKey;
+}

@@ -329,6 +329,26 @@ function rewriteFile(
     return runtimeCall('obj', [visited, genLiteral]);
   };
 
+  /**
+   * `[k]: () => {}` in an object literal: a function wrapped in def() would lose the name the engine gives
+   * it from the key, so the key goes through $pe.key() and def() gets $pe.keyName() as the name.
+   */
+  const visitPropertyAssignment = (node: TS.PropertyAssignment): TS.Node => {
+    const visited = ts.visitEachChild(node, visit, ctx);
+    if (!ts.isComputedPropertyName(node.name)) return visited;
+    const value = skipOuter(ts, visited.initializer);
+    const original = skipOuter(ts, node.initializer);
+    if (!(ts.isArrowFunction(original) || (ts.isFunctionExpression(original) && !original.name))) return visited;
+    if (!ts.isCallExpression(value) || !runtimeNodes.has(value)) return visited; // left plain: named natively
+    const helper = ts.isPropertyAccessExpression(value.expression) ? value.expression.name.text : '';
+    const fixedArgs = helper === 'def' ? 2 : helper === 'defArrow' ? 3 : -1;
+    if (fixedArgs < 0 || value.arguments.length !== fixedArgs) return visited;
+    const named = factory.updateCallExpression(value, value.expression, value.typeArguments, [...value.arguments, runtimeCall('keyName', [])]);
+    runtimeNodes.add(named);
+    const name = factory.updateComputedPropertyName(visited.name as TS.ComputedPropertyName, runtimeCall('key', [(visited.name as TS.ComputedPropertyName).expression]));
+    return factory.updatePropertyAssignment(visited, name, named);
+  };
+
   /** Generator methods for members whose name is not declared twice (the last declaration would win). */
   const collectGens = (members: readonly TS.Node[]): MethodGen[] => {
     // A computed key could name the same property as a method; the later member wins, so we cannot tell
@@ -456,6 +476,8 @@ function rewriteFile(
         return visitClass(node as TS.ClassDeclaration | TS.ClassExpression);
       case ts.SyntaxKind.ObjectLiteralExpression:
         return visitObjectLiteral(node as TS.ObjectLiteralExpression);
+      case ts.SyntaxKind.PropertyAssignment:
+        return visitPropertyAssignment(node as TS.PropertyAssignment);
       case ts.SyntaxKind.CallExpression:
         return visitCall(node as TS.CallExpression);
       case ts.SyntaxKind.TaggedTemplateExpression:
