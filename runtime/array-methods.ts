@@ -10,14 +10,13 @@
 
 import { types } from 'node:util';
 import { PAUSE, rt } from './checkpoint';
-import { attachGen, genOf as ownGen } from './symbols';
+import { attachGen, genOf, type GenFn } from './symbols';
 
 const { isProxy } = types;
 import { tick } from './clock';
 
 type Gen<T> = Generator<unknown, T, unknown>;
 type Callback = (...args: unknown[]) => unknown;
-type GenFn = (this: unknown, ...args: unknown[]) => Gen<unknown>;
 
 /** Arrays at most this long, with a callback that cannot pause, run in the builtin itself. */
 const PLAIN_LIMIT = 1024;
@@ -108,8 +107,6 @@ function* plainReduce(fn: Callback, acc: unknown, v: unknown, k: number, o: unkn
   return fn.call(undefined, acc, v, k, o);
 }
 
-const genOf = (fn: Callback): GenFn | undefined => ownGen(fn) as GenFn | undefined;
-
 /**
  * The element loop, for a callback that has no generator version: calls it directly (no generator per
  * element) with a checkpoint between elements. `each(k)` does one element and returns false to stop.
@@ -120,8 +117,6 @@ function* loopPlain(len: number, each: (k: number) => boolean): Gen<void> {
     if (!each(i)) return;
   }
 }
-
-const hasGen = (fn: Callback): boolean => ownGen(fn) !== undefined;
 
 /** The steps every callback method starts with, in the specification's order: ToObject, length, IsCallable. */
 function start(self: unknown, cb: unknown, method: string): { o: Record<number, unknown>; len: number; fn: Callback } {
@@ -134,8 +129,8 @@ function start(self: unknown, cb: unknown, method: string): { o: Record<number, 
  * Short real arrays with a plain callback go to the builtin itself. Not a Proxy (Array.isArray is true for
  * one over an array): the builtin would read its `length` a second time, through the trap.
  */
-function plainOk(o: unknown, fn: Callback, len: number): boolean {
-  return len <= PLAIN_LIMIT && ownGen(fn) === undefined && Array.isArray(o) && !isProxy(o);
+function plainOk(o: unknown, g: GenFn | undefined, len: number): boolean {
+  return len <= PLAIN_LIMIT && g === undefined && Array.isArray(o) && !isProxy(o);
 }
 
 const builtin = {
@@ -158,10 +153,10 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *map(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'map');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.map.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.map.call(o, fn, thisArg);
     const a = speciesCreate(o, len);
     const define = definer(a);
-    if (!hasGen(fn)) {
+    if (!g) {
       yield* loopPlain(len, (k) => {
         if (k in o) define(k, fn.call(thisArg, o[k], k, o));
         return true;
@@ -176,8 +171,8 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *forEach(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'forEach');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.forEach.call(o, fn, thisArg);
-    if (!hasGen(fn)) {
+    if (plainOk(o, g, len)) return builtin.forEach.call(o, fn, thisArg);
+    if (!g) {
       yield* loopPlain(len, (k) => {
         if (k in o) fn.call(thisArg, o[k], k, o);
         return true;
@@ -192,11 +187,11 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *filter(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'filter');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.filter.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.filter.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
     const define = definer(a);
     let to = 0;
-    if (!hasGen(fn)) {
+    if (!g) {
       yield* loopPlain(len, (k) => {
         if (k in o) {
           const v = o[k];
@@ -217,7 +212,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *some(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'some');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.some.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.some.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       if (k in o && (yield* callback(g, fn, thisArg, o[k], k, o))) return true;
     }
@@ -226,7 +221,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *every(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'every');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.every.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.every.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       if (k in o && !(yield* callback(g, fn, thisArg, o[k], k, o))) return false;
     }
@@ -236,7 +231,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *find(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'find');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.find.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.find.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       const v = o[k];
       if (yield* callback(g, fn, thisArg, v, k, o)) return v;
@@ -246,7 +241,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *findIndex(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'findIndex');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.findIndex.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.findIndex.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       if (yield* callback(g, fn, thisArg, o[k], k, o)) return k;
     }
@@ -255,7 +250,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *findLast(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'findLast');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.findLast.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.findLast.call(o, fn, thisArg);
     for (let k = len - 1; k >= 0; k--) {
       const v = o[k];
       if (yield* callback(g, fn, thisArg, v, k, o)) return v;
@@ -265,7 +260,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *findLastIndex(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'findLastIndex');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.findLastIndex.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.findLastIndex.call(o, fn, thisArg);
     for (let k = len - 1; k >= 0; k--) {
       if (yield* callback(g, fn, thisArg, o[k], k, o)) return k;
     }
@@ -274,7 +269,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *reduce(this: unknown, cb: unknown, ...initial: unknown[]) {
     const { o, len, fn } = start(this, cb, 'reduce');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.reduce.apply(o, [fn, ...initial] as never);
+    if (plainOk(o, g, len)) return builtin.reduce.apply(o, [fn, ...initial] as never);
     let k = 0;
     let acc: unknown;
     if (initial.length > 0) acc = initial[0];
@@ -283,7 +278,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       if (k >= len) throw new TypeError('Reduce of empty array with no initial value');
       acc = o[k++];
     }
-    if (!hasGen(fn)) {
+    if (!g) {
       const from = k;
       yield* loopPlain(len - from, (i) => {
         const j = from + i;
@@ -300,7 +295,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *reduceRight(this: unknown, cb: unknown, ...initial: unknown[]) {
     const { o, len, fn } = start(this, cb, 'reduceRight');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.reduceRight.apply(o, [fn, ...initial] as never);
+    if (plainOk(o, g, len)) return builtin.reduceRight.apply(o, [fn, ...initial] as never);
     let k = len - 1;
     let acc: unknown;
     if (initial.length > 0) acc = initial[0];
@@ -317,7 +312,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   *flatMap(this: unknown, cb: unknown, thisArg: unknown) {
     const { o, len, fn } = start(this, cb, 'flatMap');
     const g = genOf(fn);
-    if (plainOk(o, fn, len)) return builtin.flatMap.call(o, fn, thisArg);
+    if (plainOk(o, g, len)) return builtin.flatMap.call(o, fn, thisArg);
     const a = speciesCreate(o, 0);
     const define = definer(a);
     let to = 0;
@@ -341,7 +336,8 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const o = toObject(this, 'sort');
     const fn = comparefn as Callback | undefined;
     const len = lengthOf(o);
-    if (fn === undefined || plainOk(o, fn, len)) return builtin.sort.call(o, fn as never);
+    const g = genOf(fn);
+    if (fn === undefined || plainOk(o, g, len)) return builtin.sort.call(o, fn as never);
     // SortIndexedProperties: present values, undefineds last, holes after them.
     const items: unknown[] = [];
     let undefineds = 0;
@@ -352,7 +348,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
         else items.push(v);
       }
     }
-    const sorted = yield* mergeSort(items, fn);
+    const sorted = yield* mergeSort(items, fn, g);
     let k = 0;
     for (; k < sorted.length; k++) o[k] = sorted[k];
     for (let u = 0; u < undefineds; u++, k++) o[k] = undefined;
@@ -371,8 +367,7 @@ function* plainCompare(fn: Callback, x: unknown, y: unknown): Gen<unknown> {
   return fn.call(undefined, x, y);
 }
 
-function* mergeSort(items: unknown[], fn: Callback): Gen<unknown[]> {
-  const g = genOf(fn);
+function* mergeSort(items: unknown[], fn: Callback, g: GenFn | undefined): Gen<unknown[]> {
   let src = items;
   let dst = new Array<unknown>(items.length);
   for (let width = 1; width < src.length; width *= 2) {
@@ -400,7 +395,7 @@ function* mergeSort(items: unknown[], fn: Callback): Gen<unknown[]> {
 export function installArrayMethods(): void {
   for (const name of Object.keys(generators) as (keyof typeof builtin)[]) {
     const method = builtin[name];
-    if (ownGen(method) !== undefined) continue;
+    if (genOf(method) !== undefined) continue;
     attachGen(method, generators[name] as never);
   }
 }

@@ -3,14 +3,12 @@
 // has exactly forEach's liveness (entries added during the walk are visited, deleted ones skipped), so the
 // walk uses the collection's own (saved) iterator. Everything that is not the common case (a receiver that
 // is not a Map/Set, a callback that is not callable or has no generator version) goes to the builtin
-// itself, for its exact errors and speed.
+// itself, for its exact errors and speed. No checkpoint of our own between elements: the callback's generator
+// version checkpoints at its entry.
 
 import { types } from 'node:util';
-import { PAUSE, rt } from './checkpoint';
-import { attachGen, genOf as ownGen } from './symbols';
-import { tick } from './clock';
+import { attachGen, genOf } from './symbols';
 
-type GenFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;
 type Callback = (this: unknown, ...args: unknown[]) => unknown;
 
 const mapForEach = Map.prototype.forEach;
@@ -20,8 +18,6 @@ const setValues = Set.prototype.values;
 const mapIteratorNext = Object.getPrototypeOf(new Map().entries()).next as (this: Iterator<[unknown, unknown]>) => IteratorResult<[unknown, unknown]>;
 const setIteratorNext = Object.getPrototypeOf(new Set().values()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
 
-const genOf = (fn: unknown): GenFn | undefined => (typeof fn === 'function' ? (ownGen(fn) as GenFn | undefined) : undefined);
-
 function* mapForEachGen(this: unknown, cb: unknown, thisArg: unknown): Generator<unknown, void, unknown> {
   const g = genOf(cb);
   if (!g || !types.isMap(this)) return mapForEach.call(this as Map<unknown, unknown>, cb as Callback, thisArg);
@@ -29,7 +25,6 @@ function* mapForEachGen(this: unknown, cb: unknown, thisArg: unknown): Generator
   for (;;) {
     const r = mapIteratorNext.call(it);
     if (r.done) return;
-    if (--rt.c < 0 && tick()) yield PAUSE;
     yield* g.call(thisArg, r.value[1], r.value[0], this);
   }
 }
@@ -41,7 +36,6 @@ function* setForEachGen(this: unknown, cb: unknown, thisArg: unknown): Generator
   for (;;) {
     const r = setIteratorNext.call(it);
     if (r.done) return;
-    if (--rt.c < 0 && tick()) yield PAUSE;
     yield* g.call(thisArg, r.value, r.value, this);
   }
 }
@@ -51,7 +45,7 @@ export function installCollectionMethods(): void {
     [mapForEach, mapForEachGen],
     [setForEach, setForEachGen],
   ] as const) {
-    if (ownGen(method) !== undefined) continue;
+    if (genOf(method) !== undefined) continue;
     attachGen(method, gen as never);
   }
 }

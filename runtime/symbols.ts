@@ -18,22 +18,23 @@ export const ASYNC_BODY: unique symbol = Symbol.for('preemptible.async-body') as
  */
 export const OWNER: unique symbol = Symbol.for('preemptible.owner') as never;
 
-type AnyGen = (...args: never[]) => Generator<unknown, unknown, unknown>;
+/** A generator version, as stored on its function. */
+export type GenFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;
 
 function hidden(target: object, key: symbol, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
 /** Attaches `gen` as the generator version of `fn` (under `key`, GEN by default), non-enumerable. */
-export function attachGen(fn: object, gen: AnyGen, key: symbol = GEN): void {
+export function attachGen(fn: object, gen: GenFn, key: symbol = GEN): void {
   hidden(gen, OWNER, fn);
   hidden(fn, key, gen);
 }
 
 /** `fn`'s own generator version (under `key`), or undefined: never one inherited from its prototype. */
-export function genOf(fn: unknown, key: symbol = GEN): AnyGen | undefined {
+export function genOf(fn: unknown, key: symbol = GEN): GenFn | undefined {
   if (fn === null || fn === undefined) return undefined;
-  const g = (fn as Record<symbol, AnyGen | undefined>)[key];
+  const g = (fn as Record<symbol, GenFn | undefined>)[key];
   return g !== undefined && (g as unknown as Record<symbol, unknown>)[OWNER] === fn ? g : undefined;
 }
 

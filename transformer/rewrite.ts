@@ -95,8 +95,11 @@ function rewriteFile(
    */
   let plainContext = true;
 
-  /** Visits a function's children, inside the annotated region if the function is targeted. */
-  const visitFunctionChildren = <T extends FunctionLike>(node: T, targeted: boolean, plainOnly = false): T => {
+  /**
+   * Visits a node's children, inside the annotated region if `targeted`, with `plainContext` set to
+   * `plainOnly` (true only for the body of a plain-only IIFE).
+   */
+  const visitChildren = <T extends TS.Node>(node: T, targeted: boolean, plainOnly: boolean): T => {
     if (targeted) annotatedDepth++;
     const outerPlain = plainContext;
     plainContext = plainOnly;
@@ -108,16 +111,11 @@ function rewriteFile(
     }
   };
 
-  /** Visits children of a class or of a function-like that is not a plain-only IIFE. */
-  const visitNotPlain = <T extends TS.Node>(node: T): T => {
-    const outerPlain = plainContext;
-    plainContext = false;
-    try {
-      return ts.visitEachChild(node, visit, ctx);
-    } finally {
-      plainContext = outerPlain;
-    }
-  };
+  const visitFunctionChildren = <T extends FunctionLike>(node: T, targeted: boolean, plainOnly = false): T =>
+    visitChildren(node, targeted, plainOnly);
+
+  /** Children of a class, constructor, accessor or static block: never plain-only. */
+  const visitNotPlain = <T extends TS.Node>(node: T): T => visitChildren(node, false, false);
 
   /** Should `node` get a generator version? Reports constructs that keep it plain. */
   const needsGenerator = (node: FunctionLike): boolean => {
