@@ -15,7 +15,8 @@ const X_MIN = 0.1; // µs
 const X_MAX = 1e5; // 100 ms: values beyond are drawn at the edge
 const Y_MIN = 1e-4; // fraction of slices
 
-const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text escaped for SVG (also used by bench/http/plot.mjs). */
+export const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** [[latency µs, fraction of slices later than that], ...] for one row of latency.json. */
 function ccdf(row) {
@@ -121,12 +122,17 @@ export function latencySvg(data) {
   return out.join('\n') + '\n';
 }
 
-export function writeLatencySvg(root) {
-  const data = JSON.parse(readFileSync(join(root, 'bench', 'results', 'latency.json'), 'utf8'));
-  const file = join(root, 'bench', 'results', 'latency.svg');
-  writeFileSync(file + '.tmp', latencySvg(data));
+/** Renders bench/results/<name>.json into <name>.svg (atomic replace); returns the SVG's path from `root`. */
+export function writeSvg(root, name, render) {
+  const data = JSON.parse(readFileSync(join(root, 'bench', 'results', `${name}.json`), 'utf8'));
+  const file = join(root, 'bench', 'results', `${name}.svg`);
+  writeFileSync(file + '.tmp', render(data));
   renameSync(file + '.tmp', file);
   return relative(root, file);
+}
+
+export function writeLatencySvg(root) {
+  return writeSvg(root, 'latency', latencySvg);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,6 +1,6 @@
 // The CPU work behind both routes (same kernel, different sizes): integer mixing in nested loops with a
-// switch, like a checksum or a tokenizer inner loop. Loop-heavy on purpose: the transform's generator
-// versions cost ~1.3x on such code, against ~10x on call-heavy recursion (see bench/ kernels).
+// switch, like a checksum or a tokenizer inner loop. Instrumented, it runs ~3x slower inside a task (measured
+// for a 50 ms call in 1 ms slices; see the numeric kernels in bench/).
 export function work(units) {
   let acc = 0;
   for (let u = 0; u < units; u++) {
@@ -17,4 +17,20 @@ export function work(units) {
     acc = (acc + v) % 1000003;
   }
   return acc;
+}
+
+/**
+ * Kernel units for a short (~0.5 ms) and a long (~50 ms) request on this machine, from the best of 7 warm
+ * plain runs (used by bench/http/run.mjs and the demo).
+ */
+export function calibrate() {
+  for (let i = 0; i < 20; i++) work(2000);
+  let best = Infinity;
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    work(2000);
+    best = Math.min(best, performance.now() - t);
+  }
+  const perMs = 2000 / best;
+  return { short: Math.max(1, Math.round(perMs * 0.5)), long: Math.round(perMs * 50) };
 }

@@ -4,15 +4,13 @@
 // Grouped bars: one group per share of long requests in the load (whatever the JSON has), one bar per server
 // (plain, scheduler, piscina). Panels: short-request p50, short-request p99, and what the long requests pay
 // (their p50), each on its own linear scale in ms.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { esc, writeSvg } from '../plot.mjs';
 
 const COLORS = { plain: '#7f7f7f', scheduler: '#1f77b4', piscina: '#ff7f0e' };
 const FALLBACK_COLORS = ['#2ca02c', '#9467bd', '#8c564b'];
 const LABELS = { plain: 'plain Node', scheduler: 'preemptible Scheduler (1 ms slices)', piscina: 'piscina (long route in a worker)' };
-
-const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A round axis maximum and tick step for values up to `max`. */
 function niceScale(max) {
@@ -122,11 +120,7 @@ export function httpSvg(data) {
 }
 
 export function writeHttpSvg(root) {
-  const data = JSON.parse(readFileSync(join(root, 'bench', 'results', 'http.json'), 'utf8'));
-  const file = join(root, 'bench', 'results', 'http.svg');
-  writeFileSync(file + '.tmp', httpSvg(data));
-  renameSync(file + '.tmp', file);
-  return relative(root, file);
+  return writeSvg(root, 'http', httpSvg);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

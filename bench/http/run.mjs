@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { work } from './kernel.mjs';
+import { calibrate } from './kernel.mjs';
 import { writeHttpSvg } from './plot.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,17 +17,7 @@ const RATE = 250; // requests per second, open loop (well below the plain server
 const MODES = ['plain', 'scheduler', 'piscina'];
 const MIXES = [0, 0.01, 0.02];
 
-// Calibrate: units of kernel work per ms on this machine (warm).
-for (let i = 0; i < 20; i++) work(2000);
-let best = Infinity;
-for (let i = 0; i < 7; i++) {
-  const t = performance.now();
-  work(2000);
-  best = Math.min(best, performance.now() - t);
-}
-const perMs = 2000 / best;
-const shortUnits = Math.max(1, Math.round(perMs * 0.5));
-const longUnits = Math.round(perMs * 50);
+const { short: shortUnits, long: longUnits } = calibrate();
 
 function startServer(mode) {
   return new Promise((resolve, reject) => {
