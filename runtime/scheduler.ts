@@ -122,6 +122,8 @@ interface Entry {
   task: Task | undefined;
   /** Milliseconds of slices this task has had. */
   attained: number;
+  /** Band of `attained` for 'least-attained' (0: under 4 slices, 1: under 16, ...), updated after each slice. */
+  band: number;
   /** Spawn order: first come, first served among tasks that have run about as long. */
   born: number;
   start: () => Task;
@@ -160,7 +162,7 @@ export class Scheduler {
   spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<R> {
     if (typeof fn !== 'function') throw new PreemptibleArgumentError(`Scheduler.spawn: expected a function, got ${fn === null ? 'null' : typeof fn}`);
     return new Promise<R>((resolve, reject) => {
-      this.#enqueue({ task: undefined, attained: 0, born: this.#born++, start: () => launch(fn, this.#budget, ...args), resolve: resolve as (v: unknown) => void, reject });
+      this.#enqueue({ task: undefined, attained: 0, band: 0, born: this.#born++, start: () => launch(fn, this.#budget, ...args), resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
@@ -224,17 +226,11 @@ export class Scheduler {
    */
   #next(): Entry | undefined {
     if (this.#policy === 'round-robin' || this.#queue.length < 2) return this.#queue.shift();
-    const slice = this.#budget.budgetMs;
-    const band = (e: Entry): number => (e.attained < 4 * slice ? 0 : Math.floor(Math.log(e.attained / slice) / Math.LN2 / 2));
     let best = 0;
-    let bestBand = band(this.#queue[0]!);
     for (let i = 1; i < this.#queue.length; i++) {
       const e = this.#queue[i]!;
-      const b = band(e);
-      if (b < bestBand || (b === bestBand && e.born < this.#queue[best]!.born)) {
-        best = i;
-        bestBand = b;
-      }
+      const b = this.#queue[best]!;
+      if (e.band < b.band || (e.band === b.band && e.born < b.born)) best = i;
     }
     return this.#queue.splice(best, 1)[0];
   }
@@ -254,6 +250,8 @@ export class Scheduler {
     try {
       e.task = e.task ? resume(e.task, this.#budget) : e.start();
       e.attained += performance.now() - started;
+      const slices = e.attained / this.#budget.budgetMs;
+      e.band = slices < 4 ? 0 : Math.floor(Math.log2(slices) / 2);
       this.#after(e);
     } catch (error) {
       if (e.task?.status === 'cancelled' || (error as { task?: Task }).task?.status === 'cancelled') this.#cancelled++;
