@@ -3,6 +3,7 @@
 // stack: generated code from either copy must see the same countdown and the same running task.
 
 import type { Task } from './task';
+import type { Frame } from './lazy';
 
 export interface SharedState {
   /** Checkpoint countdown. Generated code does `--rt.c < 0` and calls `tick()` only when it runs out. */
@@ -28,6 +29,11 @@ export interface SharedState {
    * in slices of `budget` on the event loop; `onError` gets what the driver itself throws (an overrun).
    * Provided by launch.ts.
    */
+  /**
+   * The frames captured so far while a fast copy's pause unwinds (innermost first, linked through each
+   * frame's `inner` slot); taken by the boundary that catches the capture. See lazy.ts.
+   */
+  cap: Frame | null;
   detach: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined, onError: (error: unknown) => void) => void) | undefined;
 }
 
@@ -49,6 +55,7 @@ function create(): SharedState {
     pauseRequested: false,
     lastPauseReason: 'deadline',
     stack: [],
+    cap: null,
     detach: undefined,
   };
 }

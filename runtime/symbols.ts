@@ -1,6 +1,8 @@
 // The values emitted code and the runtime agree on. Registered symbols and globally shared objects, so
 // that two copies of the package (ESM + CJS, or two versions) recognise each other's functions.
 
+import { attachFast, genToFast } from './lazy';
+
 const holder = globalThis as unknown as Record<symbol, object | undefined>;
 
 /** Property under which a function's resumable (generator) version is stored. */
@@ -25,10 +27,14 @@ function hidden(target: object, key: symbol, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
-/** Attaches `gen` as the generator version of `fn` (under `key`, GEN by default), non-enumerable. */
+/**
+ * Attaches `gen` as the generator version of `fn` (under `key`, GEN by default), non-enumerable. Under GEN
+ * it also becomes the function's fast-mode entry (genToFast), so fast copies can call it (lazy.ts).
+ */
 export function attachGen(fn: object, gen: GenFn, key: symbol = GEN): void {
   hidden(gen, OWNER, fn);
   hidden(fn, key, gen);
+  if (key === GEN) attachFast(fn, genToFast(gen));
 }
 
 /** `fn`'s own generator version (under `key`), or undefined: never one inherited from its prototype. */

@@ -35,7 +35,7 @@ describe('preemptible/babel', () => {
       configFile: false,
     });
     expect(r!.code).toMatch(/let s = 42/);
-    expect(r!.code).toMatch(/\.def\(f,/);
+    expect(r!.code).toMatch(/\.lazy\(f,/);
     let err: any;
     try {
       transformSync('function ok() {}\nfunction bad( {', { filename: join(work, 'bad.js'), plugins: [preemptible], babelrc: false, configFile: false });

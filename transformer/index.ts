@@ -26,6 +26,11 @@ export interface TransformOptions {
    * experimentalDecorators, emitDecoratorMetadata, useDefineForClassFields, verbatimModuleSyntax.
    */
   compilerOptions?: SemanticCompilerOptions;
+  /**
+   * Lazy capture (default true): simple functions run as plain fast copies inside tasks and are captured
+   * only when they pause. false gives every instrumented function a generator version only (for comparing).
+   */
+  lazy?: boolean;
 }
 
 export interface SemanticCompilerOptions {
@@ -59,7 +64,7 @@ export interface TransformResult {
 // (and in strict code the engine itself rejects them), so they must not stop a JS transform.
 const SLOPPY_JS_ONLY = new Set([1121, 1487, 1488, 1489]);
 
-const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime', 'compilerOptions']);
+const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime', 'compilerOptions', 'lazy']);
 
 function checkOptions(options: TransformOptions): void {
   for (const key of Object.keys(options)) {
@@ -74,6 +79,9 @@ function checkOptions(options: TransformOptions): void {
     if (!SEMANTIC_OPTIONS.has(key)) {
       throw new PreemptibleArgumentError(`transform: compilerOptions.${key} is not supported; supported: ${[...SEMANTIC_OPTIONS].join(', ')}`);
     }
+  }
+  if (options.lazy !== undefined && typeof options.lazy !== 'boolean') {
+    throw new PreemptibleArgumentError(`transform: lazy must be a boolean, got ${JSON.stringify(options.lazy)}`);
   }
   if (options.module !== undefined && options.module !== 'esm' && options.module !== 'cjs') {
     throw new PreemptibleArgumentError(`transform: module must be 'esm' or 'cjs', got ${JSON.stringify(options.module)}`);
@@ -120,7 +128,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   let format: ModuleFormat = options.module ?? 'cjs';
   const core = createCoreTransformer(
     ts,
-    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME },
+    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME, lazy: options.lazy ?? true },
     {
       moduleFormat: () => format,
       report: (d) => diagnostics.push(d),

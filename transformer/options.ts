@@ -8,6 +8,11 @@ export interface CoreOptions {
   instrument: InstrumentMode;
   /** Module specifier the emitted code imports its helpers from. */
   runtime: string;
+  /**
+   * Lazy capture (default true): functions in the supported subset run as fast copies inside tasks and are
+   * captured only when they pause (transformer/lazy.ts). false keeps generator versions only (for comparison).
+   */
+  lazy?: boolean;
 }
 
 export interface Diagnostic {

@@ -26,6 +26,7 @@ import {
   usesSuper,
 } from './analyze';
 import { buildGeneratorBody, GeneratorBodyContext } from './generator-body';
+import { buildLazy } from './lazy';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 
 // Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
@@ -64,7 +65,7 @@ function rewriteFile(
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
   const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf) };
-  const gctx: GeneratorBodyContext = { ts, ctx, pe, runtimeNodes, policy, tempNames: new Map() };
+  const gctx: GeneratorBodyContext = { ts, ctx, pe, runtimeNodes, policy, tempNames: new Map(), preEvaluated: new WeakMap(), originalCallee: new WeakMap() };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
   const hoistStack: TS.Statement[][] = [];
   let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
@@ -167,6 +168,22 @@ function rewriteFile(
     report(node, code, `${what} runs to completion inside a task (it cannot pause)`);
   };
 
+  /**
+   * The versions attached to an instrumented function literal: `lazy` with a fast copy and its resume
+   * version when the function is in lazy.ts's subset (checked on the original node, which such a function
+   * shares with the visited one), else `def` with a generator version.
+   */
+  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
+    if (options.lazy !== false) {
+      const fast = buildLazy(gctx, original, name);
+      if (fast) {
+        instrumented++;
+        return { helper: 'lazy', arg: fast };
+      }
+    }
+    return { helper: 'def', arg: genFunction(visited, name) };
+  };
+
   const genFunction = (visited: FunctionLike, name: string | undefined): TS.Expression => {
     instrumented++;
     const gen = factory.createFunctionExpression(
@@ -205,9 +222,10 @@ function rewriteFile(
       displayName = 'default';
       decl = factory.updateFunctionDeclaration(visited, visited.modifiers, visited.asteriskToken, name, visited.typeParameters, visited.parameters, visited.type, visited.body);
     }
-    const args: TS.Expression[] = [name, genFunction(visited, displayName ?? name.text)];
+    const v = versions(node, visited, displayName ?? name.text);
+    const args: TS.Expression[] = [name, v.arg];
     if (displayName) args.push(factory.createStringLiteral(displayName));
-    const def = factory.createExpressionStatement(runtimeCall('def', args));
+    const def = factory.createExpressionStatement(runtimeCall(v.helper, args));
     runtimeNodes.add(def);
     hoistStack[hoistStack.length - 1]!.push(def);
     return decl;
@@ -230,7 +248,8 @@ function rewriteFile(
     }
     const ownName = ts.isFunctionExpression(node) ? node.name : undefined;
     const display = ownName ? undefined : inferredName(ts, node);
-    const gen = genFunction(visited, ownName?.text ?? display);
+    const v = versions(node, visited, ownName?.text ?? display);
+    const gen = v.arg;
     if (ownName) {
       // The generator must see the function's own (immutable) name binding:
       //   (($f) => { const h = $f; return $pe.def(h, function* () {...}); })(function h() {...})
@@ -240,13 +259,14 @@ function rewriteFile(
         undefined,
         factory.createVariableDeclarationList([factory.createVariableDeclaration(ownName, undefined, undefined, outer)], ts.NodeFlags.Const),
       );
-      const body = factory.createBlock([binding, factory.createReturnStatement(runtimeCall('def', [ownName, gen]))]);
+      const body = factory.createBlock([binding, factory.createReturnStatement(runtimeCall(v.helper, [ownName, gen]))]);
       const bind = factory.createArrowFunction(undefined, undefined, [param], undefined, undefined, body);
       const iife = factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, [visited]);
       runtimeNodes.add(iife);
       return iife;
     }
     const nameArg = display !== undefined ? [factory.createStringLiteral(display)] : [];
+    if (v.helper === 'lazy') return runtimeCall('lazy', [visited, gen, ...nameArg]); // the fast arrow keeps `this`
     return usesThis
       ? runtimeCall('defArrow', [visited, gen, factory.createThis(), ...nameArg])
       : runtimeCall('def', [visited, gen, ...nameArg]);
@@ -339,7 +359,7 @@ function rewriteFile(
     if (!(ts.isArrowFunction(original) || (ts.isFunctionExpression(original) && !original.name))) return visited;
     if (!ts.isCallExpression(value) || !runtimeNodes.has(value)) return visited; // left plain: named natively
     const helper = ts.isPropertyAccessExpression(value.expression) ? value.expression.name.text : '';
-    const fixedArgs = helper === 'def' ? 2 : helper === 'defArrow' ? 3 : -1;
+    const fixedArgs = helper === 'def' || helper === 'lazy' ? 2 : helper === 'defArrow' ? 3 : -1;
     if (fixedArgs < 0 || value.arguments.length !== fixedArgs) return visited;
     const named = factory.updateCallExpression(value, value.expression, value.typeArguments, [...value.arguments, runtimeCall('keyName', [])]);
     runtimeNodes.add(named);

@@ -1,0 +1,1013 @@
+// Lazy capture (see runtime/lazy.ts): for a function simple enough, instead of running its generator
+// version inside tasks, run a *fast copy* (the original plus counter checkpoints, a site number `$k` set
+// before each call that could pause, and spills of values a resume needs) and, only when it really pauses,
+// continue it in a *resume version*: a generator that enters the body at the recorded site.
+//
+//   function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2); }
+//   fast:   let $k = 0, $t; try { <checkpoint 1>; return n < 2 ? n : ($t = ($k = 2, f(n - 1))) + ($k = 3, f(n - 2)); }
+//           catch ($e) { if ($e === CAPTURE) rt.cap = [$resume, this, $k, rt.cap, n, $t]; throw $e; }
+//   resume: let n = $rec[4], $t = $rec[5], $k = $rec[2], $r = true;
+//           if ($r) return $k === 2 ? ($r = false, yield* resumeFrame($rec[3])) + f(n - 2) : $t + (...); else return ...;
+//
+// The resume version is the body in "dual mode": while `$r` (resuming) is true every statement that does
+// not contain the site is skipped and every branch/loop test steers towards it; at the site the inner frame
+// is continued and `$r` turns false, after which the same code runs normally. It is then rewritten like
+// any generator version (buildGeneratorBody), so it can pause again and calls made from it go through the
+// normal dispatch (fast again, through the callees' boundaries).
+//
+// Phases: check (is the function in the supported subset; number the resume points in preorder so every
+// subtree holds a contiguous range; find what must be spilled) -> emit the fast copy -> emit the resume
+// body. A function outside the subset keeps its generator version: nothing here is needed for correctness.
+//
+// The subset (v1): no nested functions or classes (locals are copied, never shared with closures), no
+// try/switch/for-in/for-of/with/labels-on-blocks with resume points, no `arguments`, no destructuring
+// declarations, block-scoped names unique in the function and used only after their declaration (they
+// are hoisted to one function-level `let`, so the catch clause can see them), and calls that could pause
+// only in expression positions whose continuation can be rebuilt (operators, conditionals, member access,
+// call arguments, array and object literals, assignments to names and members).
+
+import type * as TS from 'typescript';
+import { FunctionLike, isDispatchable, isLoop, prologueLength, skipOuter } from './analyze';
+import { buildGeneratorBody, calleeText, GeneratorBodyContext } from './generator-body';
+
+type Range = [number, number];
+
+interface CallSpill {
+  fn: TS.Identifier;
+  self: TS.Identifier | undefined;
+  args: TS.Identifier[];
+}
+
+/** What the check phase found out about one function. */
+interface Plan {
+  params: TS.Identifier[];
+  /** Declared names (var/let/const), hoisted to one `let` in both versions. */
+  locals: Map<string, 'var' | 'let' | 'const'>;
+  /** Site number of each call that could pause. */
+  siteOf: Map<TS.CallExpression, number>;
+  /** The call for each site number. */
+  siteCall: Map<number, TS.CallExpression>;
+  /** Loop-top checkpoint number of each loop. */
+  loopMarker: Map<TS.Node, number>;
+  /** Range of resume points inside each node that holds any. */
+  range: Map<TS.Node, Range>;
+  /** Values evaluated before a site that its continuation needs again. */
+  spill: Map<TS.Node, TS.Identifier>;
+  /** Calls with a site in their arguments: callee, `this` and every argument are spilled. */
+  callSpill: Map<TS.CallExpression, CallSpill>;
+  /** Spilled template substitutions: spilled as strings (ToString runs once, where it ran). */
+  stringSpill: Set<TS.Node>;
+  /** `x op= <site>`: the old value of x. */
+  oldValue: Map<TS.BinaryExpression, TS.Identifier>;
+  temps: TS.Identifier[];
+}
+
+const ENTRY = 1;
+
+/** Why the last function checked was left to its generator version (for debugging and tests). */
+export let lastRejection = '';
+
+const COMPOUND: Partial<Record<number, number>> = {};
+
+export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: string | undefined): TS.Expression | undefined {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  if (!fn.body || fn.asteriskToken) return undefined;
+  if (ts.getCombinedModifierFlags(fn as TS.Declaration) & ts.ModifierFlags.Async) return undefined;
+  if (ts.isMethodDeclaration(fn)) {
+    lastRejection = 'method';
+    return undefined; // (v1) methods keep their generator versions
+  }
+  initCompound(ts);
+  // An arrow's expression body is checked and emitted as `{ return e; }` (with e's text range).
+  const written: TS.Block = ts.isBlock(fn.body)
+    ? fn.body
+    : ts.setTextRange(factory.createBlock([ts.setTextRange(factory.createReturnStatement(fn.body), fn.body)]), fn.body);
+  // Block-scoped names are hoisted to the function: those that would collide are renamed first.
+  const body = renameBlockScoped(g, fn, written);
+  const plan = check(g, fn, body);
+  if (!plan) return undefined;
+
+  const nPrologue = prologueLength(ts, body.statements);
+  const prologue = body.statements.slice(0, nPrologue);
+  const statements = body.statements.slice(nPrologue);
+
+  const $k = factory.createUniqueName('$k');
+  const $r = factory.createUniqueName('$r');
+  const $rec = factory.createUniqueName('$rec');
+  const $res = factory.createUniqueName('$res');
+  const $e = factory.createUniqueName('$e');
+  const $o = factory.createUniqueName('$o');
+  const $f = factory.createUniqueName('$f');
+  const $g = factory.createUniqueName('$g');
+  const pe = (name: string): TS.Expression => factory.createPropertyAccessExpression(g.pe, name);
+  const num = (n: number): TS.Expression => factory.createNumericLiteral(n);
+  const assign = (l: TS.Expression, r: TS.Expression): TS.Expression => factory.createAssignment(l, r);
+  const paren = (e: TS.Expression): TS.Expression => factory.createParenthesizedExpression(e);
+  const comma = (es: TS.Expression[]): TS.Expression => (es.length === 1 ? es[0]! : paren(factory.createCommaListExpression(es)));
+  const localNames = [...plan.locals.keys()].map((n) => factory.createIdentifier(n));
+  const captured: TS.Identifier[] = [...plan.params, ...localNames, ...plan.temps];
+
+  // ---- fast copy ----------------------------------------------------------------------------------
+
+  const fastCheckpoint = (k: number): TS.Statement => {
+    const counter = factory.createPropertyAccessExpression(pe('rt'), 'c');
+    const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), num(0));
+    const tick = factory.createCallExpression(pe('tick'), undefined, []);
+    const capture = factory.createCallExpression(pe('cap'), undefined, []);
+    g.runtimeNodes.add(capture);
+    return factory.createIfStatement(
+      factory.createLogicalAnd(ranOut, tick),
+      factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), factory.createThrowStatement(capture)]),
+    );
+  };
+
+  /** `a = x, b = y` for a declaration list (var without initializer: nothing; let/const: undefined). */
+  const declarationsAsExpression = (list: TS.VariableDeclarationList, expr: (e: TS.Expression) => TS.Expression, from = 0): TS.Expression | undefined => {
+    const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
+    const parts: TS.Expression[] = [];
+    list.declarations.slice(from).forEach((d) => {
+      const name = factory.createIdentifier((d.name as TS.Identifier).text);
+      if (d.initializer) parts.push(assign(name, expr(d.initializer)));
+      else if (!isVar) parts.push(assign(name, factory.createVoidZero()));
+    });
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
+  };
+
+  const fastExpr = (e: TS.Expression): TS.Expression => {
+    const out = fastExprInner(e);
+    const t = plan.spill.get(e);
+    if (!t) return out;
+    // A template substitution is converted to a string right after it is evaluated: spill the string.
+    const value = plan.stringSpill.has(e)
+      ? factory.createTemplateExpression(factory.createTemplateHead(''), [factory.createTemplateSpan(out, factory.createTemplateTail(''))])
+      : out;
+    return paren(assign(t, value));
+  };
+
+  const fastExprInner = (e: TS.Expression): TS.Expression => {
+    if (ts.isCallExpression(e)) {
+      const k = plan.siteOf.get(e);
+      if (k !== undefined || plan.callSpill.has(e)) return fastCall(e, k);
+    }
+    if (ts.isBinaryExpression(e)) {
+      const old = plan.oldValue.get(e);
+      if (old) {
+        const op = COMPOUND[e.operatorToken.kind]!;
+        return factory.createAssignment(e.left, factory.createBinaryExpression(paren(assign(old, e.left)), op, fastExpr(e.right)));
+      }
+    }
+    if (ts.isObjectLiteralExpression(e)) {
+      // `{ a, b: f() }`: a spilled shorthand becomes `a: ($t = a)`.
+      const props = e.properties.map((p) =>
+        ts.isShorthandPropertyAssignment(p) && plan.spill.has(p.name)
+          ? factory.createPropertyAssignment(p.name, fastExpr(p.name))
+          : (ts.visitEachChild(p, fastVisitor, g.ctx) as TS.ObjectLiteralElementLike),
+      );
+      return factory.updateObjectLiteralExpression(e, props);
+    }
+    return ts.visitEachChild(e, fastVisitor, g.ctx);
+  };
+
+  const fastVisitor = (node: TS.Node): TS.Node => {
+    if (ts.isExpression(node) && !ts.isTypeNode(node)) return fastExpr(node);
+    return ts.visitEachChild(node, fastVisitor, g.ctx);
+  };
+
+  /** The callee split as dispatch needs it: the function value, `this`, and the code that evaluates them. */
+  const splitCallee = (call: TS.CallExpression, fnTemp: TS.Identifier, selfTemp: TS.Identifier, expr: (e: TS.Expression) => TS.Expression) => {
+    const bare = skipOuter(ts, call.expression);
+    const pre: TS.Expression[] = [];
+    let fnRef: TS.Expression;
+    let thisArg: TS.Expression | undefined;
+    let plainRef: TS.Expression;
+    if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text) && !plan.callSpill.has(call)) {
+      fnRef = bare;
+      plainRef = bare;
+    } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
+      pre.push(assign(selfTemp, expr(bare.expression)));
+      const member = ts.isPropertyAccessExpression(bare)
+        ? factory.createPropertyAccessExpression(selfTemp, bare.name)
+        : factory.createElementAccessExpression(selfTemp, expr(bare.argumentExpression));
+      pre.push(assign(fnTemp, member));
+      fnRef = fnTemp;
+      thisArg = selfTemp;
+      plainRef = callableRef(fnTemp, bare);
+    } else {
+      pre.push(assign(fnTemp, expr(bare)));
+      fnRef = fnTemp;
+      plainRef = callableRef(fnTemp, call.expression);
+    }
+    return { pre, fnRef, thisArg, plainRef };
+  };
+
+  const callableRef = (fnTemp: TS.Identifier, callee: TS.Expression): TS.Expression =>
+    paren(
+      factory.createConditionalExpression(
+        factory.createStrictEquality(factory.createTypeOfExpression(fnTemp), factory.createStringLiteral('function')),
+        undefined,
+        fnTemp,
+        undefined,
+        factory.createCallExpression(pe('notFunction'), undefined, [factory.createStringLiteral(calleeTextOf(callee))]),
+      ),
+    );
+
+  const calleeTextOf = (callee: TS.Expression): string => calleeText(ts, callee);
+
+  const invoke = (fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression =>
+    thisArg
+      ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...args])
+      : factory.createCallExpression(fn, undefined, args);
+
+  /** A call in the fast copy: to the callee's fast copy when it has one, with `$k` set just before. */
+  const fastCall = (call: TS.CallExpression, k: number | undefined): TS.Expression => {
+    const spill = plan.callSpill.get(call);
+    const { pre, fnRef, thisArg, plainRef } = splitCallee(call, spill?.fn ?? $f, spill?.self ?? $o, fastExpr);
+    let args: TS.Expression[];
+    if (spill) {
+      // Arguments hold a site: evaluate all of them into temps first (the continuation needs them).
+      call.arguments.forEach((a, i) => pre.push(assign(spill.args[i]!, fastExpr(a))));
+      args = spill.args;
+    } else {
+      args = call.arguments.map(fastExpr);
+    }
+    if (k === undefined) {
+      // Not dispatchable itself (e.g. Math.max(a, f())): a plain call of the spilled callee.
+      return comma([...pre, invoke(plainRef, thisArg, args)]);
+    }
+    const own = factory.createLogicalAnd(
+      assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), pe('FAST'))),
+      factory.createStrictEquality(factory.createElementAccessExpression($g, pe('OWNER')), fnRef),
+    );
+    const test = factory.createCommaListExpression([assign($k, num(k)), own]);
+    const dispatch = factory.createConditionalExpression(paren(test), undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args));
+    return comma([...pre, dispatch]);
+  };
+
+  const fastStmt = (s: TS.Statement): TS.Statement => {
+    if (ts.isVariableStatement(s)) {
+      const e = declarationsAsExpression(s.declarationList, fastExpr);
+      return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
+    }
+    if (isLoop(ts, s)) return fastLoop(s);
+    if (ts.isBlock(s)) return factory.createBlock(s.statements.map(fastStmt), true);
+    return ts.visitEachChild(s, fastStmtVisitor, g.ctx);
+  };
+
+  const fastStmtVisitor = (node: TS.Node): TS.Node => {
+    if (ts.isStatement(node)) return fastStmt(node);
+    if (ts.isExpression(node)) return fastExpr(node);
+    return ts.visitEachChild(node, fastStmtVisitor, g.ctx);
+  };
+
+  const withMarker = (marker: TS.Statement, body: TS.Statement, each: (s: TS.Statement) => TS.Statement): TS.Block => {
+    const stmts = ts.isBlock(body) ? body.statements.map(each) : [each(body)];
+    return factory.createBlock([marker, ...stmts], true);
+  };
+
+  const fastLoop = (loop: TS.IterationStatement): TS.Statement => {
+    const body = withMarker(fastCheckpoint(plan.loopMarker.get(loop)!), loop.statement, fastStmt);
+    if (ts.isForStatement(loop)) {
+      const init = loop.initializer && (ts.isVariableDeclarationList(loop.initializer) ? declarationsAsExpression(loop.initializer, fastExpr) : fastExpr(loop.initializer));
+      return factory.createForStatement(init, loop.condition && fastExpr(loop.condition), loop.incrementor && fastExpr(loop.incrementor), body);
+    }
+    if (ts.isWhileStatement(loop)) return factory.createWhileStatement(fastExpr(loop.expression), body);
+    const d = loop as TS.DoStatement;
+    return factory.createDoStatement(body, fastExpr(d.expression));
+  };
+
+  const hoisted = (names: TS.Identifier[], extra: TS.VariableDeclaration[] = []): TS.Statement[] =>
+    names.length + extra.length === 0
+      ? []
+      : [factory.createVariableStatement(undefined, factory.createVariableDeclarationList([...names.map((n) => factory.createVariableDeclaration(n)), ...extra], ts.NodeFlags.Let))];
+
+  const record = factory.createArrayLiteralExpression([$res, factory.createThis(), $k, factory.createPropertyAccessExpression(pe('rt'), 'cap'), ...captured]);
+  const isCapture = factory.createStrictEquality($e, pe('CAPTURE'));
+  const catchClause = factory.createCatchClause(
+    $e,
+    factory.createBlock([
+      factory.createIfStatement(isCapture, factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(pe('rt'), 'cap'), record))),
+      factory.createThrowStatement($e),
+    ]),
+  );
+  const fastBody = factory.createBlock(
+    [
+      ...prologue,
+      ...hoisted([...localNames, ...plan.temps, $o, $f, $g], [factory.createVariableDeclaration($k, undefined, undefined, num(0))]),
+      factory.createTryStatement(factory.createBlock([fastCheckpoint(ENTRY), ...statements.map(fastStmt)], true), catchClause, undefined),
+    ],
+    true,
+  );
+
+  // ---- resume version -----------------------------------------------------------------------------
+
+  const kIs = (k: number): TS.Expression => factory.createStrictEquality($k, num(k));
+  const kIn = ([lo, hi]: Range): TS.Expression =>
+    lo === hi ? kIs(lo) : factory.createLogicalAnd(factory.createGreaterThanEquals($k, num(lo)), factory.createLessThanEquals($k, num(hi)));
+  const notR = factory.createLogicalNot($r);
+  const rangeOf = (n: TS.Node | undefined): Range | undefined => (n ? plan.range.get(n) : undefined);
+
+  /** Continues the inner frame at the site: `($r = false, yield* $pe.resumeFrame($rec[3]))`. */
+  const continueInner = (): TS.Expression => {
+    const call = factory.createCallExpression(pe('resumeFrame'), undefined, [factory.createElementAccessExpression($rec, num(3))]);
+    g.runtimeNodes.add(call);
+    return paren(factory.createCommaListExpression([assign($r, factory.createFalse()), factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), call)]));
+  };
+
+  /** The normal (not resuming) form of an expression in the resume version: the original. */
+  const normalExpr = (e: TS.Expression): TS.Expression => e;
+
+  const contains = (n: TS.Node, k: number): boolean => {
+    const r = plan.range.get(n);
+    return !!r && r[0] <= k && k <= r[1];
+  };
+
+  /** `e` continued from site k (which it contains): what ran before the site is read from spills. */
+  const rx = (e: TS.Expression, k: number): TS.Expression => {
+    if (plan.siteCall.get(k) === e) return continueInner();
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+      return paren(rx(e.expression, k));
+    }
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      const inLeft = contains(e.left, k);
+      if (op === ts.SyntaxKind.CommaToken) return inLeft ? paren(factory.createCommaListExpression([rx(e.left, k), e.right])) : rx(e.right, k);
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+        return inLeft ? paren(factory.createBinaryExpression(rx(e.left, k), op, e.right)) : rx(e.right, k);
+      }
+      if (op === ts.SyntaxKind.EqualsToken) return paren(assign(assignTarget(e.left), rx(e.right, k)));
+      if (op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken) {
+        return paren(assign(e.left, rx(e.right, k)));
+      }
+      const old = plan.oldValue.get(e);
+      if (old) return paren(assign(e.left, factory.createBinaryExpression(old, COMPOUND[op]!, rx(e.right, k))));
+      return inLeft
+        ? paren(factory.createBinaryExpression(rx(e.left, k), op, e.right))
+        : paren(factory.createBinaryExpression(plan.spill.get(e.left)!, op, rx(e.right, k)));
+    }
+    if (ts.isConditionalExpression(e)) {
+      if (contains(e.condition, k)) return paren(factory.createConditionalExpression(rx(e.condition, k), undefined, e.whenTrue, undefined, e.whenFalse));
+      return rx(contains(e.whenTrue, k) ? e.whenTrue : e.whenFalse, k);
+    }
+    if (ts.isPrefixUnaryExpression(e)) return factory.createPrefixUnaryExpression(e.operator, paren(rx(e.operand, k)));
+    if (ts.isTypeOfExpression(e)) return factory.createTypeOfExpression(paren(rx(e.expression, k)));
+    if (ts.isVoidExpression(e)) return factory.createVoidExpression(paren(rx(e.expression, k)));
+    if (ts.isPropertyAccessExpression(e)) return factory.createPropertyAccessExpression(paren(rx(e.expression, k)), e.name);
+    if (ts.isElementAccessExpression(e)) {
+      return contains(e.expression, k)
+        ? factory.createElementAccessExpression(paren(rx(e.expression, k)), e.argumentExpression)
+        : factory.createElementAccessExpression(plan.spill.get(e.expression)!, rx(e.argumentExpression, k));
+    }
+    if (ts.isCallExpression(e)) {
+      const spill = plan.callSpill.get(e);
+      const i = e.arguments.findIndex((a) => contains(a, k));
+      if (i < 0 || !spill) {
+        const rebuilt = factory.createCallExpression(paren(rx(e.expression, k)), undefined, e.arguments);
+        g.originalCallee.set(rebuilt, e.expression);
+        return rebuilt;
+      }
+      const args = [...spill.args.slice(0, i), rx(e.arguments[i]!, k), ...e.arguments.slice(i + 1)];
+      const call = factory.createCallExpression(spill.fn, undefined, args);
+      g.preEvaluated.set(call, { fn: spill.fn, thisArg: spill.self, text: e.expression });
+      return call;
+    }
+    if (ts.isTemplateExpression(e)) {
+      const i = e.templateSpans.findIndex((x) => contains(x, k));
+      const spans = e.templateSpans.map((span, j) =>
+        j < i ? factory.createTemplateSpan(plan.spill.get(span.expression)!, span.literal) : j === i ? factory.createTemplateSpan(rx(span.expression, k), span.literal) : span,
+      );
+      return factory.createTemplateExpression(e.head, spans);
+    }
+    if (ts.isArrayLiteralExpression(e)) {
+      const i = e.elements.findIndex((x) => contains(x, k));
+      return factory.createArrayLiteralExpression([...e.elements.slice(0, i).map((x) => spilledOrHole(x)), rx(e.elements[i]!, k), ...e.elements.slice(i + 1)]);
+    }
+    if (ts.isObjectLiteralExpression(e)) {
+      const i = e.properties.findIndex((p) => contains(p, k));
+      const before = e.properties.slice(0, i).map((p) => {
+        const value = ts.isPropertyAssignment(p) ? p.initializer : (p as TS.ShorthandPropertyAssignment).name;
+        return factory.createPropertyAssignment(p.name!, plan.spill.get(value)!);
+      });
+      const at = e.properties[i] as TS.PropertyAssignment;
+      return factory.createObjectLiteralExpression([...before, factory.createPropertyAssignment(at.name, rx(at.initializer, k)), ...e.properties.slice(i + 1)]);
+    }
+    throw new Error(`internal error: no continuation for ${ts.SyntaxKind[e.kind]}`);
+  };
+
+  const spilledOrHole = (x: TS.Expression): TS.Expression => (ts.isOmittedExpression(x) ? x : plan.spill.get(x)!);
+
+  /** Left side of `target = <site>`: the object (and key) were evaluated before the site. */
+  const assignTarget = (left: TS.Expression): TS.Expression => {
+    const l = skipOuter(ts, left);
+    if (ts.isPropertyAccessExpression(l)) return factory.createPropertyAccessExpression(plan.spill.get(l.expression)!, l.name);
+    if (ts.isElementAccessExpression(l)) return factory.createElementAccessExpression(plan.spill.get(l.expression)!, plan.spill.get(l.argumentExpression)!);
+    return left;
+  };
+
+  /** `$k === a ? <e continued from a> : $k === b ? ... : <e continued from the last>` over e's sites. */
+  const chain = (e: TS.Expression): TS.Expression => {
+    const [lo, hi] = plan.range.get(e)!;
+    const sites: number[] = [];
+    for (let k = lo; k <= hi; k++) if (plan.siteCall.has(k)) sites.push(k);
+    let out = rx(e, sites[sites.length - 1]!);
+    for (let i = sites.length - 2; i >= 0; i--) out = factory.createConditionalExpression(kIs(sites[i]!), undefined, rx(e, sites[i]!), undefined, out);
+    return out;
+  };
+
+  /** Statement in dual mode. */
+  const rStmt = (s: TS.Statement): TS.Statement[] => {
+    const r = rangeOf(s);
+    if (!r) return [factory.createIfStatement(notR, normalStmt(s))];
+    const guarded = (inner: TS.Statement): TS.Statement[] => [factory.createIfStatement(factory.createLogicalOr(notR, kIn(r)), braced(inner))];
+    // A simple statement: normal, or (resuming, and the site is in it) continued from the site.
+    const simple = (resumed: TS.Statement, normal: TS.Statement): TS.Statement[] => [
+      factory.createIfStatement(notR, braced(normal), factory.createIfStatement(kIn(r), resumed)),
+    ];
+    if (ts.isVariableStatement(s)) return simple(factory.createExpressionStatement(resumeDeclarations(s.declarationList)), normalStmt(s));
+    if (ts.isExpressionStatement(s)) return simple(factory.createExpressionStatement(chain(s.expression)), s);
+    if (ts.isReturnStatement(s)) return simple(factory.createReturnStatement(chain(s.expression!)), s);
+    if (ts.isThrowStatement(s)) return simple(factory.createThrowStatement(chain(s.expression)), s);
+    if (ts.isBlock(s)) return guarded(factory.createBlock(rList(s.statements), true));
+    // Labels stay directly on their loop (`continue L` needs that); the guard goes outside.
+    if (ts.isLabeledStatement(s)) return guarded(labeled(s));
+    if (ts.isIfStatement(s)) {
+      const thenRange = rangeOf(s.thenStatement);
+      const toThen = thenRange ? kIn(thenRange) : factory.createFalse();
+      const resumingTest = rangeOf(s.expression) ? factory.createConditionalExpression(factory.createLessThanEquals($k, num(rangeOf(s.expression)![1])), undefined, chain(s.expression), undefined, toThen) : toThen;
+      const test = factory.createConditionalExpression($r, undefined, resumingTest, undefined, s.expression);
+      return guarded(factory.createIfStatement(test, braced(single(rStmt(s.thenStatement))), s.elseStatement && single(rStmt(s.elseStatement))));
+    }
+    if (isLoop(ts, s)) return guarded(rLoop(s));
+    if (ts.isSwitchStatement(s)) return guarded(rSwitch(s));
+    throw new Error(`internal error: no resume form for ${ts.SyntaxKind[s.kind]}`);
+  };
+
+  const labeled = (s: TS.LabeledStatement): TS.Statement => {
+    const inner = s.statement;
+    const body = isLoop(ts, inner) ? rLoop(inner) : ts.isLabeledStatement(inner) ? labeled(inner) : single(rStmt(inner));
+    return factory.createLabeledStatement(s.label, body);
+  };
+
+  const single = (stmts: TS.Statement[]): TS.Statement => (stmts.length === 1 ? stmts[0]! : factory.createBlock(stmts, true));
+  /** Generated ifs are nested freely: braces keep an `else` with the `if` it was made for. */
+  const braced = (stmt: TS.Statement): TS.Statement => (ts.isBlock(stmt) ? stmt : factory.createBlock([stmt], true));
+
+  /** Consecutive statements without resume points share one `if (!$r) { ... }`. */
+  const rList = (stmts: readonly TS.Statement[]): TS.Statement[] => {
+    const out: TS.Statement[] = [];
+    let plain: TS.Statement[] = [];
+    const flush = (): void => {
+      if (plain.length > 0) out.push(factory.createIfStatement(notR, single(plain)));
+      plain = [];
+    };
+    for (const s of stmts) {
+      if (rangeOf(s)) {
+        flush();
+        out.push(...rStmt(s));
+      } else {
+        plain.push(normalStmt(s));
+      }
+    }
+    flush();
+    return out;
+  };
+
+  /** The statement as it runs when not resuming: declarations become assignments to the hoisted names. */
+  const normalStmt = (s: TS.Statement): TS.Statement => {
+    if (ts.isVariableStatement(s)) {
+      const e = declarationsAsExpression(s.declarationList, normalExpr);
+      return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
+    }
+    if (ts.isForStatement(s) && s.initializer && ts.isVariableDeclarationList(s.initializer)) {
+      return factory.createForStatement(declarationsAsExpression(s.initializer, normalExpr), s.condition, s.incrementor, normalStmt(s.statement));
+    }
+    return ts.visitEachChild(s, normalVisitor, g.ctx);
+  };
+
+  const normalVisitor = (node: TS.Node): TS.Node => {
+    if (ts.isStatement(node)) return normalStmt(node);
+    if (ts.isExpression(node)) return node;
+    return ts.visitEachChild(node, normalVisitor, g.ctx); // case blocks and clauses
+  };
+
+  /**
+   * While resuming into a clause, the discriminant is `$rec` (an object no case test can equal by accident)
+   * and only that clause's test is `$rec`: the others read as undefined, their written tests do not run.
+   */
+  const rSwitch = (sw: TS.SwitchStatement): TS.Statement => {
+    const discRange = rangeOf(sw.expression);
+    const resumingDisc = discRange ? factory.createConditionalExpression(kIn(discRange), undefined, chain(sw.expression), undefined, $rec) : $rec;
+    const disc = factory.createConditionalExpression($r, undefined, resumingDisc, undefined, sw.expression);
+    const clauses = sw.caseBlock.clauses.map((c) => {
+      const stmts = rList(c.statements);
+      if (ts.isDefaultClause(c)) return factory.createDefaultClause(stmts);
+      const range = rangeOf(c);
+      const resumingTest = range ? factory.createConditionalExpression(kIn(range), undefined, $rec, undefined, factory.createVoidZero()) : factory.createVoidZero();
+      return factory.createCaseClause(factory.createConditionalExpression($r, undefined, resumingTest, undefined, c.expression), stmts);
+    });
+    return factory.createSwitchStatement(disc, factory.createCaseBlock(clauses));
+  };
+
+  const markerStmt = (k: number): TS.Statement => factory.createIfStatement(factory.createLogicalAnd($r, kIs(k)), factory.createExpressionStatement(assign($r, factory.createFalse())));
+
+  const rLoop = (loop: TS.IterationStatement): TS.Statement => {
+    const marker = markerStmt(plan.loopMarker.get(loop)!);
+    const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
+    const body = factory.createBlock([marker, ...rList(inner)], true);
+    /** While resuming: the continued test if the site is in it, else true (the site is further in). */
+    const test = (cond: TS.Expression | undefined): TS.Expression | undefined => {
+      if (!cond) return undefined;
+      const resuming = rangeOf(cond) ? factory.createConditionalExpression(kIn(rangeOf(cond)!), undefined, chain(cond), undefined, factory.createTrue()) : factory.createTrue();
+      return factory.createConditionalExpression($r, undefined, resuming, undefined, cond);
+    };
+    if (ts.isForStatement(loop)) {
+      let init: TS.Expression | undefined;
+      if (loop.initializer) {
+        const plainInit = ts.isVariableDeclarationList(loop.initializer) ? declarationsAsExpression(loop.initializer, normalExpr) : loop.initializer;
+        const initRange = rangeOf(loop.initializer);
+        let resumingInit: TS.Expression = factory.createVoidZero();
+        if (initRange) {
+          const resumed = ts.isVariableDeclarationList(loop.initializer) ? resumeDeclarations(loop.initializer) : chain(loop.initializer);
+          resumingInit = factory.createConditionalExpression(kIn(initRange), undefined, resumed, undefined, factory.createVoidZero());
+        }
+        if (plainInit) init = factory.createConditionalExpression($r, undefined, resumingInit, undefined, plainInit);
+      }
+      const incr = loop.incrementor && (rangeOf(loop.incrementor) ? factory.createConditionalExpression($r, undefined, chain(loop.incrementor), undefined, loop.incrementor) : loop.incrementor);
+      return factory.createForStatement(init, test(loop.condition), incr, body);
+    }
+    if (ts.isWhileStatement(loop)) return factory.createWhileStatement(test(loop.expression)!, body);
+    const d = loop as TS.DoStatement;
+    const doTest = rangeOf(d.expression) ? factory.createConditionalExpression($r, undefined, chain(d.expression), undefined, d.expression) : d.expression;
+    return factory.createDoStatement(body, doTest);
+  };
+
+  /** A declaration list continued from a site in one of its initializers (sites of one declarator at a time). */
+  const resumeDeclarations = (list: TS.VariableDeclarationList): TS.Expression => {
+    const holders = list.declarations.map((d, i) => [d, i] as const).filter(([d]) => d.initializer && rangeOf(d.initializer));
+    let out: TS.Expression | undefined;
+    for (let j = holders.length - 1; j >= 0; j--) {
+      const [d, i] = holders[j]!;
+      const first = assign(factory.createIdentifier((d.name as TS.Identifier).text), chain(d.initializer!));
+      const rest = declarationsAsExpression(list, normalExpr, i + 1);
+      const one = rest ? factory.createCommaListExpression([first, rest]) : first;
+      out = out === undefined ? one : factory.createConditionalExpression(kIn(rangeOf(d.initializer!)!), undefined, one, undefined, out);
+    }
+    return out!;
+  };
+
+  const restore = factory.createVariableStatement(
+    undefined,
+    factory.createVariableDeclarationList(
+      [
+        ...captured.map((id, i) => factory.createVariableDeclaration(id, undefined, undefined, factory.createElementAccessExpression($rec, num(4 + i)))),
+        factory.createVariableDeclaration($k, undefined, undefined, factory.createElementAccessExpression($rec, num(2))),
+        factory.createVariableDeclaration($r, undefined, undefined, factory.createTrue()),
+      ],
+      ts.NodeFlags.Let,
+    ),
+  );
+  const resumeSource = factory.createBlock([...prologue, restore, markerStmt(ENTRY), ...rList(statements)], true);
+  const resumeBody = buildGeneratorBody(g, resumeSource, false);
+
+  // ---- assemble: (($res) => <fast copy>)(<resume version>) ----------------------------------------
+
+  /** Named like the original in stack traces, without a binding inside: `({ "f": function () {} })["f"]`. */
+  const named = (f: TS.Expression): TS.Expression => {
+    if (!name) return f;
+    const key = factory.createStringLiteral(name);
+    return factory.createElementAccessExpression(paren(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, f)])), key);
+  };
+
+  const recParam = factory.createParameterDeclaration(undefined, undefined, $rec);
+  const resume = named(factory.createFunctionExpression(undefined, factory.createToken(ts.SyntaxKind.AsteriskToken), undefined, undefined, [recParam], undefined, resumeBody));
+  const params = fn.parameters;
+  const fast = named(
+    ts.isArrowFunction(fn)
+      ? factory.createArrowFunction(undefined, undefined, params, undefined, undefined, fastBody)
+      : factory.createFunctionExpression(undefined, undefined, undefined, undefined, params, undefined, fastBody),
+  );
+  const maker = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, $res)], undefined, undefined, fast);
+  const call = factory.createCallExpression(paren(maker), undefined, [resume]);
+  g.runtimeNodes.add(call);
+  return call;
+}
+
+function initCompound(ts: typeof TS): void {
+  if (COMPOUND[ts.SyntaxKind.PlusEqualsToken] !== undefined) return;
+  const S = ts.SyntaxKind;
+  const pairs: [number, number][] = [
+    [S.PlusEqualsToken, S.PlusToken], [S.MinusEqualsToken, S.MinusToken], [S.AsteriskEqualsToken, S.AsteriskToken],
+    [S.SlashEqualsToken, S.SlashToken], [S.PercentEqualsToken, S.PercentToken], [S.AsteriskAsteriskEqualsToken, S.AsteriskAsteriskToken],
+    [S.LessThanLessThanEqualsToken, S.LessThanLessThanToken], [S.GreaterThanGreaterThanEqualsToken, S.GreaterThanGreaterThanToken],
+    [S.GreaterThanGreaterThanGreaterThanEqualsToken, S.GreaterThanGreaterThanGreaterThanToken], [S.AmpersandEqualsToken, S.AmpersandToken],
+    [S.BarEqualsToken, S.BarToken], [S.CaretEqualsToken, S.CaretToken],
+  ];
+  for (const [a, b] of pairs) COMPOUND[a] = b;
+}
+
+// ---- renaming: one binding per name -------------------------------------------------------------
+
+/** Every identifier text in the file (new names must not capture any of them). */
+const fileNames = new WeakMap<TS.SourceFile, Set<string>>();
+
+function namesOf(ts: typeof TS, node: TS.Node): Set<string> {
+  const sf = node.getSourceFile?.();
+  let names = sf && fileNames.get(sf);
+  if (names) return names;
+  names = new Set<string>();
+  const visit = (n: TS.Node): void => {
+    if (ts.isIdentifier(n)) names!.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf ?? node);
+  if (sf) fileNames.set(sf, names);
+  return names;
+}
+
+/**
+ * Returns `body` with block-scoped declarations renamed where two bindings share a name (`for (let i...)`
+ * twice) or a nested `let x` shadows an `x` used elsewhere in the function: after this, each name in the
+ * function is one binding, so hoisting them all to one function-level `let` changes nothing. Text ranges are
+ * kept (check() compares positions). Unsupported shapes are returned unchanged (check() rejects them).
+ */
+function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): TS.Block {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  interface Binding { name: string; functionLevel: boolean; id: TS.Identifier }
+  const bindingOf = new Map<TS.Identifier, Binding>(); // declaration names and references
+  const all: Binding[] = [];
+  const freeNames = new Set<string>();
+  const lexicalOf = (stmts: readonly TS.Statement[], functionLevel: boolean): Map<string, Binding> => {
+    const m = new Map<string, Binding>();
+    for (const st of stmts) {
+      if (ts.isVariableStatement(st) && st.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) addList(st.declarationList, m, functionLevel);
+    }
+    return m;
+  };
+  const addList = (list: TS.VariableDeclarationList, m: Map<string, Binding>, functionLevel: boolean): void => {
+    for (const d of list.declarations) {
+      if (!ts.isIdentifier(d.name)) continue;
+      const b: Binding = { name: d.name.text, functionLevel, id: d.name };
+      m.set(b.name, b);
+      all.push(b);
+      bindingOf.set(d.name, b);
+    }
+  };
+  // Function scope: parameters, every var (hoisted), and the body's own let/const.
+  const fnScope = new Map<string, Binding>();
+  for (const p of fn.parameters) {
+    if (ts.isIdentifier(p.name)) {
+      const b: Binding = { name: p.name.text, functionLevel: true, id: p.name };
+      fnScope.set(b.name, b);
+      all.push(b);
+    }
+  }
+  const collectVars = (n: TS.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isVariableDeclarationList(n) && (n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0) {
+      for (const d of n.declarations) {
+        if (!ts.isIdentifier(d.name)) continue;
+        const known = fnScope.get(d.name.text);
+        if (known) bindingOf.set(d.name, known);
+        else addList(factory.createVariableDeclarationList([d]), fnScope, true), bindingOf.set(d.name, fnScope.get(d.name.text)!);
+      }
+    }
+    ts.forEachChild(n, collectVars);
+  };
+  collectVars(body);
+  for (const [name, b] of lexicalOf(body.statements, true)) fnScope.set(name, b);
+
+  const scopes: Map<string, Binding>[] = [fnScope];
+  const resolve = (name: string): Binding | undefined => {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const b = scopes[i]!.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  };
+  const walk = (n: TS.Node, parent: TS.Node | undefined): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return; // check() rejects nested functions anyway
+    if (ts.isTypeNode(n)) return;
+    let pushed = false;
+    if (ts.isBlock(n) && n !== body) {
+      scopes.push(lexicalOf(n.statements, false));
+      pushed = true;
+    } else if (ts.isCaseBlock(n)) {
+      scopes.push(lexicalOf(n.clauses.flatMap((c) => [...c.statements]), false));
+      pushed = true;
+    } else if (ts.isForStatement(n) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+      const m = new Map<string, Binding>();
+      addList(n.initializer, m, false);
+      scopes.push(m);
+      pushed = true;
+    }
+    if (ts.isIdentifier(n) && !bindingOf.has(n) && isReference(ts, n, parent)) {
+      const b = resolve(n.text);
+      if (b) bindingOf.set(n, b);
+      else freeNames.add(n.text);
+    }
+    ts.forEachChild(n, (c) => walk(c, n));
+    if (pushed) scopes.pop();
+  };
+  walk(body, undefined);
+
+  const count = new Map<string, number>();
+  for (const b of all) count.set(b.name, (count.get(b.name) ?? 0) + 1);
+  const taken = namesOf(ts, fn);
+  const newName = new Map<Binding, string>();
+  for (const b of all) {
+    if (b.functionLevel || (count.get(b.name) === 1 && !freeNames.has(b.name))) continue;
+    let n = 1;
+    while (taken.has(`${b.name}$${n}`)) n++;
+    const name = `${b.name}$${n}`;
+    taken.add(name);
+    newName.set(b, name);
+  }
+  if (newName.size === 0) return body;
+
+  const renamed = (id: TS.Identifier): TS.Identifier | undefined => {
+    const b = bindingOf.get(id);
+    const name = b && newName.get(b);
+    return name === undefined ? undefined : ts.setTextRange(factory.createIdentifier(name), id);
+  };
+  const visit = (n: TS.Node): TS.Node => {
+    if (ts.isIdentifier(n)) return renamed(n) ?? n;
+    if (ts.isShorthandPropertyAssignment(n) && !n.objectAssignmentInitializer) {
+      const r = renamed(n.name);
+      if (r) return ts.setTextRange(factory.createPropertyAssignment(factory.createIdentifier(n.name.text), r), n);
+    }
+    if (ts.isPropertyAccessExpression(n)) {
+      return factory.updatePropertyAccessExpression(n, visit(n.expression) as TS.Expression, n.name);
+    }
+    return ts.visitEachChild(n, visit, g.ctx);
+  };
+  return visit(body) as TS.Block;
+}
+
+// ---- check phase ----------------------------------------------------------------------------------
+
+function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan | undefined {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  const plan: Plan = {
+    params: [],
+    locals: new Map(),
+    siteOf: new Map(),
+    siteCall: new Map(),
+    loopMarker: new Map(),
+    range: new Map(),
+    spill: new Map(),
+    callSpill: new Map(),
+    oldValue: new Map(),
+    stringSpill: new Set(),
+    temps: [],
+  };
+  let ok = true;
+  const fail = (why: string): undefined => {
+    if (ok) lastRejection = why;
+    ok = false;
+    return undefined;
+  };
+
+  const paramNames = new Set<string>();
+  for (const p of fn.parameters) {
+    if (!ts.isIdentifier(p.name) || p.name.text === 'this') return fail('destructured parameter');
+    if (p.initializer && hasCall(ts, p.initializer)) return fail('parameter default with a call or closure');
+    plan.params.push(factory.createIdentifier(p.name.text));
+    paramNames.add(p.name.text);
+  }
+
+  // Declarations and their scopes; every identifier reference with its position.
+  interface Decl { kind: 'var' | 'let' | 'const'; scope: TS.Node; end: number }
+  const decls = new Map<string, Decl>();
+  const refs: TS.Identifier[] = [];
+  const writes: string[] = [];
+  const parent = new Map<TS.Node, TS.Node>();
+
+  const declare = (list: TS.VariableDeclarationList, scope: TS.Node): void => {
+    // NodeFlags: Let 1, Const 2, Using 4, AwaitUsing 6 (Const | Using).
+    const scoped = list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using);
+    if (scoped === ts.NodeFlags.Using || scoped === ts.NodeFlags.AwaitUsing) return void fail('using');
+    const kind = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
+    for (const d of list.declarations) {
+      if (!ts.isIdentifier(d.name)) return void fail('destructuring declaration');
+      const name = d.name.text;
+      if (decls.has(name) || paramNames.has(name) || name === 'arguments') return void fail(`name declared twice: ${name}`);
+      decls.set(name, { kind, scope: kind === 'var' ? body : scope, end: d.end });
+    }
+  };
+
+  const collectWrites = (target: TS.Expression): void => {
+    const t = skipOuter(ts, target);
+    if (ts.isIdentifier(t)) writes.push(t.text);
+    else if (ts.isArrayLiteralExpression(t)) t.elements.forEach((e) => collectWrites(ts.isSpreadElement(e) ? e.expression : e));
+    else if (ts.isObjectLiteralExpression(t)) {
+      for (const p of t.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) writes.push(p.name.text);
+        else if (ts.isPropertyAssignment(p)) collectWrites(p.initializer);
+        else if (ts.isSpreadAssignment(p)) collectWrites(p.expression);
+      }
+    } else if (ts.isBinaryExpression(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken) collectWrites(t.left);
+  };
+
+  const S = ts.SyntaxKind;
+  const walk = (node: TS.Node, scope: TS.Node): void => {
+    if (!ok) return;
+    if (node.pos < 0) return void fail('synthesized node'); // synthesized by an earlier visit: positions are needed
+    switch (node.kind) {
+      case S.FunctionDeclaration: case S.FunctionExpression: case S.ArrowFunction: case S.ClassDeclaration: case S.ClassExpression:
+      case S.MethodDeclaration: case S.GetAccessor: case S.SetAccessor: case S.Constructor:
+      case S.TryStatement: case S.ForInStatement: case S.ForOfStatement: case S.WithStatement:
+      case S.YieldExpression: case S.AwaitExpression: case S.TaggedTemplateExpression: case S.DeleteExpression:
+      case S.InterfaceDeclaration: case S.TypeAliasDeclaration: case S.EnumDeclaration: case S.ModuleDeclaration:
+      case S.ImportKeyword: case S.SuperKeyword: case S.JsxElement: case S.JsxSelfClosingElement: case S.JsxFragment:
+      case S.ClassStaticBlockDeclaration:
+        return void fail(S[node.kind]!);
+    }
+    if (ts.isIdentifier(node) && node.text === 'arguments') return void fail('arguments');
+    if (ts.isTypeNode(node)) return; // erased
+    let inner = scope;
+    // A let directly in a case clause is checked against the clause alone: a use from a later clause could
+    // run without the declaration (a jump to that case), which hoisting would hide.
+    if (ts.isBlock(node) || ts.isForStatement(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) inner = node;
+    if (ts.isVariableStatement(node)) declare(node.declarationList, scope);
+    if (ts.isForStatement(node) && node.initializer && ts.isVariableDeclarationList(node.initializer)) declare(node.initializer, node);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= S.FirstAssignment && node.operatorToken.kind <= S.LastAssignment) collectWrites(node.left);
+    if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === S.PlusPlusToken || node.operator === S.MinusMinusToken)) collectWrites(node.operand);
+    if (ts.isIdentifier(node) && isReference(ts, node, parent.get(node))) refs.push(node);
+    ts.forEachChild(node, (c) => {
+      parent.set(c, node);
+      walk(c, inner);
+    });
+  };
+  parent.set(body, fn);
+  walk(body, body);
+  if (!ok) return undefined;
+
+  for (const [name, d] of decls) {
+    if (d.kind === 'const' && writes.includes(name)) return fail(`const assigned: ${name}`);
+    if (d.kind === 'var') continue;
+    for (const r of refs) {
+      if (r.text !== name) continue;
+      // Hoisting is exact only if every use is inside the block and after the declaration (no TDZ reads).
+      if (r.pos < d.scope.pos || r.end > d.scope.end || r.pos < d.end) return fail(`use outside scope or before declaration: ${name}`);
+    }
+  }
+  for (const [name, d] of decls) plan.locals.set(name, d.kind);
+
+  // Number resume points in preorder: the entry, each loop's top, each call that could pause.
+  let next = ENTRY + 1;
+  const number = (node: TS.Node): void => {
+    const lo = next;
+    if (isLoop(ts, node)) {
+      const parts = ts.isForStatement(node) ? [node.initializer, node.condition, node.incrementor] : [(node as TS.WhileStatement | TS.DoStatement).expression];
+      for (const p of parts) if (p) number(p);
+      plan.loopMarker.set(node, next++);
+      number(node.statement);
+    } else {
+      if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) {
+        if (ts.isOptionalChain(node)) return void fail('optional call');
+        plan.siteOf.set(node, next);
+        plan.siteCall.set(next, node);
+        next++;
+      }
+      ts.forEachChild(node, (c) => {
+        if (!ts.isTypeNode(c)) number(c);
+      });
+    }
+    if (next > lo) plan.range.set(node, [lo, next - 1]);
+  };
+  number(body);
+  if (!ok) return undefined;
+
+  const temp = (): TS.Identifier => {
+    const t = factory.createUniqueName('$t');
+    plan.temps.push(t);
+    return t;
+  };
+  const spill = (e: TS.Node): void => {
+    if (ts.isOmittedExpression(e) || plan.spill.has(e)) return;
+    plan.spill.set(e, temp());
+  };
+
+  // For each site, walk up to its statement: every step must be one whose continuation rx() can build.
+  for (const [call] of plan.siteOf) {
+    let child: TS.Node = call;
+    for (let p = parent.get(call)!; ; child = p, p = parent.get(p)!) {
+      if (!stepOk(p, child)) return fail(`call inside ${S[p.kind]}`);
+      if (isStatementRoot(p, child)) break;
+    }
+  }
+  return plan;
+
+  function stepOk(p: TS.Node, c: TS.Node): boolean {
+    if (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p) || ts.isTypeAssertionExpression(p)) return true;
+    if (ts.isBinaryExpression(p)) {
+      const op = p.operatorToken.kind;
+      if (c === p.left) return !(op >= S.FirstAssignment && op <= S.LastAssignment);
+      if (op === S.CommaToken || op === S.AmpersandAmpersandToken || op === S.BarBarToken || op === S.QuestionQuestionToken) return true;
+      if (op === S.EqualsToken) {
+        const l = skipOuter(ts, p.left);
+        if (ts.isIdentifier(l)) return true;
+        if (ts.isPropertyAccessExpression(l) && !ts.isOptionalChain(l) && l.expression.kind !== S.SuperKeyword) {
+          spill(l.expression);
+          return true;
+        }
+        if (ts.isElementAccessExpression(l) && !ts.isOptionalChain(l) && l.expression.kind !== S.SuperKeyword) {
+          spill(l.expression);
+          spill(l.argumentExpression);
+          return true;
+        }
+        return false;
+      }
+      if (op === S.BarBarEqualsToken || op === S.AmpersandAmpersandEqualsToken || op === S.QuestionQuestionEqualsToken) return ts.isIdentifier(skipOuter(ts, p.left)) && ts.isIdentifier(p.left);
+      if (COMPOUND[op] !== undefined) {
+        if (!ts.isIdentifier(p.left)) return false;
+        if (!plan.oldValue.has(p)) plan.oldValue.set(p, temp());
+        return true;
+      }
+      if (op >= S.FirstAssignment && op <= S.LastAssignment) return false;
+      spill(p.left);
+      return true;
+    }
+    if (ts.isConditionalExpression(p)) return true;
+    if (ts.isPrefixUnaryExpression(p)) return p.operator !== S.PlusPlusToken && p.operator !== S.MinusMinusToken;
+    if (ts.isTypeOfExpression(p) || ts.isVoidExpression(p)) return true;
+    if (ts.isPropertyAccessExpression(p)) return c === p.expression && !ts.isOptionalChain(p);
+    if (ts.isElementAccessExpression(p)) {
+      if (ts.isOptionalChain(p)) return false;
+      if (c === p.argumentExpression) spill(p.expression);
+      return true;
+    }
+    if (ts.isCallExpression(p)) {
+      if (ts.isOptionalChain(p)) return false;
+      if (c === p.expression) return true;
+      const bare = skipOuter(ts, p.expression);
+      if (bare.kind === S.SuperKeyword || bare.kind === S.ImportKeyword || ts.isOptionalChain(bare)) return false;
+      if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && bare.expression.kind === S.SuperKeyword) return false;
+      if (ts.isIdentifier(bare) && bare.text === 'eval') return false;
+      if (p.arguments.some((a) => ts.isSpreadElement(a))) return false;
+      if (!plan.callSpill.has(p)) {
+        const member = ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare);
+        plan.callSpill.set(p, { fn: temp(), self: member ? temp() : undefined, args: p.arguments.map(() => temp()) });
+      }
+      return true;
+    }
+    if (ts.isArrayLiteralExpression(p)) {
+      if (p.elements.some((e) => ts.isSpreadElement(e))) return false;
+      for (const e of p.elements) {
+        if (e === c) break;
+        spill(e);
+      }
+      return true;
+    }
+    if (ts.isPropertyAssignment(p)) return c === p.initializer && !ts.isComputedPropertyName(p.name);
+    if (ts.isObjectLiteralExpression(p)) {
+      for (const prop of p.properties) {
+        if (prop === c) break;
+        if (ts.isPropertyAssignment(prop) && !ts.isComputedPropertyName(prop.name)) spill(prop.initializer);
+        else if (ts.isShorthandPropertyAssignment(prop) && !prop.objectAssignmentInitializer) spill(prop.name);
+        else return false;
+      }
+      return true;
+    }
+    if (ts.isTemplateSpan(p)) return c === p.expression;
+    if (ts.isTemplateExpression(p)) {
+      for (const span of p.templateSpans) {
+        if (span === c) break;
+        spill(span.expression);
+        plan.stringSpill.add(span.expression);
+      }
+      return true;
+    }
+    if (ts.isVariableDeclaration(p)) return c === p.initializer;
+    if (ts.isVariableDeclarationList(p)) return true;
+    return isStatementRoot(p, c);
+  }
+
+  function isStatementRoot(p: TS.Node, c: TS.Node): boolean {
+    if (ts.isExpressionStatement(p) || ts.isReturnStatement(p) || ts.isThrowStatement(p) || ts.isVariableStatement(p)) return true;
+    if (ts.isIfStatement(p) || ts.isWhileStatement(p) || ts.isDoStatement(p) || ts.isSwitchStatement(p)) return c === p.expression;
+    if (ts.isForStatement(p)) return c === p.initializer || c === p.condition || c === p.incrementor;
+    return false;
+  }
+}
+
+/** Calls, or closures (a default `() => a` would share the parameter with the fast copy only). */
+function hasCall(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) return true;
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
+  return ts.forEachChild(node, (c) => hasCall(ts, c) || undefined) ?? false;
+}
+
+/** Is this identifier a read or write of a binding (not a property name, label or declaration name)? */
+function isReference(ts: typeof TS, id: TS.Identifier, parent: TS.Node | undefined): boolean {
+  if (!parent) return true;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === id) return false;
+  if (ts.isPropertyAssignment(parent) && parent.name === id) return false;
+  if (ts.isVariableDeclaration(parent) && parent.name === id) return false;
+  if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
+  if (ts.isParameter(parent) && parent.name === id) return false;
+  return true;
+}
