@@ -64,6 +64,9 @@ interface Plan {
 
 const ENTRY = 1;
 
+/** Functions with more source than this keep their generator version (see buildLazy). */
+const MAX_SOURCE_CHARS = 2000;
+
 /** Why the last function checked was left to its generator version (for debugging and tests). */
 export let lastRejection = '';
 
@@ -83,6 +86,17 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const written: TS.Block = ts.isBlock(fn.body)
     ? fn.body
     : ts.setTextRange(factory.createBlock([ts.setTextRange(factory.createReturnStatement(fn.body), fn.body)]), fn.body);
+  // Large functions pay for their generator with their own work; the fast copy matters for small, often
+  // called ones (and doubles what large ones add to the output).
+  if (written.end - written.pos > MAX_SOURCE_CHARS) {
+    lastRejection = 'large';
+    return undefined;
+  }
+  const unsupported = firstUnsupported(ts, written);
+  if (unsupported) {
+    lastRejection = unsupported;
+    return undefined;
+  }
   // Block-scoped names are hoisted to the function: those that would collide are renamed first.
   const body = renameBlockScoped(g, fn, written);
   const plan = check(g, fn, body);
@@ -301,12 +315,26 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   );
 
   // ---- resume version -----------------------------------------------------------------------------
+  //
+  // One copy of the body in dual mode. While `$r` is true (resuming): a value evaluated before the site is
+  // read from its spill, a part that ran before the site and whose value is not needed is skipped, a
+  // branch or loop test steers towards the site, and at the site the inner frame is continued (which turns
+  // `$r` false). With `$r` false the same code is the function's own generator version.
 
   const kIs = (k: number): TS.Expression => factory.createStrictEquality($k, num(k));
   const kIn = ([lo, hi]: Range): TS.Expression =>
-    lo === hi ? kIs(lo) : factory.createLogicalAnd(factory.createGreaterThanEquals($k, num(lo)), factory.createLessThanEquals($k, num(hi)));
+    lo === hi ? kIs(lo) : paren(factory.createLogicalAnd(factory.createGreaterThanEquals($k, num(lo)), factory.createLessThanEquals($k, num(hi))));
   const notR = factory.createLogicalNot($r);
   const rangeOf = (n: TS.Node | undefined): Range | undefined => (n ? plan.range.get(n) : undefined);
+  const cond = (test: TS.Expression, yes: TS.Expression, no: TS.Expression): TS.Expression =>
+    paren(factory.createConditionalExpression(test, undefined, yes, undefined, no));
+  /** True while resuming towards a site that is not inside `n` (so `n` ran already). */
+  const resumingPast = (n: TS.Node): TS.Expression => {
+    const r = rangeOf(n);
+    return r ? paren(factory.createLogicalAnd($r, factory.createLogicalNot(kIn(r)))) : $r;
+  };
+  /** `e`, or `instead` while resuming past it. */
+  const skipped = (e: TS.Expression, instead: TS.Expression): TS.Expression => cond(resumingPast(e), instead, dual(e));
 
   /** Continues the inner frame at the site: `($r = false, yield* $pe.resumeFrame($rec[3]))`. */
   const continueInner = (): TS.Expression => {
@@ -315,104 +343,131 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     return paren(factory.createCommaListExpression([assign($r, factory.createFalse()), factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), call)]));
   };
 
-  /** The normal (not resuming) form of an expression in the resume version: the original. */
-  const normalExpr = (e: TS.Expression): TS.Expression => e;
-
-  const contains = (n: TS.Node, k: number): boolean => {
-    const r = plan.range.get(n);
-    return !!r && r[0] <= k && k <= r[1];
+  const dual = (e: TS.Expression): TS.Expression => {
+    const out = dualInner(e);
+    const t = plan.spill.get(e);
+    return t ? cond(resumingPast(e), t, out) : out;
   };
 
-  /** `e` continued from site k (which it contains): what ran before the site is read from spills. */
-  const rx = (e: TS.Expression, k: number): TS.Expression => {
-    if (plan.siteCall.get(k) === e) return continueInner();
+  const dualInner = (e: TS.Expression): TS.Expression => {
+    if (!rangeOf(e)) return e;
+    const S = ts.SyntaxKind;
+    if (ts.isCallExpression(e)) {
+      const k = plan.siteOf.get(e);
+      const normal = plan.callSpill.has(e) ? anfCall(e) : rebuiltCall(e);
+      return k === undefined ? normal : cond(factory.createLogicalAnd($r, kIs(k)), continueInner(), normal);
+    }
     if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
-      return paren(rx(e.expression, k));
+      return paren(dual(e.expression));
     }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
-      const inLeft = contains(e.left, k);
-      if (op === ts.SyntaxKind.CommaToken) return inLeft ? paren(factory.createCommaListExpression([rx(e.left, k), e.right])) : rx(e.right, k);
-      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
-        return inLeft ? paren(factory.createBinaryExpression(rx(e.left, k), op, e.right)) : rx(e.right, k);
-      }
-      if (op === ts.SyntaxKind.EqualsToken) return paren(assign(assignTarget(e.left), rx(e.right, k)));
-      if (op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken) {
-        return paren(assign(e.left, rx(e.right, k)));
+      const right = dual(e.right);
+      const dummy: Partial<Record<number, TS.Expression>> = {
+        [S.AmpersandAmpersandToken]: factory.createTrue(),
+        [S.BarBarToken]: factory.createFalse(),
+        [S.QuestionQuestionToken]: factory.createNull(),
+        [S.CommaToken]: factory.createVoidZero(),
+      };
+      const logical: Partial<Record<number, number>> = {
+        [S.BarBarEqualsToken]: S.BarBarToken,
+        [S.AmpersandAmpersandEqualsToken]: S.AmpersandAmpersandToken,
+        [S.QuestionQuestionEqualsToken]: S.QuestionQuestionToken,
+      };
+      if (dummy[op] && rangeOf(e.right)) return paren(factory.createBinaryExpression(skipped(e.left, dummy[op]!), op, right));
+      if (op === S.EqualsToken) return paren(assign(dualTarget(e.left), right));
+      const l = logical[op];
+      if (l !== undefined) {
+        // `x ||= r` is `x || (x = r)` for a name: while resuming, the left side already chose the right.
+        return paren(factory.createBinaryExpression(skipped(e.left, dummy[l]!), l, paren(assign(e.left, right))));
       }
       const old = plan.oldValue.get(e);
-      if (old) return paren(assign(e.left, factory.createBinaryExpression(old, COMPOUND[op]!, rx(e.right, k))));
-      return inLeft
-        ? paren(factory.createBinaryExpression(rx(e.left, k), op, e.right))
-        : paren(factory.createBinaryExpression(plan.spill.get(e.left)!, op, rx(e.right, k)));
+      if (old) return paren(assign(e.left, factory.createBinaryExpression(cond($r, old, e.left), COMPOUND[op]!, right)));
+      return paren(factory.createBinaryExpression(dual(e.left), op, right));
     }
     if (ts.isConditionalExpression(e)) {
-      if (contains(e.condition, k)) return paren(factory.createConditionalExpression(rx(e.condition, k), undefined, e.whenTrue, undefined, e.whenFalse));
-      return rx(contains(e.whenTrue, k) ? e.whenTrue : e.whenFalse, k);
+      const toTrue = rangeOf(e.whenTrue) ? kIn(rangeOf(e.whenTrue)!) : factory.createFalse();
+      const test = cond(resumingPast(e.condition), toTrue, dual(e.condition));
+      return cond(test, dual(e.whenTrue), dual(e.whenFalse));
     }
-    if (ts.isPrefixUnaryExpression(e)) return factory.createPrefixUnaryExpression(e.operator, paren(rx(e.operand, k)));
-    if (ts.isTypeOfExpression(e)) return factory.createTypeOfExpression(paren(rx(e.expression, k)));
-    if (ts.isVoidExpression(e)) return factory.createVoidExpression(paren(rx(e.expression, k)));
-    if (ts.isPropertyAccessExpression(e)) return factory.createPropertyAccessExpression(paren(rx(e.expression, k)), e.name);
-    if (ts.isElementAccessExpression(e)) {
-      return contains(e.expression, k)
-        ? factory.createElementAccessExpression(paren(rx(e.expression, k)), e.argumentExpression)
-        : factory.createElementAccessExpression(plan.spill.get(e.expression)!, rx(e.argumentExpression, k));
-    }
-    if (ts.isCallExpression(e)) {
-      const spill = plan.callSpill.get(e);
-      const i = e.arguments.findIndex((a) => contains(a, k));
-      if (i < 0 || !spill) {
-        const rebuilt = factory.createCallExpression(paren(rx(e.expression, k)), undefined, e.arguments);
-        g.originalCallee.set(rebuilt, e.expression);
-        return rebuilt;
-      }
-      const args = [...spill.args.slice(0, i), rx(e.arguments[i]!, k), ...e.arguments.slice(i + 1)];
-      const call = factory.createCallExpression(spill.fn, undefined, args);
-      g.preEvaluated.set(call, { fn: spill.fn, thisArg: spill.self, text: e.expression });
-      return call;
-    }
+    if (ts.isPrefixUnaryExpression(e)) return factory.createPrefixUnaryExpression(e.operator, paren(dual(e.operand)));
+    if (ts.isTypeOfExpression(e)) return factory.createTypeOfExpression(paren(dual(e.expression)));
+    if (ts.isVoidExpression(e)) return factory.createVoidExpression(paren(dual(e.expression)));
+    if (ts.isPropertyAccessExpression(e)) return factory.createPropertyAccessExpression(paren(dual(e.expression)), e.name);
+    if (ts.isElementAccessExpression(e)) return factory.createElementAccessExpression(paren(dual(e.expression)), dual(e.argumentExpression));
     if (ts.isTemplateExpression(e)) {
-      const i = e.templateSpans.findIndex((x) => contains(x, k));
-      const spans = e.templateSpans.map((span, j) =>
-        j < i ? factory.createTemplateSpan(plan.spill.get(span.expression)!, span.literal) : j === i ? factory.createTemplateSpan(rx(span.expression, k), span.literal) : span,
-      );
-      return factory.createTemplateExpression(e.head, spans);
+      return factory.createTemplateExpression(e.head, e.templateSpans.map((span) => factory.createTemplateSpan(dual(span.expression), span.literal)));
     }
-    if (ts.isArrayLiteralExpression(e)) {
-      const i = e.elements.findIndex((x) => contains(x, k));
-      return factory.createArrayLiteralExpression([...e.elements.slice(0, i).map((x) => spilledOrHole(x)), rx(e.elements[i]!, k), ...e.elements.slice(i + 1)]);
-    }
+    if (ts.isArrayLiteralExpression(e)) return factory.createArrayLiteralExpression(e.elements.map((x) => (ts.isOmittedExpression(x) ? x : dual(x))));
     if (ts.isObjectLiteralExpression(e)) {
-      const i = e.properties.findIndex((p) => contains(p, k));
-      const before = e.properties.slice(0, i).map((p) => {
-        const value = ts.isPropertyAssignment(p) ? p.initializer : (p as TS.ShorthandPropertyAssignment).name;
-        return factory.createPropertyAssignment(p.name!, plan.spill.get(value)!);
-      });
-      const at = e.properties[i] as TS.PropertyAssignment;
-      return factory.createObjectLiteralExpression([...before, factory.createPropertyAssignment(at.name, rx(at.initializer, k)), ...e.properties.slice(i + 1)]);
+      return factory.createObjectLiteralExpression(
+        e.properties.map((p) => {
+          if (ts.isPropertyAssignment(p)) return factory.createPropertyAssignment(p.name, dual(p.initializer));
+          if (ts.isShorthandPropertyAssignment(p) && plan.spill.has(p.name)) return factory.createPropertyAssignment(p.name, dual(p.name));
+          return p;
+        }),
+      );
     }
-    throw new Error(`internal error: no continuation for ${ts.SyntaxKind[e.kind]}`);
+    throw new Error(`internal error: no resume form for ${ts.SyntaxKind[e.kind]}`);
   };
 
-  const spilledOrHole = (x: TS.Expression): TS.Expression => (ts.isOmittedExpression(x) ? x : plan.spill.get(x)!);
-
-  /** Left side of `target = <site>`: the object (and key) were evaluated before the site. */
-  const assignTarget = (left: TS.Expression): TS.Expression => {
+  /** Left side of `target = <site>`: the object (and key) evaluated before the site come from spills. */
+  const dualTarget = (left: TS.Expression): TS.Expression => {
     const l = skipOuter(ts, left);
-    if (ts.isPropertyAccessExpression(l)) return factory.createPropertyAccessExpression(plan.spill.get(l.expression)!, l.name);
-    if (ts.isElementAccessExpression(l)) return factory.createElementAccessExpression(plan.spill.get(l.expression)!, plan.spill.get(l.argumentExpression)!);
+    if (ts.isPropertyAccessExpression(l) && plan.spill.has(l.expression)) return factory.createPropertyAccessExpression(paren(dual(l.expression)), l.name);
+    if (ts.isElementAccessExpression(l) && plan.spill.has(l.expression)) {
+      return factory.createElementAccessExpression(paren(dual(l.expression)), dual(l.argumentExpression));
+    }
     return left;
   };
 
-  /** `$k === a ? <e continued from a> : $k === b ? ... : <e continued from the last>` over e's sites. */
-  const chain = (e: TS.Expression): TS.Expression => {
-    const [lo, hi] = plan.range.get(e)!;
-    const sites: number[] = [];
-    for (let k = lo; k <= hi; k++) if (plan.siteCall.has(k)) sites.push(k);
-    let out = rx(e, sites[sites.length - 1]!);
-    for (let i = sites.length - 2; i >= 0; i--) out = factory.createConditionalExpression(kIs(sites[i]!), undefined, rx(e, sites[i]!), undefined, out);
-    return out;
+  /** A call with a site only in its callee: rebuilt around the continued callee, named as written. */
+  const rebuiltCall = (e: TS.CallExpression): TS.Expression => {
+    const rebuilt = factory.createCallExpression(paren(dual(e.expression)), undefined, e.arguments);
+    g.originalCallee.set(rebuilt, e.expression);
+    return rebuilt;
+  };
+
+  /**
+   * A call with a site in its arguments, as the fast copy evaluates it: callee and arguments into their
+   * spills (each skipped while resuming past it), then the call through the normal dispatch.
+   */
+  const anfCall = (e: TS.CallExpression): TS.Expression => {
+    const spill = plan.callSpill.get(e)!;
+    const bare = skipOuter(ts, e.expression);
+    const callee: TS.Expression[] = [];
+    if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && spill.self) {
+      callee.push(assign(spill.self, dual(bare.expression)));
+      callee.push(
+        assign(
+          spill.fn,
+          ts.isPropertyAccessExpression(bare)
+            ? factory.createPropertyAccessExpression(spill.self, bare.name)
+            : factory.createElementAccessExpression(spill.self, dual(bare.argumentExpression)),
+        ),
+      );
+    } else {
+      callee.push(assign(spill.fn, dual(bare)));
+    }
+    const steps: TS.Expression[] = [cond(resumingPast(e.expression), factory.createVoidZero(), factory.createCommaListExpression(callee))];
+    e.arguments.forEach((a, i) => steps.push(assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a)))));
+    const call = factory.createCallExpression(spill.fn, undefined, spill.args);
+    g.preEvaluated.set(call, { fn: spill.fn, thisArg: spill.self, text: e.expression });
+    return paren(factory.createCommaListExpression([...steps, call]));
+  };
+
+  /** A declaration list as assignments; those before the site are skipped while resuming. */
+  const dualDeclarations = (list: TS.VariableDeclarationList): TS.Expression | undefined => {
+    const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
+    const parts: TS.Expression[] = [];
+    for (const d of list.declarations) {
+      const name = factory.createIdentifier((d.name as TS.Identifier).text);
+      if (!d.initializer && isVar) continue;
+      const value = d.initializer ? dual(d.initializer) : factory.createVoidZero();
+      parts.push(cond(resumingPast(d.initializer ?? d), factory.createVoidZero(), assign(name, value)));
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
   };
 
   /** Statement in dual mode. */
@@ -420,22 +475,16 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const r = rangeOf(s);
     if (!r) return [factory.createIfStatement(notR, normalStmt(s))];
     const guarded = (inner: TS.Statement): TS.Statement[] => [factory.createIfStatement(factory.createLogicalOr(notR, kIn(r)), braced(inner))];
-    // A simple statement: normal, or (resuming, and the site is in it) continued from the site.
-    const simple = (resumed: TS.Statement, normal: TS.Statement): TS.Statement[] => [
-      factory.createIfStatement(notR, braced(normal), factory.createIfStatement(kIn(r), resumed)),
-    ];
-    if (ts.isVariableStatement(s)) return simple(factory.createExpressionStatement(resumeDeclarations(s.declarationList)), normalStmt(s));
-    if (ts.isExpressionStatement(s)) return simple(factory.createExpressionStatement(chain(s.expression)), s);
-    if (ts.isReturnStatement(s)) return simple(factory.createReturnStatement(chain(s.expression!)), s);
-    if (ts.isThrowStatement(s)) return simple(factory.createThrowStatement(chain(s.expression)), s);
+    if (ts.isVariableStatement(s)) return guarded(factory.createExpressionStatement(dualDeclarations(s.declarationList)!));
+    if (ts.isExpressionStatement(s)) return guarded(factory.createExpressionStatement(dual(s.expression)));
+    if (ts.isReturnStatement(s)) return guarded(factory.createReturnStatement(dual(s.expression!)));
+    if (ts.isThrowStatement(s)) return guarded(factory.createThrowStatement(dual(s.expression)));
     if (ts.isBlock(s)) return guarded(factory.createBlock(rList(s.statements), true));
     // Labels stay directly on their loop (`continue L` needs that); the guard goes outside.
     if (ts.isLabeledStatement(s)) return guarded(labeled(s));
     if (ts.isIfStatement(s)) {
-      const thenRange = rangeOf(s.thenStatement);
-      const toThen = thenRange ? kIn(thenRange) : factory.createFalse();
-      const resumingTest = rangeOf(s.expression) ? factory.createConditionalExpression(factory.createLessThanEquals($k, num(rangeOf(s.expression)![1])), undefined, chain(s.expression), undefined, toThen) : toThen;
-      const test = factory.createConditionalExpression($r, undefined, resumingTest, undefined, s.expression);
+      const toThen = rangeOf(s.thenStatement) ? kIn(rangeOf(s.thenStatement)!) : factory.createFalse();
+      const test = cond(resumingPast(s.expression), toThen, dual(s.expression));
       return guarded(factory.createIfStatement(test, braced(single(rStmt(s.thenStatement))), s.elseStatement && single(rStmt(s.elseStatement))));
     }
     if (isLoop(ts, s)) return guarded(rLoop(s));
@@ -458,7 +507,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const out: TS.Statement[] = [];
     let plain: TS.Statement[] = [];
     const flush = (): void => {
-      if (plain.length > 0) out.push(factory.createIfStatement(notR, single(plain)));
+      if (plain.length > 0) out.push(factory.createIfStatement(notR, braced(single(plain))));
       plain = [];
     };
     for (const s of stmts) {
@@ -476,11 +525,11 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   /** The statement as it runs when not resuming: declarations become assignments to the hoisted names. */
   const normalStmt = (s: TS.Statement): TS.Statement => {
     if (ts.isVariableStatement(s)) {
-      const e = declarationsAsExpression(s.declarationList, normalExpr);
+      const e = declarationsAsExpression(s.declarationList, (x) => x);
       return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
     }
     if (ts.isForStatement(s) && s.initializer && ts.isVariableDeclarationList(s.initializer)) {
-      return factory.createForStatement(declarationsAsExpression(s.initializer, normalExpr), s.condition, s.incrementor, normalStmt(s.statement));
+      return factory.createForStatement(declarationsAsExpression(s.initializer, (x) => x), s.condition, s.incrementor, normalStmt(s.statement));
     }
     return ts.visitEachChild(s, normalVisitor, g.ctx);
   };
@@ -496,15 +545,13 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
    * and only that clause's test is `$rec`: the others read as undefined, their written tests do not run.
    */
   const rSwitch = (sw: TS.SwitchStatement): TS.Statement => {
-    const discRange = rangeOf(sw.expression);
-    const resumingDisc = discRange ? factory.createConditionalExpression(kIn(discRange), undefined, chain(sw.expression), undefined, $rec) : $rec;
-    const disc = factory.createConditionalExpression($r, undefined, resumingDisc, undefined, sw.expression);
+    const disc = cond(resumingPast(sw.expression), $rec, dual(sw.expression));
     const clauses = sw.caseBlock.clauses.map((c) => {
       const stmts = rList(c.statements);
       if (ts.isDefaultClause(c)) return factory.createDefaultClause(stmts);
       const range = rangeOf(c);
-      const resumingTest = range ? factory.createConditionalExpression(kIn(range), undefined, $rec, undefined, factory.createVoidZero()) : factory.createVoidZero();
-      return factory.createCaseClause(factory.createConditionalExpression($r, undefined, resumingTest, undefined, c.expression), stmts);
+      const resumingTest = range ? cond(kIn(range), $rec, factory.createVoidZero()) : factory.createVoidZero();
+      return factory.createCaseClause(cond($r, resumingTest, c.expression), stmts);
     });
     return factory.createSwitchStatement(disc, factory.createCaseBlock(clauses));
   };
@@ -515,45 +562,19 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const marker = markerStmt(plan.loopMarker.get(loop)!);
     const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
     const body = factory.createBlock([marker, ...rList(inner)], true);
-    /** While resuming: the continued test if the site is in it, else true (the site is further in). */
-    const test = (cond: TS.Expression | undefined): TS.Expression | undefined => {
-      if (!cond) return undefined;
-      const resuming = rangeOf(cond) ? factory.createConditionalExpression(kIn(rangeOf(cond)!), undefined, chain(cond), undefined, factory.createTrue()) : factory.createTrue();
-      return factory.createConditionalExpression($r, undefined, resuming, undefined, cond);
-    };
+    /** While resuming past the test, true: the site is further in. */
+    const test = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond(resumingPast(c), factory.createTrue(), dual(c));
     if (ts.isForStatement(loop)) {
       let init: TS.Expression | undefined;
       if (loop.initializer) {
-        const plainInit = ts.isVariableDeclarationList(loop.initializer) ? declarationsAsExpression(loop.initializer, normalExpr) : loop.initializer;
-        const initRange = rangeOf(loop.initializer);
-        let resumingInit: TS.Expression = factory.createVoidZero();
-        if (initRange) {
-          const resumed = ts.isVariableDeclarationList(loop.initializer) ? resumeDeclarations(loop.initializer) : chain(loop.initializer);
-          resumingInit = factory.createConditionalExpression(kIn(initRange), undefined, resumed, undefined, factory.createVoidZero());
-        }
-        if (plainInit) init = factory.createConditionalExpression($r, undefined, resumingInit, undefined, plainInit);
+        const i = loop.initializer;
+        init = ts.isVariableDeclarationList(i) ? dualDeclarations(i) : cond(resumingPast(i), factory.createVoidZero(), dual(i));
       }
-      const incr = loop.incrementor && (rangeOf(loop.incrementor) ? factory.createConditionalExpression($r, undefined, chain(loop.incrementor), undefined, loop.incrementor) : loop.incrementor);
-      return factory.createForStatement(init, test(loop.condition), incr, body);
+      return factory.createForStatement(init, test(loop.condition), loop.incrementor && dual(loop.incrementor), body);
     }
     if (ts.isWhileStatement(loop)) return factory.createWhileStatement(test(loop.expression)!, body);
     const d = loop as TS.DoStatement;
-    const doTest = rangeOf(d.expression) ? factory.createConditionalExpression($r, undefined, chain(d.expression), undefined, d.expression) : d.expression;
-    return factory.createDoStatement(body, doTest);
-  };
-
-  /** A declaration list continued from a site in one of its initializers (sites of one declarator at a time). */
-  const resumeDeclarations = (list: TS.VariableDeclarationList): TS.Expression => {
-    const holders = list.declarations.map((d, i) => [d, i] as const).filter(([d]) => d.initializer && rangeOf(d.initializer));
-    let out: TS.Expression | undefined;
-    for (let j = holders.length - 1; j >= 0; j--) {
-      const [d, i] = holders[j]!;
-      const first = assign(factory.createIdentifier((d.name as TS.Identifier).text), chain(d.initializer!));
-      const rest = declarationsAsExpression(list, normalExpr, i + 1);
-      const one = rest ? factory.createCommaListExpression([first, rest]) : first;
-      out = out === undefined ? one : factory.createConditionalExpression(kIn(rangeOf(d.initializer!)!), undefined, one, undefined, out);
-    }
-    return out!;
+    return factory.createDoStatement(body, dual(d.expression));
   };
 
   const restore = factory.createVariableStatement(
@@ -569,6 +590,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   );
   const resumeSource = factory.createBlock([...prologue, restore, markerStmt(ENTRY), ...rList(statements)], true);
   const resumeBody = buildGeneratorBody(g, resumeSource, false);
+
 
   // ---- assemble: (($res) => <fast copy>)(<resume version>) ----------------------------------------
 
@@ -815,17 +837,8 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   const walk = (node: TS.Node, scope: TS.Node): void => {
     if (!ok) return;
     if (node.pos < 0) return void fail('synthesized node'); // synthesized by an earlier visit: positions are needed
-    switch (node.kind) {
-      case S.FunctionDeclaration: case S.FunctionExpression: case S.ArrowFunction: case S.ClassDeclaration: case S.ClassExpression:
-      case S.MethodDeclaration: case S.GetAccessor: case S.SetAccessor: case S.Constructor:
-      case S.TryStatement: case S.ForInStatement: case S.ForOfStatement: case S.WithStatement:
-      case S.YieldExpression: case S.AwaitExpression: case S.TaggedTemplateExpression: case S.DeleteExpression:
-      case S.InterfaceDeclaration: case S.TypeAliasDeclaration: case S.EnumDeclaration: case S.ModuleDeclaration:
-      case S.ImportKeyword: case S.SuperKeyword: case S.JsxElement: case S.JsxSelfClosingElement: case S.JsxFragment:
-      case S.ClassStaticBlockDeclaration:
-        return void fail(S[node.kind]!);
-    }
-    if (ts.isIdentifier(node) && node.text === 'arguments') return void fail('arguments');
+    const unsupported = unsupportedKind(ts, node);
+    if (unsupported) return void fail(unsupported);
     if (ts.isTypeNode(node)) return; // erased
     let inner = scope;
     // A let directly in a case clause is checked against the clause alone: a use from a later clause could
@@ -995,6 +1008,28 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
 }
 
 /** Calls, or closures (a default `() => a` would share the parameter with the fast copy only). */
+/** Constructs the lazy subset leaves out (the function keeps its generator version). */
+function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
+  const S = ts.SyntaxKind;
+  switch (node.kind) {
+    case S.FunctionDeclaration: case S.FunctionExpression: case S.ArrowFunction: case S.ClassDeclaration: case S.ClassExpression:
+    case S.MethodDeclaration: case S.GetAccessor: case S.SetAccessor: case S.Constructor:
+    case S.TryStatement: case S.ForInStatement: case S.ForOfStatement: case S.WithStatement:
+    case S.YieldExpression: case S.AwaitExpression: case S.TaggedTemplateExpression: case S.DeleteExpression:
+    case S.InterfaceDeclaration: case S.TypeAliasDeclaration: case S.EnumDeclaration: case S.ModuleDeclaration:
+    case S.ImportKeyword: case S.SuperKeyword: case S.JsxElement: case S.JsxSelfClosingElement: case S.JsxFragment:
+    case S.ClassStaticBlockDeclaration:
+      return S[node.kind];
+  }
+  if (ts.isIdentifier(node) && node.text === 'arguments') return 'arguments';
+  return undefined;
+}
+
+/** The first unsupported construct in a body (nested functions are not entered: they are one). */
+function firstUnsupported(ts: typeof TS, node: TS.Node): string | undefined {
+  return unsupportedKind(ts, node) ?? ts.forEachChild(node, (c) => firstUnsupported(ts, c));
+}
+
 function hasCall(ts: typeof TS, node: TS.Node): boolean {
   if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) return true;
   if (ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
