@@ -74,10 +74,26 @@ export const METHOD_KEY_PREFIX = '\u0000preemptible:';
  * (emitted as a sibling member so that `super` works in it) onto the original method as `[GEN]`.
  * `names` lists instance methods, `staticNames` static ones.
  */
-export function link(ctor: AnyFunction, names: readonly string[], staticNames: readonly string[]): void {
+export function link(
+  ctor: AnyFunction,
+  names: readonly string[],
+  staticNames: readonly string[],
+  fast: Record<string, AnyFunction> = {},
+  staticFast: Record<string, AnyFunction> = {},
+): void {
   const proto = (ctor as unknown as { prototype: Record<string | symbol, unknown> }).prototype;
   attach(proto, names);
   attach(ctor as unknown as Record<string | symbol, unknown>, staticNames);
+  attachFastCopies(proto, fast);
+  attachFastCopies(ctor as unknown as Record<string | symbol, unknown>, staticFast);
+}
+
+/** Methods in the lazy subset: `fast[name]` is the fast copy of `home[name]`. */
+function attachFastCopies(home: Record<string | symbol, unknown>, fast: Record<string, AnyFunction>): void {
+  for (const name of Object.keys(fast)) {
+    const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
+    if (typeof method === 'function') attachLazy(method, fast[name] as never);
+  }
 }
 
 function attach(home: Record<string | symbol, unknown>, names: readonly string[]): void {
@@ -92,13 +108,14 @@ function attach(home: Record<string | symbol, unknown>, names: readonly string[]
   }
 }
 
-/** Object-literal methods: `obj({ m() {} }, { *m() {} })` attaches each generator to its method. */
-export function obj<O extends object>(target: O, gens: Record<string, GeneratorFn>): O {
+/** Object-literal methods: `obj({ m() {} }, { *m() {} }, { n: <fast copy> })` attaches each version to its method. */
+export function obj<O extends object>(target: O, gens: Record<string, GeneratorFn>, fast: Record<string, AnyFunction> = {}): O {
   const home = target as Record<string, unknown>;
   for (const name of Object.keys(gens)) {
     const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
     if (typeof method === 'function') setGen(method, gens[name]);
   }
+  attachFastCopies(home, fast);
   return target;
 }
 

@@ -77,10 +77,6 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const { factory } = g.ctx;
   if (!fn.body || fn.asteriskToken) return undefined;
   if (ts.getCombinedModifierFlags(fn as TS.Declaration) & ts.ModifierFlags.Async) return undefined;
-  if (ts.isMethodDeclaration(fn)) {
-    lastRejection = 'method';
-    return undefined; // (v1) methods keep their generator versions
-  }
   initCompound(ts);
   // An arrow's expression body is checked and emitted as `{ return e; }` (with e's text range).
   const written: TS.Block = ts.isBlock(fn.body)

@@ -43,7 +43,10 @@ export interface CoreHooks {
 interface MethodGen {
   name: string;
   isStatic: boolean;
-  gen: TS.MethodDeclaration;
+  /** The generator version, emitted as a sibling member (link() moves it onto the method)... */
+  gen?: TS.MethodDeclaration;
+  /** ...or, for a method in lazy.ts's subset, its fast copy (which knows its resume version). */
+  fast?: TS.Expression;
 }
 
 export function createCoreTransformer(
@@ -299,6 +302,11 @@ function rewriteFile(
     }
     const isStatic = inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static);
     instrumented++;
+    const fast = options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
+    if (fast) {
+      methodGens.set(visited, { name, isStatic, fast });
+      return visited;
+    }
     const gen = factory.createMethodDeclaration(
       isStatic ? [factory.createModifier(ts.SyntaxKind.StaticKeyword)] : undefined,
       factory.createToken(ts.SyntaxKind.AsteriskToken),
@@ -326,11 +334,13 @@ function rewriteFile(
     const gens = collectGens(visited.members);
     if (gens.length === 0) return visited;
     const names = (isStatic: boolean): TS.Expression =>
-      factory.createArrayLiteralExpression(gens.filter((g) => g.isStatic === isStatic).map((g) => factory.createStringLiteral(g.name)));
+      factory.createArrayLiteralExpression(gens.filter((g) => g.gen && g.isStatic === isStatic).map((g) => factory.createStringLiteral(g.name)));
+    // Fast copies are created in the static block: same scope as the methods (the class body).
+    const fasts = (isStatic: boolean): TS.Expression => fastLiteral(gens.filter((g) => g.isStatic === isStatic));
     const link = factory.createClassStaticBlockDeclaration(
-      factory.createBlock([factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true)]))]),
+      factory.createBlock([factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true)]))]),
     );
-    const members = [link, ...visited.members, ...gens.map((g) => g.gen)];
+    const members = [link, ...visited.members, ...gens.flatMap((g) => (g.gen ? [g.gen] : []))];
     return ts.isClassDeclaration(visited)
       ? factory.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members)
       : factory.updateClassExpression(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
@@ -343,9 +353,16 @@ function rewriteFile(
     // A later spread could replace a method with an unrelated function: keep such literals plain.
     const lastMethod = Math.max(...gens.map((g) => visited.properties.findIndex((p) => methodGens.get(p) === g)));
     if (visited.properties.some((p, i) => ts.isSpreadAssignment(p) && i > lastMethod)) return visited;
-    const genLiteral = factory.createObjectLiteralExpression(gens.map((g) => g.gen), true);
-    return runtimeCall('obj', [visited, genLiteral]);
+    const genLiteral = factory.createObjectLiteralExpression(gens.flatMap((g) => (g.gen ? [g.gen] : [])), true);
+    return runtimeCall('obj', [visited, genLiteral, fastLiteral(gens)]);
   };
+
+  /** `{ "m": <fast copy of m>, ... }` for the lazy ones among `gens`. */
+  const fastLiteral = (gens: MethodGen[]): TS.Expression =>
+    factory.createObjectLiteralExpression(
+      gens.flatMap((g) => (g.fast ? [factory.createPropertyAssignment(factory.createStringLiteral(g.name), g.fast)] : [])),
+      true,
+    );
 
   /**
    * `[k]: () => {}` in an object literal: a function wrapped in def() would lose the name the engine gives
