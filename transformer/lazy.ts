@@ -102,14 +102,14 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const prologue = body.statements.slice(0, nPrologue);
   const statements = body.statements.slice(nPrologue);
 
-  const $k = factory.createUniqueName('$k');
-  const $r = factory.createUniqueName('$r');
-  const $rec = factory.createUniqueName('$rec');
-  const $res = factory.createUniqueName('$res');
-  const $e = factory.createUniqueName('$e');
-  const $o = factory.createUniqueName('$o');
-  const $f = factory.createUniqueName('$f');
-  const $g = factory.createUniqueName('$g');
+  const $k = sharedName(g, 'k');
+  const $r = sharedName(g, 'r');
+  const $rec = sharedName(g, 'rec');
+  const $res = sharedName(g, 'res');
+  const $e = sharedName(g, 'e');
+  const $o = sharedName(g, 'o');
+  const $f = sharedName(g, 'f');
+  const $g = sharedName(g, 'g');
   const pe = (name: string): TS.Expression => factory.createPropertyAccessExpression(g.pe, name);
   const num = (n: number): TS.Expression => factory.createNumericLiteral(n);
   const assign = (l: TS.Expression, r: TS.Expression): TS.Expression => factory.createAssignment(l, r);
@@ -611,6 +611,21 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   return call;
 }
 
+/**
+ * One generated name per role for every function in the file (`$k`, `$t0`, ...): each function declares its
+ * own, and nothing these functions contain declares another (no nested functions). A unique name per
+ * function would make the printer search name_1..name_N each time: quadratic in big files.
+ */
+function sharedName(g: GeneratorBodyContext, role: string): TS.Identifier {
+  const key = `lazy:${role}`;
+  let id = g.tempNames.get(key);
+  if (!id) {
+    id = g.ctx.factory.createUniqueName(`$${role}`);
+    g.tempNames.set(key, id);
+  }
+  return id;
+}
+
 function initCompound(ts: typeof TS): void {
   if (COMPOUND[ts.SyntaxKind.PlusEqualsToken] !== undefined) return;
   const S = ts.SyntaxKind;
@@ -891,7 +906,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   if (!ok) return undefined;
 
   const temp = (): TS.Identifier => {
-    const t = factory.createUniqueName('$t');
+    const t = sharedName(g, `t${plan.temps.length}`);
     plan.temps.push(t);
     return t;
   };

@@ -1,0 +1,130 @@
+// Lazy capture (transformer/lazy.ts, runtime/lazy.ts): functions in the subset run as fast copies inside
+// tasks and are captured only when they pause. The differential suite checks whole programs; these tests
+// pin down the mechanism itself.
+import { describe, expect, it } from 'vitest';
+import { cancel, launch, PreemptibleArgumentError, resume, TO_COMPLETION, type Task } from 'preemptible';
+import { transform } from 'preemptible/transform';
+import { instrument } from './helpers/instrument';
+
+const FAST = Symbol.for('preemptible.fast');
+const GEN = Symbol.for('preemptible.gen');
+const OWNER = Symbol.for('preemptible.owner');
+
+function finish<T>(task: Task<T>, budget = 0): { value: T; pauses: number } {
+  let pauses = 0;
+  while (task.status === 'paused') {
+    pauses++;
+    resume(task, budget);
+  }
+  return { value: task.value, pauses };
+}
+
+const source = `
+  import { pause } from 'preemptible';
+  export function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+  export function sumTwice(a) {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i];
+    for (let i = 0; i < a.length; i++) s += double(a[i]);
+    return s;
+  }
+  function double(x) { return x * 2; }
+  // A generator-mode frame (try/finally keeps it out of the subset) between two fast ones.
+  export function guarded(log, n) {
+    try { return 1 + fib(n); } finally { log.push('guarded:finally'); }
+  }
+  export function outer(log, n) { return [guarded(log, n), fib(3)]; }
+  // Values evaluated before a call that pauses must not be evaluated again when it resumes. p() pauses
+  // on purpose, so that the frames above it are captured in the middle of their fast copies.
+  function p(v) { pause(); return v; }
+  export function evaluatedOnce(o, log) {
+    const r = o.counted + p(6) + note(log, 'a', p(5)) * note(log, 'b', 2);
+    return [r, note(log, 'c', 1), p(4), \`\${note(log, 'd', 'x')}\${p(3)}\`, { k: note(log, 'e', 7), v: p(8) }];
+  }
+  function note(log, what, v) { log.push(what); return v; }
+  // A generator-mode frame reached from a fast one, paused inside (pause() is reached in generator mode).
+  export function fastThenGuarded(log) { const a = note(log, 'start', 1); return a + guardedPause(log); }
+  function guardedPause(log) {
+    try { pause(); return 2; } finally { log.push('guardedPause:finally'); }
+  }
+  export class Shape { constructor(w) { this.w = w; } area() { return fib(this.w); } }
+`;
+
+const m = await instrument(source);
+/** The same program with generator versions only: the reference for what lazy capture must reproduce. */
+const ref = await instrument(source, { lazy: false });
+
+describe('lazy capture', () => {
+  it('gives simple functions a fast copy and a generator-mode boundary, both owned by the function', () => {
+    expect(typeof m.fib[FAST]).toBe('function');
+    expect(m.fib[FAST][OWNER]).toBe(m.fib);
+    expect(m.fib[GEN][OWNER]).toBe(m.fib);
+    expect(typeof m.Shape.prototype.area[FAST]).toBe('function');
+    // try/finally keeps a function out of the subset: generator version, and a fast entry made from it.
+    expect(m.guarded[GEN][OWNER]).toBe(m.guarded);
+    expect(m.guarded[FAST][OWNER]).toBe(m.guarded);
+    const code = transform(source, { filename: 'x.mjs' }).code;
+    expect(code).toMatch(/\.lazy\(fib,/);
+    expect(code).toMatch(/\.def\(guarded,/);
+    expect(code).toMatch(/\.lazy\(evaluatedOnce,/);
+    expect(code).toMatch(/\.lazy\(fastThenGuarded,/);
+  });
+
+  it('pauses at every checkpoint under budget 0 and resumes to the plain result', () => {
+    const r = finish(launch(m.fib, 0, 15));
+    expect(r.value).toBe(610);
+    expect(r.pauses).toBeGreaterThan(100);
+    expect(finish(launch(m.sumTwice, 0, [1, 2, 3, 4])).value).toBe(30);
+    expect(finish(launch((s: InstanceType<typeof m.Shape>) => s.area(), 0, new m.Shape(10))).value).toBe(55);
+    expect(finish(launch(() => new m.Shape(12).area(), 0)).value).toBe(144);
+  });
+
+  it('captures through a generator-mode frame and resumes it', () => {
+    const log: string[] = [];
+    const r = finish(launch(m.outer, 0, log, 12));
+    expect(r.value).toEqual([145, 2]);
+    expect(log).toEqual(['guarded:finally']);
+  });
+
+  it('cancelling a captured stack runs the finally blocks of the generator-mode frames in it, once', () => {
+    const log: string[] = [];
+    const task = launch(m.fastThenGuarded, TO_COMPLETION, log);
+    expect(task.status).toBe('paused'); // captured: fastThenGuarded's fast frame above guardedPause's generator
+    expect(log).toEqual(['start']);
+    cancel(task);
+    expect(task.status).toBe('cancelled');
+    expect(log).toEqual(['start', 'guardedPause:finally']);
+    const again: string[] = [];
+    expect(finish(launch(m.fastThenGuarded, TO_COMPLETION, again)).value).toBe(3);
+    expect(again).toEqual(['start', 'guardedPause:finally']);
+  });
+
+  it('does not evaluate again what ran before the call that paused', () => {
+    const run = (mod: typeof m, budget: number) => {
+      let reads = 0;
+      const o = { get counted() { reads++; return 100; } };
+      const log: string[] = [];
+      const { value, pauses } = finish(launch(mod.evaluatedOnce, budget, o, log));
+      return { value, log, reads, pauses };
+    };
+    const expected = run(ref, TO_COMPLETION);
+    expect(expected.value).toEqual([100 + 6 + 5 * 2, 1, 4, 'x3', { k: 7, v: 8 }]);
+    expect(expected.reads).toBe(1);
+    for (const budget of [TO_COMPLETION, 0]) {
+      const r = run(m, budget);
+      expect(r.pauses).toBeGreaterThanOrEqual(6); // at least every pause()
+      expect({ ...r, pauses: 0 }).toEqual({ ...expected, pauses: 0 });
+    }
+  });
+
+  it('`lazy: false` keeps generator versions only, with the same results', async () => {
+    const code = transform(source, { filename: 'x.mjs', lazy: false }).code;
+    expect(code).not.toMatch(/\.lazy\(/);
+    expect(ref.fib[GEN][OWNER]).toBe(ref.fib);
+    expect(finish(launch(ref.fib, 0, 12)).value).toBe(144);
+  });
+
+  it('rejects a lazy option that is not a boolean', () => {
+    expect(() => transform(source, { filename: 'x.mjs', lazy: 'yes' as never })).toThrow(PreemptibleArgumentError);
+  });
+});
