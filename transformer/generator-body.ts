@@ -25,6 +25,12 @@ export interface GeneratorBodyContext {
    * Calls whose callee was already evaluated (into `fn`, with `thisArg` as `this`) by code this body
    * continues: resume versions of fast copies (lazy.ts). `text` names the callee in "is not a function".
    */
+  /**
+   * Module-level constants for the runtime values read on every call (`rt`, `GEN`, `FAST`, `OWNER`):
+   * `$pe_rt` instead of `$pe.rt` saves a load per use (~15% on call-heavy code). Declared right after the
+   * runtime import, before any def()/lazy() runs, so no instrumented version can see them uninitialized.
+   */
+  hot(name: 'rt' | 'GEN' | 'FAST' | 'OWNER'): TS.Identifier;
   preEvaluated: WeakMap<TS.CallExpression, { fn: TS.Identifier; thisArg: TS.Identifier | undefined; text: TS.Expression }>;
   /** Rebuilt calls (resume versions) whose callee V8 would name as written in the original call. */
   originalCallee: WeakMap<TS.CallExpression, TS.Expression>;
@@ -35,7 +41,7 @@ type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';
 /** The checkpoint statement: `if (--$pe.rt.c < 0 && $pe.tick()) yield $pe.PAUSE;` */
 export function checkpoint(g: GeneratorBodyContext): TS.Statement {
   const { factory } = g.ctx;
-  const counter = factory.createPropertyAccessExpression(factory.createPropertyAccessExpression(g.pe, 'rt'), 'c');
+  const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
   const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), factory.createNumericLiteral(0));
   const tick = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'tick'), undefined, []);
   const suspend = factory.createExpressionStatement(
@@ -186,10 +192,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const $g = temp('g', d);
     // `($g = f?.[GEN]) && $g[OWNER] === f`: the callee's own generator version, never one it inherits through
     // its prototype (an inline check: a runtime call here costs ~10% on call-heavy code).
-    const genOf = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), factory.createPropertyAccessExpression(g.pe, 'GEN'));
+    const genOf = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('GEN'));
     const ownGen = factory.createLogicalAnd(
       assign($g, genOf),
-      factory.createStrictEquality(factory.createElementAccessExpression($g, factory.createPropertyAccessExpression(g.pe, 'OWNER')), fnRef),
+      factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
     );
     const invoke = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression =>
       thisArg

@@ -118,10 +118,12 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const localNames = [...plan.locals.keys()].map((n) => factory.createIdentifier(n));
   const captured: TS.Identifier[] = [...plan.params, ...localNames, ...plan.temps];
 
+  const usedTemps = new Set<TS.Identifier>();
+
   // ---- fast copy ----------------------------------------------------------------------------------
 
   const fastCheckpoint = (k: number): TS.Statement => {
-    const counter = factory.createPropertyAccessExpression(pe('rt'), 'c');
+    const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
     const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), num(0));
     const tick = factory.createCallExpression(pe('tick'), undefined, []);
     const capture = factory.createCallExpression(pe('cap'), undefined, []);
@@ -234,6 +236,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const fastCall = (call: TS.CallExpression, k: number | undefined): TS.Expression => {
     const spill = plan.callSpill.get(call);
     const { pre, fnRef, thisArg, plainRef } = splitCallee(call, spill?.fn ?? $f, spill?.self ?? $o, fastExpr);
+    for (const t of [$f, $o]) if (fnRef === t || thisArg === t) usedTemps.add(t);
+    if (k !== undefined) usedTemps.add($g);
     let args: TS.Expression[];
     if (spill) {
       // Arguments hold a site: evaluate all of them into temps first (the continuation needs them).
@@ -247,8 +251,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       return comma([...pre, invoke(plainRef, thisArg, args)]);
     }
     const own = factory.createLogicalAnd(
-      assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), pe('FAST'))),
-      factory.createStrictEquality(factory.createElementAccessExpression($g, pe('OWNER')), fnRef),
+      assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'))),
+      factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
     );
     const test = factory.createCommaListExpression([assign($k, num(k)), own]);
     const dispatch = factory.createConditionalExpression(paren(test), undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args));
@@ -292,20 +296,23 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       ? []
       : [factory.createVariableStatement(undefined, factory.createVariableDeclarationList([...names.map((n) => factory.createVariableDeclaration(n)), ...extra], ts.NodeFlags.Let))];
 
-  const record = factory.createArrayLiteralExpression([$res, factory.createThis(), $k, factory.createPropertyAccessExpression(pe('rt'), 'cap'), ...captured]);
+  const record = factory.createArrayLiteralExpression([$res, factory.createThis(), $k, factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), ...captured]);
   const isCapture = factory.createStrictEquality($e, pe('CAPTURE'));
   const catchClause = factory.createCatchClause(
     $e,
     factory.createBlock([
-      factory.createIfStatement(isCapture, factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(pe('rt'), 'cap'), record))),
+      factory.createIfStatement(isCapture, factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record))),
       factory.createThrowStatement($e),
     ]),
   );
+  const tryBlock = factory.createBlock([fastCheckpoint(ENTRY), ...statements.map(fastStmt)], true);
+  // Only the dispatch temporaries the body used: every local makes each frame bigger (recursion depth).
+  const dispatchTemps = [$o, $f, $g].filter((t) => usedTemps.has(t));
   const fastBody = factory.createBlock(
     [
       ...prologue,
-      ...hoisted([...localNames, ...plan.temps, $o, $f, $g], [factory.createVariableDeclaration($k, undefined, undefined, num(0))]),
-      factory.createTryStatement(factory.createBlock([fastCheckpoint(ENTRY), ...statements.map(fastStmt)], true), catchClause, undefined),
+      ...hoisted([...localNames, ...plan.temps, ...dispatchTemps], [factory.createVariableDeclaration($k, undefined, undefined, num(0))]),
+      factory.createTryStatement(tryBlock, catchClause, undefined),
     ],
     true,
   );

@@ -68,7 +68,16 @@ function rewriteFile(
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
   const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf) };
-  const gctx: GeneratorBodyContext = { ts, ctx, pe, runtimeNodes, policy, tempNames: new Map(), preEvaluated: new WeakMap(), originalCallee: new WeakMap() };
+  const hotNames = new Map<string, TS.Identifier>();
+  const hot = (name: 'rt' | 'GEN' | 'FAST' | 'OWNER'): TS.Identifier => {
+    let id = hotNames.get(name);
+    if (!id) {
+      id = factory.createUniqueName(`$pe_${name}`);
+      hotNames.set(name, id);
+    }
+    return id;
+  };
+  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), preEvaluated: new WeakMap(), originalCallee: new WeakMap() };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
   const hoistStack: TS.Statement[][] = [];
   let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
@@ -536,7 +545,9 @@ function rewriteFile(
             ts.NodeFlags.Const,
           ),
         );
-  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...body.slice(n)]);
+  const hotDecls = [...hotNames].map(([name, id]) => factory.createVariableDeclaration(id, undefined, undefined, factory.createPropertyAccessExpression(pe, name)));
+  const hotConsts = hotDecls.length > 0 ? [factory.createVariableStatement(undefined, factory.createVariableDeclarationList(hotDecls, ts.NodeFlags.Const))] : [];
+  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...body.slice(n)]);
 }
 
 /** `@preemptible`, `@preemptible()`, `@lib.preemptible` (standard or legacy decorators). */
