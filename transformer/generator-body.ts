@@ -34,6 +34,11 @@ export interface GeneratorBodyContext {
   preEvaluated: WeakMap<TS.CallExpression, { fn: TS.Identifier; thisArg: TS.Identifier | undefined; text: TS.Expression }>;
   /** Rebuilt calls (resume versions) whose callee V8 would name as written in the original call. */
   originalCallee: WeakMap<TS.CallExpression, TS.Expression>;
+  /**
+   * Function expressions and arrows as the visitor left them (instrumented): bodies built from a function's
+   * original node (lazy.ts) put these in place of the nested originals.
+   */
+  visitedOf: WeakMap<TS.Node, TS.Expression>;
 }
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';
@@ -87,7 +92,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   const visit = (node: TS.Node): TS.Node => {
-    if (isFunctionBoundary(ts, node)) return node;
+    if (isFunctionBoundary(ts, node)) return g.visitedOf.get(node) ?? node;
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (isLoop(ts, node)) return addLoopCheckpoint(ts.visitEachChild(node, visit, g.ctx) as TS.IterationStatement);
     if (ts.isCallExpression(node) && (g.preEvaluated.has(node) || isDispatchable(ts, node, g.policy))) return dispatch(node);

@@ -95,6 +95,10 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   }
   // Block-scoped names are hoisted to the function: those that would collide are renamed first.
   const body = renameBlockScoped(g, fn, written);
+  if (!body) {
+    lastRejection = 'closure next to a renamed block-scoped name';
+    return undefined;
+  }
   const plan = check(g, fn, body);
   if (!plan) return undefined;
 
@@ -159,6 +163,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   };
 
   const fastExprInner = (e: TS.Expression): TS.Expression => {
+    if (isClosure(ts, e)) return g.visitedOf.get(e) ?? e; // as the visitor instrumented it
     if (ts.isCallExpression(e)) {
       const k = plan.siteOf.get(e);
       if (k !== undefined || plan.callSpill.has(e)) return fastCall(e, k);
@@ -671,7 +676,7 @@ function namesOf(ts: typeof TS, node: TS.Node): Set<string> {
  * function is one binding, so hoisting them all to one function-level `let` changes nothing. Text ranges are
  * kept (check() compares positions). Unsupported shapes are returned unchanged (check() rejects them).
  */
-function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): TS.Block {
+function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): TS.Block | undefined {
   const { ts } = g;
   const { factory } = g.ctx;
   interface Binding { name: string; functionLevel: boolean; id: TS.Identifier }
@@ -726,8 +731,16 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
     }
     return undefined;
   };
+  const closureNames = new Set<string>();
+  const namesIn = (n: TS.Node): void => {
+    if (ts.isIdentifier(n)) closureNames.add(n.text);
+    ts.forEachChild(n, namesIn);
+  };
   const walk = (n: TS.Node, parent: TS.Node | undefined): void => {
-    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return; // check() rejects nested functions anyway
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) {
+      namesIn(n); // closures: check() allows them to see only function-level names
+      return;
+    }
     if (ts.isTypeNode(n)) return;
     let pushed = false;
     if (ts.isBlock(n) && n !== body) {
@@ -758,6 +771,7 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
   const newName = new Map<Binding, string>();
   for (const b of all) {
     if (b.functionLevel || (count.get(b.name) === 1 && !freeNames.has(b.name))) continue;
+    if (closureNames.has(b.name)) return undefined; // a closure might mean this binding: keep it simple
     let n = 1;
     while (taken.has(`${b.name}$${n}`)) n++;
     const name = `${b.name}$${n}`;
@@ -822,6 +836,8 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   interface Decl { kind: 'var' | 'let' | 'const'; scope: TS.Node; end: number }
   const decls = new Map<string, Decl>();
   const refs: TS.Identifier[] = [];
+  /** Identifiers read or written inside nested closures. */
+  const captures: TS.Identifier[] = [];
   const writes: string[] = [];
   const parent = new Map<TS.Node, TS.Node>();
 
@@ -857,6 +873,17 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     if (node.pos < 0) return void fail('synthesized node'); // synthesized by an earlier visit: positions are needed
     const unsupported = unsupportedKind(ts, node);
     if (unsupported) return void fail(unsupported);
+    if (isClosure(ts, node)) {
+      // What the closure reads and writes of this function's names (by name, conservatively).
+      const inside = (n: TS.Node, p: TS.Node): void => {
+        if (ts.isIdentifier(n) && isReference(ts, n, p)) captures.push(n);
+        if (ts.isBinaryExpression(n) && n.operatorToken.kind >= S.FirstAssignment && n.operatorToken.kind <= S.LastAssignment) collectWrites(n.left);
+        if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === S.PlusPlusToken || n.operator === S.MinusMinusToken)) collectWrites(n.operand);
+        ts.forEachChild(n, (c) => inside(c, n));
+      };
+      ts.forEachChild(node, (c) => inside(c, node));
+      return;
+    }
     if (ts.isTypeNode(node)) return; // erased
     let inner = scope;
     // A let directly in a case clause is checked against the clause alone: a use from a later clause could
@@ -885,11 +912,25 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
       if (r.pos < d.scope.pos || r.end > d.scope.end || r.pos < d.end) return fail(`use outside scope or before declaration: ${name}`);
     }
   }
+  // A closure made by the fast copy keeps the fast copy's bindings; the resume version has copies. That is
+  // only invisible for bindings that never change once the closure can see them: parameters nobody
+  // assigns, and consts of the function's top level (one binding per call, as in the original) declared
+  // before the closure.
+  for (const c of captures) {
+    if (paramNames.has(c.text)) {
+      if (writes.includes(c.text)) return fail(`closure over an assigned parameter: ${c.text}`);
+      continue;
+    }
+    const d = decls.get(c.text);
+    if (!d) continue; // not this function's
+    if (d.kind !== 'const' || d.scope !== body || c.pos < d.end) return fail(`closure over ${d.kind} ${c.text}`);
+  }
   for (const [name, d] of decls) plan.locals.set(name, d.kind);
 
   // Number resume points in preorder: the entry, each loop's top, each call that could pause.
   let next = ENTRY + 1;
   const number = (node: TS.Node): void => {
+    if (isClosure(ts, node)) return; // its calls are its own
     const lo = next;
     if (isLoop(ts, node)) {
       const parts = ts.isForStatement(node) ? [node.initializer, node.condition, node.incrementor] : [(node as TS.WhileStatement | TS.DoStatement).expression];
@@ -1030,7 +1071,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
 function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
   const S = ts.SyntaxKind;
   switch (node.kind) {
-    case S.FunctionDeclaration: case S.FunctionExpression: case S.ArrowFunction: case S.ClassDeclaration: case S.ClassExpression:
+    case S.FunctionDeclaration: case S.ClassDeclaration: case S.ClassExpression:
     case S.MethodDeclaration: case S.GetAccessor: case S.SetAccessor: case S.Constructor:
     case S.TryStatement: case S.ForInStatement: case S.ForOfStatement: case S.WithStatement:
     case S.YieldExpression: case S.AwaitExpression: case S.TaggedTemplateExpression: case S.DeleteExpression:
@@ -1045,7 +1086,23 @@ function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
 
 /** The first unsupported construct in a body (nested functions are not entered: they are one). */
 function firstUnsupported(ts: typeof TS, node: TS.Node): string | undefined {
+  if (ts.isFunctionExpression(node)) return undefined; // a function of its own (checked in check())
+  if (ts.isArrowFunction(node)) return firstLexicalBlocker(ts, node);
   return unsupportedKind(ts, node) ?? ts.forEachChild(node, (c) => firstUnsupported(ts, c));
+}
+
+/** In a nested arrow: what it takes from the outer function that a copy of the outer could not give it. */
+function firstLexicalBlocker(ts: typeof TS, node: TS.Node): string | undefined {
+  if (ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isClassLike(node)) return undefined;
+  if (node.kind === ts.SyntaxKind.SuperKeyword) return 'super in a nested arrow';
+  if (ts.isMetaProperty(node)) return 'new.target in a nested arrow';
+  if (ts.isIdentifier(node) && node.text === 'arguments') return 'arguments in a nested arrow';
+  return ts.forEachChild(node, (c) => firstLexicalBlocker(ts, c));
+}
+
+/** Nested function expressions and arrows. */
+function isClosure(ts: typeof TS, node: TS.Node): node is TS.FunctionExpression | TS.ArrowFunction {
+  return ts.isFunctionExpression(node) || ts.isArrowFunction(node);
 }
 
 function hasCall(ts: typeof TS, node: TS.Node): boolean {

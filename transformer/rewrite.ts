@@ -77,7 +77,7 @@ function rewriteFile(
     }
     return id;
   };
-  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), preEvaluated: new WeakMap(), originalCallee: new WeakMap() };
+  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), preEvaluated: new WeakMap(), originalCallee: new WeakMap(), visitedOf: new WeakMap() };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
   const hoistStack: TS.Statement[][] = [];
   let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
@@ -505,8 +505,11 @@ function rewriteFile(
       case ts.SyntaxKind.FunctionDeclaration:
         return visitFunctionDeclaration(node as TS.FunctionDeclaration);
       case ts.SyntaxKind.FunctionExpression:
-      case ts.SyntaxKind.ArrowFunction:
-        return visitFunctionExpression(node as TS.FunctionExpression | TS.ArrowFunction);
+      case ts.SyntaxKind.ArrowFunction: {
+        const visited = visitFunctionExpression(node as TS.FunctionExpression | TS.ArrowFunction);
+        gctx.visitedOf.set(node, visited as TS.Expression);
+        return visited;
+      }
       case ts.SyntaxKind.MethodDeclaration:
         return visitMethod(node as TS.MethodDeclaration);
       case ts.SyntaxKind.Constructor:
