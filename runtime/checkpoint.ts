@@ -9,14 +9,14 @@ import { asyncCall } from './async';
 import { rt } from './shared';
 import { tick } from './clock';
 import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
-import { attachLazy, cap, CAPTURE, FAST, resumeFrame } from './lazy';
+import { attachLazy, cap, CAPTURE, FAST, reenter } from './lazy';
 
 /**
  * Emitted code calls a callee's generator version `callee[GEN]` only if `callee[GEN][OWNER] === callee`
  * (and, in fast copies, `callee[FAST]` likewise). Fast copies throw `cap()` at a pausing checkpoint, record
- * their frame when CAPTURE passes, and their resume versions continue the inner frame with resumeFrame().
+ * their frame when CAPTURE passes, and when re-entered continue the frame they were calling with reenter().
  */
-export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, cap, resumeFrame };
+export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, cap, reenter };
 
 type AnyFunction = (...args: never[]) => unknown;
 type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
@@ -50,8 +50,8 @@ export function def<F extends AnyFunction>(fn: F, gen: GeneratorFn, name?: strin
 }
 
 /**
- * Attaches a fast copy (which itself knows its resume version) to `fn`: `fn[FAST]` is the copy, `fn[GEN]`
- * runs it and turns a capture into a pause. Returns `fn`.
+ * Attaches a fast copy to `fn`: `fn[FAST]` is the copy, `fn[GEN]` runs it and turns a capture into a
+ * pause. Returns `fn`.
  */
 export function lazy<F extends AnyFunction>(fn: F, fast: AnyFunction, name?: string): F {
   attachLazy(fn, fast as never);

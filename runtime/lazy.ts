@@ -1,14 +1,17 @@
 // Lazy capture: inside a task, functions the transformer could make "fast" run as plain code (a fast copy
 // with counters and a site number, no generator per call). Only when a checkpoint in a fast copy decides
 // to pause does the stack get captured: the checkpoint throws CAPTURE, and every fast frame on the way out
-// records its resume point and locals in a Frame. The nearest generator-mode caller (a boundary made by
-// fastToGen) catches it, yields PAUSE to the task driver, and when resumed runs the frames' resume
-// versions: generators that enter the function at the recorded site and run it to its end.
+// records its site and locals in a Frame. The nearest generator-mode caller (a boundary made by fastToGen)
+// catches it and yields PAUSE to the task driver. Resuming *re-enters* the frames: the outermost fast copy
+// is called again with the frame in `rt.re`, restores its locals, runs in resume mode to the recorded site
+// and re-enters the frame it was calling there, down to the innermost one; from then on all of them run
+// as fast as before the pause.
 //
 // Every instrumented function has both entries, so the two modes call each other freely:
 //   f[GEN]  (generator mode)  = fastToGen(f's fast copy)  or the transformer's generator version;
 //   f[FAST] (fast mode)       = the fast copy              or genToFast(f[GEN]).
-// A frame of generator-mode code inside a captured stack is simply its suspended generator.
+// A frame of generator-mode code inside a captured stack is its suspended generator (always innermost:
+// what it calls is behind a boundary of its own).
 
 import { rt } from './shared';
 import { GEN, OWNER, PAUSE, type GenFn } from './symbols';
@@ -22,13 +25,18 @@ export const FAST: unique symbol = Symbol.for('preemptible.fast') as never;
 /** Thrown by a pausing checkpoint of a fast copy; never reaches user code (boundaries catch it). */
 export const CAPTURE: object = (holder[Symbol.for('preemptible.capture.v1')] ??= Object.freeze({ preemptibleCapture: true }));
 
-/**
- * A captured frame: [resume version, this, site, the frame it was calling (inner) or null, ...locals].
- * The resume version is called as `frame[0].call(frame[1], frame)`.
- */
-export type Frame = [GenFn, unknown, number, Frame | null, ...unknown[]];
-
 type FastFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Marks a generator-mode frame: [GENERATOR_FRAME, undefined, 0, null, suspended generator]. */
+const GENERATOR_FRAME = (): never => {
+  throw new PreemptibleStateError('internal error: a generator frame was called');
+};
+
+/**
+ * A captured frame: [its fast copy, this, site, the frame it was calling (inner) or null, ...locals], or a
+ * generator-mode frame (see GENERATOR_FRAME).
+ */
+export type Frame = [FastFn, unknown, number, Frame | null, ...unknown[]];
 
 /** `throw $pe.cap()` in a fast copy's pausing checkpoint: starts a capture at the innermost frame. */
 export function cap(): object {
@@ -36,14 +44,26 @@ export function cap(): object {
   return CAPTURE;
 }
 
-/** The generator that continues `frame` (a resume version entered at its site, or a suspended generator). */
-export function resumeFrame(frame: Frame): Generator<unknown, unknown, unknown> {
-  return frame[0].call(frame[1], frame);
+/**
+ * Continues a captured frame: re-enters its fast copy (which reads `rt.re` first thing) or advances its
+ * generator. Returns what the frame's function returns; if it pauses again, throws CAPTURE once more.
+ */
+export function reenter(frame: Frame): unknown {
+  if (frame[0] === GENERATOR_FRAME) {
+    const it = frame[4] as Generator<unknown, unknown, unknown>;
+    const r = it.next();
+    if (r.done) return r.value;
+    if (r.value !== PAUSE) throw notPause(it);
+    rt.cap = frame;
+    throw CAPTURE;
+  }
+  rt.re = frame;
+  return frame[0].call(frame[1]);
 }
 
-/** Resume version of a generator-mode frame: the suspended generator itself, continued. */
-function* resumeGenerator(frame: Frame): Generator<unknown, unknown, unknown> {
-  return yield* frame[4] as Generator<unknown, unknown, unknown>;
+function notPause(it: Generator<unknown, unknown, unknown>): PreemptibleStateError {
+  it.return(undefined);
+  return new PreemptibleStateError('internal error: a generator version called from fast code yielded a value that is not PAUSE');
 }
 
 /** Unwinds a captured stack that will never be resumed (its task was cancelled while paused). */
@@ -51,32 +71,44 @@ function abandon(frame: Frame): void {
   let f: Frame = frame;
   while (f[3] !== null) f = f[3];
   // Fast frames have no finally blocks (such functions are not made fast); a generator frame may.
-  if (f[0] === (resumeGenerator as GenFn)) {
+  if (f[0] === GENERATOR_FRAME) {
     const it = f[4] as Generator<unknown, unknown, unknown>;
     let r = it.return(undefined);
     while (!r.done) r = it.next();
   }
 }
 
-/** The generator-mode entry of a fast copy: runs it plainly and turns a capture into a pause. */
+/** Takes the frames a capture recorded. */
+function captured(e: unknown): Frame {
+  if (e !== CAPTURE) throw e;
+  const frame = rt.cap!;
+  rt.cap = null;
+  return frame;
+}
+
+/** The generator-mode entry of a fast copy: runs it plainly and turns each capture into a pause. */
 export function fastToGen(fast: FastFn): GenFn {
   return function* boundary(this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
     let frame: Frame;
     try {
       return fast.apply(this, args);
     } catch (e) {
-      if (e !== CAPTURE) throw e;
-      frame = rt.cap!;
-      rt.cap = null;
+      frame = captured(e);
     }
-    let resumed = false;
-    try {
-      yield PAUSE;
-      resumed = true;
-    } finally {
-      if (!resumed) abandon(frame);
+    for (;;) {
+      let resumed = false;
+      try {
+        yield PAUSE;
+        resumed = true;
+      } finally {
+        if (!resumed) abandon(frame);
+      }
+      try {
+        return reenter(frame);
+      } catch (e) {
+        frame = captured(e);
+      }
     }
-    return yield* resumeFrame(frame);
   };
 }
 
@@ -87,11 +119,8 @@ export function genToFast(gen: GenFn): FastFn {
     const it = gen.apply(this, arguments as unknown as unknown[]);
     const r = it.next();
     if (r.done) return r.value;
-    if (r.value !== PAUSE) {
-      it.return(undefined);
-      throw new PreemptibleStateError('internal error: a generator version called from fast code yielded a value that is not PAUSE');
-    }
-    rt.cap = [resumeGenerator as GenFn, undefined, 0, null, it];
+    if (r.value !== PAUSE) throw notPause(it);
+    rt.cap = [GENERATOR_FRAME, undefined, 0, null, it];
     throw CAPTURE;
   };
 }

@@ -34,6 +34,8 @@ export interface SharedState {
    * frame's `inner` slot); taken by the boundary that catches the capture. See lazy.ts.
    */
   cap: Frame | null;
+  /** The frame a fast copy is being re-entered to continue (read and cleared by its first statement). */
+  re: Frame | null;
   detach: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined, onError: (error: unknown) => void) => void) | undefined;
 }
 
@@ -56,6 +58,7 @@ function create(): SharedState {
     lastPauseReason: 'deadline',
     stack: [],
     cap: null,
+    re: null,
     detach: undefined,
   };
 }

@@ -1,34 +1,41 @@
-// Lazy capture (see runtime/lazy.ts): for a function simple enough, instead of running its generator
-// version inside tasks, run a *fast copy* (the original plus counter checkpoints, a site number `$k` set
-// before each call that could pause, and spills of values a resume needs) and, only when it really pauses,
-// continue it in a *resume version*: a generator that enters the body at the recorded site.
+// Lazy capture (see runtime/lazy.ts): for a function simple enough, instead of running a generator
+// version inside tasks, run a *fast copy*: the original plus counter checkpoints, a site number `$k` set
+// before each call that could pause, spills of values evaluated before such a call, and one try/catch that
+// records the frame when a pause unwinds through it. The same copy can be *re-entered* to continue a
+// recorded frame: it then runs in resume mode (`$r`) to the recorded site.
 //
 //   function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2); }
-//   fast:   let $k = 0, $t; try { <checkpoint 1>; return n < 2 ? n : ($t = ($k = 2, f(n - 1))) + ($k = 3, f(n - 2)); }
-//           catch ($e) { if ($e === CAPTURE) rt.cap = [$resume, this, $k, rt.cap, n, $t]; throw $e; }
-//   resume: let n = $rec[4], $t = $rec[5], $k = $rec[2], $r = true;
-//           if ($r) return $k === 2 ? ($r = false, yield* resumeFrame($rec[3])) + f(n - 2) : $t + (...); else return ...;
+//   ->  let $t0, $k = 0, $r = false, $rec = rt.re;
+//       if ($rec !== null) { rt.re = null; $r = true; $k = $rec[2]; n = $rec[4]; $t0 = $rec[5]; }
+//       try {
+//         <checkpoint 1>
+//         return n < 2 ? n
+//           : ($r && !($k >= 2 && $k <= 3) ? $t0 : ($t0 = $r && $k === 2 ? ($r = false, reenter($rec[3])) : ($k = 2, f(n - 1))))
+//           + ($r && $k === 3 ? ($r = false, reenter($rec[3])) : ($k = 3, f(n - 2)));
+//       } catch ($e) { if ($e === CAPTURE) rt.cap = [$self, this, $k, rt.cap, n, $t0]; throw $e; }
+//   (calls written `f(...)` here go to f's fast copy through the dispatch; checkpoints, resume guards of
+//   statements and loop tests are elided)
 //
-// The resume version is the body in "dual mode": while `$r` (resuming) is true every statement that does
-// not contain the site is skipped and every branch/loop test steers towards it; at the site the inner frame
-// is continued and `$r` turns false, after which the same code runs normally. It is then rewritten like
-// any generator version (buildGeneratorBody), so it can pause again and calls made from it go through the
-// normal dispatch (fast again, through the callees' boundaries).
+// Dual mode: while `$r` is true every statement that does not contain the site is skipped, branch and loop
+// tests steer towards it, values evaluated before it come from their spills, and at the site the frame
+// it was calling is re-entered (`$r` turns false); after that, and in every ordinary call, each guard is
+// one test of a local that is false.
 //
 // Phases: check (is the function in the supported subset; number the resume points in preorder so every
-// subtree holds a contiguous range; find what must be spilled) -> emit the fast copy -> emit the resume
-// body. A function outside the subset keeps its generator version: nothing here is needed for correctness.
+// subtree holds a contiguous range; find what must be spilled) -> emit the fast copy. A function outside
+// the subset keeps its generator version: nothing here is needed for correctness.
 //
-// The subset (v1): no nested functions or classes (locals are copied, never shared with closures), no
-// try/switch/for-in/for-of/with/labels-on-blocks with resume points, no `arguments`, no destructuring
-// declarations, block-scoped names unique in the function and used only after their declaration (they
-// are hoisted to one function-level `let`, so the catch clause can see them), and calls that could pause
-// only in expression positions whose continuation can be rebuilt (operators, conditionals, member access,
-// call arguments, array and object literals, assignments to names and members).
+// The subset: no classes or nested function declarations; closures only over parameters nobody assigns
+// and top-level consts declared before them; no try/for-in/for-of/with; no `arguments`; no destructuring
+// declarations; block-scoped names used only after their declaration (they are hoisted to one
+// function-level `let`, renamed first where two share a name, so the catch clause can see them); calls
+// that could pause only in expression positions whose continuation can be rebuilt (operators,
+// conditionals, member access, call arguments, array/object literals, templates, assignments to names
+// and members); at most MAX_SOURCE_CHARS of source.
 
 import type * as TS from 'typescript';
 import { FunctionLike, isDispatchable, isLoop, prologueLength, skipOuter } from './analyze';
-import { buildGeneratorBody, calleeText, GeneratorBodyContext } from './generator-body';
+import { calleeText, GeneratorBodyContext } from './generator-body';
 
 type Range = [number, number];
 
@@ -109,7 +116,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const $k = sharedName(g, 'k');
   const $r = sharedName(g, 'r');
   const $rec = sharedName(g, 'rec');
-  const $res = sharedName(g, 'res');
+  const $self = sharedName(g, 'self');
   const $e = sharedName(g, 'e');
   const $o = sharedName(g, 'o');
   const $f = sharedName(g, 'f');
@@ -121,213 +128,13 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const comma = (es: TS.Expression[]): TS.Expression => (es.length === 1 ? es[0]! : paren(factory.createCommaListExpression(es)));
   const localNames = [...plan.locals.keys()].map((n) => factory.createIdentifier(n));
   const captured: TS.Identifier[] = [...plan.params, ...localNames, ...plan.temps];
-
   const usedTemps = new Set<TS.Identifier>();
 
-  // ---- fast copy ----------------------------------------------------------------------------------
-
-  const fastCheckpoint = (k: number): TS.Statement => {
-    const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
-    const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), num(0));
-    const tick = factory.createCallExpression(pe('tick'), undefined, []);
-    const capture = factory.createCallExpression(pe('cap'), undefined, []);
-    g.runtimeNodes.add(capture);
-    return factory.createIfStatement(
-      factory.createLogicalAnd(ranOut, tick),
-      factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), factory.createThrowStatement(capture)]),
-    );
-  };
-
-  /** `a = x, b = y` for a declaration list (var without initializer: nothing; let/const: undefined). */
-  const declarationsAsExpression = (list: TS.VariableDeclarationList, expr: (e: TS.Expression) => TS.Expression, from = 0): TS.Expression | undefined => {
-    const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
-    const parts: TS.Expression[] = [];
-    list.declarations.slice(from).forEach((d) => {
-      const name = factory.createIdentifier((d.name as TS.Identifier).text);
-      if (d.initializer) parts.push(assign(name, expr(d.initializer)));
-      else if (!isVar) parts.push(assign(name, factory.createVoidZero()));
-    });
-    if (parts.length === 0) return undefined;
-    return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
-  };
-
-  const fastExpr = (e: TS.Expression): TS.Expression => {
-    const out = fastExprInner(e);
-    const t = plan.spill.get(e);
-    if (!t) return out;
-    // A template substitution is converted to a string right after it is evaluated: spill the string.
-    const value = plan.stringSpill.has(e)
-      ? factory.createTemplateExpression(factory.createTemplateHead(''), [factory.createTemplateSpan(out, factory.createTemplateTail(''))])
-      : out;
-    return paren(assign(t, value));
-  };
-
-  const fastExprInner = (e: TS.Expression): TS.Expression => {
-    if (isClosure(ts, e)) return g.visitedOf.get(e) ?? e; // as the visitor instrumented it
-    if (ts.isCallExpression(e)) {
-      const k = plan.siteOf.get(e);
-      if (k !== undefined || plan.callSpill.has(e)) return fastCall(e, k);
-    }
-    if (ts.isBinaryExpression(e)) {
-      const old = plan.oldValue.get(e);
-      if (old) {
-        const op = COMPOUND[e.operatorToken.kind]!;
-        return factory.createAssignment(e.left, factory.createBinaryExpression(paren(assign(old, e.left)), op, fastExpr(e.right)));
-      }
-    }
-    if (ts.isObjectLiteralExpression(e)) {
-      // `{ a, b: f() }`: a spilled shorthand becomes `a: ($t = a)`.
-      const props = e.properties.map((p) =>
-        ts.isShorthandPropertyAssignment(p) && plan.spill.has(p.name)
-          ? factory.createPropertyAssignment(p.name, fastExpr(p.name))
-          : (ts.visitEachChild(p, fastVisitor, g.ctx) as TS.ObjectLiteralElementLike),
-      );
-      return factory.updateObjectLiteralExpression(e, props);
-    }
-    return ts.visitEachChild(e, fastVisitor, g.ctx);
-  };
-
-  const fastVisitor = (node: TS.Node): TS.Node => {
-    if (ts.isExpression(node) && !ts.isTypeNode(node)) return fastExpr(node);
-    return ts.visitEachChild(node, fastVisitor, g.ctx);
-  };
-
-  /** The callee split as dispatch needs it: the function value, `this`, and the code that evaluates them. */
-  const splitCallee = (call: TS.CallExpression, fnTemp: TS.Identifier, selfTemp: TS.Identifier, expr: (e: TS.Expression) => TS.Expression) => {
-    const bare = skipOuter(ts, call.expression);
-    const pre: TS.Expression[] = [];
-    let fnRef: TS.Expression;
-    let thisArg: TS.Expression | undefined;
-    let plainRef: TS.Expression;
-    if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text) && !plan.callSpill.has(call)) {
-      fnRef = bare;
-      plainRef = bare;
-    } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
-      pre.push(assign(selfTemp, expr(bare.expression)));
-      const member = ts.isPropertyAccessExpression(bare)
-        ? factory.createPropertyAccessExpression(selfTemp, bare.name)
-        : factory.createElementAccessExpression(selfTemp, expr(bare.argumentExpression));
-      pre.push(assign(fnTemp, member));
-      fnRef = fnTemp;
-      thisArg = selfTemp;
-      plainRef = callableRef(fnTemp, bare);
-    } else {
-      pre.push(assign(fnTemp, expr(bare)));
-      fnRef = fnTemp;
-      plainRef = callableRef(fnTemp, call.expression);
-    }
-    return { pre, fnRef, thisArg, plainRef };
-  };
-
-  const callableRef = (fnTemp: TS.Identifier, callee: TS.Expression): TS.Expression =>
-    paren(
-      factory.createConditionalExpression(
-        factory.createStrictEquality(factory.createTypeOfExpression(fnTemp), factory.createStringLiteral('function')),
-        undefined,
-        fnTemp,
-        undefined,
-        factory.createCallExpression(pe('notFunction'), undefined, [factory.createStringLiteral(calleeTextOf(callee))]),
-      ),
-    );
-
-  const calleeTextOf = (callee: TS.Expression): string => calleeText(ts, callee);
-
-  const invoke = (fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression =>
-    thisArg
-      ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...args])
-      : factory.createCallExpression(fn, undefined, args);
-
-  /** A call in the fast copy: to the callee's fast copy when it has one, with `$k` set just before. */
-  const fastCall = (call: TS.CallExpression, k: number | undefined): TS.Expression => {
-    const spill = plan.callSpill.get(call);
-    const { pre, fnRef, thisArg, plainRef } = splitCallee(call, spill?.fn ?? $f, spill?.self ?? $o, fastExpr);
-    for (const t of [$f, $o]) if (fnRef === t || thisArg === t) usedTemps.add(t);
-    if (k !== undefined) usedTemps.add($g);
-    let args: TS.Expression[];
-    if (spill) {
-      // Arguments hold a site: evaluate all of them into temps first (the continuation needs them).
-      call.arguments.forEach((a, i) => pre.push(assign(spill.args[i]!, fastExpr(a))));
-      args = spill.args;
-    } else {
-      args = call.arguments.map(fastExpr);
-    }
-    if (k === undefined) {
-      // Not dispatchable itself (e.g. Math.max(a, f())): a plain call of the spilled callee.
-      return comma([...pre, invoke(plainRef, thisArg, args)]);
-    }
-    const own = factory.createLogicalAnd(
-      assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'))),
-      factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
-    );
-    const test = factory.createCommaListExpression([assign($k, num(k)), own]);
-    const dispatch = factory.createConditionalExpression(paren(test), undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args));
-    return comma([...pre, dispatch]);
-  };
-
-  const fastStmt = (s: TS.Statement): TS.Statement => {
-    if (ts.isVariableStatement(s)) {
-      const e = declarationsAsExpression(s.declarationList, fastExpr);
-      return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
-    }
-    if (isLoop(ts, s)) return fastLoop(s);
-    if (ts.isBlock(s)) return factory.createBlock(s.statements.map(fastStmt), true);
-    return ts.visitEachChild(s, fastStmtVisitor, g.ctx);
-  };
-
-  const fastStmtVisitor = (node: TS.Node): TS.Node => {
-    if (ts.isStatement(node)) return fastStmt(node);
-    if (ts.isExpression(node)) return fastExpr(node);
-    return ts.visitEachChild(node, fastStmtVisitor, g.ctx);
-  };
-
-  const withMarker = (marker: TS.Statement, body: TS.Statement, each: (s: TS.Statement) => TS.Statement): TS.Block => {
-    const stmts = ts.isBlock(body) ? body.statements.map(each) : [each(body)];
-    return factory.createBlock([marker, ...stmts], true);
-  };
-
-  const fastLoop = (loop: TS.IterationStatement): TS.Statement => {
-    const body = withMarker(fastCheckpoint(plan.loopMarker.get(loop)!), loop.statement, fastStmt);
-    if (ts.isForStatement(loop)) {
-      const init = loop.initializer && (ts.isVariableDeclarationList(loop.initializer) ? declarationsAsExpression(loop.initializer, fastExpr) : fastExpr(loop.initializer));
-      return factory.createForStatement(init, loop.condition && fastExpr(loop.condition), loop.incrementor && fastExpr(loop.incrementor), body);
-    }
-    if (ts.isWhileStatement(loop)) return factory.createWhileStatement(fastExpr(loop.expression), body);
-    const d = loop as TS.DoStatement;
-    return factory.createDoStatement(body, fastExpr(d.expression));
-  };
-
-  const hoisted = (names: TS.Identifier[], extra: TS.VariableDeclaration[] = []): TS.Statement[] =>
-    names.length + extra.length === 0
-      ? []
-      : [factory.createVariableStatement(undefined, factory.createVariableDeclarationList([...names.map((n) => factory.createVariableDeclaration(n)), ...extra], ts.NodeFlags.Let))];
-
-  const record = factory.createArrayLiteralExpression([$res, factory.createThis(), $k, factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), ...captured]);
-  const isCapture = factory.createStrictEquality($e, pe('CAPTURE'));
-  const catchClause = factory.createCatchClause(
-    $e,
-    factory.createBlock([
-      factory.createIfStatement(isCapture, factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record))),
-      factory.createThrowStatement($e),
-    ]),
-  );
-  const tryBlock = factory.createBlock([fastCheckpoint(ENTRY), ...statements.map(fastStmt)], true);
-  // Only the dispatch temporaries the body used: every local makes each frame bigger (recursion depth).
-  const dispatchTemps = [$o, $f, $g].filter((t) => usedTemps.has(t));
-  const fastBody = factory.createBlock(
-    [
-      ...prologue,
-      ...hoisted([...localNames, ...plan.temps, ...dispatchTemps], [factory.createVariableDeclaration($k, undefined, undefined, num(0))]),
-      factory.createTryStatement(tryBlock, catchClause, undefined),
-    ],
-    true,
-  );
-
-  // ---- resume version -----------------------------------------------------------------------------
-  //
-  // One copy of the body in dual mode. While `$r` is true (resuming): a value evaluated before the site is
-  // read from its spill, a part that ran before the site and whose value is not needed is skipped, a
-  // branch or loop test steers towards the site, and at the site the inner frame is continued (which turns
-  // `$r` false). With `$r` false the same code is the function's own generator version.
+  // ---- dual mode ------------------------------------------------------------------------------------
+  // `$r` is true while the copy is re-entered to continue a captured frame: a value evaluated before the
+  // site is read from its spill, a part that ran before it is skipped, branch and loop tests steer towards
+  // it, and at the site the inner frame is re-entered (which turns `$r` false). With `$r` false (every
+  // ordinary call) each of these is one test of a local that is false.
 
   const kIs = (k: number): TS.Expression => factory.createStrictEquality($k, num(k));
   const kIn = ([lo, hi]: Range): TS.Expression =>
@@ -344,26 +151,71 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   /** `e`, or `instead` while resuming past it. */
   const skipped = (e: TS.Expression, instead: TS.Expression): TS.Expression => cond(resumingPast(e), instead, dual(e));
 
-  /** Continues the inner frame at the site: `($r = false, yield* $pe.resumeFrame($rec[3]))`. */
-  const continueInner = (): TS.Expression => {
-    const call = factory.createCallExpression(pe('resumeFrame'), undefined, [factory.createElementAccessExpression($rec, num(3))]);
-    g.runtimeNodes.add(call);
-    return paren(factory.createCommaListExpression([assign($r, factory.createFalse()), factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), call)]));
+  /** A checkpoint: pauses (captures) when the counter runs out; while resuming, the site it was. */
+  const checkpoint = (k: number): TS.Statement => {
+    const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
+    const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), num(0));
+    const tick = factory.createCallExpression(pe('tick'), undefined, []);
+    const capture = factory.createCallExpression(pe('cap'), undefined, []);
+    const pausing = factory.createIfStatement(
+      factory.createLogicalAnd(ranOut, tick),
+      factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), factory.createThrowStatement(capture)]),
+    );
+    const reached = factory.createIfStatement(kIs(k), factory.createExpressionStatement(assign($r, factory.createFalse())));
+    return factory.createIfStatement($r, factory.createBlock([reached], true), pausing);
+  };
+
+  /** At a site while resuming: `($r = false, $pe.reenter($rec[3]))` continues the frame it was calling. */
+  const continueInner = (): TS.Expression =>
+    paren(factory.createCommaListExpression([assign($r, factory.createFalse()), factory.createCallExpression(pe('reenter'), undefined, [factory.createElementAccessExpression($rec, num(3))])]));
+
+  /** `a = x, b = y` for a declaration list (var without initializer: nothing; let/const: undefined). */
+  const declarationsAsExpression = (list: TS.VariableDeclarationList, expr: (e: TS.Expression) => TS.Expression): TS.Expression | undefined => {
+    const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
+    const parts: TS.Expression[] = [];
+    for (const d of list.declarations) {
+      const name = factory.createIdentifier((d.name as TS.Identifier).text);
+      if (d.initializer) parts.push(assign(name, expr(d.initializer)));
+      else if (!isVar) parts.push(assign(name, factory.createVoidZero()));
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
+  };
+
+  /** Code without resume points, as written, except that closures are the visitor's instrumented ones. */
+  const plainExpr = (e: TS.Expression): TS.Expression => (isClosure(ts, e) ? (g.visitedOf.get(e) ?? e) : (ts.visitEachChild(e, plainVisitor, g.ctx) as TS.Expression));
+  const plainVisitor = (node: TS.Node): TS.Node => {
+    if (isClosure(ts, node)) return g.visitedOf.get(node) ?? node;
+    if (ts.isStatement(node)) return plainStmt(node);
+    return ts.visitEachChild(node, plainVisitor, g.ctx);
+  };
+  /** A statement without resume points: declarations become assignments to the hoisted names. */
+  const plainStmt = (s: TS.Statement): TS.Statement => {
+    if (ts.isVariableStatement(s)) {
+      const e = declarationsAsExpression(s.declarationList, plainExpr);
+      return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
+    }
+    return ts.visitEachChild(s, plainVisitor, g.ctx);
   };
 
   const dual = (e: TS.Expression): TS.Expression => {
     const out = dualInner(e);
     const t = plan.spill.get(e);
-    return t ? cond(resumingPast(e), t, out) : out;
+    if (!t) return out;
+    // A template substitution is converted to a string right after it is evaluated: spill the string.
+    const value = plan.stringSpill.has(e)
+      ? factory.createTemplateExpression(factory.createTemplateHead(''), [factory.createTemplateSpan(out, factory.createTemplateTail(''))])
+      : out;
+    return cond(resumingPast(e), t, paren(assign(t, value)));
   };
 
   const dualInner = (e: TS.Expression): TS.Expression => {
-    if (!rangeOf(e)) return e;
+    if (!rangeOf(e)) return plainExpr(e);
     const S = ts.SyntaxKind;
     if (ts.isCallExpression(e)) {
       const k = plan.siteOf.get(e);
-      const normal = plan.callSpill.has(e) ? anfCall(e) : rebuiltCall(e);
-      return k === undefined ? normal : cond(factory.createLogicalAnd($r, kIs(k)), continueInner(), normal);
+      const call = fastCall(e, k);
+      return k === undefined ? call : cond(factory.createLogicalAnd($r, kIs(k)), continueInner(), call);
     }
     if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
       return paren(dual(e.expression));
@@ -390,7 +242,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         return paren(factory.createBinaryExpression(skipped(e.left, dummy[l]!), l, paren(assign(e.left, right))));
       }
       const old = plan.oldValue.get(e);
-      if (old) return paren(assign(e.left, factory.createBinaryExpression(cond($r, old, e.left), COMPOUND[op]!, right)));
+      if (old) return paren(assign(e.left, factory.createBinaryExpression(cond($r, old, paren(assign(old, e.left))), COMPOUND[op]!, right)));
       return paren(factory.createBinaryExpression(dual(e.left), op, right));
     }
     if (ts.isConditionalExpression(e)) {
@@ -412,14 +264,14 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         e.properties.map((p) => {
           if (ts.isPropertyAssignment(p)) return factory.createPropertyAssignment(p.name, dual(p.initializer));
           if (ts.isShorthandPropertyAssignment(p) && plan.spill.has(p.name)) return factory.createPropertyAssignment(p.name, dual(p.name));
-          return p;
+          return ts.visitEachChild(p, plainVisitor, g.ctx);
         }),
       );
     }
-    throw new Error(`internal error: no resume form for ${ts.SyntaxKind[e.kind]}`);
+    throw new Error(`internal error: no dual form for ${ts.SyntaxKind[e.kind]}`);
   };
 
-  /** Left side of `target = <site>`: the object (and key) evaluated before the site come from spills. */
+  /** Left side of `target = <site>`: the object (and key) evaluated before the site are spilled. */
   const dualTarget = (left: TS.Expression): TS.Expression => {
     const l = skipOuter(ts, left);
     if (ts.isPropertyAccessExpression(l) && plan.spill.has(l.expression)) return factory.createPropertyAccessExpression(paren(dual(l.expression)), l.name);
@@ -429,39 +281,67 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     return left;
   };
 
-  /** A call with a site only in its callee: rebuilt around the continued callee, named as written. */
-  const rebuiltCall = (e: TS.CallExpression): TS.Expression => {
-    const rebuilt = factory.createCallExpression(paren(dual(e.expression)), undefined, e.arguments);
-    g.originalCallee.set(rebuilt, e.expression);
-    return rebuilt;
-  };
+  const callableRef = (fnTemp: TS.Identifier, callee: TS.Expression): TS.Expression =>
+    cond(
+      factory.createStrictEquality(factory.createTypeOfExpression(fnTemp), factory.createStringLiteral('function')),
+      fnTemp,
+      factory.createCallExpression(pe('notFunction'), undefined, [factory.createStringLiteral(calleeText(ts, callee))]),
+    );
+
+  const invoke = (fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression =>
+    thisArg
+      ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...args])
+      : factory.createCallExpression(fn, undefined, args);
 
   /**
-   * A call with a site in its arguments, as the fast copy evaluates it: callee and arguments into their
-   * spills (each skipped while resuming past it), then the call through the normal dispatch.
+   * A call: to the callee's fast copy when it has one (sites), with `$k` set just before. With a site in
+   * its arguments, the callee and every argument go to spills first (skipped while resuming past them).
    */
-  const anfCall = (e: TS.CallExpression): TS.Expression => {
-    const spill = plan.callSpill.get(e)!;
-    const bare = skipOuter(ts, e.expression);
-    const callee: TS.Expression[] = [];
-    if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && spill.self) {
-      callee.push(assign(spill.self, dual(bare.expression)));
-      callee.push(
-        assign(
-          spill.fn,
-          ts.isPropertyAccessExpression(bare)
-            ? factory.createPropertyAccessExpression(spill.self, bare.name)
-            : factory.createElementAccessExpression(spill.self, dual(bare.argumentExpression)),
-        ),
-      );
+  const fastCall = (call: TS.CallExpression, k: number | undefined): TS.Expression => {
+    const spill = plan.callSpill.get(call);
+    const bare = skipOuter(ts, call.expression);
+    const pre: TS.Expression[] = [];
+    let fnRef: TS.Expression;
+    let thisArg: TS.Expression | undefined;
+    let plainRef: TS.Expression;
+    const fnTemp = spill?.fn ?? $f;
+    const selfTemp = spill?.self ?? $o;
+    if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text) && !spill) {
+      fnRef = bare;
+      plainRef = bare;
+    } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
+      pre.push(assign(selfTemp, dual(bare.expression)));
+      const member = ts.isPropertyAccessExpression(bare)
+        ? factory.createPropertyAccessExpression(selfTemp, bare.name)
+        : factory.createElementAccessExpression(selfTemp, dual(bare.argumentExpression));
+      pre.push(assign(fnTemp, member));
+      fnRef = fnTemp;
+      thisArg = selfTemp;
+      plainRef = callableRef(fnTemp, bare);
     } else {
-      callee.push(assign(spill.fn, dual(bare)));
+      pre.push(assign(fnTemp, dual(bare)));
+      fnRef = fnTemp;
+      plainRef = callableRef(fnTemp, call.expression);
     }
-    const steps: TS.Expression[] = [cond(resumingPast(e.expression), factory.createVoidZero(), factory.createCommaListExpression(callee))];
-    e.arguments.forEach((a, i) => steps.push(assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a)))));
-    const call = factory.createCallExpression(spill.fn, undefined, spill.args);
-    g.preEvaluated.set(call, { fn: spill.fn, thisArg: spill.self, text: e.expression });
-    return paren(factory.createCommaListExpression([...steps, call]));
+    for (const t of [$f, $o]) if (fnRef === t || thisArg === t) usedTemps.add(t);
+    let steps: TS.Expression[];
+    let args: readonly TS.Expression[];
+    if (spill) {
+      steps = [cond(resumingPast(call.expression), factory.createVoidZero(), comma(pre))];
+      call.arguments.forEach((a, i) => steps.push(assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a)))));
+      args = spill.args;
+    } else {
+      steps = pre;
+      args = call.arguments.map(dual);
+    }
+    if (k === undefined) return comma([...steps, invoke(plainRef, thisArg, args)]); // e.g. Math.max(a, f())
+    usedTemps.add($g);
+    const own = factory.createLogicalAnd(
+      assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'))),
+      factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
+    );
+    const test = paren(factory.createCommaListExpression([assign($k, num(k)), own]));
+    return comma([...steps, factory.createConditionalExpression(test, undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args))]);
   };
 
   /** A declaration list as assignments; those before the site are skipped while resuming. */
@@ -481,7 +361,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   /** Statement in dual mode. */
   const rStmt = (s: TS.Statement): TS.Statement[] => {
     const r = rangeOf(s);
-    if (!r) return [factory.createIfStatement(notR, normalStmt(s))];
+    if (!r) return [factory.createIfStatement(notR, braced(plainStmt(s)))];
     const guarded = (inner: TS.Statement): TS.Statement[] => [factory.createIfStatement(factory.createLogicalOr(notR, kIn(r)), braced(inner))];
     if (ts.isVariableStatement(s)) return guarded(factory.createExpressionStatement(dualDeclarations(s.declarationList)!));
     if (ts.isExpressionStatement(s)) return guarded(factory.createExpressionStatement(dual(s.expression)));
@@ -497,7 +377,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     }
     if (isLoop(ts, s)) return guarded(rLoop(s));
     if (ts.isSwitchStatement(s)) return guarded(rSwitch(s));
-    throw new Error(`internal error: no resume form for ${ts.SyntaxKind[s.kind]}`);
+    throw new Error(`internal error: no dual form for ${ts.SyntaxKind[s.kind]}`);
   };
 
   const labeled = (s: TS.LabeledStatement): TS.Statement => {
@@ -523,29 +403,11 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         flush();
         out.push(...rStmt(s));
       } else {
-        plain.push(normalStmt(s));
+        plain.push(plainStmt(s));
       }
     }
     flush();
     return out;
-  };
-
-  /** The statement as it runs when not resuming: declarations become assignments to the hoisted names. */
-  const normalStmt = (s: TS.Statement): TS.Statement => {
-    if (ts.isVariableStatement(s)) {
-      const e = declarationsAsExpression(s.declarationList, (x) => x);
-      return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
-    }
-    if (ts.isForStatement(s) && s.initializer && ts.isVariableDeclarationList(s.initializer)) {
-      return factory.createForStatement(declarationsAsExpression(s.initializer, (x) => x), s.condition, s.incrementor, normalStmt(s.statement));
-    }
-    return ts.visitEachChild(s, normalVisitor, g.ctx);
-  };
-
-  const normalVisitor = (node: TS.Node): TS.Node => {
-    if (ts.isStatement(node)) return normalStmt(node);
-    if (ts.isExpression(node)) return node;
-    return ts.visitEachChild(node, normalVisitor, g.ctx); // case blocks and clauses
   };
 
   /**
@@ -559,17 +421,14 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       if (ts.isDefaultClause(c)) return factory.createDefaultClause(stmts);
       const range = rangeOf(c);
       const resumingTest = range ? cond(kIn(range), $rec, factory.createVoidZero()) : factory.createVoidZero();
-      return factory.createCaseClause(cond($r, resumingTest, c.expression), stmts);
+      return factory.createCaseClause(cond($r, resumingTest, plainExpr(c.expression)), stmts);
     });
     return factory.createSwitchStatement(disc, factory.createCaseBlock(clauses));
   };
 
-  const markerStmt = (k: number): TS.Statement => factory.createIfStatement(factory.createLogicalAnd($r, kIs(k)), factory.createExpressionStatement(assign($r, factory.createFalse())));
-
   const rLoop = (loop: TS.IterationStatement): TS.Statement => {
-    const marker = markerStmt(plan.loopMarker.get(loop)!);
     const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
-    const body = factory.createBlock([marker, ...rList(inner)], true);
+    const body = factory.createBlock([checkpoint(plan.loopMarker.get(loop)!), ...rList(inner)], true);
     /** While resuming past the test, true: the site is further in. */
     const test = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond(resumingPast(c), factory.createTrue(), dual(c));
     if (ts.isForStatement(loop)) {
@@ -585,22 +444,51 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     return factory.createDoStatement(body, dual(d.expression));
   };
 
-  const restore = factory.createVariableStatement(
+  // ---- assemble -------------------------------------------------------------------------------------
+  //   (() => { const $self = function (params) {
+  //     let <locals>, $k = 0, $r = false, $rec = rt.re;
+  //     if ($rec !== null) { rt.re = null; $r = true; $k = $rec[2]; <locals> = $rec[4...]; }
+  //     try { <checkpoint 1>; <body in dual mode> }
+  //     catch ($e) { if ($e === CAPTURE) rt.cap = [$self, this, $k, rt.cap, <locals>]; throw $e; }
+  //   }; return $self; })()
+
+  const tryBlock = factory.createBlock([checkpoint(ENTRY), ...rList(statements)], true);
+  const reEntry = factory.createPropertyAccessExpression(g.hot('rt'), 're');
+  const restore = factory.createIfStatement(
+    factory.createStrictInequality($rec, factory.createNull()),
+    factory.createBlock(
+      [
+        factory.createExpressionStatement(assign(reEntry, factory.createNull())),
+        factory.createExpressionStatement(assign($r, factory.createTrue())),
+        factory.createExpressionStatement(assign($k, factory.createElementAccessExpression($rec, num(2)))),
+        ...captured.map((id, i) => factory.createExpressionStatement(assign(id, factory.createElementAccessExpression($rec, num(4 + i))))),
+      ],
+      true,
+    ),
+  );
+  // Only the dispatch temporaries the body used: every local makes each frame bigger (recursion depth).
+  const dispatchTemps = [$o, $f, $g].filter((t) => usedTemps.has(t));
+  const declarations = factory.createVariableStatement(
     undefined,
     factory.createVariableDeclarationList(
       [
-        ...captured.map((id, i) => factory.createVariableDeclaration(id, undefined, undefined, factory.createElementAccessExpression($rec, num(4 + i)))),
-        factory.createVariableDeclaration($k, undefined, undefined, factory.createElementAccessExpression($rec, num(2))),
-        factory.createVariableDeclaration($r, undefined, undefined, factory.createTrue()),
+        ...[...localNames, ...plan.temps, ...dispatchTemps].map((n) => factory.createVariableDeclaration(n)),
+        factory.createVariableDeclaration($k, undefined, undefined, num(0)),
+        factory.createVariableDeclaration($r, undefined, undefined, factory.createFalse()),
+        factory.createVariableDeclaration($rec, undefined, undefined, reEntry),
       ],
       ts.NodeFlags.Let,
     ),
   );
-  const resumeSource = factory.createBlock([...prologue, restore, markerStmt(ENTRY), ...rList(statements)], true);
-  const resumeBody = buildGeneratorBody(g, resumeSource, false);
-
-
-  // ---- assemble: (($res) => <fast copy>)(<resume version>) ----------------------------------------
+  const record = factory.createArrayLiteralExpression([$self, factory.createThis(), $k, factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), ...captured]);
+  const catchClause = factory.createCatchClause(
+    $e,
+    factory.createBlock([
+      factory.createIfStatement(factory.createStrictEquality($e, pe('CAPTURE')), factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record))),
+      factory.createThrowStatement($e),
+    ]),
+  );
+  const fastBody = factory.createBlock([...prologue, declarations, restore, factory.createTryStatement(tryBlock, catchClause, undefined)], true);
 
   /** Named like the original in stack traces, without a binding inside: `({ "f": function () {} })["f"]`. */
   const named = (f: TS.Expression): TS.Expression => {
@@ -608,25 +496,31 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const key = factory.createStringLiteral(name);
     return factory.createElementAccessExpression(paren(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, f)])), key);
   };
-
-  const recParam = factory.createParameterDeclaration(undefined, undefined, $rec);
-  const resume = named(factory.createFunctionExpression(undefined, factory.createToken(ts.SyntaxKind.AsteriskToken), undefined, undefined, [recParam], undefined, resumeBody));
-  const params = fn.parameters;
   const fast = named(
     ts.isArrowFunction(fn)
-      ? factory.createArrowFunction(undefined, undefined, params, undefined, undefined, fastBody)
-      : factory.createFunctionExpression(undefined, undefined, undefined, undefined, params, undefined, fastBody),
+      ? factory.createArrowFunction(undefined, undefined, fn.parameters, undefined, undefined, fastBody)
+      : factory.createFunctionExpression(undefined, undefined, undefined, undefined, fn.parameters, undefined, fastBody),
   );
-  const maker = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, $res)], undefined, undefined, fast);
-  const call = factory.createCallExpression(paren(maker), undefined, [resume]);
+  const maker = factory.createArrowFunction(
+    undefined,
+    undefined,
+    [],
+    undefined,
+    undefined,
+    factory.createBlock([
+      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($self, undefined, undefined, fast)], ts.NodeFlags.Const)),
+      factory.createReturnStatement($self),
+    ]),
+  );
+  const call = factory.createCallExpression(paren(maker), undefined, []);
   g.runtimeNodes.add(call);
   return call;
 }
 
 /**
- * One generated name per role for every function in the file (`$k`, `$t0`, ...): each function declares its
- * own, and nothing these functions contain declares another (no nested functions). A unique name per
- * function would make the printer search name_1..name_N each time: quadratic in big files.
+ * One generated name per role for every function in the file (`$k`, `$t0`, ...): each function declares
+ * every generated name it uses itself (a nested one declares its own). A unique name per function would
+ * make the printer search name_1..name_N each time: quadratic in big files.
  */
 function sharedName(g: GeneratorBodyContext, role: string): TS.Identifier {
   const key = `lazy:${role}`;
