@@ -130,329 +130,354 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const captured: TS.Identifier[] = [...plan.params, ...localNames, ...plan.temps];
   const usedTemps = new Set<TS.Identifier>();
 
-  // ---- dual mode ------------------------------------------------------------------------------------
-  // `$r` is true while the copy is re-entered to continue a captured frame: a value evaluated before the
-  // site is read from its spill, a part that ran before it is skipped, branch and loop tests steer towards
-  // it, and at the site the inner frame is re-entered (which turns `$r` false). With `$r` false (every
-  // ordinary call) each of these is one test of a local that is false.
-
-  const kIs = (k: number): TS.Expression => factory.createStrictEquality($k, num(k));
-  const kIn = ([lo, hi]: Range): TS.Expression =>
-    lo === hi ? kIs(lo) : paren(factory.createLogicalAnd(factory.createGreaterThanEquals($k, num(lo)), factory.createLessThanEquals($k, num(hi))));
-  const notR = factory.createLogicalNot($r);
-  const rangeOf = (n: TS.Node | undefined): Range | undefined => (n ? plan.range.get(n) : undefined);
-  const cond = (test: TS.Expression, yes: TS.Expression, no: TS.Expression): TS.Expression =>
-    paren(factory.createConditionalExpression(test, undefined, yes, undefined, no));
-  /** True while resuming towards a site that is not inside `n` (so `n` ran already). */
-  const resumingPast = (n: TS.Node): TS.Expression => {
-    const r = rangeOf(n);
-    return r ? paren(factory.createLogicalAnd($r, factory.createLogicalNot(kIn(r)))) : $r;
-  };
-  /** `e`, or `instead` while resuming past it. */
-  const skipped = (e: TS.Expression, instead: TS.Expression): TS.Expression => cond(resumingPast(e), instead, dual(e));
-
-  /** A checkpoint: pauses (captures) when the counter runs out; while resuming, the site it was. */
-  const checkpoint = (k: number): TS.Statement => {
-    const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
-    const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), num(0));
-    const tick = factory.createCallExpression(pe('tick'), undefined, []);
-    const capture = factory.createCallExpression(pe('cap'), undefined, []);
-    const pausing = factory.createIfStatement(
-      factory.createLogicalAnd(ranOut, tick),
-      factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), factory.createThrowStatement(capture)]),
-    );
-    const reached = factory.createIfStatement(kIs(k), factory.createExpressionStatement(assign($r, factory.createFalse())));
-    return factory.createIfStatement($r, factory.createBlock([reached], true), pausing);
-  };
-
-  /** At a site while resuming: `($r = false, $pe.reenter($rec[3]))` continues the frame it was calling. */
-  const continueInner = (): TS.Expression =>
-    paren(factory.createCommaListExpression([assign($r, factory.createFalse()), factory.createCallExpression(pe('reenter'), undefined, [factory.createElementAccessExpression($rec, num(3))])]));
-
-  /** `a = x, b = y` for a declaration list (var without initializer: nothing; let/const: undefined). */
-  const declarationsAsExpression = (list: TS.VariableDeclarationList, expr: (e: TS.Expression) => TS.Expression): TS.Expression | undefined => {
-    const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
-    const parts: TS.Expression[] = [];
-    for (const d of list.declarations) {
-      const name = factory.createIdentifier((d.name as TS.Identifier).text);
-      if (d.initializer) parts.push(assign(name, expr(d.initializer)));
-      else if (!isVar) parts.push(assign(name, factory.createVoidZero()));
-    }
-    if (parts.length === 0) return undefined;
-    return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
-  };
-
-  /** Code without resume points, as written, except that closures are the visitor's instrumented ones. */
-  const plainExpr = (e: TS.Expression): TS.Expression => (isClosure(ts, e) ? (g.visitedOf.get(e) ?? e) : (ts.visitEachChild(e, plainVisitor, g.ctx) as TS.Expression));
-  const plainVisitor = (node: TS.Node): TS.Node => {
-    if (isClosure(ts, node)) return g.visitedOf.get(node) ?? node;
-    if (ts.isStatement(node)) return plainStmt(node);
-    return ts.visitEachChild(node, plainVisitor, g.ctx);
-  };
-  /** A statement without resume points: declarations become assignments to the hoisted names. */
-  const plainStmt = (s: TS.Statement): TS.Statement => {
-    if (ts.isVariableStatement(s)) {
-      const e = declarationsAsExpression(s.declarationList, plainExpr);
-      return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
-    }
-    return ts.visitEachChild(s, plainVisitor, g.ctx);
-  };
-
-  const dual = (e: TS.Expression): TS.Expression => {
-    const out = dualInner(e);
-    const t = plan.spill.get(e);
-    if (!t) return out;
-    // A template substitution is converted to a string right after it is evaluated: spill the string.
-    const value = plan.stringSpill.has(e)
-      ? factory.createTemplateExpression(factory.createTemplateHead(''), [factory.createTemplateSpan(out, factory.createTemplateTail(''))])
-      : out;
-    return cond(resumingPast(e), t, paren(assign(t, value)));
-  };
-
-  const dualInner = (e: TS.Expression): TS.Expression => {
-    if (!rangeOf(e)) return plainExpr(e);
-    const S = ts.SyntaxKind;
-    if (ts.isCallExpression(e)) {
-      const k = plan.siteOf.get(e);
-      const call = fastCall(e, k);
-      return k === undefined ? call : cond(factory.createLogicalAnd($r, kIs(k)), continueInner(), call);
-    }
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
-      return paren(dual(e.expression));
-    }
-    if (ts.isBinaryExpression(e)) {
-      const op = e.operatorToken.kind;
-      const right = dual(e.right);
-      const dummy: Partial<Record<number, TS.Expression>> = {
-        [S.AmpersandAmpersandToken]: factory.createTrue(),
-        [S.BarBarToken]: factory.createFalse(),
-        [S.QuestionQuestionToken]: factory.createNull(),
-        [S.CommaToken]: factory.createVoidZero(),
-      };
-      const logical: Partial<Record<number, number>> = {
-        [S.BarBarEqualsToken]: S.BarBarToken,
-        [S.AmpersandAmpersandEqualsToken]: S.AmpersandAmpersandToken,
-        [S.QuestionQuestionEqualsToken]: S.QuestionQuestionToken,
-      };
-      if (dummy[op] && rangeOf(e.right)) return paren(factory.createBinaryExpression(skipped(e.left, dummy[op]!), op, right));
-      if (op === S.EqualsToken) return paren(assign(dualTarget(e.left), right));
-      const l = logical[op];
-      if (l !== undefined) {
-        // `x ||= r` is `x || (x = r)` for a name: while resuming, the left side already chose the right.
-        return paren(factory.createBinaryExpression(skipped(e.left, dummy[l]!), l, paren(assign(e.left, right))));
-      }
-      const old = plan.oldValue.get(e);
-      if (old) return paren(assign(e.left, factory.createBinaryExpression(cond($r, old, paren(assign(old, e.left))), COMPOUND[op]!, right)));
-      return paren(factory.createBinaryExpression(dual(e.left), op, right));
-    }
-    if (ts.isConditionalExpression(e)) {
-      const toTrue = rangeOf(e.whenTrue) ? kIn(rangeOf(e.whenTrue)!) : factory.createFalse();
-      const test = cond(resumingPast(e.condition), toTrue, dual(e.condition));
-      return cond(test, dual(e.whenTrue), dual(e.whenFalse));
-    }
-    if (ts.isPrefixUnaryExpression(e)) return factory.createPrefixUnaryExpression(e.operator, paren(dual(e.operand)));
-    if (ts.isTypeOfExpression(e)) return factory.createTypeOfExpression(paren(dual(e.expression)));
-    if (ts.isVoidExpression(e)) return factory.createVoidExpression(paren(dual(e.expression)));
-    if (ts.isPropertyAccessExpression(e)) return factory.createPropertyAccessExpression(paren(dual(e.expression)), e.name);
-    if (ts.isElementAccessExpression(e)) return factory.createElementAccessExpression(paren(dual(e.expression)), dual(e.argumentExpression));
-    if (ts.isTemplateExpression(e)) {
-      return factory.createTemplateExpression(e.head, e.templateSpans.map((span) => factory.createTemplateSpan(dual(span.expression), span.literal)));
-    }
-    if (ts.isArrayLiteralExpression(e)) return factory.createArrayLiteralExpression(e.elements.map((x) => (ts.isOmittedExpression(x) ? x : dual(x))));
-    if (ts.isObjectLiteralExpression(e)) {
-      return factory.createObjectLiteralExpression(
-        e.properties.map((p) => {
-          if (ts.isPropertyAssignment(p)) return factory.createPropertyAssignment(p.name, dual(p.initializer));
-          if (ts.isShorthandPropertyAssignment(p) && plan.spill.has(p.name)) return factory.createPropertyAssignment(p.name, dual(p.name));
-          return ts.visitEachChild(p, plainVisitor, g.ctx);
-        }),
-      );
-    }
-    throw new Error(`internal error: no dual form for ${ts.SyntaxKind[e.kind]}`);
-  };
-
-  /** Left side of `target = <site>`: the object (and key) evaluated before the site are spilled. */
-  const dualTarget = (left: TS.Expression): TS.Expression => {
-    const l = skipOuter(ts, left);
-    if (ts.isPropertyAccessExpression(l) && plan.spill.has(l.expression)) return factory.createPropertyAccessExpression(paren(dual(l.expression)), l.name);
-    if (ts.isElementAccessExpression(l) && plan.spill.has(l.expression)) {
-      return factory.createElementAccessExpression(paren(dual(l.expression)), dual(l.argumentExpression));
-    }
-    return left;
-  };
-
-  const callableRef = (fnTemp: TS.Identifier, callee: TS.Expression): TS.Expression =>
-    cond(
-      factory.createStrictEquality(factory.createTypeOfExpression(fnTemp), factory.createStringLiteral('function')),
-      fnTemp,
-      factory.createCallExpression(pe('notFunction'), undefined, [factory.createStringLiteral(calleeText(ts, callee))]),
-    );
-
-  const invoke = (fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression =>
-    thisArg
-      ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...args])
-      : factory.createCallExpression(fn, undefined, args);
-
+  const dualTemps = new Set<TS.Identifier>();
   /**
-   * A call: to the callee's fast copy when it has one (sites), with `$k` set just before. With a site in
-   * its arguments, the callee and every argument go to spills first (skipped while resuming past them).
+   * The body of one copy. `reentry` false: the fast copy (what runs when a function is called inside a
+   * task). `reentry` true: the same code in dual mode, entered only to continue a captured frame.
    */
-  const fastCall = (call: TS.CallExpression, k: number | undefined): TS.Expression => {
-    const spill = plan.callSpill.get(call);
-    const bare = skipOuter(ts, call.expression);
-    const pre: TS.Expression[] = [];
-    let fnRef: TS.Expression;
-    let thisArg: TS.Expression | undefined;
-    let plainRef: TS.Expression;
-    const fnTemp = spill?.fn ?? $f;
-    const selfTemp = spill?.self ?? $o;
-    if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text) && !spill) {
-      fnRef = bare;
-      plainRef = bare;
-    } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
-      pre.push(assign(selfTemp, dual(bare.expression)));
-      const member = ts.isPropertyAccessExpression(bare)
-        ? factory.createPropertyAccessExpression(selfTemp, bare.name)
-        : factory.createElementAccessExpression(selfTemp, dual(bare.argumentExpression));
-      pre.push(assign(fnTemp, member));
-      fnRef = fnTemp;
-      thisArg = selfTemp;
-      plainRef = callableRef(fnTemp, bare);
-    } else {
-      pre.push(assign(fnTemp, dual(bare)));
-      fnRef = fnTemp;
-      plainRef = callableRef(fnTemp, call.expression);
-    }
-    for (const t of [$f, $o]) if (fnRef === t || thisArg === t) usedTemps.add(t);
-    let steps: TS.Expression[];
-    let args: readonly TS.Expression[];
-    if (spill) {
-      steps = [cond(resumingPast(call.expression), factory.createVoidZero(), comma(pre))];
-      call.arguments.forEach((a, i) => steps.push(assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a)))));
-      args = spill.args;
-    } else {
-      steps = pre;
-      args = call.arguments.map(dual);
-    }
-    if (k === undefined) return comma([...steps, invoke(plainRef, thisArg, args)]); // e.g. Math.max(a, f())
-    usedTemps.add($g);
-    const own = factory.createLogicalAnd(
-      assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'))),
-      factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
-    );
-    const test = paren(factory.createCommaListExpression([assign($k, num(k)), own]));
-    return comma([...steps, factory.createConditionalExpression(test, undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args))]);
-  };
+  const emitBody = (reentry: boolean): TS.Block => {
+    const usedTemps = dualTemps;
+    // ---- the two copies ------------------------------------------------------------------------------------
+    // `$r` is true while the copy is re-entered to continue a captured frame: a value evaluated before the
+    // site is read from its spill, a part that ran before it is skipped, branch and loop tests steer towards
+    // it, and at the site the inner frame is re-entered (which turns `$r` false). With `$r` false (every
+    // ordinary call) each of these is one test of a local that is false.
 
-  /** A declaration list as assignments; those before the site are skipped while resuming. */
-  const dualDeclarations = (list: TS.VariableDeclarationList): TS.Expression | undefined => {
-    const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
-    const parts: TS.Expression[] = [];
-    for (const d of list.declarations) {
-      const name = factory.createIdentifier((d.name as TS.Identifier).text);
-      if (!d.initializer && isVar) continue;
-      const value = d.initializer ? dual(d.initializer) : factory.createVoidZero();
-      parts.push(cond(resumingPast(d.initializer ?? d), factory.createVoidZero(), assign(name, value)));
-    }
-    if (parts.length === 0) return undefined;
-    return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
-  };
-
-  /** Statement in dual mode. */
-  const rStmt = (s: TS.Statement): TS.Statement[] => {
-    const r = rangeOf(s);
-    if (!r) return [factory.createIfStatement(notR, braced(plainStmt(s)))];
-    const guarded = (inner: TS.Statement): TS.Statement[] => [factory.createIfStatement(factory.createLogicalOr(notR, kIn(r)), braced(inner))];
-    if (ts.isVariableStatement(s)) return guarded(factory.createExpressionStatement(dualDeclarations(s.declarationList)!));
-    if (ts.isExpressionStatement(s)) return guarded(factory.createExpressionStatement(dual(s.expression)));
-    if (ts.isReturnStatement(s)) return guarded(factory.createReturnStatement(dual(s.expression!)));
-    if (ts.isThrowStatement(s)) return guarded(factory.createThrowStatement(dual(s.expression)));
-    if (ts.isBlock(s)) return guarded(factory.createBlock(rList(s.statements), true));
-    // Labels stay directly on their loop (`continue L` needs that); the guard goes outside.
-    if (ts.isLabeledStatement(s)) return guarded(labeled(s));
-    if (ts.isIfStatement(s)) {
-      const toThen = rangeOf(s.thenStatement) ? kIn(rangeOf(s.thenStatement)!) : factory.createFalse();
-      const test = cond(resumingPast(s.expression), toThen, dual(s.expression));
-      return guarded(factory.createIfStatement(test, braced(single(rStmt(s.thenStatement))), s.elseStatement && single(rStmt(s.elseStatement))));
-    }
-    if (isLoop(ts, s)) return guarded(rLoop(s));
-    if (ts.isSwitchStatement(s)) return guarded(rSwitch(s));
-    throw new Error(`internal error: no dual form for ${ts.SyntaxKind[s.kind]}`);
-  };
-
-  const labeled = (s: TS.LabeledStatement): TS.Statement => {
-    const inner = s.statement;
-    const body = isLoop(ts, inner) ? rLoop(inner) : ts.isLabeledStatement(inner) ? labeled(inner) : single(rStmt(inner));
-    return factory.createLabeledStatement(s.label, body);
-  };
-
-  const single = (stmts: TS.Statement[]): TS.Statement => (stmts.length === 1 ? stmts[0]! : factory.createBlock(stmts, true));
-  /** Generated ifs are nested freely: braces keep an `else` with the `if` it was made for. */
-  const braced = (stmt: TS.Statement): TS.Statement => (ts.isBlock(stmt) ? stmt : factory.createBlock([stmt], true));
-
-  /** Consecutive statements without resume points share one `if (!$r) { ... }`. */
-  const rList = (stmts: readonly TS.Statement[]): TS.Statement[] => {
-    const out: TS.Statement[] = [];
-    let plain: TS.Statement[] = [];
-    const flush = (): void => {
-      if (plain.length > 0) out.push(factory.createIfStatement(notR, braced(single(plain))));
-      plain = [];
+    /** `false` as a test: cond() drops it (the fast copy has no resume mode). */
+    const NEVER = factory.createFalse();
+    const kIs = (k: number): TS.Expression => factory.createStrictEquality($k, num(k));
+    const kIn = ([lo, hi]: Range): TS.Expression =>
+      lo === hi ? kIs(lo) : paren(factory.createLogicalAnd(factory.createGreaterThanEquals($k, num(lo)), factory.createLessThanEquals($k, num(hi))));
+    const notR = factory.createLogicalNot($r);
+    const rangeOf = (n: TS.Node | undefined): Range | undefined => (n ? plan.range.get(n) : undefined);
+    const cond = (test: TS.Expression, yes: TS.Expression, no: TS.Expression): TS.Expression =>
+      test === NEVER ? no : paren(factory.createConditionalExpression(test, undefined, yes, undefined, no));
+    /** `$r` in the re-entry copy; in the fast copy, a test that is never true. */
+    const resuming = (): TS.Expression => (reentry ? $r : NEVER);
+    /** True while resuming towards a site that is not inside `n` (so `n` ran already). */
+    const resumingPast = (n: TS.Node): TS.Expression => {
+      if (!reentry) return NEVER;
+      const r = rangeOf(n);
+      return r ? paren(factory.createLogicalAnd($r, factory.createLogicalNot(kIn(r)))) : $r;
     };
-    for (const s of stmts) {
-      if (rangeOf(s)) {
-        flush();
-        out.push(...rStmt(s));
+    /** `e`, or `instead` while resuming past it. */
+    const skipped = (e: TS.Expression, instead: TS.Expression): TS.Expression => cond(resumingPast(e), instead, dual(e));
+
+    /** A checkpoint: pauses (captures) when the counter runs out; while resuming, the site it was. */
+    const checkpoint = (k: number): TS.Statement => {
+      const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
+      const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), num(0));
+      const tick = factory.createCallExpression(pe('tick'), undefined, []);
+      const capture = factory.createCallExpression(pe('cap'), undefined, []);
+      const pausing = factory.createIfStatement(
+        factory.createLogicalAnd(ranOut, tick),
+        factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), factory.createThrowStatement(capture)]),
+      );
+      if (!reentry) return pausing;
+      const reached = factory.createIfStatement(kIs(k), factory.createExpressionStatement(assign($r, factory.createFalse())));
+      return factory.createIfStatement($r, factory.createBlock([reached], true), pausing);
+    };
+
+    /** At a site while resuming: `($r = false, $pe.reenter($rec[3]))` continues the frame it was calling. */
+    const continueInner = (): TS.Expression =>
+      paren(factory.createCommaListExpression([assign($r, factory.createFalse()), factory.createCallExpression(pe('reenter'), undefined, [factory.createElementAccessExpression($rec, num(3))])]));
+
+    /** `a = x, b = y` for a declaration list (var without initializer: nothing; let/const: undefined). */
+    const declarationsAsExpression = (list: TS.VariableDeclarationList, expr: (e: TS.Expression) => TS.Expression): TS.Expression | undefined => {
+      const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
+      const parts: TS.Expression[] = [];
+      for (const d of list.declarations) {
+        const name = factory.createIdentifier((d.name as TS.Identifier).text);
+        if (d.initializer) parts.push(assign(name, expr(d.initializer)));
+        else if (!isVar) parts.push(assign(name, factory.createVoidZero()));
+      }
+      if (parts.length === 0) return undefined;
+      return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
+    };
+
+    /** Code without resume points, as written, except that closures are the visitor's instrumented ones. */
+    const plainExpr = (e: TS.Expression): TS.Expression => (isClosure(ts, e) ? (g.visitedOf.get(e) ?? e) : (ts.visitEachChild(e, plainVisitor, g.ctx) as TS.Expression));
+    const plainVisitor = (node: TS.Node): TS.Node => {
+      if (isClosure(ts, node)) return g.visitedOf.get(node) ?? node;
+      if (ts.isStatement(node)) return plainStmt(node);
+      return ts.visitEachChild(node, plainVisitor, g.ctx);
+    };
+    /** A statement without resume points: declarations become assignments to the hoisted names. */
+    const plainStmt = (s: TS.Statement): TS.Statement => {
+      if (ts.isVariableStatement(s)) {
+        const e = declarationsAsExpression(s.declarationList, plainExpr);
+        return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
+      }
+      return ts.visitEachChild(s, plainVisitor, g.ctx);
+    };
+
+    const dual = (e: TS.Expression): TS.Expression => {
+      const out = dualInner(e);
+      const t = plan.spill.get(e);
+      if (!t) return out;
+      // A template substitution is converted to a string right after it is evaluated: spill the string.
+      const value = plan.stringSpill.has(e)
+        ? factory.createTemplateExpression(factory.createTemplateHead(''), [factory.createTemplateSpan(out, factory.createTemplateTail(''))])
+        : out;
+      return cond(resumingPast(e), t, paren(assign(t, value)));
+    };
+
+    const dualInner = (e: TS.Expression): TS.Expression => {
+      if (!rangeOf(e)) return plainExpr(e);
+      const S = ts.SyntaxKind;
+      if (ts.isCallExpression(e)) {
+        const k = plan.siteOf.get(e);
+        const call = fastCall(e, k);
+        return k === undefined || !reentry ? call : cond(factory.createLogicalAnd($r, kIs(k)), continueInner(), call);
+      }
+      if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+        return paren(dual(e.expression));
+      }
+      if (ts.isBinaryExpression(e)) {
+        const op = e.operatorToken.kind;
+        const right = dual(e.right);
+        const dummy: Partial<Record<number, TS.Expression>> = {
+          [S.AmpersandAmpersandToken]: factory.createTrue(),
+          [S.BarBarToken]: factory.createFalse(),
+          [S.QuestionQuestionToken]: factory.createNull(),
+          [S.CommaToken]: factory.createVoidZero(),
+        };
+        const logical: Partial<Record<number, number>> = {
+          [S.BarBarEqualsToken]: S.BarBarToken,
+          [S.AmpersandAmpersandEqualsToken]: S.AmpersandAmpersandToken,
+          [S.QuestionQuestionEqualsToken]: S.QuestionQuestionToken,
+        };
+        if (dummy[op] && rangeOf(e.right)) return paren(factory.createBinaryExpression(skipped(e.left, dummy[op]!), op, right));
+        if (op === S.EqualsToken) return paren(assign(dualTarget(e.left), right));
+        const l = logical[op];
+        if (l !== undefined) {
+          // `x ||= r` is `x || (x = r)` for a name: while resuming, the left side already chose the right.
+          return paren(factory.createBinaryExpression(skipped(e.left, dummy[l]!), l, paren(assign(e.left, right))));
+        }
+        const old = plan.oldValue.get(e);
+        if (old) return paren(assign(e.left, factory.createBinaryExpression(cond(resuming(), old, paren(assign(old, e.left))), COMPOUND[op]!, right)));
+        return paren(factory.createBinaryExpression(dual(e.left), op, right));
+      }
+      if (ts.isConditionalExpression(e)) {
+        const toTrue = rangeOf(e.whenTrue) ? kIn(rangeOf(e.whenTrue)!) : factory.createFalse();
+        const test = cond(resumingPast(e.condition), toTrue, dual(e.condition));
+        return cond(test, dual(e.whenTrue), dual(e.whenFalse));
+      }
+      if (ts.isPrefixUnaryExpression(e)) return factory.createPrefixUnaryExpression(e.operator, paren(dual(e.operand)));
+      if (ts.isTypeOfExpression(e)) return factory.createTypeOfExpression(paren(dual(e.expression)));
+      if (ts.isVoidExpression(e)) return factory.createVoidExpression(paren(dual(e.expression)));
+      if (ts.isPropertyAccessExpression(e)) return factory.createPropertyAccessExpression(paren(dual(e.expression)), e.name);
+      if (ts.isElementAccessExpression(e)) return factory.createElementAccessExpression(paren(dual(e.expression)), dual(e.argumentExpression));
+      if (ts.isTemplateExpression(e)) {
+        return factory.createTemplateExpression(e.head, e.templateSpans.map((span) => factory.createTemplateSpan(dual(span.expression), span.literal)));
+      }
+      if (ts.isArrayLiteralExpression(e)) return factory.createArrayLiteralExpression(e.elements.map((x) => (ts.isOmittedExpression(x) ? x : dual(x))));
+      if (ts.isObjectLiteralExpression(e)) {
+        return factory.createObjectLiteralExpression(
+          e.properties.map((p) => {
+            if (ts.isPropertyAssignment(p)) return factory.createPropertyAssignment(p.name, dual(p.initializer));
+            if (ts.isShorthandPropertyAssignment(p) && plan.spill.has(p.name)) return factory.createPropertyAssignment(p.name, dual(p.name));
+            return ts.visitEachChild(p, plainVisitor, g.ctx);
+          }),
+        );
+      }
+      throw new Error(`internal error: no dual form for ${ts.SyntaxKind[e.kind]}`);
+    };
+
+    /** Left side of `target = <site>`: the object (and key) evaluated before the site are spilled. */
+    const dualTarget = (left: TS.Expression): TS.Expression => {
+      const l = skipOuter(ts, left);
+      if (ts.isPropertyAccessExpression(l) && plan.spill.has(l.expression)) return factory.createPropertyAccessExpression(paren(dual(l.expression)), l.name);
+      if (ts.isElementAccessExpression(l) && plan.spill.has(l.expression)) {
+        return factory.createElementAccessExpression(paren(dual(l.expression)), dual(l.argumentExpression));
+      }
+      return left;
+    };
+
+    const callableRef = (fnTemp: TS.Identifier, callee: TS.Expression): TS.Expression =>
+      cond(
+        factory.createStrictEquality(factory.createTypeOfExpression(fnTemp), factory.createStringLiteral('function')),
+        fnTemp,
+        factory.createCallExpression(pe('notFunction'), undefined, [factory.createStringLiteral(calleeText(ts, callee))]),
+      );
+
+    const invoke = (fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression =>
+      thisArg
+        ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...args])
+        : factory.createCallExpression(fn, undefined, args);
+
+    /**
+     * A call: to the callee's fast copy when it has one (sites), with `$k` set just before. With a site in
+     * its arguments, the callee and every argument go to spills first (skipped while resuming past them).
+     */
+    const fastCall = (call: TS.CallExpression, k: number | undefined): TS.Expression => {
+      const spill = plan.callSpill.get(call);
+      const bare = skipOuter(ts, call.expression);
+      const pre: TS.Expression[] = [];
+      let fnRef: TS.Expression;
+      let thisArg: TS.Expression | undefined;
+      let plainRef: TS.Expression;
+      const fnTemp = spill?.fn ?? $f;
+      const selfTemp = spill?.self ?? $o;
+      if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text) && !spill) {
+        fnRef = bare;
+        plainRef = bare;
+      } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
+        pre.push(assign(selfTemp, dual(bare.expression)));
+        const member = ts.isPropertyAccessExpression(bare)
+          ? factory.createPropertyAccessExpression(selfTemp, bare.name)
+          : factory.createElementAccessExpression(selfTemp, dual(bare.argumentExpression));
+        pre.push(assign(fnTemp, member));
+        fnRef = fnTemp;
+        thisArg = selfTemp;
+        plainRef = callableRef(fnTemp, bare);
       } else {
-        plain.push(plainStmt(s));
+        pre.push(assign(fnTemp, dual(bare)));
+        fnRef = fnTemp;
+        plainRef = callableRef(fnTemp, call.expression);
       }
-    }
-    flush();
-    return out;
-  };
-
-  /**
-   * While resuming into a clause, the discriminant is `$rec` (an object no case test can equal by accident)
-   * and only that clause's test is `$rec`: the others read as undefined, their written tests do not run.
-   */
-  const rSwitch = (sw: TS.SwitchStatement): TS.Statement => {
-    const disc = cond(resumingPast(sw.expression), $rec, dual(sw.expression));
-    const clauses = sw.caseBlock.clauses.map((c) => {
-      const stmts = rList(c.statements);
-      if (ts.isDefaultClause(c)) return factory.createDefaultClause(stmts);
-      const range = rangeOf(c);
-      const resumingTest = range ? cond(kIn(range), $rec, factory.createVoidZero()) : factory.createVoidZero();
-      return factory.createCaseClause(cond($r, resumingTest, plainExpr(c.expression)), stmts);
-    });
-    return factory.createSwitchStatement(disc, factory.createCaseBlock(clauses));
-  };
-
-  const rLoop = (loop: TS.IterationStatement): TS.Statement => {
-    const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
-    const body = factory.createBlock([checkpoint(plan.loopMarker.get(loop)!), ...rList(inner)], true);
-    /** While resuming past the test, true: the site is further in. */
-    const test = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond(resumingPast(c), factory.createTrue(), dual(c));
-    if (ts.isForStatement(loop)) {
-      let init: TS.Expression | undefined;
-      if (loop.initializer) {
-        const i = loop.initializer;
-        init = ts.isVariableDeclarationList(i) ? dualDeclarations(i) : cond(resumingPast(i), factory.createVoidZero(), dual(i));
+      for (const t of [$f, $o]) if (fnRef === t || thisArg === t) usedTemps.add(t);
+      let steps: TS.Expression[];
+      let args: readonly TS.Expression[];
+      if (spill) {
+        steps = [cond(resumingPast(call.expression), factory.createVoidZero(), comma(pre))];
+        call.arguments.forEach((a, i) => steps.push(assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a)))));
+        args = spill.args;
+      } else {
+        steps = pre;
+        args = call.arguments.map(dual);
       }
-      return factory.createForStatement(init, test(loop.condition), loop.incrementor && dual(loop.incrementor), body);
-    }
-    if (ts.isWhileStatement(loop)) return factory.createWhileStatement(test(loop.expression)!, body);
-    const d = loop as TS.DoStatement;
-    return factory.createDoStatement(body, dual(d.expression));
+      if (k === undefined) return comma([...steps, invoke(plainRef, thisArg, args)]); // e.g. Math.max(a, f())
+      usedTemps.add($g);
+      const own = factory.createLogicalAnd(
+        assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'))),
+        factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
+      );
+      const test = paren(factory.createCommaListExpression([assign($k, num(k)), own]));
+      return comma([...steps, factory.createConditionalExpression(test, undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args))]);
+    };
+
+    /** A declaration list as assignments; those before the site are skipped while resuming. */
+    const dualDeclarations = (list: TS.VariableDeclarationList): TS.Expression | undefined => {
+      const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
+      const parts: TS.Expression[] = [];
+      for (const d of list.declarations) {
+        const name = factory.createIdentifier((d.name as TS.Identifier).text);
+        if (!d.initializer && isVar) continue;
+        const value = d.initializer ? dual(d.initializer) : factory.createVoidZero();
+        parts.push(cond(resumingPast(d.initializer ?? d), factory.createVoidZero(), assign(name, value)));
+      }
+      if (parts.length === 0) return undefined;
+      return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
+    };
+
+    /** Statement in dual mode. */
+    const rStmt = (s: TS.Statement): TS.Statement[] => {
+      const r = rangeOf(s);
+      if (!r) return reentry ? [factory.createIfStatement(notR, braced(plainStmt(s)))] : [plainStmt(s)];
+      const guarded = (inner: TS.Statement): TS.Statement[] =>
+        reentry ? [factory.createIfStatement(factory.createLogicalOr(notR, kIn(r)), braced(inner))] : [inner];
+      if (ts.isVariableStatement(s)) return guarded(factory.createExpressionStatement(dualDeclarations(s.declarationList)!));
+      if (ts.isExpressionStatement(s)) return guarded(factory.createExpressionStatement(dual(s.expression)));
+      if (ts.isReturnStatement(s)) return guarded(factory.createReturnStatement(dual(s.expression!)));
+      if (ts.isThrowStatement(s)) return guarded(factory.createThrowStatement(dual(s.expression)));
+      if (ts.isBlock(s)) return guarded(factory.createBlock(rList(s.statements), true));
+      // Labels stay directly on their loop (`continue L` needs that); the guard goes outside.
+      if (ts.isLabeledStatement(s)) return guarded(labeled(s));
+      if (ts.isIfStatement(s)) {
+        const toThen = rangeOf(s.thenStatement) ? kIn(rangeOf(s.thenStatement)!) : factory.createFalse();
+        const test = cond(resumingPast(s.expression), toThen, dual(s.expression));
+        return guarded(factory.createIfStatement(test, braced(single(rStmt(s.thenStatement))), s.elseStatement && single(rStmt(s.elseStatement))));
+      }
+      if (isLoop(ts, s)) return guarded(rLoop(s));
+      if (ts.isSwitchStatement(s)) return guarded(rSwitch(s));
+      throw new Error(`internal error: no dual form for ${ts.SyntaxKind[s.kind]}`);
+    };
+
+    const labeled = (s: TS.LabeledStatement): TS.Statement => {
+      const inner = s.statement;
+      const body = isLoop(ts, inner) ? rLoop(inner) : ts.isLabeledStatement(inner) ? labeled(inner) : single(rStmt(inner));
+      return factory.createLabeledStatement(s.label, body);
+    };
+
+    const single = (stmts: TS.Statement[]): TS.Statement => (stmts.length === 1 ? stmts[0]! : factory.createBlock(stmts, true));
+    /** Generated ifs are nested freely: braces keep an `else` with the `if` it was made for. */
+    const braced = (stmt: TS.Statement): TS.Statement => (ts.isBlock(stmt) ? stmt : factory.createBlock([stmt], true));
+
+    /** Consecutive statements without resume points share one `if (!$r) { ... }`. */
+    const rList = (stmts: readonly TS.Statement[]): TS.Statement[] => {
+      const out: TS.Statement[] = [];
+      let plain: TS.Statement[] = [];
+      const flush = (): void => {
+        if (plain.length > 0) out.push(...(reentry ? [factory.createIfStatement(notR, braced(single(plain)))] : plain));
+        plain = [];
+      };
+      for (const s of stmts) {
+        if (rangeOf(s)) {
+          flush();
+          out.push(...rStmt(s));
+        } else {
+          plain.push(plainStmt(s));
+        }
+      }
+      flush();
+      return out;
+    };
+
+    /**
+     * While resuming into a clause, the discriminant is `$rec` (an object no case test can equal by accident)
+     * and only that clause's test is `$rec`: the others read as undefined, their written tests do not run.
+     */
+    const rSwitch = (sw: TS.SwitchStatement): TS.Statement => {
+      const disc = cond(resumingPast(sw.expression), $rec, dual(sw.expression));
+      const clauses = sw.caseBlock.clauses.map((c) => {
+        const stmts = rList(c.statements);
+        if (ts.isDefaultClause(c)) return factory.createDefaultClause(stmts);
+        const range = rangeOf(c);
+        const resumingTest = range ? cond(kIn(range), $rec, factory.createVoidZero()) : factory.createVoidZero();
+        return factory.createCaseClause(cond(resuming(), resumingTest, plainExpr(c.expression)), stmts);
+      });
+      return factory.createSwitchStatement(disc, factory.createCaseBlock(clauses));
+    };
+
+    const rLoop = (loop: TS.IterationStatement): TS.Statement => {
+      const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
+      const body = factory.createBlock([checkpoint(plan.loopMarker.get(loop)!), ...rList(inner)], true);
+      /** While resuming past the test, true: the site is further in. */
+      const test = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond(resumingPast(c), factory.createTrue(), dual(c));
+      if (ts.isForStatement(loop)) {
+        let init: TS.Expression | undefined;
+        if (loop.initializer) {
+          const i = loop.initializer;
+          init = ts.isVariableDeclarationList(i) ? dualDeclarations(i) : cond(resumingPast(i), factory.createVoidZero(), dual(i));
+        }
+        return factory.createForStatement(init, test(loop.condition), loop.incrementor && dual(loop.incrementor), body);
+      }
+      if (ts.isWhileStatement(loop)) return factory.createWhileStatement(test(loop.expression)!, body);
+      const d = loop as TS.DoStatement;
+      return factory.createDoStatement(body, dual(d.expression));
+    };
+
+    const tryBlock = factory.createBlock([checkpoint(ENTRY), ...rList(statements)], true);
+    return tryBlock;
   };
 
   // ---- assemble -------------------------------------------------------------------------------------
-  //   (() => { const $self = function (params) {
-  //     let <locals>, $k = 0, $r = false, $rec = rt.re;
-  //     if ($rec !== null) { rt.re = null; $r = true; $k = $rec[2]; <locals> = $rec[4...]; }
-  //     try { <checkpoint 1>; <body in dual mode> }
-  //     catch ($e) { if ($e === CAPTURE) rt.cap = [$self, this, $k, rt.cap, <locals>]; throw $e; }
-  //   }; return $self; })()
+  //   (() => {
+  //     const $self = function (params) {                    // re-entry copy
+  //       let <locals>, $k = 0, $r = false, $rec = rt.re;
+  //       if ($rec !== null) { rt.re = null; $r = true; $k = $rec[2]; <locals> = $rec[4...]; }
+  //       try { <checkpoint 1>; <body in dual mode> } catch ($e) { <record> }
+  //     };
+  //     return function (params) {                           // fast copy
+  //       let <locals>, $k = 0;
+  //       try { <checkpoint 1>; <body> } catch ($e) { <record> }
+  //     };
+  //   })()
+  // <record>: if ($e === CAPTURE) rt.cap = [$self, this, $k, rt.cap, <params, locals, spills>]; throw $e;
 
-  const tryBlock = factory.createBlock([checkpoint(ENTRY), ...rList(statements)], true);
+  const fastTry = emitBody(false);
+  const dualTry = emitBody(true);
   const reEntry = factory.createPropertyAccessExpression(g.hot('rt'), 're');
   const restore = factory.createIfStatement(
     factory.createStrictInequality($rec, factory.createNull()),
@@ -467,28 +492,35 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     ),
   );
   // Only the dispatch temporaries the body used: every local makes each frame bigger (recursion depth).
-  const dispatchTemps = [$o, $f, $g].filter((t) => usedTemps.has(t));
-  const declarations = factory.createVariableStatement(
-    undefined,
-    factory.createVariableDeclarationList(
-      [
-        ...[...localNames, ...plan.temps, ...dispatchTemps].map((n) => factory.createVariableDeclaration(n)),
-        factory.createVariableDeclaration($k, undefined, undefined, num(0)),
-        factory.createVariableDeclaration($r, undefined, undefined, factory.createFalse()),
-        factory.createVariableDeclaration($rec, undefined, undefined, reEntry),
-      ],
-      ts.NodeFlags.Let,
-    ),
-  );
+  const dispatchTemps = [$o, $f, $g].filter((t) => dualTemps.has(t));
+  const declarations = (reentry: boolean): TS.Statement =>
+    factory.createVariableStatement(
+      undefined,
+      factory.createVariableDeclarationList(
+        [
+          ...[...localNames, ...plan.temps, ...dispatchTemps].map((n) => factory.createVariableDeclaration(n)),
+          factory.createVariableDeclaration($k, undefined, undefined, num(0)),
+          ...(reentry
+            ? [factory.createVariableDeclaration($r, undefined, undefined, factory.createFalse()), factory.createVariableDeclaration($rec, undefined, undefined, reEntry)]
+            : []),
+        ],
+        ts.NodeFlags.Let,
+      ),
+    );
   const record = factory.createArrayLiteralExpression([$self, factory.createThis(), $k, factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), ...captured]);
-  const catchClause = factory.createCatchClause(
-    $e,
-    factory.createBlock([
-      factory.createIfStatement(factory.createStrictEquality($e, pe('CAPTURE')), factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record))),
-      factory.createThrowStatement($e),
-    ]),
-  );
-  const fastBody = factory.createBlock([...prologue, declarations, restore, factory.createTryStatement(tryBlock, catchClause, undefined)], true);
+  const catchClause = (): TS.CatchClause =>
+    factory.createCatchClause(
+      $e,
+      factory.createBlock([
+        factory.createIfStatement(factory.createStrictEquality($e, pe('CAPTURE')), factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record))),
+        factory.createThrowStatement($e),
+      ]),
+    );
+  const fnBody = (reentry: boolean): TS.Block =>
+    factory.createBlock(
+      [...prologue, declarations(reentry), ...(reentry ? [restore] : []), factory.createTryStatement(reentry ? dualTry : fastTry, catchClause(), undefined)],
+      true,
+    );
 
   /** Named like the original in stack traces, without a binding inside: `({ "f": function () {} })["f"]`. */
   const named = (f: TS.Expression): TS.Expression => {
@@ -496,11 +528,12 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const key = factory.createStringLiteral(name);
     return factory.createElementAccessExpression(paren(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, f)])), key);
   };
-  const fast = named(
-    ts.isArrowFunction(fn)
-      ? factory.createArrowFunction(undefined, undefined, fn.parameters, undefined, undefined, fastBody)
-      : factory.createFunctionExpression(undefined, undefined, undefined, undefined, fn.parameters, undefined, fastBody),
-  );
+  const copy = (reentry: boolean): TS.Expression =>
+    named(
+      ts.isArrowFunction(fn)
+        ? factory.createArrowFunction(undefined, undefined, fn.parameters, undefined, undefined, fnBody(reentry))
+        : factory.createFunctionExpression(undefined, undefined, undefined, undefined, fn.parameters, undefined, fnBody(reentry)),
+    );
   const maker = factory.createArrowFunction(
     undefined,
     undefined,
@@ -508,8 +541,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     undefined,
     undefined,
     factory.createBlock([
-      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($self, undefined, undefined, fast)], ts.NodeFlags.Const)),
-      factory.createReturnStatement($self),
+      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($self, undefined, undefined, copy(true))], ts.NodeFlags.Const)),
+      factory.createReturnStatement(copy(false)),
     ]),
   );
   const call = factory.createCallExpression(paren(maker), undefined, []);
