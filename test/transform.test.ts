@@ -142,9 +142,10 @@ describe('transform()', () => {
       !function () { for (let i = 0; i < 2; i++); }();
       (function () { for (let i = 0; i < 2; i++); }).call(this);
     `;
-    const { code } = transform(source, { filename: 'bundle.mjs' });
-    // work, exports.inner and the IIFE inside exports.inner (it runs inside tasks): 3 generator versions + 1
-    // copy of that inner IIFE inside inner's own generator version.
+    // Counted with generator versions only (lazy: false), where each version is one `function*`: work,
+    // exports.inner and the IIFE inside exports.inner (it runs inside tasks): 3 generator versions + 1 copy
+    // of that inner IIFE inside inner's own generator version; none for the top-level wrappers.
+    const { code } = transform(source, { filename: 'bundle.mjs', lazy: false });
     expect(code.match(/function\*/g)?.length).toBe(4);
     const m = await instrument<{ api: { work: (n: number) => number; inner: (n: number) => number; kinds: object } }>(source);
     expect(m.api.kinds).toEqual({ 0: 'k0', 1: 'k1', 2: 'k2' });

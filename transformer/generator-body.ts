@@ -22,18 +22,11 @@ export interface GeneratorBodyContext {
    */
   tempNames: Map<string, TS.Identifier>;
   /**
-   * Calls whose callee was already evaluated (into `fn`, with `thisArg` as `this`) by code this body
-   * continues: resume versions of fast copies (lazy.ts). `text` names the callee in "is not a function".
-   */
-  /**
    * Module-level constants for the runtime values read on every call (`rt`, `GEN`, `FAST`, `OWNER`):
    * `$pe_rt` instead of `$pe.rt` saves a load per use (~15% on call-heavy code). Declared right after the
    * runtime import, before any def()/lazy() runs, so no instrumented version can see them uninitialized.
    */
   hot(name: 'rt' | 'GEN' | 'FAST' | 'OWNER'): TS.Identifier;
-  preEvaluated: WeakMap<TS.CallExpression, { fn: TS.Identifier; thisArg: TS.Identifier | undefined; text: TS.Expression }>;
-  /** Rebuilt calls (resume versions) whose callee V8 would name as written in the original call. */
-  originalCallee: WeakMap<TS.CallExpression, TS.Expression>;
   /**
    * Function expressions and arrows as the visitor left them (instrumented): bodies built from a function's
    * original node (lazy.ts) put these in place of the nested originals.
@@ -57,11 +50,8 @@ export function checkpoint(g: GeneratorBodyContext): TS.Statement {
   return stmt;
 }
 
-/**
- * Rewrites `body` (a block or an arrow's expression body) into the statements of the generator version.
- * `entryCheckpoint: false` for bodies that continue a function already entered (resume versions).
- */
-export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody, entryCheckpoint = true): TS.Block {
+/** Rewrites `body` (a block or an arrow's expression body) into the statements of the generator version. */
+export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody): TS.Block {
   const { ts } = g;
   const { factory } = g.ctx;
   const temps = new Map<string, TS.Identifier>();
@@ -92,10 +82,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   const visit = (node: TS.Node): TS.Node => {
-    if (isFunctionBoundary(ts, node)) return g.visitedOf.get(node) ?? node;
+    if (isFunctionBoundary(ts, node)) return node;
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (isLoop(ts, node)) return addLoopCheckpoint(ts.visitEachChild(node, visit, g.ctx) as TS.IterationStatement);
-    if (ts.isCallExpression(node) && (g.preEvaluated.has(node) || isDispatchable(ts, node, g.policy))) return dispatch(node);
+    if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) return dispatch(node);
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
     return ts.visitEachChild(node, visit, g.ctx);
   };
@@ -127,7 +117,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
    * `$f` when it is callable, else a function that throws the TypeError the engine would have thrown for the
    * original call (after the arguments are evaluated, as in a plain call): `o.m is not a function`.
    */
-  const callableAs = (fn: TS.Expression, written: TS.Expression): TS.Expression =>
+  const callable = (fn: TS.Expression, written: TS.Expression): TS.Expression =>
     factory.createParenthesizedExpression(
       factory.createConditionalExpression(
         factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
@@ -143,20 +133,13 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   const dispatch = (call: TS.CallExpression): TS.Expression => {
     const d = depth;
     const bare = skipOuter(ts, call.expression);
-    const original = g.originalCallee.get(call);
-    const callable = (fn: TS.Expression, written: TS.Expression): TS.Expression => callableAs(fn, original ?? written);
     const pre: TS.Expression[] = [];
     let fnRef: TS.Expression;
     let thisArg: TS.Expression | undefined;
     /** The function to call when there is no generator version (a temp is checked for callability). */
     let plainRef: TS.Expression;
 
-    const given = g.preEvaluated.get(call);
-    if (given) {
-      fnRef = given.fn;
-      thisArg = given.thisArg;
-      plainRef = callable(given.fn, given.text);
-    } else if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text)) {
+    if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text)) {
       fnRef = bare;
       plainRef = bare; // the engine's own message already names it
     } else if (ts.isIdentifier(bare)) {
@@ -240,9 +223,9 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   if (ts.isBlock(body)) {
     const n = prologueLength(ts, body.statements);
     const rest = body.statements.slice(n).map((s) => visit(s) as TS.Statement);
-    statements = [...body.statements.slice(0, n), ...(entryCheckpoint ? [checkpoint(g)] : []), ...rest];
+    statements = [...body.statements.slice(0, n), checkpoint(g), ...rest];
   } else {
-    statements = [...(entryCheckpoint ? [checkpoint(g)] : []), factory.createReturnStatement(visitExpr(body))];
+    statements = [checkpoint(g), factory.createReturnStatement(visitExpr(body))];
   }
   if (temps.size > 0) {
     const decl = factory.createVariableStatement(
