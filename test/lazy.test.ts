@@ -47,6 +47,8 @@ const source = `
   function guardedPause(log) {
     try { pause(); return 2; } finally { log.push('guardedPause:finally'); }
   }
+  // Re-entered with its locals from the record: the defaults must not run again (list is not passed).
+  export function withDefaults(list, n = list.length, m = n * 2) { const a = p(n); return [a, m, list.length]; }
   export class Shape { constructor(w) { this.w = w; } area() { return fib(this.w); } }
 `;
 
@@ -115,6 +117,13 @@ describe('lazy capture', () => {
       expect(r.pauses).toBeGreaterThanOrEqual(6); // at least every pause()
       expect({ ...r, pauses: 0 }).toEqual({ ...expected, pauses: 0 });
     }
+  });
+
+  it('re-enters a paused frame without evaluating its parameter defaults again', () => {
+    const task = launch(m.withDefaults, TO_COMPLETION, [1, 2, 3]);
+    expect(task.status).toBe('paused'); // inside p(), with withDefaults' fast frame captured
+    expect(finish(task).value).toEqual([3, 6, 3]);
+    expect(transform(source, { filename: 'x.mjs' }).code).toMatch(/\.lazy\(withDefaults,/);
   });
 
   it('`lazy: false` keeps generator versions only, with the same results', async () => {

@@ -528,12 +528,17 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const key = factory.createStringLiteral(name);
     return factory.createElementAccessExpression(paren(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, f)])), key);
   };
-  const copy = (reentry: boolean): TS.Expression =>
-    named(
+  // The re-entry copy is called with no arguments (its locals come from the record): plain parameters, no
+  // defaults to evaluate (`n = list.length` would throw there).
+  const reentryParams = plan.params.map((p) => factory.createParameterDeclaration(undefined, undefined, p));
+  const copy = (reentry: boolean): TS.Expression => {
+    const params = reentry ? reentryParams : fn.parameters;
+    return named(
       ts.isArrowFunction(fn)
-        ? factory.createArrowFunction(undefined, undefined, fn.parameters, undefined, undefined, fnBody(reentry))
-        : factory.createFunctionExpression(undefined, undefined, undefined, undefined, fn.parameters, undefined, fnBody(reentry)),
+        ? factory.createArrowFunction(undefined, undefined, params, undefined, undefined, fnBody(reentry))
+        : factory.createFunctionExpression(undefined, undefined, undefined, undefined, params, undefined, fnBody(reentry)),
     );
+  };
   const maker = factory.createArrowFunction(
     undefined,
     undefined,
