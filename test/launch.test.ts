@@ -10,16 +10,9 @@ import {
   TO_COMPLETION,
   type Task,
 } from 'preemptible';
+import { finish } from './helpers/finish';
 import { instrument } from './helpers/instrument';
 
-function finish<T>(task: Task<T>, budget = 0): { value: T; pauses: number } {
-  let pauses = 0;
-  while (task.status === 'paused') {
-    pauses++;
-    resume(task, budget);
-  }
-  return { value: task.value, pauses };
-}
 
 const programs = await instrument(`
   export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i) % 7919; return s; }

@@ -2,22 +2,15 @@
 // tasks and are captured only when they pause. The differential suite checks whole programs; these tests
 // pin down the mechanism itself.
 import { describe, expect, it } from 'vitest';
-import { cancel, launch, PreemptibleArgumentError, resume, TO_COMPLETION, type Task } from 'preemptible';
+import { cancel, launch, PreemptibleArgumentError, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
+import { finish } from './helpers/finish';
 import { instrument } from './helpers/instrument';
 
 const FAST = Symbol.for('preemptible.fast');
 const GEN = Symbol.for('preemptible.gen');
 const OWNER = Symbol.for('preemptible.owner');
 
-function finish<T>(task: Task<T>, budget = 0): { value: T; pauses: number } {
-  let pauses = 0;
-  while (task.status === 'paused') {
-    pauses++;
-    resume(task, budget);
-  }
-  return { value: task.value, pauses };
-}
 
 const source = `
   import { pause } from 'preemptible';

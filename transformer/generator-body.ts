@@ -36,18 +36,63 @@ export interface GeneratorBodyContext {
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';
 
-/** The checkpoint statement: `if (--$pe.rt.c < 0 && $pe.tick()) yield $pe.PAUSE;` */
-export function checkpoint(g: GeneratorBodyContext): TS.Statement {
+/** The test of every checkpoint (generator versions and fast copies): `--$pe_rt.c < 0 && $pe.tick()`. */
+export function counterRanOut(g: GeneratorBodyContext): TS.Expression {
   const { factory } = g.ctx;
   const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
   const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), factory.createNumericLiteral(0));
   const tick = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'tick'), undefined, []);
+  return factory.createLogicalAnd(ranOut, tick);
+}
+
+/** The checkpoint statement: `if (--$pe_rt.c < 0 && $pe.tick()) yield $pe.PAUSE;` */
+export function checkpoint(g: GeneratorBodyContext): TS.Statement {
+  const { factory } = g.ctx;
   const suspend = factory.createExpressionStatement(
     factory.createYieldExpression(undefined, factory.createPropertyAccessExpression(g.pe, 'PAUSE')),
   );
-  const stmt = factory.createIfStatement(factory.createLogicalAnd(ranOut, tick), suspend);
+  const stmt = factory.createIfStatement(counterRanOut(g), suspend);
   g.runtimeNodes.add(stmt);
   return stmt;
+}
+
+/**
+ * One identifier per name for the whole file (`$o0`, `$k`, ...): every function that uses it declares its
+ * own. A unique name per function would make the printer search name_1..name_N each time (quadratic).
+ */
+export function fileTemp(g: GeneratorBodyContext, key: string, base = key): TS.Identifier {
+  let id = g.tempNames.get(key);
+  if (!id) {
+    id = g.ctx.factory.createUniqueName(`$${base}`);
+    g.tempNames.set(key, id);
+  }
+  return id;
+}
+
+/**
+ * `fn` when it is callable, else a function that throws the TypeError the engine would have thrown for the
+ * original call (after the arguments are evaluated, as in a plain call): `o.m is not a function`.
+ */
+export function callableOr(g: GeneratorBodyContext, fn: TS.Expression, written: TS.Expression): TS.Expression {
+  const { factory } = g.ctx;
+  return factory.createParenthesizedExpression(
+    factory.createConditionalExpression(
+      factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
+      undefined,
+      fn,
+      undefined,
+      factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'notFunction'), undefined, [
+        factory.createStringLiteral(calleeText(g.ts, written)),
+      ]),
+    ),
+  );
+}
+
+/** `fn.call(thisArg, ...args)` for a method's function read into a temp, else `fn(...args)`. */
+export function invokeAs(factory: TS.NodeFactory, fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression {
+  return thisArg
+    ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...args])
+    : factory.createCallExpression(fn, undefined, args);
 }
 
 /** Rewrites `body` (a block or an arrow's expression body) into the statements of the generator version. */
@@ -62,11 +107,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const key = `${kind}${d}`;
     let id = temps.get(key);
     if (!id) {
-      id = g.tempNames.get(key);
-      if (!id) {
-        id = factory.createUniqueName(`$${key}`);
-        g.tempNames.set(key, id);
-      }
+      id = fileTemp(g, key);
       temps.set(key, id);
     }
     return id;
@@ -113,22 +154,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
 
   const assign = (id: TS.Identifier, value: TS.Expression): TS.Expression => factory.createAssignment(id, value);
 
-  /**
-   * `$f` when it is callable, else a function that throws the TypeError the engine would have thrown for the
-   * original call (after the arguments are evaluated, as in a plain call): `o.m is not a function`.
-   */
-  const callable = (fn: TS.Expression, written: TS.Expression): TS.Expression =>
-    factory.createParenthesizedExpression(
-      factory.createConditionalExpression(
-        factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
-        undefined,
-        fn,
-        undefined,
-        factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'notFunction'), undefined, [
-          factory.createStringLiteral(calleeText(ts, written)),
-        ]),
-      ),
-    );
+  const callable = (fn: TS.Expression, written: TS.Expression): TS.Expression => callableOr(g, fn, written);
 
   const dispatch = (call: TS.CallExpression): TS.Expression => {
     const d = depth;
@@ -185,10 +211,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       assign($g, genOf),
       factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
     );
-    const invoke = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression =>
-      thisArg
-        ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...argList])
-        : factory.createCallExpression(fn, undefined, argList);
+    const invoke = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression => invokeAs(factory, fn, thisArg, argList);
     const delegate = (e: TS.Expression): TS.Expression =>
       factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), e);
 

@@ -35,7 +35,7 @@
 
 import type * as TS from 'typescript';
 import { FunctionLike, isDispatchable, isLoop, prologueLength, skipOuter } from './analyze';
-import { calleeText, GeneratorBodyContext } from './generator-body';
+import { callableOr, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs } from './generator-body';
 
 type Range = [number, number];
 
@@ -165,12 +165,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
 
     /** A checkpoint: pauses (captures) when the counter runs out; while resuming, the site it was. */
     const checkpoint = (k: number): TS.Statement => {
-      const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
-      const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), num(0));
-      const tick = factory.createCallExpression(pe('tick'), undefined, []);
       const capture = factory.createCallExpression(pe('cap'), undefined, []);
       const pausing = factory.createIfStatement(
-        factory.createLogicalAnd(ranOut, tick),
+        counterRanOut(g),
         factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), factory.createThrowStatement(capture)]),
       );
       if (!reentry) return pausing;
@@ -294,17 +291,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       return left;
     };
 
-    const callableRef = (fnTemp: TS.Identifier, callee: TS.Expression): TS.Expression =>
-      cond(
-        factory.createStrictEquality(factory.createTypeOfExpression(fnTemp), factory.createStringLiteral('function')),
-        fnTemp,
-        factory.createCallExpression(pe('notFunction'), undefined, [factory.createStringLiteral(calleeText(ts, callee))]),
-      );
-
+    const callableRef = (fnTemp: TS.Identifier, callee: TS.Expression): TS.Expression => callableOr(g, fnTemp, callee);
     const invoke = (fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression =>
-      thisArg
-        ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...args])
-        : factory.createCallExpression(fn, undefined, args);
+      invokeAs(factory, fn, thisArg, args);
 
     /**
      * A call: to the callee's fast copy when it has one (sites), with `$k` set just before. With a site in
@@ -555,19 +544,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   return call;
 }
 
-/**
- * One generated name per role for every function in the file (`$k`, `$t0`, ...): each function declares
- * every generated name it uses itself (a nested one declares its own). A unique name per function would
- * make the printer search name_1..name_N each time: quadratic in big files.
- */
+/** A generated name of the lazy copies (`$k`, `$t0`, ...), one per file (see fileTemp). */
 function sharedName(g: GeneratorBodyContext, role: string): TS.Identifier {
-  const key = `lazy:${role}`;
-  let id = g.tempNames.get(key);
-  if (!id) {
-    id = g.ctx.factory.createUniqueName(`$${role}`);
-    g.tempNames.set(key, id);
-  }
-  return id;
+  return fileTemp(g, `lazy:${role}`, role);
 }
 
 function initCompound(ts: typeof TS): void {
@@ -622,32 +601,27 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
     }
     return m;
   };
+  const addBinding = (id: TS.Identifier, m: Map<string, Binding>, functionLevel: boolean): Binding => {
+    const b: Binding = { name: id.text, functionLevel, id };
+    m.set(b.name, b);
+    all.push(b);
+    bindingOf.set(id, b);
+    return b;
+  };
   const addList = (list: TS.VariableDeclarationList, m: Map<string, Binding>, functionLevel: boolean): void => {
-    for (const d of list.declarations) {
-      if (!ts.isIdentifier(d.name)) continue;
-      const b: Binding = { name: d.name.text, functionLevel, id: d.name };
-      m.set(b.name, b);
-      all.push(b);
-      bindingOf.set(d.name, b);
-    }
+    for (const d of list.declarations) if (ts.isIdentifier(d.name)) addBinding(d.name, m, functionLevel);
   };
   // Function scope: parameters, every var (hoisted), and the body's own let/const.
   const fnScope = new Map<string, Binding>();
-  for (const p of fn.parameters) {
-    if (ts.isIdentifier(p.name)) {
-      const b: Binding = { name: p.name.text, functionLevel: true, id: p.name };
-      fnScope.set(b.name, b);
-      all.push(b);
-    }
-  }
+  for (const p of fn.parameters) if (ts.isIdentifier(p.name)) addBinding(p.name, fnScope, true);
   const collectVars = (n: TS.Node): void => {
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isVariableDeclarationList(n) && (n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0) {
       for (const d of n.declarations) {
         if (!ts.isIdentifier(d.name)) continue;
         const known = fnScope.get(d.name.text);
-        if (known) bindingOf.set(d.name, known);
-        else addList(factory.createVariableDeclarationList([d]), fnScope, true), bindingOf.set(d.name, fnScope.get(d.name.text)!);
+        const b = known ?? addBinding(d.name, fnScope, true);
+        bindingOf.set(d.name, b);
       }
     }
     ts.forEachChild(n, collectVars);
