@@ -25,17 +25,18 @@ export interface SharedState {
   /** Tasks currently running, outermost first (nested launches push). */
   stack: Task[];
   /**
-   * Runs the continuation of an instrumented async call (after its await settled) as a task of its own,
-   * in slices of `budget` on the event loop; `onError` gets what the driver itself throws (an overrun).
-   * Provided by launch.ts.
-   */
-  /**
-   * The frames captured so far while a fast copy's pause unwinds (innermost first, linked through each
-   * frame's `inner` slot); taken by the boundary that catches the capture. See lazy.ts.
+   * While a fast copy's pause unwinds: the frame recorded last (the outermost so far), whose `inner` slot
+   * links to the frame it was calling, and so on inwards; taken by the boundary that catches the capture.
+   * See lazy.ts.
    */
   cap: Frame | null;
   /** The frame a fast copy is being re-entered to continue (read and cleared by its first statement). */
   re: Frame | null;
+  /**
+   * Runs the continuation of an instrumented async call (after its await settled) as a task of its own,
+   * in slices of `budget` on the event loop; `onError` gets what the driver itself throws (an overrun).
+   * Provided by launch.ts.
+   */
   detach: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined, onError: (error: unknown) => void) => void) | undefined;
 }
 

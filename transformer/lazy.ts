@@ -818,7 +818,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
       if (r.pos < d.scope.pos || r.end > d.scope.end || r.pos < d.end) return fail(`use outside scope or before declaration: ${name}`);
     }
   }
-  // A closure made by the fast copy keeps the fast copy's bindings; the resume version has copies. That is
+  // A closure made by the fast copy keeps the fast copy's bindings; the re-entry copy has copies. That is
   // only invisible for bindings that never change once the closure can see them: parameters nobody
   // assigns, and consts of the function's top level (one binding per call, as in the original) declared
   // before the closure.

@@ -45,7 +45,7 @@ interface MethodGen {
   isStatic: boolean;
   /** The generator version, emitted as a sibling member (link() moves it onto the method)... */
   gen?: TS.MethodDeclaration;
-  /** ...or, for a method in lazy.ts's subset, its fast copy (which knows its resume version). */
+  /** ...or, for a method in lazy.ts's subset, its fast copy (which knows its re-entry copy). */
   fast?: TS.Expression;
 }
 
@@ -181,9 +181,9 @@ function rewriteFile(
   };
 
   /**
-   * The versions attached to an instrumented function literal: `lazy` with a fast copy and its resume
-   * version when the function is in lazy.ts's subset (checked on the original node, which such a function
-   * shares with the visited one), else `def` with a generator version.
+   * The versions attached to an instrumented function literal: `lazy` with a fast copy (and its re-entry
+   * copy) when the function is in lazy.ts's subset (built from the original node; nested closures come
+   * from the visited one through visitedOf), else `def` with a generator version.
    */
   const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
     if (options.lazy !== false) {
