@@ -2,10 +2,14 @@
 // with counters and a site number, no generator per call). Only when a checkpoint in a fast copy decides
 // to pause does the stack get captured: the checkpoint throws CAPTURE, and every fast frame on the way out
 // records its site and locals in a Frame. The nearest generator-mode caller (a boundary made by fastToGen)
-// catches it and yields PAUSE to the task driver. Resuming *re-enters* the frames: the outermost fast copy
-// is called again with the frame in `rt.re`, restores its locals, runs in resume mode to the recorded site
-// and re-enters the frame it was calling there, down to the innermost one; from then on all of them run
-// as fast as before the pause.
+// catches it, keeps the frames as a list and yields PAUSE to the task driver.
+//
+// Resuming *re-enters* the frames one at a time, innermost first: the innermost fast copy is called again
+// with its frame in `rt.re`, restores its locals, runs in resume mode to the recorded site and continues at
+// full speed from there. When it returns (or throws), the boundary re-enters the frame that was calling it,
+// handing it that result at its site, and so on outwards. So a resumed task runs on a short native stack,
+// and the next pause only captures the frames entered since the last resume: pausing and resuming cost the
+// same however deep the paused stack is (re-entering every frame on each resume made both O(depth)).
 //
 // Every instrumented function has both entries, so the two modes call each other freely:
 //   f[GEN]  (generator mode)  = fastToGen(f's fast copy)  or the transformer's generator version;
@@ -32,9 +36,15 @@ const GENERATOR_FRAME = (): never => {
   throw new PreemptibleStateError('internal error: a generator frame was called');
 };
 
+/** Stand, as the inner frame of a frame being re-entered, for how the call it was making ended. */
+const RETURNED = (): never => {
+  throw new PreemptibleStateError('internal error: a result frame was called');
+};
+const THREW = RETURNED.bind(undefined);
+
 /**
  * A captured frame: [its fast copy, this, site, the frame it was calling (inner) or null, ...locals], or a
- * generator-mode frame (see GENERATOR_FRAME).
+ * generator-mode frame (see GENERATOR_FRAME), or the result of a finished inner call (RETURNED, THREW).
  */
 export type Frame = [FastFn, unknown, number, Frame | null, ...unknown[]];
 
@@ -45,20 +55,25 @@ export function cap(): object {
 }
 
 /**
- * Continues a captured frame: re-enters its fast copy (which reads `rt.re` first thing) or advances its
- * generator. Returns what the frame's function returns; if it pauses again, throws CAPTURE once more.
+ * Continues a captured frame at its site: re-enters its fast copy (which reads `rt.re` first thing), or
+ * advances its generator, or gives back the result its inner call ended with. Returns what the frame's
+ * function returns; if it pauses again, throws CAPTURE once more.
  */
 export function reenter(frame: Frame): unknown {
-  if (frame[0] === GENERATOR_FRAME) {
+  const fn = frame[0];
+  if (fn === RETURNED) return frame[4];
+  if (fn === THREW) throw frame[4];
+  if (fn === GENERATOR_FRAME) {
     const it = frame[4] as Generator<unknown, unknown, unknown>;
     const r = it.next();
     if (r.done) return r.value;
     if (r.value !== PAUSE) throw notPause(it);
+    frame[3] = null; // it held the link to its caller while paused
     rt.cap = frame;
     throw CAPTURE;
   }
   rt.re = frame;
-  return frame[0].call(frame[1]);
+  return fn.call(frame[1]);
 }
 
 function notPause(it: Generator<unknown, unknown, unknown>): PreemptibleStateError {
@@ -66,34 +81,82 @@ function notPause(it: Generator<unknown, unknown, unknown>): PreemptibleStateErr
   return new PreemptibleStateError('internal error: a generator version called from fast code yielded a value that is not PAUSE');
 }
 
-/** Unwinds a captured stack that will never be resumed (its task was cancelled while paused). */
-function abandon(frame: Frame): void {
-  let f: Frame = frame;
-  while (f[3] !== null) f = f[3];
-  // Fast frames have no finally blocks (such functions are not made fast); a generator frame may.
-  if (f[0] === GENERATOR_FRAME) {
-    const it = f[4] as Generator<unknown, unknown, unknown>;
+// A paused stack is a list of frames from the innermost outwards, linked through slot 3: while a frame is
+// paused that slot holds the frame that called it (null for the outermost), and just before the frame is
+// re-entered it gets the RETURNED/THREW frame its site reads. (No arrays with push(): a program may have
+// put indexed setters on Object.prototype.)
+
+/**
+ * Turns the frames a capture recorded (rt.cap, linked outermost to innermost) into a paused stack on top
+ * of `callers`, and returns its innermost frame.
+ */
+function takeCapture(e: unknown, callers: Frame | null): Frame {
+  if (e !== CAPTURE) throw e;
+  let f = rt.cap;
+  let top = callers;
+  rt.cap = null;
+  while (f !== null) {
+    const inner = f[3];
+    f[3] = top;
+    top = f;
+    f = inner;
+  }
+  return top!;
+}
+
+/** Returned by resumeStack when a frame paused again; `pausedAgain` is then the new innermost frame. */
+const PAUSED_AGAIN: object = Object.freeze({});
+let pausedAgain: Frame | null = null;
+
+/**
+ * Resumes a paused stack innermost first, each frame on a short native stack: a frame that finishes hands
+ * its result to the frame that called it, which is re-entered next.
+ */
+function resumeStack(top: Frame): unknown {
+  let frame = top;
+  let caller = frame[3];
+  for (;;) {
+    let result: unknown;
+    let threw = false;
+    try {
+      result = reenter(frame);
+    } catch (e) {
+      if (e === CAPTURE) {
+        pausedAgain = takeCapture(e, caller);
+        return PAUSED_AGAIN;
+      }
+      threw = true;
+      result = e;
+    }
+    if (caller === null) {
+      if (threw) throw result;
+      return result;
+    }
+    frame = caller;
+    caller = frame[3];
+    frame[3] = [threw ? THREW : RETURNED, undefined, 0, null, result];
+  }
+}
+
+/** Unwinds a paused stack that will never be resumed (its task was cancelled while paused). */
+function abandon(top: Frame): void {
+  // Fast frames have no finally blocks (such functions are not made fast); a generator frame may, and it
+  // can only be the innermost one.
+  if (top[0] === GENERATOR_FRAME) {
+    const it = top[4] as Generator<unknown, unknown, unknown>;
     let r = it.return(undefined);
     while (!r.done) r = it.next();
   }
 }
 
-/** Takes the frames a capture recorded. */
-function captured(e: unknown): Frame {
-  if (e !== CAPTURE) throw e;
-  const frame = rt.cap!;
-  rt.cap = null;
-  return frame;
-}
-
 /** The generator-mode entry of a fast copy: runs it plainly and turns each capture into a pause. */
 export function fastToGen(fast: FastFn): GenFn {
   return function* boundary(this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
-    let frame: Frame;
+    let top: Frame;
     try {
       return fast.apply(this, args);
     } catch (e) {
-      frame = captured(e);
+      top = takeCapture(e, null);
     }
     for (;;) {
       let resumed = false;
@@ -101,13 +164,12 @@ export function fastToGen(fast: FastFn): GenFn {
         yield PAUSE;
         resumed = true;
       } finally {
-        if (!resumed) abandon(frame);
+        if (!resumed) abandon(top);
       }
-      try {
-        return reenter(frame);
-      } catch (e) {
-        frame = captured(e);
-      }
+      const result = resumeStack(top);
+      if (result !== PAUSED_AGAIN) return result;
+      top = pausedAgain!;
+      pausedAgain = null;
     }
   };
 }

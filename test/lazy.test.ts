@@ -42,6 +42,15 @@ const source = `
   }
   // Re-entered with its locals from the record: the defaults must not run again (list is not passed).
   export function withDefaults(list, n = list.length, m = n * 2) { const a = p(n); return [a, m, list.length]; }
+  // A deep stack paused at the bottom: probe() reports how deep the native stack is.
+  export function deep(n, probe) { return n === 0 ? probeTwice(probe) : deep(n - 1, probe); }
+  function probeTwice(probe) { const before = probe(); p(0); return [before, probe()]; }
+  // An error thrown by a resumed frame reaches the frames that called it, through a generator-mode catch.
+  export function sink(n) { return n === 0 ? fail(p('boom')) : 1 + sink(n - 1); }
+  function fail(message) { throw new RangeError(message); }
+  export function catcher(n) {
+    try { return sink(n); } catch (e) { return e.name + ': ' + e.message; }
+  }
   export class Shape { constructor(w) { this.w = w; } area() { return fib(this.w); } }
 `;
 
@@ -117,6 +126,28 @@ describe('lazy capture', () => {
     expect(task.status).toBe('paused'); // inside p(), with withDefaults' fast frame captured
     expect(finish(task).value).toEqual([3, 6, 3]);
     expect(transform(source, { filename: 'x.mjs' }).code).toMatch(/\.lazy\(withDefaults,/);
+  });
+
+  it('resumes a deep paused stack innermost first, on a short native stack', () => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Infinity;
+    try {
+      const probe = () => new Error().stack!.split('\n').length;
+      const [before, after] = finish(launch(m.deep, TO_COMPLETION, 300, probe)).value as number[];
+      expect(before).toBeGreaterThan(300); // every frame of deep() is on the stack when it pauses...
+      expect(after).toBeLessThan(50); // ...and only the innermost one was re-entered to resume it
+      const [refBefore, refAfter] = finish(launch(ref.deep, TO_COMPLETION, 300, probe)).value as number[];
+      expect(refAfter).toBeGreaterThan(refBefore / 2); // generator versions resume the whole chain
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  });
+
+  it('hands an error thrown after a resume to the frames that were calling', () => {
+    for (const budget of [TO_COMPLETION, 0]) {
+      expect(finish(launch(m.catcher, budget, 20)).value).toBe('RangeError: boom');
+      expect(() => finish(launch(m.sink, budget, 20))).toThrow(RangeError); // launch/resume rethrow it
+    }
   });
 
   it('`lazy: false` keeps generator versions only, with the same results', async () => {
