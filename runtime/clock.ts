@@ -13,7 +13,7 @@ export const QUANTUM_MS = native ? 0.005 : 0.025;
 /** With the addon, tick() reads the clock (for calibration and as a backstop) once per this many ticks. */
 const CLOCK_EVERY = native ? 4 : 1;
 /** Countdown used when no deadline is armed (TO_COMPLETION): only `pause()` can stop the task. */
-const UNARMED_COUNT = 2 ** 30;
+const UNARMED_COUNT = 2 ** 30 - 1;
 const MAX_RATE = 1e8;
 
 export const now: () => number = performance.now.bind(performance);

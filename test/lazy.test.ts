@@ -150,6 +150,22 @@ describe('lazy capture', () => {
     }
   });
 
+  it('restores provably numeric locals as numbers, and only those', () => {
+    // V8 keeps a float loop variable unboxed only if what the re-entry copy restores is known to be a
+    // Number (numeric-locals.ts); the differential fixture fn-lazy-numeric-restore checks the results.
+    const code = transform(
+      `export function f(n, p) {
+        let zr = 0, k = 0, s = 0, b = 0n, y = p, u;
+        for (let i = 0; i < n; i++) { zr = zr * 0.5 + i; k++; s = s + ''; b += 1n; y++; u = i; }
+        return [zr, k, s, b, y, u];
+      }`,
+      { filename: 'x.mjs' },
+    ).code;
+    const restored = (name: string) => new RegExp(`\\b${name} = (\\+?)\\$rec_1\\[`).exec(code)?.[1];
+    expect(['zr', 'k', 'i'].map(restored)).toEqual(['+', '+', '+']);
+    expect(['s', 'b', 'y', 'u'].map(restored)).toEqual(['', '', '', '']);
+  });
+
   it('`lazy: false` keeps generator versions only, with the same results', async () => {
     const code = transform(source, { filename: 'x.mjs', lazy: false }).code;
     expect(code).not.toMatch(/\.lazy\(/);

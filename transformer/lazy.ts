@@ -36,6 +36,7 @@
 import type * as TS from 'typescript';
 import { FunctionLike, isDispatchable, isLoop, prologueLength, skipOuter } from './analyze';
 import { callableOr, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs } from './generator-body';
+import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
 
@@ -50,6 +51,8 @@ interface Plan {
   params: TS.Identifier[];
   /** Declared names (var/let/const), hoisted to one `let` in both versions. */
   locals: Map<string, 'var' | 'let' | 'const'>;
+  /** Let/const locals that only ever hold Numbers: restored as `+$rec[i]` (see numeric-locals.ts). */
+  numeric: Set<string>;
   /** Site number of each call that could pause. */
   siteOf: Map<TS.CallExpression, number>;
   /** The call for each site number. */
@@ -475,7 +478,11 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         factory.createExpressionStatement(assign(reEntry, factory.createNull())),
         factory.createExpressionStatement(assign($r, factory.createTrue())),
         factory.createExpressionStatement(assign($k, factory.createElementAccessExpression($rec, num(2)))),
-        ...captured.map((id, i) => factory.createExpressionStatement(assign(id, factory.createElementAccessExpression($rec, num(4 + i))))),
+        ...captured.map((id, i) => {
+          const saved = factory.createElementAccessExpression($rec, num(4 + i));
+          const value = plan.numeric.has(id.text) ? factory.createPrefixUnaryExpression(ts.SyntaxKind.PlusToken, saved) : saved;
+          return factory.createExpressionStatement(assign(id, value));
+        }),
       ],
       true,
     ),
@@ -713,6 +720,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   const plan: Plan = {
     params: [],
     locals: new Map(),
+    numeric: new Set(),
     siteOf: new Map(),
     siteCall: new Map(),
     loopMarker: new Map(),
@@ -832,6 +840,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     if (d.kind !== 'const' || d.scope !== body || c.pos < d.end) return fail(`closure over ${d.kind} ${c.text}`);
   }
   for (const [name, d] of decls) plan.locals.set(name, d.kind);
+  plan.numeric = numericLocals(ts, body, [...decls].filter(([, d]) => d.kind !== 'var').map(([name]) => name));
 
   // Number resume points in preorder: the entry, each loop's top, each call that could pause.
   let next = ENTRY + 1;
