@@ -11,6 +11,7 @@
 import { types } from 'node:util';
 import { PAUSE, rt } from './checkpoint';
 import { attachGen, genOf, type GenFn } from './symbols';
+import { callGen } from './lazy';
 
 const { isProxy } = types;
 import { tick } from './clock';
@@ -89,7 +90,7 @@ function definer(target: Record<number, unknown>): (key: number, value: unknown)
  * once per builtin call (genOf).
  */
 function callback(g: GenFn | undefined, fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
-  return g ? (g.call(thisArg, a, b, c) as Gen<unknown>) : plainCall(fn, thisArg, a, b, c);
+  return g ? (callGen(g, thisArg, 3, a, b, c) as Gen<unknown>) : plainCall(fn, thisArg, a, b, c);
 }
 
 function* plainCall(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
@@ -99,7 +100,7 @@ function* plainCall(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: u
 
 /** Same as callback() for a reduce callback: (accumulator, value, index, object), `this` undefined. */
 function reducer(g: GenFn | undefined, fn: Callback, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
-  return g ? (g.call(undefined, acc, v, k, o) as Gen<unknown>) : plainReduce(fn, acc, v, k, o);
+  return g ? (callGen(g, undefined, 4, acc, v, k, o) as Gen<unknown>) : plainReduce(fn, acc, v, k, o);
 }
 
 function* plainReduce(fn: Callback, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
@@ -359,7 +360,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
 
 /** Same as callback() for a sort comparator: (x, y), `this` undefined. */
 function comparator(g: GenFn | undefined, fn: Callback, x: unknown, y: unknown): Gen<unknown> {
-  return g ? (g.call(undefined, x, y) as Gen<unknown>) : plainCompare(fn, x, y);
+  return g ? (callGen(g, undefined, 2, x, y) as Gen<unknown>) : plainCompare(fn, x, y);
 }
 
 function* plainCompare(fn: Callback, x: unknown, y: unknown): Gen<unknown> {

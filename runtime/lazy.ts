@@ -151,27 +151,73 @@ function abandon(top: Frame): void {
 
 /** The generator-mode entry of a fast copy: runs it plainly and turns each capture into a pause. */
 export function fastToGen(fast: FastFn): GenFn {
-  return function* boundary(this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
+  const boundary = function* boundary(this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
     let top: Frame;
     try {
       return fast.apply(this, args);
     } catch (e) {
       top = takeCapture(e, null);
     }
-    for (;;) {
-      let resumed = false;
-      try {
-        yield PAUSE;
-        resumed = true;
-      } finally {
-        if (!resumed) abandon(top);
-      }
-      const result = resumeStack(top);
-      if (result !== PAUSED_AGAIN) return result;
-      top = pausedAgain!;
-      pausedAgain = null;
-    }
+    return yield* paused(top);
   };
+  hidden(boundary, INNER_FAST, fast);
+  return boundary;
+}
+
+/** On a boundary made by fastToGen: the fast copy inside it. */
+const INNER_FAST: unique symbol = Symbol('preemptible.innerFast');
+
+/** Pauses with a captured stack, then resumes it on each `next()` until it finishes or is abandoned. */
+function* paused(top: Frame): Generator<unknown, unknown, unknown> {
+  for (;;) {
+    let resumed = false;
+    try {
+      yield PAUSE;
+      resumed = true;
+    } finally {
+      if (!resumed) abandon(top);
+    }
+    const result = resumeStack(top);
+    if (result !== PAUSED_AGAIN) return result;
+    top = pausedAgain!;
+    pausedAgain = null;
+  }
+}
+
+/** What callGen returns when the call finished without pausing: its value, as a finished iterator. */
+const finished = {
+  value: undefined as unknown,
+  done: true as const,
+  next(): IteratorReturnResult<unknown> {
+    return this;
+  },
+  [Symbol.iterator](): Iterator<unknown, unknown, unknown> {
+    return this;
+  },
+};
+
+/** `f.call(self, ...)` with exactly `n` (2-4) arguments, as the builtin being replaced passes them. */
+function callWith<R>(f: (this: unknown, ...args: unknown[]) => R, self: unknown, n: number, a: unknown, b: unknown, c: unknown, d: unknown): R {
+  return n === 3 ? f.call(self, a, b, c) : n === 4 ? f.call(self, a, b, c, d) : f.call(self, a, b);
+}
+
+/**
+ * One call through a generator-mode entry with `n` (2-4) arguments, for runtime helpers to `yield*` (the
+ * array-method and collection callbacks): `g.call(self, ...)`, except that a fast copy's boundary is
+ * skipped, so a callback that does not pause costs a plain call instead of a generator per element. The
+ * finished iterator it may return is shared: `yield*` reads it at once.
+ */
+export function callGen(g: GenFn, self: unknown, n: 2 | 3 | 4, a: unknown, b: unknown, c?: unknown, d?: unknown): Generator<unknown, unknown, unknown> {
+  const fast = (g as unknown as Record<symbol, FastFn | undefined>)[INNER_FAST];
+  if (fast === undefined) return callWith(g, self, n, a, b, c, d);
+  let top: Frame;
+  try {
+    finished.value = callWith(fast, self, n, a, b, c, d);
+    return finished as unknown as Generator<unknown, unknown, unknown>; // only ever `yield*`ed
+  } catch (e) {
+    top = takeCapture(e, null);
+  }
+  return paused(top);
 }
 
 /** The fast-mode entry of a generator version: runs it, and if it pauses, captures it as a frame. */
