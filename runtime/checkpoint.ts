@@ -10,6 +10,7 @@ import { rt } from './shared';
 import { tick } from './clock';
 import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
 import { attachLazy, cap, CAPTURE, FAST, reenter } from './lazy';
+import { stamp } from './deferred';
 
 /**
  * Emitted code calls a callee's generator version `callee[GEN]` only if `callee[GEN][OWNER] === callee`
@@ -55,6 +56,16 @@ export function def<F extends AnyFunction>(fn: F, gen: GeneratorFn, name?: strin
  */
 export function lazy<F extends AnyFunction>(fn: F, fast: AnyFunction, name?: string): F {
   attachLazy(fn, fast as never);
+  setName(fn, name);
+  return fn;
+}
+
+/**
+ * An instrumented closure: `make(fn)` attaches its versions (with def, defArrow or lazy) the first time a
+ * caller asks for one, so creating the closure outside a task costs next to nothing (deferred.ts).
+ */
+export function later<F extends AnyFunction>(fn: F, make: (fn: F) => void, name?: string): F {
+  stamp(fn, make as never);
   setName(fn, name);
   return fn;
 }

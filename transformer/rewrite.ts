@@ -261,27 +261,39 @@ function rewriteFile(
     const ownName = ts.isFunctionExpression(node) ? node.name : undefined;
     const display = ownName ? undefined : inferredName(ts, node);
     const v = versions(node, visited, ownName?.text ?? display);
-    const gen = v.arg;
+    // A closure gets its versions only when a task first needs them (runtime/deferred.ts): creating it
+    // outside a task must stay as cheap as in the original. `(f) => $pe.def(f, function* () {...})`; the
+    // arrow keeps the lexical `this` that defArrow binds and the fast copy (an arrow too) sees.
+    const f = factory.createUniqueName('$f');
+    const attach = v.helper === 'lazy' ? runtimeCall('lazy', [f, v.arg]) : usesThis ? runtimeCall('defArrow', [f, v.arg, factory.createThis()]) : runtimeCall('def', [f, v.arg]);
+    const make = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, f)], undefined, undefined, attach);
     if (ownName) {
-      // The generator must see the function's own (immutable) name binding:
-      //   (($f) => { const h = $f; return $pe.def(h, function* () {...}); })(function h() {...})
+      // The versions must see the function's own (immutable) name binding:
+      //   (($fn) => { const h = $fn; return $pe.later(h, ($f) => $pe.def($f, function* () {...})); })(function h() {...})
       const outer = factory.createUniqueName('$fn');
       const param = factory.createParameterDeclaration(undefined, undefined, outer);
       const binding = factory.createVariableStatement(
         undefined,
         factory.createVariableDeclarationList([factory.createVariableDeclaration(ownName, undefined, undefined, outer)], ts.NodeFlags.Const),
       );
-      const body = factory.createBlock([binding, factory.createReturnStatement(runtimeCall(v.helper, [ownName, gen]))]);
+      const body = factory.createBlock([binding, factory.createReturnStatement(runtimeCall('later', [ownName, make]))]);
       const bind = factory.createArrowFunction(undefined, undefined, [param], undefined, undefined, body);
       const iife = factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, [visited]);
       runtimeNodes.add(iife);
       return iife;
     }
-    const nameArg = display !== undefined ? [factory.createStringLiteral(display)] : [];
-    if (v.helper === 'lazy') return runtimeCall('lazy', [visited, gen, ...nameArg]); // the fast arrow keeps `this`
-    return usesThis
-      ? runtimeCall('defArrow', [visited, gen, factory.createThis(), ...nameArg])
-      : runtimeCall('def', [visited, gen, ...nameArg]);
+    // The name the engine would have inferred, given the same way (no defineProperty per closure):
+    //   ({ "f": () => {...} })["f"]
+    const named = display === undefined ? visited : namedByKey(visited, display);
+    return runtimeCall('later', [named, make]);
+  };
+
+  const namedByKey = (fn: TS.Expression, name: string): TS.Expression => {
+    const key = factory.createStringLiteral(name);
+    return factory.createElementAccessExpression(
+      factory.createParenthesizedExpression(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, fn)])),
+      key,
+    );
   };
 
   const visitMethod = (node: TS.MethodDeclaration): TS.Node => {
@@ -385,7 +397,7 @@ function rewriteFile(
     if (!(ts.isArrowFunction(original) || (ts.isFunctionExpression(original) && !original.name))) return visited;
     if (!ts.isCallExpression(value) || !runtimeNodes.has(value)) return visited; // left plain: named natively
     const helper = ts.isPropertyAccessExpression(value.expression) ? value.expression.name.text : '';
-    const fixedArgs = helper === 'def' || helper === 'lazy' ? 2 : helper === 'defArrow' ? 3 : -1;
+    const fixedArgs = helper === 'later' ? 2 : -1;
     if (fixedArgs < 0 || value.arguments.length !== fixedArgs) return visited;
     const named = factory.updateCallExpression(value, value.expression, value.typeArguments, [...value.arguments, runtimeCall('keyName', [])]);
     runtimeNodes.add(named);
