@@ -255,7 +255,17 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
           return paren(factory.createBinaryExpression(skipped(e.left, dummy[l]!), l, paren(assign(e.left, right))));
         }
         const old = plan.oldValue.get(e);
-        if (old) return paren(assign(e.left, factory.createBinaryExpression(cond(resuming(), old, paren(assign(old, e.left))), COMPOUND[op]!, right)));
+        if (old) {
+          // x op= r  ->  x = (old = x) op r;   o.p op= r  ->  (t = o).p = (old = t.p) op r
+          // (the same order as the original: the base, the old value, then r, then the store).
+          let target = e.left;
+          let read = e.left;
+          if (ts.isPropertyAccessExpression(e.left)) {
+            target = factory.createPropertyAccessExpression(paren(dual(e.left.expression)), e.left.name);
+            read = factory.createPropertyAccessExpression(plan.spill.get(e.left.expression)!, e.left.name);
+          }
+          return paren(assign(target, factory.createBinaryExpression(cond(resuming(), old, paren(assign(old, read))), COMPOUND[op]!, right)));
+        }
         return paren(factory.createBinaryExpression(dual(e.left), op, right));
       }
       if (ts.isConditionalExpression(e)) {
@@ -910,7 +920,10 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
       }
       if (op === S.BarBarEqualsToken || op === S.AmpersandAmpersandEqualsToken || op === S.QuestionQuestionEqualsToken) return ts.isIdentifier(skipOuter(ts, p.left)) && ts.isIdentifier(p.left);
       if (COMPOUND[op] !== undefined) {
-        if (!ts.isIdentifier(p.left)) return false;
+        // `x op= <site>` and `o.p op= <site>` (o spilled): the old value is read before the site.
+        const l = p.left;
+        if (ts.isPropertyAccessExpression(l) && !ts.isOptionalChain(l) && l.expression.kind !== S.SuperKeyword) spill(l.expression);
+        else if (!ts.isIdentifier(l)) return false;
         if (!plan.oldValue.has(p)) plan.oldValue.set(p, temp());
         return true;
       }
