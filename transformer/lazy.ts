@@ -35,7 +35,7 @@
 
 import type * as TS from 'typescript';
 import { FunctionLike, isDispatchable, isLoop, prologueLength, skipOuter } from './analyze';
-import { callableOr, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs } from './generator-body';
+import { callableOr, calleeText, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -70,6 +70,12 @@ interface Plan {
   /** `x op= <site>`: the old value of x. */
   oldValue: Map<TS.BinaryExpression, TS.Identifier>;
   temps: TS.Identifier[];
+  /** Each for-of loop: its iteration record and current value (temps), and how deep it is nested. */
+  forOf: Map<TS.ForOfStatement, { it: TS.Identifier; value: TS.Identifier; depth: number }>;
+  /** break / continue / return statements that leave for-of loops: those loops, innermost first. */
+  exits: Map<TS.Statement, TS.ForOfStatement[]>;
+  /** Holds a return value while the loops it leaves are closed. */
+  returnTemp: TS.Identifier | undefined;
 }
 
 const ENTRY = 1;
@@ -204,12 +210,30 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
     /** A statement without resume points: declarations become assignments to the hoisted names. */
     const plainStmt = (s: TS.Statement): TS.Statement => {
+      const leaving = plan.exits.get(s);
+      if (leaving) {
+        if (ts.isReturnStatement(s) && s.expression) return returnClosing(plainExpr(s.expression), leaving);
+        return factory.createBlock([...closing(leaving), s], true);
+      }
       if (ts.isVariableStatement(s)) {
         const e = declarationsAsExpression(s.declarationList, plainExpr);
         return e ? factory.createExpressionStatement(e) : factory.createEmptyStatement();
       }
       return ts.visitEachChild(s, plainVisitor, g.ctx);
     };
+
+    /** `close($i, $i = undefined)` for each loop left, innermost first (cleared first: see closeAfterThrow). */
+    const closing = (loops: readonly TS.ForOfStatement[]): TS.Statement[] =>
+      loops.map((l) => {
+        const it = plan.forOf.get(l)!.it;
+        return factory.createExpressionStatement(factory.createCallExpression(pe('close'), undefined, [it, assign(it, factory.createVoidZero())]));
+      });
+    /** `return e` out of for-of loops: e first, then the loops are closed, then the function returns. */
+    const returnClosing = (value: TS.Expression, loops: readonly TS.ForOfStatement[]): TS.Statement =>
+      factory.createBlock(
+        [factory.createExpressionStatement(assign(plan.returnTemp!, value)), ...closing(loops), factory.createReturnStatement(plan.returnTemp!)],
+        true,
+      );
 
     const dual = (e: TS.Expression): TS.Expression => {
       const out = dualInner(e);
@@ -381,7 +405,10 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         reentry ? [factory.createIfStatement(factory.createLogicalOr(notR, kIn(r)), braced(inner))] : [inner];
       if (ts.isVariableStatement(s)) return guarded(factory.createExpressionStatement(dualDeclarations(s.declarationList)!));
       if (ts.isExpressionStatement(s)) return guarded(factory.createExpressionStatement(dual(s.expression)));
-      if (ts.isReturnStatement(s)) return guarded(factory.createReturnStatement(dual(s.expression!)));
+      if (ts.isReturnStatement(s)) {
+        const leaving = plan.exits.get(s);
+        return guarded(leaving ? returnClosing(dual(s.expression!), leaving) : factory.createReturnStatement(dual(s.expression!)));
+      }
       if (ts.isThrowStatement(s)) return guarded(factory.createThrowStatement(dual(s.expression)));
       if (ts.isBlock(s)) return guarded(factory.createBlock(rList(s.statements), true));
       // Labels stay directly on their loop (`continue L` needs that); the guard goes outside.
@@ -456,6 +483,23 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         return factory.createForStatement(init, test(loop.condition), loop.incrementor && dual(loop.incrementor), body);
       }
       if (ts.isWhileStatement(loop)) return factory.createWhileStatement(test(loop.expression)!, body);
+      if (ts.isForOfStatement(loop)) {
+        // for ($i = iter(E, text); ($v = step($i)) !== DONE || ($i = undefined); ) { <checkpoint>; x = $v; ... }
+        const { it, value } = plan.forOf.get(loop)!;
+        const head = loop.initializer;
+        const target = ts.isVariableDeclarationList(head) ? factory.createIdentifier((head.declarations[0]!.name as TS.Identifier).text) : (head as TS.Identifier);
+        const init = cond(resumingPast(loop.expression), factory.createVoidZero(), assign(it, factory.createCallExpression(pe('iter'), undefined, [dual(loop.expression), factory.createStringLiteral(iterableText(ts, loop.expression))])));
+        const stepped = factory.createLogicalOr(
+          factory.createStrictInequality(paren(assign(value, factory.createCallExpression(pe('step'), undefined, [it]))), pe('DONE')),
+          paren(assign(it, factory.createVoidZero())),
+        );
+        const bind = factory.createExpressionStatement(assign(target, value));
+        const forOfBody = factory.createBlock(
+          [checkpoint(plan.loopMarker.get(loop)!), reentry ? factory.createIfStatement(notR, bind) : bind, ...rList(inner)],
+          true,
+        );
+        return factory.createForStatement(init, cond(resuming(), factory.createTrue(), stepped), undefined, forOfBody);
+      }
       const d = loop as TS.DoStatement;
       return factory.createDoStatement(body, dual(d.expression));
     };
@@ -514,11 +558,18 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       ),
     );
   const record = factory.createArrayLiteralExpression([$self, factory.createThis(), $k, factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), ...captured]);
+  // An exception (not a capture) leaving the function closes the for-of loops it leaves, innermost first.
+  const openLoops = [...plan.forOf.values()].sort((a, b) => b.depth - a.depth);
+  const closeAfterThrow = openLoops.map(({ it }) => factory.createExpressionStatement(factory.createCallExpression(pe('closeAfterThrow'), undefined, [it])));
   const catchClause = (): TS.CatchClause =>
     factory.createCatchClause(
       $e,
       factory.createBlock([
-        factory.createIfStatement(factory.createStrictEquality($e, pe('CAPTURE')), factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record))),
+        factory.createIfStatement(
+          factory.createStrictEquality($e, pe('CAPTURE')),
+          factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record)),
+          closeAfterThrow.length > 0 ? factory.createBlock(closeAfterThrow, true) : undefined,
+        ),
         factory.createThrowStatement($e),
       ]),
     );
@@ -672,7 +723,7 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
     } else if (ts.isCaseBlock(n)) {
       scopes.push(lexicalOf(n.clauses.flatMap((c) => [...c.statements]), false));
       pushed = true;
-    } else if (ts.isForStatement(n) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+    } else if ((ts.isForStatement(n) || ts.isForOfStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
       const m = new Map<string, Binding>();
       addList(n.initializer, m, false);
       scopes.push(m);
@@ -740,6 +791,9 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     oldValue: new Map(),
     stringSpill: new Set(),
     temps: [],
+    forOf: new Map(),
+    exits: new Map(),
+    returnTemp: undefined,
   };
   let ok = true;
   const fail = (why: string): undefined => {
@@ -812,9 +866,23 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     let inner = scope;
     // A let directly in a case clause is checked against the clause alone: a use from a later clause could
     // run without the declaration (a jump to that case), which hoisting would hide.
-    if (ts.isBlock(node) || ts.isForStatement(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) inner = node;
+    if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) inner = node;
     if (ts.isVariableStatement(node)) declare(node.declarationList, scope);
     if (ts.isForStatement(node) && node.initializer && ts.isVariableDeclarationList(node.initializer)) declare(node.initializer, node);
+    if (ts.isForOfStatement(node)) {
+      if (node.awaitModifier) return void fail('for await');
+      const head = node.initializer;
+      if (ts.isVariableDeclarationList(head)) {
+        declare(head, node);
+        // `for (const x of f(x))` reads x in its TDZ (a ReferenceError): hoisting would hide that.
+        const name = (head.declarations[0]?.name as TS.Identifier | undefined)?.text;
+        if (name !== undefined && mentions(ts, node.expression, name)) return void fail(`for-of expression reads its own ${name}`);
+      } else if (ts.isIdentifier(head)) {
+        writes.push(head.text);
+      } else {
+        return void fail('for-of target that is not a name');
+      }
+    }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind >= S.FirstAssignment && node.operatorToken.kind <= S.LastAssignment) collectWrites(node.left);
     if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === S.PlusPlusToken || node.operator === S.MinusMinusToken)) collectWrites(node.operand);
     if (ts.isIdentifier(node) && isReference(ts, node, parent.get(node))) refs.push(node);
@@ -887,6 +955,12 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     if (ts.isOmittedExpression(e) || plan.spill.has(e)) return;
     plan.spill.set(e, temp());
   };
+
+  // for-of loops: an iteration record and a value each; statements that leave them close them.
+  const exits = forOfExits(ts, body);
+  for (const [loop, depth] of exits.loops) plan.forOf.set(loop, { it: temp(), value: temp(), depth });
+  plan.exits = exits.exits;
+  if ([...exits.exits.keys()].some((st) => ts.isReturnStatement(st) && st.expression)) plan.returnTemp = temp();
 
   // For each site, walk up to its statement: every step must be one whose continuation rx() can build.
   for (const [call] of plan.siteOf) {
@@ -990,8 +1064,50 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     if (ts.isExpressionStatement(p) || ts.isReturnStatement(p) || ts.isThrowStatement(p) || ts.isVariableStatement(p)) return true;
     if (ts.isIfStatement(p) || ts.isWhileStatement(p) || ts.isDoStatement(p) || ts.isSwitchStatement(p)) return c === p.expression;
     if (ts.isForStatement(p)) return c === p.initializer || c === p.condition || c === p.incrementor;
+    if (ts.isForOfStatement(p)) return c === p.expression;
     return false;
   }
+}
+
+function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
+  return (ts.isIdentifier(node) && node.text === name) || !!ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined);
+}
+
+/**
+ * The for-of loops of a body (with their nesting depth among for-of loops), and for each break, continue
+ * or return that leaves any of them, those loops, innermost first (they must be closed on the way out).
+ */
+function forOfExits(ts: typeof TS, body: TS.Block): { loops: Map<TS.ForOfStatement, number>; exits: Map<TS.Statement, TS.ForOfStatement[]> } {
+  interface Target { node: TS.Node; labels: string[] }
+  const loops = new Map<TS.ForOfStatement, number>();
+  const exits = new Map<TS.Statement, TS.ForOfStatement[]>();
+  const targets: Target[] = [];
+  const forOfsIn = (ts_: Target[]): TS.ForOfStatement[] => ts_.map((t) => t.node).filter((n): n is TS.ForOfStatement => ts.isForOfStatement(n)).reverse();
+  const visit = (n: TS.Node, labels: string[]): void => {
+    if (isClosure(ts, n)) return;
+    if (ts.isLabeledStatement(n)) return visit(n.statement, [...labels, n.label.text]);
+    if (ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
+      let t = targets.length - 1;
+      for (; t >= 0; t--) {
+        const { node, labels: ls } = targets[t]!;
+        if (n.label ? ls.includes(n.label.text) : isLoop(ts, node) || (ts.isBreakStatement(n) && ts.isSwitchStatement(node))) break;
+      }
+      const left = forOfsIn(targets.slice(ts.isBreakStatement(n) ? t : t + 1));
+      if (left.length > 0) exits.set(n, left);
+      return;
+    }
+    if (ts.isReturnStatement(n)) {
+      const left = forOfsIn(targets);
+      if (left.length > 0) exits.set(n, left);
+    }
+    const isTarget = isLoop(ts, n) || ts.isSwitchStatement(n) || labels.length > 0;
+    if (ts.isForOfStatement(n)) loops.set(n, targets.filter((t) => ts.isForOfStatement(t.node)).length);
+    if (isTarget) targets.push({ node: n, labels });
+    ts.forEachChild(n, (c) => visit(c, []));
+    if (isTarget) targets.pop();
+  };
+  visit(body, []);
+  return { loops, exits };
 }
 
 /** Calls, or closures (a default `() => a` would share the parameter with the fast copy only). */
@@ -1001,7 +1117,7 @@ function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
   switch (node.kind) {
     case S.FunctionDeclaration: case S.ClassDeclaration: case S.ClassExpression:
     case S.MethodDeclaration: case S.GetAccessor: case S.SetAccessor: case S.Constructor:
-    case S.TryStatement: case S.ForInStatement: case S.ForOfStatement: case S.WithStatement:
+    case S.TryStatement: case S.ForInStatement: case S.WithStatement:
     case S.YieldExpression: case S.AwaitExpression: case S.TaggedTemplateExpression: case S.DeleteExpression:
     case S.InterfaceDeclaration: case S.TypeAliasDeclaration: case S.EnumDeclaration: case S.ModuleDeclaration:
     case S.ImportKeyword: case S.SuperKeyword: case S.JsxElement: case S.JsxSelfClosingElement: case S.JsxFragment:
@@ -1048,4 +1164,11 @@ function isReference(ts: typeof TS, id: TS.Identifier, parent: TS.Node | undefin
   if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
   if (ts.isParameter(parent) && parent.name === id) return false;
   return true;
+}
+
+/** How the engine names an iterable in "... is not iterable". */
+function iterableText(ts: typeof TS, expr: TS.Expression): string {
+  const e = skipOuter(ts, expr);
+  if (ts.isCallExpression(e)) return `${calleeText(ts, e.expression)} is not a function or its return value`;
+  return calleeText(ts, e);
 }

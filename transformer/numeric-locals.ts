@@ -98,6 +98,8 @@ export function numericLocals(ts: typeof TS, body: TS.Block, candidates: Iterabl
       const { kind } = node.operatorToken;
       if (ts.isIdentifier(target)) writes.push([target.text, (num) => binaryIsNumber(kind, target, node.right, num)]);
       else patternNames(target);
+    } else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
+      patternNames(node.initializer); // `for (x of ...)` writes x with whatever the iterator gives
     } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === S.PlusPlusToken || node.operator === S.MinusMinusToken)) {
       const target = skipOuter(ts, node.operand);
       if (ts.isIdentifier(target)) writes.push([target.text, (num) => num.has(target.text)]);
