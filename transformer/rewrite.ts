@@ -237,7 +237,10 @@ function rewriteFile(
     const v = versions(node, visited, displayName ?? name.text);
     const args: TS.Expression[] = [name, v.arg];
     if (displayName) args.push(factory.createStringLiteral(displayName));
-    const def = factory.createExpressionStatement(runtimeCall(v.helper, args));
+    // A module's own functions get their versions once, at load; a function declared inside another is
+    // declared again at each call of it, so it gets them on first use (like closures, deferred.ts).
+    const nested = !ts.isSourceFile(node.parent);
+    const def = factory.createExpressionStatement(nested ? deferred(name, v.helper, v.arg) : runtimeCall(v.helper, args));
     runtimeNodes.add(def);
     hoistStack[hoistStack.length - 1]!.push(def);
     return decl;
@@ -264,9 +267,7 @@ function rewriteFile(
     // A closure gets its versions only when a task first needs them (runtime/deferred.ts): creating it
     // outside a task must stay as cheap as in the original. `(f) => $pe.def(f, function* () {...})`; the
     // arrow keeps the lexical `this` that defArrow binds and the fast copy (an arrow too) sees.
-    const f = factory.createUniqueName('$f');
-    const attach = v.helper === 'lazy' ? runtimeCall('lazy', [f, v.arg]) : usesThis ? runtimeCall('defArrow', [f, v.arg, factory.createThis()]) : runtimeCall('def', [f, v.arg]);
-    const make = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, f)], undefined, undefined, attach);
+    const helper = v.helper === 'def' && usesThis ? 'defArrow' : v.helper;
     if (ownName) {
       // The versions must see the function's own (immutable) name binding:
       //   (($fn) => { const h = $fn; return $pe.later(h, ($f) => $pe.def($f, function* () {...})); })(function h() {...})
@@ -276,7 +277,7 @@ function rewriteFile(
         undefined,
         factory.createVariableDeclarationList([factory.createVariableDeclaration(ownName, undefined, undefined, outer)], ts.NodeFlags.Const),
       );
-      const body = factory.createBlock([binding, factory.createReturnStatement(runtimeCall('later', [ownName, make]))]);
+      const body = factory.createBlock([binding, factory.createReturnStatement(deferred(ownName, helper, v.arg))]);
       const bind = factory.createArrowFunction(undefined, undefined, [param], undefined, undefined, body);
       const iife = factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, [visited]);
       runtimeNodes.add(iife);
@@ -285,7 +286,15 @@ function rewriteFile(
     // The name the engine would have inferred, given the same way (no defineProperty per closure):
     //   ({ "f": () => {...} })["f"]
     const named = display === undefined ? visited : namedByKey(visited, display);
-    return runtimeCall('later', [named, make]);
+    return deferred(named, helper, v.arg);
+  };
+
+  /** `$pe.later(fn, ($f) => $pe.<helper>($f, <versions>))`: the arrow keeps the lexical `this` defArrow binds. */
+  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow', versionsArg: TS.Expression): TS.CallExpression => {
+    const f = factory.createUniqueName('$f');
+    const attach = runtimeCall(helper, helper === 'defArrow' ? [f, versionsArg, factory.createThis()] : [f, versionsArg]);
+    const make = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, f)], undefined, undefined, attach);
+    return runtimeCall('later', [fn, make]);
   };
 
   const namedByKey = (fn: TS.Expression, name: string): TS.Expression => {
