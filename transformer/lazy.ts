@@ -193,12 +193,42 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
       const parts: TS.Expression[] = [];
       for (const d of list.declarations) {
-        const name = factory.createIdentifier((d.name as TS.Identifier).text);
-        if (d.initializer) parts.push(assign(name, expr(d.initializer)));
+        const name = assignmentTarget(d.name);
+        // `({ a } = o)`: parenthesized, or a statement starting with it would be a block.
+        if (d.initializer) parts.push(ts.isIdentifier(d.name) ? assign(name, expr(d.initializer)) : paren(assign(name, expr(d.initializer))));
         else if (!isVar) parts.push(assign(name, factory.createVoidZero()));
       }
       if (parts.length === 0) return undefined;
       return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
+    };
+
+    /** A declaration's name as the target of an assignment: `{ a, b: [c = 1] }` is a pattern either way. */
+    const assignmentTarget = (n: TS.BindingName): TS.Expression => {
+      if (ts.isIdentifier(n)) return factory.createIdentifier(n.text);
+      const withDefault = (target: TS.Expression, init: TS.Expression | undefined): TS.Expression => (init ? assign(target, plainExpr(init)) : target);
+      if (ts.isArrayBindingPattern(n)) {
+        return factory.createArrayLiteralExpression(
+          n.elements.map((e) => {
+            if (ts.isOmittedExpression(e)) return e;
+            if (e.dotDotDotToken) return factory.createSpreadElement(assignmentTarget(e.name));
+            return withDefault(assignmentTarget(e.name), e.initializer);
+          }),
+        );
+      }
+      // Not parenthesized: `({ a } = o)` is an assignment, `({ a }) = o` a syntax error.
+      return factory.createObjectLiteralExpression(
+          n.elements.map((e) => {
+            if (e.dotDotDotToken) return factory.createSpreadAssignment(assignmentTarget(e.name));
+            if (!e.propertyName) {
+              const id = factory.createIdentifier((e.name as TS.Identifier).text);
+              return factory.createShorthandPropertyAssignment(id, e.initializer && plainExpr(e.initializer));
+            }
+            const key = ts.isComputedPropertyName(e.propertyName)
+              ? factory.createComputedPropertyName(plainExpr(e.propertyName.expression))
+              : (ts.visitNode(e.propertyName, plainVisitor) as TS.PropertyName);
+            return factory.createPropertyAssignment(key, withDefault(assignmentTarget(e.name), e.initializer));
+          }),
+      );
     };
 
     /** Code without resume points, as written, except that closures are the visitor's instrumented ones. */
@@ -388,10 +418,11 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
       const parts: TS.Expression[] = [];
       for (const d of list.declarations) {
-        const name = factory.createIdentifier((d.name as TS.Identifier).text);
+        const name = assignmentTarget(d.name);
         if (!d.initializer && isVar) continue;
         const value = d.initializer ? dual(d.initializer) : factory.createVoidZero();
-        parts.push(cond(resumingPast(d.initializer ?? d), factory.createVoidZero(), assign(name, value)));
+        const assigned = ts.isIdentifier(d.name) ? assign(name, value) : paren(assign(name, value));
+        parts.push(cond(resumingPast(d.initializer ?? d), factory.createVoidZero(), assigned));
       }
       if (parts.length === 0) return undefined;
       return parts.length === 1 ? parts[0]! : factory.createCommaListExpression(parts);
@@ -487,13 +518,13 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         // for ($i = iter(E, text); ($v = step($i)) !== DONE || ($i = undefined); ) { <checkpoint>; x = $v; ... }
         const { it, value } = plan.forOf.get(loop)!;
         const head = loop.initializer;
-        const target = ts.isVariableDeclarationList(head) ? factory.createIdentifier((head.declarations[0]!.name as TS.Identifier).text) : (head as TS.Identifier);
+        const target = ts.isVariableDeclarationList(head) ? assignmentTarget(head.declarations[0]!.name) : (head as TS.Identifier);
         const init = cond(resumingPast(loop.expression), factory.createVoidZero(), assign(it, factory.createCallExpression(pe('iter'), undefined, [dual(loop.expression), factory.createStringLiteral(iterableText(ts, loop.expression))])));
         const stepped = factory.createLogicalOr(
           factory.createStrictInequality(paren(assign(value, factory.createCallExpression(pe('step'), undefined, [it]))), pe('DONE')),
           paren(assign(it, factory.createVoidZero())),
         );
-        const bind = factory.createExpressionStatement(assign(target, value));
+        const bind = factory.createExpressionStatement(paren(assign(target, value)));
         const forOfBody = factory.createBlock(
           [checkpoint(plan.loopMarker.get(loop)!), reentry ? factory.createIfStatement(notR, bind) : bind, ...rList(inner)],
           true,
@@ -677,7 +708,7 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
     return b;
   };
   const addList = (list: TS.VariableDeclarationList, m: Map<string, Binding>, functionLevel: boolean): void => {
-    for (const d of list.declarations) if (ts.isIdentifier(d.name)) addBinding(d.name, m, functionLevel);
+    for (const d of list.declarations) for (const id of boundNames(ts, d.name)) addBinding(id, m, functionLevel);
   };
   // Function scope: parameters, every var (hoisted), and the body's own let/const.
   const fnScope = new Map<string, Binding>();
@@ -685,11 +716,10 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
   const collectVars = (n: TS.Node): void => {
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isVariableDeclarationList(n) && (n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0) {
-      for (const d of n.declarations) {
-        if (!ts.isIdentifier(d.name)) continue;
-        const known = fnScope.get(d.name.text);
-        const b = known ?? addBinding(d.name, fnScope, true);
-        bindingOf.set(d.name, b);
+      for (const id of n.declarations.flatMap((d) => boundNames(ts, d.name))) {
+        const known = fnScope.get(id.text);
+        const b = known ?? addBinding(id, fnScope, true);
+        bindingOf.set(id, b);
       }
     }
     ts.forEachChild(n, collectVars);
@@ -765,6 +795,11 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
       const r = renamed(n.name);
       if (r) return ts.setTextRange(factory.createPropertyAssignment(factory.createIdentifier(n.name.text), r), n);
     }
+    // `{ a }` in a pattern binds property a: renamed, it becomes `{ a: a$1 }`.
+    if (ts.isBindingElement(n) && !n.propertyName && !n.dotDotDotToken && ts.isIdentifier(n.name) && ts.isObjectBindingPattern(n.parent)) {
+      const r = renamed(n.name);
+      if (r) return ts.setTextRange(factory.createBindingElement(undefined, ts.setTextRange(factory.createIdentifier(n.name.text), n.name), r, n.initializer && (visit(n.initializer) as TS.Expression)), n);
+    }
     if (ts.isPropertyAccessExpression(n)) {
       return factory.updatePropertyAccessExpression(n, visit(n.expression) as TS.Expression, n.name);
     }
@@ -825,10 +860,16 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     if (scoped === ts.NodeFlags.Using || scoped === ts.NodeFlags.AwaitUsing) return void fail('using');
     const kind = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
     for (const d of list.declarations) {
-      if (!ts.isIdentifier(d.name)) return void fail('destructuring declaration');
-      const name = d.name.text;
-      if (decls.has(name) || paramNames.has(name) || name === 'arguments') return void fail(`name declared twice: ${name}`);
-      decls.set(name, { kind, scope: kind === 'var' ? body : scope, end: d.end });
+      // A pattern is assigned as a whole from the hoisted names; a call or closure in it (a default, a
+      // computed key) would be a call the copies cannot continue from.
+      if (!ts.isIdentifier(d.name) && hasCall(ts, d.name)) return void fail('call or closure in a destructuring pattern');
+      // Array patterns: the engine words "is not iterable" differently for declarations and assignments.
+      if (!ts.isIdentifier(d.name) && hasArrayPattern(ts, d.name)) return void fail('array destructuring declaration');
+      for (const id of boundNames(ts, d.name)) {
+        const name = id.text;
+        if (decls.has(name) || paramNames.has(name) || name === 'arguments') return void fail(`name declared twice: ${name}`);
+        decls.set(name, { kind, scope: kind === 'var' ? body : scope, end: d.end });
+      }
     }
   };
 
@@ -875,8 +916,12 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
       if (ts.isVariableDeclarationList(head)) {
         declare(head, node);
         // `for (const x of f(x))` reads x in its TDZ (a ReferenceError): hoisting would hide that.
-        const name = (head.declarations[0]?.name as TS.Identifier | undefined)?.text;
-        if (name !== undefined && mentions(ts, node.expression, name)) return void fail(`for-of expression reads its own ${name}`);
+        const d = head.declarations[0];
+        // The engine names the value '.for' in its destructuring errors; an assignment could not.
+        if (d && !ts.isIdentifier(d.name)) return void fail('destructuring for-of head');
+        for (const id of d ? boundNames(ts, d.name) : []) {
+          if (mentions(ts, node.expression, id.text)) return void fail(`for-of expression reads its own ${id.text}`);
+        }
       } else if (ts.isIdentifier(head)) {
         writes.push(head.text);
       } else {
@@ -1149,6 +1194,16 @@ function isClosure(ts: typeof TS, node: TS.Node): node is TS.FunctionExpression 
   return ts.isFunctionExpression(node) || ts.isArrowFunction(node);
 }
 
+/** The identifiers a declaration name binds (itself, or every name in a destructuring pattern). */
+function boundNames(ts: typeof TS, name: TS.BindingName): TS.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundNames(ts, e.name)));
+}
+
+function hasArrayPattern(ts: typeof TS, node: TS.Node): boolean {
+  return ts.isArrayBindingPattern(node) || !!ts.forEachChild(node, (c) => hasArrayPattern(ts, c) || undefined);
+}
+
 function hasCall(ts: typeof TS, node: TS.Node): boolean {
   if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) return true;
   if (ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
@@ -1161,6 +1216,7 @@ function isReference(ts: typeof TS, id: TS.Identifier, parent: TS.Node | undefin
   if (ts.isPropertyAccessExpression(parent) && parent.name === id) return false;
   if (ts.isPropertyAssignment(parent) && parent.name === id) return false;
   if (ts.isVariableDeclaration(parent) && parent.name === id) return false;
+  if (ts.isBindingElement(parent) && (parent.name === id || parent.propertyName === id)) return false;
   if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
   if (ts.isParameter(parent) && parent.name === id) return false;
   return true;

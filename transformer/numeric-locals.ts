@@ -93,6 +93,8 @@ export function numericLocals(ts: typeof TS, body: TS.Block, candidates: Iterabl
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
       const init = node.initializer;
       writes.push([node.name.text, init ? (num) => isNumber(init, num) : never]);
+    } else if (ts.isVariableDeclaration(node)) {
+      patternNames(node.name); // destructured: anything
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind >= S.FirstAssignment && node.operatorToken.kind <= S.LastAssignment) {
       const target = skipOuter(ts, node.left);
       const { kind } = node.operatorToken;
