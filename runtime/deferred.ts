@@ -55,7 +55,13 @@ function createRegistry(): Registry {
       get(this: unknown): unknown {
         if (typeof this !== 'function') return undefined;
         const make = registry.take(this);
-        if (make === undefined) return undefined;
+        if (make === undefined) {
+          // Not stamped: remember that on the function itself, so the next lookup is a plain data load.
+          // A call site that sees many callees could not inline this getter, and instrumented code asks
+          // every callee (builtins, uninstrumented functions) at every call.
+          if (Object.isExtensible(this)) Object.defineProperty(this, key, { value: undefined, writable: true, configurable: true, enumerable: false });
+          return undefined;
+        }
         make(this);
         // make() defined own properties (those it has): read them, not this getter again.
         return Object.getOwnPropertyDescriptor(this, key)?.value;

@@ -59,5 +59,12 @@ describe('deferred versions of closures', () => {
     expect((reference as any)[GEN]).toBeUndefined();
     expect((reference as any)[FAST]).toBeUndefined();
     expect((Math.max as any)[FAST]).toBeUndefined();
+    // The answer is remembered as a hidden own property (so the next lookup is a plain data load), never
+    // enumerable; a frozen function is simply asked again.
+    expect(Object.getOwnPropertyDescriptor(reference, FAST)).toEqual({ value: undefined, writable: true, enumerable: false, configurable: true });
+    expect({ ...reference }).toEqual({});
+    const frozen = Object.freeze(() => 1);
+    expect((frozen as any)[GEN]).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(frozen, GEN)).toBeUndefined();
   });
 });
