@@ -535,7 +535,11 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       return factory.createDoStatement(body, dual(d.expression));
     };
 
-    const tryBlock = factory.createBlock([checkpoint(ENTRY), ...rList(statements)], true);
+    // The re-entry copy is only ever called to resume ($r is true at its entry): its entry checkpoint is
+    // just the resume test. (Keeping the never-run pausing branch there kept V8 from ever optimizing the
+    // copy: measured on a hand-written one, interpreted after 10^6 calls, 1-2 us per call vs 0.5.)
+    const entry = reentry ? factory.createIfStatement(kIs(ENTRY), factory.createExpressionStatement(assign($r, factory.createFalse()))) : checkpoint(ENTRY);
+    const tryBlock = factory.createBlock([entry, ...rList(statements)], true);
     return tryBlock;
   };
 
