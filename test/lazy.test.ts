@@ -187,6 +187,15 @@ describe('lazy capture', () => {
     expect(log).toEqual(['sortedGuarded:finally', 'sortedGuarded:finally']);
   });
 
+  it('takes functions that read `arguments` into the fast subset in strict code only', () => {
+    const fn = 'function f() { let s = 0; for (let i = 0; i < arguments.length; i++) s += arguments[i]; return s; }';
+    // A CommonJS file without 'use strict': sloppy, `arguments` aliases the parameters -> generator version.
+    expect(transform(`${fn}\nmodule.exports = f;`, { filename: 'x.cjs' }).code).toMatch(/\.def\(f,/);
+    for (const strict of [`'use strict';\n${fn}\nmodule.exports = f;`, `export ${fn}`]) {
+      expect(transform(strict, { filename: strict.startsWith('export') ? 'x.mjs' : 'x.cjs' }).code).toMatch(/\.lazy\(f,/);
+    }
+  });
+
   it('`lazy: false` keeps generator versions only, with the same results', async () => {
     const code = transform(source, { filename: 'x.mjs', lazy: false }).code;
     expect(code).not.toMatch(/\.lazy\(/);

@@ -215,6 +215,11 @@ export function hasDirective(ts: typeof TS, statements: readonly TS.Statement[],
   return false;
 }
 
+/** Whether a statement list's directive prologue contains 'use strict'. */
+export function hasUseStrict(ts: typeof TS, statements: readonly TS.Statement[]): boolean {
+  return statements.slice(0, prologueLength(ts, statements)).some((s) => ((s as TS.ExpressionStatement).expression as TS.StringLiteral).text === 'use strict');
+}
+
 /** Number of leading directive statements ('use strict', ...), after which inserted code must go. */
 export function prologueLength(ts: typeof TS, statements: readonly TS.Statement[]): number {
   let n = 0;

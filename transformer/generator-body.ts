@@ -32,6 +32,8 @@ export interface GeneratorBodyContext {
    * original node (lazy.ts) put these in place of the nested originals.
    */
   visitedOf: WeakMap<TS.Node, TS.Expression>;
+  /** The whole file is strict code (an ES module, or a top-level 'use strict'). */
+  strictFile: boolean;
 }
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';

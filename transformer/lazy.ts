@@ -34,7 +34,7 @@
 // and members); at most MAX_SOURCE_CHARS of source.
 
 import type * as TS from 'typescript';
-import { FunctionLike, isDispatchable, isLoop, prologueLength, skipOuter } from './analyze';
+import { FunctionLike, hasUseStrict, isDispatchable, isLoop, prologueLength, skipOuter } from './analyze';
 import { callableOr, calleeText, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
@@ -76,6 +76,8 @@ interface Plan {
   exits: Map<TS.Statement, TS.ForOfStatement[]>;
   /** Holds a return value while the loops it leaves are closed. */
   returnTemp: TS.Identifier | undefined;
+  /** The function reads `arguments` (strict code only): recorded, and the re-entry copy's stand-in. */
+  args: TS.Identifier | undefined;
 }
 
 const ENTRY = 1;
@@ -232,9 +234,20 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
 
     /** Code without resume points, as written, except that closures are the visitor's instrumented ones. */
-    const plainExpr = (e: TS.Expression): TS.Expression => (isClosure(ts, e) ? (g.visitedOf.get(e) ?? e) : (ts.visitEachChild(e, plainVisitor, g.ctx) as TS.Expression));
+    /** In the re-entry copy `arguments` is the recorded one (strict code: a plain object). */
+    const argsRef = (n: TS.Node): TS.Expression | undefined =>
+      reentry && plan.args && ts.isIdentifier(n) && n.text === 'arguments' ? plan.args : undefined;
+    const plainExpr = (e: TS.Expression): TS.Expression => plainVisitor(e) as TS.Expression;
     const plainVisitor = (node: TS.Node): TS.Node => {
+      const a = argsRef(node);
+      if (a) return a;
       if (isClosure(ts, node)) return g.visitedOf.get(node) ?? node;
+      // Names that are not references keep their text: `o.arguments`, `{ arguments: 1 }`.
+      if (ts.isPropertyAccessExpression(node)) return factory.updatePropertyAccessExpression(node, plainVisitor(node.expression) as TS.Expression, node.name);
+      if (ts.isPropertyAssignment(node) && !ts.isComputedPropertyName(node.name)) {
+        return factory.updatePropertyAssignment(node, node.name, plainVisitor(node.initializer) as TS.Expression);
+      }
+      if (ts.isShorthandPropertyAssignment(node) && argsRef(node.name)) return factory.createPropertyAssignment('arguments', plan.args!);
       if (ts.isStatement(node)) return plainStmt(node);
       return ts.visitEachChild(node, plainVisitor, g.ctx);
     };
@@ -572,6 +585,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
           const value = plan.numeric.has(id.text) ? factory.createPrefixUnaryExpression(ts.SyntaxKind.PlusToken, saved) : saved;
           return factory.createExpressionStatement(assign(id, value));
         }),
+        ...(plan.args ? [factory.createExpressionStatement(assign(plan.args, factory.createElementAccessExpression($rec, num(4 + captured.length))))] : []),
       ],
       true,
     ),
@@ -583,7 +597,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       undefined,
       factory.createVariableDeclarationList(
         [
-          ...[...localNames, ...plan.temps, ...dispatchTemps].map((n) => factory.createVariableDeclaration(n)),
+          ...[...localNames, ...plan.temps, ...dispatchTemps, ...(reentry && plan.args ? [plan.args] : [])].map((n) => factory.createVariableDeclaration(n)),
           factory.createVariableDeclaration($k, undefined, undefined, num(0)),
           ...(reentry
             ? [factory.createVariableDeclaration($r, undefined, undefined, factory.createFalse()), factory.createVariableDeclaration($rec, undefined, undefined, reEntry)]
@@ -592,17 +606,26 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         ts.NodeFlags.Let,
       ),
     );
-  const record = factory.createArrayLiteralExpression([$self, factory.createThis(), $k, factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), ...captured]);
+  // The fast copy records its own `arguments`; the re-entry copy, the one it was given.
+  const record = (reentry: boolean): TS.Expression =>
+    factory.createArrayLiteralExpression([
+      $self,
+      factory.createThis(),
+      $k,
+      factory.createPropertyAccessExpression(g.hot('rt'), 'cap'),
+      ...captured,
+      ...(plan.args ? [reentry ? plan.args : factory.createIdentifier('arguments')] : []),
+    ]);
   // An exception (not a capture) leaving the function closes the for-of loops it leaves, innermost first.
   const openLoops = [...plan.forOf.values()].sort((a, b) => b.depth - a.depth);
   const closeAfterThrow = openLoops.map(({ it }) => factory.createExpressionStatement(factory.createCallExpression(pe('closeAfterThrow'), undefined, [it])));
-  const catchClause = (): TS.CatchClause =>
+  const catchClause = (reentry: boolean): TS.CatchClause =>
     factory.createCatchClause(
       $e,
       factory.createBlock([
         factory.createIfStatement(
           factory.createStrictEquality($e, pe('CAPTURE')),
-          factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record)),
+          factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record(reentry))),
           closeAfterThrow.length > 0 ? factory.createBlock(closeAfterThrow, true) : undefined,
         ),
         factory.createThrowStatement($e),
@@ -610,7 +633,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     );
   const fnBody = (reentry: boolean): TS.Block =>
     factory.createBlock(
-      [...prologue, declarations(reentry), ...(reentry ? [restore] : []), factory.createTryStatement(reentry ? dualTry : fastTry, catchClause(), undefined)],
+      [...prologue, declarations(reentry), ...(reentry ? [restore] : []), factory.createTryStatement(reentry ? dualTry : fastTry, catchClause(reentry), undefined)],
       true,
     );
 
@@ -833,6 +856,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     forOf: new Map(),
     exits: new Map(),
     returnTemp: undefined,
+    args: undefined,
   };
   let ok = true;
   const fail = (why: string): undefined => {
@@ -841,6 +865,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     return undefined;
   };
 
+  let usesArguments = false;
   const paramNames = new Set<string>();
   for (const p of fn.parameters) {
     if (!ts.isIdentifier(p.name) || p.name.text === 'this') return fail('destructured parameter');
@@ -934,7 +959,16 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind >= S.FirstAssignment && node.operatorToken.kind <= S.LastAssignment) collectWrites(node.left);
     if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === S.PlusPlusToken || node.operator === S.MinusMinusToken)) collectWrites(node.operand);
-    if (ts.isIdentifier(node) && isReference(ts, node, parent.get(node))) refs.push(node);
+    if (ts.isIdentifier(node) && isReference(ts, node, parent.get(node))) {
+      refs.push(node);
+      if (node.text === 'arguments') {
+        // Strict code only: there `arguments` is a plain object (no aliasing of the parameters), so the
+        // re-entry copy can read the one the fast copy recorded.
+        if (ts.isArrowFunction(fn)) return void fail('arguments in an arrow');
+        if (!isStrict(ts, g, fn)) return void fail('arguments in sloppy code');
+        usesArguments = true;
+      }
+    }
     ts.forEachChild(node, (c) => {
       parent.set(c, node);
       walk(c, inner);
@@ -1010,6 +1044,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   for (const [loop, depth] of exits.loops) plan.forOf.set(loop, { it: temp(), value: temp(), depth });
   plan.exits = exits.exits;
   if ([...exits.exits.keys()].some((st) => ts.isReturnStatement(st) && st.expression)) plan.returnTemp = temp();
+  if (usesArguments) plan.args = sharedName(g, 'args');
 
   // For each site, walk up to its statement: every step must be one whose continuation rx() can build.
   for (const [call] of plan.siteOf) {
@@ -1118,6 +1153,16 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   }
 }
 
+/** Strict code: the file, a class body, or a 'use strict' in this function or one around it. */
+function isStrict(ts: typeof TS, g: GeneratorBodyContext, fn: FunctionLike): boolean {
+  if (g.strictFile) return true;
+  for (let n: TS.Node | undefined = fn; n && !ts.isSourceFile(n); n = n.parent) {
+    if (ts.isClassLike(n)) return true;
+    if (ts.isFunctionLike(n) && (n as FunctionLike).body && ts.isBlock((n as FunctionLike).body!) && hasUseStrict(ts, ((n as FunctionLike).body as TS.Block).statements)) return true;
+  }
+  return false;
+}
+
 function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
   return (ts.isIdentifier(node) && node.text === name) || !!ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined);
 }
@@ -1173,7 +1218,6 @@ function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
     case S.ClassStaticBlockDeclaration:
       return S[node.kind];
   }
-  if (ts.isIdentifier(node) && node.text === 'arguments') return 'arguments';
   return undefined;
 }
 

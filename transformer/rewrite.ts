@@ -20,6 +20,7 @@ import {
   collectDeclaredNames,
   FunctionLike,
   hasDirective,
+  hasUseStrict,
   inferredName,
   prologueLength,
   skipOuter,
@@ -77,7 +78,8 @@ function rewriteFile(
     }
     return id;
   };
-  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap() };
+  const strictFile = hooks.moduleFormat(sf) === 'esm' || hasUseStrict(ts, sf.statements);
+  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap(), strictFile };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
   const hoistStack: TS.Statement[][] = [];
   let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
