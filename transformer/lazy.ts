@@ -739,7 +739,7 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
   };
   // Function scope: parameters, every var (hoisted), and the body's own let/const.
   const fnScope = new Map<string, Binding>();
-  for (const p of fn.parameters) if (ts.isIdentifier(p.name)) addBinding(p.name, fnScope, true);
+  for (const p of fn.parameters) for (const id of boundNames(ts, p.name)) addBinding(id, fnScope, true);
   const collectVars = (n: TS.Node): void => {
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isVariableDeclarationList(n) && (n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0) {
@@ -867,11 +867,16 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
 
   let usesArguments = false;
   const paramNames = new Set<string>();
+  // A destructured parameter is destructured by the fast copy's own call (the engine's code, its errors);
+  // the names it binds are recorded and restored like parameters.
   for (const p of fn.parameters) {
-    if (!ts.isIdentifier(p.name) || p.name.text === 'this') return fail('destructured parameter');
+    if (ts.isIdentifier(p.name) && p.name.text === 'this') return fail('this parameter');
+    if (!ts.isIdentifier(p.name) && hasCall(ts, p.name)) return fail('call or closure in a destructured parameter');
     if (p.initializer && hasCall(ts, p.initializer)) return fail('parameter default with a call or closure');
-    plan.params.push(factory.createIdentifier(p.name.text));
-    paramNames.add(p.name.text);
+    for (const id of boundNames(ts, p.name)) {
+      plan.params.push(factory.createIdentifier(id.text));
+      paramNames.add(id.text);
+    }
   }
 
   // Declarations and their scopes; every identifier reference with its position.
