@@ -104,40 +104,6 @@ function takeCapture(e: unknown, callers: Frame | null): Frame {
   return top!;
 }
 
-/** Returned by resumeStack when a frame paused again; `pausedAgain` is then the new innermost frame. */
-const PAUSED_AGAIN: object = Object.freeze({});
-let pausedAgain: Frame | null = null;
-
-/**
- * Resumes a paused stack innermost first, each frame on a short native stack: a frame that finishes hands
- * its result to the frame that called it, which is re-entered next.
- */
-function resumeStack(top: Frame): unknown {
-  let frame = top;
-  let caller = frame[3];
-  for (;;) {
-    let result: unknown;
-    let threw = false;
-    try {
-      result = reenter(frame);
-    } catch (e) {
-      if (e === CAPTURE) {
-        pausedAgain = takeCapture(e, caller);
-        return PAUSED_AGAIN;
-      }
-      threw = true;
-      result = e;
-    }
-    if (caller === null) {
-      if (threw) throw result;
-      return result;
-    }
-    frame = caller;
-    caller = frame[3];
-    frame[3] = [threw ? THREW : RETURNED, undefined, 0, null, result];
-  }
-}
-
 /** Unwinds a paused stack that will never be resumed (its task was cancelled while paused). */
 function abandon(top: Frame): void {
   // Fast frames have no finally blocks (such functions are not made fast); a generator frame may, and it
@@ -167,7 +133,12 @@ export function fastToGen(fast: FastFn): GenFn {
 /** On a boundary made by fastToGen: the fast copy inside it. */
 const INNER_FAST: unique symbol = Symbol('preemptible.innerFast');
 
-/** Pauses with a captured stack, then resumes it on each `next()` until it finishes or is abandoned. */
+/**
+ * Pauses with a captured stack, then resumes it on each `next()` until it finishes or is abandoned. A
+ * resume re-enters the innermost frame, each on a short native stack; a frame that finishes hands its
+ * result to the frame that called it, which is re-entered next; a frame that pauses again puts the frames
+ * it captured on top of those still waiting.
+ */
 function* paused(top: Frame): Generator<unknown, unknown, unknown> {
   for (;;) {
     let resumed = false;
@@ -177,10 +148,29 @@ function* paused(top: Frame): Generator<unknown, unknown, unknown> {
     } finally {
       if (!resumed) abandon(top);
     }
-    const result = resumeStack(top);
-    if (result !== PAUSED_AGAIN) return result;
-    top = pausedAgain!;
-    pausedAgain = null;
+    let frame = top;
+    let caller = frame[3];
+    for (;;) {
+      let result: unknown;
+      let threw = false;
+      try {
+        result = reenter(frame);
+      } catch (e) {
+        if (e === CAPTURE) {
+          top = takeCapture(e, caller);
+          break;
+        }
+        threw = true;
+        result = e;
+      }
+      if (caller === null) {
+        if (threw) throw result;
+        return result;
+      }
+      frame = caller;
+      caller = frame[3];
+      frame[3] = [threw ? THREW : RETURNED, undefined, 0, null, result];
+    }
   }
 }
 

@@ -206,18 +206,13 @@ export function usesSuper(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
   return found;
 }
 
-/** `'use preemptible'` in a directive prologue. */
+/** A directive (`'use preemptible'`, `'use strict'`) in a directive prologue. */
 export function hasDirective(ts: typeof TS, statements: readonly TS.Statement[], directive: string): boolean {
   for (const s of statements) {
     if (!ts.isExpressionStatement(s) || !ts.isStringLiteral(s.expression)) return false;
     if (s.expression.text === directive) return true;
   }
   return false;
-}
-
-/** Whether a statement list's directive prologue contains 'use strict'. */
-export function hasUseStrict(ts: typeof TS, statements: readonly TS.Statement[]): boolean {
-  return statements.slice(0, prologueLength(ts, statements)).some((s) => ((s as TS.ExpressionStatement).expression as TS.StringLiteral).text === 'use strict');
 }
 
 /** Number of leading directive statements ('use strict', ...), after which inserted code must go. */
@@ -289,7 +284,8 @@ function assignsTo(ts: typeof TS, node: TS.Node, name: string): boolean {
   return false;
 }
 
-function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
+/** Whether an identifier with this text occurs anywhere in `node`. */
+export function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
   if (ts.isIdentifier(node)) return node.text === name;
   return ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined) ?? false;
 }

@@ -34,7 +34,7 @@
 // and members); at most MAX_SOURCE_CHARS of source.
 
 import type * as TS from 'typescript';
-import { FunctionLike, hasUseStrict, isDispatchable, isLoop, prologueLength, skipOuter } from './analyze';
+import { FunctionLike, hasDirective, isDispatchable, isLoop, mentions, prologueLength, skipOuter } from './analyze';
 import { callableOr, calleeText, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
@@ -1163,13 +1163,9 @@ function isStrict(ts: typeof TS, g: GeneratorBodyContext, fn: FunctionLike): boo
   if (g.strictFile) return true;
   for (let n: TS.Node | undefined = fn; n && !ts.isSourceFile(n); n = n.parent) {
     if (ts.isClassLike(n)) return true;
-    if (ts.isFunctionLike(n) && (n as FunctionLike).body && ts.isBlock((n as FunctionLike).body!) && hasUseStrict(ts, ((n as FunctionLike).body as TS.Block).statements)) return true;
+    if (ts.isFunctionLike(n) && (n as FunctionLike).body && ts.isBlock((n as FunctionLike).body!) && hasDirective(ts, ((n as FunctionLike).body as TS.Block).statements, 'use strict')) return true;
   }
   return false;
-}
-
-function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
-  return (ts.isIdentifier(node) && node.text === name) || !!ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined);
 }
 
 /**

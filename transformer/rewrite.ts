@@ -20,7 +20,6 @@ import {
   collectDeclaredNames,
   FunctionLike,
   hasDirective,
-  hasUseStrict,
   inferredName,
   prologueLength,
   skipOuter,
@@ -78,7 +77,7 @@ function rewriteFile(
     }
     return id;
   };
-  const strictFile = hooks.moduleFormat(sf) === 'esm' || hasUseStrict(ts, sf.statements);
+  const strictFile = hooks.moduleFormat(sf) === 'esm' || hasDirective(ts, sf.statements, 'use strict');
   const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap(), strictFile };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
   const hoistStack: TS.Statement[][] = [];
