@@ -38,6 +38,18 @@ export interface GeneratorBodyContext {
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';
 
+/**
+ * `({ "f": fn })["f"]`: `fn` named `f` the way the engine names it (as for `const f = () => {}`), without a
+ * binding that would shadow anything inside, and without a defineProperty at run time.
+ */
+export function namedByKey(factory: TS.NodeFactory, fn: TS.Expression, name: string): TS.Expression {
+  const key = factory.createStringLiteral(name);
+  return factory.createElementAccessExpression(
+    factory.createParenthesizedExpression(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, fn)])),
+    key,
+  );
+}
+
 /** The test of every checkpoint (generator versions and fast copies): `--$pe_rt.c < 0 && $pe.tick()`. */
 export function counterRanOut(g: GeneratorBodyContext): TS.Expression {
   const { factory } = g.ctx;

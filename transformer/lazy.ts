@@ -35,7 +35,7 @@
 
 import type * as TS from 'typescript';
 import { FunctionLike, hasDirective, isDispatchable, isLoop, mentions, prologueLength, skipOuter } from './analyze';
-import { callableOr, calleeText, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs } from './generator-body';
+import { callableOr, calleeText, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -638,11 +638,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     );
 
   /** Named like the original in stack traces, without a binding inside: `({ "f": function () {} })["f"]`. */
-  const named = (f: TS.Expression): TS.Expression => {
-    if (!name) return f;
-    const key = factory.createStringLiteral(name);
-    return factory.createElementAccessExpression(paren(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, f)])), key);
-  };
+  const named = (f: TS.Expression): TS.Expression => (name ? namedByKey(factory, f, name) : f);
   // The re-entry copy is called with no arguments (its locals come from the record): plain parameters, no
   // defaults to evaluate (`n = list.length` would throw there).
   const reentryParams = plan.params.map((p) => factory.createParameterDeclaration(undefined, undefined, p));

@@ -25,7 +25,7 @@ import {
   skipOuter,
   usesSuper,
 } from './analyze';
-import { buildGeneratorBody, GeneratorBodyContext } from './generator-body';
+import { buildGeneratorBody, GeneratorBodyContext, namedByKey } from './generator-body';
 import { buildLazy } from './lazy';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 
@@ -209,13 +209,7 @@ function rewriteFile(
       buildGeneratorBody(gctx, visited.body!),
     );
     if (!name) return gen;
-    // Named like the original in stack traces, without a binding that would shadow it inside:
-    // ({ "f": function* () {...} })["f"]
-    const key = factory.createStringLiteral(name);
-    return factory.createElementAccessExpression(
-      factory.createParenthesizedExpression(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, gen)])),
-      key,
-    );
+    return namedByKey(factory, gen, name); // named like the original in stack traces
   };
 
   const visitFunctionDeclaration = (node: TS.FunctionDeclaration): TS.Node => {
@@ -286,7 +280,7 @@ function rewriteFile(
     }
     // The name the engine would have inferred, given the same way (no defineProperty per closure):
     //   ({ "f": () => {...} })["f"]
-    const named = display === undefined ? visited : namedByKey(visited, display);
+    const named = display === undefined ? visited : namedByKey(factory, visited, display);
     return deferred(named, helper, v.arg);
   };
 
@@ -298,13 +292,6 @@ function rewriteFile(
     return runtimeCall('later', [fn, make]);
   };
 
-  const namedByKey = (fn: TS.Expression, name: string): TS.Expression => {
-    const key = factory.createStringLiteral(name);
-    return factory.createElementAccessExpression(
-      factory.createParenthesizedExpression(factory.createObjectLiteralExpression([factory.createPropertyAssignment(key, fn)])),
-      key,
-    );
-  };
 
   const visitMethod = (node: TS.MethodDeclaration): TS.Node => {
     const targeted = isTargeted(node);
