@@ -57,7 +57,8 @@ export function cap(): object {
 /**
  * Continues a captured frame at its site: re-enters its fast copy (which reads `rt.re` first thing), or
  * advances its generator, or gives back the result its inner call ended with. Returns what the frame's
- * function returns; if it pauses again, throws CAPTURE once more.
+ * function returns; if it pauses again, throws CAPTURE once more (or, a fast copy's re-entry copy paused
+ * at its own checkpoint, returns CAPTURE with its frame recorded: only paused() calls it on such frames).
  */
 export function reenter(frame: Frame): unknown {
   const fn = frame[0];
@@ -155,6 +156,11 @@ function* paused(top: Frame): Generator<unknown, unknown, unknown> {
       let threw = false;
       try {
         result = reenter(frame);
+        // A re-entry copy that paused at one of its own checkpoints recorded itself and returned CAPTURE.
+        if (result === CAPTURE) {
+          top = takeCapture(CAPTURE, caller);
+          break;
+        }
       } catch (e) {
         if (e === CAPTURE) {
           top = takeCapture(e, caller);

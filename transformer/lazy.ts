@@ -129,6 +129,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const $rec = sharedName(g, 'rec');
   const $self = sharedName(g, 'self');
   const $e = sharedName(g, 'e');
+  const $p = sharedName(g, 'p');
   const $o = sharedName(g, 'o');
   const $f = sharedName(g, 'f');
   const $g = sharedName(g, 'g');
@@ -174,13 +175,15 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     /** `e`, or `instead` while resuming past it. */
     const skipped = (e: TS.Expression, instead: TS.Expression): TS.Expression => cond(resumingPast(e), instead, dual(e));
 
-    /** A checkpoint: pauses (captures) when the counter runs out; while resuming, the site it was. */
+    /**
+     * A checkpoint: pauses (captures) when the counter runs out; while resuming, the site it was. The fast
+     * copy throws (any code may have called it); the re-entry copy is only ever called by the runtime's
+     * resume loop, so it leaves its try by `break` and returns CAPTURE (a throw and a rethrow cost more
+     * than the rest of a resume step together).
+     */
     const checkpoint = (k: number): TS.Statement => {
-      const capture = factory.createCallExpression(pe('cap'), undefined, []);
-      const pausing = factory.createIfStatement(
-        counterRanOut(g),
-        factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), factory.createThrowStatement(capture)]),
-      );
+      const leave = reentry ? factory.createBreakStatement($p) : factory.createThrowStatement(factory.createCallExpression(pe('cap'), undefined, []));
+      const pausing = factory.createIfStatement(counterRanOut(g), factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), leave]));
       if (!reentry) return pausing;
       const reached = factory.createIfStatement(kIs(k), factory.createExpressionStatement(assign($r, factory.createFalse())));
       return factory.createIfStatement($r, factory.createBlock([reached], true), pausing);
@@ -561,7 +564,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   //     const $self = function (params) {                    // re-entry copy
   //       let <locals>, $k = 0, $r = false, $rec = rt.re;
   //       if ($rec !== null) { rt.re = null; $r = true; $k = $rec[2]; <locals> = $rec[4...]; }
-  //       try { <checkpoint 1>; <body in dual mode> } catch ($e) { <record> }
+  //       $p: try { <checkpoint 1>; <body in dual mode>; return; } catch ($e) { <record> }
+  //       rt.cap = [$self, this, $k, null, ...];  return CAPTURE;   // its own checkpoints `break $p`
   //     };
   //     return function (params) {                           // fast copy
   //       let <locals>, $k = 0;
@@ -606,13 +610,14 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         ts.NodeFlags.Let,
       ),
     );
-  // The fast copy records its own `arguments`; the re-entry copy, the one it was given.
-  const record = (reentry: boolean): TS.Expression =>
+  // The fast copy records its own `arguments`; the re-entry copy, the one it was given. `inner` is the frame
+  // recorded just before (rt.cap), or null where this frame paused itself.
+  const record = (reentry: boolean, inner: TS.Expression = factory.createPropertyAccessExpression(g.hot('rt'), 'cap')): TS.Expression =>
     factory.createArrayLiteralExpression([
       $self,
       factory.createThis(),
       $k,
-      factory.createPropertyAccessExpression(g.hot('rt'), 'cap'),
+      inner,
       ...captured,
       ...(plan.args ? [reentry ? plan.args : factory.createIdentifier('arguments')] : []),
     ]);
@@ -631,9 +636,18 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         factory.createThrowStatement($e),
       ]),
     );
+  // The re-entry copy's own checkpoints `break $p` out of the try: falling off the end of the body still
+  // returns undefined; after the try the frame records itself and returns CAPTURE to the resume loop.
+  const dualBody = factory.createBlock([...dualTry.statements, factory.createReturnStatement()], true);
+  const selfPause = [
+    factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record(true, factory.createNull()))),
+    factory.createReturnStatement(pe('CAPTURE')),
+  ];
   const fnBody = (reentry: boolean): TS.Block =>
     factory.createBlock(
-      [...prologue, declarations(reentry), ...(reentry ? [restore] : []), factory.createTryStatement(reentry ? dualTry : fastTry, catchClause(reentry), undefined)],
+      reentry
+        ? [...prologue, declarations(true), restore, factory.createLabeledStatement($p, factory.createTryStatement(dualBody, catchClause(true), undefined)), ...selfPause]
+        : [...prologue, declarations(false), factory.createTryStatement(fastTry, catchClause(false), undefined)],
       true,
     );
 
