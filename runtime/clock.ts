@@ -19,6 +19,12 @@ const MAX_RATE = 1e8;
 export const now: () => number = performance.now.bind(performance);
 
 let currentGen = -1;
+/**
+ * The first interval of a slice (from arm() to its first clock read) also holds the cost of starting or
+ * resuming the task, which can dwarf a few checkpoints: it must not set the rate (when it did, the rate fell
+ * to ~1 checkpoint per microsecond at every resume and the countdown ran out at nearly every checkpoint).
+ */
+let firstInterval = true;
 let ticksSinceClock = 0;
 /** Checkpoints run since the clock was last read (the countdowns already used up). */
 let ranSinceClock = 0;
@@ -58,6 +64,7 @@ export function arm(deadline: number, graceMs: number): void {
   rt.lastTime = t;
   ticksSinceClock = 0;
   ranSinceClock = 0;
+  firstInterval = true;
   if (native) armNative(deadline, graceMs);
   // Start every slice with a tiny countdown and let tick() ramp it up (x4 per clock read, bounded by the
   // measured rate): the rate learnt from earlier code may be far too high for this code, and a too-high
@@ -97,7 +104,8 @@ export function tick(): boolean {
   // estimate was too high (and the estimate is shared by every later slice and task).
   const elapsed = t - rt.lastTime;
   // An interval under a microsecond says more about clock granularity than about speed: keep the estimate.
-  if (elapsed > 0.001) rt.rate = Math.min(MAX_RATE, Math.max(1, ranSinceClock / elapsed));
+  if (elapsed > 0.001 && !firstInterval) rt.rate = Math.min(MAX_RATE, Math.max(1, ranSinceClock / elapsed));
+  firstInterval = false;
   rt.lastTime = t;
   ranSinceClock = 0;
   if (t >= rt.deadline) return suspend('deadline');
