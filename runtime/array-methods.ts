@@ -98,14 +98,9 @@ function* plainCall(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: u
   return fn.call(thisArg, a, b, c);
 }
 
-/** Same as callback() for a reduce callback: (accumulator, value, index, object), `this` undefined. */
-function reducer(g: GenFn | undefined, fn: Callback, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
-  return g ? (callGen(g, undefined, 4, acc, v, k, o) as Gen<unknown>) : plainReduce(fn, acc, v, k, o);
-}
-
-function* plainReduce(fn: Callback, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
-  if (--rt.c < 0 && tick()) yield PAUSE;
-  return fn.call(undefined, acc, v, k, o);
+/** A reduce callback's generator-mode call: (accumulator, value, index, object), `this` undefined. */
+function reducer(g: GenFn, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
+  return callGen(g, undefined, 4, acc, v, k, o) as Gen<unknown>;
 }
 
 /**
@@ -289,7 +284,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       return acc;
     }
     for (; k < len; k++) {
-      if (k in o) acc = yield* reducer(g, fn, acc, o[k], k, o);
+      if (k in o) acc = yield* reducer(g, acc, o[k], k, o);
     }
     return acc;
   },
@@ -306,7 +301,14 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       acc = o[k--];
     }
     for (; k >= 0; k--) {
-      if (k in o) acc = yield* reducer(g, fn, acc, o[k], k, o);
+      if (!(k in o)) continue;
+      if (g) {
+        acc = yield* reducer(g, acc, o[k], k, o);
+      } else {
+        // A checkpoint and a plain call: no generator per element.
+        if (--rt.c < 0 && tick()) yield PAUSE;
+        acc = fn.call(undefined, acc, o[k], k, o);
+      }
     }
     return acc;
   },
@@ -358,15 +360,6 @@ const generators: Record<keyof typeof builtin, GenFn> = {
   },
 };
 
-/** Same as callback() for a sort comparator: (x, y), `this` undefined. */
-function comparator(g: GenFn | undefined, fn: Callback, x: unknown, y: unknown): Gen<unknown> {
-  return g ? (callGen(g, undefined, 2, x, y) as Gen<unknown>) : plainCompare(fn, x, y);
-}
-
-function* plainCompare(fn: Callback, x: unknown, y: unknown): Gen<unknown> {
-  if (--rt.c < 0 && tick()) yield PAUSE;
-  return fn.call(undefined, x, y);
-}
 
 function* mergeSort(items: unknown[], fn: Callback, g: GenFn | undefined): Gen<unknown[]> {
   let src = items;
@@ -379,7 +372,15 @@ function* mergeSort(items: unknown[], fn: Callback, g: GenFn | undefined): Gen<u
       let j = mid;
       let d = lo;
       while (i < mid && j < hi) {
-        const r = +((yield* comparator(g, fn, src[j], src[i])) as number); // ToNumber: throws on BigInt, like the builtin
+        // A comparator (x, y) with `this` undefined; a plain one is called directly after a checkpoint (no
+        // generator per comparison). ToNumber of its result throws on a BigInt, like the builtin.
+        let r: number;
+        if (g) {
+          r = +((yield* callGen(g, undefined, 2, src[j], src[i])) as number);
+        } else {
+          if (--rt.c < 0 && tick()) yield PAUSE;
+          r = +(fn.call(undefined, src[j], src[i]) as number);
+        }
         // Take from the right run only when it is strictly smaller (keeps equal elements in order).
         if (r < 0) dst[d++] = src[j++];
         else dst[d++] = src[i++];
