@@ -141,6 +141,36 @@ export function notFunction(text: string): () => never {
   };
 }
 
+/** The constructor construct() last found to be one: a site that constructs one class asks once. */
+let lastConstructor: unknown;
+
+/**
+ * `new fn(...args)` for fast copies that had to spill the constructor and its arguments (a site among the
+ * arguments): `text` is the constructor expression as written, for the engine's own TypeError.
+ */
+export function construct(fn: unknown, text: string, args: unknown[]): object {
+  if (fn !== lastConstructor) {
+    if (!isConstructor(fn)) throw new TypeError(`${text} is not a constructor`);
+    lastConstructor = fn;
+  }
+  return Reflect.construct(fn as new (...a: unknown[]) => object, args);
+}
+
+/**
+ * IsConstructor without touching `fn`: a Proxy has [[Construct]] exactly when its target does, and its
+ * construct trap runs instead of the target (reading `fn.prototype` could run a Proxy trap or getter).
+ */
+function isConstructor(fn: unknown): boolean {
+  if (typeof fn !== 'function') return false;
+  try {
+    new (new Proxy(fn, PROBE) as new () => object)();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const PROBE: ProxyHandler<object> = { construct: () => PROBE };
+
 let lastKey: string | symbol = '';
 
 /**

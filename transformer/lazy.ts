@@ -63,8 +63,8 @@ interface Plan {
   range: Map<TS.Node, Range>;
   /** Values evaluated before a site that its continuation needs again. */
   spill: Map<TS.Node, TS.Identifier>;
-  /** Calls with a site in their arguments: callee, `this` and every argument are spilled. */
-  callSpill: Map<TS.CallExpression, CallSpill>;
+  /** Calls and `new` with a site in their arguments: callee, `this` (calls to members) and every argument are spilled. */
+  callSpill: Map<TS.CallExpression | TS.NewExpression, CallSpill>;
   /** Spilled template substitutions: spilled as strings (ToString runs once, where it ran). */
   stringSpill: Set<TS.Node>;
   /** `x op= <site>`: the old value of x. */
@@ -361,7 +361,24 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
           }),
         );
       }
+      if (ts.isNewExpression(e)) return construct(e);
       throw new Error(`internal error: no dual form for ${ts.SyntaxKind[e.kind]}`);
+    };
+
+    /**
+     * `new C(a, <site>)`: the constructor and every argument go to spills, then `$pe.construct(C, "C", [..])`
+     * (the constructor itself runs plainly; the helper reports `C is not a constructor` in the engine's words).
+     */
+    const construct = (e: TS.NewExpression): TS.Expression => {
+      const spill = plan.callSpill.get(e)!;
+      const steps = [assign(spill.fn, cond(resumingPast(e.expression), spill.fn, dual(e.expression)))];
+      e.arguments!.forEach((a, i) => steps.push(assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a)))));
+      const made = factory.createCallExpression(pe('construct'), undefined, [
+        spill.fn,
+        factory.createStringLiteral(calleeText(ts, e.expression)),
+        factory.createArrayLiteralExpression(spill.args),
+      ]);
+      return comma([...steps, made]);
     };
 
     /** Left side of `target = <site>`: the object (and key) evaluated before the site are spilled. */
@@ -1125,6 +1142,12 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
         const member = ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare);
         plan.callSpill.set(p, { fn: temp(), self: member ? temp() : undefined, args: p.arguments.map(() => temp()) });
       }
+      return true;
+    }
+    if (ts.isNewExpression(p)) {
+      // A site in the arguments (not in the constructor expression: `new (f())()` stays a generator version).
+      if (c === p.expression || !p.arguments || p.arguments.some((a) => ts.isSpreadElement(a))) return false;
+      if (!plan.callSpill.has(p)) plan.callSpill.set(p, { fn: temp(), self: undefined, args: p.arguments.map(() => temp()) });
       return true;
     }
     if (ts.isArrayLiteralExpression(p)) {
