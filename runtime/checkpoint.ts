@@ -141,6 +141,16 @@ export function notFunction(text: string): () => never {
   };
 }
 
+/**
+ * `super[key]` read with `receiver` as this, for a class method's fast copy (which is not a method itself):
+ * the home object's prototype at the time of the read, as the engine does.
+ */
+export function superGet(home: object, key: unknown, receiver: unknown): unknown {
+  const base = Object.getPrototypeOf(home) as object | null;
+  if (base === null) throw new TypeError(`Cannot read properties of null (reading '${String(key)}')`);
+  return Reflect.get(base, key as PropertyKey, receiver);
+}
+
 /** The constructor construct() last found to be one: a site that constructs one class asks once. */
 let lastConstructor: unknown;
 

@@ -288,7 +288,7 @@ export function calleeText(ts: typeof TS, expr: TS.Expression): string {
     case S.ThisKeyword:
       return 'this';
     case S.SuperKeyword:
-      return 'super';
+      return '(intermediate value)'; // V8: `super.m is not a function` reads "(intermediate value).m
     case S.NullKeyword:
       return 'null';
     case S.TrueKeyword:

@@ -106,7 +106,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     lastRejection = 'large';
     return undefined;
   }
-  const unsupported = firstUnsupported(ts, written);
+  const unsupported = firstUnsupported(ts, written, hasSuperHome(ts, fn));
   if (unsupported) {
     lastRejection = unsupported;
     return undefined;
@@ -130,6 +130,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const $self = sharedName(g, 'self');
   const $e = sharedName(g, 'e');
   const $p = sharedName(g, 'p');
+  const $home = sharedName(g, 'home');
+  /** Set by the emitter when a copy reads `super` (the maker then declares `$home`). */
+  let usesSuper = false;
   const $o = sharedName(g, 'o');
   const $f = sharedName(g, 'f');
   const $g = sharedName(g, 'g');
@@ -245,6 +248,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       const a = argsRef(node);
       if (a) return a;
       if (isClosure(ts, node)) return g.visitedOf.get(node) ?? node;
+      if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        return superGet(node);
+      }
       // Names that are not references keep their text: `o.arguments`, `{ arguments: 1 }`.
       if (ts.isPropertyAccessExpression(node)) return factory.updatePropertyAccessExpression(node, plainVisitor(node.expression) as TS.Expression, node.name);
       if (ts.isPropertyAssignment(node) && !ts.isComputedPropertyName(node.name)) {
@@ -253,6 +259,12 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       if (ts.isShorthandPropertyAssignment(node) && argsRef(node.name)) return factory.createPropertyAssignment('arguments', plan.args!);
       if (ts.isStatement(node)) return plainStmt(node);
       return ts.visitEachChild(node, plainVisitor, g.ctx);
+    };
+    /** `super.x` / `super[k]` of a class method: `$pe.superGet($home, "x", this)` (the copies are not methods). */
+    const superGet = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression => {
+      usesSuper = true;
+      const key = ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : dual(access.argumentExpression);
+      return factory.createCallExpression(pe('superGet'), undefined, [$home, key, factory.createThis()]);
     };
     /** A statement without resume points: declarations become assignments to the hoisted names. */
     const plainStmt = (s: TS.Statement): TS.Statement => {
@@ -411,6 +423,12 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       if (ts.isIdentifier(bare) && g.policy.declared.has(bare.text) && !spill) {
         fnRef = bare;
         plainRef = bare;
+      } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && bare.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        // `super.m(...)`: the method found from the home object, called with this.
+        pre.push(assign(fnTemp, superGet(bare)));
+        fnRef = fnTemp;
+        thisArg = factory.createThis();
+        plainRef = callableRef(fnTemp, bare);
       } else if ((ts.isPropertyAccessExpression(bare) || ts.isElementAccessExpression(bare)) && !ts.isOptionalChain(bare)) {
         pre.push(assign(selfTemp, dual(bare.expression)));
         const member = ts.isPropertyAccessExpression(bare)
@@ -681,6 +699,13 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         : factory.createFunctionExpression(undefined, undefined, undefined, undefined, params, undefined, fnBody(reentry)),
     );
   };
+  // The maker runs in the class's static block (an arrow: `this` is the class): the home object of a static
+  // method is the class, of any other method its prototype.
+  const homeDeclaration = (): TS.Statement => {
+    const isStatic = (ts.getCombinedModifierFlags(fn as TS.Declaration) & ts.ModifierFlags.Static) !== 0;
+    const home = isStatic ? factory.createThis() : factory.createPropertyAccessExpression(factory.createThis(), 'prototype');
+    return factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($home, undefined, undefined, home)], ts.NodeFlags.Const));
+  };
   const maker = factory.createArrowFunction(
     undefined,
     undefined,
@@ -688,6 +713,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     undefined,
     undefined,
     factory.createBlock([
+      ...(usesSuper ? [homeDeclaration()] : []),
       factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($self, undefined, undefined, copy(true))], ts.NodeFlags.Const)),
       factory.createReturnStatement(copy(false)),
     ]),
@@ -948,11 +974,13 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   };
 
   const S = ts.SyntaxKind;
+  const superReads = hasSuperHome(ts, fn);
   const walk = (node: TS.Node, scope: TS.Node): void => {
     if (!ok) return;
     if (node.pos < 0) return void fail('synthesized node'); // synthesized by an earlier visit: positions are needed
     const unsupported = unsupportedKind(ts, node);
-    if (unsupported) return void fail(unsupported);
+    // (super: firstUnsupported() allowed only reads, on the body as written, whose parents are known)
+    if (unsupported && !(node.kind === S.SuperKeyword && superReads)) return void fail(unsupported);
     if (isClosure(ts, node)) {
       // What the closure reads and writes of this function's names (by name, conservatively).
       const inside = (n: TS.Node, p: TS.Node): void => {
@@ -1126,7 +1154,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     if (ts.isTypeOfExpression(p) || ts.isVoidExpression(p)) return true;
     if (ts.isPropertyAccessExpression(p)) return c === p.expression && !ts.isOptionalChain(p);
     if (ts.isElementAccessExpression(p)) {
-      if (ts.isOptionalChain(p)) return false;
+      if (ts.isOptionalChain(p) || p.expression.kind === S.SuperKeyword) return false;
       if (c === p.argumentExpression) spill(p.expression);
       return true;
     }
@@ -1256,10 +1284,41 @@ function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
 }
 
 /** The first unsupported construct in a body (nested functions are not entered: they are one). */
-function firstUnsupported(ts: typeof TS, node: TS.Node): string | undefined {
+function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean): string | undefined {
   if (ts.isFunctionExpression(node)) return undefined; // a function of its own (checked in check())
   if (ts.isArrowFunction(node)) return firstLexicalBlocker(ts, node);
-  return unsupportedKind(ts, node) ?? ts.forEachChild(node, (c) => firstUnsupported(ts, c));
+  if (superReads && isSuperRead(ts, node)) return undefined;
+  return unsupportedKind(ts, node) ?? ts.forEachChild(node, (c) => firstUnsupported(ts, c, superReads));
+}
+
+/**
+ * A class method's copies are made in the class's static block (link()), where `this` is the class: there
+ * `super.x` can be rebuilt from the home object (`$home`); in an object literal's methods it cannot.
+ */
+function hasSuperHome(ts: typeof TS, fn: FunctionLike): boolean {
+  return ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent);
+}
+
+/** `super` as the base of a property read or method call (not assigned to, not in an optional chain). */
+function isSuperRead(ts: typeof TS, node: TS.Node): boolean {
+  if (node.kind !== ts.SyntaxKind.SuperKeyword) return false;
+  const p = node.parent;
+  return !!p && (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === node && !ts.isOptionalChain(p) && !isWrittenTo(ts, p);
+}
+
+/** Whether an expression is assigned to: `e = v`, `e += v`, `e++`, `[e] = v`, `({ k: e } = v)`, `for (e of v)`. */
+function isWrittenTo(ts: typeof TS, e: TS.Node): boolean {
+  const S = ts.SyntaxKind;
+  for (let child = e, p = e.parent; p; child = p, p = p.parent) {
+    if (ts.isBinaryExpression(p)) return p.left === child && p.operatorToken.kind >= S.FirstAssignment && p.operatorToken.kind <= S.LastAssignment;
+    if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === S.PlusPlusToken || p.operator === S.MinusMinusToken;
+    if (ts.isForOfStatement(p) || ts.isForInStatement(p)) return p.initializer === child;
+    // Inside a literal that may be a destructuring target: keep looking outwards.
+    if (ts.isParenthesizedExpression(p) || ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isSpreadElement(p) || ts.isSpreadAssignment(p)) continue;
+    if (ts.isPropertyAssignment(p) && p.initializer === child) continue;
+    return false;
+  }
+  return false;
 }
 
 /** In a nested arrow: what it takes from the outer function that a copy of the outer could not give it. */
