@@ -12,6 +12,7 @@ import { types } from 'node:util';
 import { PAUSE, rt } from './checkpoint';
 import { attachGen, genOf, type GenFn } from './symbols';
 import { callGen } from './lazy';
+import { apply, hasOwn } from './intrinsics';
 
 const { isProxy } = types;
 import { tick } from './clock';
@@ -84,8 +85,6 @@ function definer(target: Record<number, unknown>): (key: number, value: unknown)
   };
 }
 
-const hasOwnProperty = Object.prototype.hasOwnProperty; // the builtin, even if a program replaces it later
-const hasOwn = (o: object, key: number): boolean => hasOwnProperty.call(o, key);
 
 /**
  * One callback call, to be `yield*`ed: the callback's own generator version when it has one (it checkpoints
@@ -98,7 +97,7 @@ function callback(g: GenFn | undefined, fn: Callback, thisArg: unknown, a: unkno
 
 function* plainCall(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
   if (--rt.c < 0 && tick()) yield PAUSE;
-  return fn.call(thisArg, a, b, c);
+  return apply(fn, thisArg, [a, b, c]);
 }
 
 /** A reduce callback's generator-mode call: (accumulator, value, index, object), `this` undefined. */
@@ -157,7 +156,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const define = definer(a);
     if (!g) {
       yield* loopPlain(len, (k) => {
-        if (k in o) define(k, fn.call(thisArg, o[k], k, o));
+        if (k in o) define(k, apply(fn, thisArg, [o[k], k, o]));
         return true;
       });
       return a;
@@ -173,7 +172,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     if (plainOk(o, g, len)) return builtin.forEach.call(o, fn, thisArg);
     if (!g) {
       yield* loopPlain(len, (k) => {
-        if (k in o) fn.call(thisArg, o[k], k, o);
+        if (k in o) apply(fn, thisArg, [o[k], k, o]);
         return true;
       });
       return undefined;
@@ -194,7 +193,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       yield* loopPlain(len, (k) => {
         if (k in o) {
           const v = o[k];
-          if (fn.call(thisArg, v, k, o)) define(to++, v);
+          if (apply(fn, thisArg, [v, k, o])) define(to++, v);
         }
         return true;
       });
@@ -281,7 +280,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       const from = k;
       yield* loopPlain(len - from, (i) => {
         const j = from + i;
-        if (j in o) acc = fn.call(undefined, acc, o[j], j, o);
+        if (j in o) acc = apply(fn, undefined, [acc, o[j], j, o]);
         return true;
       });
       return acc;
@@ -310,7 +309,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       } else {
         // A checkpoint and a plain call: no generator per element.
         if (--rt.c < 0 && tick()) yield PAUSE;
-        acc = fn.call(undefined, acc, o[k], k, o);
+        acc = apply(fn, undefined, [acc, o[k], k, o]);
       }
     }
     return acc;
@@ -382,7 +381,7 @@ function* mergeSort(items: unknown[], fn: Callback, g: GenFn | undefined): Gen<u
           r = +((yield* callGen(g, undefined, 2, src[j], src[i])) as number);
         } else {
           if (--rt.c < 0 && tick()) yield PAUSE;
-          r = +(fn.call(undefined, src[j], src[i]) as number);
+          r = +(apply(fn, undefined, [src[j], src[i]]) as number);
         }
         // Take from the right run only when it is strictly smaller (keeps equal elements in order).
         if (r < 0) dst[d++] = src[j++];

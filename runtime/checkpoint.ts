@@ -20,6 +20,9 @@ import { close, closeAfterThrow, DONE, iter, step } from './iteration';
  */
 export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, cap, reenter, iter, step, close, closeAfterThrow, DONE };
 
+/** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
+export { apply } from './intrinsics';
+
 type AnyFunction = (...args: never[]) => unknown;
 type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
 

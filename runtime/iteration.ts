@@ -10,6 +10,8 @@
 // Arrays whose iteration is the builtin one are walked by index, which is what the array iterator does
 // (length read at every step, holes read through the prototype), without an iterator object.
 
+import { apply } from './intrinsics';
+
 /** What step() returns when the iterator is done. */
 export const DONE: object = Object.freeze({ preemptibleDone: true });
 
@@ -40,7 +42,7 @@ export function iter(value: unknown, text: string): IterationRecord {
   if (method === ArrayValues && Array.isArray(value) && ArrayIteratorPrototype.next === ArrayIteratorNext) {
     return { array: value, index: 0, iterator: undefined, next: undefined, inNext: false };
   }
-  const iterator = (method as (this: unknown) => unknown).call(value);
+  const iterator = apply(method as () => unknown, value, []);
   if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
     throw new TypeError('Result of the Symbol.iterator method is not an object');
   }
@@ -60,7 +62,7 @@ export function step(r: IterationRecord): unknown {
   r.inNext = true;
   const next = r.next;
   if (typeof next !== 'function') throw new TypeError(`${show(next)} is not a function`);
-  const result = (next as (this: unknown) => unknown).call(r.iterator);
+  const result = apply(next as () => unknown, r.iterator, []);
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     throw new TypeError(`Iterator result ${show(result)} is not an object`);
   }
@@ -77,7 +79,7 @@ export function close(r: IterationRecord | undefined): void {
   const ret = (r.iterator as { return?: unknown }).return;
   if (ret === undefined || ret === null) return;
   if (typeof ret !== 'function') throw new TypeError(`${show(ret)} is not a function`);
-  const result = (ret as (this: unknown) => unknown).call(r.iterator);
+  const result = apply(ret as () => unknown, r.iterator, []);
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     throw new TypeError(`Iterator result ${show(result)} is not an object`);
   }

@@ -11,6 +11,7 @@ import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, attachGen, genOf, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
 import { arm, now } from './clock';
+import { apply } from './intrinsics';
 import { PreemptibleArgumentError, PreemptibleStateError, PreemptionOverrunError } from './errors';
 import { native, warnIfDegraded } from './native';
 import { rt, SliceBudget } from './shared';
@@ -42,7 +43,7 @@ function prepare<R>(fn: unknown, args: unknown[]): Prepared<R> {
   const first: Advance =
     typeof gen === 'function'
       ? () => (s.it = gen.apply(undefined, args)).next()
-      : () => ({ done: true, value: (fn as (...a: unknown[]) => unknown).apply(undefined, args) });
+      : () => ({ done: true, value: apply(fn as (...a: unknown[]) => unknown, undefined, args) });
   return { task: new Task<R>(s), s, first };
 }
 

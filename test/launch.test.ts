@@ -105,6 +105,13 @@ describe('launch / resume', () => {
     expect(slices[Math.floor(slices.length / 2)]).toBeLessThan(15);
   });
 
+  it('runs a launched function itself, never an own `apply` or `call` property of it', () => {
+    // Uninstrumented (this test file is not transformed): the opaque path.
+    const add = (a: number, b: number): number => a + b;
+    Object.assign(add, { apply: () => 'hijacked apply', call: () => 'hijacked call' });
+    expect(launch(add, TO_COMPLETION, 2, 3).value).toBe(5);
+  });
+
   it('accepts the options form of the budget', () => {
     const task = launch(programs.spin, { budgetMs: 0, graceMs: 5 }, 10);
     expect(task.status).toBe('paused');

@@ -26,7 +26,7 @@ export interface GeneratorBodyContext {
    * `$pe_rt` instead of `$pe.rt` saves a load per use (~15% on call-heavy code). Declared right after the
    * runtime import, before any def()/lazy() runs, so no instrumented version can see them uninitialized.
    */
-  hot(name: 'rt' | 'GEN' | 'FAST' | 'OWNER'): TS.Identifier;
+  hot(name: HotName): TS.Identifier;
   /**
    * Function expressions and arrows as the visitor left them (instrumented): bodies built from a function's
    * original node (lazy.ts) put these in place of the nested originals.
@@ -102,10 +102,18 @@ export function callableOr(g: GeneratorBodyContext, fn: TS.Expression, written: 
   );
 }
 
-/** `fn.call(thisArg, ...args)` for a method's function read into a temp, else `fn(...args)`. */
-export function invokeAs(factory: TS.NodeFactory, fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression {
+/** Runtime exports that emitted code reads from module-level constants (`$pe_rt`, ...). */
+export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply';
+
+/**
+ * `apply(fn, thisArg, [...args])` (the runtime's Reflect.apply, taken at load) for a method's function read
+ * into a temp, else `fn(...args)`. Not `fn.call(...)`: a plain call never reads the callee's `call` (a function
+ * may have its own, a Proxy sees the read), and V8 optimizes this form at least as well.
+ */
+export function invokeAs(g: GeneratorBodyContext, fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression {
+  const { factory } = g.ctx;
   return thisArg
-    ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...args])
+    ? factory.createCallExpression(g.hot('apply'), undefined, [fn, thisArg, factory.createArrayLiteralExpression(args)])
     : factory.createCallExpression(fn, undefined, args);
 }
 
@@ -225,7 +233,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       assign($g, genOf),
       factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
     );
-    const invoke = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression => invokeAs(factory, fn, thisArg, argList);
+    const invoke = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression => invokeAs(g, fn, thisArg, argList);
     const delegate = (e: TS.Expression): TS.Expression =>
       factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), e);
 

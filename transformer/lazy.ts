@@ -405,7 +405,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
 
     const callableRef = (fnTemp: TS.Identifier, callee: TS.Expression): TS.Expression => callableOr(g, fnTemp, callee);
     const invoke = (fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression =>
-      invokeAs(factory, fn, thisArg, args);
+      invokeAs(g, fn, thisArg, args);
 
     /**
      * A call: to the callee's fast copy when it has one (sites), with `$k` set just before. With a site in

@@ -25,7 +25,7 @@ import {
   skipOuter,
   usesSuper,
 } from './analyze';
-import { buildGeneratorBody, GeneratorBodyContext, namedByKey } from './generator-body';
+import { buildGeneratorBody, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy } from './lazy';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 
@@ -69,7 +69,7 @@ function rewriteFile(
   const runtimeNodes = new WeakSet<TS.Node>();
   const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf) };
   const hotNames = new Map<string, TS.Identifier>();
-  const hot = (name: 'rt' | 'GEN' | 'FAST' | 'OWNER'): TS.Identifier => {
+  const hot = (name: HotName): TS.Identifier => {
     let id = hotNames.get(name);
     if (!id) {
       id = factory.createUniqueName(`$pe_${name}`);
