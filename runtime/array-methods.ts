@@ -11,7 +11,7 @@
 import { types } from 'node:util';
 import { PAUSE, rt } from './checkpoint';
 import { attachGen, genOf, type GenFn } from './symbols';
-import { callGen } from './lazy';
+import { callNow, suspended, suspendWith, SUSPENDED } from './lazy';
 import { apply, hasOwn } from './intrinsics';
 
 const { isProxy } = types;
@@ -87,22 +87,19 @@ function definer(target: Record<number, unknown>): (key: number, value: unknown)
 
 
 /**
- * One callback call, to be `yield*`ed: the callback's own generator version when it has one (it checkpoints
- * at its entry, so no generator of ours sits in between), else a checkpoint and a plain call. `g` is read
- * once per builtin call (genOf).
+ * One callback call (value, index, object): its value, or SUSPENDED, after which `yield* suspended()` gives
+ * it. The callback's fast copy or generator version when it has one (it checkpoints at its entry), else a
+ * checkpoint and a plain call. `g` is read once per builtin call (genOf).
  */
-function callback(g: GenFn | undefined, fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
-  return g ? (callGen(g, thisArg, 3, a, b, c) as Gen<unknown>) : plainCall(fn, thisArg, a, b, c);
-}
-
-function* plainCall(fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): Gen<unknown> {
-  if (--rt.c < 0 && tick()) yield PAUSE;
+function call3(g: GenFn | undefined, fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): unknown {
+  if (g) return callNow(g, thisArg, 3, a, b, c);
+  if (--rt.c < 0 && tick()) return suspendWith(afterPause(fn, thisArg, [a, b, c]));
   return apply(fn, thisArg, [a, b, c]);
 }
 
-/** A reduce callback's generator-mode call: (accumulator, value, index, object), `this` undefined. */
-function reducer(g: GenFn, acc: unknown, v: unknown, k: number, o: unknown): Gen<unknown> {
-  return callGen(g, undefined, 4, acc, v, k, o) as Gen<unknown>;
+function* afterPause(fn: Callback, thisArg: unknown, args: unknown[]): Gen<unknown> {
+  yield PAUSE;
+  return apply(fn, thisArg, args);
 }
 
 /**
@@ -162,7 +159,10 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       return a;
     }
     for (let k = 0; k < len; k++) {
-      if (k in o) define(k, yield* callback(g, fn, thisArg, o[k], k, o));
+      if (!(k in o)) continue;
+      let v = call3(g, fn, thisArg, o[k], k, o);
+      if (v === SUSPENDED) v = yield* suspended();
+      define(k, v);
     }
     return a;
   },
@@ -178,7 +178,9 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       return undefined;
     }
     for (let k = 0; k < len; k++) {
-      if (k in o) yield* callback(g, fn, thisArg, o[k], k, o);
+      if (!(k in o)) continue;
+      const v = call3(g, fn, thisArg, o[k], k, o);
+      if (v === SUSPENDED) yield* suspended();
     }
     return undefined;
   },
@@ -202,7 +204,9 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     for (let k = 0; k < len; k++) {
       if (k in o) {
         const v = o[k];
-        if (yield* callback(g, fn, thisArg, v, k, o)) define(to++, v);
+        let keep = call3(g, fn, thisArg, v, k, o);
+        if (keep === SUSPENDED) keep = yield* suspended();
+        if (keep) define(to++, v);
       }
     }
     return a;
@@ -212,7 +216,10 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const g = genOf(fn);
     if (plainOk(o, g, len)) return builtin.some.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
-      if (k in o && (yield* callback(g, fn, thisArg, o[k], k, o))) return true;
+      if (!(k in o)) continue;
+      let v = call3(g, fn, thisArg, o[k], k, o);
+      if (v === SUSPENDED) v = yield* suspended();
+      if (v) return true;
     }
     return false;
   },
@@ -221,7 +228,10 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const g = genOf(fn);
     if (plainOk(o, g, len)) return builtin.every.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
-      if (k in o && !(yield* callback(g, fn, thisArg, o[k], k, o))) return false;
+      if (!(k in o)) continue;
+      let v = call3(g, fn, thisArg, o[k], k, o);
+      if (v === SUSPENDED) v = yield* suspended();
+      if (!v) return false;
     }
     return true;
   },
@@ -232,7 +242,9 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     if (plainOk(o, g, len)) return builtin.find.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
       const v = o[k];
-      if (yield* callback(g, fn, thisArg, v, k, o)) return v;
+      let found = call3(g, fn, thisArg, v, k, o);
+      if (found === SUSPENDED) found = yield* suspended();
+      if (found) return v;
     }
     return undefined;
   },
@@ -241,7 +253,9 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const g = genOf(fn);
     if (plainOk(o, g, len)) return builtin.findIndex.call(o, fn, thisArg);
     for (let k = 0; k < len; k++) {
-      if (yield* callback(g, fn, thisArg, o[k], k, o)) return k;
+      let v = call3(g, fn, thisArg, o[k], k, o);
+      if (v === SUSPENDED) v = yield* suspended();
+      if (v) return k;
     }
     return -1;
   },
@@ -251,7 +265,9 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     if (plainOk(o, g, len)) return builtin.findLast.call(o, fn, thisArg);
     for (let k = len - 1; k >= 0; k--) {
       const v = o[k];
-      if (yield* callback(g, fn, thisArg, v, k, o)) return v;
+      let found = call3(g, fn, thisArg, v, k, o);
+      if (found === SUSPENDED) found = yield* suspended();
+      if (found) return v;
     }
     return undefined;
   },
@@ -260,7 +276,9 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     const g = genOf(fn);
     if (plainOk(o, g, len)) return builtin.findLastIndex.call(o, fn, thisArg);
     for (let k = len - 1; k >= 0; k--) {
-      if (yield* callback(g, fn, thisArg, o[k], k, o)) return k;
+      let v = call3(g, fn, thisArg, o[k], k, o);
+      if (v === SUSPENDED) v = yield* suspended();
+      if (v) return k;
     }
     return -1;
   },
@@ -286,7 +304,9 @@ const generators: Record<keyof typeof builtin, GenFn> = {
       return acc;
     }
     for (; k < len; k++) {
-      if (k in o) acc = yield* reducer(g, acc, o[k], k, o);
+      if (!(k in o)) continue;
+      acc = callNow(g, undefined, 4, acc, o[k], k, o);
+      if (acc === SUSPENDED) acc = yield* suspended();
     }
     return acc;
   },
@@ -305,7 +325,8 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     for (; k >= 0; k--) {
       if (!(k in o)) continue;
       if (g) {
-        acc = yield* reducer(g, acc, o[k], k, o);
+        acc = callNow(g, undefined, 4, acc, o[k], k, o);
+        if (acc === SUSPENDED) acc = yield* suspended();
       } else {
         // A checkpoint and a plain call: no generator per element.
         if (--rt.c < 0 && tick()) yield PAUSE;
@@ -323,7 +344,8 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     let to = 0;
     for (let k = 0; k < len; k++) {
       if (!(k in o)) continue;
-      const mapped = yield* callback(g, fn, thisArg, o[k], k, o);
+      let mapped = call3(g, fn, thisArg, o[k], k, o);
+      if (mapped === SUSPENDED) mapped = yield* suspended();
       if (Array.isArray(mapped)) {
         const m = mapped as unknown as Record<number, unknown>;
         const n = lengthOf(m);
@@ -378,7 +400,9 @@ function* mergeSort(items: unknown[], fn: Callback, g: GenFn | undefined): Gen<u
         // generator per comparison). ToNumber of its result throws on a BigInt, like the builtin.
         let r: number;
         if (g) {
-          r = +((yield* callGen(g, undefined, 2, src[j], src[i])) as number);
+          let v = callNow(g, undefined, 2, src[j], src[i]);
+          if (v === SUSPENDED) v = yield* suspended();
+          r = +(v as number);
         } else {
           if (--rt.c < 0 && tick()) yield PAUSE;
           r = +(apply(fn, undefined, [src[j], src[i]]) as number);

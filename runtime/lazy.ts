@@ -197,23 +197,45 @@ function callWith<R>(f: (this: unknown, ...args: unknown[]) => R, self: unknown,
   return n === 3 ? f.call(self, a, b, c) : n === 4 ? f.call(self, a, b, c, d) : f.call(self, a, b);
 }
 
+/** What callNow() returns when the call has not finished: the caller then `yield*`s suspended(). */
+export const SUSPENDED: object = Object.freeze({ preemptibleSuspended: true });
+let pending: Generator<unknown, unknown, unknown> | undefined;
+
+/** The generator that finishes the call callNow() or suspendWith() left unfinished (taken once). */
+export function suspended(): Generator<unknown, unknown, unknown> {
+  const p = pending!;
+  pending = undefined;
+  return p;
+}
+
+/** Leaves `gen` for the caller's next suspended() and returns SUSPENDED. */
+export function suspendWith(gen: Generator<unknown, unknown, unknown>): object {
+  pending = gen;
+  return SUSPENDED;
+}
+
 /**
- * One call through a generator-mode entry with `n` (2-4) arguments, for runtime helpers to `yield*` (the
- * array-method and collection callbacks): `g.call(self, ...)`, except that a fast copy's boundary is
- * skipped, so a callback that does not pause costs a plain call instead of a generator per element. The
- * finished iterator it may return is shared: `yield*` reads it at once.
+ * One call through a generator-mode entry `g` with `n` (2-4) arguments, for runtime helpers (array-method
+ * and collection callbacks): a fast copy's boundary is skipped and the fast copy called plainly, so a
+ * callback that does not pause costs a plain call (no generator, no `yield*` per element). Returns its value,
+ * or SUSPENDED when it paused (or is a generator version): the helper then does `yield* suspended()`.
  */
-export function callGen(g: GenFn, self: unknown, n: 2 | 3 | 4, a: unknown, b: unknown, c?: unknown, d?: unknown): Generator<unknown, unknown, unknown> {
+export function callNow(g: GenFn, self: unknown, n: 2 | 3 | 4, a: unknown, b: unknown, c?: unknown, d?: unknown): unknown {
   const fast = (g as unknown as Record<symbol, FastFn | undefined>)[INNER_FAST];
-  if (fast === undefined) return callWith(g, self, n, a, b, c, d);
-  let top: Frame;
+  if (fast === undefined) return suspendWith(callWith(g, self, n, a, b, c, d));
   try {
-    finished.value = callWith(fast, self, n, a, b, c, d);
-    return finished as unknown as Generator<unknown, unknown, unknown>; // only ever `yield*`ed
+    return callWith(fast, self, n, a, b, c, d);
   } catch (e) {
-    top = takeCapture(e, null);
+    return suspendWith(paused(takeCapture(e, null)));
   }
-  return paused(top);
+}
+
+/** callNow() as one generator to `yield*` (the finished iterator it returns is shared: read at once). */
+export function callGen(g: GenFn, self: unknown, n: 2 | 3 | 4, a: unknown, b: unknown, c?: unknown, d?: unknown): Generator<unknown, unknown, unknown> {
+  const v = callNow(g, self, n, a, b, c, d);
+  if (v === SUSPENDED) return suspended();
+  finished.value = v;
+  return finished as unknown as Generator<unknown, unknown, unknown>;
 }
 
 /** The fast-mode entry of a generator version: runs it, and if it pauses, captures it as a frame. */
