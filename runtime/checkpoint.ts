@@ -11,14 +11,14 @@ import { tick } from './clock';
 import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
 import { attachLazy, cap, CAPTURE, FAST, reenter } from './lazy';
 import { stamp } from './deferred';
-import { close, closeAfterThrow, DONE, iter, step } from './iteration';
+import { close, closeAfterThrow, DONE, iter, start, step } from './iteration';
 
 /**
  * Emitted code calls a callee's generator version `callee[GEN]` only if `callee[GEN][OWNER] === callee`
  * (and, in fast copies, `callee[FAST]` likewise). Fast copies throw `cap()` at a pausing checkpoint, record
  * their frame when CAPTURE passes, and when re-entered continue the frame they were calling with reenter().
  */
-export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, cap, reenter, iter, step, close, closeAfterThrow, DONE };
+export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, cap, reenter, iter, start, step, close, closeAfterThrow, DONE };
 
 /** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
 export { apply } from './intrinsics';

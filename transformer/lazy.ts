@@ -71,7 +71,7 @@ interface Plan {
   oldValue: Map<TS.BinaryExpression, TS.Identifier>;
   temps: TS.Identifier[];
   /** Each for-of loop: its iteration record and current value (temps), and how deep it is nested. */
-  forOf: Map<TS.ForOfStatement, { it: TS.Identifier; value: TS.Identifier; depth: number }>;
+  forOf: Map<TS.ForOfStatement, { it: TS.Identifier; index: TS.Identifier; value: TS.Identifier; depth: number }>;
   /** break / continue / return statements that leave for-of loops: those loops, innermost first. */
   exits: Map<TS.Statement, TS.ForOfStatement[]>;
   /** Holds a return value while the loops it leaves are closed. */
@@ -566,15 +566,25 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       }
       if (ts.isWhileStatement(loop)) return factory.createWhileStatement(test(loop.expression)!, body);
       if (ts.isForOfStatement(loop)) {
-        // for ($i = iter(E, text); ($v = step($i)) !== DONE || ($i = undefined); ) { <checkpoint>; x = $v; ... }
-        const { it, value } = plan.forOf.get(loop)!;
+        // for ($i = iter(E, text), $n = start($i);
+        //      $n >= 0 ? ($n < $i.length ? ($v = $i[$n++], true) : ($i = undefined, false)) : ($v = step($i)) !== DONE || ($i = undefined); )
+        //   { <checkpoint>; x = $v; ... }                   (runtime/iteration.ts: arrays by index, else a record)
+        const { it, index, value } = plan.forOf.get(loop)!;
         const head = loop.initializer;
         const target = ts.isVariableDeclarationList(head) ? assignmentTarget(head.declarations[0]!.name) : (head as TS.Identifier);
-        const init = cond(resumingPast(loop.expression), factory.createVoidZero(), assign(it, factory.createCallExpression(pe('iter'), undefined, [dual(loop.expression), factory.createStringLiteral(iterableText(ts, loop.expression))])));
-        const stepped = factory.createLogicalOr(
+        const opened = comma([
+          assign(it, factory.createCallExpression(pe('iter'), undefined, [dual(loop.expression), factory.createStringLiteral(iterableText(ts, loop.expression))])),
+          assign(index, factory.createCallExpression(pe('start'), undefined, [it])),
+        ]);
+        const init = cond(resumingPast(loop.expression), factory.createVoidZero(), opened);
+        const nextElement = comma([assign(value, factory.createElementAccessExpression(it, factory.createPostfixIncrement(index))), factory.createTrue()]);
+        const ended = comma([assign(it, factory.createVoidZero()), factory.createFalse()]);
+        const byIndex = cond(factory.createLessThan(index, factory.createPropertyAccessExpression(it, 'length')), nextElement, ended);
+        const byRecord = factory.createLogicalOr(
           factory.createStrictInequality(paren(assign(value, factory.createCallExpression(pe('step'), undefined, [it]))), pe('DONE')),
           paren(assign(it, factory.createVoidZero())),
         );
+        const stepped = cond(factory.createGreaterThanEquals(index, num(0)), byIndex, byRecord);
         const bind = factory.createExpressionStatement(paren(assign(target, value)));
         const forOfBody = factory.createBlock(
           [checkpoint(plan.loopMarker.get(loop)!), reentry ? factory.createIfStatement(notR, bind) : bind, ...rList(inner)],
@@ -1101,7 +1111,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
 
   // for-of loops: an iteration record and a value each; statements that leave them close them.
   const exits = forOfExits(ts, body);
-  for (const [loop, depth] of exits.loops) plan.forOf.set(loop, { it: temp(), value: temp(), depth });
+  for (const [loop, depth] of exits.loops) plan.forOf.set(loop, { it: temp(), index: temp(), value: temp(), depth });
   plan.exits = exits.exits;
   if ([...exits.exits.keys()].some((st) => ts.isReturnStatement(st) && st.expression)) plan.returnTemp = temp();
   if (usesArguments) plan.args = sharedName(g, 'args');
