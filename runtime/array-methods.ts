@@ -13,6 +13,7 @@ import { PAUSE, rt } from './checkpoint';
 import { attachGen, genOf, type GenFn } from './symbols';
 import { callNow, suspended, suspendWith, SUSPENDED } from './lazy';
 import { apply, hasOwn } from './intrinsics';
+import { timSort } from './timsort';
 
 const { isProxy } = types;
 import { tick } from './clock';
@@ -375,49 +376,16 @@ const generators: Record<keyof typeof builtin, GenFn> = {
         else items.push(v);
       }
     }
-    const sorted = yield* mergeSort(items, fn, g);
+    // V8's TimSort, so a comparator sees the builtin's calls (items is its work array, sorted in place).
+    yield* timSort(items, fn, g);
     let k = 0;
-    for (; k < sorted.length; k++) o[k] = sorted[k];
+    for (; k < items.length; k++) o[k] = items[k];
     for (let u = 0; u < undefineds; u++, k++) o[k] = undefined;
     for (; k < len; k++) delete o[k];
     return o;
   },
 };
 
-
-function* mergeSort(items: unknown[], fn: Callback, g: GenFn | undefined): Gen<unknown[]> {
-  let src = items;
-  let dst = new Array<unknown>(items.length);
-  for (let width = 1; width < src.length; width *= 2) {
-    for (let lo = 0; lo < src.length; lo += 2 * width) {
-      const mid = Math.min(lo + width, src.length);
-      const hi = Math.min(lo + 2 * width, src.length);
-      let i = lo;
-      let j = mid;
-      let d = lo;
-      while (i < mid && j < hi) {
-        // A comparator (x, y) with `this` undefined; a plain one is called directly after a checkpoint (no
-        // generator per comparison). ToNumber of its result throws on a BigInt, like the builtin.
-        let r: number;
-        if (g) {
-          let v = callNow(g, undefined, 2, src[j], src[i]);
-          if (v === SUSPENDED) v = yield* suspended();
-          r = +(v as number);
-        } else {
-          if (--rt.c < 0 && tick()) yield PAUSE;
-          r = +(apply(fn, undefined, [src[j], src[i]]) as number);
-        }
-        // Take from the right run only when it is strictly smaller (keeps equal elements in order).
-        if (r < 0) dst[d++] = src[j++];
-        else dst[d++] = src[i++];
-      }
-      while (i < mid) dst[d++] = src[i++];
-      while (j < hi) dst[d++] = src[j++];
-    }
-    [src, dst] = [dst, src];
-  }
-  return src;
-}
 
 /** Attaches the generator versions (non-enumerable, like the methods themselves). Idempotent. */
 export function installArrayMethods(): void {
