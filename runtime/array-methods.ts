@@ -11,7 +11,7 @@
 import { types } from 'node:util';
 import { PAUSE, rt } from './checkpoint';
 import { attachGen, genOf, type GenFn } from './symbols';
-import { callNow, suspended, suspendWith, SUSPENDED } from './lazy';
+import { callNow, callPlainNow, suspended, SUSPENDED } from './lazy';
 import { apply, hasOwn } from './intrinsics';
 import { timSort } from './timsort';
 
@@ -93,14 +93,7 @@ function definer(target: Record<number, unknown>): (key: number, value: unknown)
  * checkpoint and a plain call. `g` is read once per builtin call (genOf).
  */
 function call3(g: GenFn | undefined, fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): unknown {
-  if (g) return callNow(g, thisArg, 3, a, b, c);
-  if (--rt.c < 0 && tick()) return suspendWith(afterPause(fn, thisArg, [a, b, c]));
-  return apply(fn, thisArg, [a, b, c]);
-}
-
-function* afterPause(fn: Callback, thisArg: unknown, args: unknown[]): Gen<unknown> {
-  yield PAUSE;
-  return apply(fn, thisArg, args);
+  return g ? callNow(g, thisArg, 3, a, b, c) : callPlainNow(fn, thisArg, [a, b, c]);
 }
 
 /**

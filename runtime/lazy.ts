@@ -20,6 +20,8 @@
 import { rt } from './shared';
 import { GEN, OWNER, PAUSE, type GenFn } from './symbols';
 import { PreemptibleStateError } from './errors';
+import { tick } from './clock';
+import { apply } from './intrinsics';
 
 const holder = globalThis as unknown as Record<symbol, object | undefined>;
 
@@ -212,6 +214,20 @@ export function suspended(): Generator<unknown, unknown, unknown> {
 export function suspendWith(gen: Generator<unknown, unknown, unknown>): object {
   pending = gen;
   return SUSPENDED;
+}
+
+/**
+ * A runtime helper's call of a callback without versions: a checkpoint, then the plain call; SUSPENDED if
+ * the checkpoint pauses (the call runs when the task resumes).
+ */
+export function callPlainNow(fn: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
+  if (--rt.c < 0 && tick()) return suspendWith(afterPause(fn, thisArg, args));
+  return apply(fn, thisArg, args);
+}
+
+function* afterPause(fn: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): Generator<unknown, unknown, unknown> {
+  yield PAUSE;
+  return apply(fn, thisArg, args);
 }
 
 /**

@@ -8,11 +8,8 @@
 // CompactReceiverElementsIntoWorkArray): the comparator cannot reach it, so mutating the receiver does not
 // disturb the sort.
 
-import { rt } from './shared';
-import { tick } from './clock';
-import { apply } from './intrinsics';
-import { callNow, suspended, suspendWith, SUSPENDED } from './lazy';
-import { PAUSE, type GenFn } from './symbols';
+import { callNow, callPlainNow, suspended, SUSPENDED } from './lazy';
+import { type GenFn } from './symbols';
 
 type Gen<T> = Generator<unknown, T, unknown>;
 type Callback = (...args: unknown[]) => unknown;
@@ -41,15 +38,8 @@ class SortState {
    * the task pauses.
    */
   call(x: unknown, y: unknown): unknown {
-    if (this.g) return callNow(this.g, undefined, 2, x, y);
-    if (--rt.c < 0 && tick()) return suspendWith(afterPause(this.userCmpFn, x, y));
-    return apply(this.userCmpFn, undefined, [x, y]);
+    return this.g ? callNow(this.g, undefined, 2, x, y) : callPlainNow(this.userCmpFn, undefined, [x, y]);
   }
-}
-
-function* afterPause(fn: Callback, x: unknown, y: unknown): Gen<unknown> {
-  yield PAUSE;
-  return apply(fn, undefined, [x, y]);
 }
 
 /**

@@ -143,7 +143,6 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const comma = (es: TS.Expression[]): TS.Expression => (es.length === 1 ? es[0]! : paren(factory.createCommaListExpression(es)));
   const localNames = [...plan.locals.keys()].map((n) => factory.createIdentifier(n));
   const captured: TS.Identifier[] = [...plan.params, ...localNames, ...plan.temps];
-  const usedTemps = new Set<TS.Identifier>();
 
   const dualTemps = new Set<TS.Identifier>();
   /**
