@@ -21,7 +21,16 @@ type Make = (fn: object) => void;
 interface Registry {
   stamp(fn: object, make: Make): void;
   take(fn: object): Make | undefined;
+  /** How many times `fn` was asked for a version it does not have (counted in a private field). */
+  missed?(fn: object): number;
 }
+
+/**
+ * A function without versions asked this many times gets an own property saying so (a data load from then
+ * on, where a call site seeing many callees would call the getter every time). Defining it costs ~0.5 us,
+ * more than a closure made and called once or twice costs to run (TypeScript's compiler makes many).
+ */
+const MISSES_BEFORE_CACHING = 8;
 
 const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
 
@@ -44,9 +53,20 @@ function createRegistry(): Registry {
       return make;
     }
   }
+  class Counted extends Base {
+    #misses = 0;
+    static missed(fn: object): number {
+      if (!(#misses in fn)) {
+        if (!Object.isExtensible(fn)) return 0; // no field added (later engines refuse), no property either
+        new Counted(fn);
+      }
+      return ++(fn as Counted).#misses;
+    }
+  }
   const registry: Registry = {
     stamp: (fn, make) => void new Stamped(fn, make),
     take: (fn) => Stamped.take(fn),
+    missed: (fn) => Counted.missed(fn),
   };
   for (const key of [GEN, FAST, ASYNC_BODY]) {
     Object.defineProperty(Function.prototype, key, {
@@ -56,10 +76,12 @@ function createRegistry(): Registry {
         if (typeof this !== 'function') return undefined;
         const make = registry.take(this);
         if (make === undefined) {
-          // Not stamped: remember that on the function itself, so the next lookup is a plain data load.
-          // A call site that sees many callees could not inline this getter, and instrumented code asks
-          // every callee (builtins, uninstrumented functions) at every call.
-          if (Object.isExtensible(this)) Object.defineProperty(this, key, { value: undefined, writable: true, configurable: true, enumerable: false });
+          // Not stamped: once asked often, remember that on the function itself, so the next lookup is a
+          // plain data load. A call site that sees many callees could not inline this getter, and
+          // instrumented code asks every callee (builtins, uninstrumented functions) at every call.
+          if ((registry.missed?.(this) ?? Infinity) > MISSES_BEFORE_CACHING && Object.isExtensible(this)) {
+            Object.defineProperty(this, key, { value: undefined, writable: true, configurable: true, enumerable: false });
+          }
           return undefined;
         }
         make(this);

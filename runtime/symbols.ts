@@ -2,6 +2,7 @@
 // that two copies of the package (ESM + CJS, or two versions) recognise each other's functions.
 
 import { attachFast, genToFast } from './lazy';
+import { hidden } from './intrinsics';
 
 const holder = globalThis as unknown as Record<symbol, object | undefined>;
 
@@ -23,16 +24,13 @@ export const OWNER: unique symbol = Symbol.for('preemptible.owner') as never;
 /** A generator version, as stored on its function. */
 export type GenFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;
 
-function hidden(target: object, key: symbol, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
-}
 
 /**
  * Attaches `gen` as the generator version of `fn` (under `key`, GEN by default), non-enumerable. Under GEN
  * it also becomes the function's fast-mode entry (genToFast), so fast copies can call it (lazy.ts).
  */
 export function attachGen(fn: object, gen: GenFn, key: symbol = GEN): void {
-  hidden(gen, OWNER, fn);
+  (gen as unknown as Record<symbol, unknown>)[OWNER] = fn; // the runtime's own function: a plain store
   hidden(fn, key, gen);
   if (key === GEN) attachFast(fn, genToFast(gen));
 }
