@@ -194,11 +194,6 @@ const finished = {
   },
 };
 
-/** `f.call(self, ...)` with exactly `n` (2-4) arguments, as the builtin being replaced passes them. */
-function callWith<R>(f: (this: unknown, ...args: unknown[]) => R, self: unknown, n: number, a: unknown, b: unknown, c: unknown, d: unknown): R {
-  return n === 3 ? f.call(self, a, b, c) : n === 4 ? f.call(self, a, b, c, d) : f.call(self, a, b);
-}
-
 /** What callNow() returns when the call has not finished: the caller then `yield*`s suspended(). */
 export const SUSPENDED: object = Object.freeze({ preemptibleSuspended: true });
 let pending: Generator<unknown, unknown, unknown> | undefined;
@@ -237,10 +232,20 @@ function* afterPause(fn: (...args: unknown[]) => unknown, thisArg: unknown, args
  * or SUSPENDED when it paused (or is a generator version): the helper then does `yield* suspended()`.
  */
 export function callNow(g: GenFn, self: unknown, n: 2 | 3 | 4, a: unknown, b: unknown, c?: unknown, d?: unknown): unknown {
+  return enter(g, self, n === 3 ? [a, b, c] : n === 4 ? [a, b, c, d] : [a, b]);
+}
+
+/**
+ * A call through a generator-mode entry `g` (what generator versions emit for an instrumented callee, and
+ * callNow): a fast copy's boundary is skipped and the fast copy called plainly, so a callee that does not
+ * pause costs a plain call instead of a generator and a `yield*`. Returns its value, or SUSPENDED when it
+ * paused or `g` is a generator version (the caller then does `yield* suspended()`).
+ */
+export function enter(g: GenFn, self: unknown, args: unknown[]): unknown {
   const fast = (g as unknown as Record<symbol, FastFn | undefined>)[INNER_FAST];
-  if (fast === undefined) return suspendWith(callWith(g, self, n, a, b, c, d));
+  if (fast === undefined) return suspendWith(apply(g, self, args));
   try {
-    return callWith(fast, self, n, a, b, c, d);
+    return apply(fast, self, args);
   } catch (e) {
     return suspendWith(paused(takeCapture(e, null)));
   }

@@ -36,7 +36,7 @@ export interface GeneratorBodyContext {
   strictFile: boolean;
 }
 
-type TempKind = 'o' | 'f' | 'g' | 'h' | 'r';
+type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v';
 
 /**
  * `({ "f": fn })["f"]`: `fn` named `f` the way the engine names it (as for `const f = () => {}`), without a
@@ -103,7 +103,7 @@ export function callableOr(g: GeneratorBodyContext, fn: TS.Expression, written: 
 }
 
 /** Runtime exports that emitted code reads from module-level constants (`$pe_rt`, ...). */
-export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply';
+export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'enter' | 'SUSPENDED';
 
 /**
  * `apply(fn, thisArg, [...args])` (the runtime's Reflect.apply, taken at load) for a method's function read
@@ -234,16 +234,29 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
     );
     const invoke = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression => invokeAs(g, fn, thisArg, argList);
-    const delegate = (e: TS.Expression): TS.Expression =>
-      factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), e);
+    // `enter($g, this, [args])` runs a fast callee plainly (no generator per call) and says SUSPENDED when the
+    // callee paused or is a generator version itself; then `yield* $pe.suspended()` continues it.
+    const enter = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression =>
+      factory.createCallExpression(g.hot('enter'), undefined, [fn, thisArg ?? factory.createVoidZero(), factory.createArrayLiteralExpression(argList)]);
+    const finish = (value: TS.Expression, v: TS.Identifier): TS.Expression =>
+      factory.createParenthesizedExpression(
+        factory.createConditionalExpression(
+          factory.createStrictEquality(value, g.hot('SUSPENDED')),
+          undefined,
+          factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspended'), undefined, [])),
+          undefined,
+          v,
+        ),
+      );
 
     let result: TS.Expression;
     if (!argsYield) {
       // Arguments are plain expressions: write them in both branches (one runs).
+      const $v = temp('v', d);
       result = factory.createConditionalExpression(
         ownGen,
         undefined,
-        delegate(invoke($g, args)),
+        finish(factory.createParenthesizedExpression(assign($v, enter($g, args))), $v),
         undefined,
         invoke(plainRef, args),
       );
@@ -256,8 +269,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       // $h = own ? $g : ($g = undefined, plain): afterwards $g says which one was called.
       const plainPicked = factory.createCommaListExpression([assign($g, factory.createVoidZero()), plainChecked]);
       pre.push(assign($h, factory.createConditionalExpression(ownGen, undefined, $g, undefined, plainPicked)));
-      pre.push(assign($r, invoke($h, args)));
-      result = factory.createConditionalExpression($g, undefined, delegate($r), undefined, $r);
+      // (enter or apply: the arguments once, in one call)
+      const through = factory.createParenthesizedExpression(factory.createConditionalExpression($g, undefined, g.hot('enter'), undefined, g.hot('apply')));
+      pre.push(assign($r, factory.createCallExpression(through, undefined, [$h, thisArg ?? factory.createVoidZero(), factory.createArrayLiteralExpression(args)])));
+      result = finish($r, $r);
     }
     const all = [...pre, result];
     const expr = all.length === 1 ? all[0]! : factory.createCommaListExpression(all);
