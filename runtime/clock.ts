@@ -55,10 +55,12 @@ function armNative(deadline: number, graceMs: number): void {
 
 /**
  * Sets the effective deadline and primes the countdown. A deadline at or before now pauses at the first
- * checkpoint. `graceMs` is how long past it the overrun guard waits (native mode only).
+ * checkpoint. `graceMs` is how long past it the overrun guard waits (native mode only); `t` is now, if the
+ * caller has just read the clock.
  */
-export function arm(deadline: number, graceMs: number): void {
-  const t = now();
+export function arm(deadline: number, graceMs: number, t: number = deadline === Infinity ? rt.lastTime : now()): void {
+  // (Disarming needs no clock read: with no deadline the countdown is fixed, and the first interval after
+  // any arm() never sets the rate.)
   rt.deadline = deadline;
   rt.grace = graceMs;
   rt.lastTime = t;
@@ -87,6 +89,8 @@ export function tick(): boolean {
     rt.pauseRequested = false;
     return suspend('pause');
   }
+  // A deadline already past at the last clock read (budget 0) needs no new one.
+  if (rt.deadline <= rt.lastTime) return suspend('deadline');
   ranSinceClock += rt.lastCount - rt.c;
   if (native) {
     if (Atomics.load(native.i32, SLOT.fired) === currentGen) return suspend('deadline');

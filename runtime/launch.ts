@@ -97,8 +97,8 @@ function runSliceOnce(task: Task, s: TaskState, budgetMs: number, graceMs: numbe
   s.sliceMs = budgetMs;
   s.sliceGraceMs = graceMs;
   // The earliest deadline wins; its owner's grace applies.
-  if (own <= outer) arm(own, graceMs);
-  else arm(outer, outerGrace);
+  if (own <= outer) arm(own, graceMs, start);
+  else arm(outer, outerGrace, start);
   let r: IteratorResult<unknown, unknown> | typeof OVERRUN;
   try {
     r = guarded(advance);
