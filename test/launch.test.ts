@@ -57,6 +57,7 @@ const programs = await instrument(`
     return [3, 1, 2].sort((a, b) => { log.push(a + ':' + b); for (let i = 0; i < 2; i++) log.length; return a - b; });
   }
   export function slowSteps(n) { let s = 0; for (let r = 0; r < n; r++) s += new Array(20000).fill(r).indexOf(-1); return s; }
+  export function afterStall(stall, n) { stall(); let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
   export function firstCheckpoint(log) { log.push('entered'); for (let i = 0; i < 2; i++) log.push('loop ' + i); return log; }
   import { launch, resume, cancel, pause } from 'preemptible';
 `);
@@ -110,6 +111,23 @@ describe('launch / resume', () => {
     const add = (a: number, b: number): number => a + b;
     Object.assign(add, { apply: () => 'hijacked apply', call: () => 'hijacked call' });
     expect(launch(add, TO_COMPLETION, 2, 3).value).toBe(5);
+  });
+
+  it('does not take the time between arming a slice and its first checkpoint for checkpoint time', () => {
+    // That interval also holds the cost of starting or resuming the task (here: a stall in code without
+    // checkpoints). Taken as checkpoint time, it set the rate to ~2 checkpoints per 0.5 ms, and every later
+    // slice ran with a countdown that ran out at nearly every checkpoint.
+    finish(launch(programs.spin, 5, 200_000), 5); // learn a real rate
+    const rt = (globalThis as unknown as Record<symbol, { rate: number }>)[Symbol.for('preemptible.runtime.shared.v1')]!;
+    const learnt = rt.rate;
+    expect(learnt).toBeGreaterThan(1000);
+    const stall = (): void => {
+      const until = performance.now() + 0.5;
+      while (performance.now() < until);
+    };
+    // Entry checkpoint, the stall, one loop checkpoint: the countdown of 1 runs out there, once.
+    expect(launch(programs.afterStall, 50, stall, 1).value).toBe(0);
+    expect(rt.rate).toBeGreaterThan(learnt / 10);
   });
 
   it('accepts the options form of the budget', () => {
