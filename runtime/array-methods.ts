@@ -86,7 +86,6 @@ function definer(target: Record<number, unknown>): (key: number, value: unknown)
   };
 }
 
-
 /**
  * One callback call (value, index, object): its value, or SUSPENDED, after which `yield* suspended()` gives
  * it. The callback's fast copy or generator version when it has one (it checkpoints at its entry), else a
@@ -318,14 +317,8 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     }
     for (; k >= 0; k--) {
       if (!(k in o)) continue;
-      if (g) {
-        acc = callNow(g, undefined, 4, acc, o[k], k, o);
-        if (acc === SUSPENDED) acc = yield* suspended();
-      } else {
-        // A checkpoint and a plain call: no generator per element.
-        if (--rt.c < 0 && tick()) yield PAUSE;
-        acc = apply(fn, undefined, [acc, o[k], k, o]);
-      }
+      acc = g ? callNow(g, undefined, 4, acc, o[k], k, o) : callPlainNow(fn, undefined, [acc, o[k], k, o]);
+      if (acc === SUSPENDED) acc = yield* suspended();
     }
     return acc;
   },
@@ -378,7 +371,6 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return o;
   },
 };
-
 
 /** Attaches the generator versions (non-enumerable, like the methods themselves). Idempotent. */
 export function installArrayMethods(): void {

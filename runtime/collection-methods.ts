@@ -8,7 +8,7 @@
 
 import { types } from 'node:util';
 import { attachGen, genOf } from './symbols';
-import { callGen } from './lazy';
+import { callNow, suspended, SUSPENDED } from './lazy';
 
 type Callback = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -26,7 +26,7 @@ function* mapForEachGen(this: unknown, cb: unknown, thisArg: unknown): Generator
   for (;;) {
     const r = mapIteratorNext.call(it);
     if (r.done) return;
-    yield* callGen(g, thisArg, 3, r.value[1], r.value[0], this);
+    if (callNow(g, thisArg, 3, r.value[1], r.value[0], this) === SUSPENDED) yield* suspended();
   }
 }
 
@@ -37,7 +37,7 @@ function* setForEachGen(this: unknown, cb: unknown, thisArg: unknown): Generator
   for (;;) {
     const r = setIteratorNext.call(it);
     if (r.done) return;
-    yield* callGen(g, thisArg, 3, r.value, r.value, this);
+    if (callNow(g, thisArg, 3, r.value, r.value, this) === SUSPENDED) yield* suspended();
   }
 }
 

@@ -5,12 +5,8 @@
 /** Reflect.apply: `apply(fn, thisArg, [args])`. */
 export const apply: typeof Reflect.apply = Reflect.apply;
 
-const hasOwnProperty = Object.prototype.hasOwnProperty;
-
-/** Object.prototype.hasOwnProperty, called without reading it from `o`. */
-export function hasOwn(o: object, key: PropertyKey): boolean {
-  return apply(hasOwnProperty, o, [key]) as boolean;
-}
+/** Object.hasOwn: reads nothing from `o`. */
+export const hasOwn: (o: object, key: PropertyKey) => boolean = Object.hasOwn;
 
 /**
  * A non-enumerable own property, as on the user's functions (Object.assign and spread must not copy a

@@ -182,18 +182,6 @@ function* paused(top: Frame): Generator<unknown, unknown, unknown> {
   }
 }
 
-/** What callGen returns when the call finished without pausing: its value, as a finished iterator. */
-const finished = {
-  value: undefined as unknown,
-  done: true as const,
-  next(): IteratorReturnResult<unknown> {
-    return this;
-  },
-  [Symbol.iterator](): Iterator<unknown, unknown, unknown> {
-    return this;
-  },
-};
-
 /** What callNow() returns when the call has not finished: the caller then `yield*`s suspended(). */
 export const SUSPENDED: object = Object.freeze({ preemptibleSuspended: true });
 let pending: Generator<unknown, unknown, unknown> | undefined;
@@ -249,14 +237,6 @@ export function enter(g: GenFn, self: unknown, args: unknown[]): unknown {
   } catch (e) {
     return suspendWith(paused(takeCapture(e, null)));
   }
-}
-
-/** callNow() as one generator to `yield*` (the finished iterator it returns is shared: read at once). */
-export function callGen(g: GenFn, self: unknown, n: 2 | 3 | 4, a: unknown, b: unknown, c?: unknown, d?: unknown): Generator<unknown, unknown, unknown> {
-  const v = callNow(g, self, n, a, b, c, d);
-  if (v === SUSPENDED) return suspended();
-  finished.value = v;
-  return finished as unknown as Generator<unknown, unknown, unknown>;
 }
 
 /** The fast-mode entry of a generator version: runs it, and if it pauses, captures it as a frame. */

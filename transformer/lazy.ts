@@ -376,14 +376,17 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       throw new Error(`internal error: no dual form for ${ts.SyntaxKind[e.kind]}`);
     };
 
+    /** `$a0 = a0, $a1 = a1, ...` for a call's or `new`'s arguments, each kept from its spill while resuming past it. */
+    const spilledArgs = (args: readonly TS.Expression[], spill: CallSpill): TS.Expression[] =>
+      args.map((a, i) => assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a))));
+
     /**
      * `new C(a, <site>)`: the constructor and every argument go to spills, then `$pe.construct(C, "C", [..])`
      * (the constructor itself runs plainly; the helper reports `C is not a constructor` in the engine's words).
      */
     const construct = (e: TS.NewExpression): TS.Expression => {
       const spill = plan.callSpill.get(e)!;
-      const steps = [assign(spill.fn, cond(resumingPast(e.expression), spill.fn, dual(e.expression)))];
-      e.arguments!.forEach((a, i) => steps.push(assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a)))));
+      const steps = [assign(spill.fn, cond(resumingPast(e.expression), spill.fn, dual(e.expression))), ...spilledArgs(e.arguments!, spill)];
       const made = factory.createCallExpression(pe('construct'), undefined, [
         spill.fn,
         factory.createStringLiteral(calleeText(ts, e.expression)),
@@ -446,8 +449,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       let steps: TS.Expression[];
       let args: readonly TS.Expression[];
       if (spill) {
-        steps = [cond(resumingPast(call.expression), factory.createVoidZero(), comma(pre))];
-        call.arguments.forEach((a, i) => steps.push(assign(spill.args[i]!, cond(resumingPast(a), spill.args[i]!, dual(a)))));
+        steps = [cond(resumingPast(call.expression), factory.createVoidZero(), comma(pre)), ...spilledArgs(call.arguments, spill)];
         args = spill.args;
       } else {
         steps = pre;
