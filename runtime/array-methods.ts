@@ -12,7 +12,7 @@ import { types } from 'node:util';
 import { PAUSE, rt } from './checkpoint';
 import { attachGen, genOf, type GenFn } from './symbols';
 import { callNow, callPlainNow, suspended, SUSPENDED } from './lazy';
-import { apply, hasOwn } from './intrinsics';
+import { apply } from './intrinsics';
 import { timSort } from './timsort';
 
 const { isProxy } = types;
@@ -81,7 +81,9 @@ function definer(target: Record<number, unknown>): (key: number, value: unknown)
   };
   if (Object.getPrototypeOf(target) !== Array.prototype || Object.getPrototypeOf(Array.prototype) !== Object.prototype) return define;
   return (key, value) => {
-    if (hasOwn(Array.prototype, key) || hasOwn(Object.prototype, key)) define(key, value);
+    // `in` on Array.prototype covers Object.prototype too (its only prototype, checked above), and V8
+    // answers it from its no-elements protector while neither has an indexed property.
+    if (key in Array.prototype) define(key, value);
     else target[key] = value;
   };
 }

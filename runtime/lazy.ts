@@ -239,6 +239,16 @@ export function enter(g: GenFn, self: unknown, args: unknown[]): unknown {
   }
 }
 
+/**
+ * What a fast copy calls for a top-level function whose binding never changes (taken once, at load, after
+ * every def/lazy of the file): its fast entry, or the function itself when it has none (then it cannot
+ * pause, and a plain call is what the dispatch would have made).
+ */
+export function fastOf(fn: object): unknown {
+  const fast = (fn as Record<symbol, FastFn | undefined>)[FAST];
+  return fast !== undefined && (fast as unknown as Record<symbol, unknown>)[OWNER] === fn ? fast : fn;
+}
+
 /** The fast-mode entry of a generator version: runs it, and if it pauses, captures it as a frame. */
 export function genToFast(gen: GenFn): FastFn {
   return function (this: unknown): unknown {

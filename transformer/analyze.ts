@@ -51,25 +51,7 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): Set<stri
   const names = new Set<string>();
   const visit = (node: TS.Node): void => {
     const name = (node as { name?: TS.Node }).name;
-    if (
-      name &&
-      ts.isIdentifier(name) &&
-      (ts.isVariableDeclaration(node) ||
-        ts.isParameter(node) ||
-        ts.isBindingElement(node) ||
-        ts.isFunctionDeclaration(node) ||
-        ts.isFunctionExpression(node) ||
-        ts.isClassDeclaration(node) ||
-        ts.isClassExpression(node) ||
-        ts.isImportSpecifier(node) ||
-        ts.isImportClause(node) ||
-        ts.isNamespaceImport(node) ||
-        ts.isImportEqualsDeclaration(node) ||
-        ts.isEnumDeclaration(node) ||
-        ts.isModuleDeclaration(node))
-    ) {
-      names.add(name.text);
-    }
+    if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) names.add(name.text);
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -288,4 +270,73 @@ function assignsTo(ts: typeof TS, node: TS.Node, name: string): boolean {
 export function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
   if (ts.isIdentifier(node)) return node.text === name;
   return ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined) ?? false;
+}
+
+/**
+ * Top-level function declarations whose name always means that one function: declared exactly once in the
+ * whole file (so no inner scope shadows it), never written (no assignment, update or destructuring target),
+ * in a file without direct eval or `with` (which could shadow or rebind any name). A call `f(...)` to such a
+ * name can go straight to f's fast entry, taken once at load, instead of looking it up on every call.
+ */
+export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Set<string> {
+  const declarations = new Map<string, number>();
+  const candidates = new Set<string>();
+  const written = new Set<string>();
+  let dynamicScope = false;
+  const declare = (name: string): void => void declarations.set(name, (declarations.get(name) ?? 0) + 1);
+  /** The names an assignment target writes: itself, or those in a destructuring pattern (not `o.p`). */
+  const markTargets = (node: TS.Node): void => {
+    if (ts.isIdentifier(node)) written.add(node.text);
+    else if (ts.isParenthesizedExpression(node) || ts.isSpreadElement(node) || ts.isSpreadAssignment(node)) markTargets(node.expression);
+    else if (ts.isArrayLiteralExpression(node)) node.elements.forEach(markTargets);
+    else if (ts.isObjectLiteralExpression(node)) node.properties.forEach(markTargets);
+    else if (ts.isPropertyAssignment(node)) markTargets(node.initializer);
+    else if (ts.isShorthandPropertyAssignment(node)) markTargets(node.name);
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) markTargets(node.left); // default
+  };
+  const visit = (node: TS.Node): void => {
+    const name = (node as { name?: TS.Node }).name;
+    if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declare(name.text);
+    if (ts.isFunctionDeclaration(node) && node.name && node.body && ts.isSourceFile(node.parent) && !node.asteriskToken) {
+      const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
+      if (!isAsync) candidates.add(node.name.text);
+    }
+    if (ts.isWithStatement(node)) dynamicScope = true;
+    if (ts.isCallExpression(node) && ts.isIdentifier(skipOuter(ts, node.expression)) && (skipOuter(ts, node.expression) as TS.Identifier).text === 'eval') {
+      dynamicScope = true;
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      markTargets(skipOuter(ts, node.left));
+    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+      markTargets(skipOuter(ts, node.operand));
+    } else if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
+      markTargets(node.initializer);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  const fixed = new Set<string>();
+  if (dynamicScope) return fixed;
+  for (const name of candidates) if (declarations.get(name) === 1 && !written.has(name) && name !== 'arguments') fixed.add(name);
+  return fixed;
+}
+
+/** A node that introduces a binding named by its `name` (in some scope), for counting declarations. */
+function isBindingDeclaration(ts: typeof TS, node: TS.Node): boolean {
+  return (
+    ts.isVariableDeclaration(node) ||
+    ts.isParameter(node) ||
+    ts.isBindingElement(node) ||
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isClassDeclaration(node) ||
+    ts.isClassExpression(node) ||
+    ts.isImportSpecifier(node) ||
+    ts.isImportClause(node) ||
+    ts.isNamespaceImport(node) ||
+    ts.isImportEqualsDeclaration(node) ||
+    ts.isEnumDeclaration(node) ||
+    ts.isModuleDeclaration(node)
+  );
 }

@@ -34,6 +34,11 @@ export interface GeneratorBodyContext {
   visitedOf: WeakMap<TS.Node, TS.Expression>;
   /** The whole file is strict code (an ES module, or a top-level 'use strict'). */
   strictFile: boolean;
+  /**
+   * For a top-level function whose binding never changes (analyze.ts fixedTopLevelFunctions): the
+   * module-level constant holding its fast entry, `$pe.fastOf(f)`; undefined for any other name.
+   */
+  fixedFast(name: string): TS.Identifier | undefined;
 }
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v';

@@ -18,6 +18,7 @@ import {
   bodyFacts,
   CallPolicy,
   collectDeclaredNames,
+  fixedTopLevelFunctions,
   FunctionLike,
   hasDirective,
   inferredName,
@@ -78,7 +79,19 @@ function rewriteFile(
     return id;
   };
   const strictFile = hooks.moduleFormat(sf) === 'esm' || hasDirective(ts, sf.statements, 'use strict');
-  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap(), strictFile };
+  // Calls from fast copies to the file's fixed top-level functions go straight to their fast entries.
+  const fixed = options.lazy !== false ? fixedTopLevelFunctions(ts, sf) : new Set<string>();
+  const fixedRefs = new Map<string, TS.Identifier>();
+  const fixedFast = (name: string): TS.Identifier | undefined => {
+    if (!fixed.has(name)) return undefined;
+    let id = fixedRefs.get(name);
+    if (!id) {
+      id = factory.createUniqueName(`$pe_fast_${name}`);
+      fixedRefs.set(name, id);
+    }
+    return id;
+  };
+  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap(), strictFile, fixedFast };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
   const hoistStack: TS.Statement[][] = [];
   let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
@@ -484,10 +497,11 @@ function rewriteFile(
     return factory.createParenthesizedExpression(call);
   };
 
-  const visitStatementList = (statements: TS.NodeArray<TS.Statement>): TS.Statement[] => {
+  const visitStatementList = (statements: TS.NodeArray<TS.Statement>, afterDefs?: () => TS.Statement[]): TS.Statement[] => {
     hoistStack.push([]);
     const out = ts.visitNodes(statements, visit, ts.isStatement);
     const defs = hoistStack.pop()!;
+    if (afterDefs) defs.push(...afterDefs());
     if (defs.length === 0) return [...out];
     const n = prologueLength(ts, out);
     return [...out.slice(0, n), ...defs, ...out.slice(n)];
@@ -543,7 +557,18 @@ function rewriteFile(
     }
   }
 
-  const body = [...visitStatementList(sf.statements), ...templateSites];
+  /** `const $pe_fast_f = $pe.fastOf(f), ...`: after every top-level def/lazy, before any user code runs. */
+  const fixedDeclarations = (): TS.Statement[] => {
+    if (fixedRefs.size === 0) return [];
+    const decls = [...fixedRefs].map(([name, id]) =>
+      factory.createVariableDeclaration(id, undefined, undefined, runtimeCall('fastOf', [factory.createIdentifier(name)])),
+    );
+    const statement = factory.createVariableStatement(undefined, factory.createVariableDeclarationList(decls, ts.NodeFlags.Const));
+    runtimeNodes.add(statement);
+    return [statement];
+  };
+
+  const body = [...visitStatementList(sf.statements, fixedDeclarations), ...templateSites];
   if (instrumented === 0) return sf;
   const n = prologueLength(ts, body);
   const spec = factory.createStringLiteral(options.runtime);
