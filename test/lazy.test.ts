@@ -203,6 +203,42 @@ describe('lazy capture', () => {
     expect(finish(launch(ref.fib, 0, 12)).value).toBe(144);
   });
 
+  it('calls a fixed top-level function through its fast entry, and one that can never pause plainly', async () => {
+    const calls = `
+      export function count(n) { return n === 0 ? 0 : 1 + count(n - 1); }
+      function looped(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      export function viaLooped(n) { return looped(n) + 1; }
+      function leaf(x) { return x * 2; }
+      function twoLeaves(x) { return leaf(x) + leaf(x + 1); }
+      export function viaLeaves(n) { let s = 0; for (let i = 0; i < n; i++) s += twoLeaves(i); return s; }
+      export function rebound() { return later(1); }
+      function later(x) { return x + spin(2); }
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      export function rebind() { later = (x) => -x; }
+    `;
+    const code = transform(calls, { filename: 'calls.mjs' }).code;
+    // The recursion and the call to a function with a loop go straight to the fast entries...
+    expect(code).toMatch(/const \$pe_fast_count_\d+ = \$pe_\d+\.fastOf\(count\)/);
+    expect(code).toMatch(/\$pe_fast_count_\d+\(n - 1\)/);
+    expect(code).toMatch(/\$pe_fast_looped_\d+\(n\)/);
+    // ...leaf and twoLeaves (which only calls leaf) can never pause: no versions, and plain calls to them...
+    expect(code).not.toMatch(/\.(lazy|def)\((leaf|twoLeaves),/);
+    expect(code).toMatch(/s \+= twoLeaves\(i\)/);
+    // ...and a function whose binding is reassigned is looked up at every call.
+    expect(code).not.toMatch(/fastOf\(later\)/);
+    const c = await instrument(calls);
+    const counted = finish(launch(c.count, 0, 50));
+    expect(counted.value).toBe(50);
+    expect(counted.pauses).toBeGreaterThan(50); // every frame of the recursion still checkpoints
+    const looped = finish(launch(c.viaLooped, 0, 30));
+    expect(looped.value).toBe(436);
+    expect(looped.pauses).toBeGreaterThan(30); // pauses inside looped(), reached through the fast entry
+    expect(finish(launch(c.viaLeaves, 0, 10)).value).toBe(200);
+    expect(finish(launch(c.rebound, 0)).value).toBe(2);
+    c.rebind();
+    expect(finish(launch(c.rebound, 0)).value).toBe(-1);
+  });
+
   it('rejects a lazy option that is not a boolean', () => {
     expect(() => transform(source, { filename: 'x.mjs', lazy: 'yes' as never })).toThrow(PreemptibleArgumentError);
   });

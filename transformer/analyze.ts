@@ -67,6 +67,8 @@ function calleeRoot(ts: typeof TS, expr: TS.Expression): string | undefined {
 
 export interface CallPolicy {
   declared: Set<string>;
+  /** Fixed top-level functions that are never instrumented (they cannot pause): calls to them stay plain. */
+  plain: Set<string>;
 }
 
 /** Would the generator version route this call through the dispatch (possibly `yield*`)? */
@@ -77,7 +79,7 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
   const bare = skipOuter(ts, callee);
   // `(o?.m)()` keeps o as `this`: only a plain call does that, so leave it plain.
   if (ts.isOptionalChain(bare)) return false;
-  if (ts.isIdentifier(bare) && bare.text === 'eval') return false;
+  if (ts.isIdentifier(bare) && (bare.text === 'eval' || policy.plain.has(bare.text))) return false;
   const root = calleeRoot(ts, bare);
   if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) return false;
   return true;
@@ -278,9 +280,9 @@ export function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
  * in a file without direct eval or `with` (which could shadow or rebind any name). A call `f(...)` to such a
  * name can go straight to f's fast entry, taken once at load, instead of looking it up on every call.
  */
-export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Set<string> {
+export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<string, TS.FunctionDeclaration> {
   const declarations = new Map<string, number>();
-  const candidates = new Set<string>();
+  const candidates = new Map<string, TS.FunctionDeclaration>();
   const written = new Set<string>();
   let dynamicScope = false;
   const declare = (name: string): void => void declarations.set(name, (declarations.get(name) ?? 0) + 1);
@@ -299,7 +301,7 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Set<st
     if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declare(name.text);
     if (ts.isFunctionDeclaration(node) && node.name && node.body && ts.isSourceFile(node.parent) && !node.asteriskToken) {
       const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
-      if (!isAsync) candidates.add(node.name.text);
+      if (!isAsync) candidates.set(node.name.text, node);
     }
     if (ts.isWithStatement(node)) dynamicScope = true;
     if (ts.isCallExpression(node) && ts.isIdentifier(skipOuter(ts, node.expression)) && (skipOuter(ts, node.expression) as TS.Identifier).text === 'eval') {
@@ -316,9 +318,9 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Set<st
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  const fixed = new Set<string>();
+  const fixed = new Map<string, TS.FunctionDeclaration>();
   if (dynamicScope) return fixed;
-  for (const name of candidates) if (declarations.get(name) === 1 && !written.has(name) && name !== 'arguments') fixed.add(name);
+  for (const [name, decl] of candidates) if (declarations.get(name) === 1 && !written.has(name) && name !== 'arguments') fixed.set(name, decl);
   return fixed;
 }
 

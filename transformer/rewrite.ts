@@ -68,7 +68,7 @@ function rewriteFile(
   const { factory } = ctx;
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
-  const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf) };
+  const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf), plain: new Set() };
   const hotNames = new Map<string, TS.Identifier>();
   const hot = (name: HotName): TS.Identifier => {
     let id = hotNames.get(name);
@@ -80,10 +80,10 @@ function rewriteFile(
   };
   const strictFile = hooks.moduleFormat(sf) === 'esm' || hasDirective(ts, sf.statements, 'use strict');
   // Calls from fast copies to the file's fixed top-level functions go straight to their fast entries.
-  const fixed = options.lazy !== false ? fixedTopLevelFunctions(ts, sf) : new Set<string>();
+  const fixed = fixedTopLevelFunctions(ts, sf);
   const fixedRefs = new Map<string, TS.Identifier>();
   const fixedFast = (name: string): TS.Identifier | undefined => {
-    if (!fixed.has(name)) return undefined;
+    if (!fixed.has(name) || policy.plain.has(name)) return undefined;
     let id = fixedRefs.get(name);
     if (!id) {
       id = factory.createUniqueName(`$pe_fast_${name}`);
@@ -144,39 +144,59 @@ function rewriteFile(
   /** Children of a class, constructor, accessor or static block: never plain-only. */
   const visitNotPlain = <T extends TS.Node>(node: T): T => visitChildren(node, false, false);
 
-  /** Should `node` get a generator version? Reports constructs that keep it plain. */
-  const needsGenerator = (node: FunctionLike): boolean => {
+  /**
+   * Should `node` get versions? No for a function with no loop and no call that could pause, and for
+   * constructs that keep it plain: those come with the diagnostic to report.
+   */
+  const decide = (node: FunctionLike): { instrument: boolean; why?: [TS.Node, string, string] } => {
     const isAsync = ts.getCombinedModifierFlags(node as TS.Declaration) & ts.ModifierFlags.Async;
     const kind = ts.isArrowFunction(node) ? 'arrow function' : 'function';
     if (node.asteriskToken) {
       const what = isAsync ? 'async generator function' : 'generator function';
-      report(node, 'generator-function', `${what} is not instrumented yet: each next() runs to completion`);
-      return false;
+      return { instrument: false, why: [node, 'generator-function', `${what} is not instrumented yet: each next() runs to completion`] };
     }
     const facts = bodyFacts(ts, node, policy);
     if (facts.directEval) {
-      report(facts.directEval, 'direct-eval', `${kind} using direct eval is left uninstrumented (runs to completion)`);
-      return false;
+      return { instrument: false, why: [facts.directEval, 'direct-eval', `${kind} using direct eval is left uninstrumented (runs to completion)`] };
     }
     if (facts.blocker) {
-      report(facts.blocker[0], 'generator-incompatible', `${kind} using ${facts.blocker[1]} is left uninstrumented (runs to completion)`);
-      return false;
+      return { instrument: false, why: [facts.blocker[0], 'generator-incompatible', `${kind} using ${facts.blocker[1]} is left uninstrumented (runs to completion)`] };
     }
     if (facts.withStatement) {
-      report(facts.withStatement, 'with-statement', `${kind} using a with statement is left uninstrumented (runs to completion)`);
-      return false;
+      return { instrument: false, why: [facts.withStatement, 'with-statement', `${kind} using a with statement is left uninstrumented (runs to completion)`] };
     }
     if (facts.awaitUsing) {
-      report(facts.awaitUsing, 'await-using', `async ${kind} with an await using declaration is left uninstrumented (runs to completion between its awaits)`);
-      return false;
+      return { instrument: false, why: [facts.awaitUsing, 'await-using', `async ${kind} with an await using declaration is left uninstrumented (runs to completion between its awaits)`] };
     }
     if (isAsync && facts.forAwait) {
-      report(facts.forAwait, 'for-await', `async ${kind} using for await is left uninstrumented (its synchronous stretches run to completion)`);
-      return false;
+      return { instrument: false, why: [facts.forAwait, 'for-await', `async ${kind} using for await is left uninstrumented (its synchronous stretches run to completion)`] };
     }
     // An async function's awaits are suspension points of the task even when nothing else could pause it.
-    return facts.hasLoop || facts.hasDispatchableCall || (!!isAsync && facts.hasAwait);
+    return { instrument: facts.hasLoop || facts.hasDispatchableCall || (!!isAsync && facts.hasAwait) };
   };
+
+  /** Should `node` get a generator version? Reports constructs that keep it plain. */
+  const needsGenerator = (node: FunctionLike): boolean => {
+    const d = decide(node);
+    if (d.why) report(...d.why);
+    return d.instrument;
+  };
+
+  // Top-level functions that never pause (no loop, calls only to such functions, builtins like Math.*):
+  // calls to them are plain calls, not sites; found from the leaves up, so recursion never counts.
+  // Only where every function is instrumented ('all'): elsewhere being plain depends on annotations.
+  if (options.instrument === 'all') {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const [name, decl] of fixed) {
+        if (!policy.plain.has(name) && !decide(decl).instrument) {
+          policy.plain.add(name);
+          changed = true;
+        }
+      }
+    }
+  }
 
   /**
    * Constructors, accessors and static blocks keep one version: the engine calls them itself (`new`, a
