@@ -237,6 +237,20 @@ describe('lazy capture', () => {
     expect(finish(launch(c.rebound, 0)).value).toBe(2);
     c.rebind();
     expect(finish(launch(c.rebound, 0)).value).toBe(-1);
+    // In a wrapper invoked at the top level, the same, for calls inside it only: outside, the name is a
+    // global that may pause, and its calls stay dispatched.
+    const wrapped = transform(`
+      const api = (() => {
+        function inner(x) { return x + 1; }
+        function run(n) { let s = 0; for (let i = 0; i < n; i++) s += inner(i) + step(i); return s; }
+        function step(n) { return run(n - 1); }
+        return { run };
+      })();
+      export function outside(n) { let s = 0; for (let i = 0; i < n; i++) s += inner(i); return s; }
+    `, { filename: 'wrapped.mjs' }).code;
+    expect(wrapped).toMatch(/^\s+const \$pe_fast_step_\d+ = \$pe_\d+\.fastOf\(step\)/m);
+    expect(wrapped).toMatch(/s \+= inner\(i\) \+/);
+    expect(wrapped).toMatch(/inner\?\.\[\$pe_FAST_\d+\]/);
   });
 
   it('rejects a lazy option that is not a boolean', () => {

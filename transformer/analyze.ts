@@ -67,8 +67,11 @@ function calleeRoot(ts: typeof TS, expr: TS.Expression): string | undefined {
 
 export interface CallPolicy {
   declared: Set<string>;
-  /** Fixed top-level functions that are never instrumented (they cannot pause): calls to them stay plain. */
-  plain: Set<string>;
+  /**
+   * Fixed top-level functions that are never instrumented (they cannot pause), with their scope: calls to
+   * them from inside it stay plain.
+   */
+  plain: Map<string, TS.Node>;
 }
 
 /** Would the generator version route this call through the dispatch (possibly `yield*`)? */
@@ -79,7 +82,8 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
   const bare = skipOuter(ts, callee);
   // `(o?.m)()` keeps o as `this`: only a plain call does that, so leave it plain.
   if (ts.isOptionalChain(bare)) return false;
-  if (ts.isIdentifier(bare) && (bare.text === 'eval' || policy.plain.has(bare.text))) return false;
+  if (ts.isIdentifier(bare) && bare.text === 'eval') return false;
+  if (ts.isIdentifier(bare) && policy.plain.has(bare.text) && isInside(ts.getOriginalNode(call), policy.plain.get(bare.text)!)) return false;
   const root = calleeRoot(ts, bare);
   if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) return false;
   return true;
@@ -274,15 +278,25 @@ export function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
   return ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined) ?? false;
 }
 
+/** A function declaration whose name means that one function wherever its scope reaches. */
+export interface FixedFunction {
+  decl: TS.FunctionDeclaration;
+  /** Its scope: the file, or the body of a function invoked right where it is at the top level. */
+  container: TS.SourceFile | TS.Block;
+}
+
 /**
- * Top-level function declarations whose name always means that one function: declared exactly once in the
- * whole file (so no inner scope shadows it), never written (no assignment, update or destructuring target),
- * in a file without direct eval or `with` (which could shadow or rebind any name). A call `f(...)` to such a
- * name can go straight to f's fast entry, taken once at load, instead of looking it up on every call.
+ * Function declarations of the module's top level (also of the bodies of functions invoked right there,
+ * the bundle and namespace wrappers, which run once) whose name always means that one function: declared
+ * exactly once in the whole file (so no inner scope shadows it), never written (no assignment, update or
+ * destructuring target), in a file without direct eval or `with` (which could shadow or rebind any name).
+ * Inside its container, a call `f(...)` can go straight to f's fast entry, taken once when the container
+ * starts, instead of looking it up on every call.
  */
-export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<string, TS.FunctionDeclaration> {
+export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<string, FixedFunction> {
   const declarations = new Map<string, number>();
-  const candidates = new Map<string, TS.FunctionDeclaration>();
+  const candidates = new Map<string, FixedFunction>();
+  const containers = new Set<TS.Node>([sf]);
   const written = new Set<string>();
   let dynamicScope = false;
   const declare = (name: string): void => void declarations.set(name, (declarations.get(name) ?? 0) + 1);
@@ -296,12 +310,13 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<st
     else if (ts.isShorthandPropertyAssignment(node)) markTargets(node.name);
     else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) markTargets(node.left); // default
   };
-  const visit = (node: TS.Node): void => {
+  /** `topLevel`: not inside any function but wrappers invoked right where they are, nor in a class. */
+  const visit = (node: TS.Node, topLevel: boolean): void => {
     const name = (node as { name?: TS.Node }).name;
     if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declare(name.text);
-    if (ts.isFunctionDeclaration(node) && node.name && node.body && ts.isSourceFile(node.parent) && !node.asteriskToken) {
+    if (ts.isFunctionDeclaration(node) && topLevel && node.name && node.body && containers.has(node.parent) && !node.asteriskToken) {
       const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
-      if (!isAsync) candidates.set(node.name.text, node);
+      if (!isAsync) candidates.set(node.name.text, { decl: node, container: node.parent as TS.SourceFile | TS.Block });
     }
     if (ts.isWithStatement(node)) dynamicScope = true;
     if (ts.isCallExpression(node) && ts.isIdentifier(skipOuter(ts, node.expression)) && (skipOuter(ts, node.expression) as TS.Identifier).text === 'eval') {
@@ -315,13 +330,40 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<st
     } else if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
       markTargets(node.initializer);
     }
-    ts.forEachChild(node, visit);
+    let inner = topLevel;
+    if (isFunctionBoundary(ts, node)) {
+      const wrapper = (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && !node.asteriskToken && isImmediatelyInvoked(ts, node);
+      inner = topLevel && wrapper;
+      if (inner && ts.isBlock((node as TS.FunctionExpression | TS.ArrowFunction).body)) containers.add((node as TS.FunctionExpression).body);
+    }
+    ts.forEachChild(node, (child) => visit(child, inner));
   };
-  visit(sf);
-  const fixed = new Map<string, TS.FunctionDeclaration>();
+  visit(sf, true);
+  const fixed = new Map<string, FixedFunction>();
   if (dynamicScope) return fixed;
-  for (const [name, decl] of candidates) if (declarations.get(name) === 1 && !written.has(name) && name !== 'arguments') fixed.set(name, decl);
+  for (const [name, f] of candidates) if (declarations.get(name) === 1 && !written.has(name) && name !== 'arguments') fixed.set(name, f);
   return fixed;
+}
+
+/** Is `node` (an original node, with parents) inside `container`? */
+export function isInside(node: TS.Node, container: TS.Node): boolean {
+  for (let n: TS.Node | undefined = node; n; n = n.parent) if (n === container) return true;
+  return false;
+}
+
+/**
+ * `(function () {})()`, `(() => {})()`, `!function () {}()`, `(function () {}).call(this)`: the function is
+ * called right where it is written, once.
+ */
+export function isImmediatelyInvoked(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
+  let e: TS.Node = fn;
+  while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
+  let parent = e.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === e && (parent.name.text === 'call' || parent.name.text === 'apply')) {
+    e = parent;
+    parent = parent.parent;
+  }
+  return ts.isCallExpression(parent) && parent.expression === e;
 }
 
 /** A node that introduces a binding named by its `name` (in some scope), for counting declarations. */

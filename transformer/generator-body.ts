@@ -38,7 +38,7 @@ export interface GeneratorBodyContext {
    * For a top-level function whose binding never changes (analyze.ts fixedTopLevelFunctions): the
    * module-level constant holding its fast entry, `$pe.fastOf(f)`; undefined for any other name.
    */
-  fixedFast(name: string): TS.Identifier | undefined;
+  fixedFast(name: string, site: TS.Node): TS.Identifier | undefined;
 }
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v';

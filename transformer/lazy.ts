@@ -445,7 +445,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         fnRef = fnTemp;
         plainRef = callableRef(fnTemp, call.expression);
       }
-      const fixed = k !== undefined && ts.isIdentifier(bare) ? g.fixedFast(bare.text) : undefined;
+      const fixed = k !== undefined && ts.isIdentifier(bare) ? g.fixedFast(bare.text, call) : undefined;
       if (fixed) {
         // A fixed top-level function: its fast entry (or itself), taken at load; nothing to look up.
         const direct = spill ? [...spilledArgs(call.arguments, spill), assign($k, num(k!)), invoke(fixed, undefined, spill.args)] : [assign($k, num(k!)), invoke(fixed, undefined, call.arguments.map(dual))];

@@ -19,6 +19,8 @@ import {
   CallPolicy,
   collectDeclaredNames,
   fixedTopLevelFunctions,
+  isImmediatelyInvoked,
+  isInside,
   FunctionLike,
   hasDirective,
   inferredName,
@@ -68,7 +70,7 @@ function rewriteFile(
   const { factory } = ctx;
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
-  const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf), plain: new Set() };
+  const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf), plain: new Map() };
   const hotNames = new Map<string, TS.Identifier>();
   const hot = (name: HotName): TS.Identifier => {
     let id = hotNames.get(name);
@@ -81,13 +83,16 @@ function rewriteFile(
   const strictFile = hooks.moduleFormat(sf) === 'esm' || hasDirective(ts, sf.statements, 'use strict');
   // Calls from fast copies to the file's fixed top-level functions go straight to their fast entries.
   const fixed = fixedTopLevelFunctions(ts, sf);
-  const fixedRefs = new Map<string, TS.Identifier>();
-  const fixedFast = (name: string): TS.Identifier | undefined => {
-    if (!fixed.has(name) || policy.plain.has(name)) return undefined;
-    let id = fixedRefs.get(name);
+  const fixedRefs = new Map<TS.Node, Map<string, TS.Identifier>>(); // by container
+  const fixedFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
+    const f = fixed.get(name);
+    if (!f || policy.plain.has(name) || !isInside(site, f.container)) return undefined;
+    let refs = fixedRefs.get(f.container);
+    if (!refs) fixedRefs.set(f.container, (refs = new Map()));
+    let id = refs.get(name);
     if (!id) {
       id = factory.createUniqueName(`$pe_fast_${name}`);
-      fixedRefs.set(name, id);
+      refs.set(name, id);
     }
     return id;
   };
@@ -182,16 +187,18 @@ function rewriteFile(
     return d.instrument;
   };
 
-  // Top-level functions that never pause (no loop, calls only to such functions, builtins like Math.*):
+  // Top-level functions with nothing to pause in (no loop, calls only to such functions and builtins):
   // calls to them are plain calls, not sites; found from the leaves up, so recursion never counts.
   // Only where every function is instrumented ('all'): elsewhere being plain depends on annotations.
   if (options.instrument === 'all') {
     let changed = true;
     while (changed) {
       changed = false;
-      for (const [name, decl] of fixed) {
-        if (!policy.plain.has(name) && !decide(decl).instrument) {
-          policy.plain.add(name);
+      for (const [name, f] of fixed) {
+        const d = decide(f.decl);
+        // Not those kept plain by a construct (eval, arguments.callee, ...): they may run long.
+        if (!policy.plain.has(name) && !d.instrument && !d.why) {
+          policy.plain.set(name, f.container);
           changed = true;
         }
       }
@@ -531,7 +538,7 @@ function rewriteFile(
     switch (node.kind) {
       case ts.SyntaxKind.Block: {
         const b = node as TS.Block;
-        return factory.updateBlock(b, visitStatementList(b.statements));
+        return factory.updateBlock(b, visitStatementList(b.statements, () => fixedDeclarations(b)));
       }
       case ts.SyntaxKind.ModuleBlock: {
         const b = node as TS.ModuleBlock;
@@ -577,10 +584,14 @@ function rewriteFile(
     }
   }
 
-  /** `const $pe_fast_f = $pe.fastOf(f), ...`: after every top-level def/lazy, before any user code runs. */
-  const fixedDeclarations = (): TS.Statement[] => {
-    if (fixedRefs.size === 0) return [];
-    const decls = [...fixedRefs].map(([name, id]) =>
+  /**
+   * `const $pe_fast_f = $pe.fastOf(f), ...` for the fixed functions of `container` its code calls: after
+   * every def/lazy/later of its statement list, before any of its own code runs.
+   */
+  const fixedDeclarations = (container: TS.Node): TS.Statement[] => {
+    const refs = fixedRefs.get(container);
+    if (!refs) return [];
+    const decls = [...refs].map(([name, id]) =>
       factory.createVariableDeclaration(id, undefined, undefined, runtimeCall('fastOf', [factory.createIdentifier(name)])),
     );
     const statement = factory.createVariableStatement(undefined, factory.createVariableDeclarationList(decls, ts.NodeFlags.Const));
@@ -588,7 +599,7 @@ function rewriteFile(
     return [statement];
   };
 
-  const body = [...visitStatementList(sf.statements, fixedDeclarations), ...templateSites];
+  const body = [...visitStatementList(sf.statements, () => fixedDeclarations(sf)), ...templateSites];
   if (instrumented === 0) return sf;
   const n = prologueLength(ts, body);
   const spec = factory.createStringLiteral(options.runtime);
@@ -639,17 +650,3 @@ function inDerivedConstructor(ts: typeof TS, node: TS.Node): boolean {
   return false;
 }
 
-/**
- * `(function () {})()`, `(() => {})()`, `!function () {}()`, `(function () {}).call(this)`: the function is
- * called right where it is written, once.
- */
-function isImmediatelyInvoked(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
-  let e: TS.Node = fn;
-  while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
-  let parent = e.parent;
-  if (ts.isPropertyAccessExpression(parent) && parent.expression === e && (parent.name.text === 'call' || parent.name.text === 'apply')) {
-    e = parent;
-    parent = parent.parent;
-  }
-  return ts.isCallExpression(parent) && parent.expression === e;
-}
