@@ -6,6 +6,7 @@
 // Nested functions and classes are not entered: they get their own versions where they are defined.
 
 import type * as TS from 'typescript';
+import { printOnOneLine } from './compact';
 import { CallPolicy, isDispatchable, isFunctionBoundary, isLoop, prologueLength, skipOuter } from './analyze';
 
 export interface GeneratorBodyContext {
@@ -300,7 +301,9 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const n = ts.isBlock(body) ? prologueLength(ts, body.statements) : 0;
     statements.splice(n, 0, decl);
   }
-  return factory.createBlock(statements, true);
+  const block = factory.createBlock(statements, true);
+  printOnOneLine(ts, block);
+  return block;
 }
 
 /**

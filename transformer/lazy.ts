@@ -34,6 +34,7 @@
 // and members); at most MAX_SOURCE_CHARS of source.
 
 import type * as TS from 'typescript';
+import { printOnOneLine } from './compact';
 import { FunctionLike, hasDirective, isDispatchable, isLoop, mentions, prologueLength, skipOuter } from './analyze';
 import { callableOr, calleeText, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
 import { numericLocals } from './numeric-locals';
@@ -695,13 +696,16 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record(true, factory.createNull()))),
     factory.createReturnStatement(pe('CAPTURE')),
   ];
-  const fnBody = (reentry: boolean): TS.Block =>
-    factory.createBlock(
+  const fnBody = (reentry: boolean): TS.Block => {
+    const block = factory.createBlock(
       reentry
         ? [...prologue, declarations(true), restore, factory.createLabeledStatement($p, factory.createTryStatement(dualBody, catchClause(true), undefined)), ...selfPause]
         : [...prologue, declarations(false), factory.createTryStatement(fastTry, catchClause(false), undefined)],
       true,
     );
+    printOnOneLine(ts, block);
+    return block;
+  };
 
   /** Named like the original in stack traces, without a binding inside: `({ "f": function () {} })["f"]`. */
   const named = (f: TS.Expression): TS.Expression => (name ? namedByKey(factory, f, name) : f);
