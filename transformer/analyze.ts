@@ -21,19 +21,20 @@ const PLAIN_GLOBALS = new Set([
   'Uint8Array', 'Int32Array', 'Float64Array', 'Atomics', 'structuredClone', 'performance',
 ]);
 
+/** The kinds isFunctionBoundary accepts, per TypeScript instance (it runs on every node of every walk). */
+const boundaryKinds = new WeakMap<typeof TS, ReadonlySet<TS.SyntaxKind>>();
+
 export function isFunctionBoundary(ts: typeof TS, node: TS.Node): boolean {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isClassStaticBlockDeclaration(node) ||
-    ts.isClassDeclaration(node) ||
-    ts.isClassExpression(node)
-  );
+  let kinds = boundaryKinds.get(ts);
+  if (!kinds) {
+    const K = ts.SyntaxKind;
+    kinds = new Set([
+      K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.GetAccessor, K.SetAccessor,
+      K.Constructor, K.ClassStaticBlockDeclaration, K.ClassDeclaration, K.ClassExpression,
+    ]);
+    boundaryKinds.set(ts, kinds);
+  }
+  return kinds.has(node.kind);
 }
 
 export function isLoop(ts: typeof TS, node: TS.Node): node is TS.IterationStatement {
