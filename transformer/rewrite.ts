@@ -28,7 +28,7 @@ import {
   skipOuter,
   usesSuper,
 } from './analyze';
-import { buildGeneratorBody, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
+import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy } from './lazy';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 
@@ -306,7 +306,7 @@ function rewriteFile(
     if (ownName) {
       // The versions must see the function's own (immutable) name binding:
       //   (($fn) => { const h = $fn; return $pe.later(h, ($f) => $pe.def($f, function* () {...})); })(function h() {...})
-      const outer = factory.createUniqueName('$fn');
+      const outer = fileTemp(gctx, 'named-fn', 'fn'); // one name per file (see fileTemp)
       const param = factory.createParameterDeclaration(undefined, undefined, outer);
       const binding = factory.createVariableStatement(
         undefined,
@@ -326,7 +326,7 @@ function rewriteFile(
 
   /** `$pe.later(fn, ($f) => $pe.<helper>($f, <versions>))`: the arrow keeps the lexical `this` defArrow binds. */
   const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow', versionsArg: TS.Expression): TS.CallExpression => {
-    const f = factory.createUniqueName('$f');
+    const f = fileTemp(gctx, 'maker-fn', 'f'); // one name per file: a name per closure made printing quadratic
     const attach = runtimeCall(helper, helper === 'defArrow' ? [f, versionsArg, factory.createThis()] : [f, versionsArg]);
     const make = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, f)], undefined, undefined, attach);
     return runtimeCall('later', [fn, make]);
@@ -495,7 +495,7 @@ function rewriteFile(
   const visitTaggedTemplate = (node: TS.TaggedTemplateExpression): TS.Node => {
     const visited = ts.visitEachChild(node, visit, ctx);
     if (plainContext || annotatedDepth === 0) return visited;
-    const site = factory.createUniqueName('$site');
+    const site = factory.createUniqueName(`$site${templateSites.length}`); // distinct bases: no name search
     const template = visited.template;
     const literal = ts.isNoSubstitutionTemplateLiteral(template)
       ? template
