@@ -38,13 +38,7 @@ export function isFunctionBoundary(ts: typeof TS, node: TS.Node): boolean {
 }
 
 export function isLoop(ts: typeof TS, node: TS.Node): node is TS.IterationStatement {
-  return (
-    ts.isForStatement(node) ||
-    ts.isForInStatement(node) ||
-    ts.isForOfStatement(node) ||
-    ts.isWhileStatement(node) ||
-    ts.isDoStatement(node)
-  );
+  return ts.isIterationStatement(node, false);
 }
 
 /** All names the file declares anywhere (any scope): a global in PLAIN_GLOBALS shadowed by one is not trusted. */
