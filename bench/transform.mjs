@@ -5,8 +5,8 @@
 // Prints a Markdown table, writes bench/results/transform.json.
 //
 //   node bench/transform.mjs           marked, acorn, vite's node chunk (~20 s)
-//   node bench/transform.mjs --large   node_modules/typescript/lib/typescript.js (9 MB; ~1.5 minutes,
-//                                      ~1.5 GB of memory), written to bench/results/transform-large.json;
+//   node bench/transform.mjs --large   node_modules/typescript/lib/typescript.js (9 MB; ~1 minute,
+//                                      ~3.7 GB RSS), written to bench/results/transform-large.json;
 //                                      the default run then shows that row, marked with its date
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
