@@ -468,8 +468,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'))),
         factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
       );
+      // One call of the chosen function: the arguments are written (and printed) once, not in two branches.
       const test = paren(factory.createCommaListExpression([assign($k, num(k)), own]));
-      return comma([...steps, factory.createConditionalExpression(test, undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args))]);
+      return comma([...steps, invoke(paren(factory.createConditionalExpression(test, undefined, $g, undefined, plainRef)), thisArg, args)]);
     };
 
     /** A declaration list as assignments; those before the site are skipped while resuming. */
