@@ -9,7 +9,7 @@ import { asyncCall } from './async';
 import { rt } from './shared';
 import { tick } from './clock';
 import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
-import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, reenter, suspended, SUSPENDED } from './lazy';
+import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, reenter, TICK, suspended, SUSPENDED } from './lazy';
 import { stamp } from './deferred';
 import { close, closeAfterThrow, DONE, iter, start, step } from './iteration';
 
@@ -18,7 +18,7 @@ import { close, closeAfterThrow, DONE, iter, start, step } from './iteration';
  * (and, in fast copies, `callee[FAST]` likewise). Fast copies throw `cap()` at a pausing checkpoint, record
  * their frame when CAPTURE passes, and when re-entered continue the frame they were calling with reenter().
  */
-export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, cap, reenter, enter, fastOf, suspended, SUSPENDED, iter, start, step, close, closeAfterThrow, DONE };
+export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, enter, fastOf, suspended, SUSPENDED, iter, start, step, close, closeAfterThrow, DONE };
 
 /** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
 export { apply } from './intrinsics';

@@ -253,6 +253,28 @@ describe('lazy capture', () => {
     expect(wrapped).toMatch(/inner\?\.\[\$pe_FAST_\d+\]/);
   });
 
+  it('re-enters a tight loop after a tick that does not pause without evaluating its test again', async () => {
+    const tight = `
+      export function countUp(n) { let i = 0; let s = 0; while (i++ < n) s += i; return [i, s]; }
+      export function countDown(n) { let seen = 0; let steps = 0; for (let j = n; j-- > 0; steps++) seen += j; return [seen, steps]; }
+      export function withCall(n) { let s = 0; for (let i = 0; i < n; i++) s += Math.max(i, 0) + g(i); return s; }
+      function g(x) { let t = 0; for (let k = 0; k < 2; k++) t += x; return t; }
+    `;
+    const code = transform(tight, { filename: 'tight.mjs' }).code;
+    // Loops without calls checkpoint by throwing TICK; a loop that calls keeps the ordinary checkpoint.
+    expect(code.match(/throw \$pe_\d+\.TICK/g)).toHaveLength(3); // countUp, countDown, g's loop
+    const t = await instrument(tight);
+    // A long budget: the countdown runs out every few microseconds and tick() says "go on" each time,
+    // inside the fast copy, where the loop is re-entered past the test it already evaluated.
+    const up = finish(launch(t.countUp, 60_000, 400_000), 60_000);
+    expect(up).toEqual({ value: [400_001, 400_000 * 400_001 / 2], pauses: 0 });
+    const down = finish(launch(t.countDown, 60_000, 400_000), 60_000);
+    expect(down).toEqual({ value: [400_000 * 399_999 / 2, 400_000], pauses: 0 });
+    // Budget 0: every checkpoint pauses, and the rest of the loop runs in the re-entry copy.
+    expect(finish(launch(t.countUp, 0, 50)).value).toEqual([51, 1275]);
+    expect(finish(launch(t.withCall, 0, 20)).value).toBe(190 + 380);
+  });
+
   it('rejects a lazy option that is not a boolean', () => {
     expect(() => transform(source, { filename: 'x.mjs', lazy: 'yes' as never })).toThrow(PreemptibleArgumentError);
   });
