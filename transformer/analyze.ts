@@ -314,8 +314,9 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<st
       if (!isAsync) candidates.set(node.name.text, { decl: node, container: node.parent as TS.SourceFile | TS.Block });
     }
     if (ts.isWithStatement(node)) dynamicScope = true;
-    if (ts.isCallExpression(node) && ts.isIdentifier(skipOuter(ts, node.expression)) && (skipOuter(ts, node.expression) as TS.Identifier).text === 'eval') {
-      dynamicScope = true;
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuter(ts, node.expression);
+      if (ts.isIdentifier(callee) && callee.text === 'eval') dynamicScope = true;
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
       markTargets(skipOuter(ts, node.left));

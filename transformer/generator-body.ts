@@ -56,13 +56,18 @@ export function namedByKey(factory: TS.NodeFactory, fn: TS.Expression, name: str
   );
 }
 
+/** `--$pe_rt.c < 0`: the countdown of every checkpoint ran out (then tick() decides, or a tight loop throws). */
+export function counterExpired(g: GeneratorBodyContext): TS.Expression {
+  const { factory } = g.ctx;
+  const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
+  return factory.createLessThan(factory.createPrefixDecrement(counter), factory.createNumericLiteral(0));
+}
+
 /** The test of every checkpoint (generator versions and fast copies): `--$pe_rt.c < 0 && $pe.tick()`. */
 export function counterRanOut(g: GeneratorBodyContext): TS.Expression {
   const { factory } = g.ctx;
-  const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');
-  const ranOut = factory.createLessThan(factory.createPrefixDecrement(counter), factory.createNumericLiteral(0));
   const tick = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'tick'), undefined, []);
-  return factory.createLogicalAnd(ranOut, tick);
+  return factory.createLogicalAnd(counterExpired(g), tick);
 }
 
 /** The checkpoint statement: `if (--$pe_rt.c < 0 && $pe.tick()) yield $pe.PAUSE;` */

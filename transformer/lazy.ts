@@ -36,7 +36,7 @@
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
 import { FunctionLike, hasDirective, isDispatchable, isLoop, mentions, prologueLength, skipOuter } from './analyze';
-import { callableOr, calleeText, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
+import { callableOr, calleeText, counterExpired, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -187,9 +187,13 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
      * resume loop, so it leaves its try by `break` and returns CAPTURE (a throw and a rethrow cost more
      * than the rest of a resume step together).
      */
-    const checkpoint = (k: number): TS.Statement => {
+    /** `{ $k = k; <leave> }`: records where the frame pauses and leaves (see checkpoint). */
+    const pauseAt = (k: number): TS.Block => {
       const leave = reentry ? factory.createBreakStatement($p) : factory.createThrowStatement(factory.createCallExpression(pe('cap'), undefined, []));
-      const pausing = factory.createIfStatement(counterRanOut(g), factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), leave]));
+      return factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), leave]);
+    };
+    const checkpoint = (k: number): TS.Statement => {
+      const pausing = factory.createIfStatement(counterRanOut(g), pauseAt(k));
       if (!reentry) return pausing;
       const reached = factory.createIfStatement(kIs(k), factory.createExpressionStatement(assign($r, factory.createFalse())));
       return factory.createIfStatement($r, factory.createBlock([reached], true), pausing);
@@ -575,8 +579,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
      */
     const tightLoop = (loop: TS.WhileStatement | TS.ForStatement, k: number, inner: readonly TS.Statement[]): TS.Statement[] => {
       usedTemps.add($s);
-      const ranOut = factory.createLessThan(factory.createPrefixDecrement(factory.createPropertyAccessExpression(g.hot('rt'), 'c')), num(0));
-      const body = factory.createBlock([factory.createIfStatement(ranOut, factory.createThrowStatement(pe('TICK'))), ...rList(inner)], true);
+      const body = factory.createBlock([factory.createIfStatement(counterExpired(g), factory.createThrowStatement(pe('TICK'))), ...rList(inner)], true);
       const passed = paren(factory.createCommaListExpression([assign($s, factory.createFalse()), factory.createTrue()]));
       const skipTest = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond($s, passed, dual(c));
       const before: TS.Statement[] = [];
@@ -589,10 +592,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       } else {
         looped = factory.createWhileStatement(skipTest(loop.expression)!, body);
       }
-      const pause = factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), factory.createThrowStatement(factory.createCallExpression(pe('cap'), undefined, []))], true);
       const handler = factory.createBlock([
         factory.createIfStatement(factory.createStrictInequality($x, pe('TICK')), factory.createThrowStatement($x)),
-        factory.createIfStatement(factory.createCallExpression(pe('tick'), undefined, []), pause),
+        factory.createIfStatement(factory.createCallExpression(pe('tick'), undefined, []), pauseAt(k)),
         factory.createExpressionStatement(assign($s, factory.createTrue())),
       ], true);
       const attempt = factory.createTryStatement(factory.createBlock([looped, factory.createBreakStatement()], true), factory.createCatchClause($x, handler), undefined);
