@@ -15,6 +15,13 @@ const CLOCK_EVERY = native ? 4 : 1;
 /** Countdown used when no deadline is armed (TO_COMPLETION): only `pause()` can stop the task. */
 const UNARMED_COUNT = 2 ** 30 - 1;
 const MAX_RATE = 1e8;
+/**
+ * A slice of at least this many ms warms the pause path (rehearsal.ts) once, when the clock shows less than
+ * REHEARSE_LEAD_MS left. Shorter slices find it warm anyway. The lead is long enough for a cold rehearsal
+ * (~20 us) to end well before the deadline, short enough that the cache is still warm at the deadline.
+ */
+const REHEARSE_MIN_SLICE_MS = 0.25;
+const REHEARSE_LEAD_MS = 0.1;
 
 export const now: () => number = performance.now.bind(performance);
 
@@ -26,6 +33,14 @@ let currentGen = -1;
  */
 let firstInterval = true;
 let ticksSinceClock = 0;
+/** When (performance.now() ms) tick() warms the pause path in this slice; Infinity: not in this slice. */
+let rehearseAt = Infinity;
+let rehearse: (() => void) | undefined;
+
+/** launch.ts provides the rehearsal: a pause and resume of a dummy task through the real path. */
+export function setRehearsal(fn: () => void): void {
+  rehearse = fn;
+}
 /** Checkpoints run since the clock was last read (the countdowns already used up). */
 let ranSinceClock = 0;
 
@@ -37,14 +52,14 @@ function countFor(deadline: number, t: number): number {
 }
 
 /** Publishes the deadline to the watchdog (seqlock: odd generation while rewriting). */
-function armNative(deadline: number, graceMs: number): void {
+function armNative(deadline: number, graceMs: number, gcAtArmNs: number): void {
   const { i32, f64, offsetNs, binding } = native!;
   const g = i32[SLOT.gen]!;
   Atomics.store(i32, SLOT.gen, g + 1);
   const deadlineNs = deadline === Infinity ? Infinity : deadline * 1e6 + offsetNs;
   f64[SLOT.deadlineNs] = deadlineNs;
   f64[SLOT.graceNs] = graceMs * 1e6;
-  f64[SLOT.gcAtArmNs] = f64[SLOT.gcNs]!;
+  f64[SLOT.gcAtArmNs] = gcAtArmNs;
   currentGen = (g + 2) | 0;
   Atomics.store(i32, SLOT.gen, currentGen);
   // While deadlines come and go the watchdog polls (every 0.2 ms at most), so arming is just these writes;
@@ -67,11 +82,24 @@ export function arm(deadline: number, graceMs: number, t: number = deadline === 
   ticksSinceClock = 0;
   ranSinceClock = 0;
   firstInterval = true;
-  if (native) armNative(deadline, graceMs);
+  rehearseAt = deadline - t >= REHEARSE_MIN_SLICE_MS && deadline !== Infinity ? deadline - REHEARSE_LEAD_MS : Infinity;
+  if (native) armNative(deadline, graceMs, native.f64[SLOT.gcNs]!);
   // Start every slice with a tiny countdown and let tick() ramp it up (x4 per clock read, bounded by the
   // measured rate): the rate learnt from earlier code may be far too high for this code, and a too-high
   // first count would overrun the first deadline by as much.
   rt.c = rt.lastCount = deadline === Infinity ? UNARMED_COUNT : Math.min(1, countFor(deadline, t));
+}
+
+/**
+ * Runs the rehearsal: a nested slice of budget 0, which re-arms the current deadline when it ends (and so
+ * starts the countdown afresh). The overrun guard's allowance for GC time since arming is kept.
+ */
+function rehearseNow(): void {
+  rehearseAt = Infinity;
+  rt.rehearsals++;
+  const gcAtArm = native ? native.f64[SLOT.gcAtArmNs]! : 0;
+  rehearse?.();
+  if (native) armNative(rt.deadline, rt.grace, gcAtArm);
 }
 
 function suspend(reason: 'deadline' | 'pause'): true {
@@ -113,6 +141,7 @@ export function tick(): boolean {
   rt.lastTime = t;
   ranSinceClock = 0;
   if (t >= rt.deadline) return suspend('deadline');
+  if (t >= rehearseAt) rehearseNow();
   rt.c = rt.lastCount = Math.min(countFor(rt.deadline, t), rt.lastCount * 4 + 1);
   return false;
 }

@@ -10,10 +10,11 @@ import { installCollectionMethods } from './collection-methods';
 import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, attachGen, genOf, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
-import { arm, now } from './clock';
+import { arm, now, setRehearsal } from './clock';
 import { apply } from './intrinsics';
 import { PreemptibleArgumentError, PreemptibleStateError, PreemptionOverrunError } from './errors';
 import { native, warnIfDegraded } from './native';
+import { rehearsal } from './rehearsal';
 import { rt, SliceBudget } from './shared';
 import { Task, TaskState, taskState } from './task';
 
@@ -238,6 +239,13 @@ export function resume<R>(task: Task<R>, budget: Budget): Task<R> {
   runSlice(task, s, budgetMs, graceMs, continuation(s));
   return task;
 }
+
+// The pause path is warmed shortly before the deadline of a long slice by pausing and resuming this dummy
+// task (rehearsal.ts); it stays paused for the life of the process. Started here, so that no task's slice
+// pays for its first start (launch() itself would also print the degraded-mode warning now).
+const rehearsalTask = prepare<void>(rehearsal, []);
+runSlice(rehearsalTask.task, rehearsalTask.s, 0, Infinity, rehearsalTask.first);
+setRehearsal(() => resume(rehearsalTask.task, 0));
 
 /**
  * Unwinds a paused task: its pending `finally` blocks run, innermost first, to completion (pauses inside

@@ -37,6 +37,8 @@ export interface SharedState {
    * in slices of `budget` on the event loop; `onError` gets what the driver itself throws (an overrun).
    * Provided by launch.ts.
    */
+  /** How many times tick() has warmed the pause path (clock.ts, rehearsal.ts): for tests and benchmarks. */
+  rehearsals: number;
   detach: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined, onError: (error: unknown) => void) => void) | undefined;
 }
 
@@ -60,6 +62,7 @@ function create(): SharedState {
     stack: [],
     cap: null,
     re: null,
+    rehearsals: 0,
     detach: undefined,
   };
 }

@@ -302,6 +302,49 @@ describe('nested launch', () => {
   });
 });
 
+describe('warming the pause path before a deadline (rehearsal.ts)', () => {
+  const shared = (): { rehearsals: number; stack: unknown[] } =>
+    (globalThis as unknown as Record<symbol, { rehearsals: number; stack: unknown[] }>)[Symbol.for('preemptible.runtime.shared.v1')]!;
+
+  it('happens once in a long slice, which still runs to its own deadline and resumes correctly', () => {
+    const before = shared().rehearsals;
+    const t0 = performance.now();
+    const task = launch(programs.spin, 3, 50_000_000);
+    const ms = performance.now() - t0;
+    expect(task.status).toBe('paused');
+    expect(task.pausedBy).toBe('budget');
+    expect(shared().rehearsals).toBe(before + 1);
+    // A rehearsal that left its own (zero) budget armed would end the slice at once.
+    expect(ms).toBeGreaterThanOrEqual(3);
+    expect(shared().stack).toEqual([]);
+    resume(task, 2);
+    expect(shared().rehearsals).toBe(before + 2);
+    expect(finish(task, 0.5).value).toBe(programs.spin(50_000_000));
+  });
+
+  it('does not happen in short slices, nor in a slice that ends before the last 0.1 ms', () => {
+    const before = shared().rehearsals;
+    const task = launch(programs.spin, 0.2, 50_000_000);
+    for (let i = 0; i < 20; i++) resume(task, 0.2);
+    cancel(task);
+    expect(launch(programs.spin, 1000, 1000).value).toBe(programs.spin(1000));
+    expect(shared().rehearsals).toBe(before);
+  });
+
+  it('inside a nested task: the enclosing deadline still ends both', () => {
+    const before = shared().rehearsals;
+    const t0 = performance.now();
+    // The inner task runs to completion as far as it is concerned; the outer's 3 ms deadline stops both.
+    const task = launch(programs.nested, 3, TO_COMPLETION, 50_000_000);
+    const ms = performance.now() - t0;
+    expect(task.status).toBe('paused');
+    expect(task.pausedBy).toBe('budget');
+    expect(ms).toBeGreaterThanOrEqual(3);
+    expect(shared().rehearsals).toBe(before + 1);
+    expect(finish(task, 1).value).toEqual(['completed', programs.spin(50_000_000)]);
+  });
+});
+
 describe('misuse throws typed errors that say what to do', () => {
   it('resume of a completed task', () => {
     const task = launch(programs.spin, TO_COMPLETION, 1);

@@ -41,6 +41,12 @@ describe.skipIf(pureJs)('overrun guard (native addon)', () => {
     expectOverrun(scenario('infinite-loop'));
   });
 
+  it('cancels an uninstrumented loop entered after the pause path was warmed (deadline and grace re-armed)', () => {
+    const r = scenario('stuck-after-rehearsal');
+    expect(r.rehearsals).toBe(1);
+    expectOverrun(r);
+  });
+
   it('cancels a WebAssembly infinite loop', () => {
     expectOverrun(scenario('wasm'));
   });

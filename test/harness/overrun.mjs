@@ -1,5 +1,6 @@
 // Overrun-guard scenarios, each run in its own process by test/native.test.ts:
 //   node test/harness/overrun.mjs <scenario>   prints one JSON object.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { capabilities, launch, PreemptionOverrunError, resume } from 'preemptible';
@@ -15,10 +16,10 @@ function spin(ms) {
 }
 
 /** Launches fn as an opaque callee and reports how it ended. */
-function guarded(fn, budget = { budgetMs: BUDGET, graceMs: GRACE }) {
+function guarded(fn, budget = { budgetMs: BUDGET, graceMs: GRACE }, ...args) {
   const t0 = performance.now();
   try {
-    const task = launch(fn, budget);
+    const task = launch(fn, budget, ...args);
     return { status: task.status, value: task.isComplete ? task.value : undefined, ms: performance.now() - t0 };
   } catch (e) {
     return {
@@ -53,6 +54,23 @@ const scenarios = {
   'sort-slow-comparator': async () => {
     const xs = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000);
     return { result: guarded(() => xs.sort((a, b) => { spin(0.05); return a - b; }).length), after: await afterwards() };
+  },
+  'stuck-after-rehearsal': async () => {
+    // Instrumented code runs until tick() has warmed the pause path (a nested slice of a dummy task, 0.1 ms
+    // before the deadline: runtime/rehearsal.ts), then calls an uninstrumented infinite loop: the deadline
+    // and grace re-armed after the rehearsal must still cut it off. (Without a rehearsal the task pauses at
+    // its deadline instead.)
+    const { transform } = await import('preemptible/transform');
+    const dir = new URL('../../.test-out/harness/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('stuck-after-rehearsal.mjs', dir);
+    const source = 'export function work(stuck, rt, before) { let n = 0; while (rt.rehearsals === before) n++; stuck(); return n; }';
+    writeFileSync(file, transform(source, { filename: 'stuck-after-rehearsal.mjs' }).code);
+    const { work } = await import(file.href);
+    const shared = globalThis[Symbol.for('preemptible.runtime.shared.v1')];
+    const before = shared.rehearsals;
+    const result = guarded(work, undefined, () => { for (;;) {} }, shared, before);
+    return { result, rehearsals: shared.rehearsals - before, after: await afterwards() };
   },
   'json-parse': async () => {
     const text = JSON.stringify(Array.from({ length: 1_500_000 }, (_, i) => ({ i, s: 'x' + i })));
