@@ -123,6 +123,18 @@ function attach(home: Record<string | symbol, unknown>, names: readonly string[]
   }
 }
 
+/**
+ * A `#private` method's function object cannot be reached when its class is defined (only through an
+ * instance), so it gets its versions the first time a fast copy in its class calls it: `fast` is the fast
+ * copy the class's static block made (one per class evaluation, as is the method's function object).
+ * Returns the fast copy, or undefined (then the call is a plain one).
+ */
+export function attachPrivate(method: unknown, fast: AnyFunction | undefined): AnyFunction | undefined {
+  if (typeof method !== 'function' || fast === undefined) return undefined;
+  if ((fast as unknown as Record<symbol, unknown>)[OWNER] === undefined) attachLazy(method, fast as never);
+  return fast;
+}
+
 /** Object-literal methods: `obj({ m() {} }, { *m() {} }, { n: <fast copy> })` attaches each version to its method. */
 export function obj<O extends object>(target: O, gens: Record<string, GeneratorFn>, fast: Record<string, AnyFunction> = {}): O {
   const home = target as Record<string, unknown>;

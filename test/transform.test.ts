@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launch, PreemptibleArgumentError, PreemptibleSyntaxError, resume } from 'preemptible';
 import { transform } from 'preemptible/transform';
+import { finish } from './helpers/finish';
 import { instrument, root } from './helpers/instrument';
 
 const loop = 'function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }';
@@ -102,7 +103,7 @@ describe('transform()', () => {
       '  get x() { return f(); }',
       '  static { g(); }',
       '  #m() { for (;;) break; }',
-      "  ['k']() { h(); }",
+      '  [k]() { h(); }',
       '  n() { h(); }',
       '  get quiet() { return 1; }', // nothing to pause at: no note
       '}',
@@ -126,6 +127,48 @@ describe('transform()', () => {
       ['await-using', 14],
     ]);
     for (const d of diagnostics) expect(d.message).toMatch(/to completion|cannot pause/);
+  });
+
+  it('keeps a class or literal preemptible when its computed keys are literals or provably symbols', async () => {
+    const work = 'work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }';
+    const m = await instrument(`
+      const kTag = Symbol('tag');
+      class Bag { [Symbol.iterator]() { return [][Symbol.iterator](); } [kTag]() {} ['lit']() {} static [Symbol.for('x')]() {} ${work} }
+      const lit = { [Symbol.toPrimitive]() { return 1; }, [kTag]: 2, ${work} };
+      export function viaClass(n) { return new Bag().work(n); }
+      export function viaLiteral(n) { return lit.work(n); }
+    `);
+    for (const f of [m.viaClass, m.viaLiteral]) {
+      // Every checkpoint pauses: a plain (uninstrumented) work() would let the task finish in ~2 resumes.
+      const { value, pauses } = finish(launch(f, 0, 100));
+      expect(value).toBe(4950);
+      expect(pauses).toBeGreaterThan(100);
+    }
+    // Keys the file cannot prove: a shadowed Symbol, a `let`, a const declared twice.
+    for (const prelude of ['const Symbol = { iterator: "work" };', 'let k = Symbol();', 'const k = Symbol(); function f() { const k = "work"; return k; }']) {
+      const key = prelude.startsWith('const Symbol') ? 'Symbol.iterator' : 'k';
+      const { diagnostics } = transform(`${prelude}\nexport class C { ${work} [${key}]() { return 1; } }`, { filename: 'x.mjs' });
+      expect(diagnostics.map((d) => d.code)).toEqual(['computed-member']);
+    }
+  });
+
+  it('makes #private methods preemptible where the methods of their class call them', async () => {
+    const m = await instrument(`
+      class A {
+        #work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+        static #swork(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+        run(n) { return this.#work(n); }
+        static srun(n) { return this.#swork(n); }
+      }
+      export function viaInstance(n) { return new A().run(n); }
+      export function viaStatic(n) { return A.srun(n); }
+    `);
+    for (const f of [m.viaInstance, m.viaStatic]) {
+      // Every checkpoint pauses: a plain (uninstrumented) #work would let the task finish in ~3 resumes.
+      const { value, pauses } = finish(launch(f, 0, 100));
+      expect(value).toBe(4950);
+      expect(pauses).toBeGreaterThan(100);
+    }
   });
 
   it('gives no generator version to functions invoked right where they are at the top level (bundle and namespace wrappers)', async () => {

@@ -41,16 +41,30 @@ export function isLoop(ts: typeof TS, node: TS.Node): node is TS.IterationStatem
   return ts.isIterationStatement(node, false);
 }
 
-/** All names the file declares anywhere (any scope): a global in PLAIN_GLOBALS shadowed by one is not trusted. */
-export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): Set<string> {
-  const names = new Set<string>();
+/** What the whole file says about its names. */
+export interface FileNames {
+  /** Every name the file declares, in any scope, with how many declarations it has. */
+  declared: ReadonlyMap<string, number>;
+  /** Direct `eval` or `with` somewhere: any name may be shadowed or rebound at run time. */
+  dynamicScope: boolean;
+}
+
+/** A global in PLAIN_GLOBALS shadowed by a declaration of the file is not trusted; see also fixedTopLevelFunctions. */
+export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileNames {
+  const declared = new Map<string, number>();
+  let dynamicScope = false;
   const visit = (node: TS.Node): void => {
     const name = (node as { name?: TS.Node }).name;
-    if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) names.add(name.text);
+    if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declared.set(name.text, (declared.get(name.text) ?? 0) + 1);
+    if (ts.isWithStatement(node)) dynamicScope = true;
+    else if (ts.isCallExpression(node)) {
+      const callee = skipOuter(ts, node.expression);
+      if (ts.isIdentifier(callee) && callee.text === 'eval') dynamicScope = true;
+    }
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return names;
+  return { declared, dynamicScope };
 }
 
 /** The root identifier of a callee like `Math.max` or `console.log`. */
@@ -61,7 +75,7 @@ function calleeRoot(ts: typeof TS, expr: TS.Expression): string | undefined {
 }
 
 export interface CallPolicy {
-  declared: Set<string>;
+  declared: ReadonlyMap<string, number>;
   /**
    * Fixed top-level functions that are never instrumented (they cannot pause), with their scope: calls to
    * them from inside it stay plain.
@@ -288,13 +302,10 @@ export interface FixedFunction {
  * Inside its container, a call `f(...)` can go straight to f's fast entry, taken once when the container
  * starts, instead of looking it up on every call.
  */
-export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<string, FixedFunction> {
-  const declarations = new Map<string, number>();
+export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: FileNames): Map<string, FixedFunction> {
   const candidates = new Map<string, FixedFunction>();
   const containers = new Set<TS.Node>([sf]);
   const written = new Set<string>();
-  let dynamicScope = false;
-  const declare = (name: string): void => void declarations.set(name, (declarations.get(name) ?? 0) + 1);
   /** The names an assignment target writes: itself, or those in a destructuring pattern (not `o.p`). */
   const markTargets = (node: TS.Node): void => {
     if (ts.isIdentifier(node)) written.add(node.text);
@@ -307,16 +318,9 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<st
   };
   /** `topLevel`: not inside any function but wrappers invoked right where they are, nor in a class. */
   const visit = (node: TS.Node, topLevel: boolean): void => {
-    const name = (node as { name?: TS.Node }).name;
-    if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declare(name.text);
     if (ts.isFunctionDeclaration(node) && topLevel && node.name && node.body && containers.has(node.parent) && !node.asteriskToken) {
       const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
       if (!isAsync) candidates.set(node.name.text, { decl: node, container: node.parent as TS.SourceFile | TS.Block });
-    }
-    if (ts.isWithStatement(node)) dynamicScope = true;
-    if (ts.isCallExpression(node)) {
-      const callee = skipOuter(ts, node.expression);
-      if (ts.isIdentifier(callee) && callee.text === 'eval') dynamicScope = true;
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
       markTargets(skipOuter(ts, node.left));
@@ -336,9 +340,70 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile): Map<st
   };
   visit(sf, true);
   const fixed = new Map<string, FixedFunction>();
-  if (dynamicScope) return fixed;
-  for (const [name, f] of candidates) if (declarations.get(name) === 1 && !written.has(name) && name !== 'arguments') fixed.set(name, f);
+  if (names.dynamicScope) return fixed;
+  for (const [name, f] of candidates) if (names.declared.get(name) === 1 && !written.has(name) && name !== 'arguments') fixed.set(name, f);
   return fixed;
+}
+
+/** `Symbol.x` of these is a symbol (dispose and asyncDispose only where the engine has them). */
+const WELL_KNOWN_SYMBOLS = new Set([
+  'asyncIterator', 'hasInstance', 'isConcatSpreadable', 'iterator', 'match', 'matchAll', 'replace', 'search',
+  'species', 'split', 'toPrimitive', 'toStringTag', 'unscopables',
+]);
+const LATE_WELL_KNOWN_SYMBOLS = new Set(['dispose', 'asyncDispose']);
+
+/**
+ * The property key a computed key `[expr]` evaluates to, as far as the file alone proves it: a string known
+ * at compile time (`['m']`, `[1e3]`), SYMBOL (`Symbol.iterator` & co., `Symbol(...)`, `Symbol.for(...)`,
+ * or a module-level const initialised with one of these, while `Symbol` is the global one), or undefined.
+ */
+export const SYMBOL = Symbol('a symbol key');
+export type KeyFact = string | typeof SYMBOL | undefined;
+
+/** The key a literal stands for in `[expr]`: `['m']`, `[`m`]`, `[1e3]` (TypeScript gives numbers canonically). */
+export function literalKey(ts: typeof TS, expr: TS.Expression): string | undefined {
+  const e = skipOuter(ts, expr);
+  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e) ? e.text : undefined;
+}
+
+export class ComputedKeys {
+  private readonly symbolGlobal: boolean;
+  private readonly symbolConsts = new Set<string>();
+
+  constructor(private readonly ts: typeof TS, sf: TS.SourceFile, names: FileNames) {
+    this.symbolGlobal = !names.dynamicScope && !names.declared.has('Symbol');
+    if (!this.symbolGlobal) return;
+    for (const st of sf.statements) {
+      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer && names.declared.get(d.name.text) === 1 && this.fact(d.initializer) === SYMBOL) {
+          this.symbolConsts.add(d.name.text);
+        }
+      }
+    }
+  }
+
+  fact(expr: TS.Expression): KeyFact {
+    const ts = this.ts;
+    const literal = literalKey(ts, expr);
+    if (literal !== undefined) return literal;
+    if (!this.symbolGlobal) return undefined;
+    const e = skipOuter(ts, expr);
+    if (ts.isIdentifier(e)) return this.symbolConsts.has(e.text) ? SYMBOL : undefined;
+    const isSymbol = (x: TS.Expression): boolean => ts.isIdentifier(x) && x.text === 'Symbol';
+    if (ts.isPropertyAccessExpression(e) && isSymbol(e.expression)) {
+      if (WELL_KNOWN_SYMBOLS.has(e.name.text)) return SYMBOL;
+      // Missing in an older engine: the key is then the string 'undefined'.
+      if (LATE_WELL_KNOWN_SYMBOLS.has(e.name.text)) return 'undefined';
+      return undefined;
+    }
+    if (ts.isCallExpression(e) && !e.questionDotToken) {
+      const callee = skipOuter(ts, e.expression);
+      if (isSymbol(callee)) return SYMBOL;
+      if (ts.isPropertyAccessExpression(callee) && isSymbol(callee.expression) && callee.name.text === 'for') return SYMBOL;
+    }
+    return undefined;
+  }
 }
 
 /** Is `node` (an original node, with parents) inside `container`? */

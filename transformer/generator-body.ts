@@ -40,6 +40,11 @@ export interface GeneratorBodyContext {
    * module-level constant holding its fast entry, `$pe.fastOf(f)`; undefined for any other name.
    */
   fixedFast(name: string, site: TS.Node): TS.Identifier | undefined;
+  /**
+   * For a call `o.#m(...)` in a class method's fast copy, where that class declares the method `#m`: the
+   * constant of the class's static block holding #m's fast copy (runtime attachPrivate); else undefined.
+   */
+  privateFast(name: string, site: TS.Node): TS.Identifier | undefined;
 }
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v';

@@ -170,5 +170,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     map.sources = [fileName];
     map.sourcesContent = [code];
   }
+  // In source order: some are only known once a whole class has been seen.
+  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { code: outputText, format, map, diagnostics };
 }

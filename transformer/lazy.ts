@@ -471,8 +471,11 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       }
       if (k === undefined) return comma([...steps, invoke(plainRef, thisArg, args)]); // e.g. Math.max(a, f())
       usedTemps.add($g);
+      const priv = ts.isPropertyAccessExpression(bare) && ts.isPrivateIdentifier(bare.name) ? g.privateFast(bare.name.text, call) : undefined;
+      const lookup = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'));
       const own = factory.createLogicalAnd(
-        assign($g, factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'))),
+        // A private method of this class gets its versions at its first call from here (attachPrivate).
+        assign($g, priv ? factory.createBinaryExpression(lookup, ts.SyntaxKind.QuestionQuestionToken, factory.createCallExpression(pe('attachPrivate'), undefined, [fnRef, priv])) : lookup),
         factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
       );
       // Two call sites, one per kind of callee: one site seeing both fast copies and plain functions (one

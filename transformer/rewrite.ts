@@ -18,7 +18,12 @@ import {
   bodyFacts,
   CallPolicy,
   collectDeclaredNames,
+  ComputedKeys,
+  type KeyFact,
+  literalKey,
+  SYMBOL,
   fixedTopLevelFunctions,
+  isFunctionBoundary,
   isImmediatelyInvoked,
   isInside,
   FunctionLike,
@@ -70,7 +75,9 @@ function rewriteFile(
   const { factory } = ctx;
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
-  const policy: CallPolicy = { declared: collectDeclaredNames(ts, sf), plain: new Map() };
+  const names = collectDeclaredNames(ts, sf);
+  const policy: CallPolicy = { declared: names.declared, plain: new Map() };
+  const computedKeys = new ComputedKeys(ts, sf, names);
   const hotNames = new Map<string, TS.Identifier>();
   const hot = (name: HotName): TS.Identifier => {
     let id = hotNames.get(name);
@@ -82,7 +89,7 @@ function rewriteFile(
   };
   const strictFile = hooks.moduleFormat(sf) === 'esm' || hasDirective(ts, sf.statements, 'use strict');
   // Calls from fast copies to the file's fixed top-level functions go straight to their fast entries.
-  const fixed = fixedTopLevelFunctions(ts, sf);
+  const fixed = fixedTopLevelFunctions(ts, sf, names);
   const fixedRefs = new Map<TS.Node, Map<string, TS.Identifier>>(); // by container
   const fixedFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
     const f = fixed.get(name);
@@ -96,7 +103,25 @@ function rewriteFile(
     }
     return id;
   };
-  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap(), strictFile, fixedFast };
+  // `#private` methods: the function object of one is not reachable when its class is defined, so its fast
+  // copy is a constant of the class's static block, where the fast copies of the class's methods are made
+  // too; their calls to it hand it over on first use (runtime attachPrivate). By original class node:
+  const privateFastIds = new Map<TS.Node, Map<string, TS.Identifier>>(); // constants the call sites use
+  const privateFasts = new Map<TS.Node, Map<string, { method: TS.MethodDeclaration; fast: TS.Expression }>>(); // the fast copies made
+  const privateFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
+    // Only in a method's own fast copy (made in the static block), not a closure's (made where it is).
+    let fn: TS.Node | undefined = ts.getOriginalNode(site).parent;
+    while (fn && !isFunctionBoundary(ts, fn)) fn = fn.parent;
+    if (!fn || !ts.isMethodDeclaration(fn) || !ts.isClassLike(fn.parent)) return undefined;
+    const cls = fn.parent;
+    if (!cls.members.some((m) => ts.isMethodDeclaration(m) && ts.isPrivateIdentifier(m.name) && m.name.text === name)) return undefined;
+    let ids = privateFastIds.get(cls);
+    if (!ids) privateFastIds.set(cls, (ids = new Map()));
+    let id = ids.get(name);
+    if (!id) ids.set(name, (id = factory.createUniqueName(`$pe_priv_${name.slice(1)}`)));
+    return id;
+  };
+  const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap(), strictFile, fixedFast, privateFast };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
   const hoistStack: TS.Statement[][] = [];
   let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
@@ -339,9 +364,11 @@ function rewriteFile(
     if (!targeted || !visited.body) return visited;
     const name = staticName(ts, node.name);
     if (name === undefined) {
-      // The generator version is found by the method's name at run time (link()); these have none it can use.
+      // The generator version is found by the method's name at run time (link()); these have none it can
+      // use. A #private method can still get a fast copy, handed over at its first call (privateFast).
       const facts = bodyFacts(ts, node, policy);
       if (facts.hasLoop || facts.hasDispatchableCall) {
+        if (ts.isPrivateIdentifier(node.name) && privateMethodFast(node, node.name)) return visited;
         const kind = ts.isPrivateIdentifier(node.name) ? '#private' : 'computed';
         report(node, 'method-name', `method with a ${kind} name is left uninstrumented (runs to completion)`);
       }
@@ -379,6 +406,37 @@ function rewriteFile(
     return visited;
   };
 
+  /** Makes the fast copy of a `#private` method (not decorated, in the lazy subset); false if it cannot. */
+  const privateMethodFast = (node: TS.MethodDeclaration, name: TS.PrivateIdentifier): boolean => {
+    if (options.lazy === false || !ts.isClassLike(node.parent)) return false;
+    if (ts.getDecorators(node)?.some((d) => !isMarkerDecorator(ts, d))) return false;
+    const fast = buildLazy(gctx, node, name.text);
+    if (!fast) return false;
+    let fasts = privateFasts.get(node.parent);
+    if (!fasts) privateFasts.set(node.parent, (fasts = new Map()));
+    fasts.set(name.text, { method: node, fast });
+    instrumented++;
+    return true;
+  };
+
+  /** A private method with a fast copy that no fast copy of its class's methods calls never gets it. */
+  const reportUnlinkedPrivate = (cls: TS.Node, linked: boolean): void => {
+    const ids = privateFastIds.get(cls);
+    for (const [name, { method }] of privateFasts.get(cls) ?? []) {
+      if (linked && ids?.has(name)) continue;
+      report(method, 'method-name', 'method with a #private name is left uninstrumented: no method of its class that could pause calls it (runs to completion)');
+    }
+  };
+
+  /** `const $pe_priv_m = <fast copy of #m>;` for each private method the class's fast copies call. */
+  const privateFastDeclarations = (cls: TS.Node): TS.Statement[] =>
+    [...(privateFastIds.get(cls) ?? [])].map(([name, id]) =>
+      factory.createVariableStatement(
+        undefined,
+        factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, privateFasts.get(cls)?.get(name)?.fast ?? factory.createVoidZero())], ts.NodeFlags.Const),
+      ),
+    );
+
   const visitClass = (node: TS.ClassDeclaration | TS.ClassExpression): TS.Node => {
     // `@preemptible class C {}` targets every method of the class.
     const marked = hasMarkerDecorator(ts, node);
@@ -389,14 +447,18 @@ function rewriteFile(
     } finally {
       if (marked) annotatedDepth--;
     }
-    const gens = collectGens(visited.members);
+    const gens = collectGens(visited.members, true);
+    reportUnlinkedPrivate(ts.getOriginalNode(node), gens.length > 0);
     if (gens.length === 0) return visited;
     const names = (isStatic: boolean): TS.Expression =>
       factory.createArrayLiteralExpression(gens.filter((g) => g.gen && g.isStatic === isStatic).map((g) => factory.createStringLiteral(g.name)));
     // Fast copies are created in the static block: same scope as the methods (the class body).
     const fasts = (isStatic: boolean): TS.Expression => fastLiteral(gens.filter((g) => g.isStatic === isStatic));
     const link = factory.createClassStaticBlockDeclaration(
-      factory.createBlock([factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true)]))]),
+      factory.createBlock([
+        ...privateFastDeclarations(ts.getOriginalNode(node)),
+        factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true)])),
+      ]),
     );
     const members = [link, ...visited.members, ...gens.flatMap((g) => (g.gen ? [g.gen] : []))];
     return ts.isClassDeclaration(visited)
@@ -406,7 +468,7 @@ function rewriteFile(
 
   const visitObjectLiteral = (node: TS.ObjectLiteralExpression): TS.Node => {
     const visited = ts.visitEachChild(node, visit, ctx);
-    const gens = collectGens(visited.properties);
+    const gens = collectGens(visited.properties, false);
     if (gens.length === 0) return visited;
     // A later spread could replace a method with an unrelated function: keep such literals plain.
     const lastMethod = Math.max(...gens.map((g) => visited.properties.findIndex((p) => methodGens.get(p) === g)));
@@ -443,24 +505,29 @@ function rewriteFile(
   };
 
   /** Generator methods for members whose name is not declared twice (the last declaration would win). */
-  const collectGens = (members: readonly TS.Node[]): MethodGen[] => {
-    // A computed key could name the same property as a method; the later member wins, so we cannot tell
-    // which function ends up there: keep the whole class/literal plain then.
-    const computed = members.find((m) => { const n = (m as { name?: TS.Node }).name; return !!n && ts.isComputedPropertyName(n); });
-    if (computed) {
-      for (const m of members) {
-        if (methodGens.has(m)) report(m, 'computed-member', 'method is left uninstrumented: a computed key in the same class or literal could replace it (runs to completion)');
-      }
-      return [];
-    }
+  const collectGens = (members: readonly TS.Node[], inClass: boolean): MethodGen[] => {
     const seen = new Map<string, number>();
     for (const m of members) {
-      const n = (m as { name?: TS.PropertyName }).name;
-      const text = n ? staticName(ts, n) : undefined;
-      if (text !== undefined) {
-        const key = `${isStaticMember(ts, m)}:${text}`;
-        seen.set(key, (seen.get(key) ?? 0) + 1);
+      const original = ts.getOriginalNode(m);
+      const n = (original as { name?: TS.PropertyName }).name;
+      if (!n || ts.isPrivateIdentifier(n)) continue;
+      let key: KeyFact = ts.isComputedPropertyName(n) ? computedKeys.fact(n.expression) : staticName(ts, n);
+      if (ts.isComputedPropertyName(n) && inClass && ts.isPropertyDeclaration(original)) {
+        // A field is defined on each instance, or (static) in order with the static blocks, after link() has
+        // attached the versions: it cannot change which function link() finds.
+        continue;
       }
+      if (key === undefined) {
+        // A computed key could name the same property as a method; the later member wins, so we cannot tell
+        // which function ends up there: keep the whole class/literal plain then.
+        for (const g of members) {
+          if (methodGens.has(g)) report(g, 'computed-member', 'method is left uninstrumented: a computed key in the same class or literal could replace it (runs to completion)');
+        }
+        return [];
+      }
+      if (key === SYMBOL) continue; // a symbol is never one of the string names linked here
+      key = `${isStaticMember(ts, m)}:${key}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
     }
     const gens: MethodGen[] = [];
     for (const m of members) {
@@ -633,9 +700,10 @@ function isStatementListParent(ts: typeof TS, parent: TS.Node): boolean {
   return ts.isSourceFile(parent) || ts.isBlock(parent) || ts.isModuleBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent);
 }
 
+/** The property key a member name stands for, when it is written out: `m`, `'m'`, `1`, `['m']`, `[1e3]`. */
 function staticName(ts: typeof TS, name: TS.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
-  return undefined;
+  return ts.isComputedPropertyName(name) ? literalKey(ts, name.expression) : undefined;
 }
 
 function isStaticMember(ts: typeof TS, member: TS.Node): boolean {
