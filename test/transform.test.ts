@@ -150,6 +150,9 @@ describe('transform()', () => {
       const { diagnostics } = transform(`${prelude}\nexport class C { ${work} [${key}]() { return 1; } }`, { filename: 'x.mjs' });
       expect(diagnostics.map((d) => d.code)).toEqual(['computed-member']);
     }
+    // A function in a class field named by a computed key: kept plain unless the key is a literal (its name).
+    const fields = transform('let k = "x";\nclass C { [k] = () => { h(); }; [\'lit\'] = () => { h(); }; }', { filename: 'x.mjs' });
+    expect(fields.diagnostics.map((d) => [d.code, d.column])).toEqual([['computed-field-function', 17]]);
   });
 
   it('makes #private methods preemptible where the methods of their class call them', async () => {

@@ -233,7 +233,11 @@ export function inferredName(ts: typeof TS, fn: TS.Expression): string | undefin
   }
   if (!parent) return undefined;
   const nameText = (n: TS.Node): string | undefined =>
-    ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n) ? n.text : undefined;
+    ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n)
+      ? n.text
+      : ts.isComputedPropertyName(n)
+        ? literalKey(ts, n.expression)
+        : undefined;
   if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.initializer === child) {
     return nameText(parent.name);
   }

@@ -323,6 +323,12 @@ function rewriteFile(
     }
     const ownName = ts.isFunctionExpression(node) ? node.name : undefined;
     const display = ownName ? undefined : inferredName(ts, node);
+    if (!ownName && display === undefined && isComputedFieldInitializer(ts, node)) {
+      // The engine names it after the key, evaluated when the class was defined; wrapped in later() it
+      // would have no name, and the key cannot be had again when the initializer runs.
+      report(node, 'computed-field-function', 'function initialising a class field with a computed key is left uninstrumented, to keep its name (runs to completion)');
+      return visited;
+    }
     const v = versions(node, visited, ownName?.text ?? display);
     // A closure gets its versions only when a task first needs them (runtime/deferred.ts): creating it
     // outside a task must stay as cheap as in the original. `(f) => $pe.def(f, function* () {...})`; the
@@ -704,6 +710,14 @@ function isStatementListParent(ts: typeof TS, parent: TS.Node): boolean {
 function staticName(ts: typeof TS, name: TS.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
   return ts.isComputedPropertyName(name) ? literalKey(ts, name.expression) : undefined;
+}
+
+/** `[k] = () => {}` / `static [k] = function () {}` in a class (parentheses aside). */
+function isComputedFieldInitializer(ts: typeof TS, fn: TS.Expression): boolean {
+  let child: TS.Node = fn;
+  while (child.parent && ts.isParenthesizedExpression(child.parent)) child = child.parent;
+  const p = child.parent;
+  return !!p && ts.isPropertyDeclaration(p) && p.initializer === child && ts.isComputedPropertyName(p.name);
 }
 
 function isStaticMember(ts: typeof TS, member: TS.Node): boolean {
