@@ -15,6 +15,9 @@
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
 import { apply } from './intrinsics';
+import { CAPTURE, FAST, reenter, type Frame } from './lazy';
+import { rt } from './shared';
+import { OWNER } from './symbols';
 
 /** What step() returns when the iterator is done. */
 export const DONE: object = Object.freeze({ preemptibleDone: true });
@@ -57,12 +60,45 @@ export function start(it: Iteration): number {
   return isArray(it) ? 0 : -1;
 }
 
-/** IteratorStep + IteratorValue of an iterator record: the next value, or DONE. */
+/**
+ * IteratorStep + IteratorValue of an iterator record: the next value, or DONE. A `next` with a fast copy
+ * (an instrumented method) runs that, and a pause inside it unwinds through this call as through a fast
+ * copy's frame: the loop's step is a resume point of the fast copy that called it (lazy.ts), and this
+ * frame, re-entered, finishes the step with what `next` returned.
+ */
 export function step(r: IterationRecord): unknown {
   r.inNext = true;
   const next = r.next;
   if (typeof next !== 'function') throw new TypeError(`${show(next)} is not a function`);
-  const result = apply(next as () => unknown, r.iterator, []);
+  const fast = (next as unknown as Record<symbol, unknown>)[FAST] as (() => unknown) | undefined;
+  if (fast === undefined || (fast as unknown as Record<symbol, unknown>)[OWNER] !== next) return stepped(r, apply(next as () => unknown, r.iterator, []));
+  let result: unknown;
+  try {
+    result = apply(fast, r.iterator, []);
+  } catch (e) {
+    if (e === CAPTURE) rt.cap = [stepAgain, undefined, 1, rt.cap, r] as Frame;
+    throw e;
+  }
+  return stepped(r, result);
+}
+
+/** step() re-entered after a pause inside `next`: its frame's slot 3 holds what `next` returned or threw. */
+function stepAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  const r = frame[4] as IterationRecord;
+  let result: unknown;
+  try {
+    result = reenter(frame[3]!);
+  } catch (e) {
+    if (e === CAPTURE) rt.cap = [stepAgain, undefined, 1, rt.cap, r] as Frame;
+    throw e;
+  }
+  return stepped(r, result);
+}
+
+/** The rest of IteratorStep + IteratorValue, given what `next` returned. */
+function stepped(r: IterationRecord, result: unknown): unknown {
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     throw new TypeError(`Iterator result ${show(result)} is not an object`);
   }

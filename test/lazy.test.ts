@@ -2,7 +2,7 @@
 // tasks and are captured only when they pause. The differential suite checks whole programs; these tests
 // pin down the mechanism itself.
 import { describe, expect, it } from 'vitest';
-import { cancel, launch, PreemptibleArgumentError, TO_COMPLETION } from 'preemptible';
+import { cancel, launch, PreemptibleArgumentError, resume, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
 import { finish } from './helpers/finish';
 import { instrument } from './helpers/instrument';
@@ -273,6 +273,31 @@ describe('lazy capture', () => {
     // Budget 0: every checkpoint pauses, and the rest of the loop runs in the re-entry copy.
     expect(finish(launch(t.countUp, 0, 50)).value).toEqual([51, 1275]);
     expect(finish(launch(t.withCall, 0, 20)).value).toBe(190 + 380);
+  });
+
+  it('pauses inside an instrumented next() that a for-of steps, and resumes into it; cancel closes nothing', async () => {
+    const m = await instrument(`
+      export class Count {
+        constructor(n, log) { this.i = 0; this.n = n; this.log = log; }
+        [Symbol.iterator]() { return this; }
+        next() { let w = 0; for (let j = 0; j < 20; j++) w += j; return this.i < this.n ? { value: this.i++ + w, done: false } : { done: true }; }
+        return() { this.log.push('return'); return { done: true }; }
+      }
+      export function total(it) { let s = 0; for (const v of it) s += v; return s; }
+    `);
+    const log: string[] = [];
+    // Budget 0 pauses at every checkpoint: 20 loop tops in each of 6 next() calls, besides total's own.
+    const { value, pauses } = finish(launch(m.total, 0, new m.Count(5, log)));
+    expect(value).toBe(0 + 1 + 2 + 3 + 4 + 5 * 190);
+    expect(pauses).toBeGreaterThan(6 * 20);
+    expect(log).toEqual([]);
+    // Paused inside next() and cancelled: the loop did not finish, and a pause is not a reason to close it.
+    const task = launch(m.total, 0, new m.Count(5, log));
+    for (let i = 0; i < 30; i++) resume(task, 0); // in the second next() by now
+    expect(task.status).toBe('paused');
+    cancel(task);
+    expect(task.status).toBe('cancelled');
+    expect(log).toEqual([]);
   });
 
   it('rejects a lazy option that is not a boolean', () => {

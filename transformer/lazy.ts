@@ -71,6 +71,8 @@ interface Plan {
   /** `x op= <site>`: the old value of x. */
   oldValue: Map<TS.BinaryExpression, TS.Identifier>;
   temps: TS.Identifier[];
+  /** Each for-of loop's step (next() of an iterator record may pause inside: runtime step()): its site number. */
+  stepSite: Map<TS.ForOfStatement, number>;
   /** Each for-of loop: its iteration record and current value (temps), and how deep it is nested. */
   forOf: Map<TS.ForOfStatement, { it: TS.Identifier; index: TS.Identifier; value: TS.Identifier; depth: number }>;
   /** break / continue / return statements that leave for-of loops: those loops, innermost first. */
@@ -637,17 +639,20 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         const nextElement = comma([assign(value, factory.createElementAccessExpression(it, factory.createPostfixIncrement(index))), factory.createTrue()]);
         const ended = comma([assign(it, factory.createVoidZero()), factory.createFalse()]);
         const byIndex = cond(factory.createLessThan(index, factory.createPropertyAccessExpression(it, 'length')), nextElement, ended);
-        const byRecord = factory.createLogicalOr(
-          factory.createStrictInequality(paren(assign(value, factory.createCallExpression(pe('step'), undefined, [it]))), pe('DONE')),
-          paren(assign(it, factory.createVoidZero())),
-        );
+        const stepK = plan.stepSite.get(loop)!;
+        const stepTo = (next: TS.Expression): TS.Expression =>
+          factory.createLogicalOr(factory.createStrictInequality(paren(assign(value, next)), pe('DONE')), paren(assign(it, factory.createVoidZero())));
+        // `$k` first: a pause inside the iterator's next() records this step as the frame's site.
+        const byRecord = stepTo(comma([assign($k, num(stepK)), factory.createCallExpression(pe('step'), undefined, [it])]));
         const stepped = cond(factory.createGreaterThanEquals(index, num(0)), byIndex, byRecord);
+        // Resuming at the step: the step's own frame (runtime/iteration.ts) gives the value, or DONE.
+        const test = reentry ? cond(factory.createLogicalAnd($r, kIs(stepK)), stepTo(continueInner()), cond(resuming(), factory.createTrue(), stepped)) : stepped;
         const bind = factory.createExpressionStatement(paren(assign(target, value)));
         const forOfBody = factory.createBlock(
           [checkpoint(plan.loopMarker.get(loop)!), reentry ? factory.createIfStatement(notR, bind) : bind, ...rList(inner)],
           true,
         );
-        return factory.createForStatement(init, cond(resuming(), factory.createTrue(), stepped), undefined, forOfBody);
+        return factory.createForStatement(init, test, undefined, forOfBody);
       }
       const d = loop as TS.DoStatement;
       return factory.createDoStatement(body, dual(d.expression));
@@ -999,6 +1004,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     stringSpill: new Set(),
     temps: [],
     forOf: new Map(),
+    stepSite: new Map(),
     exits: new Map(),
     returnTemp: undefined,
     args: undefined,
@@ -1163,6 +1169,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     if (isLoop(ts, node)) {
       const parts = ts.isForStatement(node) ? [node.initializer, node.condition, node.incrementor] : [(node as TS.WhileStatement | TS.DoStatement).expression];
       for (const p of parts) if (p) number(p);
+      if (ts.isForOfStatement(node)) plan.stepSite.set(node, next++); // each step comes before the body's checkpoint
       plan.loopMarker.set(node, next++);
       number(node.statement);
     } else {
