@@ -9,16 +9,20 @@ import { asyncCall } from './async';
 import { rt } from './shared';
 import { tick } from './clock';
 import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
-import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, reenter, TICK, suspended, SUSPENDED } from './lazy';
+import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, reenter, TICK, suspended, suspendedFor, SUSPENDED } from './lazy';
 import { stamp } from './deferred';
 import { close, closeAfterThrow, DONE, iter, start, step } from './iteration';
+import { genEntry } from './user-generators';
 
 /**
  * Emitted code calls a callee's generator version `callee[GEN]` only if `callee[GEN][OWNER] === callee`
  * (and, in fast copies, `callee[FAST]` likewise). Fast copies throw `cap()` at a pausing checkpoint, record
  * their frame when CAPTURE passes, and when re-entered continue the frame they were calling with reenter().
  */
-export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, enter, fastOf, suspended, SUSPENDED, iter, start, step, close, closeAfterThrow, DONE };
+export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, enter, fastOf, suspended, suspendedFor, SUSPENDED, iter, start, step, close, closeAfterThrow, DONE };
+
+/** The fast entry of an instrumented user generator function (user-generators.ts). */
+export { genEntry };
 
 /** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
 export { apply } from './intrinsics';

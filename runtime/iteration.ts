@@ -17,7 +17,8 @@
 import { apply } from './intrinsics';
 import { CAPTURE, FAST, reenter, type Frame } from './lazy';
 import { rt } from './shared';
-import { OWNER } from './symbols';
+import { OWNER, PAUSE } from './symbols';
+import { GeneratorNext, holderOf } from './user-generators';
 
 /** What step() returns when the iterator is done. */
 export const DONE: object = Object.freeze({ preemptibleDone: true });
@@ -70,6 +71,10 @@ export function step(r: IterationRecord): unknown {
   r.inNext = true;
   const next = r.next;
   if (typeof next !== 'function') throw new TypeError(`${show(next)} is not a function`);
+  if (next === GeneratorNext) {
+    const holder = holderOf(r.iterator);
+    if (holder !== undefined) return stepGenerator(r, holder);
+  }
   const fast = (next as unknown as Record<symbol, unknown>)[FAST] as (() => unknown) | undefined;
   if (fast === undefined || (fast as unknown as Record<symbol, unknown>)[OWNER] !== next) return stepped(r, apply(next as () => unknown, r.iterator, []));
   let result: unknown;
@@ -95,6 +100,34 @@ function stepAgain(): unknown {
     throw e;
   }
   return stepped(r, result);
+}
+
+/**
+ * next() of a generator object made by an instrumented user generator (user-generators.ts): with
+ * `rt.stepping` set to its holder, its body may yield PAUSE. Then this step is captured as the innermost
+ * frame (the suspended generator object holds the rest), and stepGeneratorAgain runs next() again.
+ */
+function stepGenerator(r: IterationRecord, holder: object): unknown {
+  const outer = rt.stepping;
+  rt.stepping = holder;
+  let result: unknown;
+  try {
+    result = apply(GeneratorNext as () => unknown, r.iterator, []);
+  } finally {
+    rt.stepping = outer;
+  }
+  const { value, done } = result as IteratorResult<unknown>;
+  if (value === PAUSE && done === false) {
+    rt.cap = [stepGeneratorAgain, undefined, 1, null, r, holder] as Frame;
+    throw CAPTURE;
+  }
+  return stepped(r, result);
+}
+
+function stepGeneratorAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  return stepGenerator(frame[4] as IterationRecord, frame[5] as object);
 }
 
 /** The rest of IteratorStep + IteratorValue, given what `next` returned. */

@@ -196,6 +196,20 @@ export function suspended(): Generator<unknown, unknown, unknown> {
   return p;
 }
 
+/**
+ * suspended(), in the body of a user generator (runtime user-generators.ts): the callee's pauses go out only
+ * while step() runs this generator (`rt.stepping === holder`); for any other consumer (one that resumed it
+ * after its task was cancelled, say) the callee is simply continued until it returns.
+ */
+export function* suspendedFor(holder: object): Generator<unknown, unknown, unknown> {
+  const inner = suspended();
+  let r = inner.next();
+  while (!r.done) {
+    r = rt.stepping === holder ? inner.next(yield r.value) : inner.next();
+  }
+  return r.value;
+}
+
 /** Leaves `gen` for the caller's next suspended() and returns SUSPENDED. */
 export function suspendWith(gen: Generator<unknown, unknown, unknown>): object {
   pending = gen;

@@ -37,6 +37,11 @@ export interface SharedState {
    * in slices of `budget` on the event loop; `onError` gets what the driver itself throws (an overrun).
    * Provided by launch.ts.
    */
+  /**
+   * While runtime step() runs the next() of a generator object made by an instrumented user generator
+   * (user-generators.ts): that object's holder. Only then may the generator's body yield PAUSE.
+   */
+  stepping: object | null;
   /** How many times tick() has warmed the pause path (clock.ts, rehearsal.ts): for tests and benchmarks. */
   rehearsals: number;
   detach: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined, onError: (error: unknown) => void) => void) | undefined;
@@ -62,6 +67,7 @@ function create(): SharedState {
     stack: [],
     cap: null,
     re: null,
+    stepping: null,
     rehearsals: 0,
     detach: undefined,
   };

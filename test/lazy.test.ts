@@ -300,6 +300,37 @@ describe('lazy capture', () => {
     expect(log).toEqual([]);
   });
 
+  it('pauses inside a user generator that a for-of steps; other consumers, and a plain resumption after cancel, get plain steps', async () => {
+    const m = await instrument(`
+      function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      function* gen(n) { for (let i = 0; i < n; i++) yield work(20) + i; }
+      function total(it) { let s = 0; for (const v of it) s += v; return s; }
+      export function totalOf(n, box) { const it = gen(n); box.it = it; return total(it); }
+      export function spreadOf(n) { return [...gen(n)]; }
+      export function spreadIt(it) { return [...it]; }
+      export const plainGen = gen;
+    `);
+    const expected = [190, 191, 192, 193];
+    // Budget 0: every checkpoint pauses, inside gen's loop and inside work() called from gen.
+    const r = finish(launch(m.totalOf, 0, 4, {}));
+    expect(r.value).toBe(190 * 4 + 6);
+    expect(r.pauses).toBeGreaterThan(4 * 20);
+    // A generator made outside any task is the original's: a for-of in a task steps it plainly.
+    expect(finish(launch(m.totalOf, 0, 4, {})).pauses).toBeGreaterThan(finish(launch((it: Iterable<number>) => [...it], 0, m.plainGen(4))).pauses);
+    // A spread inside a task is a plain consumer: it must never receive the runtime's pause marker.
+    expect(finish(launch(m.spreadOf, 0, 4)).value).toEqual(expected);
+    // Paused inside work() inside gen, then cancelled: the generator, resumed by another consumer (a
+    // spread in another task, every checkpoint pausing), finishes without handing it the pause marker.
+    const box: { it?: Iterable<number> } = {};
+    const task = launch(m.totalOf, 0, 4, box);
+    for (let i = 0; i < 10; i++) resume(task, 0);
+    expect(task.status).toBe('paused');
+    cancel(task);
+    const rest = finish(launch(m.spreadIt, 0, box.it)).value as unknown[];
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest).toEqual(expected.slice(4 - rest.length));
+  });
+
   it('rejects a lazy option that is not a boolean', () => {
     expect(() => transform(source, { filename: 'x.mjs', lazy: 'yes' as never })).toThrow(PreemptibleArgumentError);
   });

@@ -45,6 +45,18 @@ export interface GeneratorBodyContext {
    * constant of the class's static block holding #m's fast copy (runtime attachPrivate); else undefined.
    */
   privateFast(name: string, site: TS.Node): TS.Identifier | undefined;
+  /**
+   * In the instrumented body of a user generator function, its holder parameter: its checkpoints and calls
+   * may yield PAUSE only while `$pe_rt.stepping === holder` (runtime step() is running this generator's
+   * next() and will see PAUSE). Any other consumer (spread, Array.from, an explicit next()) gets plain steps.
+   */
+  pauseHolder?: TS.Identifier;
+}
+
+/** `$pe_rt.stepping === holder`, for a user generator's body (see pauseHolder). */
+function pauseGuard(g: GeneratorBodyContext): TS.Expression | undefined {
+  const { factory } = g.ctx;
+  return g.pauseHolder && factory.createStrictEquality(factory.createPropertyAccessExpression(g.hot('rt'), 'stepping'), g.pauseHolder);
 }
 
 type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v';
@@ -81,7 +93,9 @@ export function checkpoint(g: GeneratorBodyContext): TS.Statement {
   const suspend = factory.createExpressionStatement(
     factory.createYieldExpression(undefined, factory.createPropertyAccessExpression(g.pe, 'PAUSE')),
   );
-  const stmt = factory.createIfStatement(counterRanOut(g), suspend);
+  const guard = pauseGuard(g);
+  const test = guard ? factory.createLogicalAnd(guard, counterRanOut(g)) : counterRanOut(g);
+  const stmt = factory.createIfStatement(test, suspend);
   g.runtimeNodes.add(stmt);
   return stmt;
 }
@@ -245,10 +259,12 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     // `($g = f?.[GEN]) && $g[OWNER] === f`: the callee's own generator version, never one it inherits through
     // its prototype (an inline check: a runtime call here costs ~10% on call-heavy code).
     const genOf = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('GEN'));
-    const ownGen = factory.createLogicalAnd(
+    let ownGen: TS.Expression = factory.createLogicalAnd(
       assign($g, genOf),
       factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
     );
+    const guard = pauseGuard(g);
+    if (guard) ownGen = factory.createLogicalAnd(guard, factory.createParenthesizedExpression(ownGen));
     const invoke = (fn: TS.Expression, argList: readonly TS.Expression[]): TS.Expression => invokeAs(g, fn, thisArg, argList);
     // `enter($g, this, [args])` runs a fast callee plainly (no generator per call) and says SUSPENDED when the
     // callee paused or is a generator version itself; then `yield* $pe.suspended()` continues it.
@@ -259,7 +275,13 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
         factory.createConditionalExpression(
           factory.createStrictEquality(value, g.hot('SUSPENDED')),
           undefined,
-          factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspended'), undefined, [])),
+          // In a user generator, the callee's later pauses go out only while step() runs it (suspendedFor).
+          factory.createYieldExpression(
+            factory.createToken(ts.SyntaxKind.AsteriskToken),
+            g.pauseHolder
+              ? factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspendedFor'), undefined, [g.pauseHolder])
+              : factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspended'), undefined, []),
+          ),
           undefined,
           v,
         ),

@@ -26,6 +26,7 @@ import {
   isFunctionBoundary,
   isImmediatelyInvoked,
   isInside,
+  mentions,
   FunctionLike,
   hasDirective,
   inferredName,
@@ -182,8 +183,11 @@ function rewriteFile(
     const isAsync = ts.getCombinedModifierFlags(node as TS.Declaration) & ts.ModifierFlags.Async;
     const kind = ts.isArrowFunction(node) ? 'arrow function' : 'function';
     if (node.asteriskToken) {
-      const what = isAsync ? 'async generator function' : 'generator function';
-      return { instrument: false, why: [node, 'generator-function', `${what} is not instrumented yet: each next() runs to completion`] };
+      if (isAsync) return { instrument: false, why: [node, 'generator-function', 'async generator function is not instrumented yet: each next() runs to completion'] };
+      // Its instrumented copy takes a holder before the parameters: `arguments` would show it.
+      if (node.body && mentions(ts, node.body, 'arguments')) {
+        return { instrument: false, why: [node, 'generator-function', 'generator function using `arguments` is left uninstrumented: each next() runs to completion'] };
+      }
     }
     const facts = bodyFacts(ts, node, policy);
     if (facts.directEval) {
@@ -252,6 +256,10 @@ function rewriteFile(
    * from the visited one through visitedOf), else `def` with a generator version.
    */
   const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
+    if (original.asteriskToken) {
+      instrumented++;
+      return { helper: 'lazy', arg: generatorEntry(visited, name) };
+    }
     if (options.lazy !== false) {
       const fast = buildLazy(gctx, original, name);
       if (fast) {
@@ -260,6 +268,25 @@ function rewriteFile(
       }
     }
     return { helper: 'def', arg: genFunction(visited, name) };
+  };
+
+  /**
+   * A user generator function's fast entry: `$pe.genEntry(function* ($h, <params>) { <body> })`, whose body
+   * is built like a generator version but pauses only while `$pe_rt.stepping === $h` (runtime
+   * user-generators.ts: the object's next() is being run by a for-of's step()); its own yields stay.
+   */
+  const generatorEntry = (visited: FunctionLike, name: string | undefined): TS.Expression => {
+    const holder = fileTemp(gctx, 'generator-holder', 'h');
+    const body = factory.createFunctionExpression(
+      undefined,
+      factory.createToken(ts.SyntaxKind.AsteriskToken),
+      undefined,
+      undefined,
+      [factory.createParameterDeclaration(undefined, undefined, holder), ...visited.parameters],
+      undefined,
+      buildGeneratorBody({ ...gctx, pauseHolder: holder }, visited.body!),
+    );
+    return runtimeCall('genEntry', [name ? namedByKey(factory, body, name) : body]);
   };
 
   const genFunction = (visited: FunctionLike, name: string | undefined): TS.Expression => {
@@ -393,7 +420,7 @@ function rewriteFile(
     }
     const isStatic = inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static);
     instrumented++;
-    const fast = options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
+    const fast = node.asteriskToken ? generatorEntry(visited, name) : options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
     if (fast) {
       methodGens.set(visited, { name, isStatic, fast });
       return visited;

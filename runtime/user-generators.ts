@@ -1,0 +1,39 @@
+// User generator functions, instrumented. The original `g` stays as it is; its fast entry (what instrumented
+// code calls inside a task) makes the generator object from an instrumented copy of g's body whose
+// checkpoints and calls may yield PAUSE, but only while runtime step() (a for-of in a fast copy) is running
+// that object's next(): step() sees PAUSE, captures itself as a frame (the suspended generator object holds
+// the rest), and on resume calls next() again. Every other consumer (spread, Array.from, destructuring, an
+// explicit next(), yield*) gets plain steps: the body's checks fail and it runs as the original would.
+
+import { apply } from './intrinsics';
+import { OWNER } from './symbols';
+
+type Body = ((this: unknown, holder: object, ...args: unknown[]) => Generator<unknown, unknown, unknown>) & { prototype: unknown };
+
+/** The objects made through genEntry, each with the holder its body compares `rt.stepping` against. */
+const holders = new WeakMap<object, object>();
+
+/** %GeneratorPrototype%.next: a record whose `next` is anything else is stepped plainly. */
+export const GeneratorNext = (Object.getPrototypeOf(function* () {}) as { prototype: { next: unknown } }).prototype.next;
+
+/** The holder of a generator object made through genEntry, or undefined. */
+export function holderOf(it: object): object | undefined {
+  return holders.get(it);
+}
+
+/**
+ * The fast entry of an instrumented generator function: `body` is the instrumented copy, taking a holder
+ * before the original parameters. (Its owner, set when the entry is attached, is the original function.)
+ */
+export function genEntry(body: Body): (...args: unknown[]) => unknown {
+  const entry = function (this: unknown, ...args: unknown[]): unknown {
+    const g = (entry as unknown as Record<symbol, { prototype: unknown }>)[OWNER]!;
+    // The object's prototype is the original's `prototype`, read at each call as the engine does.
+    body.prototype = g.prototype;
+    const holder = {};
+    const it = apply(body, this, [holder, ...args]) as object;
+    holders.set(it, holder);
+    return it;
+  };
+  return entry;
+}
