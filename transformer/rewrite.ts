@@ -188,6 +188,10 @@ function rewriteFile(
       if (node.body && mentions(ts, node.body, 'arguments')) {
         return { instrument: false, why: [node, 'generator-function', 'generator function using `arguments` is left uninstrumented: each next() runs to completion'] };
       }
+      // The copy is a function expression (made in the class's static block), where `super` is not allowed.
+      if (ts.isMethodDeclaration(node) && usesSuper(ts, node)) {
+        return { instrument: false, why: [node, 'generator-function', 'generator method using super is left uninstrumented: each next() runs to completion'] };
+      }
     }
     const facts = bodyFacts(ts, node, policy);
     if (facts.directEval) {
