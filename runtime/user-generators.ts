@@ -28,8 +28,10 @@ export function holderOf(it: object): object | undefined {
 export function genEntry(body: Body): (...args: unknown[]) => unknown {
   const entry = function (this: unknown, ...args: unknown[]): unknown {
     const g = (entry as unknown as Record<symbol, { prototype: unknown }>)[OWNER]!;
-    // The object's prototype is the original's `prototype`, read at each call as the engine does.
-    body.prototype = g.prototype;
+    // The object's prototype is the original's `prototype`, read at each call as the engine does. (Written
+    // only when it changed: each write of a function's `prototype` drops its cached initial map, and every
+    // object made after it got a new map: the generator pipeline kernel ran 5x slower.)
+    if (body.prototype !== g.prototype) body.prototype = g.prototype;
     const holder = {};
     const it = apply(body, this, [holder, ...args]) as object;
     holders.set(it, holder);
