@@ -108,8 +108,8 @@ export function link(
 }
 
 /** Methods in the lazy subset: `fast[name]` is the fast copy of `home[name]`. */
-function attachFastCopies(home: Record<string | symbol, unknown>, fast: Record<string, AnyFunction>): void {
-  for (const name of Object.keys(fast)) {
+function attachFastCopies(home: Record<string | symbol, unknown>, fast: Record<string | symbol, AnyFunction>): void {
+  for (const name of Reflect.ownKeys(fast)) {
     const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
     if (typeof method === 'function') attachLazy(method, fast[name] as never);
   }

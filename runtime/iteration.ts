@@ -18,7 +18,7 @@ import { apply } from './intrinsics';
 import { CAPTURE, FAST, reenter, type Frame } from './lazy';
 import { rt } from './shared';
 import { OWNER, PAUSE } from './symbols';
-import { GeneratorNext, holderOf } from './user-generators';
+import { GeneratorNext, generatorEntryOf, holderOf } from './user-generators';
 
 /** What step() returns when the iterator is done. */
 export const DONE: object = Object.freeze({ preemptibleDone: true });
@@ -49,7 +49,8 @@ export function iter(value: unknown, text: string): Iteration {
   const method = value === null || value === undefined ? undefined : (value as Record<symbol, unknown>)[Symbol.iterator];
   if (method === ArrayValues && isArray(value) && ArrayIteratorPrototype.next === ArrayIteratorNext) return value;
   if (typeof method !== 'function') throw new TypeError(`${text} is not iterable`);
-  const iterator = apply(method as () => unknown, value, []);
+  // `*[Symbol.iterator]() {...}` instrumented: its entry makes an object that can pause when stepped.
+  const iterator = apply((generatorEntryOf(method) ?? method) as () => unknown, value, []);
   if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
     throw new TypeError('Result of the Symbol.iterator method is not an object');
   }

@@ -6,9 +6,13 @@
 // explicit next(), yield*) gets plain steps: the body's checks fail and it runs as the original would.
 
 import { apply } from './intrinsics';
+import { FAST } from './lazy';
 import { OWNER } from './symbols';
 
 type Body = ((this: unknown, holder: object, ...args: unknown[]) => Generator<unknown, unknown, unknown>) & { prototype: unknown };
+
+/** The entries genEntry made (they never pause: they only make the object). */
+const entries = new WeakSet<object>();
 
 /** The objects made through genEntry, each with the holder its body compares `rt.stepping` against. */
 const holders = new WeakMap<object, object>();
@@ -37,5 +41,16 @@ export function genEntry(body: Body): (...args: unknown[]) => unknown {
     holders.set(it, holder);
     return it;
   };
+  entries.add(entry);
   return entry;
+}
+
+/**
+ * For runtime helpers that call a method plainly (a for-of's GetIterator): the method's generator entry when
+ * it is an instrumented generator function, so that the object it makes can pause when stepped.
+ */
+export function generatorEntryOf(method: unknown): ((...args: unknown[]) => unknown) | undefined {
+  if (typeof method !== 'function') return undefined;
+  const fast = (method as unknown as Record<symbol, unknown>)[FAST] as ((...args: unknown[]) => unknown) | undefined;
+  return fast !== undefined && entries.has(fast) && (fast as unknown as Record<symbol, unknown>)[OWNER] === method ? fast : undefined;
 }

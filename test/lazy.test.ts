@@ -331,6 +331,19 @@ describe('lazy capture', () => {
     expect(rest).toEqual(expected.slice(4 - rest.length));
   });
 
+  it('pauses inside a `*[Symbol.iterator]()` method that a for-of steps', async () => {
+    const m = await instrument(`
+      class Bag {
+        constructor(n) { this.n = n; }
+        *[Symbol.iterator]() { for (let i = 0; i < this.n; i++) { let w = 0; for (let j = 0; j < 20; j++) w += j; yield w + i; } }
+      }
+      export function total(n) { let s = 0; for (const v of new Bag(n)) s += v; return s; }
+    `);
+    const { value, pauses } = finish(launch(m.total, 0, 4));
+    expect(value).toBe(190 * 4 + 6);
+    expect(pauses).toBeGreaterThan(4 * 20); // not only total's own checkpoints
+  });
+
   it('rejects a lazy option that is not a boolean', () => {
     expect(() => transform(source, { filename: 'x.mjs', lazy: 'yes' as never })).toThrow(PreemptibleArgumentError);
   });

@@ -387,6 +387,19 @@ export class ComputedKeys {
     }
   }
 
+  /**
+   * A symbol key that evaluates to the same symbol every time, so the class's static block can evaluate it
+   * again to link the method's versions: `Symbol.iterator` & co., `Symbol.for('literal')`, or a module-level
+   * const holding a symbol. (`Symbol('x')` makes a new one each time.)
+   */
+  isStableSymbol(expr: TS.Expression): boolean {
+    const ts = this.ts;
+    if (this.fact(expr) !== SYMBOL) return false;
+    const e = skipOuter(ts, expr);
+    if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) return true;
+    return ts.isCallExpression(e) && ts.isPropertyAccessExpression(skipOuter(ts, e.expression)) && e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]!);
+  }
+
   fact(expr: TS.Expression): KeyFact {
     const ts = this.ts;
     const literal = literalKey(ts, expr);

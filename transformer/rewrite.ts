@@ -50,7 +50,10 @@ export interface CoreHooks {
 }
 
 interface MethodGen {
+  /** The method's name (for a symbol key: a text that only tells keys apart, never used as a key). */
   name: string;
+  /** A symbol key, evaluated again in the static block to link the fast copy (ComputedKeys.isStableSymbol). */
+  key?: TS.Expression;
   isStatic: boolean;
   /** The generator version, emitted as a sibling member (link() moves it onto the method)... */
   gen?: TS.MethodDeclaration;
@@ -400,6 +403,9 @@ function rewriteFile(
     const visited = visitFunctionChildren(node, targeted);
     if (!targeted || !visited.body) return visited;
     const name = staticName(ts, node.name);
+    if (name === undefined && ts.isComputedPropertyName(node.name) && computedKeys.isStableSymbol(node.name.expression)) {
+      return visitSymbolKeyedMethod(node, visited, node.name.expression);
+    }
     if (name === undefined) {
       // The generator version is found by the method's name at run time (link()); these have none it can
       // use. A #private method can still get a fast copy, handed over at its first call (privateFast).
@@ -440,6 +446,32 @@ function rewriteFile(
       buildGeneratorBody(gctx, visited.body),
     );
     methodGens.set(visited, { name, isStatic, gen });
+    return visited;
+  };
+
+  /**
+   * `[Symbol.iterator]() {}`, `*[kTag]() {}`: only a fast copy (or a generator's entry) can be linked, under
+   * the key evaluated again in the static block; a method outside the lazy subset runs to completion.
+   */
+  const visitSymbolKeyedMethod = (node: TS.MethodDeclaration, visited: TS.MethodDeclaration, key: TS.Expression): TS.Node => {
+    if (ts.getDecorators(node)?.some((d) => !isMarkerDecorator(ts, d))) {
+      report(node, 'decorated-method', 'method with decorators other than @preemptible is left uninstrumented (runs to completion)');
+      return visited;
+    }
+    if (!needsGenerator(node)) return visited;
+    const inClass = ts.isClassLike(node.parent);
+    if (!inClass && usesSuper(ts, node)) {
+      report(node, 'object-method-super', 'object-literal method using super is left uninstrumented (runs to completion)');
+      return visited;
+    }
+    const fast = node.asteriskToken ? generatorEntry(visited, undefined) : options.lazy !== false ? buildLazy(gctx, node, undefined) : undefined;
+    if (!fast) {
+      report(node, 'method-name', 'method with a computed name is left uninstrumented (runs to completion)');
+      return visited;
+    }
+    instrumented++;
+    const isStatic = inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static);
+    methodGens.set(visited, { name: `\0symbol:${key.getText(sf)}`, key, isStatic, fast });
     return visited;
   };
 
@@ -517,7 +549,9 @@ function rewriteFile(
   /** `{ "m": <fast copy of m>, ... }` for the lazy ones among `gens`. */
   const fastLiteral = (gens: MethodGen[]): TS.Expression =>
     factory.createObjectLiteralExpression(
-      gens.flatMap((g) => (g.fast ? [factory.createPropertyAssignment(factory.createStringLiteral(g.name), g.fast)] : [])),
+      gens.flatMap((g) =>
+        g.fast ? [factory.createPropertyAssignment(g.key ? factory.createComputedPropertyName(g.key) : factory.createStringLiteral(g.name), g.fast)] : [],
+      ),
       true,
     );
 
@@ -562,7 +596,12 @@ function rewriteFile(
         }
         return [];
       }
-      if (key === SYMBOL) continue; // a symbol is never one of the string names linked here
+      if (key === SYMBOL) {
+        // A symbol is never one of the string names; a symbol-keyed method is counted under its own text.
+        const g = methodGens.get(m);
+        if (!g?.key) continue;
+        key = g.name;
+      }
       key = `${isStaticMember(ts, m)}:${key}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
