@@ -12,7 +12,7 @@ import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from '.
 import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, reenter, TICK, suspended, suspendedFor, SUSPENDED } from './lazy';
 import { stamp } from './deferred';
 import { close, closeAfterThrow, DONE, iter, start, step } from './iteration';
-import { genEntry } from './user-generators';
+import { forOfIn, genEntry, PAUSED_STEP } from './user-generators';
 
 /**
  * Emitted code calls a callee's generator version `callee[GEN]` only if `callee[GEN][OWNER] === callee`
@@ -22,7 +22,7 @@ import { genEntry } from './user-generators';
 export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, enter, fastOf, suspended, suspendedFor, SUSPENDED, iter, start, step, close, closeAfterThrow, DONE };
 
 /** The fast entry of an instrumented user generator function (user-generators.ts). */
-export { genEntry };
+export { genEntry, forOfIn, PAUSED_STEP };
 
 /** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
 export { apply } from './intrinsics';

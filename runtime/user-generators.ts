@@ -7,7 +7,8 @@
 
 import { apply } from './intrinsics';
 import { FAST } from './lazy';
-import { OWNER } from './symbols';
+import { rt } from './shared';
+import { OWNER, PAUSE } from './symbols';
 
 type Body = ((this: unknown, holder: object, ...args: unknown[]) => Generator<unknown, unknown, unknown>) & { prototype: unknown };
 
@@ -53,4 +54,48 @@ export function generatorEntryOf(method: unknown): ((...args: unknown[]) => unkn
   if (typeof method !== 'function') return undefined;
   const fast = (method as unknown as Record<symbol, unknown>)[FAST] as ((...args: unknown[]) => unknown) | undefined;
   return fast !== undefined && entries.has(fast) && (fast as unknown as Record<symbol, unknown>)[OWNER] === method ? fast : undefined;
+}
+
+/** What a generator version's for-of gets for a step that paused (see forOfIn). */
+export const PAUSED_STEP: object = Object.freeze({ preemptiblePausedStep: true });
+
+/**
+ * A generator version's `for (x of E)` (the engine's own loop) iterates `forOfIn(E)`. For a generator object
+ * made through genEntry, that is a wrapper that runs its next() with `rt.stepping` set, so the generator's
+ * body may pause; a pause comes out as the value PAUSED_STEP, and the loop body (transformer) yields PAUSE
+ * and continues, which runs next() again. Anything else is E itself: the engine's loop, untouched.
+ */
+export function forOfIn(iterable: unknown): unknown {
+  if (typeof iterable !== 'object' || iterable === null || !holders.has(iterable)) return iterable;
+  // GetIterator, as the engine would have done on `iterable` (its wrapper takes the engine's place).
+  const method = (iterable as Record<symbol, unknown>)[Symbol.iterator];
+  if (typeof method !== 'function') throw new TypeError('object is not iterable');
+  const iterator = apply(method as () => unknown, iterable, []);
+  if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
+    throw new TypeError('Result of the Symbol.iterator method is not an object');
+  }
+  const next = (iterator as { next: unknown }).next;
+  const holder = next === GeneratorNext ? holders.get(iterator as object) : undefined;
+  return {
+    [Symbol.iterator]() {
+      return this;
+    },
+    next(): unknown {
+      if (holder === undefined) return apply(next as () => unknown, iterator, []);
+      const outer = rt.stepping;
+      rt.stepping = holder;
+      let result: IteratorResult<unknown>;
+      try {
+        result = apply(GeneratorNext as () => IteratorResult<unknown>, iterator, []);
+      } finally {
+        rt.stepping = outer;
+      }
+      return result.value === PAUSE && result.done === false ? { value: PAUSED_STEP, done: false } : result;
+    },
+    return(): unknown {
+      const ret = (iterator as { return?: unknown }).return;
+      if (ret === undefined || ret === null) return { done: true, value: undefined };
+      return apply(ret as () => unknown, iterator, []);
+    },
+  };
 }

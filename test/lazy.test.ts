@@ -344,6 +344,17 @@ describe('lazy capture', () => {
     expect(pauses).toBeGreaterThan(4 * 20); // not only total's own checkpoints
   });
 
+  it('pauses inside a user generator stepped by a for-of in a generator version (runtime forOfIn)', async () => {
+    const m = await instrument(`
+      function* gen(n) { for (let i = 0; i < n; i++) { let w = 0; for (let j = 0; j < 20; j++) w += j; yield w + i; } }
+      // try/catch: not in the fast subset, so this runs as a generator version with the engine's for-of.
+      export function total(n) { let s = 0; try { for (const v of gen(n)) s += v; } catch { s = -1; } return s; }
+    `);
+    const { value, pauses } = finish(launch(m.total, 0, 4));
+    expect(value).toBe(190 * 4 + 6);
+    expect(pauses).toBeGreaterThan(4 * 20);
+  });
+
   it('rejects a lazy option that is not a boolean', () => {
     expect(() => transform(source, { filename: 'x.mjs', lazy: 'yes' as never })).toThrow(PreemptibleArgumentError);
   });

@@ -7,7 +7,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { CallPolicy, isDispatchable, isFunctionBoundary, isLoop, prologueLength, skipOuter } from './analyze';
+import { CallPolicy, isDispatchable, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter } from './analyze';
 
 export interface GeneratorBodyContext {
   ts: typeof TS;
@@ -196,12 +196,44 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   const addLoopCheckpoint = (loop: TS.IterationStatement): TS.Statement => {
     const body = loop.statement;
     const stmts = ts.isBlock(body) ? body.statements : [body];
+    if (ts.isForOfStatement(loop) && !loop.awaitModifier) {
+      const stepped = steppedForOf(loop, stmts);
+      if (stepped) return stepped;
+    }
     const block = factory.createBlock([checkpoint(g), ...stmts], true);
     if (ts.isForStatement(loop)) return factory.updateForStatement(loop, loop.initializer, loop.condition, loop.incrementor, block);
     if (ts.isForInStatement(loop)) return factory.updateForInStatement(loop, loop.initializer, loop.expression, block);
     if (ts.isForOfStatement(loop)) return factory.updateForOfStatement(loop, loop.awaitModifier, loop.initializer, loop.expression, block);
     if (ts.isWhileStatement(loop)) return factory.updateWhileStatement(loop, loop.expression, block);
     return factory.updateDoStatement(loop as TS.DoStatement, block, (loop as TS.DoStatement).expression);
+  };
+
+  /**
+   * `for (const $v of $pe.forOfIn(E)) { <checkpoint>; if ($v === PAUSED_STEP) { yield PAUSE; continue; }
+   * { const x = $v; { <body> } } }`: the engine's loop over a wrapper that lets an instrumented generator
+   * pause inside its next() (runtime forOfIn). For a head that is a name, when E does not read it (TDZ).
+   */
+  const steppedForOf = (loop: TS.ForOfStatement, stmts: readonly TS.Statement[]): TS.Statement | undefined => {
+    // Not in a user generator's own body: a pause there may go out only while it is being stepped itself.
+    if (g.pauseHolder) return undefined;
+    const head = loop.initializer;
+    // A name only: a pattern moved into the body would name the temp in its TypeError ("of '.for'" in V8).
+    const name = ts.isVariableDeclarationList(head) ? head.declarations[0]!.name : head;
+    if (!ts.isIdentifier(name)) return undefined;
+    if (ts.isVariableDeclarationList(head) && mentions(ts, loop.expression, name.text)) return undefined;
+    const $v = fileTemp(g, 'step-value', 'v');
+    const bind = ts.isVariableDeclarationList(head)
+      ? factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(head.declarations[0]!.name, undefined, undefined, $v)], head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
+      : factory.createExpressionStatement(factory.createParenthesizedExpression(factory.createAssignment(head as TS.Expression, $v)));
+    const paused = factory.createIfStatement(
+      factory.createStrictEquality($v, factory.createPropertyAccessExpression(g.pe, 'PAUSED_STEP')),
+      factory.createBlock([factory.createExpressionStatement(factory.createYieldExpression(undefined, factory.createPropertyAccessExpression(g.pe, 'PAUSE'))), factory.createContinueStatement()], true),
+    );
+    yieldsEmitted++;
+    const block = factory.createBlock([checkpoint(g), paused, factory.createBlock([bind, factory.createBlock([...stmts], true)], true)], true);
+    const iterable = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'forOfIn'), undefined, [loop.expression]);
+    const decl = factory.createVariableDeclarationList([factory.createVariableDeclaration($v)], ts.NodeFlags.Const);
+    return factory.updateForOfStatement(loop, undefined, decl, iterable, block);
   };
 
   const assign = (id: TS.Identifier, value: TS.Expression): TS.Expression => factory.createAssignment(id, value);
