@@ -15,10 +15,9 @@
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
 import { apply } from './intrinsics';
-import { CAPTURE, FAST, reenter, type Frame } from './lazy';
+import { CAPTURE, fastOf, reenter, type Frame } from './lazy';
 import { rt } from './shared';
-import { OWNER, PAUSE } from './symbols';
-import { GeneratorNext, generatorEntryOf, holderOf } from './user-generators';
+import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping } from './user-generators';
 
 /** What step() returns when the iterator is done. */
 export const DONE: object = Object.freeze({ preemptibleDone: true });
@@ -76,8 +75,8 @@ export function step(r: IterationRecord): unknown {
     const holder = holderOf(r.iterator);
     if (holder !== undefined) return stepGenerator(r, holder);
   }
-  const fast = (next as unknown as Record<symbol, unknown>)[FAST] as (() => unknown) | undefined;
-  if (fast === undefined || (fast as unknown as Record<symbol, unknown>)[OWNER] !== next) return stepped(r, apply(next as () => unknown, r.iterator, []));
+  const fast = fastOf(next) as () => unknown;
+  if (fast === next) return stepped(r, apply(fast, r.iterator, []));
   let result: unknown;
   try {
     result = apply(fast, r.iterator, []);
@@ -109,16 +108,8 @@ function stepAgain(): unknown {
  * frame (the suspended generator object holds the rest), and stepGeneratorAgain runs next() again.
  */
 function stepGenerator(r: IterationRecord, holder: object): unknown {
-  const outer = rt.stepping;
-  rt.stepping = holder;
-  let result: unknown;
-  try {
-    result = apply(GeneratorNext as () => unknown, r.iterator, []);
-  } finally {
-    rt.stepping = outer;
-  }
-  const { value, done } = result as IteratorResult<unknown>;
-  if (value === PAUSE && done === false) {
+  const result = nextStepping(r.iterator, holder);
+  if (isPause(result)) {
     rt.cap = [stepGeneratorAgain, undefined, 1, null, r, holder] as Frame;
     throw CAPTURE;
   }

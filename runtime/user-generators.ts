@@ -6,7 +6,7 @@
 // explicit next(), yield*) gets plain steps: the body's checks fail and it runs as the original would.
 
 import { apply } from './intrinsics';
-import { FAST } from './lazy';
+import { fastOf } from './lazy';
 import { rt } from './shared';
 import { OWNER, PAUSE } from './symbols';
 
@@ -52,8 +52,26 @@ export function genEntry(body: Body): (...args: unknown[]) => unknown {
  */
 export function generatorEntryOf(method: unknown): ((...args: unknown[]) => unknown) | undefined {
   if (typeof method !== 'function') return undefined;
-  const fast = (method as unknown as Record<symbol, unknown>)[FAST] as ((...args: unknown[]) => unknown) | undefined;
-  return fast !== undefined && entries.has(fast) && (fast as unknown as Record<symbol, unknown>)[OWNER] === method ? fast : undefined;
+  const fast = fastOf(method) as (...args: unknown[]) => unknown;
+  return fast !== method && entries.has(fast) ? fast : undefined;
+}
+
+/**
+ * next() of an object made through genEntry, with `rt.stepping` set to its holder: its body may pause, and
+ * the result is then `{ value: PAUSE, done: false }` (isPause).
+ */
+export function nextStepping(it: object, holder: object): IteratorResult<unknown> {
+  const outer = rt.stepping;
+  rt.stepping = holder;
+  try {
+    return apply(GeneratorNext as () => IteratorResult<unknown>, it, []);
+  } finally {
+    rt.stepping = outer;
+  }
+}
+
+export function isPause(result: IteratorResult<unknown>): boolean {
+  return result.value === PAUSE && result.done === false;
 }
 
 /** What a generator version's for-of gets for a step that paused (see forOfIn). */
@@ -82,15 +100,8 @@ export function forOfIn(iterable: unknown): unknown {
     },
     next(): unknown {
       if (holder === undefined) return apply(next as () => unknown, iterator, []);
-      const outer = rt.stepping;
-      rt.stepping = holder;
-      let result: IteratorResult<unknown>;
-      try {
-        result = apply(GeneratorNext as () => IteratorResult<unknown>, iterator, []);
-      } finally {
-        rt.stepping = outer;
-      }
-      return result.value === PAUSE && result.done === false ? { value: PAUSED_STEP, done: false } : result;
+      const result = nextStepping(iterator as object, holder);
+      return isPause(result) ? { value: PAUSED_STEP, done: false } : result;
     },
     return(): unknown {
       const ret = (iterator as { return?: unknown }).return;

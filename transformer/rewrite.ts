@@ -417,18 +417,9 @@ function rewriteFile(
       }
       return visited;
     }
-    if (ts.getDecorators(node)?.some((d) => !isMarkerDecorator(ts, d))) {
-      // Another decorator may replace the method; the generator version would then bypass the replacement.
-      report(node, 'decorated-method', 'method with decorators other than @preemptible is left uninstrumented (runs to completion)');
-      return visited;
-    }
-    if (!needsGenerator(node)) return visited;
-    const inClass = ts.isClassLike(node.parent);
-    if (!inClass && usesSuper(ts, node)) {
-      report(node, 'object-method-super', 'object-literal method using super is left uninstrumented (runs to completion)');
-      return visited;
-    }
-    const isStatic = inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static);
+    const place = methodToInstrument(node);
+    if (!place) return visited;
+    const { inClass, isStatic } = place;
     instrumented++;
     const fast = node.asteriskToken ? generatorEntry(visited, name) : options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
     if (fast) {
@@ -450,28 +441,38 @@ function rewriteFile(
   };
 
   /**
+   * The checks every named or symbol-keyed method passes before it gets versions (each failure reported):
+   * no other decorator, something to pause at, no `super` in an object literal's method.
+   */
+  const methodToInstrument = (node: TS.MethodDeclaration): { inClass: boolean; isStatic: boolean } | undefined => {
+    if (ts.getDecorators(node)?.some((d) => !isMarkerDecorator(ts, d))) {
+      // Another decorator may replace the method; the generator version would then bypass the replacement.
+      report(node, 'decorated-method', 'method with decorators other than @preemptible is left uninstrumented (runs to completion)');
+      return undefined;
+    }
+    if (!needsGenerator(node)) return undefined;
+    const inClass = ts.isClassLike(node.parent);
+    if (!inClass && usesSuper(ts, node)) {
+      report(node, 'object-method-super', 'object-literal method using super is left uninstrumented (runs to completion)');
+      return undefined;
+    }
+    return { inClass, isStatic: inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static) };
+  };
+
+  /**
    * `[Symbol.iterator]() {}`, `*[kTag]() {}`: only a fast copy (or a generator's entry) can be linked, under
    * the key evaluated again in the static block; a method outside the lazy subset runs to completion.
    */
   const visitSymbolKeyedMethod = (node: TS.MethodDeclaration, visited: TS.MethodDeclaration, key: TS.Expression): TS.Node => {
-    if (ts.getDecorators(node)?.some((d) => !isMarkerDecorator(ts, d))) {
-      report(node, 'decorated-method', 'method with decorators other than @preemptible is left uninstrumented (runs to completion)');
-      return visited;
-    }
-    if (!needsGenerator(node)) return visited;
-    const inClass = ts.isClassLike(node.parent);
-    if (!inClass && usesSuper(ts, node)) {
-      report(node, 'object-method-super', 'object-literal method using super is left uninstrumented (runs to completion)');
-      return visited;
-    }
+    const place = methodToInstrument(node);
+    if (!place) return visited;
     const fast = node.asteriskToken ? generatorEntry(visited, undefined) : options.lazy !== false ? buildLazy(gctx, node, undefined) : undefined;
     if (!fast) {
       report(node, 'method-name', 'method with a computed name is left uninstrumented (runs to completion)');
       return visited;
     }
     instrumented++;
-    const isStatic = inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static);
-    methodGens.set(visited, { name: `\0symbol:${key.getText(sf)}`, key, isStatic, fast });
+    methodGens.set(visited, { name: `\0symbol:${key.getText(sf)}`, key, isStatic: place.isStatic, fast });
     return visited;
   };
 
