@@ -24,6 +24,9 @@ export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, ent
 /** The fast entry of an instrumented user generator function (user-generators.ts). */
 export { genEntry, forOfIn, PAUSED_STEP };
 
+/** `new` in instrumented code, and split constructors (constructors.ts). */
+export { construct, ctor, ctorBody, newNow, newSite, NEW } from './constructors';
+
 /** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
 export { apply } from './intrinsics';
 
@@ -169,36 +172,6 @@ export function superGet(home: object, key: unknown, receiver: unknown): unknown
   if (base === null) throw new TypeError(`Cannot read properties of null (reading '${String(key)}')`);
   return Reflect.get(base, key as PropertyKey, receiver);
 }
-
-/** The constructor construct() last found to be one: a site that constructs one class asks once. */
-let lastConstructor: unknown;
-
-/**
- * `new fn(...args)` for fast copies that had to spill the constructor and its arguments (a site among the
- * arguments): `text` is the constructor expression as written, for the engine's own TypeError.
- */
-export function construct(fn: unknown, text: string, args: unknown[]): object {
-  if (fn !== lastConstructor) {
-    if (!isConstructor(fn)) throw new TypeError(`${text} is not a constructor`);
-    lastConstructor = fn;
-  }
-  return Reflect.construct(fn as new (...a: unknown[]) => object, args);
-}
-
-/**
- * IsConstructor without touching `fn`: a Proxy has [[Construct]] exactly when its target does, and its
- * construct trap runs instead of the target (reading `fn.prototype` could run a Proxy trap or getter).
- */
-function isConstructor(fn: unknown): boolean {
-  if (typeof fn !== 'function') return false;
-  try {
-    new (new Proxy(fn, PROBE) as new () => object)();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const PROBE: ProxyHandler<object> = { construct: () => PROBE };
 
 let lastKey: string | symbol = '';
 

@@ -252,8 +252,16 @@ export function enter(g: GenFn, self: unknown, args: unknown[]): unknown {
   try {
     return apply(fast, self, args);
   } catch (e) {
-    return suspendWith(paused(takeCapture(e, null)));
+    return suspendFrom(e);
   }
+}
+
+/**
+ * In the catch around a fast call made from generator mode: a capture becomes a paused stack left for the
+ * caller's next suspended() (returns SUSPENDED); any other exception is rethrown.
+ */
+export function suspendFrom(e: unknown): object {
+  return suspendWith(paused(takeCapture(e, null)));
 }
 
 /**

@@ -359,3 +359,116 @@ describe('lazy capture', () => {
     expect(() => transform(source, { filename: 'x.mjs', lazy: 'yes' as never })).toThrow(PreemptibleArgumentError);
   });
 });
+
+describe('constructors split after super() (runtime constructors.ts)', () => {
+  const ctorSource = `
+    export const progress = { i: -1 };
+    function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i) % 7919; return s; }
+    export class Grid {
+      constructor(n) {
+        this.cells = [];
+        for (let i = 0; i < n; i++) { progress.i = i; this.cells.push(spin(5) + i); }
+      }
+    }
+    class Base { base = 'field'; constructor(n) { this.n = n; } }
+    export class Derived extends Base {
+      constructor(n, k = 2) {
+        super(n);
+        let t = 0;
+        for (let i = 0; i < n; i++) { progress.i = i; t += spin(3) * k; }
+        this.t = t;
+        if (n === 99) return { replaced: true };
+      }
+    }
+    // try/catch: outside the fast subset, so the body is a generator version.
+    export class Careful {
+      constructor(n) {
+        try { for (let i = 0; i < n; i++) { progress.i = i; spin(3); } this.ok = n; } catch (e) { this.ok = -1; }
+      }
+    }
+    export function grid(n) { return new Grid(n).cells.length; }
+    export function derived(n) { const d = new Derived(n); return [d.base, d.n, d.t, d instanceof Derived, d.replaced]; }
+    export function careful(n) { return new Careful(n).ok; }
+    // A caller outside the fast subset (try/catch): its \`new\` goes through a generator version's site.
+    export function gridFromGenerator(n) { try { return new Grid(n).cells.length; } catch { return -1; } }
+  `;
+
+  it('pauses inside a base-class constructor body and resumes into it', async () => {
+    const m = await instrument(ctorSource);
+    const task = launch(m.grid, 0, 50);
+    for (let i = 0; i < 12; i++) resume(task, 0);
+    expect(task.status).toBe('paused');
+    expect(m.progress.i).toBeGreaterThan(0); // paused with the loop in the constructor half done
+    expect(m.progress.i).toBeLessThan(49);
+    expect(finish(task).value).toBe(50);
+    expect(m.Grid.length).toBe(1); // the added parameter does not count
+  });
+
+  it('pauses inside a derived constructor after super(); fields, defaults and an object returned behave as plain', async () => {
+    const m = await instrument(ctorSource);
+    const plain = (n: number): unknown => { const d = new m.Derived(n); return [d.base, d.n, d.t, d instanceof m.Derived, d.replaced]; };
+    const task = launch(m.derived, 0, 40);
+    for (let i = 0; i < 12; i++) resume(task, 0);
+    expect(m.progress.i).toBeGreaterThan(0);
+    expect(m.progress.i).toBeLessThan(39);
+    expect(finish(task).value).toEqual(plain(40));
+    expect(finish(launch(m.derived, 0, 99)).value).toEqual(plain(99));
+    expect(m.Derived.length).toBe(1);
+  });
+
+  it('pauses inside a body kept as a generator version, and at a `new` in a generator version', async () => {
+    const m = await instrument(ctorSource);
+    const careful = launch(m.careful, 0, 30);
+    for (let i = 0; i < 12; i++) resume(careful, 0);
+    expect(m.progress.i).toBeGreaterThan(0);
+    expect(m.progress.i).toBeLessThan(29);
+    expect(finish(careful).value).toBe(30);
+    const viaGenerator = launch(m.gridFromGenerator, 0, 30);
+    for (let i = 0; i < 12; i++) resume(viaGenerator, 0);
+    expect(m.progress.i).toBeGreaterThan(0);
+    expect(m.progress.i).toBeLessThan(29);
+    expect(finish(viaGenerator).value).toBe(30);
+  });
+
+  it('a task cancelled inside a constructor ends cancelled; later constructions are whole', async () => {
+    const m = await instrument(ctorSource);
+    const task = launch(m.grid, 0, 50);
+    for (let i = 0; i < 12; i++) resume(task, 0);
+    cancel(task);
+    expect(task.status).toBe('cancelled');
+    expect(finish(launch(m.grid, 0, 20)).value).toBe(20);
+    expect(new m.Grid(7).cells.length).toBe(7); // outside a task: the constructor as written
+  });
+
+  it('constructs plainly when the name means another class at run time, or with more arguments than parameters', async () => {
+    const m = await instrument(`
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      class K { constructor(a) { let s = 0; for (let i = 0; i < a; i++) s += spin(3); this.s = s; } }
+      export function make(a) { return new K(a).s; }
+      export function extra(a) { return new K(a, 1, 2).s; }
+      export function swap() { K = class { constructor(a) { this.s = 'other:' + a + ':' + arguments.length; } }; }
+    `);
+    expect(finish(launch(m.extra, 0, 5)).value).toBe(15);
+    expect(finish(launch(m.make, 0, 5)).value).toBe(15);
+    m.swap();
+    expect(finish(launch(m.make, 0, 5)).value).toBe('other:5:1');
+  });
+
+  it('notes the constructors it keeps whole, with the reason', () => {
+    const code = `
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      class A { constructor() { for (let i = 0; i < arguments.length; i++) spin(i); } }
+      class B extends Object { constructor(x) { const y = spin(x); super(); this.y = y; } }
+      const C = class { constructor(n) { for (let i = 0; i < n; i++) spin(i); } };
+      class D { constructor(...xs) { for (const x of xs) spin(x); } }
+      class E { constructor(n) { for (let i = 0; i < n; i++) spin(i); } }
+    `;
+    const notes = transform(code, { filename: 'x.mjs' }).diagnostics.filter((d) => d.code === 'constructor');
+    expect(notes.map((d) => [d.line, d.message.replace(/.*\(it cannot pause\): /, '')])).toEqual([
+      [3, 'arguments'],
+      [4, 'a declaration or function before super()'],
+      [5, 'no `new` can ask for its split (a class expression, or its name is declared more than once)'],
+      [6, 'a rest parameter'],
+    ]);
+  });
+});

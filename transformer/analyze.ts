@@ -81,6 +81,8 @@ export interface CallPolicy {
    * them from inside it stay plain.
    */
   plain: Map<string, TS.Node>;
+  /** Classes whose constructor is split so that it can pause (constructors.ts): name -> parameter count. */
+  splittable: ReadonlyMap<string, number>;
 }
 
 /** Would the generator version route this call through the dispatch (possibly `yield*`)? */
@@ -96,6 +98,14 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
   const root = calleeRoot(ts, bare);
   if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) return false;
   return true;
+}
+
+/** `new C(...)` of a class constructors.ts splittableClasses() found, without spread and with no more arguments than parameters. */
+export function isNewSite(ts: typeof TS, node: TS.NewExpression, policy: CallPolicy): boolean {
+  if (!ts.isIdentifier(node.expression)) return false;
+  const params = policy.splittable.get(node.expression.text);
+  const args = node.arguments ?? [];
+  return params !== undefined && args.length <= params && !args.some((a) => ts.isSpreadElement(a));
 }
 
 export interface BodyFacts {
@@ -149,6 +159,7 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
       if (ts.isIdentifier(bare) && bare.text === 'eval' && !ts.isOptionalChain(node)) facts.directEval ??= node;
       if (isDispatchable(ts, node, policy)) facts.hasDispatchableCall = true;
     }
+    else if (ts.isNewExpression(node) && isNewSite(ts, node, policy)) facts.hasDispatchableCall = true;
     ts.forEachChild(node, visit);
   };
   if (fn.body) visit(fn.body);
@@ -286,6 +297,12 @@ function assignsTo(ts: typeof TS, node: TS.Node, name: string): boolean {
 }
 
 /** Whether an identifier with this text occurs anywhere in `node`. */
+/** The names a parameter or declaration binds: `a`, `{ a, b: [c] }` -> a, c. */
+export function boundNames(ts: typeof TS, name: TS.BindingName): TS.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundNames(ts, e.name)));
+}
+
 export function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
   if (ts.isIdentifier(node)) return node.text === name;
   return ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined) ?? false;

@@ -7,7 +7,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { CallPolicy, isDispatchable, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter } from './analyze';
+import { CallPolicy, isDispatchable, isNewSite, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter } from './analyze';
 
 export interface GeneratorBodyContext {
   ts: typeof TS;
@@ -179,6 +179,8 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (isLoop(ts, node)) return addLoopCheckpoint(ts.visitEachChild(node, visit, g.ctx) as TS.IterationStatement);
     if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) return dispatch(node);
+    // Not in a user generator's body: its pauses may go out only while step() runs it (see dispatch's guard).
+    if (ts.isNewExpression(node) && !g.pauseHolder && isNewSite(ts, node, g.policy)) return newDispatch(node);
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
     return ts.visitEachChild(node, visit, g.ctx);
   };
@@ -237,6 +239,18 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   const assign = (id: TS.Identifier, value: TS.Expression): TS.Expression => factory.createAssignment(id, value);
+
+  /** `(($v = $pe.newNow(C, ..)) === SUSPENDED ? yield* $pe.suspended() : $v)`: a `new` whose body may pause. */
+  const newDispatch = (e: TS.NewExpression): TS.Expression => {
+    const d = depth;
+    const callee = visitExpr(e.expression);
+    const args = deeper(() => (e.arguments ?? []).map(visitExpr));
+    yieldsEmitted++;
+    const $v = temp('v', d);
+    const made = factory.createParenthesizedExpression(assign($v, newSiteCall(g, callee, e, args, 'newNow')));
+    const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspended'), undefined, []));
+    return factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
+  };
 
   const callable = (fn: TS.Expression, written: TS.Expression): TS.Expression => callableOr(g, fn, written);
 
@@ -375,6 +389,23 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
  * printed as written (`o[(i + 1)]`, `o[f(...)]`), literals, parenthesised operators; what it cannot print
  * is "(intermediate value)".
  */
+/**
+ * `$pe.newSite(C, "C", [<args>, <undefined up to C's parameter count>, $pe.NEW], <number of args>)` for a `new`
+ * of a class with a split constructor (runtime constructors.ts); newNow in generator versions.
+ */
+export function newSiteCall(g: GeneratorBodyContext, callee: TS.Expression, e: TS.NewExpression, args: readonly TS.Expression[], helper: 'newSite' | 'newNow' = 'newSite'): TS.Expression {
+  const { factory } = g.ctx;
+  const params = g.policy.splittable.get((e.expression as TS.Identifier).text)!;
+  const padding = Array.from({ length: params - args.length }, () => factory.createVoidZero());
+  const list = factory.createArrayLiteralExpression([...args, ...padding, factory.createPropertyAccessExpression(g.pe, 'NEW')]);
+  return factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, helper), undefined, [
+    callee,
+    factory.createStringLiteral(calleeText(g.ts, e.expression)),
+    list,
+    factory.createNumericLiteral(args.length),
+  ]);
+}
+
 export function calleeText(ts: typeof TS, expr: TS.Expression): string {
   const e = skipOuter(ts, expr);
   const S = ts.SyntaxKind;

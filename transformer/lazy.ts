@@ -35,8 +35,8 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { FunctionLike, hasDirective, isDispatchable, isLoop, mentions, prologueLength, skipOuter } from './analyze';
-import { callableOr, calleeText, counterExpired, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
+import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isLoop, mentions, prologueLength, skipOuter } from './analyze';
+import { callableOr, calleeText, counterExpired, newSiteCall, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -55,9 +55,9 @@ interface Plan {
   /** Let/const locals that only ever hold Numbers: restored as `+$rec[i]` (see numeric-locals.ts). */
   numeric: Set<string>;
   /** Site number of each call that could pause. */
-  siteOf: Map<TS.CallExpression, number>;
+  siteOf: Map<TS.CallExpression | TS.NewExpression, number>;
   /** The call for each site number. */
-  siteCall: Map<number, TS.CallExpression>;
+  siteCall: Map<number, TS.CallExpression | TS.NewExpression>;
   /** Loop-top checkpoint number of each loop. */
   loopMarker: Map<TS.Node, number>;
   /** Range of resume points inside each node that holds any. */
@@ -382,7 +382,12 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
           }),
         );
       }
-      if (ts.isNewExpression(e)) return construct(e);
+      if (ts.isNewExpression(e)) {
+        const k = plan.siteOf.get(e);
+        if (k === undefined) return construct(e);
+        const made = newAt(e, k);
+        return reentry ? cond(factory.createLogicalAnd($r, kIs(k)), continueInner(), made) : made;
+      }
       throw new Error(`internal error: no dual form for ${ts.SyntaxKind[e.kind]}`);
     };
 
@@ -403,6 +408,19 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         factory.createArrayLiteralExpression(spill.args),
       ]);
       return comma([...steps, made]);
+    };
+
+    /**
+     * `new C(a)` of a class with a split constructor (a site): `($k = K, $pe.newSite(C, "C", [a, <undefined
+     * up to C's parameter count>, NEW], 1))` (runtime constructors.ts); with a site among the arguments, C and
+     * the arguments are spilled first, as in construct().
+     */
+    const newAt = (e: TS.NewExpression, k: number): TS.Expression => {
+      const spill = plan.callSpill.get(e);
+      const written = e.arguments ?? [];
+      const steps = spill ? [assign(spill.fn, cond(resumingPast(e.expression), spill.fn, dual(e.expression))), ...spilledArgs(written, spill)] : [];
+      const args = spill ? spill.args : written.map(dual);
+      return comma([...steps, assign($k, num(k)), newSiteCall(g, spill ? spill.fn : plainExpr(e.expression), e, args)]);
     };
 
     /** Left side of `target = <site>`: the object (and key) evaluated before the site are spilled. */
@@ -1173,8 +1191,8 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
       plan.loopMarker.set(node, next++);
       number(node.statement);
     } else {
-      if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) {
-        if (ts.isOptionalChain(node)) return void fail('optional call');
+      if ((ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) || (ts.isNewExpression(node) && isNewSite(ts, node, g.policy))) {
+        if (ts.isCallExpression(node) && ts.isOptionalChain(node)) return void fail('optional call');
         plan.siteOf.set(node, next);
         plan.siteCall.set(next, node);
         next++;
@@ -1435,11 +1453,6 @@ function isClosure(ts: typeof TS, node: TS.Node): node is TS.FunctionExpression 
 }
 
 /** The identifiers a declaration name binds (itself, or every name in a destructuring pattern). */
-function boundNames(ts: typeof TS, name: TS.BindingName): TS.Identifier[] {
-  if (ts.isIdentifier(name)) return [name];
-  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundNames(ts, e.name)));
-}
-
 function hasArrayPattern(ts: typeof TS, node: TS.Node): boolean {
   return ts.isArrayBindingPattern(node) || !!ts.forEachChild(node, (c) => hasArrayPattern(ts, c) || undefined);
 }

@@ -35,7 +35,8 @@ import {
   usesSuper,
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
-import { buildLazy } from './lazy';
+import { buildLazy, lastRejection } from './lazy';
+import { splitConstructor, splittableClasses } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 
 // Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
@@ -80,7 +81,7 @@ function rewriteFile(
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
   const names = collectDeclaredNames(ts, sf);
-  const policy: CallPolicy = { declared: names.declared, plain: new Map() };
+  const policy: CallPolicy = { declared: names.declared, plain: new Map(), splittable: splittableClasses(ts, sf, names.declared) };
   const computedKeys = new ComputedKeys(ts, sf, names);
   const hotNames = new Map<string, TS.Identifier>();
   const hot = (name: HotName): TS.Identifier => {
@@ -242,18 +243,16 @@ function rewriteFile(
   }
 
   /**
-   * Constructors, accessors and static blocks keep one version: the engine calls them itself (`new`, a
-   * property read), never through a dispatch that could take a generator. They run to completion.
+   * Accessors and static blocks keep one version: the engine calls them itself (a property read, a class
+   * definition), never through a dispatch that could take a generator. They run to completion.
    */
-  const noteRunsToCompletion = (node: FunctionLike | TS.ClassStaticBlockDeclaration): void => {
+  const noteRunsToCompletion = (node: TS.AccessorDeclaration | TS.ClassStaticBlockDeclaration): void => {
     if (annotatedDepth === 0 || !node.body) return;
-    const facts = bodyFacts(ts, node as FunctionLike, policy);
+    const facts = bodyFacts(ts, node as unknown as FunctionLike, policy);
     if (!facts.hasLoop && !facts.hasDispatchableCall) return;
-    const [code, what] = ts.isConstructorDeclaration(node)
-      ? ['constructor', 'constructor']
-      : ts.isClassStaticBlockDeclaration(node)
-        ? ['static-block', 'static block']
-        : ['accessor', ts.isGetAccessorDeclaration(node) ? 'getter' : 'setter'];
+    const [code, what] = ts.isClassStaticBlockDeclaration(node)
+      ? ['static-block', 'static block']
+      : ['accessor', ts.isGetAccessorDeclaration(node) ? 'getter' : 'setter'];
     report(node, code, `${what} runs to completion inside a task (it cannot pause)`);
   };
 
@@ -507,6 +506,75 @@ function rewriteFile(
       ),
     );
 
+  /** `$pe.ctor(this, ...)` for each class whose constructor was split, for its static block (by original class). */
+  const ctorRegistrations = new Map<TS.Node, TS.Statement>();
+
+  /**
+   * A constructor with something to pause at after its `super(...)` is split (runtime constructors.ts): it
+   * gets a last parameter `$t = undefined` and, at the split, `if ($t === $pe.NEW) return $pe.ctorBody(new.target,
+   * this, [<parameters>])`; the rest of its body, copied into a function of the parameters (fast copy, else
+   * generator version), is registered in the class's static block. Others run to completion (noted).
+   */
+  const visitConstructor = (node: TS.ConstructorDeclaration): TS.Node => {
+    const visited = visitNotPlain(node);
+    const targeted = annotatedDepth > 0 || (!!node.body && hasDirective(ts, node.body.statements, DIRECTIVE));
+    if (!targeted || !node.body || !visited.body) return visited;
+    const facts = bodyFacts(ts, node as unknown as FunctionLike, policy);
+    if (!facts.hasLoop && !facts.hasDispatchableCall) return visited;
+    const cannot = (why: string): TS.Node => {
+      report(node, 'constructor', `constructor runs to completion inside a task (it cannot pause): ${why}`);
+      return visited;
+    };
+    const cls = node.parent;
+    const split = splitConstructor(ts, node);
+    if (typeof split === 'string') return cannot(split);
+    if (!ts.isClassDeclaration(cls) || !cls.name || !policy.splittable.has(cls.name.text)) {
+      return cannot('no `new` can ask for its split (a class expression, or its name is declared more than once)');
+    }
+    const name = cls.name.text;
+    // The rest of the body as a method of the class taking the parameters' names (the copies are made in the
+    // static block, where `super.x` is rebuilt from the home object, the class's prototype).
+    const rest = node.body.statements.slice(split.head);
+    const restBlock = ts.setTextRange(factory.createBlock(rest, true), { pos: rest[0]?.pos ?? node.body.end - 1, end: node.body.end - 1 });
+    const paramsOf = (): TS.ParameterDeclaration[] => split.params.map((p) => factory.createParameterDeclaration(undefined, undefined, p.text));
+    const body = factory.createMethodDeclaration(undefined, undefined, 'constructor', undefined, undefined, paramsOf(), undefined, restBlock);
+    (body as { parent: TS.Node }).parent = cls;
+    const d = decide(body);
+    if (d.why) return cannot(d.why[2]);
+    if (!d.instrument) return cannot('what it could pause at comes before super()');
+    const fast = options.lazy !== false ? buildLazy(gctx, body, name) : undefined;
+    let gen: TS.Expression | undefined;
+    if (fast) instrumented++;
+    else if (usesSuper(ts, body)) return cannot(`it uses super and is outside the fast subset (${lastRejection})`);
+    else {
+      // Function declarations of the body get their versions from statements the visit put at its top.
+      const added = visited.body.statements.length - node.body.statements.length;
+      const n = prologueLength(ts, visited.body.statements);
+      const defs = visited.body.statements.slice(n, n + added);
+      const visitedRest = visited.body.statements.slice(split.head + added);
+      const restFn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(), undefined, factory.createBlock([...defs, ...visitedRest], true));
+      gen = genFunction(restFn, name);
+    }
+    ctorRegistrations.set(cls, factory.createExpressionStatement(
+      runtimeCall('ctor', [factory.createThis(), factory.createNumericLiteral(node.parameters.length), split.derived ? factory.createTrue() : factory.createFalse(), fast ?? factory.createVoidZero(), ...(gen ? [gen] : [])]),
+    ));
+    const token = fileTemp(gctx, 'new-token', 't');
+    const ask = factory.createIfStatement(
+      factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'NEW')),
+      factory.createReturnStatement(
+        runtimeCall('ctorBody', [
+          factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target')),
+          factory.createThis(),
+          factory.createArrayLiteralExpression(split.params.map((p) => factory.createIdentifier(p.text))),
+        ]),
+      ),
+    );
+    const at = split.head + visited.body.statements.length - node.body.statements.length;
+    const statements = [...visited.body.statements.slice(0, at), ask, ...visited.body.statements.slice(at)];
+    const params = [...visited.parameters, factory.createParameterDeclaration(undefined, undefined, token, undefined, undefined, factory.createVoidZero())];
+    return factory.updateConstructorDeclaration(visited, visited.modifiers, params, factory.updateBlock(visited.body, statements));
+  };
+
   const visitClass = (node: TS.ClassDeclaration | TS.ClassExpression): TS.Node => {
     // `@preemptible class C {}` targets every method of the class.
     const marked = hasMarkerDecorator(ts, node);
@@ -519,7 +587,8 @@ function rewriteFile(
     }
     const gens = collectGens(visited.members, true);
     reportUnlinkedPrivate(ts.getOriginalNode(node), gens.length > 0);
-    if (gens.length === 0) return visited;
+    const ctor = ctorRegistrations.get(ts.getOriginalNode(node));
+    if (gens.length === 0 && !ctor) return visited;
     const names = (isStatic: boolean): TS.Expression =>
       factory.createArrayLiteralExpression(gens.filter((g) => g.gen && g.isStatic === isStatic).map((g) => factory.createStringLiteral(g.name)));
     // Fast copies are created in the static block: same scope as the methods (the class body).
@@ -527,7 +596,8 @@ function rewriteFile(
     const link = factory.createClassStaticBlockDeclaration(
       factory.createBlock([
         ...privateFastDeclarations(ts.getOriginalNode(node)),
-        factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true)])),
+        ...(gens.length > 0 ? [factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true)]))] : []),
+        ...(ctor ? [ctor] : []),
       ]),
     );
     const members = [link, ...visited.members, ...gens.flatMap((g) => (g.gen ? [g.gen] : []))];
@@ -707,10 +777,11 @@ function rewriteFile(
       case ts.SyntaxKind.MethodDeclaration:
         return visitMethod(node as TS.MethodDeclaration);
       case ts.SyntaxKind.Constructor:
+        return visitConstructor(node as TS.ConstructorDeclaration);
       case ts.SyntaxKind.GetAccessor:
       case ts.SyntaxKind.SetAccessor:
       case ts.SyntaxKind.ClassStaticBlockDeclaration:
-        noteRunsToCompletion(node as FunctionLike | TS.ClassStaticBlockDeclaration);
+        noteRunsToCompletion(node as TS.AccessorDeclaration | TS.ClassStaticBlockDeclaration);
         return visitNotPlain(node);
       case ts.SyntaxKind.ClassDeclaration:
       case ts.SyntaxKind.ClassExpression:

@@ -1,0 +1,138 @@
+// `new` inside tasks. The engine runs a constructor's [[Construct]] itself (allocation, fields, super()), and a
+// pause cannot unwind out of it and come back in. So the transformer splits an instrumented constructor:
+//
+//   constructor(a, b) { super(a); <body> }
+//   ->  constructor(a, b, $t = undefined) {
+//         super(a);
+//         if ($t === NEW) return $pe.ctorBody(new.target, this, [a, b]);
+//         <body>
+//       }
+//       static { $pe.ctor(this, 2, true, <fast copy of function (a, b) { <body> }>) }
+//
+// Called by anyone else the constructor runs as written (the default keeps `C.length`). A `new C(..)` site
+// in instrumented code calls newSite(), which passes NEW after the parameters: the engine does everything up to
+// the split, and the body runs as a fast copy with `this` the new object, so a pause inside it unwinds like
+// any call (ctorBody records a frame of its own, as step() does for next()), and resuming re-enters the body
+// and then finishes the `new` with the body's result (an object it returns wins, as in the engine).
+
+import { apply } from './intrinsics';
+import { CAPTURE, genToFast, reenter, suspendFrom, type Frame } from './lazy';
+import { rt } from './shared';
+
+const holder = globalThis as unknown as Record<symbol, unknown>;
+
+/** The last argument a `new` site passes to an instrumented constructor: "run your body through ctorBody()". */
+export const NEW: object = (holder[Symbol.for('preemptible.new.v1')] ??= Object.freeze({ preemptibleNew: true })) as object;
+
+type Body = (this: unknown, ...args: unknown[]) => unknown;
+
+interface Split {
+  /** The fast entry of the constructor's body (after super()). */
+  body: Body;
+  /** How many parameters the constructor declares (NEW goes after them). */
+  params: number;
+  /** A derived class: a body returning a non-object other than undefined is a TypeError. */
+  derived: boolean;
+}
+
+/** By class (not inherited: a subclass without its own split constructor is constructed plainly). */
+const splits: WeakMap<object, Split> = (holder[Symbol.for('preemptible.constructors.v1')] ??= new WeakMap()) as WeakMap<object, Split>;
+
+/**
+ * From the class's static block: registers the body of its split constructor, as a fast copy or (outside
+ * the fast subset) a generator version.
+ */
+export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: (...args: never[]) => Generator): void {
+  splits.set(cls, { body: fast ?? (genToFast(gen as never) as Body), params, derived });
+}
+
+/**
+ * `new fn(...args)` at a site of a fast copy: `args` holds the arguments as written (`written` of them),
+ * padded to the parameter count the transformer saw, then NEW. If `fn` is that class at run time, the
+ * constructor gets them all; otherwise NEW and the padding are dropped and it is an ordinary `new`.
+ */
+export function newSite(fn: unknown, text: string, args: unknown[], written: number): object {
+  const split = splits.get(fn as object);
+  if (split === undefined || split.params !== args.length - 1) {
+    args.length = written; // truncating never runs a setter
+    return construct(fn, text, args);
+  }
+  return Reflect.construct(fn as new (...a: unknown[]) => object, args);
+}
+
+/**
+ * newSite() for a generator version: the object, or SUSPENDED when the body paused (the generator then
+ * does `yield* $pe.suspended()`, which resumes it).
+ */
+export function newNow(fn: unknown, text: string, args: unknown[], written: number): unknown {
+  try {
+    return newSite(fn, text, args, written);
+  } catch (e) {
+    return suspendFrom(e);
+  }
+}
+
+/** Called by a split constructor given NEW: runs its body on `self`; what the constructor returns. */
+export function ctorBody(cls: object, self: object, params: unknown[]): unknown {
+  const split = splits.get(cls)!;
+  let result: unknown;
+  try {
+    result = apply(split.body, self, params);
+  } catch (e) {
+    if (e === CAPTURE) rt.cap = [bodyAgain, undefined, 1, rt.cap, self, split.derived] as Frame;
+    throw e;
+  }
+  return constructed(self, result, split.derived);
+}
+
+/** ctorBody() re-entered after a pause in the body: slot 3 holds how the body ended. */
+function bodyAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  const self = frame[4] as object;
+  let result: unknown;
+  try {
+    result = reenter(frame[3]!);
+  } catch (e) {
+    if (e === CAPTURE) rt.cap = [bodyAgain, undefined, 1, rt.cap, self, frame[5]] as Frame;
+    throw e;
+  }
+  return constructed(self, result, frame[5] as boolean);
+}
+
+/** What `new` gives for a constructor body's completion value (the rule of [[Construct]]). */
+function constructed(self: object, result: unknown, derived: boolean): unknown {
+  if (result !== null && (typeof result === 'object' || typeof result === 'function')) return result;
+  if (derived && result !== undefined) throw new TypeError('Derived constructors may only return object or undefined');
+  return self;
+}
+
+/** The constructor construct() last found to be one: a site that constructs one class asks once. */
+let lastConstructor: unknown;
+
+/**
+ * `new fn(...args)` for fast copies that had to spill the constructor and its arguments (a site among the
+ * arguments): `text` is the constructor expression as written, for the engine's own TypeError.
+ */
+export function construct(fn: unknown, text: string, args: unknown[]): object {
+  if (fn !== lastConstructor) {
+    if (!isConstructor(fn)) throw new TypeError(`${text} is not a constructor`);
+    lastConstructor = fn;
+  }
+  return Reflect.construct(fn as new (...a: unknown[]) => object, args);
+}
+
+/**
+ * IsConstructor without touching `fn`: a Proxy has [[Construct]] exactly when its target does, and its
+ * construct trap runs instead of the target (reading `fn.prototype` could run a Proxy trap or getter).
+ */
+function isConstructor(fn: unknown): boolean {
+  if (typeof fn !== 'function') return false;
+  try {
+    new (new Proxy(fn, PROBE) as new () => object)();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const PROBE: ProxyHandler<object> = { construct: () => PROBE };

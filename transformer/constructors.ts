@@ -1,0 +1,99 @@
+// Constructors that can pause inside a task (see runtime/constructors.ts): which constructors can be split
+// after their `super(...)` (the engine runs everything up to there, a copy of the rest runs as an ordinary
+// function with `this` the new object), and which `new` expressions are sites that ask for the split.
+
+import type * as TS from 'typescript';
+import { boundNames, hasDirective, mentions, prologueLength } from './analyze';
+
+export interface ConstructorSplit {
+  /** How many statements of the body the engine runs before the split (through the top-level `super(...)`). */
+  head: number;
+  /** The names the parameters bind, in order: handed to the body. */
+  params: TS.Identifier[];
+  derived: boolean;
+}
+
+/** Where `ctor` can be split, or why it cannot (it then runs to completion, with that reason). */
+export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration): ConstructorSplit | string {
+  const body = ctor.body;
+  if (!body) return 'no body';
+  const statements = body.statements;
+  // The NEW parameter has a default (to keep `C.length`), and 'use strict' is not allowed with one.
+  if (hasDirective(ts, statements, 'use strict')) return "a 'use strict' directive";
+  const prologue = prologueLength(ts, statements);
+  for (const p of ctor.parameters) {
+    if (p.dotDotDotToken) return 'a rest parameter';
+    if (ts.getModifiers(p)?.length || ts.getDecorators(p)?.length) return 'a parameter property or decorator';
+    // A closure there would keep the engine's parameter bindings while the body's copy changes its own.
+    if (hasFunction(ts, p)) return 'a function in its parameter list';
+  }
+  if (hasNewTarget(ts, body)) return 'new.target';
+  if (mentions(ts, body, 'arguments')) return 'arguments';
+  const derived = !!ctor.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
+  let head = prologue;
+  if (derived) {
+    const calls = superCalls(ts, body);
+    if (calls.length !== 1) return calls.length === 0 ? 'no super() call' : 'more than one super() call';
+    const i = statements.findIndex((s) => ts.isExpressionStatement(s) && s.expression === calls[0]);
+    if (i < 0) return 'super() not called as a statement of the body';
+    // What runs before the split must leave nothing the body needs: no declarations, no closures.
+    if (statements.slice(prologue, i + 1).some((s) => declaresOrCloses(ts, s))) return 'a declaration or function before super()';
+    head = i + 1;
+  }
+  return { head, params: ctor.parameters.flatMap((p) => boundNames(ts, p.name)), derived };
+}
+
+/**
+ * Classes declared once in the file (so their name means them wherever a `new` names it) whose constructor
+ * can be split and has something to pause at: name -> parameter count. A `new` that names one is a site
+ * (analyze.ts isNewSite); if the name means something else at run time, the site constructs it plainly.
+ */
+export function splittableClasses(ts: typeof TS, sf: TS.SourceFile, declared: ReadonlyMap<string, number>): Map<string, number> {
+  const found = new Map<string, number>();
+  const visit = (node: TS.Node): void => {
+    if (ts.isClassDeclaration(node) && node.name && declared.get(node.name.text) === 1) {
+      const ctor = node.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+      const split = ctor && splitConstructor(ts, ctor);
+      if (ctor && typeof split === 'object' && ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s))) {
+        found.set(node.name.text, ctor.parameters.length);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+function superCalls(ts: typeof TS, node: TS.Node): TS.CallExpression[] {
+  const calls: TS.CallExpression[] = [];
+  const visit = (n: TS.Node): void => {
+    if (ts.isClassLike(n) || (ts.isFunctionLike(n) && !ts.isArrowFunction(n))) return;
+    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) calls.push(n);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(node, visit);
+  return calls;
+}
+
+function hasNewTarget(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return true;
+  if (ts.isClassLike(node) || (ts.isFunctionLike(node) && !ts.isArrowFunction(node))) return false;
+  return ts.forEachChild(node, (c) => hasNewTarget(ts, c) || undefined) ?? false;
+}
+
+function hasFunction(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
+  return ts.forEachChild(node, (c) => hasFunction(ts, c) || undefined) ?? false;
+}
+
+function declaresOrCloses(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isVariableDeclarationList(node) || ts.isFunctionDeclaration(node) || ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
+  return ts.forEachChild(node, (c) => declaresOrCloses(ts, c) || undefined) ?? false;
+}
+
+/** A loop, call, `new` or tagged template outside nested functions: something a body could pause at. */
+function mayPause(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+  if (ts.isIterationStatement(node, false) || ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) return true;
+  return ts.forEachChild(node, (c) => mayPause(ts, c) || undefined) ?? false;
+}
