@@ -1,19 +1,23 @@
 // `new` inside tasks. The engine runs a constructor's [[Construct]] itself (allocation, fields, super()), and a
 // pause cannot unwind out of it and come back in. So the transformer splits an instrumented constructor:
 //
-//   constructor(a, b) { super(a); <body> }
+//   class C extends B {
+//     constructor(a, b) { super(a); <body> }
 //   ->  constructor(a, b, $t = undefined) {
 //         super(a);
-//         if ($t === NEW) return $pe.ctorBody(new.target, this, [a, b]);
+//         if ($t === $pe.NEW) return $pe.ctorBody(C, this, [a, b]);
 //         <body>
 //       }
 //       static { $pe.ctor(this, 2, true, <fast copy of function (a, b) { <body> }>) }
 //
-// Called by anyone else the constructor runs as written (the default keeps `C.length`). A `new C(..)` site
-// in instrumented code calls newSite(), which passes NEW after the parameters: the engine does everything up to
-// the split, and the body runs as a fast copy with `this` the new object, so a pause inside it unwinds like
-// any call (ctorBody records a frame of its own, as step() does for next()), and resuming re-enters the body
-// and then finishes the `new` with the body's result (an object it returns wins, as in the engine).
+// Called by anyone else the constructor runs as written (the default keeps `C.length`; an extra argument
+// lands in `$t` and is ignored). A `new X(..)` site in instrumented code calls newSite(), which, when X's
+// constructor is split, passes NEW after X's parameters: the engine does everything up to the split (a
+// superclass's constructor, called by super() without NEW, runs whole), and the body runs as a fast copy with
+// `this` the new object, so a pause inside it unwinds like any call (ctorBody records a frame of its own, as
+// step() does for next()); resuming re-enters the body and then finishes the `new` with the body's result
+// (an object it returns wins, as in the engine). NEW rides in the argument list, so a `new X()` that runs
+// before the split (in a default parameter, say) is not mistaken for the one that was asked.
 
 import { apply } from './intrinsics';
 import { CAPTURE, genToFast, reenter, suspendFrom, type Frame } from './lazy';
@@ -21,7 +25,7 @@ import { rt } from './shared';
 
 const holder = globalThis as unknown as Record<symbol, unknown>;
 
-/** The last argument a `new` site passes to an instrumented constructor: "run your body through ctorBody()". */
+/** The argument a `new` site adds after a split constructor's parameters: "run your body through ctorBody()". */
 export const NEW: object = (holder[Symbol.for('preemptible.new.v1')] ??= Object.freeze({ preemptibleNew: true })) as object;
 
 type Body = (this: unknown, ...args: unknown[]) => unknown;
@@ -47,26 +51,44 @@ export function ctor(cls: object, params: number, derived: boolean, fast: Body |
 }
 
 /**
- * `new fn(...args)` at a site of a fast copy: `args` holds the arguments as written (`written` of them),
- * padded to the parameter count the transformer saw, then NEW. If `fn` is that class at run time, the
- * constructor gets them all; otherwise NEW and the padding are dropped and it is an ordinary `new`.
+ * `new fn(...args)` at a site of instrumented code (`text` is the constructor expression as written, for
+ * the engine's TypeError): a class with a split constructor gets NEW after its parameters (see above).
  */
-export function newSite(fn: unknown, text: string, args: unknown[], written: number): object {
+export function newSite(fn: unknown, text: string, args: unknown[]): object {
   const split = splits.get(fn as object);
-  if (split === undefined || split.params !== args.length - 1) {
-    args.length = written; // truncating never runs a setter
-    return construct(fn, text, args);
+  if (split === undefined) return construct(fn, text, args);
+  return Reflect.construct(fn as new (...a: unknown[]) => object, withNew(args, split.params));
+}
+
+/**
+ * The first `n` arguments (undefined where missing), then NEW; the rest are dropped: a split constructor
+ * never reads `arguments`. Built from literals and data properties only (a program may have put indexed
+ * setters or getters on Array.prototype: filling holes or assigning past the end would run them).
+ */
+function withNew(a: unknown[], n: number): unknown[] {
+  const at = (i: number): unknown => (i < a.length ? a[i] : undefined);
+  switch (n) {
+    case 0: return [NEW];
+    case 1: return [at(0), NEW];
+    case 2: return [at(0), at(1), NEW];
+    case 3: return [at(0), at(1), at(2), NEW];
+    case 4: return [at(0), at(1), at(2), at(3), NEW];
+    case 5: return [at(0), at(1), at(2), at(3), at(4), NEW];
+    default: {
+      const list: unknown[] = [];
+      for (let i = 0; i <= n; i++) Reflect.defineProperty(list, i, { value: i < n ? at(i) : NEW, writable: true, enumerable: true, configurable: true });
+      return list;
+    }
   }
-  return Reflect.construct(fn as new (...a: unknown[]) => object, args);
 }
 
 /**
  * newSite() for a generator version: the object, or SUSPENDED when the body paused (the generator then
  * does `yield* $pe.suspended()`, which resumes it).
  */
-export function newNow(fn: unknown, text: string, args: unknown[], written: number): unknown {
+export function newNow(fn: unknown, text: string, args: unknown[]): unknown {
   try {
-    return newSite(fn, text, args, written);
+    return newSite(fn, text, args);
   } catch (e) {
     return suspendFrom(e);
   }

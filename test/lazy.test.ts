@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { cancel, launch, PreemptibleArgumentError, resume, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
 import { finish } from './helpers/finish';
-import { instrument } from './helpers/instrument';
+import { instrument, root } from './helpers/instrument';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const FAST = Symbol.for('preemptible.fast');
 const GEN = Symbol.for('preemptible.gen');
@@ -386,6 +388,11 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
         try { for (let i = 0; i < n; i++) { progress.i = i; spin(3); } this.ok = n; } catch (e) { this.ok = -1; }
       }
     }
+    export class Filler {
+      #fill(n) { for (let i = 0; i < n; i++) { progress.i = i; spin(3); } return n; }
+      constructor(n) { this.n = this.#fill(n); }
+    }
+    export function filler(n) { return new Filler(n).n; }
     export function grid(n) { return new Grid(n).cells.length; }
     export function derived(n) { const d = new Derived(n); return [d.base, d.n, d.t, d instanceof Derived, d.replaced]; }
     export function careful(n) { return new Careful(n).ok; }
@@ -430,6 +437,15 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(finish(viaGenerator).value).toBe(30);
   });
 
+  it('pauses inside a #private method the constructor body calls', async () => {
+    const m = await instrument(ctorSource);
+    const task = launch(m.filler, 0, 30);
+    for (let i = 0; i < 12; i++) resume(task, 0);
+    expect(m.progress.i).toBeGreaterThan(0);
+    expect(m.progress.i).toBeLessThan(29);
+    expect(finish(task).value).toBe(30);
+  });
+
   it('a task cancelled inside a constructor ends cancelled; later constructions are whole', async () => {
     const m = await instrument(ctorSource);
     const task = launch(m.grid, 0, 50);
@@ -452,6 +468,29 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(finish(launch(m.make, 0, 5)).value).toBe(15);
     m.swap();
     expect(finish(launch(m.make, 0, 5)).value).toBe('other:5:1');
+  });
+
+  it('pauses inside the constructor of a class imported from another instrumented module', async () => {
+    const lib = join(root, '.test-out', 'unit', `ctorlib_${process.pid}.mjs`);
+    mkdirSync(dirname(lib), { recursive: true });
+    writeFileSync(lib, transform(`
+      export const progress = { i: -1 };
+      export class Big {
+        constructor(n) { this.xs = []; for (let i = 0; i < n; i++) { progress.i = i; this.xs.push(i); } }
+      }
+    `, { filename: 'lib.mjs' }).code);
+    const m = await instrument(`
+      import { Big, progress } from './ctorlib_${process.pid}.mjs';
+      export { progress };
+      export function make(n) { return new Big(n).xs.length; }
+      export function makeSpread(args) { return new Big(...args).xs.length; }
+    `);
+    const task = launch(m.make, 0, 40);
+    for (let i = 0; i < 12; i++) resume(task, 0);
+    expect(m.progress.i).toBeGreaterThan(0);
+    expect(m.progress.i).toBeLessThan(39);
+    expect(finish(task).value).toBe(40);
+    expect(finish(launch(m.makeSpread, 0, [25, 'ignored'])).value).toBe(25);
   });
 
   it('notes the constructors it keeps whole, with the reason', () => {

@@ -81,8 +81,8 @@ export interface CallPolicy {
    * them from inside it stay plain.
    */
   plain: Map<string, TS.Node>;
-  /** Classes whose constructor is split so that it can pause (constructors.ts): name -> parameter count. */
-  splittable: ReadonlyMap<string, number>;
+  /** Names whose `new` is a site (isNewSite): classes with a split constructor, and imports. */
+  constructible: ReadonlySet<string>;
 }
 
 /** Would the generator version route this call through the dispatch (possibly `yield*`)? */
@@ -100,12 +100,13 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
   return true;
 }
 
-/** `new C(...)` of a class constructors.ts splittableClasses() found, without spread and with no more arguments than parameters. */
+/**
+ * `new X(...)` that instrumented code routes through the runtime's newSite(), which runs a split constructor's
+ * body so that it can pause (constructors.ts): X names a class of this file whose constructor is split, or
+ * something imported (it may be such a class of another module; anything else is constructed plainly).
+ */
 export function isNewSite(ts: typeof TS, node: TS.NewExpression, policy: CallPolicy): boolean {
-  if (!ts.isIdentifier(node.expression)) return false;
-  const params = policy.splittable.get(node.expression.text);
-  const args = node.arguments ?? [];
-  return params !== undefined && args.length <= params && !args.some((a) => ts.isSpreadElement(a));
+  return ts.isIdentifier(node.expression) && policy.constructible.has(node.expression.text);
 }
 
 export interface BodyFacts {

@@ -44,19 +44,21 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
 }
 
 /**
- * Classes declared once in the file (so their name means them wherever a `new` names it) whose constructor
- * can be split and has something to pause at: name -> parameter count. A `new` that names one is a site
- * (analyze.ts isNewSite); if the name means something else at run time, the site constructs it plainly.
+ * Names whose `new` is a site (analyze.ts isNewSite): classes declared once in the file (so their name means
+ * them wherever a `new` names it) whose constructor can be split and has something to pause at after the
+ * split, and names bound by imports declared nowhere else (a class of another module may be split). If the
+ * name means something else at run time, the site constructs it plainly.
  */
-export function splittableClasses(ts: typeof TS, sf: TS.SourceFile, declared: ReadonlyMap<string, number>): Map<string, number> {
-  const found = new Map<string, number>();
+export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: ReadonlyMap<string, number>): Set<string> {
+  const found = new Set<string>();
+  const once = (name: TS.Identifier | undefined): name is TS.Identifier => !!name && declared.get(name.text) === 1;
   const visit = (node: TS.Node): void => {
-    if (ts.isClassDeclaration(node) && node.name && declared.get(node.name.text) === 1) {
+    if (ts.isClassDeclaration(node) && once(node.name)) {
       const ctor = node.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
       const split = ctor && splitConstructor(ts, ctor);
-      if (ctor && typeof split === 'object' && ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s))) {
-        found.set(node.name.text, ctor.parameters.length);
-      }
+      if (ctor && typeof split === 'object' && ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s))) found.add(node.name.text);
+    } else if ((ts.isImportClause(node) || ts.isImportSpecifier(node)) && !node.isTypeOnly && once(node.name)) {
+      found.add(node.name.text);
     }
     ts.forEachChild(node, visit);
   };

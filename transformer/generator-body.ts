@@ -389,20 +389,13 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
  * printed as written (`o[(i + 1)]`, `o[f(...)]`), literals, parenthesised operators; what it cannot print
  * is "(intermediate value)".
  */
-/**
- * `$pe.newSite(C, "C", [<args>, <undefined up to C's parameter count>, $pe.NEW], <number of args>)` for a `new`
- * of a class with a split constructor (runtime constructors.ts); newNow in generator versions.
- */
+/** `$pe.newSite(X, "X", [<args>])` for a `new` site (runtime constructors.ts); newNow in generator versions. */
 export function newSiteCall(g: GeneratorBodyContext, callee: TS.Expression, e: TS.NewExpression, args: readonly TS.Expression[], helper: 'newSite' | 'newNow' = 'newSite'): TS.Expression {
   const { factory } = g.ctx;
-  const params = g.policy.splittable.get((e.expression as TS.Identifier).text)!;
-  const padding = Array.from({ length: params - args.length }, () => factory.createVoidZero());
-  const list = factory.createArrayLiteralExpression([...args, ...padding, factory.createPropertyAccessExpression(g.pe, 'NEW')]);
   return factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, helper), undefined, [
     callee,
     factory.createStringLiteral(calleeText(g.ts, e.expression)),
-    list,
-    factory.createNumericLiteral(args.length),
+    factory.createArrayLiteralExpression(args),
   ]);
 }
 

@@ -411,9 +411,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
 
     /**
-     * `new C(a)` of a class with a split constructor (a site): `($k = K, $pe.newSite(C, "C", [a, <undefined
-     * up to C's parameter count>, NEW], 1))` (runtime constructors.ts); with a site among the arguments, C and
-     * the arguments are spilled first, as in construct().
+     * A `new` site (analyze.ts isNewSite): `($k = K, $pe.newSite(C, "C", [a]))` (runtime constructors.ts);
+     * with a site among the arguments, C and the arguments are spilled first, as in construct().
      */
     const newAt = (e: TS.NewExpression, k: number): TS.Expression => {
       const spill = plan.callSpill.get(e);

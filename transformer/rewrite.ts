@@ -36,7 +36,7 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy, lastRejection } from './lazy';
-import { splitConstructor, splittableClasses } from './constructors';
+import { constructibleNames, splitConstructor } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 
 // Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
@@ -81,7 +81,7 @@ function rewriteFile(
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
   const names = collectDeclaredNames(ts, sf);
-  const policy: CallPolicy = { declared: names.declared, plain: new Map(), splittable: splittableClasses(ts, sf, names.declared) };
+  const policy: CallPolicy = { declared: names.declared, plain: new Map(), constructible: constructibleNames(ts, sf, names.declared) };
   const computedKeys = new ComputedKeys(ts, sf, names);
   const hotNames = new Map<string, TS.Identifier>();
   const hot = (name: HotName): TS.Identifier => {
@@ -114,10 +114,11 @@ function rewriteFile(
   const privateFastIds = new Map<TS.Node, Map<string, TS.Identifier>>(); // constants the call sites use
   const privateFasts = new Map<TS.Node, Map<string, { method: TS.MethodDeclaration; fast: TS.Expression }>>(); // the fast copies made
   const privateFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
-    // Only in a method's own fast copy (made in the static block), not a closure's (made where it is).
+    // Only in the fast copy of a method or a split constructor's body (made in the static block), not a
+    // closure's (made where it is).
     let fn: TS.Node | undefined = ts.getOriginalNode(site).parent;
     while (fn && !isFunctionBoundary(ts, fn)) fn = fn.parent;
-    if (!fn || !ts.isMethodDeclaration(fn) || !ts.isClassLike(fn.parent)) return undefined;
+    if (!fn || !(ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) || !ts.isClassLike(fn.parent)) return undefined;
     const cls = fn.parent;
     if (!cls.members.some((m) => ts.isMethodDeclaration(m) && ts.isPrivateIdentifier(m.name) && m.name.text === name)) return undefined;
     let ids = privateFastIds.get(cls);
@@ -511,8 +512,8 @@ function rewriteFile(
 
   /**
    * A constructor with something to pause at after its `super(...)` is split (runtime constructors.ts): it
-   * gets a last parameter `$t = undefined` and, at the split, `if ($t === $pe.NEW) return $pe.ctorBody(new.target,
-   * this, [<parameters>])`; the rest of its body, copied into a function of the parameters (fast copy, else
+   * gets a last parameter `$t = undefined` and, at the split, `if ($t === $pe.NEW) return $pe.ctorBody(C, this,
+   * [<parameters>])`; the rest of its body, copied into a function of the parameters (fast copy, else
    * generator version), is registered in the class's static block. Others run to completion (noted).
    */
   const visitConstructor = (node: TS.ConstructorDeclaration): TS.Node => {
@@ -528,7 +529,7 @@ function rewriteFile(
     const cls = node.parent;
     const split = splitConstructor(ts, node);
     if (typeof split === 'string') return cannot(split);
-    if (!ts.isClassDeclaration(cls) || !cls.name || !policy.splittable.has(cls.name.text)) {
+    if (!ts.isClassDeclaration(cls) || !cls.name || !policy.constructible.has(cls.name.text)) {
       return cannot('no `new` can ask for its split (a class expression, or its name is declared more than once)');
     }
     const name = cls.name.text;
@@ -563,7 +564,7 @@ function rewriteFile(
       factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'NEW')),
       factory.createReturnStatement(
         runtimeCall('ctorBody', [
-          factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target')),
+          factory.createIdentifier(name), // declared once in the file: the class binding, never shadowed
           factory.createThis(),
           factory.createArrayLiteralExpression(split.params.map((p) => factory.createIdentifier(p.text))),
         ]),
