@@ -5,7 +5,7 @@
 //     constructor(a, b) { super(a); <body> }
 //   ->  constructor(a, b, $t = undefined) {
 //         super(a);
-//         if ($t === $pe.NEW) return $pe.ctorBody(C, this, [a, b]);
+//         if ($t === $pe.NEW) return $pe.ctorBody(new.target, this, [a, b]);
 //         <body>
 //       }
 //       static { $pe.ctor(this, 2, true, <fast copy of function (a, b) { <body> }>) }

@@ -393,6 +393,12 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
       constructor(n) { this.n = this.#fill(n); }
     }
     export function filler(n) { return new Filler(n).n; }
+    // As bundlers write classes: found under the variable's name and the class's own.
+    export var Bundled = class _Bundled {
+      constructor(n) { let k = 0; for (let i = 0; i < n; i++) { progress.i = i; k += spin(3); } this.k = n; }
+      static make(n) { return new _Bundled(n).k; }
+    };
+    export function bundled(n) { return new Bundled(n).k; }
     export function grid(n) { return new Grid(n).cells.length; }
     export function derived(n) { const d = new Derived(n); return [d.base, d.n, d.t, d instanceof Derived, d.replaced]; }
     export function careful(n) { return new Careful(n).ok; }
@@ -435,6 +441,17 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(m.progress.i).toBeGreaterThan(0);
     expect(m.progress.i).toBeLessThan(29);
     expect(finish(viaGenerator).value).toBe(30);
+  });
+
+  it('pauses inside the constructor of a class written `var C = class _C {}`, under either name', async () => {
+    const m = await instrument(ctorSource);
+    for (const run of [m.bundled, m.Bundled.make]) {
+      const task = launch(run, 0, 30);
+      for (let i = 0; i < 12; i++) resume(task, 0);
+      expect(m.progress.i).toBeGreaterThan(0);
+      expect(m.progress.i).toBeLessThan(29);
+      expect(finish(task).value).toBe(30);
+    }
   });
 
   it('pauses inside a #private method the constructor body calls', async () => {
@@ -498,7 +515,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
       function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
       class A { constructor() { for (let i = 0; i < arguments.length; i++) spin(i); } }
       class B extends Object { constructor(x) { const y = spin(x); super(); this.y = y; } }
-      const C = class { constructor(n) { for (let i = 0; i < n; i++) spin(i); } };
+      const C = [class { constructor(n) { for (let i = 0; i < n; i++) spin(i); } }];
       class D { constructor(...xs) { for (const x of xs) spin(x); } }
       class E { constructor(n) { for (let i = 0; i < n; i++) spin(i); } }
     `;
@@ -506,7 +523,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(notes.map((d) => [d.line, d.message.replace(/.*\(it cannot pause\): /, '')])).toEqual([
       [3, 'arguments'],
       [4, 'a declaration or function before super()'],
-      [5, 'no `new` can ask for its split (a class expression, or its name is declared more than once)'],
+      [5, 'no `new` can name its class for sure (an anonymous class not assigned to a variable, or a name declared more than once)'],
       [6, 'a rest parameter'],
     ]);
   });

@@ -44,26 +44,47 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
 }
 
 /**
- * Names whose `new` is a site (analyze.ts isNewSite): classes declared once in the file (so their name means
- * them wherever a `new` names it) whose constructor can be split and has something to pause at after the
- * split, and names bound by imports declared nowhere else (a class of another module may be split). If the
- * name means something else at run time, the site constructs it plainly.
+ * Names whose `new` is a site (analyze.ts isNewSite): the names of classes whose constructor can be split and
+ * has something to pause at after the split (see newableNames), and names bound by imports declared nowhere
+ * else (a class of another module may be split). If such a name means something else at run time, the site
+ * constructs it plainly.
  */
 export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: ReadonlyMap<string, number>): Set<string> {
   const found = new Set<string>();
-  const once = (name: TS.Identifier | undefined): name is TS.Identifier => !!name && declared.get(name.text) === 1;
   const visit = (node: TS.Node): void => {
-    if (ts.isClassDeclaration(node) && once(node.name)) {
+    if (ts.isClassLike(node)) {
+      const names = newableNames(ts, node, declared);
       const ctor = node.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
-      const split = ctor && splitConstructor(ts, ctor);
-      if (ctor && typeof split === 'object' && ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s))) found.add(node.name.text);
-    } else if ((ts.isImportClause(node) || ts.isImportSpecifier(node)) && !node.isTypeOnly && once(node.name)) {
+      const split = names.length > 0 && ctor && splitConstructor(ts, ctor);
+      if (ctor && typeof split === 'object' && ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s))) {
+        for (const n of names) found.add(n);
+      }
+    } else if ((ts.isImportClause(node) || ts.isImportSpecifier(node)) && !node.isTypeOnly && node.name && declared.get(node.name.text) === 1) {
       found.add(node.name.text);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
   return found;
+}
+
+/**
+ * The names by which a `new` can name this class wherever it is written, because nothing else in the file
+ * declares them: `class C {}`, and `var C = class _C {}` (both names: bundlers write classes that way).
+ */
+export function newableNames(ts: typeof TS, cls: TS.ClassLikeDeclaration, declared: ReadonlyMap<string, number>): string[] {
+  const own = cls.name?.text;
+  let outer: string | undefined;
+  if (ts.isClassExpression(cls)) {
+    let child: TS.Node = cls;
+    while (ts.isParenthesizedExpression(child.parent)) child = child.parent;
+    const p = child.parent;
+    if (ts.isVariableDeclaration(p) && p.initializer === child && ts.isIdentifier(p.name)) outer = p.name.text;
+  } else if (own === undefined) {
+    return []; // `export default class {}`
+  }
+  const times = (n: string): number => (n === own ? 1 : 0) + (n === outer ? 1 : 0);
+  return [...new Set([own, outer])].filter((n): n is string => n !== undefined && declared.get(n) === times(n));
 }
 
 function superCalls(ts: typeof TS, node: TS.Node): TS.CallExpression[] {

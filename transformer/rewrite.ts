@@ -36,7 +36,7 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy, lastRejection } from './lazy';
-import { constructibleNames, splitConstructor } from './constructors';
+import { constructibleNames, newableNames, splitConstructor } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 
 // Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
@@ -512,8 +512,8 @@ function rewriteFile(
 
   /**
    * A constructor with something to pause at after its `super(...)` is split (runtime constructors.ts): it
-   * gets a last parameter `$t = undefined` and, at the split, `if ($t === $pe.NEW) return $pe.ctorBody(C, this,
-   * [<parameters>])`; the rest of its body, copied into a function of the parameters (fast copy, else
+   * gets a last parameter `$t = undefined` and, at the split, `if ($t === $pe.NEW) return $pe.ctorBody(new.target,
+   * this, [<parameters>])`; the rest of its body, copied into a function of the parameters (fast copy, else
    * generator version), is registered in the class's static block. Others run to completion (noted).
    */
   const visitConstructor = (node: TS.ConstructorDeclaration): TS.Node => {
@@ -529,10 +529,11 @@ function rewriteFile(
     const cls = node.parent;
     const split = splitConstructor(ts, node);
     if (typeof split === 'string') return cannot(split);
-    if (!ts.isClassDeclaration(cls) || !cls.name || !policy.constructible.has(cls.name.text)) {
-      return cannot('no `new` can ask for its split (a class expression, or its name is declared more than once)');
+    const newable = newableNames(ts, cls, names.declared);
+    if (!newable.some((n) => policy.constructible.has(n))) {
+      return cannot('no `new` can name its class for sure (an anonymous class not assigned to a variable, or a name declared more than once)');
     }
-    const name = cls.name.text;
+    const name = newable[0]!;
     // The rest of the body as a method of the class taking the parameters' names (the copies are made in the
     // static block, where `super.x` is rebuilt from the home object, the class's prototype).
     const rest = node.body.statements.slice(split.head);
@@ -564,7 +565,8 @@ function rewriteFile(
       factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'NEW')),
       factory.createReturnStatement(
         runtimeCall('ctorBody', [
-          factory.createIdentifier(name), // declared once in the file: the class binding, never shadowed
+          // The class itself: only newSite() passes NEW, through Reflect.construct(class, ...).
+          factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target')),
           factory.createThis(),
           factory.createArrayLiteralExpression(split.params.map((p) => factory.createIdentifier(p.text))),
         ]),
