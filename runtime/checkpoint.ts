@@ -25,7 +25,7 @@ export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, ent
 export { genEntry, forOfIn, PAUSED_STEP };
 
 /** `new` in instrumented code, and split constructors (constructors.ts). */
-export { construct, ctor, ctorBody, newNow, newSite, NEW } from './constructors';
+export { construct, ctor, ctorBody, newNow, newSite, NEW, SPLIT } from './constructors';
 
 /** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
 export { apply } from './intrinsics';

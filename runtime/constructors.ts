@@ -11,15 +11,15 @@
 //       static { $pe.ctor(this, 2, true, <fast copy of function (a, b) { <body> }>) }
 //
 // Called by anyone else the constructor runs as written (the default keeps `C.length`; an extra argument
-// lands in `$t` and is ignored). A `new X(..)` site in instrumented code calls newSite(), which, when X's
-// constructor is split, passes NEW after X's parameters: the engine does everything up to the split (a
+// lands in `$t` and is ignored). A `new X(..)` site in instrumented code, when X has a split constructor
+// (`X?.[SPLIT]`, else it is an ordinary `new`), calls newSite(), which passes NEW after X's parameters: the engine does everything up to the split (a
 // superclass's constructor, called by super() without NEW, runs whole), and the body runs as a fast copy with
 // `this` the new object, so a pause inside it unwinds like any call (ctorBody records a frame of its own, as
 // step() does for next()); resuming re-enters the body and then finishes the `new` with the body's result
 // (an object it returns wins, as in the engine). NEW rides in the argument list, so a `new X()` that runs
 // before the split (in a default parameter, say) is not mistaken for the one that was asked.
 
-import { apply } from './intrinsics';
+import { apply, hidden } from './intrinsics';
 import { CAPTURE, genToFast, reenter, suspendFrom, type Frame } from './lazy';
 import { rt } from './shared';
 
@@ -28,9 +28,18 @@ const holder = globalThis as unknown as Record<symbol, unknown>;
 /** The argument a `new` site adds after a split constructor's parameters: "run your body through ctorBody()". */
 export const NEW: object = (holder[Symbol.for('preemptible.new.v1')] ??= Object.freeze({ preemptibleNew: true })) as object;
 
+/**
+ * On a class whose constructor is split: its Split. Sites test `C?.[SPLIT] === undefined` inline and make
+ * an ordinary `new` then (a class that merely inherits one, or had it copied onto it, fails newSite()'s
+ * owner test and is constructed plainly too).
+ */
+export const SPLIT: unique symbol = Symbol.for('preemptible.split') as never;
+
 type Body = (this: unknown, ...args: unknown[]) => unknown;
 
 interface Split {
+  /** The class it belongs to. */
+  cls: object;
   /** The fast entry of the constructor's body (after super()). */
   body: Body;
   /** How many parameters the constructor declares (NEW goes after them). */
@@ -39,15 +48,17 @@ interface Split {
   derived: boolean;
 }
 
-/** By class (not inherited: a subclass without its own split constructor is constructed plainly). */
-const splits: WeakMap<object, Split> = (holder[Symbol.for('preemptible.constructors.v1')] ??= new WeakMap()) as WeakMap<object, Split>;
-
 /**
  * From the class's static block: registers the body of its split constructor, as a fast copy or (outside
  * the fast subset) a generator version.
  */
 export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: (...args: never[]) => Generator): void {
-  splits.set(cls, { body: fast ?? (genToFast(gen as never) as Body), params, derived });
+  hidden(cls, SPLIT, { cls, body: fast ?? (genToFast(gen as never) as Body), params, derived });
+}
+
+function splitOf(fn: unknown): Split | undefined {
+  const split = fn === null || fn === undefined ? undefined : ((fn as Record<symbol, unknown>)[SPLIT] as Split | undefined);
+  return split !== undefined && split.cls === fn ? split : undefined;
 }
 
 /**
@@ -55,7 +66,7 @@ export function ctor(cls: object, params: number, derived: boolean, fast: Body |
  * the engine's TypeError): a class with a split constructor gets NEW after its parameters (see above).
  */
 export function newSite(fn: unknown, text: string, args: unknown[]): object {
-  const split = splits.get(fn as object);
+  const split = splitOf(fn);
   if (split === undefined) return construct(fn, text, args);
   return Reflect.construct(fn as new (...a: unknown[]) => object, withNew(args, split.params));
 }
@@ -96,7 +107,7 @@ export function newNow(fn: unknown, text: string, args: unknown[]): unknown {
 
 /** Called by a split constructor given NEW: runs its body on `self`; what the constructor returns. */
 export function ctorBody(cls: object, self: object, params: unknown[]): unknown {
-  const split = splits.get(cls)!;
+  const split = (cls as Record<symbol, Split>)[SPLIT]; // own: only newSite() passes NEW, to the class itself
   let result: unknown;
   try {
     result = apply(split.body, self, params);

@@ -495,9 +495,12 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
       export class Big {
         constructor(n) { this.xs = []; for (let i = 0; i < n; i++) { progress.i = i; this.xs.push(i); } }
       }
+      // Inherits Big's split (a static property): constructed plainly, so Big's body runs inside its super().
+      export class Sub extends Big { constructor(...a) { super(...a); this.z = this.xs.length; } }
     `, { filename: 'lib.mjs' }).code);
     const m = await instrument(`
-      import { Big, progress } from './ctorlib_${process.pid}.mjs';
+      import { Big, Sub, progress } from './ctorlib_${process.pid}.mjs';
+      export function sub(n) { return new Sub(n).z; }
       export { progress };
       export function make(n) { return new Big(n).xs.length; }
       export function makeSpread(args) { return new Big(...args).xs.length; }
@@ -508,6 +511,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(m.progress.i).toBeLessThan(39);
     expect(finish(task).value).toBe(40);
     expect(finish(launch(m.makeSpread, 0, [25, 'ignored'])).value).toBe(25);
+    expect(finish(launch(m.sub, 0, 15)).value).toBe(15);
   });
 
   it('notes the constructors it keeps whole, with the reason', () => {

@@ -133,7 +133,7 @@ export function callableOr(g: GeneratorBodyContext, fn: TS.Expression, written: 
 }
 
 /** Runtime exports that emitted code reads from module-level constants (`$pe_rt`, ...). */
-export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'enter' | 'SUSPENDED';
+export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'enter' | 'SUSPENDED' | 'SPLIT';
 
 /**
  * `apply(fn, thisArg, [...args])` (the runtime's Reflect.apply, taken at load) for a method's function read
@@ -240,16 +240,25 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
 
   const assign = (id: TS.Identifier, value: TS.Expression): TS.Expression => factory.createAssignment(id, value);
 
-  /** `(($v = $pe.newNow(C, ..)) === SUSPENDED ? yield* $pe.suspended() : $v)`: a `new` whose body may pause. */
+  /**
+   * `(C?.[SPLIT] === undefined ? new C(a) : ($v = $pe.newNow(C, "C", [a])) === SUSPENDED ? yield* $pe.suspended()
+   * : $v)`: a `new` whose constructor's body may pause (runtime constructors.ts). With a `yield` in the
+   * arguments, always through newNow (the arguments are written once).
+   */
   const newDispatch = (e: TS.NewExpression): TS.Expression => {
     const d = depth;
-    const callee = visitExpr(e.expression);
+    const before = yieldsEmitted;
     const args = deeper(() => (e.arguments ?? []).map(visitExpr));
+    const argsYield = yieldsEmitted !== before;
     yieldsEmitted++;
     const $v = temp('v', d);
-    const made = factory.createParenthesizedExpression(assign($v, newSiteCall(g, callee, e, args, 'newNow')));
+    const made = factory.createParenthesizedExpression(assign($v, newSiteCall(g, visitExpr(e.expression), e, args, 'newNow')));
     const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspended'), undefined, []));
-    return factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
+    const site = factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
+    if (argsYield) return site;
+    // Written twice (one runs): C is a name, so reading it again changes nothing.
+    const plain = factory.createNewExpression(visitExpr(e.expression), undefined, deeper(() => (e.arguments ?? []).map(visitExpr)));
+    return factory.createParenthesizedExpression(factory.createConditionalExpression(isPlainNew(g, visitExpr(e.expression)), undefined, plain, undefined, site));
   };
 
   const callable = (fn: TS.Expression, written: TS.Expression): TS.Expression => callableOr(g, fn, written);
@@ -389,6 +398,13 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
  * printed as written (`o[(i + 1)]`, `o[f(...)]`), literals, parenthesised operators; what it cannot print
  * is "(intermediate value)".
  */
+/** `C?.[SPLIT] === undefined`: the class at a `new` site has no split constructor (an ordinary `new` then). */
+export function isPlainNew(g: GeneratorBodyContext, callee: TS.Expression): TS.Expression {
+  const { factory } = g.ctx;
+  const split = factory.createElementAccessChain(callee, factory.createToken(g.ts.SyntaxKind.QuestionDotToken), g.hot('SPLIT'));
+  return factory.createStrictEquality(split, factory.createVoidZero());
+}
+
 /** `$pe.newSite(X, "X", [<args>])` for a `new` site (runtime constructors.ts); newNow in generator versions. */
 export function newSiteCall(g: GeneratorBodyContext, callee: TS.Expression, e: TS.NewExpression, args: readonly TS.Expression[], helper: 'newSite' | 'newNow' = 'newSite'): TS.Expression {
   const { factory } = g.ctx;

@@ -36,7 +36,7 @@
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
 import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isLoop, mentions, prologueLength, skipOuter } from './analyze';
-import { callableOr, calleeText, counterExpired, newSiteCall, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
+import { callableOr, calleeText, counterExpired, isPlainNew, newSiteCall, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -411,15 +411,19 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
 
     /**
-     * A `new` site (analyze.ts isNewSite): `($k = K, $pe.newSite(C, "C", [a]))` (runtime constructors.ts);
-     * with a site among the arguments, C and the arguments are spilled first, as in construct().
+     * A `new` site (analyze.ts isNewSite): `(C?.[SPLIT] === undefined ? new C(a) : ($k = K, $pe.newSite(C, "C",
+     * [a])))` (runtime constructors.ts: only a class with a split constructor goes through the runtime); with a
+     * site among the arguments, C and the arguments are spilled first, as in construct().
      */
     const newAt = (e: TS.NewExpression, k: number): TS.Expression => {
       const spill = plan.callSpill.get(e);
       const written = e.arguments ?? [];
       const steps = spill ? [assign(spill.fn, cond(resumingPast(e.expression), spill.fn, dual(e.expression))), ...spilledArgs(written, spill)] : [];
-      const args = spill ? spill.args : written.map(dual);
-      return comma([...steps, assign($k, num(k)), newSiteCall(g, spill ? spill.fn : plainExpr(e.expression), e, args)]);
+      // Written twice (one runs): C is a name, so reading it again changes nothing.
+      const callee = (): TS.Expression => (spill ? spill.fn : plainExpr(e.expression));
+      const args = (): TS.Expression[] => (spill ? spill.args : written.map(dual));
+      const site = comma([assign($k, num(k)), newSiteCall(g, callee(), e, args())]);
+      return comma([...steps, cond(isPlainNew(g, callee()), factory.createNewExpression(callee(), undefined, args()), site)]);
     };
 
     /** Left side of `target = <site>`: the object (and key) evaluated before the site are spilled. */
