@@ -137,6 +137,11 @@ export function endOfStretch(s: TaskState): void {
 
 /** Unwinds a suspended generator: its finally blocks run to completion. */
 export function closeGenerator(it: Generator<unknown, unknown, unknown>): void {
-  let r = it.return(undefined);
-  while (!r.done) r = it.next();
+  rt.unwinding++;
+  try {
+    let r = it.return(undefined);
+    while (!r.done) r = it.next();
+  } finally {
+    rt.unwinding--;
+  }
 }

@@ -24,6 +24,9 @@ export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, ent
 /** The fast entry of an instrumented user generator function (user-generators.ts). */
 export { genEntry, forOfIn, PAUSED_STEP };
 
+/** `for await` written out in async functions' generator versions (async-iteration.ts). */
+export { asyncClosed, asyncIter, asyncNext, asyncResult, asyncReturn, NO_RETURN, unwinding } from './async-iteration';
+
 /** `new` in instrumented code, and split constructors (constructors.ts). */
 export { construct, ctor, ctorBody, newNow, newSite, NEW, SPLIT } from './constructors';
 

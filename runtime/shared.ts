@@ -42,6 +42,8 @@ export interface SharedState {
    * (user-generators.ts): that object's holder. Only then may the generator's body yield PAUSE.
    */
   stepping: object | null;
+  /** While a cancelled task's suspended generators are unwound (their finally blocks run): see async.ts closeGenerator. */
+  unwinding: number;
   /** How many times tick() has warmed the pause path (clock.ts, rehearsal.ts): for tests and benchmarks. */
   rehearsals: number;
   detach: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined, onError: (error: unknown) => void) => void) | undefined;
@@ -68,6 +70,7 @@ function create(): SharedState {
     cap: null,
     re: null,
     stepping: null,
+    unwinding: 0,
     rehearsals: 0,
     detach: undefined,
   };

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { cancel, launch, PreemptibleStateError, resume, run, Scheduler, TO_COMPLETION, type Task } from 'preemptible';
 import { instrument } from './helpers/instrument';
+import { transform } from 'preemptible/transform';
 
 const source = `
 export const log = [];
@@ -255,5 +256,63 @@ describe('async functions under run() and Scheduler', () => {
     await waiter;
     expect(scheduler.counts.waiting).toBe(0);
     expect(scheduler.counts.completed).toBe(4);
+  });
+});
+
+describe('for await in instrumented async functions (runtime async-iteration.ts)', () => {
+  const loops = `
+    export const log = [];
+    export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+    async function* gen(n) { for (let i = 0; i < n; i++) { await null; yield i; } }
+    export function counted(n) {
+      let i = 0;
+      return {
+        [Symbol.asyncIterator]() { return this; },
+        next() { return Promise.resolve(i < n ? { value: i++, done: false } : { done: true }); },
+        return() { log.push('return'); return Promise.resolve({ done: true }); },
+      };
+    }
+    export async function total(n) { let s = 0; for await (const x of gen(n)) s += spin(100) + x; return s; }
+    export async function guarded(it) {
+      try { for await (const x of it) spin(100); } finally { log.push('finally'); }
+    }
+    export async function destructures(it) { let s = 0; for await (const [a] of it) s += spin(a); return s; }
+  `;
+
+  it('the loop body is preemptible: budget 0 pauses inside it, result unchanged', async () => {
+    const m = await instrument(loops);
+    const { task, paused, waited } = await drive(launch(m.total, 0, 5), 0);
+    expect(task.value).toBe(await m.total(5));
+    expect(paused).toBeGreaterThan(5 * 100); // spin()'s loop, inside the loop body, paused at every turn
+    expect(waited).toBeGreaterThan(0);
+  });
+
+  it('a task cancelled inside the loop runs its finally blocks and does not close the iterator', async () => {
+    const m = await instrument(loops);
+    m.log.length = 0;
+    const task = launch(m.guarded, 0, m.counted(3));
+    // Ten pauses in a row with no await between: inside spin() in the loop body (it pauses 100 times).
+    let inBody = 0;
+    while (inBody < 10) {
+      if (task.status === 'waiting') {
+        await task.ready;
+        inBody = 0;
+      } else {
+        inBody = task.pausedBy === 'await' ? 0 : inBody + 1;
+        resume(task, 0);
+      }
+    }
+    expect(task.status).toBe('paused');
+    cancel(task);
+    expect(task.status).toBe('cancelled');
+    expect(m.log).toEqual(['finally']);
+    // Run to its end, `break`-free: the iterator ends by itself, never closed.
+    await drive(launch(m.guarded, 0, m.counted(2)), 0);
+    expect(m.log).toEqual(['finally', 'finally']);
+  });
+
+  it('a loop with a destructuring head keeps its function uninstrumented, with a diagnostic', () => {
+    const { diagnostics } = transform(loops, { filename: 'x.mjs' });
+    expect(diagnostics.filter((d) => d.code === 'for-await').map((d) => d.line)).toEqual([17]);
   });
 });

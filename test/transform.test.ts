@@ -108,7 +108,7 @@ describe('transform()', () => {
       '  get quiet() { return 1; }', // nothing to pause at: no note
       '}',
       'async function* ag() { for (;;) yield 1; }',
-      'async function fa(xs) { for await (const x of xs) h(x); }',
+      'async function fa(xs) { for await (const [x] of xs) h(x); }', // a destructuring head
       'function same() {}',
       'const e = function self() { self = 1; for (;;) break; };',
       'async function au() { await using r = f(); g(); }',

@@ -113,7 +113,7 @@ export interface BodyFacts {
   hasLoop: boolean;
   /** An `await` of the function's own (an async function's suspension point). */
   hasAwait: boolean;
-  /** A `for await` loop: its implicit awaits are not rewritten. */
+  /** A `for await` loop the generator version cannot write out (a destructuring head): see forAwaitHead. */
   forAwait: TS.Node | undefined;
   /** An `await using` declaration (lowered by TypeScript later, with an await of its own). */
   awaitUsing: TS.Node | undefined;
@@ -141,7 +141,7 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
     if (isFunctionBoundary(ts, node)) return;
     if (isLoop(ts, node)) {
       facts.hasLoop = true;
-      if (ts.isForOfStatement(node) && node.awaitModifier) facts.forAwait ??= node;
+      if (ts.isForOfStatement(node) && node.awaitModifier && !forAwaitHead(ts, node)) facts.forAwait ??= node;
     } else if (ts.isAwaitExpression(node)) facts.hasAwait = true;
     else if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
       // TypeScript lowers it after this transform, writing an `await` into the generator copy too.
@@ -302,6 +302,20 @@ function assignsTo(ts: typeof TS, node: TS.Node, name: string): boolean {
 export function boundNames(ts: typeof TS, name: TS.BindingName): TS.Identifier[] {
   if (ts.isIdentifier(name)) return [name];
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundNames(ts, e.name)));
+}
+
+/**
+ * The name a `for await` loop binds or assigns, when it is a plain name (`const x`, `let x`, `var x`, `x`):
+ * the generator version writes such a loop out (runtime async-iteration.ts). A pattern would name the value
+ * '.for' in the engine's destructuring errors, which written-out code cannot.
+ */
+export function forAwaitHead(ts: typeof TS, loop: TS.ForOfStatement): TS.Identifier | undefined {
+  const head = loop.initializer;
+  if (ts.isVariableDeclarationList(head)) {
+    const d = head.declarations[0];
+    return d && ts.isIdentifier(d.name) ? d.name : undefined;
+  }
+  return ts.isIdentifier(head) ? head : undefined;
 }
 
 export function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {

@@ -7,7 +7,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { CallPolicy, isDispatchable, isNewSite, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter } from './analyze';
+import { CallPolicy, forAwaitHead, isDispatchable, isNewSite, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter } from './analyze';
 
 export interface GeneratorBodyContext {
   ts: typeof TS;
@@ -59,7 +59,7 @@ function pauseGuard(g: GeneratorBodyContext): TS.Expression | undefined {
   return g.pauseHolder && factory.createStrictEquality(factory.createPropertyAccessExpression(g.hot('rt'), 'stepping'), g.pauseHolder);
 }
 
-type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v';
+type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v' | 'ai' | 'ad' | 'ar' | 'av' | 'ac';
 
 /**
  * `({ "f": fn })["f"]`: `fn` named `f` the way the engine names it (as for `const f = () => {}`), without a
@@ -177,6 +177,17 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   const visit = (node: TS.Node): TS.Node => {
     if (isFunctionBoundary(ts, node)) return node;
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
+    if (ts.isForOfStatement(node) && node.awaitModifier) return forAwait(node, []);
+    if (ts.isLabeledStatement(node)) {
+      // Labels of a written-out `for await` go on its inner `for (;;)` (continue needs a loop).
+      const labels: TS.Identifier[] = [];
+      let s: TS.Statement = node;
+      while (ts.isLabeledStatement(s)) {
+        labels.push(s.label);
+        s = s.statement;
+      }
+      if (ts.isForOfStatement(s) && s.awaitModifier) return forAwait(s, labels);
+    }
     if (isLoop(ts, node)) return addLoopCheckpoint(ts.visitEachChild(node, visit, g.ctx) as TS.IterationStatement);
     if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) return dispatch(node);
     // Not in a user generator's body: its pauses may go out only while step() runs it (see dispatch's guard).
@@ -239,6 +250,80 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   const assign = (id: TS.Identifier, value: TS.Expression): TS.Expression => factory.createAssignment(id, value);
+
+  let forAwaitDepth = 0;
+  /**
+   * `for await (x of E) body` in an async function's generator version, written out with an AwaitRequest at
+   * each await (runtime async-iteration.ts has the whole shape). Only name heads get here (analyze.ts
+   * forAwaitHead); `labels` go on the inner `for (;;)`.
+   */
+  const forAwait = (loop: TS.ForOfStatement, labels: readonly TS.Identifier[]): TS.Statement => {
+    const d = forAwaitDepth++;
+    try {
+      const name = forAwaitHead(ts, loop)!;
+      const [$ai, $ad, $ar, $av, $ac] = (['ai', 'ad', 'ar', 'av', 'ac'] as const).map((k) => temp(k, d));
+      const $ae = fileTemp(g, 'async-loop-error', 'ae');
+      const helper = (n: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, n), undefined, args);
+      const awaited = (e: TS.Expression): TS.Expression => {
+        yieldsEmitted++;
+        return factory.createParenthesizedExpression(factory.createYieldExpression(undefined, helper('aw', [e])));
+      };
+      const stmt = (e: TS.Expression): TS.Statement => factory.createExpressionStatement(e);
+      const flag = (v: boolean): TS.Statement => stmt(assign($ad, v ? factory.createTrue() : factory.createFalse()));
+      const head = loop.initializer;
+      const start: TS.Statement[] = [stmt(assign($ai, helper('asyncIter', [visitExpr(loop.expression), factory.createStringLiteral(calleeText(ts, loop.expression))]))), flag(false)];
+      let bind: TS.Statement;
+      let outer: TS.Statement[] = start;
+      if (ts.isVariableDeclarationList(head)) {
+        bind = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(name, undefined, undefined, $av)], head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)));
+        if (head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const) && mentions(ts, loop.expression, name.text)) {
+          // E runs where the loop's own binding is in its TDZ, as in the engine: `{ <start>; let x; }`.
+          outer = [factory.createBlock([...start, factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(name.text)], ts.NodeFlags.Let))], true)];
+        }
+      } else {
+        bind = stmt(assign(visitExpr(head as TS.Identifier) as TS.Identifier, $av));
+      }
+      const body = loop.statement;
+      const visitedBody = visit(body) as TS.Statement;
+      const iteration = factory.createBlock([
+        checkpoint(g),
+        flag(true),
+        stmt(assign($ar, helper('asyncResult', [awaited(helper('asyncNext', [$ai]))]))),
+        factory.createIfStatement(factory.createPropertyAccessExpression($ar, 'done'), factory.createBreakStatement()),
+        stmt(assign($av, factory.createPropertyAccessExpression($ar, 'value'))),
+        flag(false),
+        factory.createBlock([bind, ...(ts.isBlock(visitedBody) ? visitedBody.statements : [visitedBody])], true),
+      ], true);
+      let looped: TS.Statement = factory.createForStatement(undefined, undefined, undefined, iteration);
+      for (const l of [...labels].reverse()) looped = factory.createLabeledStatement(l, looped);
+      const noReturn = (e: TS.Expression): TS.Expression => factory.createStrictInequality(e, factory.createPropertyAccessExpression(g.pe, 'NO_RETURN'));
+      // An exception from the body closes the iterator, dropping whatever the closing does.
+      const closeQuietly = factory.createTryStatement(
+        factory.createBlock([
+          stmt(assign($ac, helper('asyncReturn', [$ai]))),
+          factory.createIfStatement(noReturn($ac), stmt(awaited($ac))),
+        ], true),
+        factory.createCatchClause(undefined, factory.createBlock([])),
+        undefined,
+      );
+      const handler = factory.createBlock([
+        factory.createIfStatement(factory.createLogicalNot($ad), factory.createBlock([flag(true), closeQuietly], true)),
+        factory.createThrowStatement($ae),
+      ], true);
+      // break / return / continue to an outer loop: close, and its errors win.
+      const close = factory.createIfStatement(
+        factory.createLogicalAnd(factory.createLogicalNot($ad), factory.createLogicalNot(helper('unwinding', []))),
+        factory.createBlock([
+          stmt(assign($ac, helper('asyncReturn', [$ai]))),
+          factory.createIfStatement(noReturn($ac), stmt(helper('asyncClosed', [awaited($ac)]))),
+        ], true),
+      );
+      const attempt = factory.createTryStatement(factory.createBlock([looped], true), factory.createCatchClause($ae, handler), factory.createBlock([close], true));
+      return factory.createBlock([...outer, attempt], true);
+    } finally {
+      forAwaitDepth--;
+    }
+  };
 
   /**
    * `(C?.[SPLIT] === undefined ? new C(a) : ($v = $pe.newNow(C, "C", [a])) === SUSPENDED ? yield* $pe.suspended()
