@@ -19,6 +19,7 @@
 // A task cancelled inside the loop does not close the iterator (as an abandoned async function does not).
 
 import { apply } from './intrinsics';
+import { asyncGeneratorEntryOf } from './async-generators';
 import { rt } from './shared';
 
 interface AsyncIterationRecord {
@@ -37,7 +38,8 @@ export function asyncIter(value: unknown, text: string): AsyncIterationRecord {
   const method = (value as Record<symbol, unknown>)[Symbol.asyncIterator];
   if (method !== undefined && method !== null) {
     if (typeof method !== 'function') throw new TypeError(`${text} is not async iterable`);
-    return record(apply(method as () => unknown, value, []));
+    // `async *[Symbol.asyncIterator]() {...}` instrumented: its entry makes an object whose steps run in slices.
+    return record(apply((asyncGeneratorEntryOf(method) ?? method) as () => unknown, value, []));
   }
   const syncMethod = (value as Record<symbol, unknown>)[Symbol.iterator];
   if (typeof syncMethod !== 'function') throw new TypeError(`${text} is not async iterable`);

@@ -27,6 +27,9 @@ export { genEntry, forOfIn, PAUSED_STEP };
 /** `for await` written out in async functions' generator versions (async-iteration.ts). */
 export { asyncClosed, asyncIter, asyncNext, asyncResult, asyncReturn, NO_RETURN, unwinding } from './async-iteration';
 
+/** Instrumented async generator functions (async-generators.ts). */
+export { asyncGenEntry, yd, yr } from './async-generators';
+
 /** `new` in instrumented code, and split constructors (constructors.ts). */
 export { construct, ctor, ctorBody, newNow, newSite, NEW, SPLIT } from './constructors';
 

@@ -348,6 +348,23 @@ attachGen(pause, function* pauseHere(): Gen<void> {
 // the microtask a plain await would resume in) and then in slices on the event loop.
 const DETACHED_DEFAULT = parseBudget(1, 'async continuation');
 
+// A step of an instrumented async generator's body (async-generators.ts): a task of its own, one slice now.
+rt.sliced = (start, budget) => {
+  const { budgetMs, graceMs } = budget ?? DETACHED_DEFAULT;
+  const s = newState('<async generator>', false);
+  const task = new Task(s);
+  runSlice(task, s, budgetMs, graceMs, () => (s.it = start()).next());
+  return {
+    get status() {
+      return s.status;
+    },
+    get value() {
+      return s.value;
+    },
+    again: () => runSlice(task, s, budgetMs, graceMs, continuation(s)),
+  };
+};
+
 rt.detach = (start, budget: SliceBudget | undefined, onError) => {
   const { budgetMs, graceMs } = budget ?? DETACHED_DEFAULT;
   const s = newState('<async continuation>', false);

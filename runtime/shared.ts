@@ -47,6 +47,19 @@ export interface SharedState {
   /** How many times tick() has warmed the pause path (clock.ts, rehearsal.ts): for tests and benchmarks. */
   rehearsals: number;
   detach: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined, onError: (error: unknown) => void) => void) | undefined;
+  /**
+   * Runs `start()`'s generator as a task of its own for one slice of `budget` (its PAUSEs pause it), now;
+   * `again()` runs it for one more. Exceptions from it propagate. Provided by launch.ts (for
+   * async-generators.ts).
+   */
+  sliced: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined) => SlicedRun) | undefined;
+}
+
+export interface SlicedRun {
+  /** 'paused' (call again()) or 'completed' (its value is the generator's return value). */
+  readonly status: string;
+  readonly value: unknown;
+  again(): void;
 }
 
 export interface SliceBudget {
@@ -73,6 +86,7 @@ function create(): SharedState {
     unwinding: 0,
     rehearsals: 0,
     detach: undefined,
+    sliced: undefined,
   };
 }
 

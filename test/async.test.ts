@@ -316,3 +316,53 @@ describe('for await in instrumented async functions (runtime async-iteration.ts)
     expect(diagnostics.filter((d) => d.code === 'for-await').map((d) => d.line)).toEqual([17]);
   });
 });
+
+describe('async generators, instrumented (runtime async-generators.ts)', () => {
+  const gens = `
+    export const log = [];
+    export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i) % 1000003; return s; }
+    export async function* heavy(n, work) {
+      try {
+        for (let i = 0; i < n; i++) {
+          await null;
+          log.push('start ' + i);
+          const v = spin(work);
+          log.push('end ' + i);
+          yield v + i;
+        }
+        return 'done';
+      } finally { log.push('finally'); }
+    }
+    export async function consume(n, work) { let s = 0; for await (const x of heavy(n, work)) s += x; return s; }
+    export async function early(work) { for await (const x of heavy(10, work)) { if (x >= 0) break; } return log.slice(); }
+    export class Bag { constructor(n) { this.n = n; } async *[Symbol.asyncIterator]() { for (let i = 0; i < this.n; i++) yield spin(100) + i; } }
+    export async function sumBag(n) { let s = 0; for await (const x of new Bag(n)) s += x; return s; }
+  `;
+
+  it('a long stretch of its body runs in slices: timers fire inside it; results as plain', async () => {
+    const m = await instrument(gens);
+    const expected = await m.consume(2, 2_000_000);
+    m.log.length = 0;
+    const timer = setInterval(() => m.log.push('tick'), 0);
+    let value: unknown;
+    try {
+      value = await run(m.consume, { sliceMs: 1 }, 2, 2_000_000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(value).toBe(expected);
+    const start = m.log.indexOf('start 1');
+    const end = m.log.indexOf('end 1');
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(m.log.slice(start, end)).toContain('tick'); // the event loop turned inside spin()
+  });
+
+  it('break closes it (its finally runs); an async-iterator method is instrumented too', async () => {
+    const m = await instrument(gens);
+    m.log.length = 0;
+    const seen = (await run(m.early, { sliceMs: 1 }, 10)) as string[];
+    expect(seen).toEqual(['start 0', 'end 0', 'finally']);
+    expect(await run(m.sumBag, { sliceMs: 0.01 }, 5)).toBe(await m.sumBag(5));
+    expect(transform(gens, { filename: 'x.mjs' }).diagnostics.filter((d) => d.code === 'generator-function')).toEqual([]);
+  });
+});

@@ -51,6 +51,11 @@ export interface GeneratorBodyContext {
    * next() and will see PAUSE). Any other consumer (spread, Array.from, an explicit next()) gets plain steps.
    */
   pauseHolder?: TS.Identifier;
+  /**
+   * Building an async generator's body for its driver (runtime async-generators.ts): its own `yield v` and
+   * `yield* e` become requests, `yield $pe.yr(v)` / `yield $pe.yd(e)`, whose result is the value sent back.
+   */
+  asyncGenerator?: boolean;
 }
 
 /** `$pe_rt.stepping === holder`, for a user generator's body (see pauseHolder). */
@@ -193,6 +198,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     // Not in a user generator's body: its pauses may go out only while step() runs it (see dispatch's guard).
     if (ts.isNewExpression(node) && !g.pauseHolder && isNewSite(ts, node, g.policy)) return newDispatch(node);
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
+    if (g.asyncGenerator && ts.isYieldExpression(node)) return yieldRequest(node);
     return ts.visitEachChild(node, visit, g.ctx);
   };
 
@@ -201,6 +207,14 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const operand = visitExpr(node.expression);
     yieldsEmitted++;
     const request = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'aw'), undefined, [operand]);
+    return factory.createParenthesizedExpression(factory.createYieldExpression(undefined, request));
+  };
+
+  /** An async generator's own `yield v` -> `(yield $pe.yr(v))`, `yield* e` -> `(yield $pe.yd(e))`. */
+  const yieldRequest = (node: TS.YieldExpression): TS.Expression => {
+    const operand = node.expression ? visitExpr(node.expression) : factory.createVoidZero();
+    yieldsEmitted++;
+    const request = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, node.asteriskToken ? 'yd' : 'yr'), undefined, [operand]);
     return factory.createParenthesizedExpression(factory.createYieldExpression(undefined, request));
   };
 

@@ -188,9 +188,8 @@ function rewriteFile(
     const isAsync = ts.getCombinedModifierFlags(node as TS.Declaration) & ts.ModifierFlags.Async;
     const kind = ts.isArrowFunction(node) ? 'arrow function' : 'function';
     if (node.asteriskToken) {
-      if (isAsync) return { instrument: false, why: [node, 'generator-function', 'async generator function is not instrumented yet: each next() runs to completion'] };
       // Its instrumented copy takes a holder before the parameters: `arguments` would show it.
-      if (node.body && mentions(ts, node.body, 'arguments')) {
+      if (!isAsync && node.body && mentions(ts, node.body, 'arguments')) {
         return { instrument: false, why: [node, 'generator-function', 'generator function using `arguments` is left uninstrumented: each next() runs to completion'] };
       }
       // The copy is a function expression (made in the class's static block), where `super` is not allowed.
@@ -214,8 +213,9 @@ function rewriteFile(
     if (isAsync && facts.forAwait) {
       return { instrument: false, why: [facts.forAwait, 'for-await', `async ${kind} using for await with a destructuring head is left uninstrumented (its synchronous stretches run to completion)`] };
     }
-    // An async function's awaits are suspension points of the task even when nothing else could pause it.
-    return { instrument: facts.hasLoop || facts.hasDispatchableCall || (!!isAsync && facts.hasAwait) };
+    // An async function's awaits are suspension points of the task even when nothing else could pause it
+    // (an async generator's are its driver's own).
+    return { instrument: facts.hasLoop || facts.hasDispatchableCall || (!!isAsync && !node.asteriskToken && facts.hasAwait) };
   };
 
   /** Should `node` get a generator version? Reports constructs that keep it plain. */
@@ -265,7 +265,7 @@ function rewriteFile(
   const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
     if (original.asteriskToken) {
       instrumented++;
-      return { helper: 'lazy', arg: generatorEntry(visited, name) };
+      return { helper: 'lazy', arg: generatorEntry(original, visited, name) };
     }
     if (options.lazy !== false) {
       const fast = buildLazy(gctx, original, name);
@@ -280,20 +280,23 @@ function rewriteFile(
   /**
    * A user generator function's fast entry: `$pe.genEntry(function* ($h, <params>) { <body> })`, whose body
    * is built like a generator version but pauses only while `$pe_rt.stepping === $h` (runtime
-   * user-generators.ts: the object's next() is being run by a for-of's step()); its own yields stay.
+   * user-generators.ts: the object's next() is being run by a for-of's step()); its own yields stay. An async
+   * generator's: `$pe.asyncGenEntry(function* (<params>) { <body> })`, its body's awaits and own yields made
+   * requests its driver carries out (runtime async-generators.ts).
    */
-  const generatorEntry = (visited: FunctionLike, name: string | undefined): TS.Expression => {
-    const holder = fileTemp(gctx, 'generator-holder', 'h');
+  const generatorEntry = (original: FunctionLike, visited: FunctionLike, name: string | undefined): TS.Expression => {
+    const isAsync = (ts.getCombinedModifierFlags(original as TS.Declaration) & ts.ModifierFlags.Async) !== 0;
+    const holder = isAsync ? undefined : fileTemp(gctx, 'generator-holder', 'h');
     const body = factory.createFunctionExpression(
       undefined,
       factory.createToken(ts.SyntaxKind.AsteriskToken),
       undefined,
       undefined,
-      [factory.createParameterDeclaration(undefined, undefined, holder), ...visited.parameters],
+      holder ? [factory.createParameterDeclaration(undefined, undefined, holder), ...visited.parameters] : visited.parameters,
       undefined,
-      buildGeneratorBody({ ...gctx, pauseHolder: holder }, visited.body!),
+      buildGeneratorBody(holder ? { ...gctx, pauseHolder: holder } : { ...gctx, asyncGenerator: true }, visited.body!),
     );
-    return runtimeCall('genEntry', [name ? namedByKey(factory, body, name) : body]);
+    return runtimeCall(isAsync ? 'asyncGenEntry' : 'genEntry', [name ? namedByKey(factory, body, name) : body]);
   };
 
   const genFunction = (visited: FunctionLike, name: string | undefined): TS.Expression => {
@@ -421,7 +424,7 @@ function rewriteFile(
     if (!place) return visited;
     const { inClass, isStatic } = place;
     instrumented++;
-    const fast = node.asteriskToken ? generatorEntry(visited, name) : options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
+    const fast = node.asteriskToken ? generatorEntry(node, visited, name) : options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
     if (fast) {
       methodGens.set(visited, { name, isStatic, fast });
       return visited;
@@ -466,7 +469,7 @@ function rewriteFile(
   const visitSymbolKeyedMethod = (node: TS.MethodDeclaration, visited: TS.MethodDeclaration, key: TS.Expression): TS.Node => {
     const place = methodToInstrument(node);
     if (!place) return visited;
-    const fast = node.asteriskToken ? generatorEntry(visited, undefined) : options.lazy !== false ? buildLazy(gctx, node, undefined) : undefined;
+    const fast = node.asteriskToken ? generatorEntry(node, visited, undefined) : options.lazy !== false ? buildLazy(gctx, node, undefined) : undefined;
     if (!fast) {
       report(node, 'method-name', 'method with a computed name is left uninstrumented (runs to completion)');
       return visited;
