@@ -89,7 +89,37 @@ async function stepLater(it: Generator<unknown, unknown, unknown>, input: Input,
   return run.value as IteratorResult<unknown>;
 }
 
-type Driver = (it: Generator<unknown, unknown, unknown>, first: Input, budget: SliceBudget | undefined) => AsyncGenerator<unknown, unknown, unknown>;
+type Driver = (state: DriverState, first: Input) => AsyncGenerator<unknown, unknown, unknown>;
+
+interface DriverState {
+  readonly it: Generator<unknown, unknown, unknown>;
+  readonly budget: SliceBudget | undefined;
+  /** True while next() would run the body right away: not started, or suspended at one of its own yields. */
+  resumable: boolean;
+  /** A step run ahead of next() by a for await in instrumented code, as part of its task (stepAhead). */
+  pre: { result: IteratorResult<unknown> } | { error: unknown } | undefined;
+}
+
+/** The state of each object an entry made. */
+const states = new WeakMap<object, DriverState>();
+
+const AsyncGeneratorNext = (Object.getPrototypeOf(async function* () {}) as { prototype: { next: unknown } }).prototype.next;
+
+/**
+ * For a written-out for await (async-iteration.ts) about to call `next` on `iterator`: when that next()
+ * would run the body of one of these objects right away, run that step here instead, inside the caller's
+ * task (its pauses are the task's), and leave the result for the driver; then the caller calls next().
+ */
+export function* stepAhead(iterator: object, next: unknown): Generator<unknown, void, unknown> {
+  const state = next === AsyncGeneratorNext ? states.get(iterator) : undefined;
+  if (state === undefined || !state.resumable) return;
+  state.resumable = false;
+  try {
+    state.pre = { result: yield* untilRequest(state.it, { mode: 'next', value: undefined }) };
+  } catch (e) {
+    state.pre = { error: e };
+  }
+}
 
 /**
  * Drives the body from `input` to its end: awaits, yields and delegates natively. A return() that reaches
@@ -97,11 +127,21 @@ type Driver = (it: Generator<unknown, unknown, unknown>, first: Input, budget: S
  * then the driver's own return completes, unless a finally block of the body returned a value instead.
  */
 function makeDriver(): Driver {
-  return async function* drive(it: Generator<unknown, unknown, unknown>, first: Input, budget: SliceBudget | undefined): AsyncGenerator<unknown, unknown, unknown> {
+  return async function* drive(state: DriverState, first: Input): AsyncGenerator<unknown, unknown, unknown> {
+    const { it, budget } = state;
+    state.resumable = false;
     let input = first;
     let awaited = false; // the step ahead continues after an await (else next() or its like resumed it)
     for (;;) {
-      const r = awaited ? await stepLater(it, input, budget) : stepNow(it, input);
+      let r: IteratorResult<unknown>;
+      const pre = state.pre;
+      if (pre !== undefined) {
+        state.pre = undefined;
+        if ('error' in pre) throw pre.error;
+        r = pre.result;
+      } else {
+        r = awaited ? await stepLater(it, input, budget) : stepNow(it, input);
+      }
       if (r.done) return r.value;
       const request = r.value;
       if (isAwaitRequest(request)) {
@@ -117,15 +157,22 @@ function makeDriver(): Driver {
       const { [BRAND]: kind, value } = request as YieldRequest;
       let resumed = false;
       try {
-        const sent = kind === 'delegate' ? yield* value as AsyncIterable<unknown> : yield value;
+        let sent: unknown;
+        if (kind === 'delegate') {
+          sent = yield* value as AsyncIterable<unknown>;
+        } else {
+          state.resumable = true;
+          sent = yield value;
+        }
         input = { mode: 'next', value: sent };
         resumed = true;
       } catch (e) {
         input = { mode: 'throw', value: e };
         resumed = true;
       } finally {
+        state.resumable = false;
         if (!resumed) {
-          const returned = yield* forwarding(it, { mode: 'return', value: RETURNING }, budget);
+          const returned = yield* forwarding({ it, budget, resumable: false, pre: undefined }, { mode: 'return', value: RETURNING });
           if (returned !== RETURNING) return returned; // eslint-disable-line no-unsafe-finally
         }
       }
@@ -171,7 +218,10 @@ function makeEntry(body: Body): (...args: unknown[]) => unknown {
     const running = rt.stack.length > 0 ? taskState(rt.stack[rt.stack.length - 1]!, 'async generator') : undefined;
     const budget = running ? { budgetMs: running.sliceMs, graceMs: running.sliceGraceMs } : undefined;
     if (!rt.sliced) throw new PreemptibleStateError('internal error: no driver for async generators (preemptible not loaded)');
-    return apply(driver, undefined, [it, START, budget]);
+    const state: DriverState = { it, budget, resumable: true, pre: undefined };
+    const object = apply(driver, undefined, [state, START]) as object;
+    states.set(object, state);
+    return object;
   };
   return entry;
 }

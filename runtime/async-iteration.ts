@@ -8,7 +8,7 @@
 //     for (;;) {
 //       <checkpoint>
 //       $ad = true;                                   // next() or its result failing: no close
-//       $ar = asyncResult(yield aw(asyncNext($ai)));
+//       $ar = asyncResult(yield aw(yield* asyncNextStepped($ai)));
 //       if ($ar.done) break;
 //       $av = $ar.value; $ad = false;
 //       { const x = $av; <body> }
@@ -19,7 +19,7 @@
 // A task cancelled inside the loop does not close the iterator (as an abandoned async function does not).
 
 import { apply } from './intrinsics';
-import { asyncGeneratorEntryOf } from './async-generators';
+import { asyncGeneratorEntryOf, stepAhead } from './async-generators';
 import { rt } from './shared';
 
 interface AsyncIterationRecord {
@@ -58,6 +58,15 @@ function record(iterator: unknown): AsyncIterationRecord {
 export function asyncNext(r: AsyncIterationRecord): unknown {
   if (typeof r.next !== 'function') throw new TypeError(`${describe(r.next)} is not a function`);
   return apply(r.next as () => unknown, r.iterator, []);
+}
+
+/**
+ * asyncNext() for the loop's steps: an instrumented async generator's step that its next() would run right
+ * away runs first, here, as part of the loop's task (async-generators.ts stepAhead).
+ */
+export function* asyncNextStepped(r: AsyncIterationRecord): Generator<unknown, unknown, unknown> {
+  yield* stepAhead(r.iterator, r.next);
+  return asyncNext(r);
 }
 
 /** The awaited result of next(): must be an object. */

@@ -60,11 +60,11 @@ export function generatorEntryOf(method: unknown): ((...args: unknown[]) => unkn
  * next() of an object made through genEntry, with `rt.stepping` set to its holder: its body may pause, and
  * the result is then `{ value: PAUSE, done: false }` (isPause).
  */
-export function nextStepping(it: object, holder: object): IteratorResult<unknown> {
+export function nextStepping(it: object, holder: object, sent?: unknown): IteratorResult<unknown> {
   const outer = rt.stepping;
   rt.stepping = holder;
   try {
-    return apply(GeneratorNext as () => IteratorResult<unknown>, it, []);
+    return apply(GeneratorNext as (v: unknown) => IteratorResult<unknown>, it, [sent]);
   } finally {
     rt.stepping = outer;
   }
@@ -107,6 +107,48 @@ export function forOfIn(iterable: unknown): unknown {
       const ret = (iterator as { return?: unknown }).return;
       if (ret === undefined || ret === null) return { done: true, value: undefined };
       return apply(ret as () => unknown, iterator, []);
+    },
+  };
+}
+
+/**
+ * `yield* E` in the body of an instrumented user generator (holder `outer`): when E is a generator object
+ * made through genEntry, an iterator that forwards next/throw/return to it, running its next() with
+ * `rt.stepping` set while the outer generator is itself being stepped, so a pause inside E comes out of the
+ * outer generator as its own (step() sees it; resuming runs the delegation again). The engine's yield* does
+ * the rest of the protocol. Anything else is E itself.
+ */
+export function delegating(iterable: unknown, outer: object): unknown {
+  if (typeof iterable !== 'object' || iterable === null || !holders.has(iterable)) return iterable;
+  const method = (iterable as Record<symbol, unknown>)[Symbol.iterator];
+  if (typeof method !== 'function') throw new TypeError('object is not iterable');
+  const iterator = apply(method as () => unknown, iterable, []);
+  if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
+    throw new TypeError('Result of the Symbol.iterator method is not an object');
+  }
+  const next = (iterator as { next: unknown }).next;
+  const holder = next === GeneratorNext ? holders.get(iterator as object) : undefined;
+  return {
+    [Symbol.iterator]() {
+      return this;
+    },
+    next(sent: unknown): unknown {
+      if (holder !== undefined && rt.stepping === outer) return nextStepping(iterator as object, holder, sent);
+      return apply(next as (v: unknown) => unknown, iterator, [sent]);
+    },
+    throw(error: unknown): unknown {
+      const t = (iterator as { throw?: unknown }).throw;
+      if (t === undefined || t === null) {
+        const ret = (iterator as { return?: unknown }).return;
+        if (ret !== undefined && ret !== null) apply(ret as () => unknown, iterator, []);
+        throw new TypeError("The iterator does not provide a 'throw' method");
+      }
+      return apply(t as (e: unknown) => unknown, iterator, [error]);
+    },
+    return(value: unknown): unknown {
+      const ret = (iterator as { return?: unknown }).return;
+      if (ret === undefined || ret === null) return { value, done: true };
+      return apply(ret as (v: unknown) => unknown, iterator, [value]);
     },
   };
 }

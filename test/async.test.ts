@@ -366,3 +366,27 @@ describe('async generators, instrumented (runtime async-generators.ts)', () => {
     expect(transform(gens, { filename: 'x.mjs' }).diagnostics.filter((d) => d.code === 'generator-function')).toEqual([]);
   });
 });
+
+describe('async generators stepped by for await: the step next() would run right away is part of the loop\'s task', () => {
+  it('a generator with no awaits pauses with the consuming task; order of effects as plain', async () => {
+    const m = await instrument(`
+      export const log = [];
+      export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i) % 1000003; return s; }
+      export async function* pipeline(n, work) { for (let i = 0; i < n; i++) { log.push('start ' + i); const v = spin(work); log.push('end ' + i); yield v + i; } }
+      export async function consume(n, work) { let s = 0; for await (const x of pipeline(n, work)) { log.push('got ' + x); s += x; } return s; }
+    `);
+    const expected = await m.consume(2, 2_000_000);
+    const plainLog = m.log.slice();
+    m.log.length = 0;
+    const timer = setInterval(() => m.log.push('tick'), 0);
+    let value: unknown;
+    try {
+      value = await run(m.consume, { sliceMs: 1 }, 2, 2_000_000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(value).toBe(expected);
+    expect(m.log.filter((x: string) => x !== 'tick')).toEqual(plainLog);
+    expect(m.log.slice(m.log.indexOf('start 1'), m.log.indexOf('end 1'))).toContain('tick');
+  });
+});

@@ -346,6 +346,21 @@ describe('lazy capture', () => {
     expect(pauses).toBeGreaterThan(4 * 20); // not only total's own checkpoints
   });
 
+  it('pauses inside generators a stepped generator delegates to with yield* (runtime delegating)', async () => {
+    const m = await instrument(`
+      function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      function* leaves(node) {
+        if (node.kids.length === 0) { yield work(20) + node.v; return; }
+        for (const k of node.kids) yield* leaves(k);
+      }
+      export function total(tree) { let s = 0; for (const v of leaves(tree)) s += v; return s; }
+    `);
+    const tree = { v: 0, kids: [1, 2, 3].map((v) => ({ v, kids: [{ v: v * 10, kids: [] }, { v: v * 100, kids: [] }] })) };
+    const { value, pauses } = finish(launch(m.total, 0, tree));
+    expect(value).toBe(m.total(tree));
+    expect(pauses).toBeGreaterThan(6 * 20); // inside work(), two generators deep
+  });
+
   it('pauses inside a user generator stepped by a for-of in a generator version (runtime forOfIn)', async () => {
     const m = await instrument(`
       function* gen(n) { for (let i = 0; i < n; i++) { let w = 0; for (let j = 0; j < 20; j++) w += j; yield w + i; } }

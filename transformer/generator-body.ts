@@ -199,6 +199,11 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (ts.isNewExpression(node) && !g.pauseHolder && isNewSite(ts, node, g.policy)) return newDispatch(node);
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
     if (g.asyncGenerator && ts.isYieldExpression(node)) return yieldRequest(node);
+    if (g.pauseHolder && ts.isYieldExpression(node) && node.asteriskToken && node.expression) {
+      // A delegation to an instrumented generator can pause inside it (runtime delegating()).
+      const target = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'delegating'), undefined, [visitExpr(node.expression), g.pauseHolder]);
+      return factory.updateYieldExpression(node, node.asteriskToken, target);
+    }
     return ts.visitEachChild(node, visit, g.ctx);
   };
 
@@ -302,7 +307,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       const iteration = factory.createBlock([
         checkpoint(g),
         flag(true),
-        stmt(assign($ar, helper('asyncResult', [awaited(helper('asyncNext', [$ai]))]))),
+        stmt(assign($ar, helper('asyncResult', [awaited(factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), helper('asyncNextStepped', [$ai])))]))),
         factory.createIfStatement(factory.createPropertyAccessExpression($ar, 'done'), factory.createBreakStatement()),
         stmt(assign($av, factory.createPropertyAccessExpression($ar, 'value'))),
         flag(false),
