@@ -91,6 +91,22 @@ export function asyncClosed(result: unknown): void {
   asyncResult(result);
 }
 
+/** An iterable of the one value: a pattern head is bound by the engine's own for-of over it. */
+export function once(value: unknown): Iterable<unknown> {
+  return {
+    [Symbol.iterator]() {
+      let done = false;
+      return {
+        next(): IteratorResult<unknown> {
+          if (done) return { value: undefined, done: true };
+          done = true;
+          return { value, done: false };
+        },
+      };
+    },
+  };
+}
+
 /** True while a cancelled task's generators are being unwound (runtime closeGenerator): the loop does not close then. */
 export function unwinding(): boolean {
   return rt.unwinding > 0;

@@ -311,9 +311,13 @@ describe('for await in instrumented async functions (runtime async-iteration.ts)
     expect(m.log).toEqual(['finally', 'finally']);
   });
 
-  it('a loop with a destructuring head keeps its function uninstrumented, with a diagnostic', () => {
-    const { diagnostics } = transform(loops, { filename: 'x.mjs' });
-    expect(diagnostics.filter((d) => d.code === 'for-await').map((d) => d.line)).toEqual([17]);
+  it('a loop with a destructuring head is instrumented too (the engine binds the pattern)', async () => {
+    const m = await instrument(loops);
+    expect(transform(loops, { filename: 'x.mjs' }).diagnostics).toEqual([]);
+    const pairs = [[100], [200], [300]];
+    const { task, paused } = await drive(launch(m.destructures, 0, pairs), 0);
+    expect(task.value).toBe(await m.destructures(pairs));
+    expect(paused).toBeGreaterThan(600);
   });
 });
 

@@ -113,8 +113,6 @@ export interface BodyFacts {
   hasLoop: boolean;
   /** An `await` of the function's own (an async function's suspension point). */
   hasAwait: boolean;
-  /** A `for await` loop the generator version cannot write out (a destructuring head): see forAwaitHead. */
-  forAwait: TS.Node | undefined;
   /** An `await using` declaration (lowered by TypeScript later, with an await of its own). */
   awaitUsing: TS.Node | undefined;
   hasDispatchableCall: boolean;
@@ -126,7 +124,7 @@ export interface BodyFacts {
 
 /** Facts about the function's own body (nested functions and classes are not entered). */
 export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): BodyFacts {
-  const facts: BodyFacts = { hasLoop: false, hasAwait: false, forAwait: undefined, awaitUsing: undefined, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
+  const facts: BodyFacts = { hasLoop: false, hasAwait: false, awaitUsing: undefined, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
   // `f.caller` / `f.arguments` only matter for the function itself (by its own name); `node.arguments` on
   // some object is an ordinary property.
   const ownName = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : undefined;
@@ -141,7 +139,6 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
     if (isFunctionBoundary(ts, node)) return;
     if (isLoop(ts, node)) {
       facts.hasLoop = true;
-      if (ts.isForOfStatement(node) && node.awaitModifier && !forAwaitHead(ts, node)) facts.forAwait ??= node;
     } else if (ts.isAwaitExpression(node)) facts.hasAwait = true;
     else if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
       // TypeScript lowers it after this transform, writing an `await` into the generator copy too.
@@ -306,8 +303,8 @@ export function boundNames(ts: typeof TS, name: TS.BindingName): TS.Identifier[]
 
 /**
  * The name a `for await` loop binds or assigns, when it is a plain name (`const x`, `let x`, `var x`, `x`):
- * the generator version writes such a loop out (runtime async-iteration.ts). A pattern would name the value
- * '.for' in the engine's destructuring errors, which written-out code cannot.
+ * the generator version binds it itself; a pattern is bound by an inner for-of of the engine's (see
+ * generator-body.ts forAwait).
  */
 export function forAwaitHead(ts: typeof TS, loop: TS.ForOfStatement): TS.Identifier | undefined {
   const head = loop.initializer;

@@ -7,7 +7,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { CallPolicy, forAwaitHead, isDispatchable, isNewSite, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter } from './analyze';
+import { boundNames, CallPolicy, forAwaitHead, isDispatchable, isNewSite, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter } from './analyze';
 
 export interface GeneratorBodyContext {
   ts: typeof TS;
@@ -183,6 +183,8 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (isFunctionBoundary(ts, node)) return node;
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (ts.isForOfStatement(node) && node.awaitModifier) return forAwait(node, []);
+    const label = retarget.get(node);
+    if (label) return factory.createBreakStatement(label);
     if (ts.isLabeledStatement(node)) {
       // Labels of a written-out `for await` go on its inner `for (;;)` (continue needs a loop).
       const labels: TS.Identifier[] = [];
@@ -271,6 +273,8 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   const assign = (id: TS.Identifier, value: TS.Expression): TS.Expression => factory.createAssignment(id, value);
 
   let forAwaitDepth = 0;
+  /** Unlabeled `break`s out of a for await whose body is wrapped in a for-of (a pattern head): their new label. */
+  const retarget = new Map<TS.Node, TS.Identifier>();
   /**
    * `for await (x of E) body` in an async function's generator version, written out with an AwaitRequest at
    * each await (runtime async-iteration.ts has the whole shape). Only name heads get here (analyze.ts
@@ -279,7 +283,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   const forAwait = (loop: TS.ForOfStatement, labels: readonly TS.Identifier[]): TS.Statement => {
     const d = forAwaitDepth++;
     try {
-      const name = forAwaitHead(ts, loop)!;
+      const name = forAwaitHead(ts, loop);
       const [$ai, $ad, $ar, $av, $ac] = (['ai', 'ad', 'ar', 'av', 'ac'] as const).map((k) => temp(k, d));
       const $ae = fileTemp(g, 'async-loop-error', 'ae');
       const helper = (n: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, n), undefined, args);
@@ -291,19 +295,31 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       const flag = (v: boolean): TS.Statement => stmt(assign($ad, v ? factory.createTrue() : factory.createFalse()));
       const head = loop.initializer;
       const start: TS.Statement[] = [stmt(assign($ai, helper('asyncIter', [visitExpr(loop.expression), factory.createStringLiteral(calleeText(ts, loop.expression))]))), flag(false)];
-      let bind: TS.Statement;
       let outer: TS.Statement[] = start;
-      if (ts.isVariableDeclarationList(head)) {
-        bind = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(name, undefined, undefined, $av)], head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)));
-        if (head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const) && mentions(ts, loop.expression, name.text)) {
-          // E runs where the loop's own binding is in its TDZ, as in the engine: `{ <start>; let x; }`.
-          outer = [factory.createBlock([...start, factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(name.text)], ts.NodeFlags.Let))], true)];
-        }
-      } else {
-        bind = stmt(assign(visitExpr(head as TS.Identifier) as TS.Identifier, $av));
+      const lexical = ts.isVariableDeclarationList(head) && (head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) !== 0;
+      const bound = ts.isVariableDeclarationList(head) ? boundNames(ts, head.declarations[0]!.name) : [];
+      if (lexical && bound.some((b) => mentions(ts, loop.expression, b.text))) {
+        // E runs where the loop's own bindings are in their TDZ, as in the engine: `{ <start>; let x; }`.
+        const tdz = factory.createVariableDeclarationList(bound.map((b) => factory.createVariableDeclaration(b.text)), ts.NodeFlags.Let);
+        outer = [factory.createBlock([...start, factory.createVariableStatement(undefined, tdz)], true)];
       }
+      // A pattern is bound by the engine's own for-of over the one value (its errors name the value '.for',
+      // as the engine's for await does); a `break` out of the for await then names the outer loop.
+      const loopLabel = name ? undefined : fileTemp(g, `async-loop-${d}`, 'L');
+      if (loopLabel) for (const b of breaksOf(ts, loop.statement)) retarget.set(b, loopLabel);
       const body = loop.statement;
       const visitedBody = visit(body) as TS.Statement;
+      const bodyStatements = ts.isBlock(visitedBody) ? visitedBody.statements : [visitedBody];
+      let bound_: TS.Statement;
+      if (!name) {
+        const pattern = ts.isVariableDeclarationList(head) ? (visit(head) as TS.VariableDeclarationList) : visitExpr(head as TS.Expression);
+        bound_ = factory.createForOfStatement(undefined, pattern, helper('once', [$av]), factory.createBlock([...bodyStatements], true));
+      } else if (ts.isVariableDeclarationList(head)) {
+        const bind = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(name, undefined, undefined, $av)], head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)));
+        bound_ = factory.createBlock([bind, ...bodyStatements], true);
+      } else {
+        bound_ = factory.createBlock([stmt(assign(visitExpr(name) as TS.Identifier, $av)), ...bodyStatements], true);
+      }
       const iteration = factory.createBlock([
         checkpoint(g),
         flag(true),
@@ -311,10 +327,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
         factory.createIfStatement(factory.createPropertyAccessExpression($ar, 'done'), factory.createBreakStatement()),
         stmt(assign($av, factory.createPropertyAccessExpression($ar, 'value'))),
         flag(false),
-        factory.createBlock([bind, ...(ts.isBlock(visitedBody) ? visitedBody.statements : [visitedBody])], true),
+        bound_,
       ], true);
       let looped: TS.Statement = factory.createForStatement(undefined, undefined, undefined, iteration);
-      for (const l of [...labels].reverse()) looped = factory.createLabeledStatement(l, looped);
+      for (const l of [...labels, ...(loopLabel ? [loopLabel] : [])].reverse()) looped = factory.createLabeledStatement(l, looped);
       const noReturn = (e: TS.Expression): TS.Expression => factory.createStrictInequality(e, factory.createPropertyAccessExpression(g.pe, 'NO_RETURN'));
       // An exception from the body closes the iterator, dropping whatever the closing does.
       const closeQuietly = factory.createTryStatement(
@@ -576,4 +592,16 @@ function keyText(ts: typeof TS, key: TS.Expression): string {
     return key.templateSpans.map((s) => calleeText(ts, s.expression)).join('');
   }
   return calleeText(ts, key);
+}
+
+/** The unlabeled `break`s in a loop's body that leave that loop (not a nested loop or switch, not a closure's). */
+function breaksOf(ts: typeof TS, body: TS.Statement): TS.BreakStatement[] {
+  const found: TS.BreakStatement[] = [];
+  const visit = (n: TS.Node): void => {
+    if (isFunctionBoundary(ts, n) || isLoop(ts, n) || ts.isSwitchStatement(n)) return;
+    if (ts.isBreakStatement(n) && !n.label) found.push(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
 }

@@ -210,9 +210,6 @@ function rewriteFile(
     if (facts.awaitUsing) {
       return { instrument: false, why: [facts.awaitUsing, 'await-using', `async ${kind} with an await using declaration is left uninstrumented (runs to completion between its awaits)`] };
     }
-    if (isAsync && facts.forAwait) {
-      return { instrument: false, why: [facts.forAwait, 'for-await', `async ${kind} using for await with a destructuring head is left uninstrumented (its synchronous stretches run to completion)`] };
-    }
     // An async function's awaits are suspension points of the task even when nothing else could pause it
     // (an async generator's are its driver's own).
     return { instrument: facts.hasLoop || facts.hasDispatchableCall || (!!isAsync && !node.asteriskToken && facts.hasAwait) };
