@@ -346,6 +346,18 @@ describe('lazy capture', () => {
     expect(pauses).toBeGreaterThan(4 * 20); // not only total's own checkpoints
   });
 
+  it('pauses inside a generator method that reads super (its copy reads from the home object)', async () => {
+    const m = await instrument(`
+      function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      class A { base(i) { return i * 2; } }
+      class B extends A { *items(n) { for (let i = 0; i < n; i++) yield super.base(i) + work(20); } }
+      export function total(n) { let s = 0; for (const v of new B().items(n)) s += v; return s; }
+    `);
+    const { value, pauses } = finish(launch(m.total, 0, 4));
+    expect(value).toBe(m.total(4));
+    expect(pauses).toBeGreaterThan(4 * 20);
+  });
+
   it('pauses inside generators a stepped generator delegates to with yield* (runtime delegating)', async () => {
     const m = await instrument(`
       function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
@@ -415,6 +427,8 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     };
     export function bundled(n) { return new Bundled(n).k; }
     export function grid(n) { return new Grid(n).cells.length; }
+    export class Kinded { constructor(n) { for (let i = 0; i < n; i++) { progress.i = i; spin(3); } this.kind = new.target.name; } }
+    export function kinded(n) { return new Kinded(n).kind; }
     export function derived(n) { const d = new Derived(n); return [d.base, d.n, d.t, d instanceof Derived, d.replaced]; }
     export function careful(n) { return new Careful(n).ok; }
     // A caller outside the fast subset (try/catch): its \`new\` goes through a generator version's site.
@@ -467,6 +481,15 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
       expect(m.progress.i).toBeLessThan(29);
       expect(finish(task).value).toBe(30);
     }
+  });
+
+  it('pauses inside a constructor body that reads new.target (a parameter of its copy)', async () => {
+    const m = await instrument(ctorSource);
+    const task = launch(m.kinded, 0, 30);
+    for (let i = 0; i < 12; i++) resume(task, 0);
+    expect(m.progress.i).toBeGreaterThan(0);
+    expect(m.progress.i).toBeLessThan(29);
+    expect(finish(task).value).toBe('Kinded');
   });
 
   it('pauses inside a #private method the constructor body calls', async () => {

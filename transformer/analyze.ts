@@ -199,6 +199,42 @@ function isPropertyNamePosition(ts: typeof TS, node: TS.Identifier): boolean {
 }
 
 /** Does a method body use `super` (object-literal generator copies would get the wrong home object)? */
+/**
+ * Every `super` of the method reads a property in its own body: `super.x` or `super[k]`, called or not, not
+ * in a parameter or an arrow, not assigned to, not in an optional chain.
+ */
+export function superOnlyRead(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
+  let ok = true;
+  const visit = (node: TS.Node, inArrow: boolean): void => {
+    if (!ok) return;
+    if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
+    if (node.kind === ts.SyntaxKind.SuperKeyword) {
+      const p = node.parent;
+      const read = (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === node && !ts.isOptionalChain(p) && !isAssignedTo(ts, p);
+      if (inArrow || !read) ok = false;
+      return;
+    }
+    ts.forEachChild(node, (c) => visit(c, inArrow || ts.isArrowFunction(node)));
+  };
+  // (Parameters are copied as written: no `super` there.)
+  for (const p of fn.parameters) visit(p, true);
+  if (fn.body) visit(fn.body, false);
+  return ok;
+}
+
+/** `e = v`, `e op= v`, `e++`, or e inside a destructuring target. */
+function isAssignedTo(ts: typeof TS, e: TS.Node): boolean {
+  for (let child = e, p = e.parent; p; child = p, p = p.parent) {
+    if (ts.isBinaryExpression(p)) return p.left === child && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+    if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+    if (ts.isForOfStatement(p) || ts.isForInStatement(p)) return p.initializer === child;
+    if (ts.isParenthesizedExpression(p) || ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isSpreadElement(p) || ts.isSpreadAssignment(p)) continue;
+    if (ts.isPropertyAssignment(p) && p.initializer === child) continue;
+    return false;
+  }
+  return false;
+}
+
 export function usesSuper(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
   let found = false;
   const visit = (node: TS.Node): void => {

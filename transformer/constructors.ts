@@ -27,7 +27,8 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     // A closure there would keep the engine's parameter bindings while the body's copy changes its own.
     if (hasFunction(ts, p)) return 'a function in its parameter list';
   }
-  if (hasNewTarget(ts, body)) return 'new.target';
+  // The body's copy gets new.target as a parameter; an arrow's would be the copy's own (undefined).
+  if (arrowNewTarget(ts, body)) return 'new.target in an arrow function';
   if (mentions(ts, body, 'arguments')) return 'arguments';
   const derived = !!ctor.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
   let head = prologue;
@@ -98,10 +99,17 @@ function superCalls(ts: typeof TS, node: TS.Node): TS.CallExpression[] {
   return calls;
 }
 
-function hasNewTarget(ts: typeof TS, node: TS.Node): boolean {
+/** `new.target` of the function itself (nested arrows included when `inArrows`). */
+export function usesNewTarget(ts: typeof TS, node: TS.Node, inArrows = false): boolean {
   if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return true;
-  if (ts.isClassLike(node) || (ts.isFunctionLike(node) && !ts.isArrowFunction(node))) return false;
-  return ts.forEachChild(node, (c) => hasNewTarget(ts, c) || undefined) ?? false;
+  if (ts.isClassLike(node) || (ts.isFunctionLike(node) && !(inArrows && ts.isArrowFunction(node)))) return false;
+  return ts.forEachChild(node, (c) => usesNewTarget(ts, c, inArrows) || undefined) ?? false;
+}
+
+function arrowNewTarget(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isArrowFunction(node)) return usesNewTarget(ts, node.body, true);
+  if (ts.isClassLike(node) || ts.isFunctionLike(node)) return false;
+  return ts.forEachChild(node, (c) => arrowNewTarget(ts, c) || undefined) ?? false;
 }
 
 function hasFunction(ts: typeof TS, node: TS.Node): boolean {

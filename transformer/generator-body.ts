@@ -56,6 +56,10 @@ export interface GeneratorBodyContext {
    * `yield* e` become requests, `yield $pe.yr(v)` / `yield $pe.yd(e)`, whose result is the value sent back.
    */
   asyncGenerator?: boolean;
+  /** In the copy of a split constructor's body: the parameter standing for `new.target`. */
+  newTarget?: TS.Identifier;
+  /** In a generator method's copy made in its class's static block: the home object `super.x` reads from. */
+  superHome?: TS.Identifier;
 }
 
 /** `$pe_rt.stepping === holder`, for a user generator's body (see pauseHolder). */
@@ -200,6 +204,18 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     // Not in a user generator's body: its pauses may go out only while step() runs it (see dispatch's guard).
     if (ts.isNewExpression(node) && !g.pauseHolder && isNewSite(ts, node, g.policy)) return newDispatch(node);
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
+    if (g.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return g.newTarget;
+    if (g.superHome && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      const key = ts.isPropertyAccessExpression(node) ? factory.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression);
+      return factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'superGet'), undefined, [g.superHome, key, factory.createThis()]);
+    }
+    if (g.superHome && ts.isCallExpression(node) && !isDispatchable(ts, node, g.policy)) {
+      const callee = skipOuter(ts, node.expression);
+      if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        // `super.m(a)` with `this`, as the method call it was.
+        return invokeAs(g, visitExpr(callee), factory.createThis(), node.arguments.map(visitExpr));
+      }
+    }
     if (g.asyncGenerator && ts.isYieldExpression(node)) return yieldRequest(node);
     if (g.pauseHolder && ts.isYieldExpression(node) && node.asteriskToken && node.expression) {
       // A delegation to an instrumented generator can pause inside it (runtime delegating()).

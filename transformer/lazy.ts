@@ -256,6 +256,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const plainVisitor = (node: TS.Node): TS.Node => {
       const a = argsRef(node);
       if (a) return a;
+      if (g.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return g.newTarget;
       if (isClosure(ts, node)) return g.visitedOf.get(node) ?? node;
       if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
         return superGet(node);

@@ -32,11 +32,12 @@ import {
   inferredName,
   prologueLength,
   skipOuter,
+  superOnlyRead,
   usesSuper,
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy, lastRejection } from './lazy';
-import { constructibleNames, newableNames, splitConstructor } from './constructors';
+import { constructibleNames, newableNames, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 
 // Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
@@ -192,9 +193,10 @@ function rewriteFile(
       if (!isAsync && node.body && mentions(ts, node.body, 'arguments')) {
         return { instrument: false, why: [node, 'generator-function', 'generator function using `arguments` is left uninstrumented: each next() runs to completion'] };
       }
-      // The copy is a function expression (made in the class's static block), where `super` is not allowed.
-      if (ts.isMethodDeclaration(node) && usesSuper(ts, node)) {
-        return { instrument: false, why: [node, 'generator-function', 'generator method using super is left uninstrumented: each next() runs to completion'] };
+      // The copy is a function expression made in the class's static block, where `super` is not allowed:
+      // reads of `super.x` are rebuilt from the home object there; anything else keeps the method plain.
+      if (ts.isMethodDeclaration(node) && usesSuper(ts, node) && !(ts.isClassLike(node.parent) && superOnlyRead(ts, node))) {
+        return { instrument: false, why: [node, 'generator-function', 'generator method using super other than to read a property in its own body is left uninstrumented: each next() runs to completion'] };
       }
     }
     const facts = bodyFacts(ts, node, policy);
@@ -284,6 +286,9 @@ function rewriteFile(
   const generatorEntry = (original: FunctionLike, visited: FunctionLike, name: string | undefined): TS.Expression => {
     const isAsync = (ts.getCombinedModifierFlags(original as TS.Declaration) & ts.ModifierFlags.Async) !== 0;
     const holder = isAsync ? undefined : fileTemp(gctx, 'generator-holder', 'h');
+    // A class method's `super.x`: `$pe.superGet($home, "x", this)`, the home object given by the static block.
+    const home = ts.isMethodDeclaration(original) && usesSuper(ts, original) ? fileTemp(gctx, 'generator-home', 'home') : undefined;
+    const context: GeneratorBodyContext = { ...gctx, ...(holder ? { pauseHolder: holder } : { asyncGenerator: true }), ...(home ? { superHome: home } : {}) };
     const body = factory.createFunctionExpression(
       undefined,
       factory.createToken(ts.SyntaxKind.AsteriskToken),
@@ -291,12 +296,17 @@ function rewriteFile(
       undefined,
       holder ? [factory.createParameterDeclaration(undefined, undefined, holder), ...visited.parameters] : visited.parameters,
       undefined,
-      buildGeneratorBody(holder ? { ...gctx, pauseHolder: holder } : { ...gctx, asyncGenerator: true }, visited.body!),
+      buildGeneratorBody(context, visited.body!),
     );
-    return runtimeCall(isAsync ? 'asyncGenEntry' : 'genEntry', [name ? namedByKey(factory, body, name) : body]);
+    const entry = runtimeCall(isAsync ? 'asyncGenEntry' : 'genEntry', [name ? namedByKey(factory, body, name) : body]);
+    if (!home) return entry;
+    const isStatic = (ts.getCombinedModifierFlags(original as TS.Declaration) & ts.ModifierFlags.Static) !== 0;
+    const homeObject = isStatic ? factory.createThis() : factory.createPropertyAccessExpression(factory.createThis(), 'prototype');
+    const bind = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, home)], undefined, undefined, entry);
+    return factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, [homeObject]);
   };
 
-  const genFunction = (visited: FunctionLike, name: string | undefined): TS.Expression => {
+  const genFunction = (visited: FunctionLike, name: string | undefined, context: GeneratorBodyContext = gctx): TS.Expression => {
     instrumented++;
     const gen = factory.createFunctionExpression(
       undefined,
@@ -305,7 +315,7 @@ function rewriteFile(
       undefined,
       visited.parameters,
       undefined,
-      buildGeneratorBody(gctx, visited.body!),
+      buildGeneratorBody(context, visited.body!),
     );
     if (!name) return gen;
     return namedByKey(factory, gen, name); // named like the original in stack traces
@@ -538,13 +548,22 @@ function rewriteFile(
     // static block, where `super.x` is rebuilt from the home object, the class's prototype).
     const rest = node.body.statements.slice(split.head);
     const restBlock = ts.setTextRange(factory.createBlock(rest, true), { pos: rest[0]?.pos ?? node.body.end - 1, end: node.body.end - 1 });
-    const paramsOf = (): TS.ParameterDeclaration[] => split.params.map((p) => factory.createParameterDeclaration(undefined, undefined, p.text));
+    // new.target in the body: an extra parameter of the copy, passed by the constructor.
+    // (A name of its own text: the copies rebuild parameters from their text. None of the file's text.)
+    let ntText = '$pe_nt';
+    while (sf.text.includes(ntText)) ntText += '_';
+    const newTarget = rest.some((st) => usesNewTarget(ts, st)) ? factory.createIdentifier(ntText) : undefined;
+    const copyCtx: GeneratorBodyContext = newTarget ? { ...gctx, newTarget } : gctx;
+    const paramsOf = (): TS.ParameterDeclaration[] => [
+      ...split.params.map((p) => factory.createParameterDeclaration(undefined, undefined, p.text)),
+      ...(newTarget ? [factory.createParameterDeclaration(undefined, undefined, newTarget)] : []),
+    ];
     const body = factory.createMethodDeclaration(undefined, undefined, 'constructor', undefined, undefined, paramsOf(), undefined, restBlock);
     (body as { parent: TS.Node }).parent = cls;
     const d = decide(body);
     if (d.why) return cannot(d.why[2]);
     if (!d.instrument) return cannot('what it could pause at comes before super()');
-    const fast = options.lazy !== false ? buildLazy(gctx, body, name) : undefined;
+    const fast = options.lazy !== false ? buildLazy(copyCtx, body, name) : undefined;
     let gen: TS.Expression | undefined;
     if (fast) instrumented++;
     else if (usesSuper(ts, body)) return cannot(`it uses super and is outside the fast subset (${lastRejection})`);
@@ -555,7 +574,7 @@ function rewriteFile(
       const defs = visited.body.statements.slice(n, n + added);
       const visitedRest = visited.body.statements.slice(split.head + added);
       const restFn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(), undefined, factory.createBlock([...defs, ...visitedRest], true));
-      gen = genFunction(restFn, name);
+      gen = genFunction(restFn, name, copyCtx);
     }
     ctorRegistrations.set(cls, factory.createExpressionStatement(
       runtimeCall('ctor', [factory.createThis(), factory.createNumericLiteral(node.parameters.length), split.derived ? factory.createTrue() : factory.createFalse(), fast ?? factory.createVoidZero(), ...(gen ? [gen] : [])]),
@@ -568,7 +587,10 @@ function rewriteFile(
           // The class itself: only newSite() passes NEW, through Reflect.construct(class, ...).
           factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target')),
           factory.createThis(),
-          factory.createArrayLiteralExpression(split.params.map((p) => factory.createIdentifier(p.text))),
+          factory.createArrayLiteralExpression([
+            ...split.params.map((p) => factory.createIdentifier(p.text)),
+            ...(newTarget ? [factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target'))] : []),
+          ]),
         ]),
       ),
     );
