@@ -23,7 +23,8 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
   const prologue = prologueLength(ts, statements);
   for (const p of ctor.parameters) {
     if (p.dotDotDotToken) return 'a rest parameter';
-    if (ts.getModifiers(p)?.length || ts.getDecorators(p)?.length) return 'a parameter property or decorator';
+    // (TypeScript writes a parameter property's assignment right after super(), before the split.)
+    if (ts.getDecorators(p)?.length) return 'a parameter decorator';
     // A closure there would keep the engine's parameter bindings while the body's copy changes its own.
     if (hasFunction(ts, p)) return 'a function in its parameter list';
   }
