@@ -12,7 +12,7 @@ import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from '.
 import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, reenter, TICK, suspended, suspendedFor, SUSPENDED } from './lazy';
 import { stamp } from './deferred';
 import { close, closeAfterThrow, DONE, iter, start, step } from './iteration';
-import { delegating, forOfIn, genEntry, PAUSED_STEP } from './user-generators';
+import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user-generators';
 
 /**
  * Emitted code calls a callee's generator version `callee[GEN]` only if `callee[GEN][OWNER] === callee`
@@ -22,7 +22,7 @@ import { delegating, forOfIn, genEntry, PAUSED_STEP } from './user-generators';
 export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, enter, fastOf, suspended, suspendedFor, SUSPENDED, iter, start, step, close, closeAfterThrow, DONE };
 
 /** The fast entry of an instrumented user generator function (user-generators.ts). */
-export { genEntry, forOfIn, delegating, PAUSED_STEP };
+export { genEntry, genEntryMade, forOfIn, delegating, PAUSED_STEP };
 
 /** `for await` written out in async functions' generator versions (async-iteration.ts). */
 export { asyncClosed, asyncIter, asyncNext, asyncNextStepped, asyncResult, asyncReturn, NO_RETURN, once, unwinding } from './async-iteration';

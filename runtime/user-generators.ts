@@ -47,6 +47,25 @@ export function genEntry(body: Body): (...args: unknown[]) => unknown {
 }
 
 /**
+ * genEntry() for a generator function whose body reads `arguments`: `make(holder)` makes the instrumented
+ * copy for one call, closing over that call's holder (a holder parameter would show in `arguments`). Its
+ * objects get the original's prototype the way the engine gives it (the copy's `prototype`, read at the call).
+ */
+export function genEntryMade(make: (holder: object) => (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>): (...args: unknown[]) => unknown {
+  const entry = function (this: unknown, ...args: unknown[]): unknown {
+    const g = (entry as unknown as Record<symbol, { prototype: unknown }>)[OWNER]!;
+    const holder = {};
+    const body = make(holder) as unknown as Body;
+    body.prototype = g.prototype;
+    const it = apply(body, this, args) as object;
+    holders.set(it, holder);
+    return it;
+  };
+  entries.add(entry);
+  return entry;
+}
+
+/**
  * For runtime helpers that call a method plainly (a for-of's GetIterator): the method's generator entry when
  * it is an instrumented generator function, so that the object it makes can pause when stepped.
  */

@@ -358,6 +358,17 @@ describe('lazy capture', () => {
     expect(pauses).toBeGreaterThan(4 * 20);
   });
 
+  it('pauses inside a user generator that reads arguments (a copy made per call: runtime genEntryMade)', async () => {
+    const m = await instrument(`
+      function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      function* each() { for (let i = 0; i < arguments.length; i++) yield arguments[i] + work(20); }
+      export function total() { let s = 0; for (const v of each(1, 2, 3, 4)) s += v; return s; }
+    `);
+    const { value, pauses } = finish(launch(m.total, 0));
+    expect(value).toBe(m.total());
+    expect(pauses).toBeGreaterThan(4 * 20);
+  });
+
   it('pauses inside generators a stepped generator delegates to with yield* (runtime delegating)', async () => {
     const m = await instrument(`
       function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }

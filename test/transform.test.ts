@@ -107,7 +107,7 @@ describe('transform()', () => {
       '  n() { h(); }',
       '  get quiet() { return 1; }', // nothing to pause at: no note
       '}',
-      'function* ag() { for (;;) yield arguments[0]; }',
+      'class G extends Object { *w() { for (;;) { super.x = 1; yield 1; } } }',
       'async function fa(xs) { for await (const [x] of xs) h(x); }', // instrumented (a pattern head too)
       'function same() {}',
       'const e = function self() { self = 1; for (;;) break; };',

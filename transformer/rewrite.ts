@@ -189,10 +189,6 @@ function rewriteFile(
     const isAsync = ts.getCombinedModifierFlags(node as TS.Declaration) & ts.ModifierFlags.Async;
     const kind = ts.isArrowFunction(node) ? 'arrow function' : 'function';
     if (node.asteriskToken) {
-      // Its instrumented copy takes a holder before the parameters: `arguments` would show it.
-      if (!isAsync && node.body && mentions(ts, node.body, 'arguments')) {
-        return { instrument: false, why: [node, 'generator-function', 'generator function using `arguments` is left uninstrumented: each next() runs to completion'] };
-      }
       // The copy is a function expression made in the class's static block, where `super` is not allowed:
       // reads of `super.x` are rebuilt from the home object there; anything else keeps the method plain.
       if (ts.isMethodDeclaration(node) && usesSuper(ts, node) && !(ts.isClassLike(node.parent) && superOnlyRead(ts, node))) {
@@ -286,6 +282,9 @@ function rewriteFile(
   const generatorEntry = (original: FunctionLike, visited: FunctionLike, name: string | undefined): TS.Expression => {
     const isAsync = (ts.getCombinedModifierFlags(original as TS.Declaration) & ts.ModifierFlags.Async) !== 0;
     const holder = isAsync ? undefined : fileTemp(gctx, 'generator-holder', 'h');
+    // A copy taking the holder as its first parameter would show it in `arguments`: one that reads
+    // `arguments` is made per call instead, closing over its holder (runtime genEntryMade).
+    const perCall = !isAsync && !!original.body && mentions(ts, original.body, 'arguments');
     // A class method's `super.x`: `$pe.superGet($home, "x", this)`, the home object given by the static block.
     const home = ts.isMethodDeclaration(original) && usesSuper(ts, original) ? fileTemp(gctx, 'generator-home', 'home') : undefined;
     const context: GeneratorBodyContext = { ...gctx, ...(holder ? { pauseHolder: holder } : { asyncGenerator: true }), ...(home ? { superHome: home } : {}) };
@@ -294,11 +293,14 @@ function rewriteFile(
       factory.createToken(ts.SyntaxKind.AsteriskToken),
       undefined,
       undefined,
-      holder ? [factory.createParameterDeclaration(undefined, undefined, holder), ...visited.parameters] : visited.parameters,
+      holder && !perCall ? [factory.createParameterDeclaration(undefined, undefined, holder), ...visited.parameters] : visited.parameters,
       undefined,
       buildGeneratorBody(context, visited.body!),
     );
-    const entry = runtimeCall(isAsync ? 'asyncGenEntry' : 'genEntry', [name ? namedByKey(factory, body, name) : body]);
+    const named = name ? namedByKey(factory, body, name) : body;
+    const entry = perCall
+      ? runtimeCall('genEntryMade', [factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, holder!)], undefined, undefined, named)])
+      : runtimeCall(isAsync ? 'asyncGenEntry' : 'genEntry', [named]);
     if (!home) return entry;
     const isStatic = (ts.getCombinedModifierFlags(original as TS.Declaration) & ts.ModifierFlags.Static) !== 0;
     const homeObject = isStatic ? factory.createThis() : factory.createPropertyAccessExpression(factory.createThis(), 'prototype');
