@@ -25,7 +25,7 @@ export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, ent
 export { genEntry, genEntryMade, forOfIn, delegating, PAUSED_STEP };
 
 /** `for await` written out in async functions' generator versions (async-iteration.ts). */
-export { asyncClosed, asyncIter, asyncNext, asyncNextStepped, asyncResult, asyncReturn, NO_RETURN, once, unwinding } from './async-iteration';
+export { asyncClosed, asyncIter, asyncNextStepped, asyncResult, asyncReturn, NO_RETURN, once, unwinding } from './async-iteration';
 
 /** Instrumented async generator functions (async-generators.ts). */
 export { asyncGenEntry, yd, yr } from './async-generators';
