@@ -3,7 +3,7 @@
 //
 //   class C extends B {
 //     constructor(a, b) { super(a); <body> }
-//   ->  constructor(a, b, $t = undefined) {
+//   ->  constructor(a, b, $t = undefined) {          (a rest parameter `...r`: NEW is r's last element)
 //         super(a);
 //         if ($t === $pe.NEW) return $pe.ctorBody(new.target, this, [a, b]);
 //         <body>
@@ -46,14 +46,16 @@ interface Split {
   params: number;
   /** A derived class: a body returning a non-object other than undefined is a TypeError. */
   derived: boolean;
+  /** The constructor has a rest parameter after its `params`: NEW goes after every argument. */
+  rest: boolean;
 }
 
 /**
  * From the class's static block: registers the body of its split constructor, as a fast copy or (outside
  * the fast subset) a generator version.
  */
-export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: (...args: never[]) => Generator): void {
-  hidden(cls, SPLIT, { cls, body: fast ?? (genToFast(gen as never) as Body), params, derived });
+export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: (...args: never[]) => Generator, rest = false): void {
+  hidden(cls, SPLIT, { cls, body: fast ?? (genToFast(gen as never) as Body), params, derived, rest });
 }
 
 function splitOf(fn: unknown): Split | undefined {
@@ -68,7 +70,7 @@ function splitOf(fn: unknown): Split | undefined {
 export function newSite(fn: unknown, text: string, args: unknown[]): object {
   const split = splitOf(fn);
   if (split === undefined) return construct(fn, text, args);
-  return Reflect.construct(fn as new (...a: unknown[]) => object, withNew(args, split.params));
+  return Reflect.construct(fn as new (...a: unknown[]) => object, split.rest ? withNewLast(args, split.params) : withNew(args, split.params));
 }
 
 /**
@@ -91,6 +93,16 @@ function withNew(a: unknown[], n: number): unknown[] {
       return list;
     }
   }
+}
+
+/** For a rest parameter: the arguments (undefined up to `n` where missing), every one of them, then NEW. */
+function withNewLast(a: unknown[], n: number): unknown[] {
+  const list: unknown[] = [];
+  const count = Math.max(n, a.length);
+  for (let i = 0; i <= count; i++) {
+    Reflect.defineProperty(list, i, { value: i === count ? NEW : i < a.length ? a[i] : undefined, writable: true, enumerable: true, configurable: true });
+  }
+  return list;
 }
 
 /**

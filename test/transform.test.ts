@@ -99,7 +99,7 @@ describe('transform()', () => {
   it('names every construct that stays plain although it could reach a checkpoint, with its line', () => {
     const source = [
       'class A {',
-      '  constructor(...a) { for (;;) break; }', // a rest parameter: not split
+      '  constructor() { for (;;) break; arguments; }', // arguments: not split
       '  get x() { return f(); }',
       '  static { g(); }',
       '  #m() { for (;;) break; }',

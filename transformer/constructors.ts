@@ -11,6 +11,8 @@ export interface ConstructorSplit {
   /** The names the parameters bind, in order: handed to the body. */
   params: TS.Identifier[];
   derived: boolean;
+  /** A rest parameter (a name): NEW comes last among the arguments it collects, and is taken off it. */
+  rest: TS.Identifier | undefined;
 }
 
 /** Where `ctor` can be split, or why it cannot (it then runs to completion, with that reason). */
@@ -22,7 +24,7 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
   if (hasDirective(ts, statements, 'use strict')) return "a 'use strict' directive";
   const prologue = prologueLength(ts, statements);
   for (const p of ctor.parameters) {
-    if (p.dotDotDotToken) return 'a rest parameter';
+    if (p.dotDotDotToken && !ts.isIdentifier(p.name)) return 'a rest parameter that is a pattern';
     // (TypeScript writes a parameter property's assignment right after super(), before the split.)
     if (ts.getDecorators(p)?.length) return 'a parameter decorator';
     // A closure there would keep the engine's parameter bindings while the body's copy changes its own.
@@ -42,7 +44,11 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     if (statements.slice(prologue, i + 1).some((s) => declaresOrCloses(ts, s))) return 'a declaration or function before super()';
     head = i + 1;
   }
-  return { head, params: ctor.parameters.flatMap((p) => boundNames(ts, p.name)), derived };
+  const last = ctor.parameters[ctor.parameters.length - 1];
+  const rest = last?.dotDotDotToken ? (last.name as TS.Identifier) : undefined;
+  // Until the split the rest parameter still holds NEW: nothing there may read it.
+  if (rest && statements.slice(0, head).some((st) => mentions(ts, st, rest.text))) return 'a rest parameter read before the split';
+  return { head, params: ctor.parameters.flatMap((p) => boundNames(ts, p.name)), derived, rest };
 }
 
 /**

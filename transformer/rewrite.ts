@@ -578,13 +578,32 @@ function rewriteFile(
       const restFn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(), undefined, factory.createBlock([...defs, ...visitedRest], true));
       gen = genFunction(restFn, name, copyCtx);
     }
+    const fixedParams = node.parameters.length - (split.rest ? 1 : 0);
     ctorRegistrations.set(cls, factory.createExpressionStatement(
-      runtimeCall('ctor', [factory.createThis(), factory.createNumericLiteral(node.parameters.length), split.derived ? factory.createTrue() : factory.createFalse(), fast ?? factory.createVoidZero(), ...(gen ? [gen] : [])]),
+      runtimeCall('ctor', [
+        factory.createThis(),
+        factory.createNumericLiteral(fixedParams),
+        split.derived ? factory.createTrue() : factory.createFalse(),
+        fast ?? factory.createVoidZero(),
+        gen ?? factory.createVoidZero(),
+        ...(split.rest ? [factory.createTrue()] : []),
+      ]),
     ));
     const token = fileTemp(gctx, 'new-token', 't');
+    // With a rest parameter NEW is its last element (`r.length !== 0 && r[r.length - 1] === NEW`), taken off
+    // it (setting length runs no setter); else the added last parameter.
+    const restName = split.rest ? factory.createIdentifier(split.rest.text) : undefined;
+    const lastIndex = restName && factory.createBinaryExpression(factory.createPropertyAccessExpression(restName, 'length'), ts.SyntaxKind.MinusToken, factory.createNumericLiteral(1));
+    const asked = restName
+      ? factory.createLogicalAnd(
+          factory.createStrictInequality(factory.createPropertyAccessExpression(restName, 'length'), factory.createNumericLiteral(0)),
+          factory.createStrictEquality(factory.createElementAccessExpression(restName, lastIndex!), factory.createPropertyAccessExpression(pe, 'NEW')),
+        )
+      : factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'NEW'));
+    const takeOff = restName ? [factory.createExpressionStatement(factory.createAssignment(factory.createPropertyAccessExpression(restName, 'length'), lastIndex!))] : [];
     const ask = factory.createIfStatement(
-      factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'NEW')),
-      factory.createReturnStatement(
+      asked,
+      factory.createBlock([...takeOff, factory.createReturnStatement(
         runtimeCall('ctorBody', [
           // The class itself: only newSite() passes NEW, through Reflect.construct(class, ...).
           factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target')),
@@ -594,11 +613,11 @@ function rewriteFile(
             ...(newTarget ? [factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target'))] : []),
           ]),
         ]),
-      ),
+      )], true),
     );
     const at = split.head + visited.body.statements.length - node.body.statements.length;
     const statements = [...visited.body.statements.slice(0, at), ask, ...visited.body.statements.slice(at)];
-    const params = [...visited.parameters, factory.createParameterDeclaration(undefined, undefined, token, undefined, undefined, factory.createVoidZero())];
+    const params = split.rest ? visited.parameters : [...visited.parameters, factory.createParameterDeclaration(undefined, undefined, token, undefined, undefined, factory.createVoidZero())];
     return factory.updateConstructorDeclaration(visited, visited.modifiers, params, factory.updateBlock(visited.body, statements));
   };
 
