@@ -20,7 +20,7 @@
 // before the split (in a default parameter, say) is not mistaken for the one that was asked.
 
 import { apply, hidden } from './intrinsics';
-import { CAPTURE, genToFast, reenter, suspendFrom, type Frame } from './lazy';
+import { CAPTURE, genToFast, reenterInner, suspendFrom, type Frame } from './lazy';
 import { rt } from './shared';
 
 const holder = globalThis as unknown as Record<symbol, unknown>;
@@ -134,15 +134,8 @@ export function ctorBody(cls: object, self: object, params: unknown[]): unknown 
 function bodyAgain(): unknown {
   const frame = rt.re!;
   rt.re = null;
-  const self = frame[4] as object;
-  let result: unknown;
-  try {
-    result = reenter(frame[3]!);
-  } catch (e) {
-    if (e === CAPTURE) rt.cap = [bodyAgain, undefined, 1, rt.cap, self, frame[5]] as Frame;
-    throw e;
-  }
-  return constructed(self, result, frame[5] as boolean);
+  const result = reenterInner(frame);
+  return constructed(frame[4] as object, result, frame[5] as boolean);
 }
 
 /** What `new` gives for a constructor body's completion value (the rule of [[Construct]]). */

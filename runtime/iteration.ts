@@ -15,7 +15,7 @@
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
 import { apply } from './intrinsics';
-import { CAPTURE, fastOf, reenter, type Frame } from './lazy';
+import { CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
 import { rt } from './shared';
 import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping } from './user-generators';
 
@@ -91,15 +91,8 @@ export function step(r: IterationRecord): unknown {
 function stepAgain(): unknown {
   const frame = rt.re!;
   rt.re = null;
-  const r = frame[4] as IterationRecord;
-  let result: unknown;
-  try {
-    result = reenter(frame[3]!);
-  } catch (e) {
-    if (e === CAPTURE) rt.cap = [stepAgain, undefined, 1, rt.cap, r] as Frame;
-    throw e;
-  }
-  return stepped(r, result);
+  const result = reenterInner(frame);
+  return stepped(frame[4] as IterationRecord, result);
 }
 
 /**

@@ -82,6 +82,24 @@ export function reenter(frame: Frame): unknown {
   return fn.call(frame[1]);
 }
 
+/**
+ * For a runtime function that is itself a frame of a paused stack (step() for a `next` that paused,
+ * ctorBody() for a constructor body), re-entered with its `frame`: continues the frame it was calling (slot
+ * 3) and returns what that returned. If it pauses again, `frame` is recorded once more (it is done with, so
+ * it is reused as the new record).
+ */
+export function reenterInner(frame: Frame): unknown {
+  try {
+    return reenter(frame[3]!);
+  } catch (e) {
+    if (e === CAPTURE) {
+      frame[3] = rt.cap;
+      rt.cap = frame;
+    }
+    throw e;
+  }
+}
+
 function notPause(it: Generator<unknown, unknown, unknown>): PreemptibleStateError {
   it.return(undefined);
   return new PreemptibleStateError('internal error: a generator version called from fast code yielded a value that is not PAUSE');

@@ -97,14 +97,10 @@ export function isPause(result: IteratorResult<unknown>): boolean {
 export const PAUSED_STEP: object = Object.freeze({ preemptiblePausedStep: true });
 
 /**
- * A generator version's `for (x of E)` (the engine's own loop) iterates `forOfIn(E)`. For a generator object
- * made through genEntry, that is a wrapper that runs its next() with `rt.stepping` set, so the generator's
- * body may pause; a pause comes out as the value PAUSED_STEP, and the loop body (transformer) yields PAUSE
- * and continues, which runs next() again. Anything else is E itself: the engine's loop, untouched.
+ * GetIterator on a generator object made through genEntry, as the engine would have done it (a wrapper takes
+ * the engine's place): the iterator, its `next`, and its holder when `next` is the generator's own.
  */
-export function forOfIn(iterable: unknown): unknown {
-  if (typeof iterable !== 'object' || iterable === null || !holders.has(iterable)) return iterable;
-  // GetIterator, as the engine would have done on `iterable` (its wrapper takes the engine's place).
+function trackedIterator(iterable: object): { iterator: object; next: unknown; holder: object | undefined } {
   const method = (iterable as Record<symbol, unknown>)[Symbol.iterator];
   if (typeof method !== 'function') throw new TypeError('object is not iterable');
   const iterator = apply(method as () => unknown, iterable, []);
@@ -112,14 +108,25 @@ export function forOfIn(iterable: unknown): unknown {
     throw new TypeError('Result of the Symbol.iterator method is not an object');
   }
   const next = (iterator as { next: unknown }).next;
-  const holder = next === GeneratorNext ? holders.get(iterator as object) : undefined;
+  return { iterator: iterator as object, next, holder: next === GeneratorNext ? holders.get(iterator as object) : undefined };
+}
+
+/**
+ * A generator version's `for (x of E)` (the engine's own loop) iterates `forOfIn(E)`. For a generator object
+ * made through genEntry, that is a wrapper that runs its next() with `rt.stepping` set, so the generator's
+ * body may pause; a pause comes out as the value PAUSED_STEP, and the loop body (transformer) yields PAUSE
+ * and continues, which runs next() again. Anything else is E itself: the engine's loop, untouched.
+ */
+export function forOfIn(iterable: unknown): unknown {
+  if (typeof iterable !== 'object' || iterable === null || !holders.has(iterable)) return iterable;
+  const { iterator, next, holder } = trackedIterator(iterable);
   return {
     [Symbol.iterator]() {
       return this;
     },
     next(): unknown {
       if (holder === undefined) return apply(next as () => unknown, iterator, []);
-      const result = nextStepping(iterator as object, holder);
+      const result = nextStepping(iterator, holder);
       return isPause(result) ? { value: PAUSED_STEP, done: false } : result;
     },
     return(): unknown {
@@ -139,20 +146,13 @@ export function forOfIn(iterable: unknown): unknown {
  */
 export function delegating(iterable: unknown, outer: object): unknown {
   if (typeof iterable !== 'object' || iterable === null || !holders.has(iterable)) return iterable;
-  const method = (iterable as Record<symbol, unknown>)[Symbol.iterator];
-  if (typeof method !== 'function') throw new TypeError('object is not iterable');
-  const iterator = apply(method as () => unknown, iterable, []);
-  if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
-    throw new TypeError('Result of the Symbol.iterator method is not an object');
-  }
-  const next = (iterator as { next: unknown }).next;
-  const holder = next === GeneratorNext ? holders.get(iterator as object) : undefined;
+  const { iterator, next, holder } = trackedIterator(iterable);
   return {
     [Symbol.iterator]() {
       return this;
     },
     next(sent: unknown): unknown {
-      if (holder !== undefined && rt.stepping === outer) return nextStepping(iterator as object, holder, sent);
+      if (holder !== undefined && rt.stepping === outer) return nextStepping(iterator, holder, sent);
       return apply(next as (v: unknown) => unknown, iterator, [sent]);
     },
     throw(error: unknown): unknown {

@@ -321,6 +321,16 @@ describe('for await in instrumented async functions (runtime async-iteration.ts)
   });
 });
 
+/** run(m.consume, 1 ms slices, ...args) with an interval timer pushing 'tick' to m.log while it runs. */
+async function runTicking(m: Record<string, any>, ...args: unknown[]): Promise<unknown> {
+  const timer = setInterval(() => m.log.push('tick'), 0);
+  try {
+    return await run(m.consume, { sliceMs: 1 }, ...args);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 describe('async generators, instrumented (runtime async-generators.ts)', () => {
   const gens = `
     export const log = [];
@@ -347,13 +357,7 @@ describe('async generators, instrumented (runtime async-generators.ts)', () => {
     const m = await instrument(gens);
     const expected = await m.consume(2, 2_000_000);
     m.log.length = 0;
-    const timer = setInterval(() => m.log.push('tick'), 0);
-    let value: unknown;
-    try {
-      value = await run(m.consume, { sliceMs: 1 }, 2, 2_000_000);
-    } finally {
-      clearInterval(timer);
-    }
+    const value = await runTicking(m, 2, 2_000_000);
     expect(value).toBe(expected);
     const start = m.log.indexOf('start 1');
     const end = m.log.indexOf('end 1');
@@ -382,13 +386,7 @@ describe('async generators stepped by for await: the step next() would run right
     const expected = await m.consume(2, 2_000_000);
     const plainLog = m.log.slice();
     m.log.length = 0;
-    const timer = setInterval(() => m.log.push('tick'), 0);
-    let value: unknown;
-    try {
-      value = await run(m.consume, { sliceMs: 1 }, 2, 2_000_000);
-    } finally {
-      clearInterval(timer);
-    }
+    const value = await runTicking(m, 2, 2_000_000);
     expect(value).toBe(expected);
     expect(m.log.filter((x: string) => x !== 'tick')).toEqual(plainLog);
     expect(m.log.slice(m.log.indexOf('start 1'), m.log.indexOf('end 1'))).toContain('tick');

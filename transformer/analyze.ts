@@ -209,9 +209,7 @@ export function superOnlyRead(ts: typeof TS, fn: TS.MethodDeclaration): boolean 
     if (!ok) return;
     if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
     if (node.kind === ts.SyntaxKind.SuperKeyword) {
-      const p = node.parent;
-      const read = (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === node && !ts.isOptionalChain(p) && !isAssignedTo(ts, p);
-      if (inArrow || !read) ok = false;
+      if (inArrow || !isSuperRead(ts, node)) ok = false;
       return;
     }
     ts.forEachChild(node, (c) => visit(c, inArrow || ts.isArrowFunction(node)));
@@ -222,12 +220,21 @@ export function superOnlyRead(ts: typeof TS, fn: TS.MethodDeclaration): boolean 
   return ok;
 }
 
-/** `e = v`, `e op= v`, `e++`, or e inside a destructuring target. */
-function isAssignedTo(ts: typeof TS, e: TS.Node): boolean {
+/** `super` as the base of a property read or method call (not assigned to, not in an optional chain). */
+export function isSuperRead(ts: typeof TS, node: TS.Node): boolean {
+  if (node.kind !== ts.SyntaxKind.SuperKeyword) return false;
+  const p = node.parent;
+  return !!p && (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === node && !ts.isOptionalChain(p) && !isWrittenTo(ts, p);
+}
+
+/** Whether an expression is assigned to: `e = v`, `e += v`, `e++`, `[e] = v`, `({ k: e } = v)`, `for (e of v)`. */
+function isWrittenTo(ts: typeof TS, e: TS.Node): boolean {
+  const S = ts.SyntaxKind;
   for (let child = e, p = e.parent; p; child = p, p = p.parent) {
-    if (ts.isBinaryExpression(p)) return p.left === child && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-    if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+    if (ts.isBinaryExpression(p)) return p.left === child && p.operatorToken.kind >= S.FirstAssignment && p.operatorToken.kind <= S.LastAssignment;
+    if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === S.PlusPlusToken || p.operator === S.MinusMinusToken;
     if (ts.isForOfStatement(p) || ts.isForInStatement(p)) return p.initializer === child;
+    // Inside a literal that may be a destructuring target: keep looking outwards.
     if (ts.isParenthesizedExpression(p) || ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isSpreadElement(p) || ts.isSpreadAssignment(p)) continue;
     if (ts.isPropertyAssignment(p) && p.initializer === child) continue;
     return false;

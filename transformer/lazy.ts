@@ -35,7 +35,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isLoop, mentions, prologueLength, skipOuter } from './analyze';
+import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, mentions, prologueLength, skipOuter } from './analyze';
 import { callableOr, calleeText, counterExpired, isPlainNew, newSiteCall, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
@@ -1418,28 +1418,6 @@ function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean): st
  */
 function hasSuperHome(ts: typeof TS, fn: FunctionLike): boolean {
   return ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent);
-}
-
-/** `super` as the base of a property read or method call (not assigned to, not in an optional chain). */
-function isSuperRead(ts: typeof TS, node: TS.Node): boolean {
-  if (node.kind !== ts.SyntaxKind.SuperKeyword) return false;
-  const p = node.parent;
-  return !!p && (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === node && !ts.isOptionalChain(p) && !isWrittenTo(ts, p);
-}
-
-/** Whether an expression is assigned to: `e = v`, `e += v`, `e++`, `[e] = v`, `({ k: e } = v)`, `for (e of v)`. */
-function isWrittenTo(ts: typeof TS, e: TS.Node): boolean {
-  const S = ts.SyntaxKind;
-  for (let child = e, p = e.parent; p; child = p, p = p.parent) {
-    if (ts.isBinaryExpression(p)) return p.left === child && p.operatorToken.kind >= S.FirstAssignment && p.operatorToken.kind <= S.LastAssignment;
-    if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === S.PlusPlusToken || p.operator === S.MinusMinusToken;
-    if (ts.isForOfStatement(p) || ts.isForInStatement(p)) return p.initializer === child;
-    // Inside a literal that may be a destructuring target: keep looking outwards.
-    if (ts.isParenthesizedExpression(p) || ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isSpreadElement(p) || ts.isSpreadAssignment(p)) continue;
-    if (ts.isPropertyAssignment(p) && p.initializer === child) continue;
-    return false;
-  }
-  return false;
 }
 
 /** In a nested arrow: what it takes from the outer function that a copy of the outer could not give it. */
