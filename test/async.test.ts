@@ -321,6 +321,58 @@ describe('for await in instrumented async functions (runtime async-iteration.ts)
   });
 });
 
+describe('await using in instrumented async functions (runtime disposal.ts)', () => {
+  const scopes = `
+    export const log = [];
+    export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+    function res(name) {
+      log.push('open ' + name);
+      return { async [Symbol.asyncDispose]() { await null; log.push('close ' + name); } };
+    }
+    export async function scoped(n) {
+      await using a = res('a');
+      {
+        await using b = res('b');
+        log.push('body ' + spin(n));
+      }
+      for (await using c of [res('c1'), res('c2')]) log.push('turn ' + spin(n));
+      return spin(n);
+    }
+    export async function guarded(n) {
+      await using g = res('g');
+      try { return spin(n); } finally { log.push('finally'); }
+    }
+  `;
+
+  it("is lowered in the generator version: the scope's body pauses, disposers are awaited in order as plain", async () => {
+    // (The async `[Symbol.asyncDispose]` method itself stays plain: 'method-name'.)
+    expect(transform(scopes, { filename: 'x.mjs' }).diagnostics.map((d) => d.code)).toEqual(['method-name']);
+    const m = await instrument(scopes);
+    m.log.length = 0;
+    const plain = await m.scoped(100);
+    const plainLog = m.log.splice(0);
+    const { task, paused, waited } = await drive(launch(m.scoped, 0, 100), 0);
+    expect(task.value).toBe(plain);
+    expect(m.log).toEqual(plainLog);
+    expect(plainLog.filter((l: string) => l.startsWith('close'))).toEqual(['close b', 'close c1', 'close c2', 'close a']);
+    expect(paused).toBeGreaterThan(4 * 100); // spin()'s loop paused at every turn, in each of the four scopes
+    expect(waited).toBeGreaterThanOrEqual(4); // each async disposer's result is awaited by the task
+  });
+
+  it('a task cancelled inside the scope runs its finally blocks and starts the disposers', async () => {
+    const m = await instrument(scopes);
+    m.log.length = 0;
+    const task = launch(m.guarded, 0, 100);
+    for (let i = 0; i < 10; i++) resume(task, 0);
+    expect(task.status).toBe('paused');
+    cancel(task);
+    expect(task.status).toBe('cancelled');
+    expect(m.log).toEqual(['open g', 'finally']);
+    await new Promise((r) => setTimeout(r, 1));
+    expect(m.log).toEqual(['open g', 'finally', 'close g']);
+  });
+});
+
 /** run(m.consume, 1 ms slices, ...args) with an interval timer pushing 'tick' to m.log while it runs. */
 async function runTicking(m: Record<string, any>, ...args: unknown[]): Promise<unknown> {
   const timer = setInterval(() => m.log.push('tick'), 0);

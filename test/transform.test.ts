@@ -111,7 +111,7 @@ describe('transform()', () => {
       'async function fa(xs) { for await (const [x] of xs) h(x); }', // instrumented (a pattern head too)
       'function same() {}',
       'const e = function self() { self = 1; for (;;) break; };',
-      'async function au() { await using r = f(); g(); }',
+      'async function au() { for (await using r = f(); ; ) { g(); break; } }', // in a block it is lowered
     ].join('\n');
     const { diagnostics } = transform(source, { filename: 'x.mts' });
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([

@@ -113,7 +113,7 @@ export interface BodyFacts {
   hasLoop: boolean;
   /** An `await` of the function's own (an async function's suspension point). */
   hasAwait: boolean;
-  /** An `await using` declaration (lowered by TypeScript later, with an await of its own). */
+  /** An `await using` declaration the generator version cannot lower (in a `for (;;)` head). */
   awaitUsing: TS.Node | undefined;
   hasDispatchableCall: boolean;
   directEval: TS.Node | undefined;
@@ -140,8 +140,8 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
     if (isLoop(ts, node)) {
       facts.hasLoop = true;
     } else if (ts.isAwaitExpression(node)) facts.hasAwait = true;
-    else if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) {
-      // TypeScript lowers it after this transform, writing an `await` into the generator copy too.
+    else if (ts.isVariableDeclarationList(node) && usingKind(ts, node) === 'await' && ts.isForStatement(node.parent)) {
+      // Lowered by generator-body.ts in blocks, switch cases and for-of heads; not in a `for (;;)` head.
       facts.awaitUsing ??= node;
     }
     else if (ownExpressionName !== undefined && assignsTo(ts, node, ownExpressionName)) {
@@ -349,6 +349,15 @@ export function boundNames(ts: typeof TS, name: TS.BindingName): TS.Identifier[]
  * the generator version binds it itself; a pattern is bound by an inner for-of of the engine's (see
  * generator-body.ts forAwait).
  */
+/**
+ * 'await' for an `await using` declaration list, 'sync' for `using`, else undefined.
+ * (NodeFlags: Let 1, Const 2, Using 4, AwaitUsing 6 = Const | Using.)
+ */
+export function usingKind(ts: typeof TS, list: TS.VariableDeclarationList): 'await' | 'sync' | undefined {
+  const scoped = list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using);
+  return scoped === ts.NodeFlags.AwaitUsing ? 'await' : scoped === ts.NodeFlags.Using ? 'sync' : undefined;
+}
+
 export function forAwaitHead(ts: typeof TS, loop: TS.ForOfStatement): TS.Identifier | undefined {
   const head = loop.initializer;
   if (ts.isVariableDeclarationList(head)) {
@@ -466,8 +475,11 @@ export class ComputedKeys {
    */
   isStableSymbol(expr: TS.Expression): boolean {
     const ts = this.ts;
-    if (this.fact(expr) !== SYMBOL) return false;
     const e = skipOuter(ts, expr);
+    // `Symbol.dispose` / `Symbol.asyncDispose`: the same value each time (undefined on an engine without
+    // them, where the original is keyed 'undefined' and the static block links under that key too).
+    if (this.symbolGlobal && ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol' && LATE_WELL_KNOWN_SYMBOLS.has(e.name.text)) return true;
+    if (this.fact(expr) !== SYMBOL) return false;
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) return true;
     return ts.isCallExpression(e) && ts.isPropertyAccessExpression(skipOuter(ts, e.expression)) && e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]!);
   }

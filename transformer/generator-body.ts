@@ -7,7 +7,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { boundNames, CallPolicy, forAwaitHead, isDispatchable, isNewSite, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter } from './analyze';
+import { boundNames, CallPolicy, forAwaitHead, isDispatchable, isNewSite, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter, usingKind } from './analyze';
 
 export interface GeneratorBodyContext {
   ts: typeof TS;
@@ -186,6 +186,9 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   const visit = (node: TS.Node): TS.Node => {
     if (isFunctionBoundary(ts, node)) return node;
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
+    if (ts.isForOfStatement(node) && usingHead(node)) return visit(usingInBody(node));
+    if (ts.isBlock(node) && hasAwaitUsing(node.statements)) return factory.updateBlock(node, lowerDisposals(node.statements));
+    if (ts.isSwitchStatement(node) && node.caseBlock.clauses.some((c) => hasAwaitUsing(c.statements))) return lowerSwitch(node);
     if (ts.isForOfStatement(node) && node.awaitModifier) return forAwait(node, []);
     const label = retarget.get(node);
     if (label) return factory.createBreakStatement(label);
@@ -197,7 +200,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
         labels.push(s.label);
         s = s.statement;
       }
-      if (ts.isForOfStatement(s) && s.awaitModifier) return forAwait(s, labels);
+      if (ts.isForOfStatement(s) && s.awaitModifier) return forAwait(usingHead(s) ? usingInBody(s) : s, labels);
     }
     if (isLoop(ts, node)) return addLoopCheckpoint(ts.visitEachChild(node, visit, g.ctx) as TS.IterationStatement);
     if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) return dispatch(node);
@@ -242,6 +245,88 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   const visitExpr = (e: TS.Expression): TS.Expression => visit(e) as TS.Expression;
+
+  // `using` / `await using` (runtime/disposal.ts has the shape). A block, function body or switch with an
+  // `await using` is lowered here as TypeScript lowers it in the plain function, its `using`s with it; blocks
+  // with only `using` are left to TypeScript (its lowering has no await).
+  const runtimeCall = (name: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, name), undefined, args);
+  const hasAwaitUsing = (stmts: readonly TS.Statement[]): boolean => stmts.some((s) => ts.isVariableStatement(s) && usingKind(ts, s.declarationList) === 'await');
+  const usingHead = (loop: TS.ForOfStatement): boolean => ts.isVariableDeclarationList(loop.initializer) && usingKind(ts, loop.initializer) !== undefined;
+
+  /**
+   * `for (<using> x of E) S` -> `for (const x_1 of E) { <using> x = x_1; S }`, as TypeScript writes it (S's
+   * statements inline, unless S declares x again): the body's block then disposes x at the end of each turn.
+   */
+  const usingInBody = (loop: TS.ForOfStatement): TS.ForOfStatement => {
+    const list = loop.initializer as TS.VariableDeclarationList;
+    const name = list.declarations[0]!.name as TS.Identifier;
+    const $u = factory.createUniqueName(name.text);
+    const own = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(name, undefined, undefined, $u)], list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)));
+    const body = loop.statement;
+    const redeclares = ts.isBlock(body) && body.statements.some((s) => declaredHere(s).includes(name.text));
+    const statements = ts.isBlock(body) && !redeclares ? [own, ...body.statements] : [own, body];
+    const head = factory.createVariableDeclarationList([factory.createVariableDeclaration($u)], ts.NodeFlags.Const);
+    return factory.updateForOfStatement(loop, loop.awaitModifier, head, loop.expression, factory.createBlock(statements, true));
+  };
+  const declaredHere = (s: TS.Statement): string[] => {
+    if (ts.isVariableStatement(s)) return s.declarationList.declarations.flatMap((d) => boundNames(ts, d.name).map((b) => b.text));
+    if ((ts.isClassDeclaration(s) || ts.isFunctionDeclaration(s)) && s.name) return [s.name.text];
+    return [];
+  };
+
+  /** A `using` / `await using` statement of the scope `env` lowers: `const x = $pe.addDisposable(env, <init>, async)`. */
+  const disposalDeclaration = (s: TS.Statement, env: TS.Identifier): TS.Statement | undefined => {
+    const kind = ts.isVariableStatement(s) ? usingKind(ts, s.declarationList) : undefined;
+    if (!kind) return undefined;
+    const declarations = (s as TS.VariableStatement).declarationList.declarations.map((d) => {
+      const init = d.initializer ? visitExpr(d.initializer) : factory.createVoidZero();
+      const added = runtimeCall('addDisposable', [env, init, kind === 'await' ? factory.createTrue() : factory.createFalse()]);
+      return factory.createVariableDeclaration(d.name, undefined, undefined, added);
+    });
+    return factory.createVariableStatement(undefined, factory.createVariableDeclarationList(declarations, ts.NodeFlags.Const));
+  };
+
+  /** `const env = {...}; try { <inner> } catch (e) { <record e> } finally { <dispose, awaiting the result> }` */
+  const disposalScope = (env: TS.Identifier, inner: TS.Statement[]): TS.Statement[] => {
+    const field = (name: string): TS.Expression => factory.createPropertyAccessExpression(env, name);
+    const record = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([
+      factory.createVariableDeclaration(env, undefined, undefined, factory.createObjectLiteralExpression([
+        factory.createPropertyAssignment('stack', factory.createArrayLiteralExpression([])),
+        factory.createPropertyAssignment('error', factory.createVoidZero()),
+        factory.createPropertyAssignment('hasError', factory.createFalse()),
+      ])),
+    ], ts.NodeFlags.Const));
+    const $e = factory.createUniqueName('e');
+    const caught = factory.createCatchClause($e, factory.createBlock([
+      factory.createExpressionStatement(factory.createAssignment(field('error'), $e)),
+      factory.createExpressionStatement(factory.createAssignment(field('hasError'), factory.createTrue())),
+    ], true));
+    const $result = factory.createUniqueName('result');
+    yieldsEmitted++;
+    const disposed = factory.createBlock([
+      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($result, undefined, undefined, runtimeCall('disposeResources', [env]))], ts.NodeFlags.Const)),
+      factory.createIfStatement($result, factory.createExpressionStatement(factory.createYieldExpression(undefined, runtimeCall('aw', [$result])))),
+    ], true);
+    return [record, factory.createTryStatement(factory.createBlock(inner, true), caught, disposed)];
+  };
+
+  const lowerDisposals = (stmts: readonly TS.Statement[]): TS.Statement[] => {
+    const env = factory.createUniqueName('env');
+    return disposalScope(env, stmts.map((s) => disposalDeclaration(s, env) ?? (visit(s) as TS.Statement)));
+  };
+
+  /** A switch whose cases declare an `await using`: one scope around the whole switch (TypeScript's shape). */
+  const lowerSwitch = (node: TS.SwitchStatement): TS.Statement => {
+    const env = factory.createUniqueName('env');
+    const discriminant = visitExpr(node.expression);
+    const clauses = node.caseBlock.clauses.map((c) => {
+      const test = ts.isCaseClause(c) ? visitExpr(c.expression) : undefined;
+      const statements = c.statements.map((s) => disposalDeclaration(s, env) ?? (visit(s) as TS.Statement));
+      return ts.isCaseClause(c) ? factory.updateCaseClause(c, test!, statements) : factory.updateDefaultClause(c, statements);
+    });
+    const sw = factory.updateSwitchStatement(node, discriminant, factory.updateCaseBlock(node.caseBlock, clauses));
+    return factory.createBlock(disposalScope(env, [sw]), true);
+  };
 
   const addLoopCheckpoint = (loop: TS.IterationStatement): TS.Statement => {
     const body = loop.statement;
@@ -511,7 +596,8 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   let statements: TS.Statement[];
   if (ts.isBlock(body)) {
     const n = prologueLength(ts, body.statements);
-    const rest = body.statements.slice(n).map((s) => visit(s) as TS.Statement);
+    const own = body.statements.slice(n);
+    const rest = hasAwaitUsing(own) ? lowerDisposals(own) : own.map((s) => visit(s) as TS.Statement);
     statements = [...body.statements.slice(0, n), checkpoint(g), ...rest];
   } else {
     statements = [checkpoint(g), factory.createReturnStatement(visitExpr(body))];

@@ -35,7 +35,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, mentions, prologueLength, skipOuter } from './analyze';
+import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, mentions, prologueLength, skipOuter, usingKind } from './analyze';
 import { callableOr, calleeText, counterExpired, isPlainNew, newSiteCall, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
@@ -1062,9 +1062,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   const parent = new Map<TS.Node, TS.Node>();
 
   const declare = (list: TS.VariableDeclarationList, scope: TS.Node): void => {
-    // NodeFlags: Let 1, Const 2, Using 4, AwaitUsing 6 (Const | Using).
-    const scoped = list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using);
-    if (scoped === ts.NodeFlags.Using || scoped === ts.NodeFlags.AwaitUsing) return void fail('using');
+    if (usingKind(ts, list)) return void fail('using');
     const kind = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
     for (const d of list.declarations) {
       // A pattern is assigned as a whole from the hoisted names; a call or closure in it (a default, a
