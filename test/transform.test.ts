@@ -134,10 +134,12 @@ describe('transform()', () => {
       const kTag = Symbol('tag');
       class Bag { [Symbol.iterator]() { return [][Symbol.iterator](); } [kTag]() {} ['lit']() {} static [Symbol.for('x')]() {} ${work} }
       const lit = { [Symbol.toPrimitive]() { return 1; }, [kTag]: 2, ${work} };
+      const res = { [Symbol.dispose]() { return lit.work(this.n); }, n: 0 };
       export function viaClass(n) { return new Bag().work(n); }
       export function viaLiteral(n) { return lit.work(n); }
+      export function viaDispose(n) { res.n = n; return res[Symbol.dispose](); }
     `);
-    for (const f of [m.viaClass, m.viaLiteral]) {
+    for (const f of [m.viaClass, m.viaLiteral, m.viaDispose]) {
       // Every checkpoint pauses: a plain (uninstrumented) work() would let the task finish in ~2 resumes.
       const { value, pauses } = finish(launch(f, 0, 100));
       expect(value).toBe(4950);

@@ -484,7 +484,9 @@ function rewriteFile(
       return visited;
     }
     instrumented++;
-    methodGens.set(visited, { name: `\0symbol:${key.getText(sf)}`, key, isStatic: place.isStatic, fast });
+    // Counted (collectGens) under its own text; `Symbol.dispose` under 'undefined', its key on an engine without it.
+    const fact = computedKeys.fact(key);
+    methodGens.set(visited, { name: typeof fact === 'string' ? fact : `\0symbol:${key.getText(sf)}`, key, isStatic: place.isStatic, fast });
     return visited;
   };
 
