@@ -27,6 +27,9 @@ export { genEntry, genEntryMade, forOfIn, delegating, PAUSED_STEP };
 /** `for await` written out in async functions' generator versions (async-iteration.ts). */
 export { asyncClosed, asyncIter, asyncNextStepped, asyncResult, asyncReturn, NO_RETURN, once, unwinding } from './async-iteration';
 
+/** Function.prototype.toString gives instrumented functions' original text (source-text.ts). */
+export { sources } from './source-text';
+
 /** `await using` lowered in async functions' generator versions (disposal.ts). */
 export { addDisposable, disposeResources } from './disposal';
 

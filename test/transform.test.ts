@@ -38,6 +38,32 @@ describe('transform()', () => {
     expect(code).not.toMatch(/preemptible\/runtime/);
   });
 
+  it('marks the functions and classes it rewrites or gives versions to with their original spans, no others', () => {
+    const source = `${loop}\nexport class K { static m(n) { return [n].map((x) => spin(x)); } }\nexport const id = (x) => x;`;
+    const { code } = transform(source, { filename: 'a.mjs' });
+    const spans = (out: string, text: string): string[] => [...out.matchAll(/\/\*\$pe:([0-9a-f]{16}):(\d+):(\d+)\*\//g)].map((m) => text.slice(+m[2]!, +m[3]!));
+    // Each span is a whole function or class as the engine prints it (no `export`, `static`); the leaf `id`
+    // (nothing to pause at, nothing rewritten) has none.
+    expect(new Set(spans(code, source))).toEqual(new Set([loop, source.slice(source.indexOf('class K')).split('\n')[0], 'm(n) { return [n].map((x) => spin(x)); }', '(x) => spin(x)']));
+    expect(code).toContain(`.sources(${JSON.stringify(code.match(/\$pe:([0-9a-f]{16})/)![1])}, ${JSON.stringify(source)})`);
+    // TypeScript: spans of the file as TypeScript alone emits it (the registered text).
+    const ts = transform('export function spin(n: number): number { let s: number = 0; for (let i = 0; i < n; i++) s += i; return s; }', { filename: 'a.ts' }).code;
+    const registered = JSON.parse(ts.match(/\.sources\("[0-9a-f]{16}", ("(?:[^"\\]|\\.)*")\)/)![1]!) as string;
+    expect(spans(ts, registered)).toEqual(['function spin(n) { let s = 0; for (let i = 0; i < n; i++)\n    s += i; return s; }']);
+    expect(transform('export const add = (a, b) => a + b;', { filename: 'a.mjs' }).code).not.toMatch(/\$pe:/);
+  });
+
+  it("replaces Function.prototype.toString with one that looks like the engine's", async () => {
+    const m = await instrument(`${loop}\nexport { spin };`);
+    const own = Function.prototype.toString;
+    expect(String(m.spin)).toBe(loop);
+    expect(String(own)).toBe('function toString() { [native code] }');
+    expect([own.name, own.length, Object.hasOwn(own, 'prototype')]).toEqual(['toString', 0, false]);
+    expect(() => new (own as any)()).toThrow(TypeError);
+    expect(() => own.call({})).toThrow(/Function.prototype.toString requires that 'this' be a Function/);
+    expect(String(Math.max)).toBe('function max() { [native code] }');
+  });
+
   it('returns a source map when asked', () => {
     const { map } = transform(`${loop}\nexport { spin };`, { filename: 'src/a.mjs', sourceMap: true });
     expect(map?.version).toBe(3);

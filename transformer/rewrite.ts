@@ -39,6 +39,7 @@ import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey
 import { buildLazy, lastRejection } from './lazy';
 import { constructibleNames, newableNames, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
+import { sourceMarks } from './source-text';
 
 // Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
 const METHOD_KEY_PREFIX = '\u0000preemptible:';
@@ -133,6 +134,14 @@ function rewriteFile(
   const hoistStack: TS.Statement[][] = [];
   let annotatedDepth = options.instrument === 'all' || hasDirective(ts, sf.statements, DIRECTIVE) ? 1 : 0;
   let instrumented = 0;
+  // Functions and classes with their emitted nodes, marked with their original spans once the file is known
+  // to be instrumented (an untouched file is printed as it is, unmarked): see source-text.ts.
+  // Only those whose emitted text differs from the original in content (their code or a nested function's
+  // was rewritten) or that get versions: the text of an untouched leaf stays as printed, since the engine's
+  // own messages quote a function's text too (`() => 1 could not be cloned`) and a mark would show there.
+  const marks = sourceMarks(ts, sf, ctx.getCompilerOptions());
+  const toMark: [TS.Node, TS.Node][] = [];
+  const versioned = new WeakSet<TS.Node>();
 
   const report = (node: TS.Node, code: string, message: string): void => {
     const pos = sf.getLineAndCharacterOfPosition(node.getStart(sf));
@@ -175,8 +184,11 @@ function rewriteFile(
     }
   };
 
-  const visitFunctionChildren = <T extends FunctionLike>(node: T, targeted: boolean, plainOnly = false): T =>
-    visitChildren(node, targeted, plainOnly);
+  const visitFunctionChildren = <T extends FunctionLike>(node: T, targeted: boolean, plainOnly = false): T => {
+    const visited = visitChildren(node, targeted, plainOnly);
+    if (marks) toMark.push([node, visited]);
+    return visited;
+  };
 
   /** Children of a class, constructor, accessor or static block: never plain-only. */
   const visitNotPlain = <T extends TS.Node>(node: T): T => visitChildren(node, false, false);
@@ -217,6 +229,7 @@ function rewriteFile(
   const needsGenerator = (node: FunctionLike): boolean => {
     const d = decide(node);
     if (d.why) report(...d.why);
+    if (d.instrument) versioned.add(node);
     return d.instrument;
   };
 
@@ -624,6 +637,12 @@ function rewriteFile(
   };
 
   const visitClass = (node: TS.ClassDeclaration | TS.ClassExpression): TS.Node => {
+    const visited = visitClassVersions(node);
+    if (marks) toMark.push([node, visited]);
+    return visited;
+  };
+
+  const visitClassVersions = (node: TS.ClassDeclaration | TS.ClassExpression): TS.ClassDeclaration | TS.ClassExpression => {
     // `@preemptible class C {}` targets every method of the class.
     const marked = hasMarkerDecorator(ts, node);
     if (marked) annotatedDepth++;
@@ -829,8 +848,12 @@ function rewriteFile(
       case ts.SyntaxKind.GetAccessor:
       case ts.SyntaxKind.SetAccessor:
       case ts.SyntaxKind.ClassStaticBlockDeclaration:
+      {
         noteRunsToCompletion(node as TS.AccessorDeclaration | TS.ClassStaticBlockDeclaration);
-        return visitNotPlain(node);
+        const visited = visitNotPlain(node);
+        if (marks && !ts.isClassStaticBlockDeclaration(node)) toMark.push([node, visited]);
+        return visited;
+      }
       case ts.SyntaxKind.ClassDeclaration:
       case ts.SyntaxKind.ClassExpression:
         return visitClass(node as TS.ClassDeclaration | TS.ClassExpression);
@@ -878,7 +901,10 @@ function rewriteFile(
         );
   const hotDecls = [...hotNames].map(([name, id]) => factory.createVariableDeclaration(id, undefined, undefined, factory.createPropertyAccessExpression(pe, name)));
   const hotConsts = hotDecls.length > 0 ? [factory.createVariableStatement(undefined, factory.createVariableDeclarationList(hotDecls, ts.NodeFlags.Const))] : [];
-  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...body.slice(n)]);
+  for (const [original, visited] of toMark) if (visited !== original || versioned.has(original)) marks!.mark(original, visited);
+  // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.
+  const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), factory.createStringLiteral(marks.text)]))] : [];
+  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...sources, ...body.slice(n)]);
 }
 
 /** `@preemptible`, `@preemptible()`, `@lib.preemptible` (standard or legacy decorators). */

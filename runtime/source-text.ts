@@ -1,0 +1,55 @@
+// Function.prototype.toString answers with the original source text of instrumented functions and classes
+// (transformer/source-text.ts marks them). An instrumented file registers its original text once; the first
+// registration replaces Function.prototype.toString with one that asks the engine's toString, and when that
+// text carries span marks (`/*$pe:KEY:start:end*/`) returns the widest span's slice of KEY's text: the
+// function's own (the other marks in it belong to functions nested inside it). Any other function's text
+// is the engine's, unchanged.
+//
+// One registry per realm, shared by every copy of this package (found under a Symbol.for key), so the
+// function is replaced once and every copy's files are found.
+
+import { apply } from './intrinsics';
+
+interface SourceRegistry {
+  texts: Map<string, string>;
+}
+
+const holder = globalThis as unknown as Record<symbol, SourceRegistry | undefined>;
+const REGISTRY = Symbol.for('preemptible.sourceText');
+
+const MARK = '/*$pe:';
+const markPattern = /\/\*\$pe:([0-9a-f]{16}):(\d+):(\d+)\*\//g;
+// Taken at load: a program changing these later does not change what toString does.
+const exec = RegExp.prototype.exec;
+const includes = String.prototype.includes;
+const slice = String.prototype.slice;
+
+function install(): SourceRegistry {
+  const registry: SourceRegistry = { texts: new Map() };
+  const nativeToString = Function.prototype.toString;
+  // A method: like the engine's, it has no `prototype` and cannot be constructed; its name is 'toString'.
+  const replacement = {
+    toString(this: unknown): string {
+      if (this === replacement) return apply(nativeToString, nativeToString, []) as string;
+      const text = apply(nativeToString, this, []) as string; // a TypeError for a non-function, as the engine's
+      if (!apply(includes, text, [MARK])) return text;
+      let best: { key: string; start: number; end: number } | undefined;
+      markPattern.lastIndex = 0;
+      for (let m = apply(exec, markPattern, [text]) as RegExpExecArray | null; m !== null; m = apply(exec, markPattern, [text]) as RegExpExecArray | null) {
+        const start = +m[2]!;
+        const end = +m[3]!;
+        if (!best || end - start > best.end - best.start) best = { key: m[1]!, start, end };
+      }
+      const source = best && registry.texts.get(best.key);
+      return source === undefined ? text : (apply(slice, source, [best!.start, best!.end]) as string);
+    },
+  }.toString;
+  Object.defineProperty(Function.prototype, 'toString', { value: replacement, writable: true, enumerable: false, configurable: true });
+  return registry;
+}
+
+/** Emitted at the top of an instrumented file: `$pe.sources(KEY, "<the file's original text>")`. */
+export function sources(key: string, text: string): void {
+  const registry = (holder[REGISTRY] ??= install());
+  registry.texts.set(key, text);
+}
