@@ -442,6 +442,22 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     export function many(n) { return new Many('m', ...Array.from({ length: n }, (_, i) => i)).count; }
     export class Kinded { constructor(n) { for (let i = 0; i < n; i++) { progress.i = i; spin(3); } this.kind = new.target.name; } }
     export function kinded(n) { return new Kinded(n).kind; }
+    // super(...args): NEW is taken off the rest parameter before anything runs.
+    export class Forwarding extends Base { constructor(...args) { super(...args); for (let i = 0; i < this.n; i++) { progress.i = i; spin(3); } this.args = args.length; } }
+    export function forwarding(n) { const f = new Forwarding(n, 'x'); return [f.n, f.args, f.base]; }
+    // Declarations before super() are handed to the body's copy.
+    export class Prepared extends Base {
+      constructor(n) {
+        const twice = n * 2;
+        let total;
+        var { k = 3 } = {};
+        super(twice);
+        total = 0;
+        for (let i = 0; i < n; i++) { progress.i = i; total += spin(k); }
+        this.summary = [twice, total > 0, k, this.n];
+      }
+    }
+    export function prepared(n) { return new Prepared(n).summary; }
     export function derived(n) { const d = new Derived(n); return [d.base, d.n, d.t, d instanceof Derived, d.replaced]; }
     export function careful(n) { return new Careful(n).ok; }
     // A caller outside the fast subset (try/catch): its \`new\` goes through a generator version's site.
@@ -514,6 +530,21 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(finish(task).value).toBe('m30');
   });
 
+  it('pauses inside a derived constructor that forwards its rest parameter to super() or declares before it', async () => {
+    const m = await instrument(ctorSource);
+    const plainForwarding = new m.Forwarding(30, 'x');
+    const plainPrepared = new m.Prepared(30).summary;
+    for (const [run, expected] of [[m.forwarding, [plainForwarding.n, plainForwarding.args, plainForwarding.base]], [m.prepared, plainPrepared]] as const) {
+      const task = launch(run, 0, 30);
+      for (let i = 0; i < 12; i++) resume(task, 0);
+      expect(m.progress.i).toBeGreaterThan(0);
+      expect(m.progress.i).toBeLessThan(29);
+      expect(finish(task).value).toEqual(expected);
+    }
+    expect(plainForwarding.args).toBe(2);
+    expect(plainPrepared).toEqual([60, true, 3, 60]);
+  });
+
   it('pauses inside a #private method the constructor body calls', async () => {
     const m = await instrument(ctorSource);
     const task = launch(m.filler, 0, 30);
@@ -578,17 +609,20 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     const code = `
       function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
       class A { constructor() { for (let i = 0; i < arguments.length; i++) spin(i); } }
-      class B extends Object { constructor(x) { const y = spin(x); super(); this.y = y; } }
+      class B extends Object { constructor(x) { if (x) { var y = spin(x); } super(); this.y = y; } }
       const C = [class { constructor(n) { for (let i = 0; i < n; i++) spin(i); } }];
-      class D extends Object { constructor(...xs) { super(...xs); for (const x of xs) spin(x); } }
+      class D extends Object { constructor(x) { const y = spin(x); super(); for (let i = 0; i < x; i++) spin(i); y = 2; } }
       class E { constructor(n) { for (let i = 0; i < n; i++) spin(i); } }
+      class F extends Object { constructor(x) { const f = () => x; super(); for (let i = 0; i < x; i++) spin(i); } }
+      class G extends Object { constructor(...xs) { const y = spin(xs[0]); super(...xs); for (const x of xs) spin(x + y); } }
     `;
     const notes = transform(code, { filename: 'x.mjs' }).diagnostics.filter((d) => d.code === 'constructor');
     expect(notes.map((d) => [d.line, d.message.replace(/.*\(it cannot pause\): /, '')])).toEqual([
       [3, 'arguments'],
-      [4, 'a declaration or function before super()'],
+      [4, 'a function, or a declaration nested in a statement, before super()'],
       [5, 'no `new` can name its class for sure (an anonymous class not assigned to a variable, or a name declared more than once)'],
-      [6, 'a rest parameter read before the split'],
+      [6, "an assignment to the const 'y' declared before super()"],
+      [8, 'a function, or a declaration nested in a statement, before super()'],
     ]);
   });
 });

@@ -322,7 +322,7 @@ export function skipOuter(ts: typeof TS, expr: TS.Expression): TS.Expression {
 }
 
 /** `name = ...`, `name += ...`, `name++`, `--name` (destructuring targets too, conservatively by name). */
-function assignsTo(ts: typeof TS, node: TS.Node, name: string): boolean {
+export function assignsTo(ts: typeof TS, node: TS.Node, name: string): boolean {
   const isName = (e: TS.Node): boolean => ts.isIdentifier(e) && e.text === name;
   if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
     if (isName(node.left)) return true;

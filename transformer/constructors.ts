@@ -3,15 +3,15 @@
 // function with `this` the new object), and which `new` expressions are sites that ask for the split.
 
 import type * as TS from 'typescript';
-import { boundNames, hasDirective, mentions, prologueLength } from './analyze';
+import { assignsTo, boundNames, hasDirective, mentions, prologueLength } from './analyze';
 
 export interface ConstructorSplit {
   /** How many statements of the body the engine runs before the split (through the top-level `super(...)`). */
   head: number;
-  /** The names the parameters bind, in order: handed to the body. */
+  /** The names the parameters bind, then those declared before the split, in order: handed to the body. */
   params: TS.Identifier[];
   derived: boolean;
-  /** A rest parameter (a name): NEW comes last among the arguments it collects, and is taken off it. */
+  /** A rest parameter (a name): NEW comes last among the arguments it collects, and is taken off it first thing. */
   rest: TS.Identifier | undefined;
 }
 
@@ -40,15 +40,29 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     if (calls.length !== 1) return calls.length === 0 ? 'no super() call' : 'more than one super() call';
     const i = statements.findIndex((s) => ts.isExpressionStatement(s) && s.expression === calls[0]);
     if (i < 0) return 'super() not called as a statement of the body';
-    // What runs before the split must leave nothing the body needs: no declarations, no closures.
-    if (statements.slice(prologue, i + 1).some((s) => declaresOrCloses(ts, s))) return 'a declaration or function before super()';
+    // Declarations of its own statements before super() are handed to the body's copy with the parameters.
+    // Nothing else there may declare (a `var` in a block) or make a closure: it would keep the engine's
+    // bindings while the copy changes its own.
+    for (const st of statements.slice(prologue, i + 1)) {
+      if (ts.isVariableStatement(st) ? hasFunction(ts, st) : declaresOrCloses(ts, st)) return 'a function, or a declaration nested in a statement, before super()';
+    }
     head = i + 1;
   }
+  const params = ctor.parameters.flatMap((p) => boundNames(ts, p.name));
+  const locals: TS.Identifier[] = [];
+  for (const st of statements.slice(prologue, head)) {
+    if (!ts.isVariableStatement(st)) continue;
+    const isConst = (st.declarationList.flags & ts.NodeFlags.Const) !== 0;
+    for (const name of st.declarationList.declarations.flatMap((d) => boundNames(ts, d.name))) {
+      // In the copy a const is a parameter: an assignment to it there would not throw.
+      if (isConst && statements.slice(head).some((s) => writes(ts, s, name.text))) return `an assignment to the const '${name.text}' declared before super()`;
+      if (!params.some((p) => p.text === name.text) && !locals.some((l) => l.text === name.text)) locals.push(name);
+    }
+  }
   const last = ctor.parameters[ctor.parameters.length - 1];
+  // (NEW is taken off it first thing: `super(...args)` forwards what the caller passed.)
   const rest = last?.dotDotDotToken ? (last.name as TS.Identifier) : undefined;
-  // Until the split the rest parameter still holds NEW: nothing there may read it.
-  if (rest && statements.slice(0, head).some((st) => mentions(ts, st, rest.text))) return 'a rest parameter read before the split';
-  return { head, params: ctor.parameters.flatMap((p) => boundNames(ts, p.name)), derived, rest };
+  return { head, params: [...params, ...locals], derived, rest };
 }
 
 /**
@@ -122,6 +136,10 @@ function arrowNewTarget(ts: typeof TS, node: TS.Node): boolean {
 function hasFunction(ts: typeof TS, node: TS.Node): boolean {
   if (ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
   return ts.forEachChild(node, (c) => hasFunction(ts, c) || undefined) ?? false;
+}
+
+function writes(ts: typeof TS, node: TS.Node, name: string): boolean {
+  return assignsTo(ts, node, name) || (ts.forEachChild(node, (c) => writes(ts, c, name) || undefined) ?? false);
 }
 
 function declaresOrCloses(ts: typeof TS, node: TS.Node): boolean {

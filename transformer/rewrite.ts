@@ -615,10 +615,19 @@ function rewriteFile(
           factory.createStrictEquality(factory.createElementAccessExpression(restName, lastIndex!), factory.createPropertyAccessExpression(pe, 'NEW')),
         )
       : factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'NEW'));
-    const takeOff = restName ? [factory.createExpressionStatement(factory.createAssignment(factory.createPropertyAccessExpression(restName, 'length'), lastIndex!))] : [];
+    // With a rest parameter, first thing: `const $t = <asked> && (r.length = r.length - 1, true)`, so what
+    // runs before the split (`super(...args)`) never sees NEW.
+    const takeOff = restName
+      ? factory.createVariableStatement(undefined, factory.createVariableDeclarationList([
+          factory.createVariableDeclaration(token, undefined, undefined, factory.createLogicalAnd(asked, factory.createParenthesizedExpression(factory.createCommaListExpression([
+            factory.createAssignment(factory.createPropertyAccessExpression(restName, 'length'), lastIndex!),
+            factory.createTrue(),
+          ])))),
+        ], ts.NodeFlags.Const))
+      : undefined;
     const ask = factory.createIfStatement(
-      asked,
-      factory.createBlock([...takeOff, factory.createReturnStatement(
+      takeOff ? token : asked,
+      factory.createBlock([factory.createReturnStatement(
         runtimeCall('ctorBody', [
           // The class itself: only newSite() passes NEW, through Reflect.construct(class, ...).
           factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target')),
@@ -631,7 +640,8 @@ function rewriteFile(
       )], true),
     );
     const at = split.head + visited.body.statements.length - node.body.statements.length;
-    const statements = [...visited.body.statements.slice(0, at), ask, ...visited.body.statements.slice(at)];
+    const first = prologueLength(ts, visited.body.statements);
+    const statements = [...visited.body.statements.slice(0, first), ...(takeOff ? [takeOff] : []), ...visited.body.statements.slice(first, at), ask, ...visited.body.statements.slice(at)];
     const params = split.rest ? visited.parameters : [...visited.parameters, factory.createParameterDeclaration(undefined, undefined, token, undefined, undefined, factory.createVoidZero())];
     return factory.updateConstructorDeclaration(visited, visited.modifiers, params, factory.updateBlock(visited.body, statements));
   };
