@@ -92,7 +92,18 @@ function sourceStart(ts: typeof TS, node: TS.Node): number {
 function plainEmit(ts: typeof TS, sf: TS.SourceFile, options: TS.CompilerOptions): { text: string; spans: Map<number, [number, number]> } | null {
   const out = ts.transpileModule(sf.text, {
     fileName: sf.fileName,
-    compilerOptions: { ...options, sourceMap: true, inlineSourceMap: false, inlineSources: false, declaration: false, declarationMap: false, noEmit: false, outFile: undefined },
+    compilerOptions: {
+      ...options,
+      // Without `plugins`: a compiler patched by ts-patch would run this transform inside this emit again.
+      plugins: undefined,
+      sourceMap: true,
+      inlineSourceMap: false,
+      inlineSources: false,
+      declaration: false,
+      declarationMap: false,
+      noEmit: false,
+      outFile: undefined,
+    },
   });
   if (!out.sourceMapText) return null;
   const lines = decodeMappings((JSON.parse(out.sourceMapText) as { mappings: string }).mappings);
