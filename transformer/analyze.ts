@@ -83,6 +83,8 @@ export interface CallPolicy {
   plain: Map<string, TS.Node>;
   /** Names whose `new` is a site (isNewSite): classes with a split constructor, and imports. */
   constructible: ReadonlySet<string>;
+  /** Namespace imports (`import * as ns`): `new ns.C(...)` is a site too. */
+  namespaces: ReadonlySet<string>;
 }
 
 /** Would the generator version route this call through the dispatch (possibly `yield*`)? */
@@ -106,7 +108,10 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
  * something imported (it may be such a class of another module; anything else is constructed plainly).
  */
 export function isNewSite(ts: typeof TS, node: TS.NewExpression, policy: CallPolicy): boolean {
-  return ts.isIdentifier(node.expression) && policy.constructible.has(node.expression.text);
+  const c = node.expression;
+  if (ts.isIdentifier(c)) return policy.constructible.has(c.text);
+  // `new ns.C()`: a namespace object's property reads run no code, so the site may read it twice.
+  return ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && ts.isIdentifier(c.name) && policy.namespaces.has(c.expression.text);
 }
 
 export interface BodyFacts {

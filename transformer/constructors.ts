@@ -3,7 +3,7 @@
 // function with `this` the new object), and which `new` expressions are sites that ask for the split.
 
 import type * as TS from 'typescript';
-import { assignsTo, boundNames, hasDirective, mentions, prologueLength } from './analyze';
+import { assignsTo, boundNames, mentions, prologueLength } from './analyze';
 
 export interface ConstructorSplit {
   /** How many statements of the body the engine runs before the split (through the top-level `super(...)`). */
@@ -20,15 +20,15 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
   const body = ctor.body;
   if (!body) return 'no body';
   const statements = body.statements;
-  // The NEW parameter has a default (to keep `C.length`), and 'use strict' is not allowed with one.
-  if (hasDirective(ts, statements, 'use strict')) return "a 'use strict' directive";
   const prologue = prologueLength(ts, statements);
+  // Closures made before the split (in the parameter list, before super()) keep the engine's bindings while
+  // the body's copy has its own: allowed when no binding they share is ever assigned (checked below).
+  const early: TS.Node[] = [];
   for (const p of ctor.parameters) {
     if (p.dotDotDotToken && !ts.isIdentifier(p.name)) return 'a rest parameter that is a pattern';
     // (TypeScript writes a parameter property's assignment right after super(), before the split.)
     if (ts.getDecorators(p)?.length) return 'a parameter decorator';
-    // A closure there would keep the engine's parameter bindings while the body's copy changes its own.
-    if (hasFunction(ts, p)) return 'a function in its parameter list';
+    early.push(...closuresIn(ts, p));
   }
   // The body's copy gets new.target as a parameter; an arrow's would be the copy's own (undefined).
   if (arrowNewTarget(ts, body)) return 'new.target in an arrow function';
@@ -41,10 +41,10 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     const i = statements.findIndex((s) => ts.isExpressionStatement(s) && s.expression === calls[0]);
     if (i < 0) return 'super() not called as a statement of the body';
     // Declarations of its own statements before super() are handed to the body's copy with the parameters.
-    // Nothing else there may declare (a `var` in a block) or make a closure: it would keep the engine's
-    // bindings while the copy changes its own.
+    // Nothing else there may declare (a `var` in a block, a function or class declaration).
     for (const st of statements.slice(prologue, i + 1)) {
-      if (ts.isVariableStatement(st) ? hasFunction(ts, st) : declaresOrCloses(ts, st)) return 'a function, or a declaration nested in a statement, before super()';
+      if (!ts.isVariableStatement(st) && declares(ts, st)) return 'a declaration nested in a statement before super()';
+      early.push(...closuresIn(ts, st));
     }
     head = i + 1;
   }
@@ -59,6 +59,8 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
       if (!params.some((p) => p.text === name.text) && !locals.some((l) => l.text === name.text)) locals.push(name);
     }
   }
+  const shared = [...params, ...locals].find((b) => early.some((f) => mentions(ts, f, b.text)) && (ctor.parameters.some((p) => writes(ts, p, b.text)) || statements.some((st) => writes(ts, st, b.text))));
+  if (shared) return `a function before the split sharing '${shared.text}', which the constructor assigns`;
   const last = ctor.parameters[ctor.parameters.length - 1];
   // (NEW is taken off it first thing: `super(...args)` forwards what the caller passed.)
   const rest = last?.dotDotDotToken ? (last.name as TS.Identifier) : undefined;
@@ -68,11 +70,12 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
 /**
  * Names whose `new` is a site (analyze.ts isNewSite): the names of classes whose constructor can be split and
  * has something to pause at after the split (see newableNames), and names bound by imports declared nowhere
- * else (a class of another module may be split). If such a name means something else at run time, the site
- * constructs it plainly.
+ * else (a class of another module may be split), with the namespace imports apart (`new ns.C()`). If such a
+ * name means something else at run time, the site constructs it plainly.
  */
-export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: ReadonlyMap<string, number>): Set<string> {
+export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: ReadonlyMap<string, number>): { names: Set<string>; namespaces: Set<string> } {
   const found = new Set<string>();
+  const namespaces = new Set<string>();
   const visit = (node: TS.Node): void => {
     if (ts.isClassLike(node)) {
       const names = newableNames(ts, node, declared);
@@ -83,11 +86,13 @@ export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: R
       }
     } else if ((ts.isImportClause(node) || ts.isImportSpecifier(node)) && !node.isTypeOnly && node.name && declared.get(node.name.text) === 1) {
       found.add(node.name.text);
+    } else if (ts.isNamespaceImport(node) && !node.parent.isTypeOnly && declared.get(node.name.text) === 1) {
+      namespaces.add(node.name.text);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return found;
+  return { names: found, namespaces };
 }
 
 /**
@@ -133,18 +138,23 @@ function arrowNewTarget(ts: typeof TS, node: TS.Node): boolean {
   return ts.forEachChild(node, (c) => arrowNewTarget(ts, c) || undefined) ?? false;
 }
 
-function hasFunction(ts: typeof TS, node: TS.Node): boolean {
-  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
-  return ts.forEachChild(node, (c) => hasFunction(ts, c) || undefined) ?? false;
+/** The functions and classes in `node` (not entered). */
+function closuresIn(ts: typeof TS, node: TS.Node): TS.Node[] {
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return [node];
+  const found: TS.Node[] = [];
+  ts.forEachChild(node, (c) => void found.push(...closuresIn(ts, c)));
+  return found;
 }
 
 function writes(ts: typeof TS, node: TS.Node, name: string): boolean {
   return assignsTo(ts, node, name) || (ts.forEachChild(node, (c) => writes(ts, c, name) || undefined) ?? false);
 }
 
-function declaresOrCloses(ts: typeof TS, node: TS.Node): boolean {
-  if (ts.isVariableDeclarationList(node) || ts.isFunctionDeclaration(node) || ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
-  return ts.forEachChild(node, (c) => declaresOrCloses(ts, c) || undefined) ?? false;
+/** A declaration in `node` outside nested functions (a `var` in a block, a function or class declaration). */
+function declares(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isVariableDeclarationList(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) return true;
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+  return ts.forEachChild(node, (c) => declares(ts, c) || undefined) ?? false;
 }
 
 /** A loop, call, `new` or tagged template outside nested functions: something a body could pause at. */

@@ -83,7 +83,8 @@ function rewriteFile(
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
   const names = collectDeclaredNames(ts, sf);
-  const policy: CallPolicy = { declared: names.declared, plain: new Map(), constructible: constructibleNames(ts, sf, names.declared) };
+  const sites = constructibleNames(ts, sf, names.declared);
+  const policy: CallPolicy = { declared: names.declared, plain: new Map(), constructible: sites.names, namespaces: sites.namespaces };
   const computedKeys = new ComputedKeys(ts, sf, names);
   const hotNames = new Map<string, TS.Identifier>();
   const hot = (name: HotName): TS.Identifier => {
@@ -641,7 +642,9 @@ function rewriteFile(
     );
     const at = split.head + visited.body.statements.length - node.body.statements.length;
     const first = prologueLength(ts, visited.body.statements);
-    const statements = [...visited.body.statements.slice(0, first), ...(takeOff ? [takeOff] : []), ...visited.body.statements.slice(first, at), ask, ...visited.body.statements.slice(at)];
+    // Class code is strict already: a 'use strict' directive goes (not allowed with the added parameter's default).
+    const prologue = visited.body.statements.slice(0, first).filter((st) => !(ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression) && st.expression.text === 'use strict'));
+    const statements = [...prologue, ...(takeOff ? [takeOff] : []), ...visited.body.statements.slice(first, at), ask, ...visited.body.statements.slice(at)];
     const params = split.rest ? visited.parameters : [...visited.parameters, factory.createParameterDeclaration(undefined, undefined, token, undefined, undefined, factory.createVoidZero())];
     return factory.updateConstructorDeclaration(visited, visited.modifiers, params, factory.updateBlock(visited.body, statements));
   };
