@@ -338,6 +338,11 @@ describe('await using in instrumented async functions (runtime disposal.ts)', ()
       for (await using c of [res('c1'), res('c2')]) log.push('turn ' + spin(n));
       return spin(n);
     }
+    export async function headed(n) {
+      let s = 0;
+      for (await using h = res('h'); s < 3; s++) log.push('turn ' + spin(n));
+      return s;
+    }
     export async function guarded(n) {
       await using g = res('g');
       try { return spin(n); } finally { log.push('finally'); }
@@ -357,6 +362,14 @@ describe('await using in instrumented async functions (runtime disposal.ts)', ()
     expect(plainLog.filter((l: string) => l.startsWith('close'))).toEqual(['close b', 'close c1', 'close c2', 'close a']);
     expect(paused).toBeGreaterThan(4 * 100); // spin()'s loop paused at every turn, in each of the four scopes
     expect(waited).toBeGreaterThanOrEqual(4); // each async disposer's result is awaited by the task
+    // In a `for (;;)` head: disposed when the loop ends.
+    m.log.length = 0;
+    const headedPlain = await m.headed(100);
+    const headedLog = m.log.splice(0);
+    const headed = await drive(launch(m.headed, 0, 100), 0);
+    expect([headed.task.value, m.log]).toEqual([headedPlain, headedLog]);
+    expect(headedLog.at(-1)).toBe('close h');
+    expect(headed.paused).toBeGreaterThan(3 * 100);
   });
 
   it('a task cancelled inside the scope runs its finally blocks and starts the disposers', async () => {

@@ -118,8 +118,6 @@ export interface BodyFacts {
   hasLoop: boolean;
   /** An `await` of the function's own (an async function's suspension point). */
   hasAwait: boolean;
-  /** An `await using` declaration the generator version cannot lower (in a `for (;;)` head). */
-  awaitUsing: TS.Node | undefined;
   hasDispatchableCall: boolean;
   directEval: TS.Node | undefined;
   withStatement: TS.Node | undefined;
@@ -129,7 +127,7 @@ export interface BodyFacts {
 
 /** Facts about the function's own body (nested functions and classes are not entered). */
 export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): BodyFacts {
-  const facts: BodyFacts = { hasLoop: false, hasAwait: false, awaitUsing: undefined, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
+  const facts: BodyFacts = { hasLoop: false, hasAwait: false, hasDispatchableCall: false, directEval: undefined, withStatement: undefined, blocker: undefined };
   // `f.caller` / `f.arguments` only matter for the function itself (by its own name); `node.arguments` on
   // some object is an ordinary property.
   const ownName = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : undefined;
@@ -145,10 +143,6 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
     if (isLoop(ts, node)) {
       facts.hasLoop = true;
     } else if (ts.isAwaitExpression(node)) facts.hasAwait = true;
-    else if (ts.isVariableDeclarationList(node) && usingKind(ts, node) === 'await' && ts.isForStatement(node.parent)) {
-      // Lowered by generator-body.ts in blocks, switch cases and for-of heads; not in a `for (;;)` head.
-      facts.awaitUsing ??= node;
-    }
     else if (ownExpressionName !== undefined && assignsTo(ts, node, ownExpressionName)) {
       // The generator version sees the name as a const: sloppy code would throw where the original ignores it.
       facts.blocker ??= [node, `assignment to its own name '${ownExpressionName}'`];

@@ -187,6 +187,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (isFunctionBoundary(ts, node)) return node;
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (ts.isForOfStatement(node) && usingHead(node)) return visit(usingInBody(node));
+    if (ts.isForStatement(node) && awaitUsingHead(node)) return visit(usingAround(node, []));
     if (ts.isBlock(node) && hasAwaitUsing(node.statements)) return factory.updateBlock(node, lowerDisposals(node.statements));
     if (ts.isSwitchStatement(node) && node.caseBlock.clauses.some((c) => hasAwaitUsing(c.statements))) return lowerSwitch(node);
     if (ts.isForOfStatement(node) && node.awaitModifier) return forAwait(node, []);
@@ -201,6 +202,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
         s = s.statement;
       }
       if (ts.isForOfStatement(s) && s.awaitModifier) return forAwait(usingHead(s) ? usingInBody(s) : s, labels);
+      if (ts.isForStatement(s) && awaitUsingHead(s)) return visit(usingAround(s, labels));
     }
     if (isLoop(ts, node)) return addLoopCheckpoint(ts.visitEachChild(node, visit, g.ctx) as TS.IterationStatement);
     if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) return dispatch(node);
@@ -268,6 +270,18 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const head = factory.createVariableDeclarationList([factory.createVariableDeclaration($u)], ts.NodeFlags.Const);
     return factory.updateForOfStatement(loop, loop.awaitModifier, head, loop.expression, factory.createBlock(statements, true));
   };
+  const awaitUsingHead = (loop: TS.ForStatement): boolean => !!loop.initializer && ts.isVariableDeclarationList(loop.initializer) && usingKind(ts, loop.initializer) === 'await';
+
+  /**
+   * `for (await using x = e; c; u) S` -> `{ await using x = e; for (; c; u) S }`, as TypeScript writes it (the
+   * resources are disposed when the loop ends); `labels` go on the inner loop.
+   */
+  const usingAround = (loop: TS.ForStatement, labels: readonly TS.Identifier[]): TS.Block => {
+    let inner: TS.Statement = factory.updateForStatement(loop, undefined, loop.condition, loop.incrementor, loop.statement);
+    for (const l of [...labels].reverse()) inner = factory.createLabeledStatement(l, inner);
+    return factory.createBlock([factory.createVariableStatement(undefined, loop.initializer as TS.VariableDeclarationList), inner], true);
+  };
+
   const declaredHere = (s: TS.Statement): string[] => {
     if (ts.isVariableStatement(s)) return s.declarationList.declarations.flatMap((d) => boundNames(ts, d.name).map((b) => b.text));
     if ((ts.isClassDeclaration(s) || ts.isFunctionDeclaration(s)) && s.name) return [s.name.text];

@@ -32,6 +32,6 @@ export const INSTRUMENT_MODES: readonly InstrumentMode[] = ['all', 'annotated'];
  * front-ends list them only when asked (tsc `warnings: 'diagnostics'`, the `diagnostics` array of
  * transform()); printing one per constructor or getter would drown the warnings that matter.
  */
-export const NOTE_CODES: ReadonlySet<string> = new Set(['generator-function', 'for-await', 'await-using', 'constructor', 'accessor', 'static-block']);
+export const NOTE_CODES: ReadonlySet<string> = new Set(['generator-function', 'for-await', 'constructor', 'accessor', 'static-block']);
 
 export const isNote = (d: Diagnostic): boolean => NOTE_CODES.has(d.code);

@@ -218,9 +218,6 @@ function rewriteFile(
     if (facts.withStatement) {
       return { instrument: false, why: [facts.withStatement, 'with-statement', `${kind} using a with statement is left uninstrumented (runs to completion)`] };
     }
-    if (facts.awaitUsing) {
-      return { instrument: false, why: [facts.awaitUsing, 'await-using', `async ${kind} with an await using declaration in a for (;;) head is left uninstrumented (runs to completion between its awaits)`] };
-    }
     // An async function's awaits are suspension points of the task even when nothing else could pause it
     // (an async generator's are its driver's own).
     return { instrument: facts.hasLoop || facts.hasDispatchableCall || (!!isAsync && !node.asteriskToken && facts.hasAwait) };
