@@ -106,7 +106,8 @@ export const METHOD_KEY_PREFIX = '\u0000preemptible:';
 /**
  * Run from a static block emitted first in an instrumented class: moves each generator method
  * (emitted as a sibling member so that `super` works in it) onto the original method as `[GEN]`.
- * `names` lists instance methods, `staticNames` static ones.
+ * `names` lists instance methods, `staticNames` static ones. `keyed` / `staticKeyed` hold the generator
+ * versions of async methods with symbol keys, by key.
  */
 export function link(
   ctor: AnyFunction,
@@ -114,12 +115,24 @@ export function link(
   staticNames: readonly string[],
   fast: Record<string, AnyFunction> = {},
   staticFast: Record<string, AnyFunction> = {},
+  keyed: Record<symbol, GeneratorFn> = {},
+  staticKeyed: Record<symbol, GeneratorFn> = {},
 ): void {
   const proto = (ctor as unknown as { prototype: Record<string | symbol, unknown> }).prototype;
   attach(proto, names);
   attach(ctor as unknown as Record<string | symbol, unknown>, staticNames);
   attachFastCopies(proto, fast);
   attachFastCopies(ctor as unknown as Record<string | symbol, unknown>, staticFast);
+  attachGens(proto, keyed);
+  attachGens(ctor as unknown as Record<string | symbol, unknown>, staticKeyed);
+}
+
+/** `gens[key]` is the generator version of `home[key]`. */
+function attachGens(home: Record<string | symbol, unknown>, gens: Record<string | symbol, GeneratorFn>): void {
+  for (const key of Reflect.ownKeys(gens)) {
+    const method = Object.getOwnPropertyDescriptor(home, key)?.value as unknown;
+    if (typeof method === 'function') setGen(method, gens[key as string]!);
+  }
 }
 
 /** Methods in the lazy subset: `fast[name]` is the fast copy of `home[name]`. */
@@ -155,12 +168,9 @@ export function attachPrivate(method: unknown, fast: AnyFunction | undefined): A
 }
 
 /** Object-literal methods: `obj({ m() {} }, { *m() {} }, { n: <fast copy> })` attaches each version to its method. */
-export function obj<O extends object>(target: O, gens: Record<string, GeneratorFn>, fast: Record<string, AnyFunction> = {}): O {
-  const home = target as Record<string, unknown>;
-  for (const name of Object.keys(gens)) {
-    const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
-    if (typeof method === 'function') setGen(method, gens[name]);
-  }
+export function obj<O extends object>(target: O, gens: Record<string | symbol, GeneratorFn>, fast: Record<string, AnyFunction> = {}): O {
+  const home = target as Record<string | symbol, unknown>;
+  attachGens(home, gens);
   attachFastCopies(home, fast);
   return target;
 }

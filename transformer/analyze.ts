@@ -453,6 +453,7 @@ export function literalKey(ts: typeof TS, expr: TS.Expression): string | undefin
 export class ComputedKeys {
   private readonly symbolGlobal: boolean;
   private readonly symbolConsts = new Set<string>();
+  private readonly symbolConstValues = new Map<string, TS.Expression>();
 
   constructor(private readonly ts: typeof TS, sf: TS.SourceFile, names: FileNames) {
     this.symbolGlobal = !names.dynamicScope && !names.declared.has('Symbol');
@@ -462,6 +463,7 @@ export class ComputedKeys {
       for (const d of st.declarationList.declarations) {
         if (ts.isIdentifier(d.name) && d.initializer && names.declared.get(d.name.text) === 1 && this.fact(d.initializer) === SYMBOL) {
           this.symbolConsts.add(d.name.text);
+          this.symbolConstValues.set(d.name.text, d.initializer);
         }
       }
     }
@@ -481,6 +483,29 @@ export class ComputedKeys {
     if (this.fact(expr) !== SYMBOL) return false;
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) return true;
     return ts.isCallExpression(e) && ts.isPropertyAccessExpression(skipOuter(ts, e.expression)) && e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]!);
+  }
+
+  /**
+   * For a key that is a symbol (fact SYMBOL, or `Symbol.dispose` & co.): a text that two keys share only if
+   * they are the same symbol (`Symbol.iterator`, `for:k`, the position of a `Symbol()` call, through the
+   * consts holding them); undefined when that cannot be told (`Symbol.for(x)`).
+   */
+  symbolIdentity(expr: TS.Expression): string | undefined {
+    const ts = this.ts;
+    const e = skipOuter(ts, expr);
+    if (ts.isIdentifier(e)) {
+      const value = this.symbolConstValues.get(e.text);
+      return value && this.symbolIdentity(value);
+    }
+    if (ts.isPropertyAccessExpression(e)) return `Symbol.${e.name.text}`;
+    if (ts.isCallExpression(e)) {
+      if (ts.isPropertyAccessExpression(skipOuter(ts, e.expression))) {
+        const arg = e.arguments[0];
+        return e.arguments.length === 1 && arg && ts.isStringLiteral(arg) ? `for:${arg.text}` : undefined;
+      }
+      return `new@${e.pos}`; // Symbol(...): a symbol no other key is
+    }
+    return undefined;
   }
 
   fact(expr: TS.Expression): KeyFact {

@@ -60,8 +60,10 @@ interface MethodGen {
   isStatic: boolean;
   /** The generator version, emitted as a sibling member (link() moves it onto the method)... */
   gen?: TS.MethodDeclaration;
-  /** ...or, for a method in lazy.ts's subset, its fast copy (which knows its re-entry copy). */
+  /** ...or, for a method in lazy.ts's subset, its fast copy (which knows its re-entry copy)... */
   fast?: TS.Expression;
+  /** ...or, for an async method with a symbol key, its generator version as a function (no `super` in it). */
+  keyedGen?: TS.Expression;
 }
 
 export function createCoreTransformer(
@@ -489,15 +491,25 @@ function rewriteFile(
   const visitSymbolKeyedMethod = (node: TS.MethodDeclaration, visited: TS.MethodDeclaration, key: TS.Expression): TS.Node => {
     const place = methodToInstrument(node);
     if (!place) return visited;
+    // Counted (collectGens) under its own text. `Symbol.dispose` / `Symbol.asyncDispose` are undefined on an
+    // engine without them (the methods are keyed 'undefined' there, both): linked under `key ?? <no key>`,
+    // such an engine finds nothing to link.
+    const name = `\0symbol:${computedKeys.symbolIdentity(key)}`;
+    const linkKey = typeof computedKeys.fact(key) === 'string' ? factory.createBinaryExpression(key, ts.SyntaxKind.QuestionQuestionToken, factory.createStringLiteral(`${METHOD_KEY_PREFIX}none`)) : key;
+    const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
+    if (isAsync && !node.asteriskToken && !usesSuper(ts, node)) {
+      // `async [Symbol.asyncDispose]() {}`: its generator version, a function expression linked by the key
+      // (a sibling member can only be found by a name).
+      methodGens.set(visited, { name, key: linkKey, isStatic: place.isStatic, keyedGen: genFunction(visited, undefined) });
+      return visited;
+    }
     const fast = node.asteriskToken ? generatorEntry(node, visited, undefined) : options.lazy !== false ? buildLazy(gctx, node, undefined) : undefined;
     if (!fast) {
       report(node, 'method-name', 'method with a computed name is left uninstrumented (runs to completion)');
       return visited;
     }
     instrumented++;
-    // Counted (collectGens) under its own text; `Symbol.dispose` under 'undefined', its key on an engine without it.
-    const fact = computedKeys.fact(key);
-    methodGens.set(visited, { name: typeof fact === 'string' ? fact : `\0symbol:${key.getText(sf)}`, key, isStatic: place.isStatic, fast });
+    methodGens.set(visited, { name, key: linkKey, isStatic: place.isStatic, fast });
     return visited;
   };
 
@@ -670,10 +682,11 @@ function rewriteFile(
       factory.createArrayLiteralExpression(gens.filter((g) => g.gen && g.isStatic === isStatic).map((g) => factory.createStringLiteral(g.name)));
     // Fast copies are created in the static block: same scope as the methods (the class body).
     const fasts = (isStatic: boolean): TS.Expression => fastLiteral(gens.filter((g) => g.isStatic === isStatic));
+    const keyed = gens.some((g) => g.keyedGen) ? [false, true].map((isStatic) => keyedLiteral(gens.filter((g) => g.isStatic === isStatic))) : [];
     const link = factory.createClassStaticBlockDeclaration(
       factory.createBlock([
         ...privateFastDeclarations(ts.getOriginalNode(node)),
-        ...(gens.length > 0 ? [factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true)]))] : []),
+        ...(gens.length > 0 ? [factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true), ...keyed]))] : []),
         ...(ctor ? [ctor] : []),
       ]),
     );
@@ -690,9 +703,16 @@ function rewriteFile(
     // A later spread could replace a method with an unrelated function: keep such literals plain.
     const lastMethod = Math.max(...gens.map((g) => visited.properties.findIndex((p) => methodGens.get(p) === g)));
     if (visited.properties.some((p, i) => ts.isSpreadAssignment(p) && i > lastMethod)) return visited;
-    const genLiteral = factory.createObjectLiteralExpression(gens.flatMap((g) => (g.gen ? [g.gen] : [])), true);
+    const genLiteral = factory.createObjectLiteralExpression([...gens.flatMap((g) => (g.gen ? [g.gen] : [])), ...keyedLiteral(gens).properties], true);
     return runtimeCall('obj', [visited, genLiteral, fastLiteral(gens)]);
   };
+
+  /** `{ [key]: <generator version> }` for the async methods with symbol keys among `gens`. */
+  const keyedLiteral = (gens: MethodGen[]): TS.ObjectLiteralExpression =>
+    factory.createObjectLiteralExpression(
+      gens.flatMap((g) => (g.keyedGen ? [factory.createPropertyAssignment(factory.createComputedPropertyName(g.key!), g.keyedGen)] : [])),
+      true,
+    );
 
   /** `{ "m": <fast copy of m>, ... }` for the lazy ones among `gens`. */
   const fastLiteral = (gens: MethodGen[]): TS.Expression =>
@@ -731,6 +751,13 @@ function rewriteFile(
       const n = (original as { name?: TS.PropertyName }).name;
       if (!n || ts.isPrivateIdentifier(n)) continue;
       let key: KeyFact = ts.isComputedPropertyName(n) ? computedKeys.fact(n.expression) : staticName(ts, n);
+      // Symbol keys (`Symbol.dispose` & co. too, 'undefined' only on an engine without them, where nothing is
+      // linked) are counted by which symbol they are, linked or not: a later member with the same one wins.
+      const symbol = ts.isComputedPropertyName(n) && (key === SYMBOL || (key === 'undefined' && !literalKey(ts, n.expression)));
+      if (symbol) {
+        const identity = computedKeys.symbolIdentity(n.expression);
+        key = identity === undefined ? undefined : `\0symbol:${identity}`;
+      }
       if (ts.isComputedPropertyName(n) && inClass && ts.isPropertyDeclaration(original)) {
         // A field is defined on each instance, or (static) in order with the static blocks, after link() has
         // attached the versions: it cannot change which function link() finds.
@@ -744,14 +771,8 @@ function rewriteFile(
         }
         return [];
       }
-      if (key === SYMBOL) {
-        // A symbol is never one of the string names; a symbol-keyed method is counted under its own text.
-        const g = methodGens.get(m);
-        if (!g?.key) continue;
-        key = g.name;
-      }
-      key = `${isStaticMember(ts, m)}:${key}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
+      const counted = `${isStaticMember(ts, m)}:${key as string}`;
+      seen.set(counted, (seen.get(counted) ?? 0) + 1);
     }
     const gens: MethodGen[] = [];
     for (const m of members) {
