@@ -168,12 +168,19 @@ export function attachPrivate(method: unknown, fast: AnyFunction | undefined): A
 }
 
 /** Object-literal methods: `obj({ m() {} }, { *m() {} }, { n: <fast copy> })` attaches each version to its method. */
-export function obj<O extends object>(target: O, gens: Record<string | symbol, GeneratorFn>, fast: Record<string, AnyFunction> = {}): O {
+export function obj<O extends object>(
+  target: O,
+  gens: VersionsOf<O, Record<string | symbol, GeneratorFn>>,
+  fast: VersionsOf<O, Record<string, AnyFunction>> = {},
+): O {
   const home = target as Record<string | symbol, unknown>;
-  attachGens(home, gens);
-  attachFastCopies(home, fast);
+  // Versions that read `super` are made by a function of the literal, their home object.
+  attachGens(home, typeof gens === 'function' ? gens(target) : gens);
+  attachFastCopies(home, typeof fast === 'function' ? fast(target) : fast);
   return target;
 }
+
+type VersionsOf<O, R> = R | ((home: O) => R);
 
 /**
  * For a call whose callee is not callable: returns a function that throws the engine's TypeError, so that

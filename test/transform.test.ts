@@ -180,6 +180,27 @@ describe('transform()', () => {
     expect(fields.diagnostics.map((d) => [d.code, d.column])).toEqual([['computed-field-function', 17]]);
   });
 
+  it("makes object-literal methods that read super preemptible (their versions get the literal from obj())", async () => {
+    const m = await instrument(`
+      const base = { add(a, b) { return a + b; } };
+      const lit = {
+        __proto__: base,
+        work(n) { let s = 0; for (let i = 0; i < n; i++) s = super.add(s, i); return s; },
+        *gen(n) { for (let i = 0; i < n; i++) yield super.add(i, 0); },
+        careful(n) { try { let s = 0; for (let i = 0; i < n; i++) s = super.add(s, i); return s; } finally { lit.done = true; } },
+      };
+      export function viaFast(n) { return lit.work(n); }
+      export function viaGenerator(n) { let s = 0; for (const x of lit.gen(n)) s += x; return s; }
+      export function viaGeneratorVersion(n) { return lit.careful(n); }
+    `);
+    for (const f of [m.viaFast, m.viaGenerator, m.viaGeneratorVersion]) {
+      // Every checkpoint pauses: a plain (uninstrumented) method would let the task finish in a few resumes.
+      const { value, pauses } = finish(launch(f, 0, 100));
+      expect(value).toBe(4950);
+      expect(pauses).toBeGreaterThan(100);
+    }
+  });
+
   it('makes #private methods preemptible where the methods of their class call them', async () => {
     const m = await instrument(`
       class A {

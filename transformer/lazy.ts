@@ -810,7 +810,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     undefined,
     undefined,
     factory.createBlock([
-      ...(usesSuper ? [homeDeclaration()] : []),
+      // (An object literal's method finds `$home` bound by the function obj() calls with the literal.)
+      ...(usesSuper && ts.isClassLike(fn.parent) ? [homeDeclaration()] : []),
       factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($self, undefined, undefined, copy(true))], ts.NodeFlags.Const)),
       factory.createReturnStatement(copy(false)),
     ]),
@@ -1411,11 +1412,17 @@ function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean): st
 }
 
 /**
- * A class method's copies are made in the class's static block (link()), where `this` is the class: there
- * `super.x` can be rebuilt from the home object (`$home`); in an object literal's methods it cannot.
+ * A method's copies rebuild `super.x` from its home object (`$home`): a class method's are made in the class's
+ * static block (link()), where `this` is the class; an object literal's in a function of the literal that
+ * obj() calls (literalHome).
  */
 function hasSuperHome(ts: typeof TS, fn: FunctionLike): boolean {
-  return ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent);
+  return ts.isMethodDeclaration(fn) && (ts.isClassLike(fn.parent) || ts.isObjectLiteralExpression(fn.parent));
+}
+
+/** The parameter naming an object literal's home object where its methods' versions are made (obj()). */
+export function literalHome(g: GeneratorBodyContext): TS.Identifier {
+  return sharedName(g, 'home');
 }
 
 /** In a nested arrow: what it takes from the outer function that a copy of the outer could not give it. */

@@ -36,7 +36,7 @@ import {
   usesSuper,
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
-import { buildLazy, lastRejection } from './lazy';
+import { buildLazy, lastRejection, literalHome } from './lazy';
 import { constructibleNames, newableNames, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 import { sourceMarks } from './source-text';
@@ -64,6 +64,8 @@ interface MethodGen {
   fast?: TS.Expression;
   /** ...or, for an async method with a symbol key, its generator version as a function (no `super` in it). */
   keyedGen?: TS.Expression;
+  /** An object literal's method whose versions read `super` through the literal (obj() passes it in). */
+  home?: boolean;
 }
 
 export function createCoreTransformer(
@@ -206,7 +208,7 @@ function rewriteFile(
     if (node.asteriskToken) {
       // The copy is a function expression made in the class's static block, where `super` is not allowed:
       // reads of `super.x` are rebuilt from the home object there; anything else keeps the method plain.
-      if (ts.isMethodDeclaration(node) && usesSuper(ts, node) && !(ts.isClassLike(node.parent) && superOnlyRead(ts, node))) {
+      if (ts.isMethodDeclaration(node) && usesSuper(ts, node) && !superOnlyRead(ts, node)) {
         return { instrument: false, why: [node, 'generator-function', 'generator method using super other than to read a property in its own body is left uninstrumented: each next() runs to completion'] };
       }
     }
@@ -298,8 +300,10 @@ function rewriteFile(
     // A copy taking the holder as its first parameter would show it in `arguments`: one that reads
     // `arguments` is made per call instead, closing over its holder (runtime genEntryMade).
     const perCall = !isAsync && !!original.body && mentions(ts, original.body, 'arguments');
-    // A class method's `super.x`: `$pe.superGet($home, "x", this)`, the home object given by the static block.
-    const home = ts.isMethodDeclaration(original) && usesSuper(ts, original) ? fileTemp(gctx, 'generator-home', 'home') : undefined;
+    // A method's `super.x`: `$pe.superGet($home, "x", this)`, the home object given by the class's static block
+    // (or, in an object literal, by obj()).
+    const literal = ts.isMethodDeclaration(original) && ts.isObjectLiteralExpression(original.parent);
+    const home = ts.isMethodDeclaration(original) && usesSuper(ts, original) ? (literal ? literalHome(gctx) : fileTemp(gctx, 'generator-home', 'home')) : undefined;
     const context: GeneratorBodyContext = { ...gctx, ...(holder ? { pauseHolder: holder } : { asyncGenerator: true }), ...(home ? { superHome: home } : {}) };
     const body = factory.createFunctionExpression(
       undefined,
@@ -314,7 +318,7 @@ function rewriteFile(
     const entry = perCall
       ? runtimeCall('genEntryMade', [factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, holder!)], undefined, undefined, named)])
       : runtimeCall(isAsync ? 'asyncGenEntry' : 'genEntry', [named]);
-    if (!home) return entry;
+    if (!home || literal) return entry;
     const isStatic = (ts.getCombinedModifierFlags(original as TS.Declaration) & ts.ModifierFlags.Static) !== 0;
     const homeObject = isStatic ? factory.createThis() : factory.createPropertyAccessExpression(factory.createThis(), 'prototype');
     const bind = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, home)], undefined, undefined, entry);
@@ -446,9 +450,11 @@ function rewriteFile(
     if (!place) return visited;
     const { inClass, isStatic } = place;
     instrumented++;
+    // An object literal's method reading `super`: its versions take the literal from obj() (literalHome).
+    const home = !inClass && usesSuper(ts, node);
     const fast = node.asteriskToken ? generatorEntry(node, visited, name) : options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
     if (fast) {
-      methodGens.set(visited, { name, isStatic, fast });
+      methodGens.set(visited, { name, isStatic, fast, home });
       return visited;
     }
     const gen = factory.createMethodDeclaration(
@@ -459,9 +465,10 @@ function rewriteFile(
       undefined,
       visited.parameters,
       undefined,
-      buildGeneratorBody(gctx, visited.body),
+      // (A member of a literal of its own: `super` there would read that literal's prototype.)
+      buildGeneratorBody(home ? { ...gctx, superHome: literalHome(gctx) } : gctx, visited.body),
     );
-    methodGens.set(visited, { name, isStatic, gen });
+    methodGens.set(visited, { name, isStatic, gen, home });
     return visited;
   };
 
@@ -477,8 +484,8 @@ function rewriteFile(
     }
     if (!needsGenerator(node)) return undefined;
     const inClass = ts.isClassLike(node.parent);
-    if (!inClass && usesSuper(ts, node)) {
-      report(node, 'object-method-super', 'object-literal method using super is left uninstrumented (runs to completion)');
+    if (!inClass && usesSuper(ts, node) && !superOnlyRead(ts, node)) {
+      report(node, 'object-method-super', 'object-literal method using super other than to read a property in its own body is left uninstrumented (runs to completion)');
       return undefined;
     }
     return { inClass, isStatic: inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static) };
@@ -704,7 +711,11 @@ function rewriteFile(
     const lastMethod = Math.max(...gens.map((g) => visited.properties.findIndex((p) => methodGens.get(p) === g)));
     if (visited.properties.some((p, i) => ts.isSpreadAssignment(p) && i > lastMethod)) return visited;
     const genLiteral = factory.createObjectLiteralExpression([...gens.flatMap((g) => (g.gen ? [g.gen] : [])), ...keyedLiteral(gens).properties], true);
-    return runtimeCall('obj', [visited, genLiteral, fastLiteral(gens)]);
+    if (!gens.some((g) => g.home)) return runtimeCall('obj', [visited, genLiteral, fastLiteral(gens)]);
+    // Versions reading `super` through the literal: made by a function obj() calls with it, `($home) => ...`.
+    const ofHome = (e: TS.Expression): TS.Expression =>
+      factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, literalHome(gctx))], undefined, undefined, factory.createParenthesizedExpression(e));
+    return runtimeCall('obj', [visited, ofHome(genLiteral), ofHome(fastLiteral(gens))]);
   };
 
   /** `{ [key]: <generator version> }` for the async methods with symbol keys among `gens`. */
