@@ -7,6 +7,7 @@ import { transform } from 'preemptible/transform';
 import { finish } from './helpers/finish';
 import { instrument, root } from './helpers/instrument';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const FAST = Symbol.for('preemptible.fast');
@@ -613,6 +614,33 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
       expect(m.progress.i).toBeGreaterThan(0);
       expect(m.progress.i).toBeLessThan(39);
       expect(finish(viaNs).value).toBe(40);
+    }
+  });
+
+  it('pauses inside the constructor of a class a CommonJS module requires by name', () => {
+    const dir = join(root, '.test-out', 'unit');
+    mkdirSync(dir, { recursive: true });
+    const lib = join(dir, `ctorlib_${process.pid}.cjs`);
+    writeFileSync(lib, transform(`
+      const progress = { i: -1 };
+      class Big { constructor(n) { this.xs = []; for (let i = 0; i < n; i++) { progress.i = i; this.xs.push(i); } } }
+      module.exports = { Big, progress };
+    `, { filename: 'lib.cjs' }).code);
+    const user = join(dir, `ctoruser_${process.pid}.cjs`);
+    writeFileSync(user, transform(`
+      const { Big, progress } = require('./ctorlib_${process.pid}.cjs');
+      const Same = require('./ctorlib_${process.pid}.cjs').Big;
+      exports.progress = progress;
+      exports.make = (n) => new Big(n).xs.length;
+      exports.makeSame = (n) => new Same(n).xs.length;
+    `, { filename: 'user.cjs' }).code);
+    const m = createRequire(import.meta.url)(user) as Record<string, any>;
+    for (const run of [m.make, m.makeSame]) {
+      const task = launch(run, 0, 40);
+      for (let i = 0; i < 12; i++) resume(task, 0);
+      expect(m.progress.i).toBeGreaterThan(0);
+      expect(m.progress.i).toBeLessThan(39);
+      expect(finish(task).value).toBe(40);
     }
   });
 

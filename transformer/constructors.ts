@@ -70,8 +70,8 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
 /**
  * Names whose `new` is a site (analyze.ts isNewSite): the names of classes whose constructor can be split and
  * has something to pause at after the split (see newableNames), and names bound by imports declared nowhere
- * else (a class of another module may be split), with the namespace imports apart (`new ns.C()`). If such a
- * name means something else at run time, the site constructs it plainly.
+ * else (a class of another module may be split) or by `require()` declarations, with the namespace imports
+ * apart (`new ns.C()`). If such a name means something else at run time, the site constructs it plainly.
  */
 export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: ReadonlyMap<string, number>): { names: Set<string>; namespaces: Set<string> } {
   const found = new Set<string>();
@@ -88,6 +88,9 @@ export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: R
       found.add(node.name.text);
     } else if (ts.isNamespaceImport(node) && !node.parent.isTypeOnly && declared.get(node.name.text) === 1) {
       namespaces.add(node.name.text);
+    } else if (ts.isVariableDeclaration(node) && node.initializer && isRequire(ts, node.initializer)) {
+      // CommonJS: `const C = require('./c')`, `const { C, D: E } = require('./c')`, `const C = require('./c').C`.
+      for (const b of boundNames(ts, node.name)) if (declared.get(b.text) === 1) found.add(b.text);
     }
     ts.forEachChild(node, visit);
   };
@@ -112,6 +115,12 @@ export function newableNames(ts: typeof TS, cls: TS.ClassLikeDeclaration, declar
   }
   const times = (n: string): number => (n === own ? 1 : 0) + (n === outer ? 1 : 0);
   return [...new Set([own, outer])].filter((n): n is string => n !== undefined && declared.get(n) === times(n));
+}
+
+/** `require('x')`, or a property of it (`require('x').C`). */
+function isRequire(ts: typeof TS, e: TS.Expression): boolean {
+  const call = ts.isPropertyAccessExpression(e) ? e.expression : e;
+  return ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && ts.isStringLiteralLike(call.arguments[0]!);
 }
 
 function superCalls(ts: typeof TS, node: TS.Node): TS.CallExpression[] {
