@@ -659,7 +659,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(notes.map((d) => [d.line, d.message.replace(/.*\(it cannot pause\): /, '')])).toEqual([
       [3, 'arguments'],
       [4, 'a declaration nested in a statement before super()'],
-      [5, 'no `new` can name its class for sure (an anonymous class not assigned to a variable, or a name declared more than once)'],
+      [5, 'no `new` can name its class (an anonymous class not assigned to a variable)'],
       [6, "an assignment to the const 'y' declared before super()"],
       [8, "a function before the split sharing 'x', which the constructor assigns"],
     ]);

@@ -78,7 +78,7 @@ export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: R
   const namespaces = new Set<string>();
   const visit = (node: TS.Node): void => {
     if (ts.isClassLike(node)) {
-      const names = newableNames(ts, node, declared);
+      const names = newableNames(ts, node);
       const ctor = node.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
       const split = names.length > 0 && ctor && splitConstructor(ts, ctor);
       if (ctor && typeof split === 'object' && ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s))) {
@@ -99,10 +99,11 @@ export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: R
 }
 
 /**
- * The names by which a `new` can name this class wherever it is written, because nothing else in the file
- * declares them: `class C {}`, and `var C = class _C {}` (both names: bundlers write classes that way).
+ * The names by which a `new` can name this class: `class C {}`, and `var C = class _C {}` (both names: bundlers
+ * write classes that way). A name declared again elsewhere in the file makes that binding's `new`s sites too:
+ * harmless, a site constructs plainly whatever has no split of its own (and a name reads the same twice).
  */
-export function newableNames(ts: typeof TS, cls: TS.ClassLikeDeclaration, declared: ReadonlyMap<string, number>): string[] {
+export function newableNames(ts: typeof TS, cls: TS.ClassLikeDeclaration): string[] {
   const own = cls.name?.text;
   let outer: string | undefined;
   if (ts.isClassExpression(cls)) {
@@ -113,8 +114,7 @@ export function newableNames(ts: typeof TS, cls: TS.ClassLikeDeclaration, declar
   } else if (own === undefined) {
     return []; // `export default class {}`
   }
-  const times = (n: string): number => (n === own ? 1 : 0) + (n === outer ? 1 : 0);
-  return [...new Set([own, outer])].filter((n): n is string => n !== undefined && declared.get(n) === times(n));
+  return [...new Set([own, outer])].filter((n): n is string => n !== undefined);
 }
 
 /** `require('x')`, or a property of it (`require('x').C`). */
@@ -167,7 +167,7 @@ function declares(ts: typeof TS, node: TS.Node): boolean {
 }
 
 /** A loop, call, `new` or tagged template outside nested functions: something a body could pause at. */
-function mayPause(ts: typeof TS, node: TS.Node): boolean {
+export function mayPause(ts: typeof TS, node: TS.Node): boolean {
   if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
   if (ts.isIterationStatement(node, false) || ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) return true;
   return ts.forEachChild(node, (c) => mayPause(ts, c) || undefined) ?? false;

@@ -37,7 +37,7 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy, lastRejection, literalHome } from './lazy';
-import { constructibleNames, newableNames, splitConstructor, usesNewTarget } from './constructors';
+import { constructibleNames, mayPause, newableNames, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 import { sourceMarks } from './source-text';
 
@@ -573,9 +573,10 @@ function rewriteFile(
     const cls = node.parent;
     const split = splitConstructor(ts, node);
     if (typeof split === 'string') return cannot(split);
-    const newable = newableNames(ts, cls, names.declared);
+    if (!node.body.statements.slice(split.head).some((s) => mayPause(ts, s))) return cannot('what it could pause at comes before super()');
+    const newable = newableNames(ts, cls);
     if (!newable.some((n) => policy.constructible.has(n))) {
-      return cannot('no `new` can name its class for sure (an anonymous class not assigned to a variable, or a name declared more than once)');
+      return cannot('no `new` can name its class (an anonymous class not assigned to a variable)');
     }
     const name = newable[0]!;
     // The rest of the body as a method of the class taking the parameters' names (the copies are made in the
