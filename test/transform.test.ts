@@ -137,6 +137,7 @@ describe('transform()', () => {
       'async function fa(xs) { for await (const [x] of xs) h(x); }', // instrumented (a pattern head too)
       'function same() {}',
       'const e = function self() { self = 1; for (;;) break; };',
+      'const u = () => { for (;;) return import.meta.url; };', // import.meta is no new.target: instrumented
     ].join('\n');
     const { diagnostics } = transform(source, { filename: 'x.mts' });
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([

@@ -177,7 +177,7 @@ export function arrowLexicalUses(ts: typeof TS, fn: TS.ArrowFunction): LexicalUs
     if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
     if (node.kind === ts.SyntaxKind.ThisKeyword) uses.usesThis = true;
     else if (node.kind === ts.SyntaxKind.SuperKeyword) uses.blocker ??= 'super';
-    else if (ts.isMetaProperty(node)) uses.blocker ??= 'new.target';
+    else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) uses.blocker ??= 'new.target'; // (not import.meta)
     else if (ts.isIdentifier(node) && node.text === 'arguments' && !isPropertyNamePosition(ts, node)) {
       uses.blocker ??= 'arguments';
     }

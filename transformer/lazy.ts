@@ -1429,7 +1429,7 @@ export function literalHome(g: GeneratorBodyContext): TS.Identifier {
 function firstLexicalBlocker(ts: typeof TS, node: TS.Node): string | undefined {
   if (ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isClassLike(node)) return undefined;
   if (node.kind === ts.SyntaxKind.SuperKeyword) return 'super in a nested arrow';
-  if (ts.isMetaProperty(node)) return 'new.target in a nested arrow';
+  if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return 'new.target in a nested arrow';
   if (ts.isIdentifier(node) && node.text === 'arguments') return 'arguments in a nested arrow';
   return ts.forEachChild(node, (c) => firstLexicalBlocker(ts, c));
 }
