@@ -166,17 +166,19 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
 
 export interface LexicalUses {
   usesThis: boolean;
-  /** `arguments`, `super` or `new.target`: an arrow using these cannot get a generator version yet. */
+  /** `arguments` or `new.target`: an arrow using these cannot get versions yet. */
   blocker: string | undefined;
+  /** `super`: an arrow can have only a fast copy (an arrow at the same place, where `super` means the same). */
+  usesSuper: boolean;
 }
 
 /** What an arrow function takes from its enclosing function (entering nested arrows, not other functions). */
 export function arrowLexicalUses(ts: typeof TS, fn: TS.ArrowFunction): LexicalUses {
-  const uses: LexicalUses = { usesThis: false, blocker: undefined };
+  const uses: LexicalUses = { usesThis: false, blocker: undefined, usesSuper: false };
   const visit = (node: TS.Node): void => {
     if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
     if (node.kind === ts.SyntaxKind.ThisKeyword) uses.usesThis = true;
-    else if (node.kind === ts.SyntaxKind.SuperKeyword) uses.blocker ??= 'super';
+    else if (node.kind === ts.SyntaxKind.SuperKeyword) uses.usesSuper = true;
     else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) uses.blocker ??= 'new.target'; // (not import.meta)
     else if (ts.isIdentifier(node) && node.text === 'arguments' && !isPropertyNamePosition(ts, node)) {
       uses.blocker ??= 'arguments';

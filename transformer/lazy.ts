@@ -109,7 +109,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     lastRejection = 'large';
     return undefined;
   }
-  const unsupported = firstUnsupported(ts, written, hasSuperHome(ts, fn));
+  const unsupported = firstUnsupported(ts, written, hasSuperHome(ts, fn) || ts.isArrowFunction(fn), ts.isArrowFunction(fn));
   if (unsupported) {
     lastRejection = unsupported;
     return undefined;
@@ -272,6 +272,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
     /** `super.x` / `super[k]` of a class method: `$pe.superGet($home, "x", this)` (the copies are not methods). */
     const superGet = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression => {
+      // An arrow's copies are arrows where it is: `super` there means what it means in the arrow.
+      if (ts.isArrowFunction(fn)) return ts.isPropertyAccessExpression(access) ? access : factory.updateElementAccessExpression(access, access.expression, dual(access.argumentExpression));
       usesSuper = true;
       const key = ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : dual(access.argumentExpression);
       return factory.createCallExpression(pe('superGet'), undefined, [$home, key, factory.createThis()]);
@@ -1093,7 +1095,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   };
 
   const S = ts.SyntaxKind;
-  const superReads = hasSuperHome(ts, fn);
+  const superReads = hasSuperHome(ts, fn) || ts.isArrowFunction(fn);
   const walk = (node: TS.Node, scope: TS.Node): void => {
     if (!ok) return;
     if (node.pos < 0) return void fail('synthesized node'); // synthesized by an earlier visit: positions are needed
@@ -1404,11 +1406,12 @@ function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
 }
 
 /** The first unsupported construct in a body (nested functions are not entered: they are one). */
-function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean): string | undefined {
+function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean, inArrow = false): string | undefined {
   if (ts.isFunctionExpression(node)) return undefined; // a function of its own (checked in check())
-  if (ts.isArrowFunction(node)) return firstLexicalBlocker(ts, node);
+  // A nested arrow stays where it is in an arrow's copies (arrows too): its `super` means the same there.
+  if (ts.isArrowFunction(node)) return firstLexicalBlocker(ts, node, inArrow);
   if (superReads && isSuperRead(ts, node)) return undefined;
-  return unsupportedKind(ts, node) ?? ts.forEachChild(node, (c) => firstUnsupported(ts, c, superReads));
+  return unsupportedKind(ts, node) ?? ts.forEachChild(node, (c) => firstUnsupported(ts, c, superReads, inArrow));
 }
 
 /**
@@ -1426,12 +1429,12 @@ export function literalHome(g: GeneratorBodyContext): TS.Identifier {
 }
 
 /** In a nested arrow: what it takes from the outer function that a copy of the outer could not give it. */
-function firstLexicalBlocker(ts: typeof TS, node: TS.Node): string | undefined {
+function firstLexicalBlocker(ts: typeof TS, node: TS.Node, superAllowed = false): string | undefined {
   if (ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isClassLike(node)) return undefined;
-  if (node.kind === ts.SyntaxKind.SuperKeyword) return 'super in a nested arrow';
+  if (node.kind === ts.SyntaxKind.SuperKeyword && !superAllowed) return 'super in a nested arrow';
   if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return 'new.target in a nested arrow';
   if (ts.isIdentifier(node) && node.text === 'arguments') return 'arguments in a nested arrow';
-  return ts.forEachChild(node, (c) => firstLexicalBlocker(ts, c));
+  return ts.forEachChild(node, (c) => firstLexicalBlocker(ts, c, superAllowed));
 }
 
 /** Nested function expressions and arrows. */

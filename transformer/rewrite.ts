@@ -375,12 +375,14 @@ function rewriteFile(
     const visited = visitFunctionChildren(node, targeted, plainOnly);
     if (plainOnly || !targeted || !needsGenerator(node)) return visited;
     let usesThis = false;
+    let superArrow = false;
     if (ts.isArrowFunction(node)) {
       const uses = arrowLexicalUses(ts, node);
       if (uses.blocker) {
         report(node, 'arrow-lexical', `arrow function using ${uses.blocker} is left uninstrumented (runs to completion)`);
         return visited;
       }
+      superArrow = uses.usesSuper;
       usesThis = uses.usesThis;
       if (usesThis && inDerivedConstructor(ts, node)) return visited; // `this` may not exist yet when created
     }
@@ -392,7 +394,18 @@ function rewriteFile(
       report(node, 'computed-field-function', 'function initialising a class field with a computed key is left uninstrumented, to keep its name (runs to completion)');
       return visited;
     }
-    const v = versions(node, visited, ownName?.text ?? display);
+    let v: { helper: 'lazy' | 'def'; arg: TS.Expression };
+    if (superArrow) {
+      // `super` (reads): a fast copy only, an arrow made where this one is, where `super` means the same (no
+      // generator version can hold it).
+      const fast = options.lazy !== false ? buildLazy(gctx, node, ownName?.text ?? display) : undefined;
+      if (!fast) {
+        report(node, 'arrow-lexical', `arrow function using super outside the fast subset (${lastRejection}) is left uninstrumented (runs to completion)`);
+        return visited;
+      }
+      instrumented++;
+      v = { helper: 'lazy', arg: fast };
+    } else v = versions(node, visited, ownName?.text ?? display);
     // A closure gets its versions only when a task first needs them (runtime/deferred.ts): creating it
     // outside a task must stay as cheap as in the original. `(f) => $pe.def(f, function* () {...})`; the
     // arrow keeps the lexical `this` that defArrow binds and the fast copy (an arrow too) sees.
