@@ -443,6 +443,8 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     export function many(n) { return new Many('m', ...Array.from({ length: n }, (_, i) => i)).count; }
     export class Kinded { constructor(n) { for (let i = 0; i < n; i++) { progress.i = i; spin(3); } this.kind = new.target.name; } }
     export function kinded(n) { return new Kinded(n).kind; }
+    export class KindedArrow { constructor(n) { const kind = () => new.target.name; for (let i = 0; i < n; i++) { progress.i = i; spin(3); } this.kind = kind(); } }
+    export function kindedArrow(n) { return new KindedArrow(n).kind; }
     // super(...args): NEW is taken off the rest parameter before anything runs.
     export class Forwarding extends Base { constructor(...args) { super(...args); for (let i = 0; i < this.n; i++) { progress.i = i; spin(3); } this.args = args.length; } }
     export function forwarding(n) { const f = new Forwarding(n, 'x'); return [f.n, f.args, f.base]; }
@@ -513,13 +515,15 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     }
   });
 
-  it('pauses inside a constructor body that reads new.target (a parameter of its copy)', async () => {
+  it('pauses inside a constructor body that reads new.target (a parameter of its copy), also in an arrow', async () => {
     const m = await instrument(ctorSource);
-    const task = launch(m.kinded, 0, 30);
-    for (let i = 0; i < 12; i++) resume(task, 0);
-    expect(m.progress.i).toBeGreaterThan(0);
-    expect(m.progress.i).toBeLessThan(29);
-    expect(finish(task).value).toBe('Kinded');
+    for (const [run, kind] of [[m.kinded, 'Kinded'], [m.kindedArrow, 'KindedArrow']] as const) {
+      const task = launch(run, 0, 30);
+      for (let i = 0; i < 12; i++) resume(task, 0);
+      expect(m.progress.i).toBeGreaterThan(0);
+      expect(m.progress.i).toBeLessThan(29);
+      expect(finish(task).value).toBe(kind);
+    }
   });
 
   it('pauses inside a constructor with a rest parameter (NEW comes last in it and is taken off)', async () => {

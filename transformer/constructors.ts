@@ -30,8 +30,6 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     if (ts.getDecorators(p)?.length) return 'a parameter decorator';
     early.push(...closuresIn(ts, p));
   }
-  // The body's copy gets new.target as a parameter; an arrow's would be the copy's own (undefined).
-  if (arrowNewTarget(ts, body)) return 'new.target in an arrow function';
   if (mentions(ts, body, 'arguments')) return 'arguments';
   const derived = !!ctor.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
   let head = prologue;
@@ -139,12 +137,6 @@ export function usesNewTarget(ts: typeof TS, node: TS.Node, inArrows = false): b
   if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return true;
   if (ts.isClassLike(node) || (ts.isFunctionLike(node) && !(inArrows && ts.isArrowFunction(node)))) return false;
   return ts.forEachChild(node, (c) => usesNewTarget(ts, c, inArrows) || undefined) ?? false;
-}
-
-function arrowNewTarget(ts: typeof TS, node: TS.Node): boolean {
-  if (ts.isArrowFunction(node)) return usesNewTarget(ts, node.body, true);
-  if (ts.isClassLike(node) || ts.isFunctionLike(node)) return false;
-  return ts.forEachChild(node, (c) => arrowNewTarget(ts, c) || undefined) ?? false;
 }
 
 /** The functions and classes in `node` (not entered). */

@@ -62,6 +62,23 @@ export interface GeneratorBodyContext {
   superHome?: TS.Identifier;
 }
 
+/**
+ * In the copy of a split constructor's body, an arrow of that body (kept as written: one reading `new.target`
+ * gets no versions) with its `new.target` replaced by the copy's parameter standing for it: in the copy, a
+ * function of its own, the arrow would otherwise see the copy's (undefined).
+ */
+export function withNewTarget(g: GeneratorBodyContext, arrow: TS.Node): TS.Node {
+  const { ts } = g;
+  if (!g.newTarget || !ts.isArrowFunction(arrow)) return arrow;
+  const newTarget = g.newTarget;
+  const replace = (node: TS.Node): TS.Node => {
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return newTarget;
+    if ((ts.isFunctionLike(node) && !ts.isArrowFunction(node)) || ts.isClassLike(node)) return node;
+    return ts.visitEachChild(node, replace, g.ctx);
+  };
+  return ts.visitEachChild(arrow, replace, g.ctx);
+}
+
 /** `$pe_rt.stepping === holder`, for a user generator's body (see pauseHolder). */
 function pauseGuard(g: GeneratorBodyContext): TS.Expression | undefined {
   const { factory } = g.ctx;
@@ -184,7 +201,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   const visit = (node: TS.Node): TS.Node => {
-    if (isFunctionBoundary(ts, node)) return node;
+    if (isFunctionBoundary(ts, node)) return withNewTarget(g, node);
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (ts.isForOfStatement(node) && usingHead(node)) return visit(usingInBody(node));
     if (ts.isForStatement(node) && awaitUsingHead(node)) return visit(usingAround(node, []));

@@ -600,7 +600,7 @@ function rewriteFile(
     // (A name of its own text: the copies rebuild parameters from their text. None of the file's text.)
     let ntText = '$pe_nt';
     while (sf.text.includes(ntText)) ntText += '_';
-    const newTarget = rest.some((st) => usesNewTarget(ts, st)) ? factory.createIdentifier(ntText) : undefined;
+    const newTarget = rest.some((st) => usesNewTarget(ts, st, true)) ? factory.createIdentifier(ntText) : undefined;
     const copyCtx: GeneratorBodyContext = newTarget ? { ...gctx, newTarget } : gctx;
     const paramsOf = (): TS.ParameterDeclaration[] => [
       ...split.params.map((p) => factory.createParameterDeclaration(undefined, undefined, p.text)),
