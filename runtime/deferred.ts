@@ -15,6 +15,7 @@
 
 import { ASYNC_BODY, GEN } from './symbols';
 import { FAST } from './lazy';
+import { PreemptibleEnvironmentError } from './errors';
 
 type Make = (fn: object) => void;
 
@@ -68,6 +69,11 @@ function createRegistry(): Registry {
     take: (fn) => Stamped.take(fn),
     missed: (fn) => Counted.missed(fn),
   };
+  if (!Object.isExtensible(Function.prototype)) {
+    throw new PreemptibleEnvironmentError(
+      'preemptible: Function.prototype is frozen or not extensible (e.g. by SES lockdown); the runtime adds getters to it that find instrumented functions\' versions, and cannot run without them. Load preemptible before freezing the intrinsics.',
+    );
+  }
   for (const key of [GEN, FAST, ASYNC_BODY]) {
     Object.defineProperty(Function.prototype, key, {
       configurable: true,

@@ -18,6 +18,12 @@ export class PreemptibleBudgetError extends PreemptibleError {}
 export class PreemptibleArgumentError extends PreemptibleError {}
 
 /**
+ * The runtime cannot work in this JavaScript environment, thrown when it loads: e.g. `Function.prototype`
+ * frozen (SES lockdown), where it cannot install the getters that find instrumented functions' versions.
+ */
+export class PreemptibleEnvironmentError extends PreemptibleError {}
+
+/**
  * A task stayed past its deadline + graceMs inside code that cannot pause (a builtin, a regular expression,
  * an uninstrumented function, WebAssembly); the native overrun guard stopped it and the task is 'cancelled'.
  */

@@ -16,6 +16,7 @@ export {
   PreemptibleStateError,
   PreemptibleBudgetError,
   PreemptibleArgumentError,
+  PreemptibleEnvironmentError,
   PreemptibleSyntaxError,
   PreemptionOverrunError,
 } from './errors';

@@ -1,13 +1,15 @@
 // Function.prototype.toString answers with the original source text of instrumented functions and classes
-// (transformer/source-text.ts marks them). An instrumented file registers its original text once; the first
-// registration replaces Function.prototype.toString with one that asks the engine's toString, and when that
-// text carries span marks (`/*$pe:KEY:start:end*/`) returns the widest span's slice of KEY's text: the
+// (transformer/source-text.ts marks them). An instrumented file registers its original text once. When the
+// runtime loads it replaces Function.prototype.toString with one that asks the engine's toString, and when
+// that text carries span marks (`/*$pe:KEY:start:end*/`) returns the widest span's slice of KEY's text: the
 // function's own (the other marks in it belong to functions nested inside it). Any other function's text
-// is the engine's, unchanged.
+// is the engine's, unchanged. (At load, not at the first registration: a program may freeze the intrinsics
+// after loading the runtime, SES lockdown, and load instrumented files after that.)
 //
 // One registry per realm, shared by every copy of this package (found under a Symbol.for key), so the
 // function is replaced once and every copy's files are found.
 
+import { PreemptibleEnvironmentError } from './errors';
 import { apply } from './intrinsics';
 
 interface SourceRegistry {
@@ -26,6 +28,9 @@ const slice = String.prototype.slice;
 
 function install(): SourceRegistry {
   const registry: SourceRegistry = { texts: new Map() };
+  if (!Object.isExtensible(Function.prototype)) {
+    throw new PreemptibleEnvironmentError('preemptible: Function.prototype is frozen or not extensible (e.g. by SES lockdown); the runtime replaces its toString (to give instrumented functions their original text) and cannot load. Load preemptible before freezing the intrinsics.');
+  }
   const nativeToString = Function.prototype.toString;
   // A method: like the engine's, it has no `prototype` and cannot be constructed; its name is 'toString'.
   const replacement = {
@@ -48,8 +53,9 @@ function install(): SourceRegistry {
   return registry;
 }
 
+const registry = (holder[REGISTRY] ??= install());
+
 /** Emitted at the top of an instrumented file: `$pe.sources(KEY, "<the file's original text>")`. */
 export function sources(key: string, text: string): void {
-  const registry = (holder[REGISTRY] ??= install());
   registry.texts.set(key, text);
 }

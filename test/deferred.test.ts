@@ -1,9 +1,14 @@
 // Instrumented closures get their versions when a task first needs them (runtime/deferred.ts), so that
 // creating one outside a task costs what it costs in the original code.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { launch, TO_COMPLETION } from 'preemptible';
+import { transform } from 'preemptible/transform';
 import { finish } from './helpers/finish';
-import { instrument } from './helpers/instrument';
+import { instrument, root } from './helpers/instrument';
 
 const FAST = Symbol.for('preemptible.fast');
 const GEN = Symbol.for('preemptible.gen');
@@ -74,5 +79,35 @@ describe('deferred versions of closures', () => {
     const frozen = Object.freeze(() => 1);
     expect((frozen as any)[GEN]).toBeUndefined();
     expect(Object.getOwnPropertyDescriptor(frozen, GEN)).toBeUndefined();
+  });
+});
+
+describe('frozen intrinsics (runtime/deferred.ts and source-text.ts add to Function.prototype)', () => {
+  const run = (script: string, type = 'module'): string =>
+    execFileSync(process.execPath, [`--input-type=${type}`, '-e', script], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+  it('loading the runtime after Function.prototype is frozen throws PreemptibleEnvironmentError', () => {
+    const out = run(`
+      Object.freeze(Function.prototype);
+      try { require('preemptible'); console.log('loaded'); } catch (e) { console.log(e.name + ': ' + /frozen/.test(e.message)); }
+    `, 'commonjs');
+    expect(out).toBe('PreemptibleEnvironmentError: true');
+  });
+
+  it('loaded before the freeze, it runs instrumented files loaded after it (text as written)', () => {
+    const file = join(root, '.test-out', 'unit', `frozen_${process.pid}.mjs`);
+    mkdirSync(dirname(file), { recursive: true });
+    const spin = 'export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }';
+    writeFileSync(file, transform(spin, { filename: 'frozen.mjs' }).code);
+    const out = run(`
+      const { launch, resume } = await import('preemptible');
+      Object.freeze(Function.prototype);
+      const m = await import(${JSON.stringify(pathToFileURL(file).href)});
+      const task = launch(m.spin, 0, 100);
+      let pauses = 0;
+      while (task.status === 'paused') { pauses++; resume(task, 0); }
+      console.log(JSON.stringify([task.value, pauses > 100, String(m.spin)]));
+    `);
+    expect(JSON.parse(out)).toEqual([4950, true, spin.replace('export ', '')]);
   });
 });
