@@ -51,6 +51,8 @@ describe('transform()', () => {
     const registered = JSON.parse(ts.match(/\.sources\("[0-9a-f]{16}", ("(?:[^"\\]|\\.)*")\)/)![1]!) as string;
     expect(spans(ts, registered)).toEqual(['function spin(n) { let s = 0; for (let i = 0; i < n; i++)\n    s += i; return s; }']);
     expect(transform('export const add = (a, b) => a + b;', { filename: 'a.mjs' }).code).not.toMatch(/\$pe:/);
+    // originalText: false (the esbuild plugin's: esbuild keeps no comments): neither marks nor the text.
+    expect(transform(source, { filename: 'a.mjs', originalText: false }).code).not.toMatch(/\$pe:|\.sources\(/);
   });
 
   it("replaces Function.prototype.toString with one that looks like the engine's", async () => {
@@ -101,6 +103,7 @@ describe('transform()', () => {
     expect(() => transform(loop, { instrument: 'some' as never })).toThrow(PreemptibleArgumentError);
     expect(() => transform(loop, { modul: 'esm' } as never)).toThrow(/unknown option 'modul'/);
     expect(() => transform(42 as never)).toThrow(PreemptibleArgumentError);
+    expect(() => transform(loop, { originalText: 'no' as never })).toThrow(/originalText must be a boolean/);
   });
 
   it('only the function\'s own legacy properties block it: node.arguments on an object does not', async () => {

@@ -58,6 +58,8 @@ export default function preemptibleEsbuild(options: EsbuildPluginOptions = {}): 
             instrument: options.instrument ?? 'all',
             sourceMap: true,
             compilerOptions: options.compilerOptions,
+            // esbuild keeps no comments: the marks would be lost, the registered text dead weight.
+            originalText: false,
           });
         } catch (e) {
           if (e instanceof PreemptibleSyntaxError) {

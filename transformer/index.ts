@@ -31,6 +31,12 @@ export interface TransformOptions {
    * only when they pause. false gives every instrumented function a generator version only (for comparing).
    */
   lazy?: boolean;
+  /**
+   * Keep the original text for `Function.prototype.toString` (default true): a comment in each rewritten
+   * function and the file's text registered once (the output grows by about the input's size). false: smaller
+   * output, and those functions print as the emitted code.
+   */
+  originalText?: boolean;
 }
 
 export interface SemanticCompilerOptions {
@@ -64,7 +70,7 @@ export interface TransformResult {
 // (and in strict code the engine itself rejects them), so they must not stop a JS transform.
 const SLOPPY_JS_ONLY = new Set([1121, 1487, 1488, 1489]);
 
-const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime', 'compilerOptions', 'lazy']);
+const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime', 'compilerOptions', 'lazy', 'originalText']);
 
 function checkOptions(options: TransformOptions): void {
   for (const key of Object.keys(options)) {
@@ -79,6 +85,9 @@ function checkOptions(options: TransformOptions): void {
     if (!SEMANTIC_OPTIONS.has(key)) {
       throw new PreemptibleArgumentError(`transform: compilerOptions.${key} is not supported; supported: ${[...SEMANTIC_OPTIONS].join(', ')}`);
     }
+  }
+  if (options.originalText !== undefined && typeof options.originalText !== 'boolean') {
+    throw new PreemptibleArgumentError(`transform: originalText must be a boolean, got ${JSON.stringify(options.originalText)}`);
   }
   if (options.lazy !== undefined && typeof options.lazy !== 'boolean') {
     throw new PreemptibleArgumentError(`transform: lazy must be a boolean, got ${JSON.stringify(options.lazy)}`);
@@ -138,7 +147,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   let format: ModuleFormat = options.module ?? 'cjs';
   const core = createCoreTransformer(
     ts,
-    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME, lazy: options.lazy ?? true },
+    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME, lazy: options.lazy ?? true, originalText: options.originalText ?? true },
     {
       moduleFormat: () => format,
       report: (d) => diagnostics.push(d),

@@ -13,6 +13,8 @@ export interface CoreOptions {
    * captured only when they pause (transformer/lazy.ts). false keeps generator versions only (for comparison).
    */
   lazy?: boolean;
+  /** Marks and the registered text for `Function.prototype.toString` (source-text.ts); default true. */
+  originalText?: boolean;
 }
 
 export interface Diagnostic {

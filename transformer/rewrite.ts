@@ -144,7 +144,7 @@ function rewriteFile(
   // Only those whose emitted text differs from the original in content (their code or a nested function's
   // was rewritten) or that get versions: the text of an untouched leaf stays as printed, since the engine's
   // own messages quote a function's text too (`() => 1 could not be cloned`) and a mark would show there.
-  const marks = sourceMarks(ts, sf, ctx.getCompilerOptions());
+  const marks = options.originalText === false ? undefined : sourceMarks(ts, sf, ctx.getCompilerOptions());
   const toMark: [TS.Node, TS.Node][] = [];
   const versioned = new WeakSet<TS.Node>();
 
