@@ -467,6 +467,18 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     export function gridFromGenerator(n) { try { return new Grid(n).cells.length; } catch { return -1; } }
   `;
 
+  /**
+   * Launched with budget 0 and resumed 12 times, `run(n)` must be paused in the middle of a constructor's loop
+   * (`progress.i` past 0, short of n - 1); returns what it then finishes with.
+   */
+  const midway = (progress: { i: number }, run: (n: number) => unknown, n: number): unknown => {
+    const task = launch(run, 0, n);
+    for (let i = 0; i < 12; i++) resume(task, 0);
+    expect(progress.i).toBeGreaterThan(0);
+    expect(progress.i).toBeLessThan(n - 1);
+    return finish(task).value;
+  };
+
   it('pauses inside a base-class constructor body and resumes into it', async () => {
     const m = await instrument(ctorSource);
     const task = launch(m.grid, 0, 50);
@@ -481,58 +493,34 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
   it('pauses inside a derived constructor after super(); fields, defaults and an object returned behave as plain', async () => {
     const m = await instrument(ctorSource);
     const plain = (n: number): unknown => { const d = new m.Derived(n); return [d.base, d.n, d.t, d instanceof m.Derived, d.replaced]; };
-    const task = launch(m.derived, 0, 40);
-    for (let i = 0; i < 12; i++) resume(task, 0);
-    expect(m.progress.i).toBeGreaterThan(0);
-    expect(m.progress.i).toBeLessThan(39);
-    expect(finish(task).value).toEqual(plain(40));
+    expect(midway(m.progress, m.derived, 40)).toEqual(plain(40));
     expect(finish(launch(m.derived, 0, 99)).value).toEqual(plain(99));
     expect(m.Derived.length).toBe(1);
   });
 
   it('pauses inside a body kept as a generator version, and at a `new` in a generator version', async () => {
     const m = await instrument(ctorSource);
-    const careful = launch(m.careful, 0, 30);
-    for (let i = 0; i < 12; i++) resume(careful, 0);
-    expect(m.progress.i).toBeGreaterThan(0);
-    expect(m.progress.i).toBeLessThan(29);
-    expect(finish(careful).value).toBe(30);
-    const viaGenerator = launch(m.gridFromGenerator, 0, 30);
-    for (let i = 0; i < 12; i++) resume(viaGenerator, 0);
-    expect(m.progress.i).toBeGreaterThan(0);
-    expect(m.progress.i).toBeLessThan(29);
-    expect(finish(viaGenerator).value).toBe(30);
+    expect(midway(m.progress, m.careful, 30)).toBe(30);
+    expect(midway(m.progress, m.gridFromGenerator, 30)).toBe(30);
   });
 
   it('pauses inside the constructor of a class written `var C = class _C {}`, under either name', async () => {
     const m = await instrument(ctorSource);
     for (const run of [m.bundled, m.Bundled.make]) {
-      const task = launch(run, 0, 30);
-      for (let i = 0; i < 12; i++) resume(task, 0);
-      expect(m.progress.i).toBeGreaterThan(0);
-      expect(m.progress.i).toBeLessThan(29);
-      expect(finish(task).value).toBe(30);
+      expect(midway(m.progress, run, 30)).toBe(30);
     }
   });
 
   it('pauses inside a constructor body that reads new.target (a parameter of its copy), also in an arrow', async () => {
     const m = await instrument(ctorSource);
     for (const [run, kind] of [[m.kinded, 'Kinded'], [m.kindedArrow, 'KindedArrow']] as const) {
-      const task = launch(run, 0, 30);
-      for (let i = 0; i < 12; i++) resume(task, 0);
-      expect(m.progress.i).toBeGreaterThan(0);
-      expect(m.progress.i).toBeLessThan(29);
-      expect(finish(task).value).toBe(kind);
+      expect(midway(m.progress, run, 30)).toBe(kind);
     }
   });
 
   it('pauses inside a constructor with a rest parameter (NEW comes last in it and is taken off)', async () => {
     const m = await instrument(ctorSource);
-    const task = launch(m.many, 0, 30);
-    for (let i = 0; i < 12; i++) resume(task, 0);
-    expect(m.progress.i).toBeGreaterThan(0);
-    expect(m.progress.i).toBeLessThan(29);
-    expect(finish(task).value).toBe('m30');
+    expect(midway(m.progress, m.many, 30)).toBe('m30');
   });
 
   it('pauses inside a derived constructor that forwards its rest parameter to super() or declares before it', async () => {
@@ -540,11 +528,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     const plainForwarding = new m.Forwarding(30, 'x');
     const plainPrepared = new m.Prepared(30).summary;
     for (const [run, expected] of [[m.forwarding, [plainForwarding.n, plainForwarding.args, plainForwarding.base]], [m.prepared, plainPrepared]] as const) {
-      const task = launch(run, 0, 30);
-      for (let i = 0; i < 12; i++) resume(task, 0);
-      expect(m.progress.i).toBeGreaterThan(0);
-      expect(m.progress.i).toBeLessThan(29);
-      expect(finish(task).value).toEqual(expected);
+      expect(midway(m.progress, run, 30)).toEqual(expected);
     }
     expect(plainForwarding.args).toBe(2);
     expect(plainPrepared).toEqual([60, true, 3, 60]);
@@ -552,11 +536,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
 
   it('pauses inside a #private method the constructor body calls', async () => {
     const m = await instrument(ctorSource);
-    const task = launch(m.filler, 0, 30);
-    for (let i = 0; i < 12; i++) resume(task, 0);
-    expect(m.progress.i).toBeGreaterThan(0);
-    expect(m.progress.i).toBeLessThan(29);
-    expect(finish(task).value).toBe(30);
+    expect(midway(m.progress, m.filler, 30)).toBe(30);
   });
 
   it('a task cancelled inside a constructor ends cancelled; later constructions are whole', async () => {
@@ -604,20 +584,12 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
       export function make(n) { return new Big(n).xs.length; }
       export function makeSpread(args) { return new Big(...args).xs.length; }
     `);
-    const task = launch(m.make, 0, 40);
-    for (let i = 0; i < 12; i++) resume(task, 0);
-    expect(m.progress.i).toBeGreaterThan(0);
-    expect(m.progress.i).toBeLessThan(39);
-    expect(finish(task).value).toBe(40);
+    expect(midway(m.progress, m.make, 40)).toBe(40);
     expect(finish(launch(m.makeSpread, 0, [25, 'ignored'])).value).toBe(25);
     expect(finish(launch(m.sub, 0, 15)).value).toBe(15);
     // `new ns.C()` through a namespace import, from a fast copy and from a generator version (try/finally).
     for (const run of [m.viaNamespace, m.viaNamespaceInGenerator]) {
-      const viaNs = launch(run, 0, 40);
-      for (let i = 0; i < 12; i++) resume(viaNs, 0);
-      expect(m.progress.i).toBeGreaterThan(0);
-      expect(m.progress.i).toBeLessThan(39);
-      expect(finish(viaNs).value).toBe(40);
+      expect(midway(m.progress, run, 40)).toBe(40);
     }
   });
 
@@ -640,11 +612,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     `, { filename: 'user.cjs' }).code);
     const m = createRequire(import.meta.url)(user) as Record<string, any>;
     for (const run of [m.make, m.makeSame]) {
-      const task = launch(run, 0, 40);
-      for (let i = 0; i < 12; i++) resume(task, 0);
-      expect(m.progress.i).toBeGreaterThan(0);
-      expect(m.progress.i).toBeLessThan(39);
-      expect(finish(task).value).toBe(40);
+      expect(midway(m.progress, run, 40)).toBe(40);
     }
   });
 
