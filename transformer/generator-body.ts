@@ -247,13 +247,17 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     return ts.visitEachChild(node, visit, g.ctx);
   };
 
-  /** `await e` -> `(yield $pe.aw(e))`: the driver waits for e and sends its outcome back in. */
-  const awaitPoint = (node: TS.AwaitExpression): TS.Expression => {
-    const operand = visitExpr(node.expression);
+  /** `$pe.<name>(<args>)` */
+  const runtimeCall = (name: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, name), undefined, args);
+
+  /** `(yield $pe.aw(e))`: the driver waits for e and sends its outcome back in. */
+  const awaitRequest = (e: TS.Expression): TS.Expression => {
     yieldsEmitted++;
-    const request = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'aw'), undefined, [operand]);
-    return factory.createParenthesizedExpression(factory.createYieldExpression(undefined, request));
+    return factory.createParenthesizedExpression(factory.createYieldExpression(undefined, runtimeCall('aw', [e])));
   };
+
+  /** `await e` -> `(yield $pe.aw(e))`. */
+  const awaitPoint = (node: TS.AwaitExpression): TS.Expression => awaitRequest(visitExpr(node.expression));
 
   /** An async generator's own `yield v` -> `(yield $pe.yr(v))`, `yield* e` -> `(yield $pe.yd(e))`. */
   const yieldRequest = (node: TS.YieldExpression): TS.Expression => {
@@ -268,7 +272,6 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   // `using` / `await using` (runtime/disposal.ts has the shape). A block, function body or switch with an
   // `await using` is lowered here as TypeScript lowers it in the plain function, its `using`s with it; blocks
   // with only `using` are left to TypeScript (its lowering has no await).
-  const runtimeCall = (name: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, name), undefined, args);
   const hasAwaitUsing = (stmts: readonly TS.Statement[]): boolean => stmts.some((s) => ts.isVariableStatement(s) && usingKind(ts, s.declarationList) === 'await');
   const usingHead = (loop: TS.ForOfStatement): boolean => ts.isVariableDeclarationList(loop.initializer) && usingKind(ts, loop.initializer) !== undefined;
 
@@ -333,10 +336,9 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       factory.createExpressionStatement(factory.createAssignment(field('hasError'), factory.createTrue())),
     ], true));
     const $result = factory.createUniqueName('result');
-    yieldsEmitted++;
     const disposed = factory.createBlock([
       factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($result, undefined, undefined, runtimeCall('disposeResources', [env]))], ts.NodeFlags.Const)),
-      factory.createIfStatement($result, factory.createExpressionStatement(factory.createYieldExpression(undefined, runtimeCall('aw', [$result])))),
+      factory.createIfStatement($result, factory.createExpressionStatement(awaitRequest($result))),
     ], true);
     return [record, factory.createTryStatement(factory.createBlock(inner, true), caught, disposed)];
   };
@@ -418,15 +420,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       const name = forAwaitHead(ts, loop);
       const [$ai, $ad, $ar, $av, $ac] = (['ai', 'ad', 'ar', 'av', 'ac'] as const).map((k) => temp(k, d));
       const $ae = fileTemp(g, 'async-loop-error', 'ae');
-      const helper = (n: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, n), undefined, args);
-      const awaited = (e: TS.Expression): TS.Expression => {
-        yieldsEmitted++;
-        return factory.createParenthesizedExpression(factory.createYieldExpression(undefined, helper('aw', [e])));
-      };
       const stmt = (e: TS.Expression): TS.Statement => factory.createExpressionStatement(e);
       const flag = (v: boolean): TS.Statement => stmt(assign($ad, v ? factory.createTrue() : factory.createFalse()));
       const head = loop.initializer;
-      const start: TS.Statement[] = [stmt(assign($ai, helper('asyncIter', [visitExpr(loop.expression), factory.createStringLiteral(calleeText(ts, loop.expression))]))), flag(false)];
+      const start: TS.Statement[] = [stmt(assign($ai, runtimeCall('asyncIter', [visitExpr(loop.expression), factory.createStringLiteral(calleeText(ts, loop.expression))]))), flag(false)];
       let outer: TS.Statement[] = start;
       const lexical = ts.isVariableDeclarationList(head) && (head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) !== 0;
       const bound = ts.isVariableDeclarationList(head) ? boundNames(ts, head.declarations[0]!.name) : [];
@@ -445,7 +442,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       let bound_: TS.Statement;
       if (!name) {
         const pattern = ts.isVariableDeclarationList(head) ? (visit(head) as TS.VariableDeclarationList) : visitExpr(head as TS.Expression);
-        bound_ = factory.createForOfStatement(undefined, pattern, helper('once', [$av]), factory.createBlock([...bodyStatements], true));
+        bound_ = factory.createForOfStatement(undefined, pattern, runtimeCall('once', [$av]), factory.createBlock([...bodyStatements], true));
       } else if (ts.isVariableDeclarationList(head)) {
         const bind = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(name, undefined, undefined, $av)], head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)));
         bound_ = factory.createBlock([bind, ...bodyStatements], true);
@@ -455,7 +452,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       const iteration = factory.createBlock([
         checkpoint(g),
         flag(true),
-        stmt(assign($ar, helper('asyncResult', [awaited(factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), helper('asyncNextStepped', [$ai])))]))),
+        stmt(assign($ar, runtimeCall('asyncResult', [awaitRequest(factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), runtimeCall('asyncNextStepped', [$ai])))]))),
         factory.createIfStatement(factory.createPropertyAccessExpression($ar, 'done'), factory.createBreakStatement()),
         stmt(assign($av, factory.createPropertyAccessExpression($ar, 'value'))),
         flag(false),
@@ -467,8 +464,8 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       // An exception from the body closes the iterator, dropping whatever the closing does.
       const closeQuietly = factory.createTryStatement(
         factory.createBlock([
-          stmt(assign($ac, helper('asyncReturn', [$ai]))),
-          factory.createIfStatement(noReturn($ac), stmt(awaited($ac))),
+          stmt(assign($ac, runtimeCall('asyncReturn', [$ai]))),
+          factory.createIfStatement(noReturn($ac), stmt(awaitRequest($ac))),
         ], true),
         factory.createCatchClause(undefined, factory.createBlock([])),
         undefined,
@@ -479,10 +476,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       ], true);
       // break / return / continue to an outer loop: close, and its errors win.
       const close = factory.createIfStatement(
-        factory.createLogicalAnd(factory.createLogicalNot($ad), factory.createLogicalNot(helper('unwinding', []))),
+        factory.createLogicalAnd(factory.createLogicalNot($ad), factory.createLogicalNot(runtimeCall('unwinding', []))),
         factory.createBlock([
-          stmt(assign($ac, helper('asyncReturn', [$ai]))),
-          factory.createIfStatement(noReturn($ac), stmt(helper('asyncClosed', [awaited($ac)]))),
+          stmt(assign($ac, runtimeCall('asyncReturn', [$ai]))),
+          factory.createIfStatement(noReturn($ac), stmt(runtimeCall('asyncClosed', [awaitRequest($ac)]))),
         ], true),
       );
       const attempt = factory.createTryStatement(factory.createBlock([looped], true), factory.createCatchClause($ae, handler), factory.createBlock([close], true));
