@@ -18,6 +18,13 @@
 // step() does for next()); resuming re-enters the body and then finishes the `new` with the body's result
 // (an object it returns wins, as in the engine). NEW rides in the argument list, so a `new X()` that runs
 // before the split (in a default parameter, say) is not mistaken for the one that was asked.
+//
+// A derived constructor that can pause before its super(...) (plain parameters, see transformer
+// constructors.ts splitBeforeSuper) is split there too: a copy of that part, a function of the parameters
+// returning super()'s arguments and the parameters' and declarations' values, runs first as a call that can
+// pause; then newSite() constructs with those values, PRE and the state (`$t`, `$s`), and the constructor,
+// given PRE, takes each declaration's value from the state, skips the statements before super() and calls
+// super() with the arguments the copy evaluated (then asks for its body as with NEW).
 
 import { apply, hidden } from './intrinsics';
 import { CAPTURE, genToFast, reenterInner, suspendFrom, type Frame } from './lazy';
@@ -27,6 +34,9 @@ const holder = globalThis as unknown as Record<symbol, unknown>;
 
 /** The argument a `new` site adds after a split constructor's parameters: "run your body through ctorBody()". */
 export const NEW: object = (holder[Symbol.for('preemptible.new.v1')] ??= Object.freeze({ preemptibleNew: true })) as object;
+
+/** The argument newSite() adds, followed by the state, after the part before super() ran as a copy (below). */
+export const PRE: object = (holder[Symbol.for('preemptible.pre.v1')] ??= Object.freeze({ preemptiblePre: true })) as object;
 
 /**
  * On a class whose constructor is split: its Split. Sites test `C?.[SPLIT] === undefined` inline and make
@@ -40,8 +50,13 @@ type Body = (this: unknown, ...args: unknown[]) => unknown;
 interface Split {
   /** The class it belongs to. */
   cls: object;
-  /** The fast entry of the constructor's body (after super()). */
-  body: Body;
+  /** The fast entry of the constructor's body (after super()), when it can pause there. */
+  body: Body | undefined;
+  /**
+   * The fast entry of the part before super() (derived classes), when that can pause: a function of the
+   * parameters (and new.target) returning `[<super()'s arguments>, <the parameters' and declarations' values>]`.
+   */
+  pre: Body | undefined;
   /** How many parameters the constructor declares (NEW goes after them). */
   params: number;
   /** A derived class: a body returning a non-object other than undefined is a TypeError. */
@@ -54,9 +69,12 @@ interface Split {
  * From the class's static block: registers the body of its split constructor, as a fast copy or (outside
  * the fast subset) a generator version.
  */
-export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: (...args: never[]) => Generator, rest = false): void {
-  hidden(cls, SPLIT, { cls, body: fast ?? (genToFast(gen as never) as Body), params, derived, rest });
+export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: GenBody, rest = false, preFast?: Body, preGen?: GenBody): void {
+  hidden(cls, SPLIT, { cls, body: entry(fast, gen), pre: entry(preFast, preGen), params, derived, rest });
 }
+
+type GenBody = (...args: never[]) => Generator;
+const entry = (fast: Body | undefined, gen: GenBody | undefined): Body | undefined => fast ?? (gen && (genToFast(gen as never) as Body));
 
 function splitOf(fn: unknown): Split | undefined {
   const split = fn === null || fn === undefined ? undefined : ((fn as Record<symbol, unknown>)[SPLIT] as Split | undefined);
@@ -70,7 +88,42 @@ function splitOf(fn: unknown): Split | undefined {
 export function newSite(fn: unknown, text: string, args: unknown[]): object {
   const split = splitOf(fn);
   if (split === undefined) return construct(fn, text, args);
+  if (split.pre !== undefined) return preThenNew(fn as Newable, split, args);
   return Reflect.construct(fn as new (...a: unknown[]) => object, split.rest ? withNewLast(args, split.params) : withNew(args, split.params));
+}
+
+type Newable = new (...a: unknown[]) => object;
+type State = [unknown[], unknown[]];
+
+/**
+ * A constructor split before super() too: its copy of that part runs first (new.target after the parameters),
+ * as a call that can pause (a frame of its own, as ctorBody's); then the engine constructs with PRE and the
+ * state the copy ended with, and the constructor skips what the copy ran.
+ */
+function preThenNew(fn: Newable, split: Split, args: unknown[]): object {
+  let state: State;
+  try {
+    state = apply(split.pre!, undefined, withLast(args, split.params, fn)) as State;
+  } catch (e) {
+    if (e === CAPTURE) rt.cap = [preAgain, undefined, 1, rt.cap, fn, split] as Frame;
+    throw e;
+  }
+  return newGiven(fn, split, state);
+}
+
+/** preThenNew() re-entered after a pause in the copy. */
+function preAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  const state = reenterInner(frame) as State;
+  return newGiven(frame[4] as Newable, frame[5] as Split, state);
+}
+
+/** The parameters' values at super() (plain names: no default runs again), then PRE and the state. */
+function newGiven(fn: Newable, split: Split, state: State): object {
+  const args = withLast(state[1], split.params, PRE);
+  Reflect.defineProperty(args, split.params + 1, { value: state, writable: true, enumerable: true, configurable: true });
+  return Reflect.construct(fn, args);
 }
 
 /**
@@ -78,18 +131,21 @@ export function newSite(fn: unknown, text: string, args: unknown[]): object {
  * never reads `arguments`. Built from literals and data properties only (a program may have put indexed
  * setters or getters on Array.prototype: filling holes or assigning past the end would run them).
  */
-function withNew(a: unknown[], n: number): unknown[] {
+const withNew = (a: unknown[], n: number): unknown[] => withLast(a, n, NEW);
+
+/** The first `n` arguments (undefined where missing), then `last`. */
+function withLast(a: unknown[], n: number, last: unknown): unknown[] {
   const at = (i: number): unknown => (i < a.length ? a[i] : undefined);
   switch (n) {
-    case 0: return [NEW];
-    case 1: return [at(0), NEW];
-    case 2: return [at(0), at(1), NEW];
-    case 3: return [at(0), at(1), at(2), NEW];
-    case 4: return [at(0), at(1), at(2), at(3), NEW];
-    case 5: return [at(0), at(1), at(2), at(3), at(4), NEW];
+    case 0: return [last];
+    case 1: return [at(0), last];
+    case 2: return [at(0), at(1), last];
+    case 3: return [at(0), at(1), at(2), last];
+    case 4: return [at(0), at(1), at(2), at(3), last];
+    case 5: return [at(0), at(1), at(2), at(3), at(4), last];
     default: {
       const list: unknown[] = [];
-      for (let i = 0; i <= n; i++) Reflect.defineProperty(list, i, { value: i < n ? at(i) : NEW, writable: true, enumerable: true, configurable: true });
+      for (let i = 0; i <= n; i++) Reflect.defineProperty(list, i, { value: i < n ? at(i) : last, writable: true, enumerable: true, configurable: true });
       return list;
     }
   }
@@ -122,7 +178,7 @@ export function ctorBody(cls: object, self: object, params: unknown[]): unknown 
   const split = (cls as Record<symbol, Split>)[SPLIT]; // own: only newSite() passes NEW, to the class itself
   let result: unknown;
   try {
-    result = apply(split.body, self, params);
+    result = apply(split.body!, self, params);
   } catch (e) {
     if (e === CAPTURE) rt.cap = [bodyAgain, undefined, 1, rt.cap, self, split.derived] as Frame;
     throw e;

@@ -534,6 +534,63 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(plainPrepared).toEqual([60, true, 3, 60]);
   });
 
+  it('pauses before super(): in a loop there, in super()\'s arguments, in a copy kept as a generator version', async () => {
+    const m = await instrument(`
+      export const progress = { i: -1 };
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i) % 7919; return s; }
+      class Base { constructor(...parts) { this.parts = parts; this.kind = new.target.name; } }
+      export class Pre extends Base {
+        tail = this.parts.length;
+        constructor(n, label) {
+          let acc = 0;
+          for (let i = 0; i < n; i++) { progress.i = i; acc += spin(3); }
+          n = n + 1;
+          super(acc, label);
+          this.n = n;
+        }
+      }
+      function counted(n) { for (let i = 0; i < n; i++) { progress.i = i; spin(3); } return n; }
+      export class InArgs extends Base { constructor(n) { super(counted(n), 'x'); } }
+      export class Careful extends Base {
+        constructor(n) {
+          let acc;
+          try { acc = 0; for (let i = 0; i < n; i++) { progress.i = i; acc += spin(3); } } catch { acc = -1; }
+          super(acc);
+        }
+      }
+      export const pre = (n) => { const p = new Pre(n, 'L'); return [p.parts, p.kind, p.tail, p.n]; };
+      export const inArgs = (n) => { const p = new InArgs(n); return [p.parts, p.kind]; };
+      export const careful = (n) => new Careful(n).parts;
+    `);
+    expect(m.Pre.length).toBe(2);
+    expect(midway(m.progress, m.pre, 30)).toEqual(m.pre(30));
+    expect(m.pre(30)).toEqual([[90, 'L'], 'Pre', 2, 31]);
+    expect(midway(m.progress, m.inArgs, 30)).toEqual([[30, 'x'], 'InArgs']);
+    expect(midway(m.progress, m.careful, 30)).toEqual([90]);
+  });
+
+  it('notes why the part before super() that could pause cannot be split off', () => {
+    const code = `
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      class A extends Object { constructor(x = 1) { super(spin(x)); } }
+      class B extends Object { constructor(x) { const { y } = { y: spin(x) }; super(y); } }
+      class C extends Object { constructor(x) { const f = () => this; spin(x); super(); } }
+      class D extends Object { constructor(x) { if (spin(x)) return {}; super(); } }
+      class E extends Object { constructor(...x) { super(...x.map(spin)); } }
+      class F extends Object { constructor(x) { spin(x); super(later); const later = 1; } }
+      const all = [new A(), new B(1), new C(1), new D(1), new E(1), new F(1)];
+    `;
+    const notes = transform(code, { filename: 'x.mjs' }).diagnostics.filter((d) => d.code === 'constructor');
+    expect(notes.map((d) => [d.line, d.message.replace(/.*cannot be split off: /, '')])).toEqual([
+      [3, 'a parameter with a default, a pattern or a rest'],
+      [4, 'a destructuring declaration before super()'],
+      [5, '`this` or `super` before super()'],
+      [6, 'a return before super()'],
+      [7, 'a parameter with a default, a pattern or a rest'],
+      [8, "'later', declared after super(), used before it"],
+    ]);
+  });
+
   it('pauses inside a #private method the constructor body calls', async () => {
     const m = await instrument(ctorSource);
     expect(midway(m.progress, m.filler, 30)).toBe(30);
@@ -630,7 +687,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     const notes = transform(code, { filename: 'x.mjs' }).diagnostics.filter((d) => d.code === 'constructor');
     expect(notes.map((d) => [d.line, d.message.replace(/.*\(it cannot pause\): /, '')])).toEqual([
       [3, 'arguments'],
-      [4, 'a declaration nested in a statement before super()'],
+      [4, 'a `var` nested in a statement before super()'],
       [5, 'no `new` can name its class (an anonymous class not assigned to a variable)'],
       [6, "an assignment to the const 'y' declared before super()"],
       [8, "a function before the split sharing 'x', which the constructor assigns"],

@@ -41,7 +41,8 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     // Declarations of its own statements before super() are handed to the body's copy with the parameters.
     // Nothing else there may declare (a `var` in a block, a function or class declaration).
     for (const st of statements.slice(prologue, i + 1)) {
-      if (!ts.isVariableStatement(st) && declares(ts, st)) return 'a declaration nested in a statement before super()';
+      if (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) return 'a function or class declaration before super()';
+      if (!ts.isVariableStatement(st) && declaresVar(ts, st)) return 'a `var` nested in a statement before super()';
       early.push(...closuresIn(ts, st));
     }
     head = i + 1;
@@ -65,6 +66,80 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
   return { head, params: [...params, ...locals], derived, rest };
 }
 
+/** A derived constructor whose part before the split (before and in its `super(...)`) can pause too. */
+export interface PreSplit {
+  /** Index of the `super(...)` statement in the body. */
+  superAt: number;
+  superCall: TS.CallExpression;
+}
+
+/**
+ * Whether what runs before `super(...)` can be split off as well (runtime constructors.ts: a copy of it runs
+ * first, then the engine constructs with its results), `undefined` when nothing there could pause, or why
+ * not. The copy returns the parameters' and declarations' values at `super(...)`, and the constructor, given
+ * them, skips what the copy ran: so the parameters are plain names (a default would run again), the
+ * declarations name no patterns, and nothing there reads `this` or `super` (the copy has no `this` to
+ * refuse) or returns.
+ */
+export function splitBeforeSuper(ts: typeof TS, ctor: TS.ConstructorDeclaration, split: ConstructorSplit): PreSplit | string | undefined {
+  if (!split.derived) return undefined;
+  const statements = ctor.body!.statements;
+  const superAt = split.head - 1;
+  const superCall = (statements[superAt] as TS.ExpressionStatement).expression as TS.CallExpression;
+  const pre = statements.slice(prologueLength(ts, statements), superAt);
+  if (!pre.some((s) => mayPause(ts, s)) && !superCall.arguments.some((a) => mayPause(ts, a))) return undefined;
+  if (ctor.parameters.some((p) => p.dotDotDotToken || p.initializer || !ts.isIdentifier(p.name))) return 'a parameter with a default, a pattern or a rest';
+  for (const st of pre) {
+    if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => !ts.isIdentifier(d.name))) return 'a destructuring declaration before super()';
+    if (readsThis(ts, st)) return '`this` or `super` before super()';
+    if (returns(ts, st)) return 'a return before super()';
+  }
+  if (superCall.arguments.some((a) => ts.isSpreadElement(a))) return 'a spread argument to super()';
+  // The copy is a function of its own: a name the rest of the body declares (hoisted, or in its TDZ) would
+  // mean something else there.
+  const later = statements.slice(split.head).flatMap((st) => declaredIn(ts, st, true));
+  const early = [...pre, ...superCall.arguments];
+  const clash = later.find((n) => early.some((e) => mentions(ts, e, n)));
+  if (clash !== undefined) return `'${clash}', declared after super(), used before it`;
+  if (superCall.arguments.some((a) => readsThis(ts, a))) return '`this` or `super` in the arguments of super()';
+  return { superAt, superCall };
+}
+
+/** `this` or `super` meaning the constructor's own (arrows and class bodies entered: conservative). */
+function readsThis(ts: typeof TS, node: TS.Node): boolean {
+  if (node.kind === ts.SyntaxKind.ThisKeyword || node.kind === ts.SyntaxKind.SuperKeyword) return true;
+  if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) {
+    // A function of its own `this`, but a computed name is evaluated outside it.
+    const name = (node as { name?: TS.Node }).name;
+    return !!name && ts.isComputedPropertyName(name) && readsThis(ts, name);
+  }
+  return ts.forEachChild(node, (c) => readsThis(ts, c) || undefined) ?? false;
+}
+
+/** Names a statement of a body declares in the body's scope: any declaration at its top, `var`s deeper. */
+function declaredIn(ts: typeof TS, node: TS.Node, top: boolean): string[] {
+  if (ts.isVariableDeclarationList(node)) {
+    return top || (node.flags & ts.NodeFlags.BlockScoped) === 0 ? node.declarations.flatMap((d) => boundNames(ts, d.name).map((n) => n.text)) : [];
+  }
+  if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && top) return node.name ? [node.name.text] : [];
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return [];
+  const found: string[] = [];
+  ts.forEachChild(node, (c) => void found.push(...declaredIn(ts, c, top && ts.isVariableStatement(node))));
+  return found;
+}
+
+/** A `return` outside nested functions. */
+function returns(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isReturnStatement(node)) return true;
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+  return ts.forEachChild(node, (c) => returns(ts, c) || undefined) ?? false;
+}
+
+/** Something to pause at after the split, or before it when that part can be split off too. */
+export function constructorCanPause(ts: typeof TS, ctor: TS.ConstructorDeclaration, split: ConstructorSplit): boolean {
+  return ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s)) || typeof splitBeforeSuper(ts, ctor, split) === 'object';
+}
+
 /**
  * Names whose `new` is a site (analyze.ts isNewSite): the names of classes whose constructor can be split and
  * has something to pause at after the split (see newableNames), and names bound by imports declared nowhere
@@ -79,7 +154,7 @@ export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: R
       const names = newableNames(ts, node);
       const ctor = node.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
       const split = names.length > 0 && ctor && splitConstructor(ts, ctor);
-      if (ctor && typeof split === 'object' && ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s))) {
+      if (ctor && typeof split === 'object' && constructorCanPause(ts, ctor, split)) {
         for (const n of names) found.add(n);
       }
     } else if ((ts.isImportClause(node) || ts.isImportSpecifier(node)) && !node.isTypeOnly && node.name && declared.get(node.name.text) === 1) {
@@ -151,11 +226,11 @@ function writes(ts: typeof TS, node: TS.Node, name: string): boolean {
   return assignsTo(ts, node, name) || (ts.forEachChild(node, (c) => writes(ts, c, name) || undefined) ?? false);
 }
 
-/** A declaration in `node` outside nested functions (a `var` in a block, a function or class declaration). */
-function declares(ts: typeof TS, node: TS.Node): boolean {
-  if (ts.isVariableDeclarationList(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) return true;
+/** A `var` in `node` outside nested functions (block-scoped declarations in nested blocks are not seen after them). */
+function declaresVar(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isVariableDeclarationList(node)) return (node.flags & ts.NodeFlags.BlockScoped) === 0;
   if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
-  return ts.forEachChild(node, (c) => declares(ts, c) || undefined) ?? false;
+  return ts.forEachChild(node, (c) => declaresVar(ts, c) || undefined) ?? false;
 }
 
 /** A loop, call, `new` or tagged template outside nested functions: something a body could pause at. */

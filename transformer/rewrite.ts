@@ -37,7 +37,7 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy, lastRejection, literalHome } from './lazy';
-import { constructibleNames, mayPause, newableNames, splitConstructor, usesNewTarget } from './constructors';
+import { constructibleNames, mayPause, newableNames, splitBeforeSuper, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 import { sourceMarks } from './source-text';
 
@@ -586,56 +586,89 @@ function rewriteFile(
     const cls = node.parent;
     const split = splitConstructor(ts, node);
     if (typeof split === 'string') return cannot(split);
-    if (!node.body.statements.slice(split.head).some((s) => mayPause(ts, s))) return cannot('what it could pause at comes before super()');
+    const bodyPauses = node.body.statements.slice(split.head).some((s) => mayPause(ts, s));
+    const pre = splitBeforeSuper(ts, node, split);
+    if (!bodyPauses && typeof pre !== 'object') {
+      return cannot(pre === undefined ? 'what it could pause at comes before super()' : `what it could pause at comes before super() and cannot be split off: ${pre}`);
+    }
     const newable = newableNames(ts, cls);
     if (!newable.some((n) => policy.constructible.has(n))) {
       return cannot('no `new` can name its class (an anonymous class not assigned to a variable)');
     }
     const name = newable[0]!;
-    // The rest of the body as a method of the class taking the parameters' names (the copies are made in the
-    // static block, where `super.x` is rebuilt from the home object, the class's prototype).
-    const rest = node.body.statements.slice(split.head);
-    const restBlock = ts.setTextRange(factory.createBlock(rest, true), { pos: rest[0]?.pos ?? node.body.end - 1, end: node.body.end - 1 });
-    // new.target in the body: an extra parameter of the copy, passed by the constructor.
+    const statements = node.body.statements;
+    // Function declarations of the body get their versions from statements the visit put at its top.
+    const added = visited.body.statements.length - statements.length;
+    const first = prologueLength(ts, visited.body.statements);
+    const defs = visited.body.statements.slice(first, first + added);
+    // new.target in a copy: an extra parameter of it, passed by the constructor (or newSite()).
     // (A name of its own text: the copies rebuild parameters from their text. None of the file's text.)
     let ntText = '$pe_nt';
     while (sf.text.includes(ntText)) ntText += '_';
-    const newTarget = rest.some((st) => usesNewTarget(ts, st, true)) ? factory.createIdentifier(ntText) : undefined;
-    const copyCtx: GeneratorBodyContext = newTarget ? { ...gctx, newTarget } : gctx;
-    const paramsOf = (): TS.ParameterDeclaration[] => [
-      ...split.params.map((p) => factory.createParameterDeclaration(undefined, undefined, p.text)),
-      ...(newTarget ? [factory.createParameterDeclaration(undefined, undefined, newTarget)] : []),
-    ];
-    const body = factory.createMethodDeclaration(undefined, undefined, 'constructor', undefined, undefined, paramsOf(), undefined, restBlock);
-    (body as { parent: TS.Node }).parent = cls;
-    const d = decide(body);
-    if (d.why) return cannot(d.why[2]);
-    if (!d.instrument) return cannot('what it could pause at comes before super()');
-    const fast = options.lazy !== false ? buildLazy(copyCtx, body, name) : undefined;
-    let gen: TS.Expression | undefined;
-    if (fast) instrumented++;
-    else if (usesSuper(ts, body)) return cannot(`it uses super and is outside the fast subset (${lastRejection})`);
-    else {
-      // Function declarations of the body get their versions from statements the visit put at its top.
-      const added = visited.body.statements.length - node.body.statements.length;
-      const n = prologueLength(ts, visited.body.statements);
-      const defs = visited.body.statements.slice(n, n + added);
-      const visitedRest = visited.body.statements.slice(split.head + added);
-      const restFn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(), undefined, factory.createBlock([...defs, ...visitedRest], true));
-      gen = genFunction(restFn, name, copyCtx);
+    /**
+     * A part of the body as a method of the class taking `params` (the copies are made in the static block,
+     * where `super.x` is rebuilt from the home object, the class's prototype): its fast copy, else its
+     * generator version (from `visitedPart`, the same statements visited), else why neither.
+     */
+    const copyOf = (part: readonly TS.Statement[], visitedPart: readonly TS.Statement[], params: readonly TS.Identifier[], range: TS.TextRange): { fast?: TS.Expression; gen?: TS.Expression } | string | undefined => {
+      const newTarget = part.some((st) => usesNewTarget(ts, st, true)) ? factory.createIdentifier(ntText) : undefined;
+      const copyCtx: GeneratorBodyContext = newTarget ? { ...gctx, newTarget } : gctx;
+      const paramsOf = (): TS.ParameterDeclaration[] => [
+        ...params.map((p) => factory.createParameterDeclaration(undefined, undefined, p.text)),
+        ...(newTarget ? [factory.createParameterDeclaration(undefined, undefined, newTarget)] : []),
+      ];
+      const method = factory.createMethodDeclaration(undefined, undefined, 'constructor', undefined, undefined, paramsOf(), undefined, ts.setTextRange(factory.createBlock(part, true), range));
+      (method as { parent: TS.Node }).parent = cls;
+      const d = decide(method);
+      if (d.why) return d.why[2];
+      if (!d.instrument) return undefined; // (calls only to builtins and functions that cannot pause)
+      const fast = options.lazy !== false ? buildLazy(copyCtx, method, name) : undefined;
+      if (fast) {
+        instrumented++;
+        return { fast };
+      }
+      if (usesSuper(ts, method)) return `it uses super and is outside the fast subset (${lastRejection})`;
+      const fn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(), undefined, factory.createBlock([...defs, ...visitedPart], true));
+      return { gen: genFunction(fn, name, copyCtx) };
+    };
+    // The rest of the body, a function of the parameters' and earlier declarations' names.
+    const rest = statements.slice(split.head);
+    const body = bodyPauses ? copyOf(rest, visited.body.statements.slice(split.head + added), split.params, { pos: rest[0]?.pos ?? node.body.end - 1, end: node.body.end - 1 }) : undefined;
+    if (typeof body === 'string') return cannot(body);
+    // What runs before super(): a function of the parameters returning super()'s arguments and the values of
+    // the parameters and declarations there (the constructor, given them, skips it).
+    let before: { fast?: TS.Expression; gen?: TS.Expression } | undefined;
+    // (With the super() call's text range: the fast copy's checks place what they read by position.)
+    const toState = (args: readonly TS.Expression[], at: TS.TextRange): TS.Statement =>
+      ts.setTextRange(factory.createReturnStatement(ts.setTextRange(factory.createArrayLiteralExpression([
+        ts.setTextRange(factory.createArrayLiteralExpression(args), at),
+        ts.setTextRange(factory.createArrayLiteralExpression(split.params.map((p) => ts.setTextRange(factory.createIdentifier(p.text), { pos: at.end, end: at.end }))), { pos: at.end, end: at.end }),
+      ]), at)), at);
+    const visitedSuper = typeof pre === 'object' ? visited.body.statements[pre.superAt + added] : undefined;
+    if (typeof pre === 'object' && visitedSuper && ts.isExpressionStatement(visitedSuper) && ts.isCallExpression(visitedSuper.expression)) {
+      const part = [...statements.slice(prologueLength(ts, statements), pre.superAt), toState(pre.superCall.arguments, pre.superCall)];
+      const visitedPart = [...visited.body.statements.slice(first + added, pre.superAt + added), toState(visitedSuper.expression.arguments, pre.superCall)];
+      const copy = copyOf(part, visitedPart, node.parameters.map((p) => p.name as TS.Identifier), { pos: node.body.pos + 1, end: pre.superCall.end });
+      if (typeof copy === 'string' && !body) return cannot(copy);
+      if (typeof copy === 'object') before = copy;
     }
+    // Nothing it could pause at after all (what it calls are builtins or functions that cannot pause).
+    if (!body && !before) return visited;
     const fixedParams = node.parameters.length - (split.rest ? 1 : 0);
     ctorRegistrations.set(cls, factory.createExpressionStatement(
       runtimeCall('ctor', [
         factory.createThis(),
         factory.createNumericLiteral(fixedParams),
         split.derived ? factory.createTrue() : factory.createFalse(),
-        fast ?? factory.createVoidZero(),
-        gen ?? factory.createVoidZero(),
-        ...(split.rest ? [factory.createTrue()] : []),
+        body?.fast ?? factory.createVoidZero(),
+        body?.gen ?? factory.createVoidZero(),
+        ...(split.rest || before ? [split.rest ? factory.createTrue() : factory.createFalse()] : []),
+        ...(before ? [before.fast ?? factory.createVoidZero(), before.gen ?? factory.createVoidZero()] : []),
       ]),
     ));
     const token = fileTemp(gctx, 'new-token', 't');
+    const state = fileTemp(gctx, 'pre-state', 's');
+    const given = fileTemp(gctx, 'pre-given', 'p');
     // With a rest parameter NEW is its last element (`r.length !== 0 && r[r.length - 1] === NEW`), taken off
     // it (setting length runs no setter); else the added last parameter.
     const restName = split.rest ? factory.createIdentifier(split.rest.text) : undefined;
@@ -647,36 +680,74 @@ function rewriteFile(
         )
       : factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'NEW'));
     // With a rest parameter, first thing: `const $t = <asked> && (r.length = r.length - 1, true)`, so what
-    // runs before the split (`super(...args)`) never sees NEW.
+    // runs before the split (`super(...args)`) never sees NEW. Split before super() too: `const $p = $t ===
+    // $pe.PRE`, given the state the copy of that part ended with.
+    const constant = (id: TS.Identifier, value: TS.Expression): TS.Statement =>
+      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, value)], ts.NodeFlags.Const));
     const takeOff = restName
-      ? factory.createVariableStatement(undefined, factory.createVariableDeclarationList([
-          factory.createVariableDeclaration(token, undefined, undefined, factory.createLogicalAnd(asked, factory.createParenthesizedExpression(factory.createCommaListExpression([
-            factory.createAssignment(factory.createPropertyAccessExpression(restName, 'length'), lastIndex!),
-            factory.createTrue(),
-          ])))),
-        ], ts.NodeFlags.Const))
-      : undefined;
-    const ask = factory.createIfStatement(
-      takeOff ? token : asked,
+      ? constant(token, factory.createLogicalAnd(asked, factory.createParenthesizedExpression(factory.createCommaListExpression([
+          factory.createAssignment(factory.createPropertyAccessExpression(restName, 'length'), lastIndex!),
+          factory.createTrue(),
+        ]))))
+      : before
+        ? constant(given, factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'PRE')))
+        : undefined;
+    const ask = body && factory.createIfStatement(
+      restName ? token : before ? factory.createLogicalOr(asked, given) : asked,
       factory.createBlock([factory.createReturnStatement(
         runtimeCall('ctorBody', [
-          // The class itself: only newSite() passes NEW, through Reflect.construct(class, ...).
+          // The class itself: only newSite() passes NEW or PRE, through Reflect.construct(class, ...).
           factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target')),
           factory.createThis(),
           factory.createArrayLiteralExpression([
             ...split.params.map((p) => factory.createIdentifier(p.text)),
-            ...(newTarget ? [factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target'))] : []),
+            ...(rest.some((st) => usesNewTarget(ts, st, true)) ? [factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target'))] : []),
           ]),
         ]),
       )], true),
     );
-    const at = split.head + visited.body.statements.length - node.body.statements.length;
-    const first = prologueLength(ts, visited.body.statements);
+    const at = split.head + added;
     // Class code is strict already: a 'use strict' directive goes (not allowed with the added parameter's default).
     const prologue = visited.body.statements.slice(0, first).filter((st) => !(ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression) && st.expression.text === 'use strict'));
-    const statements = [...prologue, ...(takeOff ? [takeOff] : []), ...visited.body.statements.slice(first, at), ask, ...visited.body.statements.slice(at)];
-    const params = split.rest ? visited.parameters : [...visited.parameters, factory.createParameterDeclaration(undefined, undefined, token, undefined, undefined, factory.createVoidZero())];
-    return factory.updateConstructorDeclaration(visited, visited.modifiers, params, factory.updateBlock(visited.body, statements));
+    const head = visited.body.statements.slice(first, at);
+    /**
+     * Given the state (`$p`), what ran in the copy is skipped: each declaration before super() takes its value
+     * from it (a `var` without one keeps its own), every other statement is skipped, and super() gets the
+     * arguments the copy evaluated.
+     */
+    const skipGiven = (): TS.Statement[] => {
+      const either = (i: number, k: number, e: TS.Expression): TS.Expression =>
+        factory.createConditionalExpression(given, undefined, factory.createElementAccessExpression(factory.createElementAccessExpression(state, i), k), undefined, e);
+      const kept = head.slice(0, added);
+      let skipped: TS.Statement[] = [];
+      const flush = (): void => {
+        if (skipped.length > 0) kept.push(factory.createIfStatement(factory.createLogicalNot(given), factory.createBlock(skipped, true)));
+        skipped = [];
+      };
+      for (const st of head.slice(added, -1)) {
+        if (!ts.isVariableStatement(st)) {
+          skipped.push(st);
+          continue;
+        }
+        flush();
+        const list = st.declarationList;
+        const isVar = (list.flags & ts.NodeFlags.BlockScoped) === 0;
+        kept.push(factory.updateVariableStatement(st, st.modifiers, factory.updateVariableDeclarationList(list, list.declarations.map((d) => {
+          const id = d.name as TS.Identifier;
+          const k = split.params.findIndex((p) => p.text === id.text);
+          return factory.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, either(1, k, d.initializer ?? (isVar ? factory.createIdentifier(id.text) : factory.createVoidZero())));
+        }))));
+      }
+      flush();
+      const sup = head[head.length - 1] as TS.ExpressionStatement;
+      const call = sup.expression as TS.CallExpression;
+      kept.push(factory.updateExpressionStatement(sup, factory.updateCallExpression(call, call.expression, call.typeArguments, call.arguments.map((a, i) => either(0, i, a)))));
+      return kept;
+    };
+    const out = [...prologue, ...(takeOff ? [takeOff] : []), ...(before ? skipGiven() : head), ...(ask ? [ask] : []), ...visited.body.statements.slice(at)];
+    const extra = (id: TS.Identifier): TS.ParameterDeclaration => factory.createParameterDeclaration(undefined, undefined, id, undefined, undefined, factory.createVoidZero());
+    const params = split.rest ? visited.parameters : [...visited.parameters, extra(token), ...(before ? [extra(state)] : [])];
+    return factory.updateConstructorDeclaration(visited, visited.modifiers, params, factory.updateBlock(visited.body, out));
   };
 
   const visitClass = (node: TS.ClassDeclaration | TS.ClassExpression): TS.Node => {
