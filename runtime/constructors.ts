@@ -63,14 +63,16 @@ interface Split {
   derived: boolean;
   /** The constructor has a rest parameter after its `params`: NEW goes after every argument. */
   rest: boolean;
+  /** The constructor reads `arguments`: every argument goes, then a token with their count (takeCount()). */
+  counted: boolean;
 }
 
 /**
  * From the class's static block: registers the body of its split constructor, as a fast copy or (outside
  * the fast subset) a generator version.
  */
-export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: GenBody, rest = false, preFast?: Body, preGen?: GenBody): void {
-  hidden(cls, SPLIT, { cls, body: entry(fast, gen), pre: entry(preFast, preGen), params, derived, rest });
+export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: GenBody, rest = false, preFast?: Body, preGen?: GenBody, counted = false): void {
+  hidden(cls, SPLIT, { cls, body: entry(fast, gen), pre: entry(preFast, preGen), params, derived, rest, counted });
 }
 
 type GenBody = (...args: never[]) => Generator;
@@ -89,6 +91,7 @@ export function newSite(fn: unknown, text: string, args: unknown[]): object {
   const split = splitOf(fn);
   if (split === undefined) return construct(fn, text, args);
   if (split.pre !== undefined) return preThenNew(fn as Newable, split, args);
+  if (split.counted) return Reflect.construct(fn as Newable, withCount(args, split.params));
   return Reflect.construct(fn as new (...a: unknown[]) => object, split.rest ? withNewLast(args, split.params) : withNew(args, split.params));
 }
 
@@ -152,13 +155,41 @@ function withLast(a: unknown[], n: number, last: unknown): unknown[] {
 }
 
 /** For a rest parameter: the arguments (undefined up to `n` where missing), every one of them, then NEW. */
-function withNewLast(a: unknown[], n: number): unknown[] {
+function withNewLast(a: unknown[], n: number, last: unknown = NEW): unknown[] {
   const list: unknown[] = [];
   const count = Math.max(n, a.length);
   for (let i = 0; i <= count; i++) {
-    Reflect.defineProperty(list, i, { value: i === count ? NEW : i < a.length ? a[i] : undefined, writable: true, enumerable: true, configurable: true });
+    Reflect.defineProperty(list, i, { value: i === count ? last : i < a.length ? a[i] : undefined, writable: true, enumerable: true, configurable: true });
   }
   return list;
+}
+
+/** The count tokens, by count (one each, made once), and the count of each. */
+const countTokens: object[] = [];
+const countOf = new Map<unknown, number>();
+
+/** For a constructor reading `arguments`: every argument (undefined up to `n`), then the token of their count. */
+function withCount(a: unknown[], n: number): unknown[] {
+  const count = a.length;
+  let token = countTokens[count];
+  if (token === undefined) {
+    token = countTokens[count] = Object.freeze({ preemptibleNew: count });
+    countOf.set(token, count);
+  }
+  return withNewLast(a, n, token);
+}
+
+/**
+ * First thing in a split constructor reading `arguments`: when a site passed a count token last, it and the
+ * padding before it are taken off (strict code: the object's elements and length are plain properties), so
+ * the body reads the arguments as written; true then.
+ */
+export function takeCount(args: IArguments): boolean {
+  const count = countOf.get(args[args.length - 1]);
+  if (count === undefined) return false;
+  for (let i = args.length - 1; i >= count; i--) delete args[i];
+  args.length = count;
+  return true;
 }
 
 /**

@@ -569,6 +569,25 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(midway(m.progress, m.careful, 30)).toEqual([90]);
   });
 
+  it('pauses inside a constructor body that reads arguments (the count token is taken off it first)', async () => {
+    const m = await instrument(`
+      export const progress = { i: -1 };
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i) % 7919; return s; }
+      export class Args {
+        constructor(a, b) {
+          let t = 0;
+          for (let i = 0; i < a; i++) { progress.i = i; t += spin(3); }
+          this.seen = [t, arguments.length, [...arguments], Object.keys(arguments)];
+        }
+      }
+      export const one = (a) => new Args(a).seen;
+      export const three = (a) => new Args(a, 'b', 'c').seen;
+    `);
+    expect(midway(m.progress, m.one, 30)).toEqual([90, 1, [30], ['0']]);
+    expect(midway(m.progress, m.three, 30)).toEqual([90, 3, [30, 'b', 'c'], ['0', '1', '2']]);
+    expect(m.Args.length).toBe(2);
+  });
+
   it('notes why the part before super() that could pause cannot be split off', () => {
     const code = `
       function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
@@ -676,7 +695,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
   it('notes the constructors it keeps whole, with the reason', () => {
     const code = `
       function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
-      class A { constructor() { for (let i = 0; i < arguments.length; i++) spin(i); } }
+      class A { constructor(n = arguments.length) { for (let i = 0; i < n; i++) spin(i); } }
       class B extends Object { constructor(x) { if (x) { var y = spin(x); } super(); this.y = y; } }
       const C = [class { constructor(n) { for (let i = 0; i < n; i++) spin(i); } }];
       class D extends Object { constructor(x) { const y = spin(x); super(); for (let i = 0; i < x; i++) spin(i); y = 2; } }
@@ -686,7 +705,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     `;
     const notes = transform(code, { filename: 'x.mjs' }).diagnostics.filter((d) => d.code === 'constructor');
     expect(notes.map((d) => [d.line, d.message.replace(/.*\(it cannot pause\): /, '')])).toEqual([
-      [3, 'arguments'],
+      [3, 'arguments in a parameter'],
       [4, 'a `var` nested in a statement before super()'],
       [5, 'no `new` can name its class (an anonymous class not assigned to a variable)'],
       [6, "an assignment to the const 'y' declared before super()"],

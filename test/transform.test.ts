@@ -116,6 +116,39 @@ describe('transform()', () => {
     expect(own.map((d) => d.code)).toEqual(['generator-incompatible']);
   });
 
+  it('an arrow reading the enclosing function\'s arguments or new.target pauses inside, reading them from where it was made', async () => {
+    const m = await instrument<Record<string, (...a: any[]) => any>>(`
+      export const progress = { i: -1 };
+      export function sum() {
+        const add = () => { let t = 0; for (let i = 0; i < arguments.length; i++) { progress.i = i; t += arguments[i]; } return t; };
+        return add();
+      }
+      export function Kind() { const k = () => { for (let i = 0; i < 50; i++) progress.i = i; return new.target?.name ?? 'call'; }; this.k = k(); }
+      export const kind = () => new Kind().k;`);
+    const args = Array.from({ length: 60 }, (_, i) => i);
+    const task = launch(m.sum!, 0, ...args);
+    for (let i = 0; i < 20; i++) resume(task, 0);
+    expect(task.status).toBe('paused');
+    expect(m.progress.i).toBeGreaterThan(0); // paused inside the arrow's loop over arguments
+    expect(m.progress.i).toBeLessThan(59);
+    expect(finish(task).value).toBe(1770);
+    expect(finish(launch(m.kind!, 0)).value).toBe('Kind');
+    const notes = transform('function f() { return () => { var arguments = [1]; for (;;) return arguments; }; }\nfunction g() { return [() => { for (;;) return arguments[0]; }, () => new.target]; }', { filename: 'x.cjs' }).diagnostics;
+    expect(notes.map((d) => [d.code, d.line, d.message])).toEqual([['arrow-lexical', 1, 'arrow function using arguments and declaring a binding of that name is left uninstrumented (runs to completion)']]);
+  });
+
+  it('takes a const holding a symbol for a stable method key only where that const is in scope', () => {
+    const code = [
+      'function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }',
+      "const make = () => { const k = Symbol('k'); return class { [k]() { return spin(1); } m() { return spin(2); } }; };",
+      'function inner() { const kOut = Symbol(); return kOut; }',
+      'class Outside { [kOut]() { return spin(1); } run() { return spin(2); } }',
+    ].join('\n');
+    const { diagnostics, code: out } = transform(code, { filename: 'x.mjs' });
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['method-name', 4], ['computed-member', 4]]);
+    expect(out).toMatch(/\[k\]/); // the class in make() links its symbol-keyed method's versions
+  });
+
   it('reports direct eval and with as uninstrumented, with file:line:column', () => {
     const { diagnostics, code } = transform('function a(s) { for (;;) return eval(s); }\nfunction b(o) { with (o) { while (x) x--; } }', { filename: 'x.js' });
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
@@ -128,7 +161,7 @@ describe('transform()', () => {
   it('names every construct that stays plain although it could reach a checkpoint, with its line', () => {
     const source = [
       'class A {',
-      '  constructor() { for (;;) break; arguments; }', // arguments: not split
+      '  constructor(a = arguments.length) { for (;;) break; }', // arguments in a parameter: not split
       '  get x() { return f(); }',
       '  static { g(); }',
       '  #m() { for (;;) break; }',

@@ -166,22 +166,27 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
 
 export interface LexicalUses {
   usesThis: boolean;
-  /** `arguments` or `new.target`: an arrow using these cannot get versions yet. */
-  blocker: string | undefined;
+  /** The enclosing function's `arguments` / `new.target`: its versions get them from where it is made. */
+  usesArguments: boolean;
+  usesNewTarget: boolean;
+  /** A binding named `arguments` in it (sloppy code): the arrow then gets no versions. */
+  declaresArguments: boolean;
   /** `super`: an arrow can have only a fast copy (an arrow at the same place, where `super` means the same). */
   usesSuper: boolean;
 }
 
 /** What an arrow function takes from its enclosing function (entering nested arrows, not other functions). */
 export function arrowLexicalUses(ts: typeof TS, fn: TS.ArrowFunction): LexicalUses {
-  const uses: LexicalUses = { usesThis: false, blocker: undefined, usesSuper: false };
+  const uses: LexicalUses = { usesThis: false, usesArguments: false, usesNewTarget: false, declaresArguments: false, usesSuper: false };
   const visit = (node: TS.Node): void => {
     if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
     if (node.kind === ts.SyntaxKind.ThisKeyword) uses.usesThis = true;
     else if (node.kind === ts.SyntaxKind.SuperKeyword) uses.usesSuper = true;
-    else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) uses.blocker ??= 'new.target'; // (not import.meta)
+    else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) uses.usesNewTarget = true; // (not import.meta)
     else if (ts.isIdentifier(node) && node.text === 'arguments' && !isPropertyNamePosition(ts, node)) {
-      uses.blocker ??= 'arguments';
+      const p = node.parent;
+      if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p)) && p.name === node) uses.declaresArguments = true;
+      else uses.usesArguments = true;
     }
     ts.forEachChild(node, visit);
   };
@@ -441,7 +446,8 @@ const LATE_WELL_KNOWN_SYMBOLS = new Set(['dispose', 'asyncDispose']);
 /**
  * The property key a computed key `[expr]` evaluates to, as far as the file alone proves it: a string known
  * at compile time (`['m']`, `[1e3]`), SYMBOL (`Symbol.iterator` & co., `Symbol(...)`, `Symbol.for(...)`,
- * or a module-level const initialised with one of these, while `Symbol` is the global one), or undefined.
+ * or a const initialised with one of these, declared once in the file and read in its scope, while `Symbol`
+ * is the global one), or undefined.
  */
 export const SYMBOL = Symbol('a symbol key');
 export type KeyFact = string | typeof SYMBOL | undefined;
@@ -454,27 +460,36 @@ export function literalKey(ts: typeof TS, expr: TS.Expression): string | undefin
 
 export class ComputedKeys {
   private readonly symbolGlobal: boolean;
-  private readonly symbolConsts = new Set<string>();
-  private readonly symbolConstValues = new Map<string, TS.Expression>();
+  /** Consts holding a symbol, by name (declared once in the file), with the block or file they are seen in. */
+  private readonly symbolConsts = new Map<string, { value: TS.Expression; scope: TS.Node }>();
 
   constructor(private readonly ts: typeof TS, sf: TS.SourceFile, names: FileNames) {
     this.symbolGlobal = !names.dynamicScope && !names.declared.has('Symbol');
     if (!this.symbolGlobal) return;
-    for (const st of sf.statements) {
-      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
-      for (const d of st.declarationList.declarations) {
-        if (ts.isIdentifier(d.name) && d.initializer && names.declared.get(d.name.text) === 1 && this.fact(d.initializer) === SYMBOL) {
-          this.symbolConsts.add(d.name.text);
-          this.symbolConstValues.set(d.name.text, d.initializer);
+    // Any const statement: a bundle wraps each module in a function (`const kRun = Symbol('kRun')` inside).
+    const visit = (node: TS.Node): void => {
+      if (ts.isVariableStatement(node) && node.declarationList.flags & ts.NodeFlags.Const) {
+        for (const d of node.declarationList.declarations) {
+          if (ts.isIdentifier(d.name) && d.initializer && names.declared.get(d.name.text) === 1 && this.fact(d.initializer) === SYMBOL) {
+            this.symbolConsts.set(d.name.text, { value: d.initializer, scope: node.parent });
+          }
         }
       }
-    }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+
+  /** The symbol a name holds where `id` is (inside the scope of the one const of that name). */
+  private constValue(id: TS.Identifier): TS.Expression | undefined {
+    const found = this.symbolConsts.get(id.text);
+    return found && isInside(id, found.scope) ? found.value : undefined;
   }
 
   /**
    * A symbol key that evaluates to the same symbol every time, so the class's static block can evaluate it
-   * again to link the method's versions: `Symbol.iterator` & co., `Symbol.for('literal')`, or a module-level
-   * const holding a symbol. (`Symbol('x')` makes a new one each time.)
+   * again to link the method's versions: `Symbol.iterator` & co., `Symbol.for('literal')`, or a const holding
+   * a symbol (the static block is in its scope too). (`Symbol('x')` makes a new one each time.)
    */
   isStableSymbol(expr: TS.Expression): boolean {
     const ts = this.ts;
@@ -496,7 +511,7 @@ export class ComputedKeys {
     const ts = this.ts;
     const e = skipOuter(ts, expr);
     if (ts.isIdentifier(e)) {
-      const value = this.symbolConstValues.get(e.text);
+      const value = this.constValue(e);
       return value && this.symbolIdentity(value);
     }
     if (ts.isPropertyAccessExpression(e)) return `Symbol.${e.name.text}`;
@@ -516,7 +531,7 @@ export class ComputedKeys {
     if (literal !== undefined) return literal;
     if (!this.symbolGlobal) return undefined;
     const e = skipOuter(ts, expr);
-    if (ts.isIdentifier(e)) return this.symbolConsts.has(e.text) ? SYMBOL : undefined;
+    if (ts.isIdentifier(e)) return this.constValue(e) ? SYMBOL : undefined;
     const isSymbol = (x: TS.Expression): boolean => ts.isIdentifier(x) && x.text === 'Symbol';
     if (ts.isPropertyAccessExpression(e) && isSymbol(e.expression)) {
       if (WELL_KNOWN_SYMBOLS.has(e.name.text)) return SYMBOL;

@@ -13,6 +13,11 @@ export interface ConstructorSplit {
   derived: boolean;
   /** A rest parameter (a name): NEW comes last among the arguments it collects, and is taken off it first thing. */
   rest: TS.Identifier | undefined;
+  /**
+   * The body reads `arguments`: every argument is passed, then a token carrying their count, which the
+   * constructor takes off `arguments` first thing; the body's copy gets that object as a parameter.
+   */
+  readsArguments: boolean;
 }
 
 /** Where `ctor` can be split, or why it cannot (it then runs to completion, with that reason). */
@@ -30,7 +35,10 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     if (ts.getDecorators(p)?.length) return 'a parameter decorator';
     early.push(...closuresIn(ts, p));
   }
-  if (mentions(ts, body, 'arguments')) return 'arguments';
+  // (Parameters are bound before the body can take the token off `arguments`.)
+  if (ctor.parameters.some((p) => mentions(ts, p, 'arguments'))) return 'arguments in a parameter';
+  const readsArguments = mentions(ts, body, 'arguments');
+  if (readsArguments && ctor.parameters.some((p) => p.dotDotDotToken)) return 'arguments and a rest parameter';
   const derived = !!ctor.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
   let head = prologue;
   if (derived) {
@@ -63,7 +71,7 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
   const last = ctor.parameters[ctor.parameters.length - 1];
   // (NEW is taken off it first thing: `super(...args)` forwards what the caller passed.)
   const rest = last?.dotDotDotToken ? (last.name as TS.Identifier) : undefined;
-  return { head, params: [...params, ...locals], derived, rest };
+  return { head, params: [...params, ...locals], derived, rest, readsArguments };
 }
 
 /** A derived constructor whose part before the split (before and in its `super(...)`) can pause too. */
@@ -88,6 +96,8 @@ export function splitBeforeSuper(ts: typeof TS, ctor: TS.ConstructorDeclaration,
   const superCall = (statements[superAt] as TS.ExpressionStatement).expression as TS.CallExpression;
   const pre = statements.slice(prologueLength(ts, statements), superAt);
   if (!pre.some((s) => mayPause(ts, s)) && !superCall.arguments.some((a) => mayPause(ts, a))) return undefined;
+  // (The copy would see an arguments object of its own.)
+  if (split.readsArguments) return 'arguments';
   if (ctor.parameters.some((p) => p.dotDotDotToken || p.initializer || !ts.isIdentifier(p.name))) return 'a parameter with a default, a pattern or a rest';
   for (const st of pre) {
     if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => !ts.isIdentifier(d.name))) return 'a destructuring declaration before super()';

@@ -67,16 +67,36 @@ export interface GeneratorBodyContext {
  * gets no versions) with its `new.target` replaced by the copy's parameter standing for it: in the copy, a
  * function of its own, the arrow would otherwise see the copy's (undefined).
  */
-export function withNewTarget(g: GeneratorBodyContext, arrow: TS.Node): TS.Node {
+export function withNewTarget(g: GeneratorBodyContext, closure: TS.Node): TS.Node {
   const { ts } = g;
-  if (!g.newTarget || !ts.isArrowFunction(arrow)) return arrow;
-  const newTarget = g.newTarget;
-  const replace = (node: TS.Node): TS.Node => {
-    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return newTarget;
-    if ((ts.isFunctionLike(node) && !ts.isArrowFunction(node)) || ts.isClassLike(node)) return node;
-    return ts.visitEachChild(node, replace, g.ctx);
+  // (An instrumented arrow is a `$pe.later(...)` call by now: its versions are made in arrows there too.)
+  if (!g.newTarget || (ts.isFunctionLike(closure) && !ts.isArrowFunction(closure)) || ts.isClassLike(closure)) return closure;
+  return replaceLexical(g, closure, { newTarget: g.newTarget });
+}
+
+/**
+ * `node` with the `new.target` and `arguments` of the function around it (inside arrows, not other functions)
+ * replaced by names standing for them: for a copy of code that runs as a function of its own.
+ */
+export function replaceLexical(g: GeneratorBodyContext, node: TS.Node, names: { newTarget?: TS.Identifier; args?: TS.Identifier }): TS.Node {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  const replaceIn = (parent: TS.Node) => (n: TS.Node): TS.Node => {
+    if (names.newTarget && ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.NewKeyword) return names.newTarget;
+    if (names.args && ts.isIdentifier(n) && n.text === 'arguments' && isReference(ts, n, parent)) return names.args;
+    if (names.args && ts.isShorthandPropertyAssignment(n) && n.name.text === 'arguments') return factory.createPropertyAssignment('arguments', names.args);
+    if ((ts.isFunctionLike(n) && !ts.isArrowFunction(n)) || ts.isClassLike(n)) return n;
+    return ts.visitEachChild(n, replaceIn(n), g.ctx);
   };
-  return ts.visitEachChild(arrow, replace, g.ctx);
+  return ts.visitEachChild(node, replaceIn(node), g.ctx);
+}
+
+/** An identifier where it names a binding's value (not a property, a label or a declaration). */
+function isReference(ts: typeof TS, id: TS.Identifier, parent: TS.Node): boolean {
+  if ((ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === id) return false;
+  if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.name === id) return false;
+  if (ts.isBindingElement(parent) && parent.propertyName === id) return false;
+  return !ts.isLabeledStatement(parent) && !ts.isBreakOrContinueStatement(parent);
 }
 
 /** `$pe_rt.stepping === holder`, for a user generator's body (see pauseHolder). */

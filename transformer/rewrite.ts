@@ -35,7 +35,7 @@ import {
   superOnlyRead,
   usesSuper,
 } from './analyze';
-import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
+import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
 import { buildLazy, lastRejection, literalHome } from './lazy';
 import { constructibleNames, mayPause, newableNames, splitBeforeSuper, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
@@ -272,7 +272,13 @@ function rewriteFile(
    * copy) when the function is in lazy.ts's subset (built from the original node; nested closures come
    * from the visited one through visitedOf), else `def` with a generator version.
    */
-  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
+  /**
+   * A function's versions: its fast copy, else its generator version. `lexical`: an arrow's use of the
+   * enclosing function's `arguments` / `new.target`, which the generator version (a function of its own) reads
+   * through parameters of an arrow made where the versions are: `((args, nt) => function* () {...})(arguments,
+   * new.target)` (a fast copy of an arrow is an arrow made there: it sees them itself).
+   */
+  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: { args?: TS.Identifier; newTarget?: TS.Identifier }): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
     if (original.asteriskToken) {
       instrumented++;
       return { helper: 'lazy', arg: generatorEntry(original, visited, name) };
@@ -284,7 +290,15 @@ function rewriteFile(
         return { helper: 'lazy', arg: fast };
       }
     }
-    return { helper: 'def', arg: genFunction(visited, name) };
+    if (!lexical) return { helper: 'def', arg: genFunction(visited, name) };
+    const gen = genFunction(replaceLexical(gctx, visited, lexical) as FunctionLike, name);
+    const params = [lexical.args, lexical.newTarget].filter((p): p is TS.Identifier => p !== undefined);
+    const values = [
+      ...(lexical.args ? [factory.createIdentifier('arguments')] : []),
+      ...(lexical.newTarget ? [factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target'))] : []),
+    ];
+    const bind = factory.createArrowFunction(undefined, undefined, params.map((p) => factory.createParameterDeclaration(undefined, undefined, p)), undefined, undefined, gen);
+    return { helper: 'def', arg: factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, values) };
   };
 
   /**
@@ -376,11 +390,22 @@ function rewriteFile(
     if (plainOnly || !targeted || !needsGenerator(node)) return visited;
     let usesThis = false;
     let superArrow = false;
+    // The enclosing function's `arguments` / `new.target`: names the versions take from where they are made.
+    let lexical: { args?: TS.Identifier; newTarget?: TS.Identifier } | undefined;
     if (ts.isArrowFunction(node)) {
       const uses = arrowLexicalUses(ts, node);
-      if (uses.blocker) {
-        report(node, 'arrow-lexical', `arrow function using ${uses.blocker} is left uninstrumented (runs to completion)`);
+      const blocker = uses.usesArguments && uses.declaresArguments ? 'arguments and declaring a binding of that name'
+        : (uses.usesArguments || uses.usesNewTarget) && uses.usesSuper ? `super and ${uses.usesArguments ? 'arguments' : 'new.target'}`
+        : undefined;
+      if (blocker) {
+        report(node, 'arrow-lexical', `arrow function using ${blocker} is left uninstrumented (runs to completion)`);
         return visited;
+      }
+      if (uses.usesArguments || uses.usesNewTarget) {
+        lexical = {
+          ...(uses.usesArguments ? { args: fileTemp(gctx, 'arrow-arguments', 'args') } : {}),
+          ...(uses.usesNewTarget ? { newTarget: fileTemp(gctx, 'arrow-new-target', 'nt') } : {}),
+        };
       }
       superArrow = uses.usesSuper;
       usesThis = uses.usesThis;
@@ -405,7 +430,7 @@ function rewriteFile(
       }
       instrumented++;
       v = { helper: 'lazy', arg: fast };
-    } else v = versions(node, visited, ownName?.text ?? display);
+    } else v = versions(node, visited, ownName?.text ?? display, lexical);
     // A closure gets its versions only when a task first needs them (runtime/deferred.ts): creating it
     // outside a task must stay as cheap as in the original. `(f) => $pe.def(f, function* () {...})`; the
     // arrow keeps the lexical `this` that defArrow binds and the fast copy (an arrow too) sees.
@@ -610,11 +635,12 @@ function rewriteFile(
      * where `super.x` is rebuilt from the home object, the class's prototype): its fast copy, else its
      * generator version (from `visitedPart`, the same statements visited), else why neither.
      */
-    const copyOf = (part: readonly TS.Statement[], visitedPart: readonly TS.Statement[], params: readonly TS.Identifier[], range: TS.TextRange): { fast?: TS.Expression; gen?: TS.Expression } | string | undefined => {
+    const copyOf = (part: readonly TS.Statement[], visitedPart: readonly TS.Statement[], params: readonly TS.Identifier[], range: TS.TextRange, args?: TS.Identifier): { fast?: TS.Expression; gen?: TS.Expression } | string | undefined => {
       const newTarget = part.some((st) => usesNewTarget(ts, st, true)) ? factory.createIdentifier(ntText) : undefined;
       const copyCtx: GeneratorBodyContext = newTarget ? { ...gctx, newTarget } : gctx;
       const paramsOf = (): TS.ParameterDeclaration[] => [
         ...params.map((p) => factory.createParameterDeclaration(undefined, undefined, p.text)),
+        ...(args ? [factory.createParameterDeclaration(undefined, undefined, args)] : []),
         ...(newTarget ? [factory.createParameterDeclaration(undefined, undefined, newTarget)] : []),
       ];
       const method = factory.createMethodDeclaration(undefined, undefined, 'constructor', undefined, undefined, paramsOf(), undefined, ts.setTextRange(factory.createBlock(part, true), range));
@@ -622,18 +648,21 @@ function rewriteFile(
       const d = decide(method);
       if (d.why) return d.why[2];
       if (!d.instrument) return undefined; // (calls only to builtins and functions that cannot pause)
-      const fast = options.lazy !== false ? buildLazy(copyCtx, method, name) : undefined;
+      // (Reading the constructor's `arguments`, a parameter of the copy: a generator version only.)
+      const fast = options.lazy !== false && !args ? buildLazy(copyCtx, method, name) : undefined;
       if (fast) {
         instrumented++;
         return { fast };
       }
-      if (usesSuper(ts, method)) return `it uses super and is outside the fast subset (${lastRejection})`;
-      const fn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(), undefined, factory.createBlock([...defs, ...visitedPart], true));
+      if (usesSuper(ts, method)) return `it uses super and is outside the fast subset (${args ? 'arguments' : lastRejection})`;
+      const block = factory.createBlock([...defs, ...visitedPart], true);
+      const fn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(), undefined, args ? (replaceLexical(gctx, block, { args }) as TS.Block) : block);
       return { gen: genFunction(fn, name, copyCtx) };
     };
     // The rest of the body, a function of the parameters' and earlier declarations' names.
     const rest = statements.slice(split.head);
-    const body = bodyPauses ? copyOf(rest, visited.body.statements.slice(split.head + added), split.params, { pos: rest[0]?.pos ?? node.body.end - 1, end: node.body.end - 1 }) : undefined;
+    const argsParam = split.readsArguments ? fileTemp(gctx, 'ctor-arguments', 'args') : undefined;
+    const body = bodyPauses ? copyOf(rest, visited.body.statements.slice(split.head + added), split.params, { pos: rest[0]?.pos ?? node.body.end - 1, end: node.body.end - 1 }, argsParam) : undefined;
     if (typeof body === 'string') return cannot(body);
     // What runs before super(): a function of the parameters returning super()'s arguments and the values of
     // the parameters and declarations there (the constructor, given them, skips it).
@@ -662,8 +691,9 @@ function rewriteFile(
         split.derived ? factory.createTrue() : factory.createFalse(),
         body?.fast ?? factory.createVoidZero(),
         body?.gen ?? factory.createVoidZero(),
-        ...(split.rest || before ? [split.rest ? factory.createTrue() : factory.createFalse()] : []),
-        ...(before ? [before.fast ?? factory.createVoidZero(), before.gen ?? factory.createVoidZero()] : []),
+        ...(split.rest || before || argsParam ? [split.rest ? factory.createTrue() : factory.createFalse()] : []),
+        ...(before || argsParam ? [before?.fast ?? factory.createVoidZero(), before?.gen ?? factory.createVoidZero()] : []),
+        ...(argsParam ? [factory.createTrue()] : []),
       ]),
     ));
     const token = fileTemp(gctx, 'new-token', 't');
@@ -684,7 +714,10 @@ function rewriteFile(
     // $pe.PRE`, given the state the copy of that part ended with.
     const constant = (id: TS.Identifier, value: TS.Expression): TS.Statement =>
       factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, value)], ts.NodeFlags.Const));
-    const takeOff = restName
+    // Reading `arguments`: `const $t = $pe.takeCount(arguments)`, the count token taken off it.
+    const takeOff = argsParam
+      ? constant(token, runtimeCall('takeCount', [factory.createIdentifier('arguments')]))
+      : restName
       ? constant(token, factory.createLogicalAnd(asked, factory.createParenthesizedExpression(factory.createCommaListExpression([
           factory.createAssignment(factory.createPropertyAccessExpression(restName, 'length'), lastIndex!),
           factory.createTrue(),
@@ -693,7 +726,7 @@ function rewriteFile(
         ? constant(given, factory.createStrictEquality(token, factory.createPropertyAccessExpression(pe, 'PRE')))
         : undefined;
     const ask = body && factory.createIfStatement(
-      restName ? token : before ? factory.createLogicalOr(asked, given) : asked,
+      restName || argsParam ? token : before ? factory.createLogicalOr(asked, given) : asked,
       factory.createBlock([factory.createReturnStatement(
         runtimeCall('ctorBody', [
           // The class itself: only newSite() passes NEW or PRE, through Reflect.construct(class, ...).
@@ -701,6 +734,7 @@ function rewriteFile(
           factory.createThis(),
           factory.createArrayLiteralExpression([
             ...split.params.map((p) => factory.createIdentifier(p.text)),
+            ...(argsParam ? [factory.createIdentifier('arguments')] : []),
             ...(rest.some((st) => usesNewTarget(ts, st, true)) ? [factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target'))] : []),
           ]),
         ]),
@@ -746,7 +780,7 @@ function rewriteFile(
     };
     const out = [...prologue, ...(takeOff ? [takeOff] : []), ...(before ? skipGiven() : head), ...(ask ? [ask] : []), ...visited.body.statements.slice(at)];
     const extra = (id: TS.Identifier): TS.ParameterDeclaration => factory.createParameterDeclaration(undefined, undefined, id, undefined, undefined, factory.createVoidZero());
-    const params = split.rest ? visited.parameters : [...visited.parameters, extra(token), ...(before ? [extra(state)] : [])];
+    const params = split.rest || argsParam ? visited.parameters : [...visited.parameters, extra(token), ...(before ? [extra(state)] : [])];
     return factory.updateConstructorDeclaration(visited, visited.modifiers, params, factory.updateBlock(visited.body, out));
   };
 
