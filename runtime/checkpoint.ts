@@ -7,6 +7,7 @@
 
 import { asyncCall } from './async';
 import { rt } from './shared';
+import { apply } from './intrinsics';
 import { tick } from './clock';
 import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
 import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, reenter, TICK, suspended, suspendedFor, SUSPENDED } from './lazy';
@@ -200,6 +201,45 @@ export function superGet(home: object, key: unknown, receiver: unknown): unknown
   const base = Object.getPrototypeOf(home) as object | null;
   if (base === null) throw new TypeError(`Cannot read properties of null (reading '${String(key)}')`);
   return Reflect.get(base, key as PropertyKey, receiver);
+}
+
+/**
+ * `super[key] = value` with `receiver` as `this`, for a method's copy made outside its class or literal
+ * (`home`: the method's home object). Strict code assigns through a method of the runtime's own whose home
+ * object is given `home`'s prototype, so a failed assignment throws the engine's own TypeError; sloppy code
+ * ignores the failure, as the engine does (a null prototype still throws).
+ */
+export function superSet(home: object, key: PropertyKey, value: unknown, receiver: unknown, strict: boolean): unknown {
+  const base = Object.getPrototypeOf(home) as object | null;
+  if (!strict && base !== null) {
+    Reflect.set(base, key, value, receiver);
+    return value;
+  }
+  Object.setPrototypeOf(assigner, base);
+  try {
+    apply(assigner.assign, receiver, [key, value]);
+  } finally {
+    Object.setPrototypeOf(assigner, null);
+  }
+  return value;
+}
+const assigner = {
+  assign(key: PropertyKey, value: unknown): void {
+    super[key as string] = value;
+  },
+};
+
+/** `super[key]++` and the like: the old value made numeric as the engine does (`value++` on it), then set. */
+export function superUpdate(home: object, key: PropertyKey, receiver: unknown, increment: boolean, prefix: boolean, strict: boolean): unknown {
+  let value = superGet(home, key, receiver) as number;
+  const old = increment ? value++ : value--;
+  superSet(home, key, value, receiver, strict);
+  return prefix ? value : old;
+}
+
+/** ToPropertyKey, for `super[k]` (made a key when evaluated, before the value of an assignment is). */
+export function toKey(value: unknown): PropertyKey {
+  return typeof value === 'string' || typeof value === 'symbol' ? value : Reflect.ownKeys({ [value as PropertyKey]: 0 })[0]!;
 }
 
 let lastKey: string | symbol = '';

@@ -137,6 +137,30 @@ describe('transform()', () => {
     expect(notes.map((d) => [d.code, d.line, d.message])).toEqual([['arrow-lexical', 1, 'arrow function using arguments and declaring a binding of that name is left uninstrumented (runs to completion)']]);
   });
 
+  it('object-literal and generator methods assigning through super pause inside (superSet, superUpdate)', async () => {
+    const m = await instrument<Record<string, any>>(`
+      export const progress = { i: -1 };
+      const proto = { n: 5, set total(v) { this._t = v * 2; } };
+      export const obj = {
+        __proto__: proto,
+        run(n) { let t = 0; for (let i = 0; i < n; i++) { progress.i = i; t += i; } super.total = t; super.n++; return [this._t, this.n]; },
+      };
+      export class G { *g(n) { for (let i = 0; i < n; i++) { progress.i = i; super.k = i; } yield this.k; } }
+      export const gen = (n) => { const out = []; for (const v of new G().g(n)) out.push(v); return out; };
+      export const run = (n) => obj.run(n);`);
+    const task = launch(m.run, 0, 40);
+    for (let i = 0; i < 20; i++) resume(task, 0);
+    expect(task.status).toBe('paused');
+    expect(m.progress.i).toBeGreaterThan(0);
+    expect(m.progress.i).toBeLessThan(39);
+    expect(finish(task).value).toEqual([1560, 6]);
+    const g = launch(m.gen, 0, 40);
+    for (let i = 0; i < 20; i++) resume(g, 0);
+    expect(m.progress.i).toBeLessThan(39);
+    expect(finish(g).value).toEqual([39]);
+    expect(transform('const o = { m() { for (;;) { super.x = 1; break; } } };', { filename: 'x.mjs' }).diagnostics).toEqual([]);
+  });
+
   it('takes a const holding a symbol for a stable method key only where that const is in scope', () => {
     const code = [
       'function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }',
@@ -169,7 +193,7 @@ describe('transform()', () => {
       '  n() { h(); }',
       '  get quiet() { return 1; }', // nothing to pause at: no note
       '}',
-      'class G extends Object { *w() { for (;;) { super.x = 1; yield 1; } } }',
+      'class G extends Object { *w() { for (;;) { [super.x] = [1]; yield 1; } } }', // a destructuring target: kept whole
       'async function fa(xs) { for await (const [x] of xs) h(x); }', // instrumented (a pattern head too)
       'function same() {}',
       'const e = function self() { self = 1; for (;;) break; };',

@@ -204,26 +204,37 @@ function isPropertyNamePosition(ts: typeof TS, node: TS.Identifier): boolean {
   );
 }
 
-/** Does a method body use `super` (object-literal generator copies would get the wrong home object)? */
 /**
- * Every `super` of the method reads a property in its own body: `super.x` or `super[k]`, called or not, not
- * in a parameter or an arrow, not assigned to, not in an optional chain.
+ * Every `super` of the method is the base of a property access in its own body (not in a parameter or an
+ * arrow, not in an optional chain), read, called, assigned (`=`, `op=`) or updated (`++`, `--`): what a
+ * generator version made outside the class can do through the home object (superGet, superSet).
  */
-export function superOnlyRead(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
+export function superOnlyAccessed(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
   let ok = true;
   const visit = (node: TS.Node, inArrow: boolean): void => {
     if (!ok) return;
     if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
     if (node.kind === ts.SyntaxKind.SuperKeyword) {
-      if (inArrow || !isSuperRead(ts, node)) ok = false;
+      const p = node.parent;
+      if (inArrow || !((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === node && !ts.isOptionalChain(p)) || superAccessUse(ts, p) === 'pattern') ok = false;
       return;
     }
     ts.forEachChild(node, (c) => visit(c, inArrow || ts.isArrowFunction(node)));
   };
-  // (Parameters are copied as written: no `super` there.)
   for (const p of fn.parameters) visit(p, true);
   if (fn.body) visit(fn.body, false);
   return ok;
+}
+
+/** How a property access is used: read (or called), assigned (`=`, `op=`), updated (`++`, `--`), or a destructuring / for-in/of target. */
+export function superAccessUse(ts: typeof TS, access: TS.Node): 'read' | 'assign' | 'update' | 'pattern' {
+  const S = ts.SyntaxKind;
+  let child = access;
+  while (ts.isParenthesizedExpression(child.parent)) child = child.parent;
+  const p = child.parent;
+  if (ts.isBinaryExpression(p) && p.left === child && p.operatorToken.kind >= S.FirstAssignment && p.operatorToken.kind <= S.LastAssignment) return 'assign';
+  if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === S.PlusPlusToken || p.operator === S.MinusMinusToken)) return 'update';
+  return isWrittenTo(ts, access) ? 'pattern' : 'read';
 }
 
 /** `super` as the base of a property read or method call (not assigned to, not in an optional chain). */

@@ -60,6 +60,8 @@ export interface GeneratorBodyContext {
   newTarget?: TS.Identifier;
   /** In a generator method's copy made in its class's static block: the home object `super.x` reads from. */
   superHome?: TS.Identifier;
+  /** The method is strict code: an assignment through `super` that fails throws (superSet). */
+  superStrict?: boolean;
 }
 
 /**
@@ -105,7 +107,7 @@ function pauseGuard(g: GeneratorBodyContext): TS.Expression | undefined {
   return g.pauseHolder && factory.createStrictEquality(factory.createPropertyAccessExpression(g.hot('rt'), 'stepping'), g.pauseHolder);
 }
 
-type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v' | 'ai' | 'ad' | 'ar' | 'av' | 'ac';
+type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v' | 'ai' | 'ad' | 'ar' | 'av' | 'ac' | 'sk';
 
 /**
  * `({ "f": fn })["f"]`: `fn` named `f` the way the engine names it (as for `const f = () => {}`), without a
@@ -247,6 +249,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (ts.isNewExpression(node) && !g.pauseHolder && isNewSite(ts, node, g.policy)) return newDispatch(node);
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
     if (g.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return g.newTarget;
+    if (g.superHome && ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind) && isSuperAccess(skipParens(node.left))) return superAssign(node);
+    if (g.superHome && (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && isSuperAccess(skipParens(node.operand))) {
+      if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) return superUpdate(node);
+    }
     if (g.superHome && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
       const key = ts.isPropertyAccessExpression(node) ? factory.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression);
       return factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'superGet'), undefined, [g.superHome, key, factory.createThis()]);
@@ -269,6 +275,63 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
 
   /** `$pe.<name>(<args>)` */
   const runtimeCall = (name: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, name), undefined, args);
+
+  const S = ts.SyntaxKind;
+  const isAssignment = (op: TS.SyntaxKind): boolean => op >= S.FirstAssignment && op <= S.LastAssignment;
+  const skipParens = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? skipParens(e.expression) : e);
+  const isSuperAccess = (e: TS.Expression): e is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
+    (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === S.SuperKeyword;
+  /** `super.x`'s key as a literal, or `super[k]`'s evaluated and made a property key right away (as the engine does). */
+  const superKey = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression =>
+    ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : runtimeCall('toKey', [visitExpr(access.argumentExpression)]);
+  const strict = (): TS.Expression => (g.superStrict ? factory.createTrue() : factory.createFalse());
+  /**
+   * `super.x = v` → `$pe.superSet($home, "x", v, this, strict)`; `super[k] op= v` → `$pe.superSet($home, $k =
+   * toKey(k), $pe.superGet($home, $k, this) op v, this, strict)` (the key once, read before v is evaluated);
+   * `&&=`, `||=`, `??=` set only when the read does not decide.
+   */
+  const superAssign = (node: TS.BinaryExpression): TS.Expression => {
+    const access = skipParens(node.left) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
+    const op = node.operatorToken.kind;
+    const home = g.superHome!;
+    if (op === S.EqualsToken) return runtimeCall('superSet', [home, superKey(access), deeper(() => visitExpr(node.right)), factory.createThis(), strict()]);
+    const $k = ts.isPropertyAccessExpression(access) ? undefined : temp('sk', depth);
+    const keyFirst = $k ? factory.createAssignment($k, superKey(access)) : superKey(access);
+    const keyAgain = $k ?? factory.createStringLiteral((access as TS.PropertyAccessExpression).name.text);
+    const current = runtimeCall('superGet', [home, keyAgain, factory.createThis()]);
+    const right = deeper(() => visitExpr(node.right));
+    const logical = op === S.AmpersandAmpersandEqualsToken ? S.AmpersandAmpersandToken : op === S.BarBarEqualsToken ? S.BarBarToken : op === S.QuestionQuestionEqualsToken ? S.QuestionQuestionToken : undefined;
+    if (logical !== undefined) {
+      const set = runtimeCall('superSet', [home, keyAgain, right, factory.createThis(), strict()]);
+      const read = runtimeCall('superGet', [home, keyFirst, factory.createThis()]);
+      return factory.createParenthesizedExpression(factory.createBinaryExpression(read, logical, set));
+    }
+    const binary = factory.createBinaryExpression(current, compoundOperator(op), right);
+    return runtimeCall('superSet', [home, keyFirst, binary, factory.createThis(), strict()]);
+  };
+  /** `super.x++`, `--super[k]`: read, ToNumeric and step as the engine does (runtime superUpdate). */
+  const superUpdate = (node: TS.PrefixUnaryExpression | TS.PostfixUnaryExpression): TS.Expression => {
+    const access = skipParens(node.operand) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
+    return runtimeCall('superUpdate', [
+      g.superHome!,
+      superKey(access),
+      factory.createThis(),
+      node.operator === S.PlusPlusToken ? factory.createTrue() : factory.createFalse(),
+      ts.isPrefixUnaryExpression(node) ? factory.createTrue() : factory.createFalse(),
+      strict(),
+    ]);
+  };
+  /** `+=` → `+`, `**=` → `**`, ... */
+  const compoundOperator = (op: TS.SyntaxKind): TS.BinaryOperator => {
+    const table: Partial<Record<number, TS.BinaryOperator>> = {
+      [S.PlusEqualsToken]: S.PlusToken, [S.MinusEqualsToken]: S.MinusToken, [S.AsteriskEqualsToken]: S.AsteriskToken,
+      [S.AsteriskAsteriskEqualsToken]: S.AsteriskAsteriskToken, [S.SlashEqualsToken]: S.SlashToken, [S.PercentEqualsToken]: S.PercentToken,
+      [S.LessThanLessThanEqualsToken]: S.LessThanLessThanToken, [S.GreaterThanGreaterThanEqualsToken]: S.GreaterThanGreaterThanToken,
+      [S.GreaterThanGreaterThanGreaterThanEqualsToken]: S.GreaterThanGreaterThanGreaterThanToken, [S.AmpersandEqualsToken]: S.AmpersandToken,
+      [S.BarEqualsToken]: S.BarToken, [S.CaretEqualsToken]: S.CaretToken,
+    };
+    return table[op]!;
+  };
 
   /** `(yield $pe.aw(e))`: the driver waits for e and sends its outcome back in. */
   const awaitRequest = (e: TS.Expression): TS.Expression => {

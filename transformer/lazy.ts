@@ -1342,7 +1342,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
 }
 
 /** Strict code: the file, a class body, or a 'use strict' in this function or one around it. */
-function isStrict(ts: typeof TS, g: GeneratorBodyContext, fn: FunctionLike): boolean {
+export function isStrict(ts: typeof TS, g: GeneratorBodyContext, fn: FunctionLike): boolean {
   if (g.strictFile) return true;
   for (let n: TS.Node | undefined = fn; n && !ts.isSourceFile(n); n = n.parent) {
     if (ts.isClassLike(n)) return true;

@@ -32,11 +32,11 @@ import {
   inferredName,
   prologueLength,
   skipOuter,
-  superOnlyRead,
+  superOnlyAccessed,
   usesSuper,
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
-import { buildLazy, lastRejection, literalHome } from './lazy';
+import { buildLazy, isStrict, lastRejection, literalHome } from './lazy';
 import { constructibleNames, mayPause, newableNames, splitBeforeSuper, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 import { sourceMarks } from './source-text';
@@ -208,8 +208,8 @@ function rewriteFile(
     if (node.asteriskToken) {
       // The copy is a function expression made in the class's static block, where `super` is not allowed:
       // reads of `super.x` are rebuilt from the home object there; anything else keeps the method plain.
-      if (ts.isMethodDeclaration(node) && usesSuper(ts, node) && !superOnlyRead(ts, node)) {
-        return { instrument: false, why: [node, 'generator-function', 'generator method using super other than to read a property in its own body is left uninstrumented: each next() runs to completion'] };
+      if (ts.isMethodDeclaration(node) && usesSuper(ts, node) && !superOnlyAccessed(ts, node)) {
+        return { instrument: false, why: [node, 'generator-function', 'generator method using super other than to read, call or assign a property in its own body is left uninstrumented: each next() runs to completion'] };
       }
     }
     const facts = bodyFacts(ts, node, policy);
@@ -318,7 +318,7 @@ function rewriteFile(
     // (or, in an object literal, by obj()).
     const literal = ts.isMethodDeclaration(original) && ts.isObjectLiteralExpression(original.parent);
     const home = ts.isMethodDeclaration(original) && usesSuper(ts, original) ? (literal ? literalHome(gctx) : fileTemp(gctx, 'generator-home', 'home')) : undefined;
-    const context: GeneratorBodyContext = { ...gctx, ...(holder ? { pauseHolder: holder } : { asyncGenerator: true }), ...(home ? { superHome: home } : {}) };
+    const context: GeneratorBodyContext = { ...gctx, ...(holder ? { pauseHolder: holder } : { asyncGenerator: true }), ...(home ? { superHome: home, superStrict: !literal || isStrict(ts, gctx, original) } : {}) };
     const body = factory.createFunctionExpression(
       undefined,
       factory.createToken(ts.SyntaxKind.AsteriskToken),
@@ -504,7 +504,7 @@ function rewriteFile(
       visited.parameters,
       undefined,
       // (A member of a literal of its own: `super` there would read that literal's prototype.)
-      buildGeneratorBody(home ? { ...gctx, superHome: literalHome(gctx) } : gctx, visited.body),
+      buildGeneratorBody(home ? { ...gctx, superHome: literalHome(gctx), superStrict: isStrict(ts, gctx, node) } : gctx, visited.body),
     );
     methodGens.set(visited, { name, isStatic, gen, home });
     return visited;
@@ -522,8 +522,8 @@ function rewriteFile(
     }
     if (!needsGenerator(node)) return undefined;
     const inClass = ts.isClassLike(node.parent);
-    if (!inClass && usesSuper(ts, node) && !superOnlyRead(ts, node)) {
-      report(node, 'object-method-super', 'object-literal method using super other than to read a property in its own body is left uninstrumented (runs to completion)');
+    if (!inClass && usesSuper(ts, node) && !superOnlyAccessed(ts, node)) {
+      report(node, 'object-method-super', 'object-literal method using super other than to read, call or assign a property in its own body is left uninstrumented (runs to completion)');
       return undefined;
     }
     return { inClass, isStatic: inClass && !!(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static) };
