@@ -2,11 +2,13 @@
 // code calls inside a task) makes the generator object from an instrumented copy of g's body whose
 // checkpoints and calls may yield PAUSE, but only while runtime step() (a for-of in a fast copy) is running
 // that object's next(): step() sees PAUSE, captures itself as a frame (the suspended generator object holds
-// the rest), and on resume calls next() again. Every other consumer (spread, Array.from, destructuring, an
-// explicit next(), yield*) gets plain steps: the body's checks fail and it runs as the original would.
+// the rest), and on resume calls next() again. So does an explicit `it.next(v)` in instrumented code inside a
+// task: %GeneratorPrototype%.next has a fast entry (nextFast) that steps such an object the same way. Every
+// other consumer (spread, Array.from, destructuring, yield* in plain code) gets plain steps: the body's checks
+// fail and it runs as the original would.
 
 import { apply } from './intrinsics';
-import { fastOf } from './lazy';
+import { attachLazy, CAPTURE, fastOf, type Frame } from './lazy';
 import { rt } from './shared';
 import { OWNER, PAUSE } from './symbols';
 
@@ -88,6 +90,35 @@ export function nextStepping(it: object, holder: object, sent?: unknown): Iterat
     rt.stepping = outer;
   }
 }
+
+/**
+ * The fast entry of %GeneratorPrototype%.next, which instrumented code calls for `it.next(v)` inside a task:
+ * on an object made through genEntry, its next() with `rt.stepping` set, so its body may pause (this call is
+ * then captured as a frame, and resuming runs next() again, as step() does); on anything else the builtin.
+ */
+function nextFast(this: unknown, sent?: unknown): unknown {
+  const holder = typeof this === 'object' && this !== null ? holders.get(this) : undefined;
+  // eslint-disable-next-line prefer-rest-params
+  if (holder === undefined) return apply(GeneratorNext as (...a: unknown[]) => unknown, this, arguments as unknown as unknown[]);
+  return nextPausing(this as object, holder, sent);
+}
+
+function nextPausing(it: object, holder: object, sent: unknown): unknown {
+  const result = nextStepping(it, holder, sent);
+  if (isPause(result)) {
+    rt.cap = [nextAgain, undefined, 1, null, it, holder] as Frame;
+    throw CAPTURE;
+  }
+  return result;
+}
+
+function nextAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  return nextPausing(frame[4] as object, frame[5] as object, undefined);
+}
+
+attachLazy(GeneratorNext as object, nextFast as never);
 
 export function isPause(result: IteratorResult<unknown>): boolean {
   return result.value === PAUSE && result.done === false;

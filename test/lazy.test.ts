@@ -334,6 +334,27 @@ describe('lazy capture', () => {
     expect(rest).toEqual(expected.slice(4 - rest.length));
   });
 
+  it('pauses inside a user generator stepped by explicit next() calls (fast copy and generator version)', async () => {
+    const m = await instrument(`
+      function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      function* gen(n) { let got = 0; for (let i = 0; i < n; i++) got += (yield work(20) + i) ?? 0; return got; }
+      export function drive(n) { const it = gen(n); let r = it.next(); let s = 0; while (!r.done) { s += r.value; r = it.next(1); } return [s, r.value]; }
+      export function driveTry(n) { try { return drive(n); } finally { work(1); } }
+      export const plainGen = gen;
+    `);
+    for (const run of [m.drive, m.driveTry]) {
+      const r = finish(launch(run, 0, 4));
+      expect(r.value).toEqual([190 * 4 + 6, 4]);
+      expect(r.pauses).toBeGreaterThan(4 * 20); // inside gen's body and work(), not only the caller's loop
+    }
+    // Outside a task, or on a generator made outside one, next() is the builtin's.
+    expect(m.drive(4)).toEqual([190 * 4 + 6, 4]);
+    const it = m.plainGen(2);
+    expect(finish(launch((x: Iterator<number>) => [x.next(), x.next(5), x.next(6)], 0, it)).value).toEqual([
+      { value: 190, done: false }, { value: 191, done: false }, { value: 11, done: true },
+    ]);
+  });
+
   it('pauses inside a `*[Symbol.iterator]()` method that a for-of steps', async () => {
     const m = await instrument(`
       class Bag {
