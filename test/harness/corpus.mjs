@@ -228,6 +228,37 @@ export function main(...sources) {
 `,
   },
   // The TypeScript 5.9 compiler (CommonJS, ~9 MB) compiling fixtures/ts-corpus-project in memory.
+  'babel-parser': {
+    // A class hierarchy ~15 deep (each plugin a mixin subclass), super calls everywhere, getters, a tokenizer
+    // state object, error recovery: JS, JSX, TypeScript and Flow sources parsed to JSON ASTs.
+    lib: 'node_modules/@babel/parser/lib/index.js',
+    out: 'babel-parser/index.cjs',
+    inputs: () => [
+      readFileSync(join(root, 'node_modules/marked/lib/marked.esm.js'), 'utf8'),
+      readFileSync(join(root, 'transformer/rewrite.ts'), 'utf8'),
+      readFileSync(join(root, 'runtime/launch.ts'), 'utf8'),
+    ],
+    source: `import babel from '__LIB__';
+
+const jsx = 'const App = () => <div className="a" {...rest}>{items.map((i) => <Item key={i} />)}<>x</></div>;';
+const flow = 'type T = { +a: number, -b?: string }; function f<X>(x: X): ?X { return (x: any); }';
+const broken = 'let x = 1; let x = 2; class A { constructor() { super(); } } (a, a) => 1; 08; return 5;';
+
+export function main(js, ts1, ts2) {
+  const out = [];
+  const strip = (ast) => JSON.stringify(ast, (k, v) => (k === 'extra' && v && v.raw !== undefined ? { raw: v.raw } : v));
+  out.push(strip(babel.parse(js, { sourceType: 'module' })));
+  for (const src of [ts1, ts2]) out.push(strip(babel.parse(src, { sourceType: 'module', plugins: ['typescript', 'decorators-legacy'] })));
+  out.push(strip(babel.parseExpression('a?.b ?? (c ||= d) ** 2', {})));
+  out.push(strip(babel.parse(jsx, { plugins: ['jsx'] })));
+  out.push(strip(babel.parse(flow, { plugins: ['flow'] })));
+  const r = babel.parse(broken, { errorRecovery: true, sourceType: 'script' });
+  out.push(r.errors.map((e) => e.code + ':' + e.reasonCode + ':' + e.message).join('|'));
+  try { babel.parse('let = 1 +', {}); } catch (e) { out.push(e.name + ':' + e.message + ':' + e.pos); }
+  return out.join('\\n');
+}
+`,
+  },
   typescript: {
     lib: 'node_modules/typescript/lib/typescript.js',
     out: 'typescript/typescript.cjs',
