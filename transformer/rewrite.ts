@@ -616,11 +616,9 @@ function rewriteFile(
     if (!bodyPauses && typeof pre !== 'object') {
       return cannot(pre === undefined ? 'what it could pause at comes before super()' : `what it could pause at comes before super() and cannot be split off: ${pre}`);
     }
-    const newable = newableNames(ts, cls);
-    if (!newable.some((n) => policy.constructible.has(n))) {
-      return cannot('no `new` can name its class (an anonymous class not assigned to a variable)');
-    }
-    const name = newable[0]!;
+    // An anonymous class (`export default class {}`, `module.exports = class {}`) is split too: a site of
+    // another module can reach it through an import or a require().
+    const name: string | undefined = newableNames(ts, cls)[0];
     const statements = node.body.statements;
     // Function declarations of the body get their versions from statements the visit put at its top.
     const added = visited.body.statements.length - statements.length;
