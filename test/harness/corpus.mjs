@@ -228,6 +228,48 @@ export function main(...sources) {
 `,
   },
   // The TypeScript 5.9 compiler (CommonJS, ~9 MB) compiling fixtures/ts-corpus-project in memory.
+  json5: {
+    // A UMD bundle (CommonJS here): a hand-written lexer state machine, parse with a reviver, stringify with
+    // a replacer, quotes and space options, errors with positions.
+    lib: 'node_modules/json5/dist/index.js',
+    out: 'json5/index.cjs',
+    inputs: () => [20250102, 300],
+    source: `import JSON5 from '__LIB__';
+${PRNG}
+function value(r, depth) {
+  const k = r();
+  if (depth > 4 || k < 0.3) {
+    const p = r();
+    if (p < 0.2) return Math.floor(r() * 1e6) / 100;
+    if (p < 0.3) return [Infinity, -Infinity, NaN, 0x1f, -0][Math.floor(r() * 5)];
+    if (p < 0.5) return 'str\\n"\\'' + Math.floor(r() * 1000) + '\\u2028';
+    if (p < 0.6) return null;
+    return r() < 0.5;
+  }
+  if (k < 0.6) return Array.from({ length: Math.floor(r() * 6) }, () => value(r, depth + 1));
+  const o = {};
+  for (let i = Math.floor(r() * 6); i > 0; i--) o[(r() < 0.5 ? 'k' : 'key-') + Math.floor(r() * 100)] = value(r, depth + 1);
+  return o;
+}
+
+export function main(seed, n) {
+  const r = rng(seed);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const v = value(r, 0);
+    const text = JSON5.stringify(v, i % 3 === 0 ? null : (k, x) => (typeof x === 'number' && x > 5000 ? String(x) : x), i % 2 ? 2 : '\\t');
+    out.push(text);
+    const back = JSON5.parse(text, (k, x) => (typeof x === 'string' && x.length > 20 ? x.slice(0, 20) : x));
+    out.push(JSON.stringify(back));
+    out.push(JSON5.stringify(back, { quote: "'", space: 1 }));
+  }
+  for (const bad of ['{a: 1,, }', "'unterminated", '[1, 2', '{"a": 0x}', '/* c */ {b: .5e+2, c: +Infinity, d: \\'x\\\\\\ny\\'}']) {
+    try { out.push(JSON.stringify(JSON5.parse(bad))); } catch (e) { out.push(e.name + ': ' + e.message + ' ' + e.lineNumber + ':' + e.columnNumber); }
+  }
+  return out.join('\\n');
+}
+`,
+  },
   'babel-parser': {
     // A class hierarchy ~15 deep (each plugin a mixin subclass), super calls everywhere, getters, a tokenizer
     // state object, error recovery: JS, JSX, TypeScript and Flow sources parsed to JSON ASTs.
