@@ -205,9 +205,10 @@ function isPropertyNamePosition(ts: typeof TS, node: TS.Identifier): boolean {
 }
 
 /**
- * Every `super` of the method is the base of a property access in its own body (not in a parameter or an
- * arrow, not in an optional chain), read, called, assigned (`=`, `op=`) or updated (`++`, `--`): what a
- * generator version made outside the class can do through the home object (superGet, superSet).
+ * Every `super` of the method is the base of a property access in its body or its arrows (not in a
+ * parameter, not in an optional chain), read, called, assigned (`=`, `op=`) or updated (`++`, `--`): what a
+ * generator version made outside the class can do through the home object (superGet, superSet). (In an
+ * arrow, not `super[k] op= v`: the key would need a temp of the arrow's own.)
  */
 export function superOnlyAccessed(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
   let ok = true;
@@ -216,14 +217,31 @@ export function superOnlyAccessed(ts: typeof TS, fn: TS.MethodDeclaration): bool
     if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return;
     if (node.kind === ts.SyntaxKind.SuperKeyword) {
       const p = node.parent;
-      if (inArrow || !((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === node && !ts.isOptionalChain(p)) || superAccessUse(ts, p) === 'pattern') ok = false;
+      if (!((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === node && !ts.isOptionalChain(p))) ok = false;
+      else if (superAccessUse(ts, p) === 'pattern') ok = false;
+      else if (inArrow && ts.isElementAccessExpression(p) && superAccessUse(ts, p) === 'assign' && compoundAssigned(ts, p)) ok = false;
       return;
     }
     ts.forEachChild(node, (c) => visit(c, inArrow || ts.isArrowFunction(node)));
   };
-  for (const p of fn.parameters) visit(p, true);
+  // (Parameters are copied as written: no `super` there.)
+  if (fn.parameters.some((p) => containsSuper(ts, p))) return false;
   if (fn.body) visit(fn.body, false);
   return ok;
+}
+
+function containsSuper(ts: typeof TS, node: TS.Node): boolean {
+  if (node.kind === ts.SyntaxKind.SuperKeyword) return true;
+  if (isFunctionBoundary(ts, node) && !ts.isArrowFunction(node)) return false;
+  return ts.forEachChild(node, (c) => containsSuper(ts, c) || undefined) ?? false;
+}
+
+/** The assignment to `access` is `op=` (not `=`). */
+function compoundAssigned(ts: typeof TS, access: TS.Node): boolean {
+  let child = access;
+  while (ts.isParenthesizedExpression(child.parent)) child = child.parent;
+  const p = child.parent;
+  return ts.isBinaryExpression(p) && p.operatorToken.kind !== ts.SyntaxKind.EqualsToken;
 }
 
 /** How a property access is used: read (or called), assigned (`=`, `op=`), updated (`++`, `--`), or a destructuring / for-in/of target. */

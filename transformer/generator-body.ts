@@ -195,6 +195,95 @@ export function invokeAs(g: GeneratorBodyContext, fn: TS.Expression, thisArg: TS
     : factory.createCallExpression(fn, undefined, args);
 }
 
+const skipParens = (ts: typeof TS, e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? skipParens(ts, e.expression) : e);
+
+function isSuperAccess(ts: typeof TS, e: TS.Expression): e is TS.PropertyAccessExpression | TS.ElementAccessExpression {
+  return (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === ts.SyntaxKind.SuperKeyword;
+}
+
+/**
+ * In a method's copy made outside its class or literal (`g.superHome`): an assignment or update through
+ * `super`, else undefined. `super.x = v` → `$pe.superSet($home, "x", v, this, strict)`; `super[k] op= v` →
+ * `$pe.superSet($home, $k = toKey(k), $pe.superGet($home, $k, this) op v, this, strict)` (the key once, made
+ * a key first, read before v is evaluated; `keyTemp` gives $k); `&&=`, `||=`, `??=` set only when the read
+ * does not decide; `++`/`--` through superUpdate. `visit` rewrites the operands.
+ */
+export function superWrite(g: GeneratorBodyContext, node: TS.Expression, visit: (e: TS.Expression) => TS.Expression, keyTemp: (() => TS.Identifier) | undefined): TS.Expression | undefined {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  const S = ts.SyntaxKind;
+  const home = g.superHome!;
+  const call = (name: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, name), undefined, args);
+  const strict = g.superStrict ? factory.createTrue() : factory.createFalse();
+  const keyOf = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression =>
+    ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : call('toKey', [visit(access.argumentExpression)]);
+  if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === S.PlusPlusToken || node.operator === S.MinusMinusToken)) {
+    const access = skipParens(ts, node.operand);
+    if (!isSuperAccess(ts, access)) return undefined;
+    const flag = (b: boolean): TS.Expression => (b ? factory.createTrue() : factory.createFalse());
+    return call('superUpdate', [home, keyOf(access), factory.createThis(), flag(node.operator === S.PlusPlusToken), flag(ts.isPrefixUnaryExpression(node)), strict]);
+  }
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind < S.FirstAssignment || node.operatorToken.kind > S.LastAssignment) return undefined;
+  const access = skipParens(ts, node.left);
+  if (!isSuperAccess(ts, access)) return undefined;
+  const op = node.operatorToken.kind;
+  if (op === S.EqualsToken) return call('superSet', [home, keyOf(access), visit(node.right), factory.createThis(), strict]);
+  // (The transformer keeps plain a compound assignment to `super[k]` where no temp can hold k: superOnlyAccessed.)
+  const $k = ts.isPropertyAccessExpression(access) ? undefined : keyTemp!();
+  const keyFirst = $k ? factory.createAssignment($k, keyOf(access)) : keyOf(access);
+  const keyAgain = (): TS.Expression => $k ?? factory.createStringLiteral((access as TS.PropertyAccessExpression).name.text);
+  const right = visit(node.right);
+  const logical = op === S.AmpersandAmpersandEqualsToken ? S.AmpersandAmpersandToken : op === S.BarBarEqualsToken ? S.BarBarToken : op === S.QuestionQuestionEqualsToken ? S.QuestionQuestionToken : undefined;
+  if (logical !== undefined) {
+    const read = call('superGet', [home, keyFirst, factory.createThis()]);
+    return factory.createParenthesizedExpression(factory.createBinaryExpression(read, logical, call('superSet', [home, keyAgain(), right, factory.createThis(), strict])));
+  }
+  const current = call('superGet', [home, keyAgain(), factory.createThis()]);
+  return call('superSet', [home, keyFirst, factory.createBinaryExpression(current, COMPOUND(ts)[op]!, right), factory.createThis(), strict]);
+}
+
+/** `+=` → `+`, `**=` → `**`, ... */
+const COMPOUND = (ts: typeof TS): Partial<Record<number, TS.BinaryOperator>> => {
+  const S = ts.SyntaxKind;
+  return {
+    [S.PlusEqualsToken]: S.PlusToken, [S.MinusEqualsToken]: S.MinusToken, [S.AsteriskEqualsToken]: S.AsteriskToken,
+    [S.AsteriskAsteriskEqualsToken]: S.AsteriskAsteriskToken, [S.SlashEqualsToken]: S.SlashToken, [S.PercentEqualsToken]: S.PercentToken,
+    [S.LessThanLessThanEqualsToken]: S.LessThanLessThanToken, [S.GreaterThanGreaterThanEqualsToken]: S.GreaterThanGreaterThanToken,
+    [S.GreaterThanGreaterThanGreaterThanEqualsToken]: S.GreaterThanGreaterThanGreaterThanToken, [S.AmpersandEqualsToken]: S.AmpersandToken,
+    [S.BarEqualsToken]: S.BarToken, [S.CaretEqualsToken]: S.CaretToken,
+  };
+};
+
+/**
+ * In a method's copy made outside its class or literal, an arrow of its body (kept as written, or its
+ * versions: arrows made where it is) with every `super` of the method read, called and assigned through the
+ * home object, as in the body itself: in the copy, a function of its own, `super` would mean nothing.
+ */
+export function withSuperHome(g: GeneratorBodyContext, closure: TS.Node): TS.Node {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  if (!g.superHome || (ts.isFunctionLike(closure) && !ts.isArrowFunction(closure)) || ts.isClassLike(closure)) return closure;
+  const home = g.superHome;
+  const replace = (n: TS.Node): TS.Node => {
+    if ((ts.isFunctionLike(n) && !ts.isArrowFunction(n)) || ts.isClassLike(n)) return n;
+    const written = superWrite(g, n as TS.Expression, (e) => replace(e) as TS.Expression, undefined);
+    if (written) return written;
+    const get = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression =>
+      factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'superGet'), undefined, [
+        home,
+        ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : (replace(access.argumentExpression) as TS.Expression),
+        factory.createThis(),
+      ]);
+    if (ts.isCallExpression(n)) {
+      const callee = skipParens(ts, n.expression);
+      if (isSuperAccess(ts, callee)) return invokeAs(g, get(callee), factory.createThis(), n.arguments.map((a) => replace(a) as TS.Expression));
+    }
+    if (isSuperAccess(ts, n as TS.Expression)) return get(n as TS.PropertyAccessExpression | TS.ElementAccessExpression);
+    return ts.visitEachChild(n, replace, g.ctx);
+  };
+  return ts.visitEachChild(closure, replace, g.ctx);
+}
+
 /** Rewrites `body` (a block or an arrow's expression body) into the statements of the generator version. */
 export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody): TS.Block {
   const { ts } = g;
@@ -223,7 +312,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   const visit = (node: TS.Node): TS.Node => {
-    if (isFunctionBoundary(ts, node)) return withNewTarget(g, node);
+    if (isFunctionBoundary(ts, node)) return withSuperHome(g, withNewTarget(g, node));
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (ts.isForOfStatement(node) && usingHead(node)) return visit(usingInBody(node));
     if (ts.isForStatement(node) && awaitUsingHead(node)) return visit(usingAround(node, []));
@@ -249,10 +338,8 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (ts.isNewExpression(node) && !g.pauseHolder && isNewSite(ts, node, g.policy)) return newDispatch(node);
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
     if (g.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return g.newTarget;
-    if (g.superHome && ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind) && isSuperAccess(skipParens(node.left))) return superAssign(node);
-    if (g.superHome && (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && isSuperAccess(skipParens(node.operand))) {
-      if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) return superUpdate(node);
-    }
+    const written = g.superHome && superWriteHere(node as TS.Expression);
+    if (written) return written;
     if (g.superHome && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
       const key = ts.isPropertyAccessExpression(node) ? factory.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression);
       return factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'superGet'), undefined, [g.superHome, key, factory.createThis()]);
@@ -276,62 +363,9 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   /** `$pe.<name>(<args>)` */
   const runtimeCall = (name: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, name), undefined, args);
 
-  const S = ts.SyntaxKind;
-  const isAssignment = (op: TS.SyntaxKind): boolean => op >= S.FirstAssignment && op <= S.LastAssignment;
-  const skipParens = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? skipParens(e.expression) : e);
-  const isSuperAccess = (e: TS.Expression): e is TS.PropertyAccessExpression | TS.ElementAccessExpression =>
-    (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === S.SuperKeyword;
-  /** `super.x`'s key as a literal, or `super[k]`'s evaluated and made a property key right away (as the engine does). */
-  const superKey = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression =>
-    ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : runtimeCall('toKey', [visitExpr(access.argumentExpression)]);
-  const strict = (): TS.Expression => (g.superStrict ? factory.createTrue() : factory.createFalse());
-  /**
-   * `super.x = v` → `$pe.superSet($home, "x", v, this, strict)`; `super[k] op= v` → `$pe.superSet($home, $k =
-   * toKey(k), $pe.superGet($home, $k, this) op v, this, strict)` (the key once, read before v is evaluated);
-   * `&&=`, `||=`, `??=` set only when the read does not decide.
-   */
-  const superAssign = (node: TS.BinaryExpression): TS.Expression => {
-    const access = skipParens(node.left) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
-    const op = node.operatorToken.kind;
-    const home = g.superHome!;
-    if (op === S.EqualsToken) return runtimeCall('superSet', [home, superKey(access), deeper(() => visitExpr(node.right)), factory.createThis(), strict()]);
-    const $k = ts.isPropertyAccessExpression(access) ? undefined : temp('sk', depth);
-    const keyFirst = $k ? factory.createAssignment($k, superKey(access)) : superKey(access);
-    const keyAgain = $k ?? factory.createStringLiteral((access as TS.PropertyAccessExpression).name.text);
-    const current = runtimeCall('superGet', [home, keyAgain, factory.createThis()]);
-    const right = deeper(() => visitExpr(node.right));
-    const logical = op === S.AmpersandAmpersandEqualsToken ? S.AmpersandAmpersandToken : op === S.BarBarEqualsToken ? S.BarBarToken : op === S.QuestionQuestionEqualsToken ? S.QuestionQuestionToken : undefined;
-    if (logical !== undefined) {
-      const set = runtimeCall('superSet', [home, keyAgain, right, factory.createThis(), strict()]);
-      const read = runtimeCall('superGet', [home, keyFirst, factory.createThis()]);
-      return factory.createParenthesizedExpression(factory.createBinaryExpression(read, logical, set));
-    }
-    const binary = factory.createBinaryExpression(current, compoundOperator(op), right);
-    return runtimeCall('superSet', [home, keyFirst, binary, factory.createThis(), strict()]);
-  };
-  /** `super.x++`, `--super[k]`: read, ToNumeric and step as the engine does (runtime superUpdate). */
-  const superUpdate = (node: TS.PrefixUnaryExpression | TS.PostfixUnaryExpression): TS.Expression => {
-    const access = skipParens(node.operand) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
-    return runtimeCall('superUpdate', [
-      g.superHome!,
-      superKey(access),
-      factory.createThis(),
-      node.operator === S.PlusPlusToken ? factory.createTrue() : factory.createFalse(),
-      ts.isPrefixUnaryExpression(node) ? factory.createTrue() : factory.createFalse(),
-      strict(),
-    ]);
-  };
-  /** `+=` → `+`, `**=` → `**`, ... */
-  const compoundOperator = (op: TS.SyntaxKind): TS.BinaryOperator => {
-    const table: Partial<Record<number, TS.BinaryOperator>> = {
-      [S.PlusEqualsToken]: S.PlusToken, [S.MinusEqualsToken]: S.MinusToken, [S.AsteriskEqualsToken]: S.AsteriskToken,
-      [S.AsteriskAsteriskEqualsToken]: S.AsteriskAsteriskToken, [S.SlashEqualsToken]: S.SlashToken, [S.PercentEqualsToken]: S.PercentToken,
-      [S.LessThanLessThanEqualsToken]: S.LessThanLessThanToken, [S.GreaterThanGreaterThanEqualsToken]: S.GreaterThanGreaterThanToken,
-      [S.GreaterThanGreaterThanGreaterThanEqualsToken]: S.GreaterThanGreaterThanGreaterThanToken, [S.AmpersandEqualsToken]: S.AmpersandToken,
-      [S.BarEqualsToken]: S.BarToken, [S.CaretEqualsToken]: S.CaretToken,
-    };
-    return table[op]!;
-  };
+  /** `super.x = v`, `super[k] op= v`, `super.x++`: through the home object (superWrite). */
+  const superWriteHere = (node: TS.Expression): TS.Expression | undefined =>
+    superWrite(g, node, (e) => deeper(() => visitExpr(e)), () => temp('sk', depth));
 
   /** `(yield $pe.aw(e))`: the driver waits for e and sends its outcome back in. */
   const awaitRequest = (e: TS.Expression): TS.Expression => {
