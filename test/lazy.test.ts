@@ -701,19 +701,38 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     writeFileSync(lib, transform(`
       const progress = { i: -1 };
       class Big { constructor(n) { this.xs = []; for (let i = 0; i < n; i++) { progress.i = i; this.xs.push(i); } } }
-      module.exports = { Big, progress };
+      let reads = 0;
+      // A getter, as compilers write re-exports: a site must read it once, as the original does.
+      module.exports = { Big, progress, get Counted() { reads++; return Big; }, reads: () => reads };
     `, { filename: 'lib.cjs' }).code);
     const user = join(dir, `ctoruser_${process.pid}.cjs`);
     writeFileSync(user, transform(`
       const { Big, progress } = require('./ctorlib_${process.pid}.cjs');
       const Same = require('./ctorlib_${process.pid}.cjs').Big;
+      // As TypeScript and Babel compile \`import * as lib\` to CommonJS: the module object, \`new lib.Big()\`.
+      function __importStar(m) { return m; }
+      const lib = require('./ctorlib_${process.pid}.cjs');
+      const lib_1 = __importStar(require('./ctorlib_${process.pid}.cjs'));
       exports.progress = progress;
       exports.make = (n) => new Big(n).xs.length;
       exports.makeSame = (n) => new Same(n).xs.length;
+      exports.member = (n) => new lib.Big(n).xs.length;
+      exports.interop = (n) => new lib_1.Big(n).xs.length;
+      exports.interopInGenerator = (n) => { try { return new lib_1.Big(n).xs.length; } finally { progress.done = true; } };
+      exports.notConstructor = () => { try { return new lib.progress(); } catch (e) { return e.message; } };
+      exports.counted = (n) => new lib.Counted(n).xs.length;
+      exports.countedInGenerator = (n) => { try { return new lib.Counted(n).xs.length; } finally { progress.done = true; } };
+      exports.reads = () => lib.reads();
     `, { filename: 'user.cjs' }).code);
     const m = createRequire(import.meta.url)(user) as Record<string, any>;
-    for (const run of [m.make, m.makeSame]) {
+    for (const run of [m.make, m.makeSame, m.member, m.interop, m.interopInGenerator]) {
       expect(midway(m.progress, run, 40)).toBe(40);
+    }
+    expect(finish(launch(m.notConstructor, 0)).value).toBe('lib.progress is not a constructor');
+    for (const run of [m.counted, m.countedInGenerator]) {
+      const before = m.reads();
+      expect(midway(m.progress, run, 40)).toBe(40);
+      expect(m.reads() - before).toBe(1);
     }
   });
 

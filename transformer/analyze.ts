@@ -83,7 +83,7 @@ export interface CallPolicy {
   plain: Map<string, TS.Node>;
   /** Names whose `new` is a site (isNewSite): classes with a split constructor, and imports. */
   constructible: ReadonlySet<string>;
-  /** Namespace imports (`import * as ns`): `new ns.C(...)` is a site too. */
+  /** Namespace imports (`import * as ns`) and module objects a `require()` gives: `new ns.C(...)` is a site too. */
   namespaces: ReadonlySet<string>;
 }
 
@@ -110,7 +110,7 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
 export function isNewSite(ts: typeof TS, node: TS.NewExpression, policy: CallPolicy): boolean {
   const c = node.expression;
   if (ts.isIdentifier(c)) return policy.constructible.has(c.text);
-  // `new ns.C()`: a namespace object's property reads run no code, so the site may read it twice.
+  // `new ns.C()`: ns.C is read once (a module object's property may be a getter: compilers write re-exports so).
   return ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && ts.isIdentifier(c.name) && policy.namespaces.has(c.expression.text);
 }
 

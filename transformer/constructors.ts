@@ -172,8 +172,11 @@ export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: R
     } else if (ts.isNamespaceImport(node) && !node.parent.isTypeOnly && declared.get(node.name.text) === 1) {
       namespaces.add(node.name.text);
     } else if (ts.isVariableDeclaration(node) && node.initializer && isRequire(ts, node.initializer)) {
-      // CommonJS: `const C = require('./c')`, `const { C, D: E } = require('./c')`, `const C = require('./c').C`.
+      // CommonJS: `const C = require('./c')`, `const { C, D: E } = require('./c')`, `const C = require('./c').C`;
+      // and the module object itself, for `new c.C()`: `const c = require('./c')`, also through the interop
+      // helpers compilers write (`const c_1 = __importStar(require('./c'))`, `_interopRequireDefault(...)`).
       for (const b of boundNames(ts, node.name)) if (declared.get(b.text) === 1) found.add(b.text);
+      if (ts.isIdentifier(node.name) && declared.get(node.name.text) === 1 && !ts.isPropertyAccessExpression(node.initializer)) namespaces.add(node.name.text);
     }
     ts.forEachChild(node, visit);
   };
@@ -200,11 +203,17 @@ export function newableNames(ts: typeof TS, cls: TS.ClassLikeDeclaration): strin
   return [...new Set([own, outer])].filter((n): n is string => n !== undefined);
 }
 
-/** `require('x')`, or a property of it (`require('x').C`). */
+/** `require('x')`, a property of it (`require('x').C`), or it through an interop helper (`__importStar(require('x'))`). */
 function isRequire(ts: typeof TS, e: TS.Expression): boolean {
   const call = ts.isPropertyAccessExpression(e) ? e.expression : e;
-  return ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && ts.isStringLiteralLike(call.arguments[0]!);
+  if (!ts.isCallExpression(call) || call.arguments.length !== 1) return false;
+  if (ts.isIdentifier(call.expression) && call.expression.text === 'require') return ts.isStringLiteralLike(call.arguments[0]!);
+  const helper = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
+  return ts.isIdentifier(helper) && INTEROP_HELPERS.has(helper.text) && isRequire(ts, call.arguments[0]!);
 }
+
+/** What TypeScript, tslib and Babel wrap a `require()` in for ES-module interop. */
+const INTEROP_HELPERS = new Set(['__importStar', '__importDefault', '_interopRequireWildcard', '_interopRequireDefault']);
 
 function superCalls(ts: typeof TS, node: TS.Node): TS.CallExpression[] {
   const calls: TS.CallExpression[] = [];

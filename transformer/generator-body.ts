@@ -107,7 +107,7 @@ function pauseGuard(g: GeneratorBodyContext): TS.Expression | undefined {
   return g.pauseHolder && factory.createStrictEquality(factory.createPropertyAccessExpression(g.hot('rt'), 'stepping'), g.pauseHolder);
 }
 
-type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v' | 'ai' | 'ad' | 'ar' | 'av' | 'ac' | 'sk';
+type TempKind = 'o' | 'f' | 'g' | 'h' | 'r' | 'v' | 'ai' | 'ad' | 'ar' | 'av' | 'ac' | 'sk' | 'nc';
 
 /**
  * `({ "f": fn })["f"]`: `fn` named `f` the way the engine names it (as for `const f = () => {}`), without a
@@ -618,13 +618,18 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const argsYield = yieldsEmitted !== before;
     yieldsEmitted++;
     const $v = temp('v', d);
-    const made = factory.createParenthesizedExpression(assign($v, newSiteCall(g, visitExpr(e.expression), e, args, 'newNow')));
-    const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspended'), undefined, []));
-    const site = factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
-    if (argsYield) return site;
-    // Written twice (one runs): C is a name, so reading it again changes nothing.
-    const plain = factory.createNewExpression(visitExpr(e.expression), undefined, deeper(() => (e.arguments ?? []).map(visitExpr)));
-    return factory.createParenthesizedExpression(factory.createConditionalExpression(isPlainNew(g, visitExpr(e.expression)), undefined, plain, undefined, site));
+    const siteOf = (callee: TS.Expression): TS.Expression => {
+      const made = factory.createParenthesizedExpression(assign($v, newSiteCall(g, callee, e, args, 'newNow')));
+      const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspended'), undefined, []));
+      return factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
+    };
+    if (argsYield) return siteOf(visitExpr(e.expression));
+    // A name is written twice (one runs): reading it again changes nothing. `ns.C` is read once, into a temp.
+    const $c = ts.isIdentifier(e.expression) ? undefined : temp('nc', d);
+    const callee = (): TS.Expression => $c ?? visitExpr(e.expression);
+    const plain = plainNew(g, callee(), e, deeper(() => (e.arguments ?? []).map(visitExpr)));
+    const chosen = factory.createConditionalExpression(isPlainNew(g, callee()), undefined, plain, undefined, siteOf(callee()));
+    return factory.createParenthesizedExpression($c ? factory.createCommaListExpression([factory.createAssignment($c, visitExpr(e.expression)), chosen]) : chosen);
   };
 
   const callable = (fn: TS.Expression, written: TS.Expression): TS.Expression => callableOr(g, fn, written);
@@ -770,6 +775,20 @@ export function isPlainNew(g: GeneratorBodyContext, callee: TS.Expression): TS.E
   const { factory } = g.ctx;
   const split = factory.createElementAccessChain(callee, factory.createToken(g.ts.SyntaxKind.QuestionDotToken), g.hot('SPLIT'));
   return factory.createStrictEquality(split, factory.createVoidZero());
+}
+
+/**
+ * The ordinary `new` of a site whose class has no split: `new X(<args>)` when `callee` is the name as written,
+ * else (a temp holding it) `$pe.construct($t, "ns.X", [<args>])`, whose TypeError names it as written.
+ */
+export function plainNew(g: GeneratorBodyContext, callee: TS.Expression, e: TS.NewExpression, args: readonly TS.Expression[]): TS.Expression {
+  const { factory } = g.ctx;
+  if (g.ts.isIdentifier(callee) && g.ts.isIdentifier(e.expression) && callee.text === e.expression.text) return factory.createNewExpression(callee, undefined, args);
+  return factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'construct'), undefined, [
+    callee,
+    factory.createStringLiteral(calleeText(g.ts, e.expression)),
+    factory.createArrayLiteralExpression(args),
+  ]);
 }
 
 /** `$pe.newSite(X, "X", [<args>])` for a `new` site (runtime constructors.ts); newNow in generator versions. */

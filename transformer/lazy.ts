@@ -36,7 +36,7 @@
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
 import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, mentions, prologueLength, skipOuter, usingKind } from './analyze';
-import { callableOr, calleeText, counterExpired, isPlainNew, newSiteCall, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withNewTarget } from './generator-body';
+import { callableOr, calleeText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withNewTarget } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -421,12 +421,15 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const newAt = (e: TS.NewExpression, k: number): TS.Expression => {
       const spill = plan.callSpill.get(e);
       const written = e.arguments ?? [];
-      const steps = spill ? [assign(spill.fn, cond(resumingPast(e.expression), spill.fn, dual(e.expression))), ...spilledArgs(written, spill)] : [];
-      // Written twice (one runs): C is a name, so reading it again changes nothing.
-      const callee = (): TS.Expression => (spill ? spill.fn : plainExpr(e.expression));
+      // `new ns.C()`: ns.C read once, into $f (no site among the arguments, or they would be spilled).
+      const member = !spill && !ts.isIdentifier(e.expression);
+      if (member) usedTemps.add($f);
+      const steps = spill ? [assign(spill.fn, cond(resumingPast(e.expression), spill.fn, dual(e.expression))), ...spilledArgs(written, spill)] : member ? [assign($f, plainExpr(e.expression))] : [];
+      // A name is written twice (one runs): reading it again changes nothing.
+      const callee = (): TS.Expression => (spill ? spill.fn : member ? $f : plainExpr(e.expression));
       const args = (): TS.Expression[] => (spill ? spill.args : written.map(dual));
       const site = comma([assign($k, num(k)), newSiteCall(g, callee(), e, args())]);
-      return comma([...steps, cond(isPlainNew(g, callee()), factory.createNewExpression(callee(), undefined, args()), site)]);
+      return comma([...steps, cond(isPlainNew(g, callee()), plainNew(g, callee(), e, args()), site)]);
     };
 
     /** Left side of `target = <site>`: the object (and key) evaluated before the site are spilled. */
