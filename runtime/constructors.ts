@@ -19,12 +19,13 @@
 // (an object it returns wins, as in the engine). NEW rides in the argument list, so a `new X()` that runs
 // before the split (in a default parameter, say) is not mistaken for the one that was asked.
 //
-// A derived constructor that can pause before its super(...) (plain parameters, see transformer
+// A derived constructor that can pause before its super(...) (parameters that are names, see transformer
 // constructors.ts splitBeforeSuper) is split there too: a copy of that part, a function of the parameters
 // returning super()'s arguments and the parameters' and declarations' values, runs first as a call that can
 // pause; then newSite() constructs with those values, PRE and the state (`$t`, `$s`), and the constructor,
 // given PRE, takes each declaration's value from the state, skips the statements before super() and calls
-// super() with the arguments the copy evaluated (then asks for its body as with NEW).
+// super() with the arguments the copy evaluated (then asks for its body as with NEW); a default value checks
+// `arguments[N] === PRE` (N: where PRE comes) and is not evaluated again.
 
 import { apply, hidden } from './intrinsics';
 import { CAPTURE, genToFast, reenterInner, suspendFrom, type Frame } from './lazy';

@@ -612,21 +612,21 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
   it('notes why the part before super() that could pause cannot be split off', () => {
     const code = `
       function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
-      class A extends Object { constructor(x = 1) { super(spin(x)); } }
+      class A extends Object { constructor({ x }) { super(spin(x)); } }
       class B extends Object { constructor(x) { const { y } = { y: spin(x) }; super(y); } }
       class C extends Object { constructor(x) { const f = () => this; spin(x); super(); } }
       class D extends Object { constructor(x) { if (spin(x)) return {}; super(); } }
       class E extends Object { constructor(...x) { super(...x.map(spin)); } }
       class F extends Object { constructor(x) { spin(x); super(later); const later = 1; } }
-      const all = [new A(), new B(1), new C(1), new D(1), new E(1), new F(1)];
+      const all = [new A({ x: 1 }), new B(1), new C(1), new D(1), new E(1), new F(1)];
     `;
     const notes = transform(code, { filename: 'x.mjs' }).diagnostics.filter((d) => d.code === 'constructor');
     expect(notes.map((d) => [d.line, d.message.replace(/.*cannot be split off: /, '')])).toEqual([
-      [3, 'a parameter with a default, a pattern or a rest'],
+      [3, 'a parameter that is a pattern or a rest'],
       [4, 'a destructuring declaration before super()'],
       [5, '`this` or `super` before super()'],
       [6, 'a return before super()'],
-      [7, 'a parameter with a default, a pattern or a rest'],
+      [7, 'a parameter that is a pattern or a rest'],
       [8, "'later', declared after super(), used before it"],
     ]);
   });

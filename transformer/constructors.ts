@@ -85,7 +85,7 @@ export interface PreSplit {
  * Whether what runs before `super(...)` can be split off as well (runtime constructors.ts: a copy of it runs
  * first, then the engine constructs with its results), `undefined` when nothing there could pause, or why
  * not. The copy returns the parameters' and declarations' values at `super(...)`, and the constructor, given
- * them, skips what the copy ran: so the parameters are plain names (a default would run again), the
+ * them, skips what the copy ran: so the parameters are names (a pattern would be destructured again), the
  * declarations name no patterns, and nothing there reads `this` or `super` (the copy has no `this` to
  * refuse) or returns.
  */
@@ -96,9 +96,11 @@ export function splitBeforeSuper(ts: typeof TS, ctor: TS.ConstructorDeclaration,
   const superCall = (statements[superAt] as TS.ExpressionStatement).expression as TS.CallExpression;
   const pre = statements.slice(prologueLength(ts, statements), superAt);
   if (!pre.some((s) => mayPause(ts, s)) && !superCall.arguments.some((a) => mayPause(ts, a))) return undefined;
+  // (A default value is evaluated by the copy; given PRE, the constructor does not evaluate it again.)
+  if (ctor.parameters.some((p) => p.initializer && readsThis(ts, p.initializer))) return '`this` or `super` in a default value';
   // (The copy would see an arguments object of its own.)
   if (split.readsArguments) return 'arguments';
-  if (ctor.parameters.some((p) => p.dotDotDotToken || p.initializer || !ts.isIdentifier(p.name))) return 'a parameter with a default, a pattern or a rest';
+  if (ctor.parameters.some((p) => p.dotDotDotToken || !ts.isIdentifier(p.name))) return 'a parameter that is a pattern or a rest';
   for (const st of pre) {
     if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => !ts.isIdentifier(d.name))) return 'a destructuring declaration before super()';
     if (readsThis(ts, st)) return '`this` or `super` before super()';

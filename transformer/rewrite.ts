@@ -633,11 +633,19 @@ function rewriteFile(
      * where `super.x` is rebuilt from the home object, the class's prototype): its fast copy, else its
      * generator version (from `visitedPart`, the same statements visited), else why neither.
      */
-    const copyOf = (part: readonly TS.Statement[], visitedPart: readonly TS.Statement[], params: readonly TS.Identifier[], range: TS.TextRange, args?: TS.Identifier): { fast?: TS.Expression; gen?: TS.Expression } | string | undefined => {
-      const newTarget = part.some((st) => usesNewTarget(ts, st, true)) ? factory.createIdentifier(ntText) : undefined;
+    const copyOf = (
+      part: readonly TS.Statement[],
+      visitedPart: readonly TS.Statement[],
+      params: readonly TS.Identifier[],
+      range: TS.TextRange,
+      args?: TS.Identifier,
+      // The parameters' default values, as written (for the fast copy) and visited (for the generator version).
+      defaults?: readonly (readonly [TS.Expression | undefined, TS.Expression | undefined])[],
+    ): { fast?: TS.Expression; gen?: TS.Expression } | string | undefined => {
+      const newTarget = [...part, ...(defaults ?? []).flatMap((d) => (d[0] ? [d[0]] : []))].some((st) => usesNewTarget(ts, st, true)) ? factory.createIdentifier(ntText) : undefined;
       const copyCtx: GeneratorBodyContext = newTarget ? { ...gctx, newTarget } : gctx;
-      const paramsOf = (): TS.ParameterDeclaration[] => [
-        ...params.map((p) => factory.createParameterDeclaration(undefined, undefined, p.text)),
+      const paramsOf = (visitedDefaults = false): TS.ParameterDeclaration[] => [
+        ...params.map((p, i) => factory.createParameterDeclaration(undefined, undefined, p.text, undefined, undefined, defaults?.[i]?.[visitedDefaults ? 1 : 0])),
         ...(args ? [factory.createParameterDeclaration(undefined, undefined, args)] : []),
         ...(newTarget ? [factory.createParameterDeclaration(undefined, undefined, newTarget)] : []),
       ];
@@ -654,7 +662,7 @@ function rewriteFile(
       }
       if (usesSuper(ts, method)) return `it uses super and is outside the fast subset (${args ? 'arguments' : lastRejection})`;
       const block = factory.createBlock([...defs, ...visitedPart], true);
-      const fn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(), undefined, args ? (replaceLexical(gctx, block, { args }) as TS.Block) : block);
+      const fn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, paramsOf(true), undefined, args ? (replaceLexical(gctx, block, { args }) as TS.Block) : block);
       return { gen: genFunction(fn, name, copyCtx) };
     };
     // The rest of the body, a function of the parameters' and earlier declarations' names.
@@ -675,7 +683,8 @@ function rewriteFile(
     if (typeof pre === 'object' && visitedSuper && ts.isExpressionStatement(visitedSuper) && ts.isCallExpression(visitedSuper.expression)) {
       const part = [...statements.slice(prologueLength(ts, statements), pre.superAt), toState(pre.superCall.arguments, pre.superCall)];
       const visitedPart = [...visited.body.statements.slice(first + added, pre.superAt + added), toState(visitedSuper.expression.arguments, pre.superCall)];
-      const copy = copyOf(part, visitedPart, node.parameters.map((p) => p.name as TS.Identifier), { pos: node.body.pos + 1, end: pre.superCall.end });
+      const defaults = node.parameters.map((p, i) => [p.initializer, visited.parameters[i]?.initializer] as const);
+      const copy = copyOf(part, visitedPart, node.parameters.map((p) => p.name as TS.Identifier), { pos: node.body.pos + 1, end: pre.superCall.end }, undefined, defaults);
       if (typeof copy === 'string' && !body) return cannot(copy);
       if (typeof copy === 'object') before = copy;
     }
@@ -778,7 +787,16 @@ function rewriteFile(
     };
     const out = [...prologue, ...(takeOff ? [takeOff] : []), ...(before ? skipGiven() : head), ...(ask ? [ask] : []), ...visited.body.statements.slice(at)];
     const extra = (id: TS.Identifier): TS.ParameterDeclaration => factory.createParameterDeclaration(undefined, undefined, id, undefined, undefined, factory.createVoidZero());
-    const params = split.rest || argsParam ? visited.parameters : [...visited.parameters, extra(token), ...(before ? [extra(state)] : [])];
+    // Given PRE, a default value is not evaluated again (the copy did, and passes what it gave):
+    // `b = arguments[N] === $pe.PRE ? void 0 : <default>`, N the index PRE comes at.
+    const guarded = before
+      ? visited.parameters.map((p) => p.initializer
+          ? factory.updateParameterDeclaration(p, p.modifiers, p.dotDotDotToken, p.name, p.questionToken, p.type, factory.createConditionalExpression(
+              factory.createStrictEquality(factory.createElementAccessExpression(factory.createIdentifier('arguments'), node.parameters.length), factory.createPropertyAccessExpression(pe, 'PRE')),
+              undefined, factory.createVoidZero(), undefined, p.initializer))
+          : p)
+      : visited.parameters;
+    const params = split.rest || argsParam ? visited.parameters : [...guarded, extra(token), ...(before ? [extra(state)] : [])];
     return factory.updateConstructorDeclaration(visited, visited.modifiers, params, factory.updateBlock(visited.body, out));
   };
 
