@@ -1,6 +1,7 @@
 // Constructors that can pause inside a task (see runtime/constructors.ts): which constructors can be split
 // after their `super(...)` (the engine runs everything up to there, a copy of the rest runs as an ordinary
-// function with `this` the new object), and which `new` expressions are sites that ask for the split.
+// function with `this` the new object), which can be split before it too (a copy of that part runs first),
+// and which `new` expressions are sites that ask for the split.
 
 import type * as TS from 'typescript';
 import { assignsTo, boundNames, mentions, prologueLength } from './analyze';

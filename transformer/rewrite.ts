@@ -596,7 +596,10 @@ function rewriteFile(
    * A constructor with something to pause at after its `super(...)` is split (runtime constructors.ts): it
    * gets a last parameter `$t = undefined` and, at the split, `if ($t === $pe.NEW) return $pe.ctorBody(new.target,
    * this, [<parameters>])`; the rest of its body, copied into a function of the parameters (fast copy, else
-   * generator version), is registered in the class's static block. Others run to completion (noted).
+   * generator version), is registered in the class's static block. A derived constructor that can pause
+   * before its `super(...)` gets a copy of that part too (returning super()'s arguments and the values there),
+   * and a parameter `$s`: given `$t === $pe.PRE` and that state, it skips the part (skipGiven). One reading
+   * `arguments` takes a count token off it instead of having `$t`. Others run to completion (noted).
    */
   const visitConstructor = (node: TS.ConstructorDeclaration): TS.Node => {
     const visited = visitNotPlain(node);
