@@ -237,6 +237,17 @@ export function superUpdate(home: object, key: PropertyKey, receiver: unknown, i
   return prefix ? value : old;
 }
 
+/**
+ * `super[key]++` and the like in an arrow's generator version, through its accessors (arrows made where the
+ * arrow is: `get: (k) => super[k]`, `set: (k, v) => (super[k] = v)`, so the engine's own strictness applies).
+ */
+export function superUpdateVia(via: { get(key: PropertyKey): unknown; set(key: PropertyKey, value: unknown): unknown }, key: PropertyKey, increment: boolean, prefix: boolean): unknown {
+  let value = via.get(key) as number;
+  const old = increment ? value++ : value--;
+  via.set(key, value);
+  return prefix ? value : old;
+}
+
 /** ToPropertyKey, for `super[k]` (made a key when evaluated, before the value of an assignment is). */
 export function toKey(value: unknown): PropertyKey {
   return typeof value === 'string' || typeof value === 'symbol' ? value : Reflect.ownKeys({ [value as PropertyKey]: 0 })[0]!;

@@ -210,7 +210,7 @@ function isPropertyNamePosition(ts: typeof TS, node: TS.Identifier): boolean {
  * generator version made outside the class can do through the home object (superGet, superSet). (In an
  * arrow, not `super[k] op= v`: the key would need a temp of the arrow's own.)
  */
-export function superOnlyAccessed(ts: typeof TS, fn: TS.MethodDeclaration): boolean {
+export function superOnlyAccessed(ts: typeof TS, fn: TS.MethodDeclaration | TS.ArrowFunction): boolean {
   let ok = true;
   const visit = (node: TS.Node, inArrow: boolean): void => {
     if (!ok) return;

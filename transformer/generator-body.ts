@@ -62,6 +62,11 @@ export interface GeneratorBodyContext {
   superHome?: TS.Identifier;
   /** The method is strict code: an assignment through `super` that fails throws (superSet). */
   superStrict?: boolean;
+  /**
+   * In an arrow's generator version: an object `{ get: (k) => super[k], set: (k, v) => (super[k] = v) }` made
+   * where the arrow is (its arrows see the method's `super`), which `super.x` goes through.
+   */
+  superVia?: TS.Identifier;
 }
 
 /**
@@ -212,35 +217,55 @@ export function superWrite(g: GeneratorBodyContext, node: TS.Expression, visit: 
   const { ts } = g;
   const { factory } = g.ctx;
   const S = ts.SyntaxKind;
-  const home = g.superHome!;
-  const call = (name: string, args: TS.Expression[]): TS.Expression => factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, name), undefined, args);
-  const strict = g.superStrict ? factory.createTrue() : factory.createFalse();
   const keyOf = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression =>
-    ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : call('toKey', [visit(access.argumentExpression)]);
+    ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : superCall(g, 'toKey', [visit(access.argumentExpression)]);
   if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === S.PlusPlusToken || node.operator === S.MinusMinusToken)) {
     const access = skipParens(ts, node.operand);
     if (!isSuperAccess(ts, access)) return undefined;
-    const flag = (b: boolean): TS.Expression => (b ? factory.createTrue() : factory.createFalse());
-    return call('superUpdate', [home, keyOf(access), factory.createThis(), flag(node.operator === S.PlusPlusToken), flag(ts.isPrefixUnaryExpression(node)), strict]);
+    return superUpdateOf(g, keyOf(access), node.operator === S.PlusPlusToken, ts.isPrefixUnaryExpression(node));
   }
   if (!ts.isBinaryExpression(node) || node.operatorToken.kind < S.FirstAssignment || node.operatorToken.kind > S.LastAssignment) return undefined;
   const access = skipParens(ts, node.left);
   if (!isSuperAccess(ts, access)) return undefined;
   const op = node.operatorToken.kind;
-  if (op === S.EqualsToken) return call('superSet', [home, keyOf(access), visit(node.right), factory.createThis(), strict]);
+  if (op === S.EqualsToken) return superSetOf(g, keyOf(access), visit(node.right));
   // (The transformer keeps plain a compound assignment to `super[k]` where no temp can hold k: superOnlyAccessed.)
   const $k = ts.isPropertyAccessExpression(access) ? undefined : keyTemp!();
   const keyFirst = $k ? factory.createAssignment($k, keyOf(access)) : keyOf(access);
   const keyAgain = (): TS.Expression => $k ?? factory.createStringLiteral((access as TS.PropertyAccessExpression).name.text);
   const right = visit(node.right);
   const logical = op === S.AmpersandAmpersandEqualsToken ? S.AmpersandAmpersandToken : op === S.BarBarEqualsToken ? S.BarBarToken : op === S.QuestionQuestionEqualsToken ? S.QuestionQuestionToken : undefined;
-  if (logical !== undefined) {
-    const read = call('superGet', [home, keyFirst, factory.createThis()]);
-    return factory.createParenthesizedExpression(factory.createBinaryExpression(read, logical, call('superSet', [home, keyAgain(), right, factory.createThis(), strict])));
-  }
-  const current = call('superGet', [home, keyAgain(), factory.createThis()]);
-  return call('superSet', [home, keyFirst, factory.createBinaryExpression(current, COMPOUND(ts)[op]!, right), factory.createThis(), strict]);
+  if (logical !== undefined) return factory.createParenthesizedExpression(factory.createBinaryExpression(superGetOf(g, keyFirst), logical, superSetOf(g, keyAgain(), right)));
+  return superSetOf(g, keyFirst, factory.createBinaryExpression(superGetOf(g, keyAgain()), COMPOUND(ts)[op]!, right));
 }
+
+const superCall = (g: GeneratorBodyContext, name: string, args: TS.Expression[]): TS.Expression =>
+  g.ctx.factory.createCallExpression(g.ctx.factory.createPropertyAccessExpression(g.pe, name), undefined, args);
+const strictFlag = (g: GeneratorBodyContext): TS.Expression => (g.superStrict ? g.ctx.factory.createTrue() : g.ctx.factory.createFalse());
+const viaCall = (g: GeneratorBodyContext, method: 'get' | 'set', args: TS.Expression[]): TS.Expression =>
+  g.ctx.factory.createCallExpression(g.ctx.factory.createPropertyAccessExpression(g.superVia!, method), undefined, args);
+
+/** `super[key]` in a copy: `$pe.superGet($home, key, this)`, or `$sa.get(key)` in an arrow's generator version. */
+export function superGetOf(g: GeneratorBodyContext, key: TS.Expression): TS.Expression {
+  return g.superVia ? viaCall(g, 'get', [key]) : superCall(g, 'superGet', [g.superHome!, key, g.ctx.factory.createThis()]);
+}
+
+/** `super[key] = value` in a copy: superSet through the home object, or `$sa.set(key, value)`. */
+function superSetOf(g: GeneratorBodyContext, key: TS.Expression, value: TS.Expression): TS.Expression {
+  return g.superVia ? viaCall(g, 'set', [key, value]) : superCall(g, 'superSet', [g.superHome!, key, value, g.ctx.factory.createThis(), strictFlag(g)]);
+}
+
+/** `super[key]++` & co. in a copy (runtime superUpdate / superUpdateVia). */
+function superUpdateOf(g: GeneratorBodyContext, key: TS.Expression, increment: boolean, prefix: boolean): TS.Expression {
+  const { factory } = g.ctx;
+  const flag = (b: boolean): TS.Expression => (b ? factory.createTrue() : factory.createFalse());
+  return g.superVia
+    ? superCall(g, 'superUpdateVia', [g.superVia, key, flag(increment), flag(prefix)])
+    : superCall(g, 'superUpdate', [g.superHome!, key, factory.createThis(), flag(increment), flag(prefix), strictFlag(g)]);
+}
+
+/** A copy whose `super` goes through the home object or an arrow's accessors. */
+export const copiesSuper = (g: GeneratorBodyContext): boolean => g.superHome !== undefined || g.superVia !== undefined;
 
 /** `+=` → `+`, `**=` → `**`, ... */
 const COMPOUND = (ts: typeof TS): Partial<Record<number, TS.BinaryOperator>> => {
@@ -262,18 +287,13 @@ const COMPOUND = (ts: typeof TS): Partial<Record<number, TS.BinaryOperator>> => 
 export function withSuperHome(g: GeneratorBodyContext, closure: TS.Node): TS.Node {
   const { ts } = g;
   const { factory } = g.ctx;
-  if (!g.superHome || (ts.isFunctionLike(closure) && !ts.isArrowFunction(closure)) || ts.isClassLike(closure)) return closure;
-  const home = g.superHome;
+  if (!copiesSuper(g) || (ts.isFunctionLike(closure) && !ts.isArrowFunction(closure)) || ts.isClassLike(closure)) return closure;
   const replace = (n: TS.Node): TS.Node => {
     if ((ts.isFunctionLike(n) && !ts.isArrowFunction(n)) || ts.isClassLike(n)) return n;
     const written = superWrite(g, n as TS.Expression, (e) => replace(e) as TS.Expression, undefined);
     if (written) return written;
     const get = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression =>
-      factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'superGet'), undefined, [
-        home,
-        ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : (replace(access.argumentExpression) as TS.Expression),
-        factory.createThis(),
-      ]);
+      superGetOf(g, ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : (replace(access.argumentExpression) as TS.Expression));
     if (ts.isCallExpression(n)) {
       const callee = skipParens(ts, n.expression);
       if (isSuperAccess(ts, callee)) return invokeAs(g, get(callee), factory.createThis(), n.arguments.map((a) => replace(a) as TS.Expression));
@@ -338,13 +358,12 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (ts.isNewExpression(node) && !g.pauseHolder && isNewSite(ts, node, g.policy)) return newDispatch(node);
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
     if (g.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return g.newTarget;
-    const written = g.superHome && superWriteHere(node as TS.Expression);
+    const written = copiesSuper(g) && superWriteHere(node as TS.Expression);
     if (written) return written;
-    if (g.superHome && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
-      const key = ts.isPropertyAccessExpression(node) ? factory.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression);
-      return factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'superGet'), undefined, [g.superHome, key, factory.createThis()]);
+    if (copiesSuper(g) && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      return superGetOf(g, ts.isPropertyAccessExpression(node) ? factory.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression));
     }
-    if (g.superHome && ts.isCallExpression(node) && !isDispatchable(ts, node, g.policy)) {
+    if (copiesSuper(g) && ts.isCallExpression(node) && !isDispatchable(ts, node, g.policy)) {
       const callee = skipOuter(ts, node.expression);
       if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
         // `super.m(a)` with `this`, as the method call it was.

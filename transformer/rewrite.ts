@@ -272,13 +272,16 @@ function rewriteFile(
    * copy) when the function is in lazy.ts's subset (built from the original node; nested closures come
    * from the visited one through visitedOf), else `def` with a generator version.
    */
+  /** What an arrow's generator version takes from where it is made (see versions). */
+  type Lexical = { args?: TS.Identifier; newTarget?: TS.Identifier; superVia?: TS.Identifier };
+
   /**
    * A function's versions: its fast copy, else its generator version. `lexical`: an arrow's use of the
    * enclosing function's `arguments` / `new.target`, which the generator version (a function of its own) reads
    * through parameters of an arrow made where the versions are: `((args, nt) => function* () {...})(arguments,
    * new.target)` (a fast copy of an arrow is an arrow made there: it sees them itself).
    */
-  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: { args?: TS.Identifier; newTarget?: TS.Identifier }): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
+  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: Lexical): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
     if (original.asteriskToken) {
       instrumented++;
       return { helper: 'lazy', arg: generatorEntry(original, visited, name) };
@@ -291,11 +294,22 @@ function rewriteFile(
       }
     }
     if (!lexical) return { helper: 'def', arg: genFunction(visited, name) };
-    const gen = genFunction(replaceLexical(gctx, visited, lexical) as FunctionLike, name);
-    const params = [lexical.args, lexical.newTarget].filter((p): p is TS.Identifier => p !== undefined);
+    const gen = genFunction(replaceLexical(gctx, visited, lexical) as FunctionLike, name, lexical.superVia ? { ...gctx, superVia: lexical.superVia } : gctx);
+    const params = [lexical.args, lexical.newTarget, lexical.superVia].filter((p): p is TS.Identifier => p !== undefined);
+    const key = factory.createIdentifier('k');
+    const accessor = (method: 'get' | 'set', body: TS.Expression, extra: TS.ParameterDeclaration[] = []): TS.PropertyAssignment =>
+      factory.createPropertyAssignment(method, factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, key), ...extra], undefined, undefined, body));
     const values = [
       ...(lexical.args ? [factory.createIdentifier('arguments')] : []),
       ...(lexical.newTarget ? [factory.createMetaProperty(ts.SyntaxKind.NewKeyword, factory.createIdentifier('target'))] : []),
+      // `{ get: (k) => super[k], set: (k, v) => (super[k] = v) }`: arrows where this one is, so `super` and
+      // `this` are the method's (and a failed assignment throws exactly where the original's would).
+      ...(lexical.superVia
+        ? [factory.createObjectLiteralExpression([
+            accessor('get', factory.createElementAccessExpression(factory.createSuper(), key)),
+            accessor('set', factory.createParenthesizedExpression(factory.createAssignment(factory.createElementAccessExpression(factory.createSuper(), key), factory.createIdentifier('v'))), [factory.createParameterDeclaration(undefined, undefined, 'v')]),
+          ])]
+        : []),
     ];
     const bind = factory.createArrowFunction(undefined, undefined, params.map((p) => factory.createParameterDeclaration(undefined, undefined, p)), undefined, undefined, gen);
     return { helper: 'def', arg: factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, values) };
@@ -391,11 +405,11 @@ function rewriteFile(
     let usesThis = false;
     let superArrow = false;
     // The enclosing function's `arguments` / `new.target`: names the versions take from where they are made.
-    let lexical: { args?: TS.Identifier; newTarget?: TS.Identifier } | undefined;
+    let lexical: Lexical | undefined;
     if (ts.isArrowFunction(node)) {
       const uses = arrowLexicalUses(ts, node);
       const blocker = uses.usesArguments && uses.declaresArguments ? 'arguments and declaring a binding of that name'
-        : (uses.usesArguments || uses.usesNewTarget) && uses.usesSuper ? `super and ${uses.usesArguments ? 'arguments' : 'new.target'}`
+        : uses.usesSuper && !superOnlyAccessed(ts, node) ? 'super other than to read, call or assign a property (or in a parameter)'
         : undefined;
       if (blocker) {
         report(node, 'arrow-lexical', `arrow function using ${blocker} is left uninstrumented (runs to completion)`);
@@ -408,7 +422,7 @@ function rewriteFile(
         };
       }
       superArrow = uses.usesSuper;
-      usesThis = uses.usesThis;
+      usesThis = uses.usesThis || uses.usesSuper; // (`super.m()` is called with `this`)
       if (usesThis && inDerivedConstructor(ts, node)) return visited; // `this` may not exist yet when created
     }
     const ownName = ts.isFunctionExpression(node) ? node.name : undefined;
@@ -419,18 +433,10 @@ function rewriteFile(
       report(node, 'computed-field-function', 'function initialising a class field with a computed key is left uninstrumented, to keep its name (runs to completion)');
       return visited;
     }
-    let v: { helper: 'lazy' | 'def'; arg: TS.Expression };
-    if (superArrow) {
-      // `super` (reads): a fast copy only, an arrow made where this one is, where `super` means the same (no
-      // generator version can hold it).
-      const fast = options.lazy !== false ? buildLazy(gctx, node, ownName?.text ?? display) : undefined;
-      if (!fast) {
-        report(node, 'arrow-lexical', `arrow function using super outside the fast subset (${lastRejection}) is left uninstrumented (runs to completion)`);
-        return visited;
-      }
-      instrumented++;
-      v = { helper: 'lazy', arg: fast };
-    } else v = versions(node, visited, ownName?.text ?? display, lexical);
+    // `super` in an arrow: its fast copy is an arrow made where this one is, where `super` means the same; its
+    // generator version reads and writes it through accessors made there (superVia).
+    if (superArrow) lexical = { ...lexical, superVia: fileTemp(gctx, 'arrow-super', 'sa') };
+    const v = versions(node, visited, ownName?.text ?? display, lexical);
     // A closure gets its versions only when a task first needs them (runtime/deferred.ts): creating it
     // outside a task must stay as cheap as in the original. `(f) => $pe.def(f, function* () {...})`; the
     // arrow keeps the lexical `this` that defArrow binds and the fast copy (an arrow too) sees.
