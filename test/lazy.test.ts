@@ -355,6 +355,22 @@ describe('lazy capture', () => {
     ]);
   });
 
+  it('pauses inside a user generator that Array.from steps (with a mapping function too)', async () => {
+    const m = await instrument(`
+      function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      function* gen(n) { for (let i = 0; i < n; i++) yield work(20) + i; }
+      export function all(n) { return Array.from(gen(n)); }
+      export function mapped(n) { return Array.from(gen(n), (v, k) => v * 10 + k); }
+      export function allTry(n) { try { return Array.from(gen(n)); } finally { work(1); } }
+    `);
+    for (const [run, expected] of [[m.all, [190, 191, 192, 193]], [m.mapped, [1900, 1911, 1922, 1933]], [m.allTry, [190, 191, 192, 193]]] as const) {
+      const r = finish(launch(run, 0, 4));
+      expect(r.value).toEqual(expected);
+      expect(r.pauses).toBeGreaterThan(4 * 20); // inside gen's body and work(), not only the caller
+    }
+    expect(m.all(4)).toEqual([190, 191, 192, 193]); // outside a task: the builtin
+  });
+
   it('pauses inside a `*[Symbol.iterator]()` method that a for-of steps', async () => {
     const m = await instrument(`
       class Bag {
