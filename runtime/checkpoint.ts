@@ -229,17 +229,16 @@ const assigner = {
   },
 };
 
-/** `super[key]++` and the like: the old value made numeric as the engine does (`value++` on it), then set. */
+/** `super[key]++` and the like through the home object (see superUpdateVia). */
 export function superUpdate(home: object, key: PropertyKey, receiver: unknown, increment: boolean, prefix: boolean, strict: boolean): unknown {
-  let value = superGet(home, key, receiver) as number;
-  const old = increment ? value++ : value--;
-  superSet(home, key, value, receiver, strict);
-  return prefix ? value : old;
+  const via = { get: (k: PropertyKey): unknown => superGet(home, k, receiver), set: (k: PropertyKey, v: unknown): unknown => superSet(home, k, v, receiver, strict) };
+  return superUpdateVia(via, key, increment, prefix);
 }
 
 /**
- * `super[key]++` and the like in an arrow's generator version, through its accessors (arrows made where the
- * arrow is: `get: (k) => super[k]`, `set: (k, v) => (super[k] = v)`, so the engine's own strictness applies).
+ * `super[key]++` and the like: the old value made numeric as the engine does (`value++` on it), then set.
+ * `via` reads and assigns `super[k]` (in an arrow's generator version, arrows made where the arrow is:
+ * `get: (k) => super[k]`, `set: (k, v) => (super[k] = v)`, so the engine's own strictness applies).
  */
 export function superUpdateVia(via: { get(key: PropertyKey): unknown; set(key: PropertyKey, value: unknown): unknown }, key: PropertyKey, increment: boolean, prefix: boolean): unknown {
   let value = via.get(key) as number;

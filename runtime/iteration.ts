@@ -15,7 +15,7 @@
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
 import { apply } from './intrinsics';
-import { CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
+import { attachLazy, CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
 import { rt } from './shared';
 import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping } from './user-generators';
 
@@ -148,3 +148,61 @@ export function closeAfterThrow(r: Iteration | undefined): void {
     // dropped, as the language does
   }
 }
+
+const ArrayFrom = Array.from as (...args: unknown[]) => unknown[];
+
+interface FromState { a: unknown[]; k: number; r: IterationRecord; mapfn: unknown; thisArg: unknown }
+
+/**
+ * The fast entry of Array.from, which instrumented code calls inside a task: `Array.from(g[, mapfn, thisArg])`
+ * on a generator object made through genEntry is the loop a for-of would be (iter, step: its body may pause,
+ * this call then a frame of its own, as step()'s), filling a new array; anything else is the builtin.
+ */
+function fromFast(this: unknown, items?: unknown, mapfn?: unknown, thisArg?: unknown): unknown {
+  const tracked = typeof items === 'object' && items !== null && holderOf(items) !== undefined;
+  // (Another constructor or a bad mapfn: the builtin, before anything is read.)
+  if (!tracked || this !== Array || (mapfn !== undefined && typeof mapfn !== 'function')) {
+    // eslint-disable-next-line prefer-rest-params
+    return apply(ArrayFrom, this, arguments as unknown as unknown[]);
+  }
+  return fromLoop({ a: [], k: 0, r: iter(items, 'items') as IterationRecord, mapfn, thisArg }, undefined, false);
+}
+
+/** The rest of Array.from; `resumed`: `value` is what the step that paused gave. */
+function fromLoop(s: FromState, value: unknown, resumed: boolean): unknown {
+  for (;;) {
+    if (!resumed) {
+      try {
+        value = step(s.r);
+      } catch (e) {
+        if (e === CAPTURE) rt.cap = [fromAgain, undefined, 1, rt.cap, s] as Frame;
+        throw e;
+      }
+    }
+    resumed = false;
+    if (value === DONE) {
+      s.a.length = s.k;
+      return s.a;
+    }
+    if (s.mapfn !== undefined) {
+      try {
+        value = apply(s.mapfn as (v: unknown, k: number) => unknown, s.thisArg, [value, s.k]);
+      } catch (e) {
+        closeAfterThrow(s.r);
+        throw e;
+      }
+    }
+    Reflect.defineProperty(s.a, s.k, { value, writable: true, enumerable: true, configurable: true });
+    s.k++;
+  }
+}
+
+/** fromLoop() re-entered after a pause inside a step: slot 3 holds how the step ended. */
+function fromAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  const value = reenterInner(frame);
+  return fromLoop(frame[4] as FromState, value, true);
+}
+
+attachLazy(ArrayFrom, fromFast as never);

@@ -4,7 +4,7 @@
 // that object's next(): step() sees PAUSE, captures itself as a frame (the suspended generator object holds
 // the rest), and on resume calls next() again. So does an explicit `it.next(v)` in instrumented code inside a
 // task: %GeneratorPrototype%.next has a fast entry (nextFast) that steps such an object the same way, and so
-// does `Array.from(it)` (fromFast). Every other consumer (spread, destructuring, yield* in plain code) gets
+// does `Array.from(it)` (iteration.ts fromFast). Every other consumer (spread, destructuring, yield* in plain code) gets
 // plain steps: the body's checks fail and it runs as the original would.
 
 import { apply } from './intrinsics';
@@ -120,77 +120,6 @@ function nextAgain(): unknown {
 
 attachLazy(GeneratorNext as object, nextFast as never);
 
-const ArrayFrom = Array.from as (...args: unknown[]) => unknown[];
-/** %IteratorPrototype%[@@iterator], which a generator object inherits (it returns the object itself). */
-const IteratorSelf = (Object.getPrototypeOf(Object.getPrototypeOf((function* () {})())) as Record<symbol, unknown>)[Symbol.iterator];
-
-interface FromState { a: unknown[]; k: number; it: object; next: unknown; holder: object | undefined; mapfn: unknown; thisArg: unknown }
-
-/**
- * The fast entry of Array.from, which instrumented code calls inside a task: `Array.from(g)` (and with a
- * mapping function) on a generator object made through genEntry steps it as a for-of would, so its body may
- * pause (a frame of its own, resumed into the loop); anything else is the builtin, untouched.
- */
-function fromFast(this: unknown, items?: unknown, mapfn?: unknown, thisArg?: unknown): unknown {
-  const holder = typeof items === 'object' && items !== null ? holders.get(items) : undefined;
-  // (Own `next` or @@iterator, another constructor, a bad mapfn: the builtin, before anything is read.)
-  if (holder === undefined || this !== Array || (mapfn !== undefined && typeof mapfn !== 'function') || Object.hasOwn(items as object, Symbol.iterator) || Object.hasOwn(items as object, 'next')) {
-    // eslint-disable-next-line prefer-rest-params
-    return apply(ArrayFrom, this, arguments as unknown as unknown[]);
-  }
-  const method = (items as Record<symbol, unknown>)[Symbol.iterator];
-  if (typeof method !== 'function') throw new TypeError(`${typeof method} is not a function`);
-  const it = method === IteratorSelf ? (items as object) : apply(method as () => unknown, items, []);
-  if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.iterator method is not an object');
-  const next = (it as { next: unknown }).next;
-  // Only the object itself stepped by the generator's own next() can pause; anything else steps plainly.
-  const own = it === items && next === GeneratorNext ? holder : undefined;
-  return fromLoop({ a: [], k: 0, it: it as object, next, holder: own, mapfn, thisArg });
-}
-
-function fromLoop(s: FromState): unknown {
-  for (;;) {
-    const r = s.holder !== undefined ? nextStepping(s.it, s.holder) : (apply(s.next as () => unknown, s.it, []) as IteratorResult<unknown>);
-    if (s.holder !== undefined && isPause(r)) {
-      rt.cap = [fromAgain, undefined, 1, null, s] as Frame;
-      throw CAPTURE;
-    }
-    if (r === null || (typeof r !== 'object' && typeof r !== 'function')) throw new TypeError(`Iterator result ${String(r)} is not an object`);
-    if (r.done) {
-      s.a.length = s.k;
-      return s.a;
-    }
-    let value = r.value;
-    if (s.mapfn !== undefined) {
-      try {
-        value = apply(s.mapfn as (v: unknown, k: number) => unknown, s.thisArg, [value, s.k]);
-      } catch (e) {
-        closeQuietly(s.it);
-        throw e;
-      }
-    }
-    Reflect.defineProperty(s.a, s.k, { value, writable: true, enumerable: true, configurable: true });
-    s.k++;
-  }
-}
-
-function fromAgain(): unknown {
-  const frame = rt.re!;
-  rt.re = null;
-  return fromLoop(frame[4] as FromState);
-}
-
-/** IteratorClose for a throw completion: the iterator's `return()` runs, whatever it throws is dropped. */
-function closeQuietly(it: object): void {
-  try {
-    const ret = (it as { return?: unknown }).return;
-    if (ret !== undefined && ret !== null) apply(ret as () => unknown, it, []);
-  } catch {
-    // the original exception wins
-  }
-}
-
-attachLazy(ArrayFrom, fromFast as never);
 
 export function isPause(result: IteratorResult<unknown>): boolean {
   return result.value === PAUSE && result.done === false;
