@@ -123,7 +123,7 @@ function preAgain(): unknown {
   return newGiven(frame[4] as Newable, frame[5] as Split, state);
 }
 
-/** The parameters' values at super() (plain names: no default runs again), then PRE and the state. */
+/** The parameters' values at super() (the constructor evaluates no default again, given PRE), then PRE and the state. */
 function newGiven(fn: Newable, split: Split, state: State): object {
   const args = withLast(state[1], split.params, PRE);
   Reflect.defineProperty(args, split.params + 1, { value: state, writable: true, enumerable: true, configurable: true });

@@ -70,22 +70,25 @@ export interface GeneratorBodyContext {
 }
 
 /**
- * In the copy of a split constructor's body, an arrow of that body (kept as written: one reading `new.target`
- * gets no versions) with its `new.target` replaced by the copy's parameter standing for it: in the copy, a
- * function of its own, the arrow would otherwise see the copy's (undefined).
+ * In a copy of code that runs as a function of its own (a split constructor's body, a method's copy made
+ * outside its class or literal), a closure of that code (kept as written, or an instrumented arrow's
+ * `later()` wrapper, whose versions are arrows made there too) with what it takes from the function around
+ * replaced by what the copy has for it: `new.target` by the copy's parameter standing for it, `super` by the
+ * home object or the arrow's accessors (superGetOf & co.). The copy's own `new.target` or `super` would
+ * otherwise be undefined or a syntax error there.
  */
-export function withNewTarget(g: GeneratorBodyContext, closure: TS.Node): TS.Node {
+export function withCopyLexical(g: GeneratorBodyContext, closure: TS.Node): TS.Node {
   const { ts } = g;
-  // (An instrumented arrow is a `$pe.later(...)` call by now: its versions are made in arrows there too.)
-  if (!g.newTarget || (ts.isFunctionLike(closure) && !ts.isArrowFunction(closure)) || ts.isClassLike(closure)) return closure;
-  return replaceLexical(g, closure, { newTarget: g.newTarget });
+  if ((!g.newTarget && !copiesSuper(g)) || (ts.isFunctionLike(closure) && !ts.isArrowFunction(closure)) || ts.isClassLike(closure)) return closure;
+  return replaceLexical(g, closure, { newTarget: g.newTarget, super: copiesSuper(g) });
 }
 
 /**
  * `node` with the `new.target` and `arguments` of the function around it (inside arrows, not other functions)
- * replaced by names standing for them: for a copy of code that runs as a function of its own.
+ * replaced by names standing for them, and with `super` (`super: true`) read, called and assigned as the copy
+ * does (superWrite, superGetOf): for a copy of code that runs as a function of its own.
  */
-export function replaceLexical(g: GeneratorBodyContext, node: TS.Node, names: { newTarget?: TS.Identifier; args?: TS.Identifier }): TS.Node {
+export function replaceLexical(g: GeneratorBodyContext, node: TS.Node, names: { newTarget?: TS.Identifier; args?: TS.Identifier; super?: boolean }): TS.Node {
   const { ts } = g;
   const { factory } = g.ctx;
   const replaceIn = (parent: TS.Node) => (n: TS.Node): TS.Node => {
@@ -93,6 +96,19 @@ export function replaceLexical(g: GeneratorBodyContext, node: TS.Node, names: { 
     if (names.args && ts.isIdentifier(n) && n.text === 'arguments' && isReference(ts, n, parent)) return names.args;
     if (names.args && ts.isShorthandPropertyAssignment(n) && n.name.text === 'arguments') return factory.createPropertyAssignment('arguments', names.args);
     if ((ts.isFunctionLike(n) && !ts.isArrowFunction(n)) || ts.isClassLike(n)) return n;
+    if (names.super) {
+      const sub = (e: TS.Expression): TS.Expression => replaceIn(n)(e) as TS.Expression;
+      // (No temp for `super[k] op= v` here: the transformer keeps such arrows plain, superOnlyAccessed.)
+      const written = superWrite(g, n as TS.Expression, sub, undefined);
+      if (written) return written;
+      const get = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression =>
+        superGetOf(g, ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : sub(access.argumentExpression));
+      if (ts.isCallExpression(n)) {
+        const callee = skipParens(ts, n.expression);
+        if (isSuperAccess(ts, callee)) return invokeAs(g, get(callee), factory.createThis(), n.arguments.map(sub));
+      }
+      if (isSuperAccess(ts, n as TS.Expression)) return get(n as TS.PropertyAccessExpression | TS.ElementAccessExpression);
+    }
     return ts.visitEachChild(n, replaceIn(n), g.ctx);
   };
   return ts.visitEachChild(node, replaceIn(node), g.ctx);
@@ -279,30 +295,6 @@ const COMPOUND = (ts: typeof TS): Partial<Record<number, TS.BinaryOperator>> => 
   };
 };
 
-/**
- * In a method's copy made outside its class or literal, an arrow of its body (kept as written, or its
- * versions: arrows made where it is) with every `super` of the method read, called and assigned through the
- * home object, as in the body itself: in the copy, a function of its own, `super` would mean nothing.
- */
-export function withSuperHome(g: GeneratorBodyContext, closure: TS.Node): TS.Node {
-  const { ts } = g;
-  const { factory } = g.ctx;
-  if (!copiesSuper(g) || (ts.isFunctionLike(closure) && !ts.isArrowFunction(closure)) || ts.isClassLike(closure)) return closure;
-  const replace = (n: TS.Node): TS.Node => {
-    if ((ts.isFunctionLike(n) && !ts.isArrowFunction(n)) || ts.isClassLike(n)) return n;
-    const written = superWrite(g, n as TS.Expression, (e) => replace(e) as TS.Expression, undefined);
-    if (written) return written;
-    const get = (access: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Expression =>
-      superGetOf(g, ts.isPropertyAccessExpression(access) ? factory.createStringLiteral(access.name.text) : (replace(access.argumentExpression) as TS.Expression));
-    if (ts.isCallExpression(n)) {
-      const callee = skipParens(ts, n.expression);
-      if (isSuperAccess(ts, callee)) return invokeAs(g, get(callee), factory.createThis(), n.arguments.map((a) => replace(a) as TS.Expression));
-    }
-    if (isSuperAccess(ts, n as TS.Expression)) return get(n as TS.PropertyAccessExpression | TS.ElementAccessExpression);
-    return ts.visitEachChild(n, replace, g.ctx);
-  };
-  return ts.visitEachChild(closure, replace, g.ctx);
-}
 
 /** Rewrites `body` (a block or an arrow's expression body) into the statements of the generator version. */
 export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody): TS.Block {
@@ -332,7 +324,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   const visit = (node: TS.Node): TS.Node => {
-    if (isFunctionBoundary(ts, node)) return withSuperHome(g, withNewTarget(g, node));
+    if (isFunctionBoundary(ts, node)) return withCopyLexical(g, node);
     if (g.runtimeNodes.has(node)) return ts.visitEachChild(node, visit, g.ctx);
     if (ts.isForOfStatement(node) && usingHead(node)) return visit(usingInBody(node));
     if (ts.isForStatement(node) && awaitUsingHead(node)) return visit(usingAround(node, []));

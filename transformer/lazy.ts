@@ -36,7 +36,7 @@
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
 import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, mentions, prologueLength, skipOuter, usingKind } from './analyze';
-import { callableOr, calleeText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withNewTarget } from './generator-body';
+import { callableOr, calleeText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withCopyLexical } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -257,7 +257,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       const a = argsRef(node);
       if (a) return a;
       if (g.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return g.newTarget;
-      if (isClosure(ts, node)) return withNewTarget(g, g.visitedOf.get(node) ?? node);
+      if (isClosure(ts, node)) return withCopyLexical(g, g.visitedOf.get(node) ?? node);
       if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
         return superGet(node);
       }
