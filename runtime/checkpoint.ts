@@ -38,7 +38,7 @@ export { addDisposable, disposeResources } from './disposal';
 export { asyncGenEntry, yd, yr } from './async-generators';
 
 /** `new` in instrumented code, and split constructors (constructors.ts). */
-export { construct, ctor, ctorBody, newNow, newSite, NEW, PRE, SPLIT, takeCount } from './constructors';
+export { construct, ctor, ctorBody, newNow, newSite, noNew, NEW, PRE, SPLIT, takeCount } from './constructors';
 
 /** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
 export { apply } from './intrinsics';

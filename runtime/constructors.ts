@@ -28,7 +28,8 @@
 // `arguments[N] === PRE` (N: where PRE comes) and is not evaluated again.
 
 import { apply, hidden } from './intrinsics';
-import { CAPTURE, genToFast, reenterInner, suspendFrom, type Frame } from './lazy';
+import { CAPTURE, FAST, genToFast, reenterInner, suspendFrom, type Frame } from './lazy';
+import { OWNER } from './symbols';
 import { rt } from './shared';
 
 const holder = globalThis as unknown as Record<symbol, unknown>;
@@ -90,7 +91,10 @@ function splitOf(fn: unknown): Split | undefined {
  */
 export function newSite(fn: unknown, text: string, args: unknown[]): object {
   const split = splitOf(fn);
-  if (split === undefined) return construct(fn, text, args);
+  if (split === undefined) {
+    const fast = ownFast(fn);
+    return fast !== undefined && checkedConstructor(fn, text) && !noNewTarget.has(fn as object) ? newOrdinary(fn as Newable, fast, args) : construct(fn, text, args);
+  }
   if (split.pre !== undefined) return preThenNew(fn as Newable, split, args);
   if (split.counted) return Reflect.construct(fn as Newable, withCount(args, split.params));
   return Reflect.construct(fn as new (...a: unknown[]) => object, split.rest ? withNewLast(args, split.params) : withNew(args, split.params));
@@ -208,14 +212,51 @@ export function newNow(fn: unknown, text: string, args: unknown[]): unknown {
 /** Called by a split constructor given NEW: runs its body on `self`; what the constructor returns. */
 export function ctorBody(cls: object, self: object, params: unknown[]): unknown {
   const split = (cls as Record<symbol, Split>)[SPLIT]; // own: only newSite() passes NEW, to the class itself
+  return runBody(split.body!, self, params, split.derived);
+}
+
+/**
+ * `body` run on `self` as a constructor's body: a pause inside it unwinds like any call, ctorBody's or
+ * newOrdinary's frame recording `self`; what `new` gives for its completion value.
+ */
+function runBody(body: Body, self: object, params: unknown[], derived: boolean): unknown {
   let result: unknown;
   try {
-    result = apply(split.body!, self, params);
+    result = apply(body, self, params);
   } catch (e) {
-    if (e === CAPTURE) rt.cap = [bodyAgain, undefined, 1, rt.cap, self, split.derived] as Frame;
+    if (e === CAPTURE) rt.cap = [bodyAgain, undefined, 1, rt.cap, self, derived] as Frame;
     throw e;
   }
-  return constructed(self, result, split.derived);
+  return constructed(self, result, derived);
+}
+
+/**
+ * `new f(...args)` of an instrumented ordinary function (`function F() { this.x = ... }`): [[Construct]] done
+ * here, so that its body is its fast entry and can pause. The object is made from `f.prototype` (or
+ * Object.prototype when that is not an object), as OrdinaryCreateFromConstructor does, before the body runs
+ * (its parameters' defaults included); an object the body returns wins. A function reading `new.target` is
+ * constructed plainly (its versions were made for calls, where it is undefined): see noNewTarget.
+ */
+function newOrdinary(fn: Newable, fast: Body, args: unknown[]): object {
+  const proto = (fn as unknown as { prototype: unknown }).prototype;
+  const self = Object.create(proto !== null && (typeof proto === 'object' || typeof proto === 'function') ? proto : Object.prototype) as object;
+  return runBody(fast, self, args, false) as object;
+}
+
+/** `fn`'s own fast entry (an instrumented function's, not one its [[Prototype]] has), else undefined. */
+function ownFast(fn: unknown): Body | undefined {
+  if (typeof fn !== 'function') return undefined;
+  const fast = (fn as unknown as Record<symbol, Body | undefined>)[FAST];
+  return fast !== undefined && (fast as unknown as Record<symbol, unknown>)[OWNER] === fn ? fast : undefined;
+}
+
+/** Instrumented functions whose body reads `new.target` (registered by noNew when their versions are made). */
+const noNewTarget = new WeakSet<object>();
+
+/** Marks `fn` as reading `new.target`: newSite constructs it plainly. Returns `fn`. */
+export function noNew<F extends object>(fn: F): F {
+  noNewTarget.add(fn);
+  return fn;
 }
 
 /** ctorBody() re-entered after a pause in the body: slot 3 holds how the body ended. */
@@ -241,11 +282,17 @@ let lastConstructor: unknown;
  * arguments): `text` is the constructor expression as written, for the engine's own TypeError.
  */
 export function construct(fn: unknown, text: string, args: unknown[]): object {
+  checkedConstructor(fn, text);
+  return Reflect.construct(fn as new (...a: unknown[]) => object, args);
+}
+
+/** true, or the engine's TypeError when `fn` is not a constructor. */
+function checkedConstructor(fn: unknown, text: string): true {
   if (fn !== lastConstructor) {
     if (!isConstructor(fn)) throw new TypeError(`${text} is not a constructor`);
     lastConstructor = fn;
   }
-  return Reflect.construct(fn as new (...a: unknown[]) => object, args);
+  return true;
 }
 
 /**

@@ -752,6 +752,34 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     }
   });
 
+  it('pauses inside a constructor reached by any expression, and inside ordinary functions called with new', async () => {
+    const m = await instrument(`
+      export const progress = { i: -1 };
+      class Long { constructor(n) { this.xs = []; for (let i = 0; i < n; i++) { progress.i = i; this.xs.push(i); } } }
+      export class Holder { constructor() { this.C = Long; } make(n) { return new this.C(n).xs.length; } static build(n) { return new this(n); } }
+      export class Built extends Holder { constructor(n) { super(); for (let i = 0; i < n; i++) progress.i = i; this.n = n; } }
+      function Legacy(n) { this.xs = []; for (let i = 0; i < n; i++) { progress.i = i; this.xs.push(i); } }
+      Legacy.prototype.size = function () { return this.xs.length; };
+      function Targeted(n) { for (let i = 0; i < n; i++) progress.i = i; this.nt = new.target === Targeted; }
+      export function member(n) { return new Holder().make(n); }
+      export function viaThis(n) { return Built.build(n).n; }
+      export function param(n, C = Long) { return new C(n).xs.length; }
+      export function legacy(n) { const l = new Legacy(n); return [l.size(), l instanceof Legacy]; }
+      export function closure(n) { function Inner(k) { this.k = 0; for (let i = 0; i < k; i++) { progress.i = i; this.k++; } } return new Inner(n).k; }
+      export function targeted(n) { return new Targeted(n).nt; }
+      export function fromGenerator(n) { try { return new Legacy(n).size(); } finally { progress.done = true; } }
+    `);
+    for (const [run, expected] of [[m.member, 40], [m.viaThis, 40], [m.param, 40], [m.legacy, [40, true]], [m.closure, 40], [m.fromGenerator, 40]] as const) {
+      expect(midway(m.progress, run, 40)).toEqual(expected);
+    }
+    // A function reading new.target is constructed plainly (its versions see it undefined): whole, but right.
+    const task = launch(m.targeted, 0, 40);
+    expect(task.status).toBe('paused');
+    resume(task, 0);
+    expect(m.progress.i).toBe(39);
+    expect(finish(task).value).toBe(true);
+  });
+
   it('notes the constructors it keeps whole, with the reason', () => {
     const code = `
       function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }

@@ -47,12 +47,25 @@ export interface FileNames {
   declared: ReadonlyMap<string, number>;
   /** Direct `eval` or `with` somewhere: any name may be shadowed or rebound at run time. */
   dynamicScope: boolean;
+  /** Names written somewhere: an assignment, update, destructuring or for-in/of target (not `o.p`). */
+  written: ReadonlySet<string>;
 }
 
 /** A global in PLAIN_GLOBALS shadowed by a declaration of the file is not trusted; see also fixedTopLevelFunctions. */
 export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileNames {
   const declared = new Map<string, number>();
+  const written = new Set<string>();
   let dynamicScope = false;
+  /** The names an assignment target writes: itself, or those in a destructuring pattern (not `o.p`). */
+  const markTargets = (node: TS.Node): void => {
+    if (ts.isIdentifier(node)) written.add(node.text);
+    else if (ts.isParenthesizedExpression(node) || ts.isSpreadElement(node) || ts.isSpreadAssignment(node)) markTargets(node.expression);
+    else if (ts.isArrayLiteralExpression(node)) node.elements.forEach(markTargets);
+    else if (ts.isObjectLiteralExpression(node)) node.properties.forEach(markTargets);
+    else if (ts.isPropertyAssignment(node)) markTargets(node.initializer);
+    else if (ts.isShorthandPropertyAssignment(node)) markTargets(node.name);
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) markTargets(node.left); // default
+  };
   const visit = (node: TS.Node): void => {
     const name = (node as { name?: TS.Node }).name;
     if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declared.set(name.text, (declared.get(name.text) ?? 0) + 1);
@@ -60,11 +73,18 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileName
     else if (ts.isCallExpression(node)) {
       const callee = skipOuter(ts, node.expression);
       if (ts.isIdentifier(callee) && callee.text === 'eval') dynamicScope = true;
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      markTargets(skipOuter(ts, node.left));
+    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+      markTargets(skipOuter(ts, node.operand));
+    } else if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
+      markTargets(node.initializer);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { declared, dynamicScope };
+  return { declared, dynamicScope, written };
 }
 
 /** The root identifier of a callee like `Math.max` or `console.log`. */
@@ -81,10 +101,11 @@ export interface CallPolicy {
    * them from inside it stay plain.
    */
   plain: Map<string, TS.Node>;
-  /** Names whose `new` is a site (isNewSite): classes with a split constructor, and imports. */
-  constructible: ReadonlySet<string>;
-  /** Namespace imports (`import * as ns`) and module objects a `require()` gives: `new ns.C(...)` is a site too. */
-  namespaces: ReadonlySet<string>;
+  /**
+   * Names that always mean a class of this file whose constructor is not split: their `new` is the
+   * engine's (declared once, never written, in a file without direct eval or `with`).
+   */
+  plainClasses: ReadonlySet<string>;
 }
 
 /** Would the generator version route this call through the dispatch (possibly `yield*`)? */
@@ -103,16 +124,37 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
 }
 
 /**
- * `new X(...)` that instrumented code routes through the runtime's newSite(), which runs a split constructor's
- * body so that it can pause (constructors.ts): X names a class of this file whose constructor is split, or
- * something imported (it may be such a class of another module; anything else is constructed plainly).
+ * `new X(...)` that instrumented code routes through the runtime's newSite(), which runs the body of a split
+ * constructor (constructors.ts) or of an instrumented ordinary function so that it can pause: every `new`
+ * but those the file proves reach neither, a global constructor of the language or the platform that the
+ * file does not redeclare (`new Map()`, `new Intl.Collator()`), a class of the file whose constructor is not
+ * split, and a top-level function with nothing to pause in. Anything else (a parameter, `this.C`, a name
+ * assigned somewhere) may be either; the site tests the value inline and constructs plainly what is neither.
  */
 export function isNewSite(ts: typeof TS, node: TS.NewExpression, policy: CallPolicy): boolean {
-  const c = node.expression;
-  if (ts.isIdentifier(c)) return policy.constructible.has(c.text);
-  // `new ns.C()`: ns.C is read once (a module object's property may be a getter: compilers write re-exports so).
-  return ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && ts.isIdentifier(c.name) && policy.namespaces.has(c.expression.text);
+  const c = skipOuter(ts, node.expression);
+  if (ts.isIdentifier(c)) {
+    if (!policy.declared.has(c.text)) return !PLAIN_CONSTRUCTORS.has(c.text);
+    if (policy.plainClasses.has(c.text)) return false;
+    return !(policy.plain.has(c.text) && isInside(ts.getOriginalNode(node), policy.plain.get(c.text)!));
+  }
+  const root = calleeRoot(ts, c);
+  return root === undefined || !PLAIN_NAMESPACES.has(root) || policy.declared.has(root);
 }
+
+/** Global constructors whose `new` never runs instrumented code of their own (unless the file redeclares them). */
+const PLAIN_CONSTRUCTORS = new Set([
+  'Object', 'Function', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Date', 'RegExp', 'Promise', 'Proxy',
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView',
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+  'Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError',
+  'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'AbortController', 'Event', 'EventTarget', 'Blob',
+  'MessageChannel', 'Headers', 'Request', 'Response', 'FormData', 'Buffer',
+]);
+
+/** Global namespaces whose constructors (`new Intl.Collator()`) never run instrumented code. */
+const PLAIN_NAMESPACES = new Set(['Intl', 'WebAssembly']);
 
 export interface BodyFacts {
   hasLoop: boolean;
@@ -407,11 +449,16 @@ export function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
   return ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined) ?? false;
 }
 
-/** A function declaration whose name means that one function wherever its scope reaches. */
+/** A function whose name means that one function wherever its scope reaches. */
 export interface FixedFunction {
-  decl: TS.FunctionDeclaration;
+  decl: TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction;
   /** Its scope: the file, or the body of a function invoked right where it is at the top level. */
   container: TS.SourceFile | TS.Block;
+  /**
+   * Bound by `var f = function f() {}` (or an arrow, or let/const): the name holds it only once that runs,
+   * so calls cannot take its fast entry when the container starts; being plain (nothing to pause in) holds.
+   */
+  variable: boolean;
 }
 
 /**
@@ -420,35 +467,29 @@ export interface FixedFunction {
  * exactly once in the whole file (so no inner scope shadows it), never written (no assignment, update or
  * destructuring target), in a file without direct eval or `with` (which could shadow or rebind any name).
  * Inside its container, a call `f(...)` can go straight to f's fast entry, taken once when the container
- * starts, instead of looking it up on every call.
+ * starts, instead of looking it up on every call. Also function literals a variable of the same scope is
+ * declared with (`var Node = function Node() {}`, as bundles and older libraries write functions), never
+ * written: those can be found plain (a call or `new` of them is the engine's), not taken at the start.
  */
 export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: FileNames): Map<string, FixedFunction> {
   const candidates = new Map<string, FixedFunction>();
   const containers = new Set<TS.Node>([sf]);
-  const written = new Set<string>();
-  /** The names an assignment target writes: itself, or those in a destructuring pattern (not `o.p`). */
-  const markTargets = (node: TS.Node): void => {
-    if (ts.isIdentifier(node)) written.add(node.text);
-    else if (ts.isParenthesizedExpression(node) || ts.isSpreadElement(node) || ts.isSpreadAssignment(node)) markTargets(node.expression);
-    else if (ts.isArrayLiteralExpression(node)) node.elements.forEach(markTargets);
-    else if (ts.isObjectLiteralExpression(node)) node.properties.forEach(markTargets);
-    else if (ts.isPropertyAssignment(node)) markTargets(node.initializer);
-    else if (ts.isShorthandPropertyAssignment(node)) markTargets(node.name);
-    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) markTargets(node.left); // default
-  };
   /** `topLevel`: not inside any function but wrappers invoked right where they are, nor in a class. */
   const visit = (node: TS.Node, topLevel: boolean): void => {
     if (ts.isFunctionDeclaration(node) && topLevel && node.name && node.body && containers.has(node.parent) && !node.asteriskToken) {
       const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
-      if (!isAsync) candidates.set(node.name.text, { decl: node, container: node.parent as TS.SourceFile | TS.Block });
+      if (!isAsync) candidates.set(node.name.text, { decl: node, container: node.parent as TS.SourceFile | TS.Block, variable: false });
     }
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-      markTargets(skipOuter(ts, node.left));
-    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
-      markTargets(skipOuter(ts, node.operand));
-    } else if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
-      markTargets(node.initializer);
+    if (ts.isVariableDeclaration(node) && topLevel && ts.isIdentifier(node.name) && node.initializer && ts.isVariableStatement(node.parent.parent) && containers.has(node.parent.parent.parent)) {
+      const fn = skipOuter(ts, node.initializer);
+      const literal = (ts.isFunctionExpression(fn) && !fn.asteriskToken) || ts.isArrowFunction(fn);
+      if (literal && (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) === 0) {
+        // Declared once, or twice with the function's own name (`var Node = function Node() {}`).
+        const own = ts.isFunctionExpression(fn) && fn.name?.text === node.name.text ? 1 : 0;
+        if (names.declared.get(node.name.text) === 1 + own) {
+          candidates.set(node.name.text, { decl: fn, container: node.parent.parent.parent as TS.SourceFile | TS.Block, variable: true });
+        }
+      }
     }
     let inner = topLevel;
     if (isFunctionBoundary(ts, node)) {
@@ -461,7 +502,7 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: 
   visit(sf, true);
   const fixed = new Map<string, FixedFunction>();
   if (names.dynamicScope) return fixed;
-  for (const [name, f] of candidates) if (names.declared.get(name) === 1 && !written.has(name) && name !== 'arguments') fixed.set(name, f);
+  for (const [name, f] of candidates) if ((f.variable || names.declared.get(name) === 1) && !names.written.has(name) && name !== 'arguments') fixed.set(name, f);
   return fixed;
 }
 

@@ -4,7 +4,7 @@
 // and which `new` expressions are sites that ask for the split.
 
 import type * as TS from 'typescript';
-import { assignsTo, boundNames, mentions, prologueLength } from './analyze';
+import { assignsTo, boundNames, mentions, prologueLength, type FileNames } from './analyze';
 
 export interface ConstructorSplit {
   /** How many statements of the body the engine runs before the split (through the top-level `super(...)`). */
@@ -154,37 +154,25 @@ export function constructorCanPause(ts: typeof TS, ctor: TS.ConstructorDeclarati
 }
 
 /**
- * Names whose `new` is a site (analyze.ts isNewSite): the names of classes whose constructor can be split and
- * has something to pause at after the split (see newableNames), and names bound by imports declared nowhere
- * else (a class of another module may be split) or by `require()` declarations, with the namespace imports
- * apart (`new ns.C()`). If such a name means something else at run time, the site constructs it plainly.
+ * Names that always mean a class of this file whose constructor is not split (no split, or nothing to pause
+ * at after it): their `new` is the engine's (analyze.ts isNewSite). Declared once (so no inner scope shadows
+ * them) and never written, in a file without direct eval or `with`; every other `new` is a site.
  */
-export function constructibleNames(ts: typeof TS, sf: TS.SourceFile, declared: ReadonlyMap<string, number>): { names: Set<string>; namespaces: Set<string> } {
+export function plainClassNames(ts: typeof TS, sf: TS.SourceFile, names: FileNames): Set<string> {
   const found = new Set<string>();
-  const namespaces = new Set<string>();
+  if (names.dynamicScope) return found;
   const visit = (node: TS.Node): void => {
     if (ts.isClassLike(node)) {
-      const names = newableNames(ts, node);
       const ctor = node.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
-      const split = names.length > 0 && ctor && splitConstructor(ts, ctor);
-      if (ctor && typeof split === 'object' && constructorCanPause(ts, ctor, split)) {
-        for (const n of names) found.add(n);
+      const split = ctor && splitConstructor(ts, ctor);
+      if (!(ctor && typeof split === 'object' && constructorCanPause(ts, ctor, split))) {
+        for (const n of newableNames(ts, node)) if (names.declared.get(n) === 1 && !names.written.has(n)) found.add(n);
       }
-    } else if ((ts.isImportClause(node) || ts.isImportSpecifier(node)) && !node.isTypeOnly && node.name && declared.get(node.name.text) === 1) {
-      found.add(node.name.text);
-    } else if (ts.isNamespaceImport(node) && !node.parent.isTypeOnly && declared.get(node.name.text) === 1) {
-      namespaces.add(node.name.text);
-    } else if (ts.isVariableDeclaration(node) && node.initializer && isRequire(ts, node.initializer)) {
-      // CommonJS: `const C = require('./c')`, `const { C, D: E } = require('./c')`, `const C = require('./c').C`;
-      // and the module object itself, for `new c.C()`: `const c = require('./c')`, also through the interop
-      // helpers compilers write (`const c_1 = __importStar(require('./c'))`, `_interopRequireDefault(...)`).
-      for (const b of boundNames(ts, node.name)) if (declared.get(b.text) === 1) found.add(b.text);
-      if (ts.isIdentifier(node.name) && declared.get(node.name.text) === 1 && !ts.isPropertyAccessExpression(node.initializer)) namespaces.add(node.name.text);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { names: found, namespaces };
+  return found;
 }
 
 /**
@@ -205,18 +193,6 @@ export function newableNames(ts: typeof TS, cls: TS.ClassLikeDeclaration): strin
   }
   return [...new Set([own, outer])].filter((n): n is string => n !== undefined);
 }
-
-/** `require('x')`, a property of it (`require('x').C`), or it through an interop helper (`__importStar(require('x'))`). */
-function isRequire(ts: typeof TS, e: TS.Expression): boolean {
-  const call = ts.isPropertyAccessExpression(e) ? e.expression : e;
-  if (!ts.isCallExpression(call) || call.arguments.length !== 1) return false;
-  if (ts.isIdentifier(call.expression) && call.expression.text === 'require') return ts.isStringLiteralLike(call.arguments[0]!);
-  const helper = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
-  return ts.isIdentifier(helper) && INTEROP_HELPERS.has(helper.text) && isRequire(ts, call.arguments[0]!);
-}
-
-/** What TypeScript, tslib and Babel wrap a `require()` in for ES-module interop. */
-const INTEROP_HELPERS = new Set(['__importStar', '__importDefault', '_interopRequireWildcard', '_interopRequireDefault']);
 
 function superCalls(ts: typeof TS, node: TS.Node): TS.CallExpression[] {
   const calls: TS.CallExpression[] = [];

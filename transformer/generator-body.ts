@@ -618,7 +618,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   };
 
   /**
-   * `(C?.[SPLIT] === undefined ? new C(a) : ($v = $pe.newNow(C, "C", [a])) === SUSPENDED ? yield* $pe.suspended()
+   * `((C?.[SPLIT] ?? C?.[FAST]) === undefined ? new C(a) : ($v = $pe.newNow(C, "C", [a])) === SUSPENDED ? yield* $pe.suspended()
    * : $v)`: a `new` whose constructor's body may pause (runtime constructors.ts). With a `yield` in the
    * arguments, always through newNow (the arguments are written once).
    */
@@ -635,8 +635,9 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       return factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
     };
     if (argsYield) return siteOf(visitExpr(e.expression));
-    // A name is written twice (one runs): reading it again changes nothing. `ns.C` is read once, into a temp.
-    const $c = ts.isIdentifier(e.expression) ? undefined : temp('nc', d);
+    // A name the file declares is written thrice (one runs): reading it again changes nothing. `ns.C`, or a
+    // name that may be a global with a getter, is read once, into a temp.
+    const $c = ts.isIdentifier(e.expression) && g.policy.declared.has(e.expression.text) ? undefined : temp('nc', d);
     const callee = (): TS.Expression => $c ?? visitExpr(e.expression);
     const plain = plainNew(g, callee(), e, deeper(() => (e.arguments ?? []).map(visitExpr)));
     const chosen = factory.createConditionalExpression(isPlainNew(g, callee()), undefined, plain, undefined, siteOf(callee()));
@@ -781,11 +782,15 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
  * printed as written (`o[(i + 1)]`, `o[f(...)]`), literals, parenthesised operators; what it cannot print
  * is "(intermediate value)".
  */
-/** `C?.[SPLIT] === undefined`: the class at a `new` site has no split constructor (an ordinary `new` then). */
+/**
+ * `(C?.[SPLIT] ?? C?.[FAST]) === undefined`: the value at a `new` site is neither a class with a split
+ * constructor nor an instrumented function (an ordinary `new` then; newSite() sorts out the rest).
+ */
 export function isPlainNew(g: GeneratorBodyContext, callee: TS.Expression): TS.Expression {
   const { factory } = g.ctx;
-  const split = factory.createElementAccessChain(callee, factory.createToken(g.ts.SyntaxKind.QuestionDotToken), g.hot('SPLIT'));
-  return factory.createStrictEquality(split, factory.createVoidZero());
+  const read = (key: 'SPLIT' | 'FAST'): TS.Expression => factory.createElementAccessChain(callee, factory.createToken(g.ts.SyntaxKind.QuestionDotToken), g.hot(key));
+  const either = factory.createParenthesizedExpression(factory.createBinaryExpression(read('SPLIT'), g.ts.SyntaxKind.QuestionQuestionToken, read('FAST')));
+  return factory.createStrictEquality(either, factory.createVoidZero());
 }
 
 /**

@@ -414,15 +414,16 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
 
     /**
-     * A `new` site (analyze.ts isNewSite): `(C?.[SPLIT] === undefined ? new C(a) : ($k = K, $pe.newSite(C, "C",
+     * A `new` site (analyze.ts isNewSite): `((C?.[SPLIT] ?? C?.[FAST]) === undefined ? new C(a) : ($k = K, $pe.newSite(C, "C",
      * [a])))` (runtime constructors.ts: only a class with a split constructor goes through the runtime); with a
      * site among the arguments, C and the arguments are spilled first, as in construct().
      */
     const newAt = (e: TS.NewExpression, k: number): TS.Expression => {
       const spill = plan.callSpill.get(e);
       const written = e.arguments ?? [];
-      // `new ns.C()`: ns.C read once, into $f (no site among the arguments, or they would be spilled).
-      const member = !spill && !ts.isIdentifier(e.expression);
+      // `new ns.C()`, or a name that may be a global with a getter: read once, into $f (no site among the
+      // arguments, or they would be spilled).
+      const member = !spill && !(ts.isIdentifier(e.expression) && g.policy.declared.has(e.expression.text));
       if (member) usedTemps.add($f);
       const steps = spill ? [assign(spill.fn, cond(resumingPast(e.expression), spill.fn, dual(e.expression))), ...spilledArgs(written, spill)] : member ? [assign($f, plainExpr(e.expression))] : [];
       // A name is written twice (one runs): reading it again changes nothing.

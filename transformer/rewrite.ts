@@ -37,7 +37,7 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
 import { buildLazy, isStrict, lastRejection, literalHome } from './lazy';
-import { constructibleNames, mayPause, newableNames, splitBeforeSuper, splitConstructor, usesNewTarget } from './constructors';
+import { plainClassNames, mayPause, newableNames, splitBeforeSuper, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 import { sourceMarks } from './source-text';
 
@@ -87,8 +87,7 @@ function rewriteFile(
   const pe = factory.createUniqueName('$pe');
   const runtimeNodes = new WeakSet<TS.Node>();
   const names = collectDeclaredNames(ts, sf);
-  const sites = constructibleNames(ts, sf, names.declared);
-  const policy: CallPolicy = { declared: names.declared, plain: new Map(), constructible: sites.names, namespaces: sites.namespaces };
+  const policy: CallPolicy = { declared: names.declared, plain: new Map(), plainClasses: plainClassNames(ts, sf, names) };
   const computedKeys = new ComputedKeys(ts, sf, names);
   const hotNames = new Map<string, TS.Identifier>();
   const hot = (name: HotName): TS.Identifier => {
@@ -105,7 +104,7 @@ function rewriteFile(
   const fixedRefs = new Map<TS.Node, Map<string, TS.Identifier>>(); // by container
   const fixedFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
     const f = fixed.get(name);
-    if (!f || policy.plain.has(name) || !isInside(site, f.container)) return undefined;
+    if (!f || f.variable || policy.plain.has(name) || !isInside(site, f.container)) return undefined;
     let refs = fixedRefs.get(f.container);
     if (!refs) fixedRefs.set(f.container, (refs = new Map()));
     let id = refs.get(name);
@@ -391,7 +390,7 @@ function rewriteFile(
     // A module's own functions get their versions once, at load; a function declared inside another is
     // declared again at each call of it, so it gets them on first use (like closures, deferred.ts).
     const nested = !ts.isSourceFile(node.parent);
-    const def = factory.createExpressionStatement(nested ? deferred(name, v.helper, v.arg) : runtimeCall(v.helper, args));
+    const def = factory.createExpressionStatement(nested ? deferred(name, v.helper, v.arg, readsNewTarget(node)) : noNewIf(readsNewTarget(node), runtimeCall(v.helper, args)));
     runtimeNodes.add(def);
     hoistStack[hoistStack.length - 1]!.push(def);
     return decl;
@@ -450,7 +449,7 @@ function rewriteFile(
         undefined,
         factory.createVariableDeclarationList([factory.createVariableDeclaration(ownName, undefined, undefined, outer)], ts.NodeFlags.Const),
       );
-      const body = factory.createBlock([binding, factory.createReturnStatement(deferred(ownName, helper, v.arg))]);
+      const body = factory.createBlock([binding, factory.createReturnStatement(deferred(ownName, helper, v.arg, readsNewTarget(node)))]);
       const bind = factory.createArrowFunction(undefined, undefined, [param], undefined, undefined, body);
       const iife = factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, [visited]);
       runtimeNodes.add(iife);
@@ -459,13 +458,21 @@ function rewriteFile(
     // The name the engine would have inferred, given the same way (no defineProperty per closure):
     //   ({ "f": () => {...} })["f"]
     const named = display === undefined ? visited : namedByKey(factory, visited, display);
-    return deferred(named, helper, v.arg);
+    return deferred(named, helper, v.arg, readsNewTarget(node));
   };
 
+  /**
+   * An ordinary function reading `new.target` (its own, in its parameters or body's arrows): its versions
+   * were made for calls, where it is undefined, so a `new` site constructs it plainly (runtime noNew).
+   */
+  const readsNewTarget = (node: FunctionLike): boolean =>
+    !ts.isArrowFunction(node) && !node.asteriskToken && [...node.parameters, ...(node.body ? [node.body] : [])].some((n) => usesNewTarget(ts, n, true));
+  const noNewIf = (reads: boolean, attach: TS.Expression): TS.Expression => (reads ? runtimeCall('noNew', [attach]) : attach);
+
   /** `$pe.later(fn, ($f) => $pe.<helper>($f, <versions>))`: the arrow keeps the lexical `this` defArrow binds. */
-  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow', versionsArg: TS.Expression): TS.CallExpression => {
+  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow', versionsArg: TS.Expression, noNew = false): TS.CallExpression => {
     const f = fileTemp(gctx, 'maker-fn', 'f'); // one name per file: a name per closure made printing quadratic
-    const attach = runtimeCall(helper, helper === 'defArrow' ? [f, versionsArg, factory.createThis()] : [f, versionsArg]);
+    const attach = noNewIf(noNew, runtimeCall(helper, helper === 'defArrow' ? [f, versionsArg, factory.createThis()] : [f, versionsArg]));
     const make = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, f)], undefined, undefined, attach);
     return runtimeCall('later', [fn, make]);
   };
