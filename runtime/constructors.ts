@@ -26,6 +26,9 @@
 // given PRE, takes each declaration's value from the state, skips the statements before super() and calls
 // super() with the arguments the copy evaluated (then asks for its body as with NEW); a default value checks
 // `arguments[N] === PRE` (N: where PRE comes) and is not evaluated again.
+//
+// An ordinary function used as a constructor (`function P() { this.x = ... }`) has no split: a site that
+// finds its fast entry does [[Construct]] itself (newOrdinary), so that the body runs as that entry.
 
 import { apply, hidden } from './intrinsics';
 import { CAPTURE, FAST, genToFast, reenterInner, suspendFrom, type Frame } from './lazy';
