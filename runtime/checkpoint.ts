@@ -10,7 +10,7 @@ import { rt } from './shared';
 import { apply } from './intrinsics';
 import { tick } from './clock';
 import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
-import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, reenter, TICK, suspended, suspendedFor, SUSPENDED } from './lazy';
+import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, genToFast, reenter, TICK, suspended, suspendedFor, SUSPENDED } from './lazy';
 import { stamp } from './deferred';
 import { close, closeAfterThrow, DONE, iter, start, step } from './iteration';
 import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user-generators';
@@ -166,6 +166,14 @@ export function attachPrivate(method: unknown, fast: AnyFunction | undefined): A
   if (typeof method !== 'function' || fast === undefined) return undefined;
   if ((fast as unknown as Record<symbol, unknown>)[OWNER] === undefined) attachLazy(method, fast as never);
   return fast;
+}
+
+/**
+ * The fast entry of a `#private` method outside the lazy subset, from its generator version (for an async
+ * method, of its body: the entry returns the promise, as setGen's async entry does). attachPrivate hands it over.
+ */
+export function privateGen(gen: GeneratorFn, isAsync = false): AnyFunction {
+  return genToFast((isAsync ? asyncCall(gen as never) : gen) as never) as AnyFunction;
 }
 
 /** Object-literal methods: `obj({ m() {} }, { *m() {} }, { n: <fast copy> })` attaches each version to its method. */

@@ -295,6 +295,36 @@ describe('transform()', () => {
     }
   });
 
+  it('makes #private methods outside the fast subset (try/finally, async) preemptible through their generator versions', async () => {
+    const m = await instrument(`
+      class A {
+        #guarded(n) { try { let s = 0; for (let i = 0; i < n; i++) s += i; return s; } finally { this.done = true; } }
+        async #later(n) { let s = 0; for (let i = 0; i < n; i++) s += i; await null; return s; }
+        run(n) { return this.#guarded(n); }
+        start(n) { return this.#later(n); }
+      }
+      export function viaTry(n) { return new A().run(n); }
+      export function viaAsync(n) { return new A().start(n); }
+    `);
+    // Every checkpoint pauses: a plain #guarded would let the task finish in ~3 resumes.
+    const { value, pauses } = finish(launch(m.viaTry, 0, 100));
+    expect(value).toBe(4950);
+    expect(pauses).toBeGreaterThan(100);
+    // The async one: its loop before the first await runs in the task, which pauses there.
+    const task = launch(m.viaAsync, 0, 100);
+    let stretches = 0;
+    while (!task.isComplete) {
+      stretches++;
+      if (task.status === 'waiting') await task.ready;
+      resume(task, 0);
+    }
+    expect(await task.value).toBe(4950);
+    expect(stretches).toBeGreaterThan(100);
+    // Neither is reported as left plain.
+    const { transform: t } = await import('preemptible/transform');
+    expect(t('class B { async #m() { for (;;) await 1; } #n() { try { for (;;); } finally {} } run() { return [this.#m(), this.#n()]; } }', { filename: 'b.mjs' }).diagnostics).toEqual([]);
+  });
+
   it('gives no generator version to functions invoked right where they are at the top level (bundle and namespace wrappers)', async () => {
     const source = `
       export const api = {};

@@ -491,7 +491,7 @@ function rewriteFile(
       // use. A #private method can still get a fast copy, handed over at its first call (privateFast).
       const facts = bodyFacts(ts, node, policy);
       if (facts.hasLoop || facts.hasDispatchableCall) {
-        if (ts.isPrivateIdentifier(node.name) && privateMethodFast(node, node.name)) return visited;
+        if (ts.isPrivateIdentifier(node.name) && privateMethodFast(node, visited, node.name)) return visited;
         const kind = ts.isPrivateIdentifier(node.name) ? '#private' : 'computed';
         report(node, 'method-name', `method with a ${kind} name is left uninstrumented (runs to completion)`);
       }
@@ -571,16 +571,25 @@ function rewriteFile(
     return visited;
   };
 
-  /** Makes the fast copy of a `#private` method (not decorated, in the lazy subset); false if it cannot. */
-  const privateMethodFast = (node: TS.MethodDeclaration, name: TS.PrivateIdentifier): boolean => {
-    if (options.lazy === false || !ts.isClassLike(node.parent)) return false;
+  /**
+   * Makes the fast entry of a `#private` method (not decorated): its fast copy, or outside the lazy subset
+   * (a `try`, an async method) its generator version run as one (runtime privateGen); false if it cannot
+   * have either (a generator method, `super` outside the fast subset: the version is a function made in the
+   * class's static block, not a member).
+   */
+  const privateMethodFast = (node: TS.MethodDeclaration, visited: TS.MethodDeclaration, name: TS.PrivateIdentifier): boolean => {
+    if (!ts.isClassLike(node.parent) || node.asteriskToken) return false;
     if (ts.getDecorators(node)?.some((d) => !isMarkerDecorator(ts, d))) return false;
-    const fast = buildLazy(gctx, node, name.text);
-    if (!fast) return false;
+    let fast = options.lazy !== false ? buildLazy(gctx, node, name.text) : undefined;
+    if (fast) instrumented++;
+    else {
+      if (usesSuper(ts, node) || decide(node).why) return false;
+      const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
+      fast = runtimeCall('privateGen', [genFunction(visited, name.text), ...(isAsync ? [factory.createTrue()] : [])]);
+    }
     let fasts = privateFasts.get(node.parent);
     if (!fasts) privateFasts.set(node.parent, (fasts = new Map()));
     fasts.set(name.text, { method: node, fast });
-    instrumented++;
     return true;
   };
 
