@@ -752,6 +752,20 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     }
   });
 
+  it('splits a constructor after `super(...), a, b;` as minifiers write it, and pauses in what follows', async () => {
+    const m = await instrument(`
+      export const progress = { i: -1 };
+      function fill(n) { const xs = []; for (let i = 0; i < n; i++) { progress.i = i; xs.push(i); } return xs; }
+      class Base { constructor(n) { this.n = n; } }
+      class Minified extends Base { constructor(n) { super(n), this.xs = fill(n), this.done = this.xs.length === this.n; } }
+      class Before extends Base { constructor(n) { const xs = fill(n); super(xs.length), this.xs = xs; } }
+      export function minified(n) { const m = new Minified(n); return [m.xs.length, m.done]; }
+      export function before(n) { return new Before(n).n; }
+    `);
+    expect(midway(m.progress, m.minified, 40)).toEqual([40, true]);
+    expect(midway(m.progress, m.before, 40)).toBe(40);
+  });
+
   it('pauses inside a constructor reached by any expression, and inside ordinary functions called with new', async () => {
     const m = await instrument(`
       export const progress = { i: -1 };

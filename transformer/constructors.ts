@@ -7,6 +7,13 @@ import type * as TS from 'typescript';
 import { assignsTo, boundNames, mentions, prologueLength, type FileNames } from './analyze';
 
 export interface ConstructorSplit {
+  /**
+   * The body's statements, with a statement `super(...), a, b;` (minifiers write them so) as `super(...); a;
+   * b;` (synthesized statements around the original expressions): what `head` counts.
+   */
+  statements: readonly TS.Statement[];
+  /** Where in the body's own statements that one was, and how many it became (0 when none). */
+  expanded: { at: number; count: number };
   /** How many statements of the body the engine runs before the split (through the top-level `super(...)`). */
   head: number;
   /** The names the parameters bind, then those declared before the split, in order: handed to the body. */
@@ -25,7 +32,7 @@ export interface ConstructorSplit {
 export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration): ConstructorSplit | string {
   const body = ctor.body;
   if (!body) return 'no body';
-  const statements = body.statements;
+  const { statements, expanded } = superFirstExpanded(ts, body);
   const prologue = prologueLength(ts, statements);
   // Closures made before the split (in the parameter list, before super()) keep the engine's bindings while
   // the body's copy has its own: allowed when no binding they share is ever assigned (checked below).
@@ -72,7 +79,42 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
   const last = ctor.parameters[ctor.parameters.length - 1];
   // (NEW is taken off it first thing: `super(...args)` forwards what the caller passed.)
   const rest = last?.dotDotDotToken ? (last.name as TS.Identifier) : undefined;
-  return { head, params: [...params, ...locals], derived, rest, readsArguments };
+  return { statements, expanded, head, params: [...params, ...locals], derived, rest, readsArguments };
+}
+
+/**
+ * The body's statements, a statement whose expression is a comma list starting with `super(...)` (no
+ * parentheses around it: `super(a), this.x = 1, f();`) made one statement per operand, in order: the same
+ * evaluation, with super() a statement of its own the split can follow.
+ */
+function superFirstExpanded(ts: typeof TS, body: TS.Block): { statements: readonly TS.Statement[]; expanded: { at: number; count: number } } {
+  const at = body.statements.findIndex((st) => superFirstOperands(ts, st) !== undefined);
+  if (at < 0) return { statements: body.statements, expanded: { at: -1, count: 0 } };
+  const statements = expandedAt(body, at, ts.factory, ts)!;
+  return { statements, expanded: { at, count: statements.length - body.statements.length + 1 } };
+}
+
+/** `body`'s statements with the one at `at` (`super(...), a, b;`) made one per operand (see superFirstExpanded). */
+export function expandedAt(body: TS.Block, at: number, factory: TS.NodeFactory, ts: typeof TS): TS.Statement[] | undefined {
+  const made = superFirstOperands(ts, body.statements[at]!)?.map((e) => {
+    const st = ts.setTextRange(factory.createExpressionStatement(e), e);
+    (st as { parent: TS.Node }).parent = body; // (walks up from the operands still reach the constructor)
+    return st;
+  });
+  return made && [...body.statements.slice(0, at), ...made, ...body.statements.slice(at + 1)];
+}
+
+/** `super(...), a, b` as a statement: [super(...), a, b]; else undefined. */
+function superFirstOperands(ts: typeof TS, st: TS.Statement): TS.Expression[] | undefined {
+  if (!ts.isExpressionStatement(st)) return undefined;
+  const operands: TS.Expression[] = [];
+  let e = st.expression;
+  while (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
+    operands.unshift(e.right);
+    e = e.left;
+  }
+  if (operands.length === 0 || !ts.isCallExpression(e) || e.expression.kind !== ts.SyntaxKind.SuperKeyword) return undefined;
+  return [e, ...operands];
 }
 
 /** A derived constructor whose part before the split (before and in its `super(...)`) can pause too. */
@@ -92,7 +134,7 @@ export interface PreSplit {
  */
 export function splitBeforeSuper(ts: typeof TS, ctor: TS.ConstructorDeclaration, split: ConstructorSplit): PreSplit | string | undefined {
   if (!split.derived) return undefined;
-  const statements = ctor.body!.statements;
+  const statements = split.statements;
   const superAt = split.head - 1;
   const superCall = (statements[superAt] as TS.ExpressionStatement).expression as TS.CallExpression;
   const pre = statements.slice(prologueLength(ts, statements), superAt);
@@ -150,7 +192,7 @@ function returns(ts: typeof TS, node: TS.Node): boolean {
 
 /** Something to pause at after the split, or before it when that part can be split off too. */
 export function constructorCanPause(ts: typeof TS, ctor: TS.ConstructorDeclaration, split: ConstructorSplit): boolean {
-  return ctor.body!.statements.slice(split.head).some((s) => mayPause(ts, s)) || typeof splitBeforeSuper(ts, ctor, split) === 'object';
+  return split.statements.slice(split.head).some((s) => mayPause(ts, s)) || typeof splitBeforeSuper(ts, ctor, split) === 'object';
 }
 
 /**

@@ -37,7 +37,7 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
 import { buildLazy, isStrict, lastRejection, literalHome } from './lazy';
-import { plainClassNames, mayPause, newableNames, splitBeforeSuper, splitConstructor, usesNewTarget } from './constructors';
+import { expandedAt, plainClassNames, mayPause, newableNames, splitBeforeSuper, splitConstructor, usesNewTarget } from './constructors';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 import { sourceMarks } from './source-text';
 
@@ -636,7 +636,7 @@ function rewriteFile(
     const cls = node.parent;
     const split = splitConstructor(ts, node);
     if (typeof split === 'string') return cannot(split);
-    const bodyPauses = node.body.statements.slice(split.head).some((s) => mayPause(ts, s));
+    const bodyPauses = split.statements.slice(split.head).some((s) => mayPause(ts, s));
     const pre = splitBeforeSuper(ts, node, split);
     if (!bodyPauses && typeof pre !== 'object') {
       return cannot(pre === undefined ? 'what it could pause at comes before super()' : `what it could pause at comes before super() and cannot be split off: ${pre}`);
@@ -644,11 +644,14 @@ function rewriteFile(
     // An anonymous class (`export default class {}`, `module.exports = class {}`) is split too: a site of
     // another module can reach it through an import or a require().
     const name: string | undefined = newableNames(ts, cls)[0];
-    const statements = node.body.statements;
+    const statements = split.statements;
     // Function declarations of the body get their versions from statements the visit put at its top.
-    const added = visited.body.statements.length - statements.length;
+    const added = visited.body.statements.length - node.body.statements.length;
+    // The visited body's statements, `super(...), a, b;` expanded as splitConstructor expanded the original's.
+    const vstatements = split.expanded.count === 0 ? visited.body.statements : expandedAt(visited.body, split.expanded.at + added, factory, ts);
+    if (!vstatements) return cannot('super() not called as a statement of the body');
     const first = prologueLength(ts, visited.body.statements);
-    const defs = visited.body.statements.slice(first, first + added);
+    const defs = vstatements.slice(first, first + added);
     // new.target in a copy: an extra parameter of it, passed by the constructor (or newSite()).
     // (A name of its own text: the copies rebuild parameters from their text. None of the file's text.)
     let ntText = '$pe_nt';
@@ -693,7 +696,7 @@ function rewriteFile(
     // The rest of the body, a function of the parameters' and earlier declarations' names.
     const rest = statements.slice(split.head);
     const argsParam = split.readsArguments ? fileTemp(gctx, 'ctor-arguments', 'args') : undefined;
-    const body = bodyPauses ? copyOf(rest, visited.body.statements.slice(split.head + added), split.params, { pos: rest[0]?.pos ?? node.body.end - 1, end: node.body.end - 1 }, argsParam) : undefined;
+    const body = bodyPauses ? copyOf(rest, vstatements.slice(split.head + added), split.params, { pos: rest[0]?.pos ?? node.body.end - 1, end: node.body.end - 1 }, argsParam) : undefined;
     if (typeof body === 'string') return cannot(body);
     // What runs before super(): a function of the parameters returning super()'s arguments and the values of
     // the parameters and declarations there (the constructor, given them, skips it).
@@ -704,10 +707,10 @@ function rewriteFile(
         ts.setTextRange(factory.createArrayLiteralExpression(args), at),
         ts.setTextRange(factory.createArrayLiteralExpression(split.params.map((p) => ts.setTextRange(factory.createIdentifier(p.text), { pos: at.end, end: at.end }))), { pos: at.end, end: at.end }),
       ]), at)), at);
-    const visitedSuper = typeof pre === 'object' ? visited.body.statements[pre.superAt + added] : undefined;
+    const visitedSuper = typeof pre === 'object' ? vstatements[pre.superAt + added] : undefined;
     if (typeof pre === 'object' && visitedSuper && ts.isExpressionStatement(visitedSuper) && ts.isCallExpression(visitedSuper.expression)) {
       const part = [...statements.slice(prologueLength(ts, statements), pre.superAt), toState(pre.superCall.arguments, pre.superCall)];
-      const visitedPart = [...visited.body.statements.slice(first + added, pre.superAt + added), toState(visitedSuper.expression.arguments, pre.superCall)];
+      const visitedPart = [...vstatements.slice(first + added, pre.superAt + added), toState(visitedSuper.expression.arguments, pre.superCall)];
       const defaults = node.parameters.map((p, i) => [p.initializer, visited.parameters[i]?.initializer] as const);
       const copy = copyOf(part, visitedPart, node.parameters.map((p) => p.name as TS.Identifier), { pos: node.body.pos + 1, end: pre.superCall.end }, undefined, defaults);
       if (typeof copy === 'string' && !body) return cannot(copy);
@@ -774,8 +777,8 @@ function rewriteFile(
     );
     const at = split.head + added;
     // Class code is strict already: a 'use strict' directive goes (not allowed with the added parameter's default).
-    const prologue = visited.body.statements.slice(0, first).filter((st) => !(ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression) && st.expression.text === 'use strict'));
-    const head = visited.body.statements.slice(first, at);
+    const prologue = vstatements.slice(0, first).filter((st) => !(ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression) && st.expression.text === 'use strict'));
+    const head = vstatements.slice(first, at);
     /**
      * Given the state (`$p`), what ran in the copy is skipped: each declaration before super() takes its value
      * from it (a `var` without one keeps its own), every other statement is skipped, and super() gets the
@@ -810,7 +813,7 @@ function rewriteFile(
       kept.push(factory.updateExpressionStatement(sup, factory.updateCallExpression(call, call.expression, call.typeArguments, call.arguments.map((a, i) => either(0, i, a)))));
       return kept;
     };
-    const out = [...prologue, ...(takeOff ? [takeOff] : []), ...(before ? skipGiven() : head), ...(ask ? [ask] : []), ...visited.body.statements.slice(at)];
+    const out = [...prologue, ...(takeOff ? [takeOff] : []), ...(before ? skipGiven() : head), ...(ask ? [ask] : []), ...vstatements.slice(at)];
     const extra = (id: TS.Identifier): TS.ParameterDeclaration => factory.createParameterDeclaration(undefined, undefined, id, undefined, undefined, factory.createVoidZero());
     // Given PRE, a default value is not evaluated again (the copy did, and passes what it gave):
     // `b = arguments[N] === $pe.PRE ? void 0 : <default>`, N the index PRE comes at.
