@@ -270,6 +270,50 @@ export function main(seed, n) {
 }
 `,
   },
+  parse5: {
+    // The WHATWG HTML parser (parse5 8, as vite bundles it in one file): a tokenizer state machine of a few
+    // hundred states, the tree-construction insertion modes with their error recovery, a tree adapter of
+    // callbacks, source locations and parse-error callbacks. Documents: marked's README rendered to HTML, and
+    // broken markup.
+    lib: 'node_modules/vite/dist/node/chunks/dist.js',
+    out: 'parse5/dist.mjs',
+    inputs: () => [readFileSync(join(root, 'README.md'), 'utf8'), readFileSync(join(root, 'BENCHMARKS.md'), 'utf8')],
+    source: `import { parse } from '__LIB__';
+import { marked } from '${pathToFileURL(join(root, 'node_modules/marked/lib/marked.esm.js')).href}';
+
+const broken = [
+  '<table><tr><td>a<td>b</tr><p>misnested</table><b><i>x</b>y</i>',
+  '<!DOCTYPE html><title>t</title><select><option>1<option>2</select><frameset></frameset>',
+  '<div id=a class="b c" data-x=y>&amp; &copy &#x41; &#65; &unknown; <br/><img src=x alt="&quot;"></div>',
+  '<svg><path d="M0 0"/><foreignObject><p>html in svg</p></foreignObject></svg><math><mi>x</mi></math>',
+  '<template><tr><td>in template</td></tr></template><script>if (a < b) { x = "</scr" + "ipt>"; }</script>',
+  '<ul><li>one<li>two<ul><li>nested</ul></ul><textarea>\\n keep  </textarea><pre>\\nline</pre><!-- c --!><! bogus >',
+];
+
+function tree(node, out) {
+  out.push(node.nodeName);
+  if (node.attrs) for (const a of node.attrs) out.push('@' + a.name + '=' + a.value);
+  if (node.value !== undefined) out.push(JSON.stringify(node.value));
+  if (node.data !== undefined) out.push('#' + JSON.stringify(node.data));
+  const loc = node.sourceCodeLocation;
+  if (loc) out.push(loc.startOffset + '-' + loc.endOffset + ':' + loc.startLine + '.' + loc.startCol);
+  const kids = node.content ? node.content.childNodes : node.childNodes;
+  if (kids) { out.push('('); for (const c of kids) tree(c, out); out.push(')'); }
+  return out;
+}
+
+export function main(readme, benchmarks) {
+  const out = [];
+  for (const html of [marked.parse(readme), marked.parse(benchmarks), ...broken]) {
+    const errors = [];
+    const doc = parse(html, { sourceCodeLocationInfo: true, onParseError: (e) => errors.push(e.code + '@' + e.startOffset) });
+    out.push(tree(doc, []).join(' '));
+    out.push(errors.join(','));
+  }
+  return out.join('\\n');
+}
+`,
+  },
   'babel-parser': {
     // A class hierarchy ~15 deep (each plugin a mixin subclass), super calls everywhere, getters, a tokenizer
     // state object, error recovery: JS, JSX, TypeScript and Flow sources parsed to JSON ASTs.
