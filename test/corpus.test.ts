@@ -1,4 +1,4 @@
-// Real programs nobody here wrote (marked, acorn, @babel/parser, json5, parse5), transformed whole and run plain vs instrumented.
+// Real programs nobody here wrote (marked, acorn, @babel/parser, json5, parse5, chai), transformed whole and run plain vs instrumented.
 // The TypeScript compiler corpus (minutes) is in corpus-typescript.test.ts.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { root } from './helpers/instrument';
 
 describe('differential: npm corpora', () => {
-  for (const name of ['marked', 'acorn', 'babel-parser', 'json5', 'parse5']) {
+  for (const name of ['marked', 'acorn', 'babel-parser', 'json5', 'parse5', 'chai']) {
     it(name, () => {
       const out = execFileSync(process.execPath, [join(root, 'test', 'harness', 'corpus.mjs'), name], {
         cwd: root,

@@ -314,6 +314,67 @@ export function main(readme, benchmarks) {
 }
 `,
   },
+  chai: {
+    // An assertion library (ESM bundle): chainable getters (\`expect(x).to.be.ok\`), a Proxy that catches
+    // misspelt properties, deep equality over cyclic structures (deep-eql), object inspection (loupe), and
+    // AssertionErrors with their messages, actual and expected values.
+    lib: 'node_modules/chai/index.js',
+    out: 'chai/index.mjs',
+    inputs: () => [20251127, 250],
+    source: `import { expect, assert, AssertionError, util } from '__LIB__';
+${PRNG}
+function value(r, depth) {
+  const k = r();
+  if (depth > 3 || k < 0.35) return [1, 'a', null, undefined, 2.5, -0, NaN, true, 10n, Symbol.for('s')][Math.floor(r() * 10)];
+  if (k < 0.55) return Array.from({ length: Math.floor(r() * 5) }, () => value(r, depth + 1));
+  if (k < 0.65) return new Map([[value(r, depth + 1), value(r, depth + 1)], ['k', value(r, depth + 1)]]);
+  if (k < 0.72) return new Set([value(r, depth + 1), 3]);
+  if (k < 0.78) return new Date(1700000000000 + Math.floor(r() * 1e9));
+  const o = {};
+  for (let i = Math.floor(r() * 5); i > 0; i--) o['p' + Math.floor(r() * 20)] = value(r, depth + 1);
+  return o;
+}
+function clone(v) {
+  if (Array.isArray(v)) return v.map(clone);
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [clone(k), clone(x)]));
+  if (v instanceof Set) return new Set([...v].map(clone));
+  if (v instanceof Date) return new Date(v.getTime());
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)]));
+  return v;
+}
+function attempt(out, f) {
+  try { f(); out.push('ok'); } catch (e) { out.push(e instanceof AssertionError ? 'AE: ' + e.message + ' | ' + util.inspect(e.actual) + ' | ' + util.inspect(e.expected) : e.name + ': ' + e.message); }
+}
+export function main(seed, n) {
+  const r = rng(seed);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const a = value(r, 0);
+    const b = r() < 0.5 ? clone(a) : value(r, 0);
+    attempt(out, () => expect(a).to.deep.equal(b));
+    attempt(out, () => assert.deepStrictEqual(a, b, 'case ' + i));
+    attempt(out, () => expect(a).to.not.be.undefined.and.not.be.null);
+    attempt(out, () => expect([a, b]).to.have.lengthOf(2).and.deep.include(b));
+    out.push(util.inspect(a, { depth: 4 }));
+  }
+  const cyclic = { name: 'c', list: [1, 2] };
+  cyclic.self = cyclic;
+  cyclic.list.push(cyclic);
+  const twin = { name: 'c', list: [1, 2] };
+  twin.self = twin;
+  twin.list.push(twin);
+  attempt(out, () => expect(cyclic).to.deep.equal(twin));
+  attempt(out, () => expect({ a: 1 }).to.haz.property('a'));
+  attempt(out, () => expect('hello world').to.match(/wor/).and.have.string('hello'));
+  attempt(out, () => expect(() => { throw new TypeError('bad'); }).to.throw(TypeError, /ba/));
+  attempt(out, () => expect([3, 1, 2]).to.have.members([1, 2, 4]));
+  attempt(out, () => expect({ x: { y: [1, { z: 2 }] } }).to.have.nested.property('x.y[1].z', 3));
+  attempt(out, () => assert.closeTo(1.5, 1, 0.25));
+  attempt(out, () => expect(new Map([[1, 2]])).to.have.all.keys(1, 3));
+  return out.join('\\n');
+}
+`,
+  },
   'babel-parser': {
     // A class hierarchy ~15 deep (each plugin a mixin subclass), super calls everywhere, getters, a tokenizer
     // state object, error recovery: JS, JSX, TypeScript and Flow sources parsed to JSON ASTs.
