@@ -15,7 +15,7 @@
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
 import { apply } from './intrinsics';
-import { attachLazy, CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
+import { attachLazy, CAPTURE, fastOf, reenterInner, suspendFrom, type Frame } from './lazy';
 import { rt } from './shared';
 import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping } from './user-generators';
 
@@ -44,10 +44,12 @@ function show(v: unknown): string {
 }
 
 /** GetIterator(value, sync). `text` renders the iterable the way the engine's message does. */
-export function iter(value: unknown, text: string): Iteration {
+export function iter(value: unknown, text: string, inCall = false): Iteration {
+  // (A spread among a call's arguments is worded differently: spreadNow.)
+  if (inCall && (value === null || value === undefined)) throw new TypeError(`${text} is not iterable (cannot read property ${value})`);
   const method = value === null || value === undefined ? undefined : (value as Record<symbol, unknown>)[Symbol.iterator];
   if (method === ArrayValues && isArray(value) && ArrayIteratorPrototype.next === ArrayIteratorNext) return value;
-  if (typeof method !== 'function') throw new TypeError(`${text} is not iterable`);
+  if (typeof method !== 'function') throw new TypeError(inCall ? 'Spread syntax requires ...iterable[Symbol.iterator] to be a function' : `${text} is not iterable`);
   // `*[Symbol.iterator]() {...}` instrumented: its entry makes an object that can pause when stepped.
   const iterator = apply((generatorEntryOf(method) ?? method) as () => unknown, value, []);
   if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
@@ -206,3 +208,23 @@ function fromAgain(): unknown {
 }
 
 attachLazy(ArrayFrom, fromFast as never);
+
+/**
+ * `...value` in a generator version (an array literal's element, or a call's or `new`'s argument): the values
+ * the engine's spread would take, collected the way a for-of steps (iter, step: a user generator's body, or
+ * an instrumented `next`, may pause, this call then a frame of its own, as Array.from's), as an array the
+ * engine then spreads; SUSPENDED when it paused (the version then does `yield* $pe.suspended()`). An array
+ * iterated by the builtin iterator is read as that iterator reads it (length at each step). `text` renders
+ * the operand as the engine's TypeError does; `inCall`: the spread is an argument (worded differently).
+ */
+export function spreadNow(value: unknown, text: string, inCall: boolean): unknown {
+  try {
+    const it = iter(value, text, inCall);
+    if (!isArray(it)) return fromLoop({ a: [], k: 0, r: it, mapfn: undefined, thisArg: undefined }, undefined, false);
+    const copy: unknown[] = [];
+    for (let i = 0; i < it.length; i++) Reflect.defineProperty(copy, i, { value: it[i], writable: true, enumerable: true, configurable: true });
+    return copy;
+  } catch (e) {
+    return suspendFrom(e);
+  }
+}

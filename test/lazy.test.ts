@@ -766,6 +766,19 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(midway(m.progress, m.before, 40)).toBe(40);
   });
 
+  it('pauses inside a user generator spread into an array literal or into the arguments of a call or new', async () => {
+    const m = await instrument(`
+      export const progress = { i: -1 };
+      function* gen(n) { for (let i = 0; i < n; i++) { progress.i = i; yield i; } }
+      function sum(...xs) { return xs.length; }
+      class Many { constructor(...xs) { this.n = xs.length; } }
+      export function literal(n) { return [...gen(n)].length; }
+      export function argument(n) { return sum(...gen(n)); }
+      export function constructed(n) { return new Many(...gen(n)).n; }
+    `);
+    for (const run of [m.literal, m.argument, m.constructed]) expect(midway(m.progress, run, 40)).toBe(40);
+  });
+
   it('pauses inside a constructor reached by any expression, and inside ordinary functions called with new', async () => {
     const m = await instrument(`
       export const progress = { i: -1 };

@@ -348,6 +348,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     if (ts.isCallExpression(node) && isDispatchable(ts, node, g.policy)) return dispatch(node);
     // Not in a user generator's body: its pauses may go out only while step() runs it (see dispatch's guard).
     if (ts.isNewExpression(node) && !g.pauseHolder && isNewSite(ts, node, g.policy)) return newDispatch(node);
+    if (ts.isSpreadElement(node) && !g.pauseHolder) {
+      const spread = spreadDispatch(node);
+      if (spread) return spread;
+    }
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
     if (g.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return g.newTarget;
     const written = copiesSuper(g) && superWriteHere(node as TS.Expression);
@@ -369,6 +373,30 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       return factory.updateYieldExpression(node, node.asteriskToken, target);
     }
     return ts.visitEachChild(node, visit, g.ctx);
+  };
+
+  /**
+   * `...f()` (an array literal's element or an argument, the operand a call or `new`: `[...walk(t)]`,
+   * `g(...gen())`): `...(($v = $pe.spreadNow(f(), "text", inCall)) === SUSPENDED ? yield* $pe.suspended() : $v)`,
+   * so that a user generator spread there can pause inside its steps (runtime spreadNow); other operands are
+   * spread by the engine.
+   */
+  const spreadDispatch = (node: TS.SpreadElement): TS.Expression | undefined => {
+    const original = ts.getOriginalNode(node);
+    if (!ts.isSpreadElement(original) || !original.parent) return undefined;
+    const operand = skipOuter(ts, original.expression);
+    if (!ts.isCallExpression(operand) && !ts.isNewExpression(operand)) return undefined;
+    const inCall = ts.isCallExpression(original.parent) || ts.isNewExpression(original.parent);
+    // (A destructuring target's rest, `[a, ...rest] = x`, is never a call.)
+    if (!inCall && !ts.isArrayLiteralExpression(original.parent)) return undefined;
+    const text = inCall ? calleeText(ts, original.expression) : iterableText(ts, original.expression);
+    const d = depth;
+    const value = deeper(() => visitExpr(node.expression));
+    yieldsEmitted++;
+    const $v = temp('v', d);
+    const made = factory.createParenthesizedExpression(factory.createAssignment($v, runtimeCall('spreadNow', [value, factory.createStringLiteral(text), inCall ? factory.createTrue() : factory.createFalse()])));
+    const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), runtimeCall('suspended', []));
+    return factory.updateSpreadElement(node, factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v)));
   };
 
   /** `$pe.<name>(<args>)` */
@@ -865,6 +893,16 @@ export function calleeText(ts: typeof TS, expr: TS.Expression): string {
     return `(${calleeText(ts, e.left)} ${ts.tokenToString(op)} ${calleeText(ts, e.right)})`;
   }
   return '(intermediate value)';
+}
+
+/** How the engine names an iterable in "... is not iterable" (for-of, an array literal's spread). */
+export function iterableText(ts: typeof TS, expr: TS.Expression): string {
+  const e = skipOuter(ts, expr);
+  if (!ts.isCallExpression(e) && !ts.isNewExpression(e)) return calleeText(ts, e);
+  // V8 names the innermost callee of a chain of calls: `f()()` and `new F()` read "f", "F".
+  let callee = skipOuter(ts, e.expression);
+  while (ts.isCallExpression(callee)) callee = skipOuter(ts, callee.expression);
+  return `${calleeText(ts, callee)} is not a function or its return value`;
 }
 
 /** A computed key as V8 prints it inside `[...]`. */

@@ -36,7 +36,7 @@
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
 import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, mentions, prologueLength, skipOuter, usingKind } from './analyze';
-import { callableOr, calleeText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withCopyLexical } from './generator-body';
+import { callableOr, calleeText, iterableText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withCopyLexical } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -1469,9 +1469,4 @@ function isReference(ts: typeof TS, id: TS.Identifier, parent: TS.Node | undefin
   return true;
 }
 
-/** How the engine names an iterable in "... is not iterable". */
-function iterableText(ts: typeof TS, expr: TS.Expression): string {
-  const e = skipOuter(ts, expr);
-  if (ts.isCallExpression(e)) return `${calleeText(ts, e.expression)} is not a function or its return value`;
-  return calleeText(ts, e);
-}
+
