@@ -82,6 +82,29 @@ describe('lazy capture', () => {
     expect(code).toMatch(/\.lazy\(fastThenGuarded,/);
   });
 
+  it('keeps `delete` in the fast subset, except `delete super.x` (which must still throw)', async () => {
+    const code = transform(`
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      export function drop(o, keys) { for (const k of keys) { spin(2); delete o[k]; } return Object.keys(o); }
+      class B { m() { return 1; } }
+      export class C extends B { del() { spin(2); try { delete super.m; } catch (e) { return e.constructor.name; } } }
+    `, { filename: 'del.mjs' }).code;
+    expect(code).toMatch(/\.lazy\(drop,/);
+    const d = await instrument(`
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      export function drop(o, keys) { for (const k of keys) { spin(2); delete o[k]; } return Object.keys(o); }
+      class B { m() { return 1; } }
+      export class C extends B { del() { spin(2); for (let i = 0; i < 2; i++) spin(i); const r = delete super.m; return r; } }
+      export function callDel() { try { return new C().del(); } catch (e) { return e.constructor.name; } }
+    `);
+    const r = finish(launch(d.drop, 0, { a: 1, b: 2, c: 3 }, ['a', 'c']));
+    expect(r.value).toEqual(['b']);
+    expect(r.pauses).toBeGreaterThan(5);
+    const t = finish(launch(d.callDel, 0));
+    expect(t.value).toBe('ReferenceError');
+    expect(t.pauses).toBeGreaterThan(2);
+  });
+
   it('pauses at every checkpoint under budget 0 and resumes to the plain result', () => {
     const r = finish(launch(m.fib, 0, 15));
     expect(r.value).toBe(610);

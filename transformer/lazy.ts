@@ -1400,7 +1400,7 @@ function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
     case S.FunctionDeclaration: case S.ClassDeclaration: case S.ClassExpression:
     case S.MethodDeclaration: case S.GetAccessor: case S.SetAccessor: case S.Constructor:
     case S.TryStatement: case S.ForInStatement: case S.WithStatement:
-    case S.YieldExpression: case S.AwaitExpression: case S.TaggedTemplateExpression: case S.DeleteExpression:
+    case S.YieldExpression: case S.AwaitExpression: case S.TaggedTemplateExpression:
     case S.InterfaceDeclaration: case S.TypeAliasDeclaration: case S.EnumDeclaration: case S.ModuleDeclaration:
     case S.ImportKeyword: case S.SuperKeyword: case S.JsxElement: case S.JsxSelfClosingElement: case S.JsxFragment:
     case S.ClassStaticBlockDeclaration:
@@ -1414,8 +1414,17 @@ function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean, inA
   if (ts.isFunctionExpression(node)) return undefined; // a function of its own (checked in check())
   // A nested arrow stays where it is in an arrow's copies (arrows too): its `super` means the same there.
   if (ts.isArrowFunction(node)) return firstLexicalBlocker(ts, node, inArrow);
+  // (`delete super.x` throws; in a copy `super.x` is a call of the runtime's, which `delete` would not refuse.)
+  if (ts.isDeleteExpression(node) && mentionsSuper(ts, node.expression)) return 'delete of super';
   if (superReads && isSuperRead(ts, node)) return undefined;
   return unsupportedKind(ts, node) ?? ts.forEachChild(node, (c) => firstUnsupported(ts, c, superReads, inArrow));
+}
+
+/** `super` in `node`, arrows entered (their `super` is the enclosing function's). */
+function mentionsSuper(ts: typeof TS, node: TS.Node): boolean {
+  if (node.kind === ts.SyntaxKind.SuperKeyword) return true;
+  if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) return false;
+  return ts.forEachChild(node, (c) => mentionsSuper(ts, c) || undefined) ?? false;
 }
 
 /**
