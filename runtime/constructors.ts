@@ -253,8 +253,12 @@ function ownFast(fn: unknown): Body | undefined {
   return fast !== undefined && (fast as unknown as Record<symbol, unknown>)[OWNER] === fn ? fast : undefined;
 }
 
-/** Instrumented functions whose body reads `new.target` (registered by noNew when their versions are made). */
-const noNewTarget = new WeakSet<object>();
+/**
+ * Instrumented functions whose body reads `new.target` (registered by noNew when their versions are made).
+ * One per realm, shared by every copy of the package: a copy that missed one would construct it through its
+ * fast entry, where new.target is undefined.
+ */
+const noNewTarget = (holder[Symbol.for('preemptible.no-new-target.v1')] ??= new WeakSet<object>()) as WeakSet<object>;
 
 /** Marks `fn` as reading `new.target`: newSite constructs it plainly. Returns `fn`. */
 export function noNew<F extends object>(fn: F): F {
