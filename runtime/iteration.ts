@@ -43,13 +43,38 @@ function show(v: unknown): string {
   return String(v);
 }
 
+/**
+ * The engine's TypeError text for a value that is not iterable (`nullish`: null or undefined, whose
+ * Symbol.iterator cannot even be read), which V8 words by where the value is iterated.
+ */
+type NotIterable = (value: unknown, text: string, nullish: boolean) => string;
+
+/** for-of, an array literal's spread: `x is not iterable`. */
+const forOf: NotIterable = (_value, text) => `${text} is not iterable`;
+
+/** A spread among a call's arguments. */
+const inArguments: NotIterable = (value, text, nullish) =>
+  nullish ? `${text} is not iterable (cannot read property ${value})` : 'Spread syntax requires ...iterable[Symbol.iterator] to be a function';
+
+/**
+ * Destructuring a call's result: V8 names a call of a name (`f()`) or a `new` as for-of does (`text` is then
+ * that), a chain of calls by its innermost callee (`f()()`: `text`), anything else by the value's type.
+ */
+const destructuring = (form: 'text' | 'chain' | 'value'): NotIterable => (value, text) => {
+  if (form === 'text') return `${text} is not iterable`;
+  const what = form === 'chain' ? text
+    : value === null ? 'object null'
+    : typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${String(value)}`
+    : typeof value;
+  return `${what} is not iterable (cannot read property Symbol(Symbol.iterator))`;
+};
+
 /** GetIterator(value, sync). `text` renders the iterable the way the engine's message does. */
-export function iter(value: unknown, text: string, inCall = false): Iteration {
-  // (A spread among a call's arguments is worded differently: spreadNow.)
-  if (inCall && (value === null || value === undefined)) throw new TypeError(`${text} is not iterable (cannot read property ${value})`);
-  const method = value === null || value === undefined ? undefined : (value as Record<symbol, unknown>)[Symbol.iterator];
+export function iter(value: unknown, text: string, notIterable: NotIterable = forOf): Iteration {
+  if (value === null || value === undefined) throw new TypeError(notIterable(value, text, true));
+  const method = (value as Record<symbol, unknown>)[Symbol.iterator];
   if (method === ArrayValues && isArray(value) && ArrayIteratorPrototype.next === ArrayIteratorNext) return value;
-  if (typeof method !== 'function') throw new TypeError(inCall ? 'Spread syntax requires ...iterable[Symbol.iterator] to be a function' : `${text} is not iterable`);
+  if (typeof method !== 'function') throw new TypeError(notIterable(value, text, false));
   // `*[Symbol.iterator]() {...}` instrumented: its entry makes an object that can pause when stepped.
   const iterator = apply((generatorEntryOf(method) ?? method) as () => unknown, value, []);
   if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
@@ -153,7 +178,8 @@ export function closeAfterThrow(r: Iteration | undefined): void {
 
 const ArrayFrom = Array.from as (...args: unknown[]) => unknown[];
 
-interface FromState { a: unknown[]; k: number; r: IterationRecord; mapfn: unknown; thisArg: unknown }
+/** `limit`: how many values to take, then close the iterator if it is not done (destructureNow); else all. */
+interface FromState { a: unknown[]; k: number; r: IterationRecord; mapfn: unknown; thisArg: unknown; limit?: number }
 
 /**
  * The fast entry of Array.from, which instrumented code calls inside a task: `Array.from(g[, mapfn, thisArg])`
@@ -173,6 +199,10 @@ function fromFast(this: unknown, items?: unknown, mapfn?: unknown, thisArg?: unk
 /** The rest of Array.from; `resumed`: `value` is what the step that paused gave. */
 function fromLoop(s: FromState, value: unknown, resumed: boolean): unknown {
   for (;;) {
+    if (!resumed && s.k === s.limit) {
+      close(s.r); // IteratorClose after a pattern's last element: errors from return() propagate
+      return s.a;
+    }
     if (!resumed) {
       try {
         value = step(s.r);
@@ -210,6 +240,23 @@ function fromAgain(): unknown {
 attachLazy(ArrayFrom, fromFast as never);
 
 /**
+ * `const [a, , b] = f()` in a generator version (names and holes only, no rest, no defaults): the `count`
+ * values the engine's destructuring would take, stepped as a for-of steps (a user generator may pause inside),
+ * then the iterator closed if it is not done, as the engine does after the last element; the engine then
+ * destructures the array this returns (binding names is not observable). An array is left to the engine.
+ * SUSPENDED when it paused; `text` and `form` render the operand as the engine's TypeError does.
+ */
+export function destructureNow(value: unknown, count: number, text: string, form: 'text' | 'chain' | 'value'): unknown {
+  if (isArray(value)) return value;
+  try {
+    const it = iter(value, text, destructuring(form)) as IterationRecord; // (an array was returned above)
+    return fromLoop({ a: [], k: 0, r: it, mapfn: undefined, thisArg: undefined, limit: count }, undefined, false);
+  } catch (e) {
+    return suspendFrom(e);
+  }
+}
+
+/**
  * `...value` in a generator version (an array literal's element, or a call's or `new`'s argument): the values
  * the engine's spread would take, collected the way a for-of steps (iter, step: a user generator's body, or
  * an instrumented `next`, may pause, this call then a frame of its own, as Array.from's), as an array the
@@ -219,7 +266,7 @@ attachLazy(ArrayFrom, fromFast as never);
  */
 export function spreadNow(value: unknown, text: string, inCall: boolean): unknown {
   try {
-    const it = iter(value, text, inCall);
+    const it = iter(value, text, inCall ? inArguments : forOf);
     if (!isArray(it)) return fromLoop({ a: [], k: 0, r: it, mapfn: undefined, thisArg: undefined }, undefined, false);
     const copy: unknown[] = [];
     for (let i = 0; i < it.length; i++) Reflect.defineProperty(copy, i, { value: it[i], writable: true, enumerable: true, configurable: true });

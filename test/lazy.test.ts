@@ -789,7 +789,7 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
     expect(midway(m.progress, m.before, 40)).toBe(40);
   });
 
-  it('pauses inside a user generator spread into an array literal or into the arguments of a call or new', async () => {
+  it('pauses inside a user generator spread into an array literal or into the arguments of a call or new, or destructured', async () => {
     const m = await instrument(`
       export const progress = { i: -1 };
       function* gen(n) { for (let i = 0; i < n; i++) { progress.i = i; yield i; } }
@@ -798,8 +798,15 @@ describe('constructors split after super() (runtime constructors.ts)', () => {
       export function literal(n) { return [...gen(n)].length; }
       export function argument(n) { return sum(...gen(n)); }
       export function constructed(n) { return new Many(...gen(n)).n; }
+      const source = { gen };
+      export function destructured(n) { const [a, , b] = gen(n); const [c] = source.gen(n); return [a, b, c]; }
+      export function destructuredLate(n) { const [, , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , , last] = gen(n); return last; }
     `);
     for (const run of [m.literal, m.argument, m.constructed]) expect(midway(m.progress, run, 40)).toBe(40);
+    expect(finish(launch(m.destructured, 0, 40)).value).toEqual([0, 2, 0]);
+    const plainLast = m.destructuredLate(50); // (called outside a task: the original)
+    expect(plainLast).toBe(39);
+    expect(midway(m.progress, m.destructuredLate, 50)).toBe(plainLast); // paused inside the generator's steps
   });
 
   it('pauses inside a constructor reached by any expression, and inside ordinary functions called with new', async () => {

@@ -352,6 +352,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       const spread = spreadDispatch(node);
       if (spread) return spread;
     }
+    if (ts.isVariableDeclaration(node) && ts.isArrayBindingPattern(node.name) && node.initializer && !g.pauseHolder) {
+      const destructured = destructureDispatch(node);
+      if (destructured) return destructured;
+    }
     if (ts.isAwaitExpression(node)) return awaitPoint(node);
     if (g.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return g.newTarget;
     const written = copiesSuper(g) && superWriteHere(node as TS.Expression);
@@ -397,6 +401,40 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const made = factory.createParenthesizedExpression(factory.createAssignment($v, runtimeCall('spreadNow', [value, factory.createStringLiteral(text), inCall ? factory.createTrue() : factory.createFalse()])));
     const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), runtimeCall('suspended', []));
     return factory.updateSpreadElement(node, factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v)));
+  };
+
+  /**
+   * `const [a, , b] = f()` (names and holes only; the initializer a call or `new`): the initializer becomes
+   * `(($v = $pe.destructureNow(f(), 3, "text", form)) === SUSPENDED ? yield* $pe.suspended() : $v)`, so that a user
+   * generator destructured there can pause inside its steps (runtime destructureNow). A rest element, a
+   * default or a nested pattern is left to the engine (their order among the steps, and V8's wording, differ).
+   */
+  const destructureDispatch = (node: TS.VariableDeclaration): TS.VariableDeclaration | undefined => {
+    const original = ts.getOriginalNode(node);
+    if (!ts.isVariableDeclaration(original) || !original.initializer || !ts.isArrayBindingPattern(original.name)) return undefined;
+    const operand = skipOuter(ts, original.initializer);
+    if (!ts.isCallExpression(operand) && !ts.isNewExpression(operand)) return undefined;
+    // How V8 words a value that is not iterable here (runtime destructuring()): a call of a name or a `new` as
+    // for-of does, a chain of calls ending in a name (`f()()`) by that name, any other call by the value's type.
+    let innermost = skipOuter(ts, operand.expression);
+    while (ts.isCallExpression(innermost)) innermost = skipOuter(ts, innermost.expression);
+    const form = ts.isNewExpression(operand) || ts.isIdentifier(skipOuter(ts, operand.expression)) ? 'text' : ts.isIdentifier(innermost) ? 'chain' : 'value';
+    const text = form === 'text' ? iterableText(ts, original.initializer) : form === 'chain' ? calleeText(ts, innermost) : '';
+    const plainNames = original.name.elements.every((e) => ts.isOmittedExpression(e) || (!e.dotDotDotToken && !e.initializer && !e.propertyName && ts.isIdentifier(e.name)));
+    if (!plainNames || original.name.elements.length === 0) return undefined;
+    const d = depth;
+    const value = deeper(() => visitExpr(node.initializer!));
+    yieldsEmitted++;
+    const $v = temp('v', d);
+    const made = factory.createParenthesizedExpression(factory.createAssignment($v, runtimeCall('destructureNow', [
+      value,
+      factory.createNumericLiteral(original.name.elements.length),
+      factory.createStringLiteral(text),
+      factory.createStringLiteral(form),
+    ])));
+    const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), runtimeCall('suspended', []));
+    const init = factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
+    return factory.updateVariableDeclaration(node, node.name, node.exclamationToken, node.type, init);
   };
 
   /** `$pe.<name>(<args>)` */
