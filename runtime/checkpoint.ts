@@ -168,6 +168,11 @@ export function attachPrivate(method: unknown, fast: AnyFunction | undefined): A
   return fast;
 }
 
+/** attachPrivate() for a generator version's call: the method's generator version, or undefined. */
+export function attachPrivateGen(method: unknown, fast: AnyFunction | undefined): GeneratorFn | undefined {
+  return attachPrivate(method, fast) && (method as Record<symbol, GeneratorFn>)[GEN];
+}
+
 /**
  * The fast entry of a `#private` method outside the lazy subset, from its generator version (for an async
  * method, of its body: the entry returns the promise, as setGen's async entry does). attachPrivate hands it over.

@@ -325,6 +325,26 @@ describe('transform()', () => {
     expect(t('class B { async #m() { for (;;) await 1; } #n() { try { for (;;); } finally {} } run() { return [this.#m(), this.#n()]; } }', { filename: 'b.mjs' }).diagnostics).toEqual([]);
   });
 
+  it('makes #private methods preemptible where closures and generator versions of their class call them', async () => {
+    const m = await instrument(`
+      class A {
+        #work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+        viaClosure() { return (n) => this.#work(n); }
+        viaGenerator(n) { try { return this.#work(n); } finally { this.done = true; } }
+      }
+      export function closure(n) { return new A().viaClosure()(n); }
+      export function generator(n) { return new A().viaGenerator(n); }
+    `);
+    for (const f of [m.closure, m.generator]) {
+      // Every checkpoint pauses: a plain #work would let the task finish in a few resumes.
+      const { value, pauses } = finish(launch(f, 0, 100));
+      expect(value).toBe(4950);
+      expect(pauses).toBeGreaterThan(100);
+    }
+    const { diagnostics } = transform('export const B = [class { #m(n) { for (let i = 0; i < n; i++); } f() { return () => this.#m(3); } }];', { filename: 'b.mjs' });
+    expect(diagnostics.map((d) => d.message)).toEqual([expect.stringContaining('reach it only in a class with a name of its own')]);
+  });
+
   it('gives no generator version to functions invoked right where they are at the top level (bundle and namespace wrappers)', async () => {
     const source = `
       export const api = {};

@@ -44,7 +44,7 @@ export interface GeneratorBodyContext {
    * For a call `o.#m(...)` in a class method's fast copy, where that class declares the method `#m`: the
    * constant of the class's static block holding #m's fast copy (runtime attachPrivate); else undefined.
    */
-  privateFast(name: string, site: TS.Node): TS.Identifier | undefined;
+  privateFast(name: string, site: TS.Node, inClassCopy: boolean): TS.Expression | undefined;
   /**
    * In the instrumented body of a user generator function, its holder parameter: its checkpoints and calls
    * may yield PAUSE only while `$pe_rt.stepping === holder` (runtime step() is running this generator's
@@ -762,7 +762,10 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const $g = temp('g', d);
     // `($g = f?.[GEN]) && $g[OWNER] === f`: the callee's own generator version, never one it inherits through
     // its prototype (an inline check: a runtime call here costs ~10% on call-heavy code).
-    const genOf = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('GEN'));
+    let genOf: TS.Expression = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('GEN'));
+    // `this.#m(...)`: a private method of the class gets its versions here on first use (attachPrivateGen).
+    const priv = ts.isPropertyAccessExpression(bare) && ts.isPrivateIdentifier(bare.name) ? g.privateFast(bare.name.text, call, false) : undefined;
+    if (priv) genOf = factory.createBinaryExpression(genOf, ts.SyntaxKind.QuestionQuestionToken, factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'attachPrivateGen'), undefined, [fnRef, priv]));
     let ownGen: TS.Expression = factory.createLogicalAnd(
       assign($g, genOf),
       factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),

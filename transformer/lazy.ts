@@ -501,7 +501,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       }
       if (k === undefined) return comma([...steps, invoke(plainRef, thisArg, args)]); // e.g. Math.max(a, f())
       usedTemps.add($g);
-      const priv = ts.isPropertyAccessExpression(bare) && ts.isPrivateIdentifier(bare.name) ? g.privateFast(bare.name.text, call) : undefined;
+      const priv = ts.isPropertyAccessExpression(bare) && ts.isPrivateIdentifier(bare.name) ? g.privateFast(bare.name.text, call, true) : undefined;
       const lookup = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'));
       const own = factory.createLogicalAnd(
         // A private method of this class gets its versions at its first call from here (attachPrivate).

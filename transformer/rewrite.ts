@@ -117,22 +117,34 @@ function rewriteFile(
   };
   // `#private` methods: the function object of one is not reachable when its class is defined, so its fast
   // copy is a constant of the class's static block, where the fast copies of the class's methods are made
-  // too; their calls to it hand it over on first use (runtime attachPrivate). By original class node:
+  // too; their calls to it hand it over on first use (runtime attachPrivate). Calls from elsewhere in the
+  // class (closures' copies, generator versions) read it from a static private field the block sets,
+  // `C.#$pe_priv_m`, through the class's own name. By original class node:
   const privateFastIds = new Map<TS.Node, Map<string, TS.Identifier>>(); // constants the call sites use
+  const privateFields = new Map<TS.Node, Set<string>>(); // the constants also kept in static private fields
   const privateFasts = new Map<TS.Node, Map<string, { method: TS.MethodDeclaration; fast: TS.Expression }>>(); // the fast copies made
-  const privateFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
-    // Only in the fast copy of a method or a split constructor's body (made in the static block), not a
-    // closure's (made where it is).
-    let fn: TS.Node | undefined = ts.getOriginalNode(site).parent;
+  const privateFieldName = (name: string): string => `#$pe_priv_${name.slice(1)}`;
+  const privateFast = (name: string, site: TS.Node, inClassCopy: boolean): TS.Expression | undefined => {
+    const original = ts.getOriginalNode(site);
+    let cls: TS.Node | undefined = original.parent;
+    while (cls && !(ts.isClassLike(cls) && cls.members.some((m) => ts.isMethodDeclaration(m) && ts.isPrivateIdentifier(m.name) && m.name.text === name))) cls = cls.parent;
+    if (!cls || !ts.isClassLike(cls)) return undefined;
+    let fn: TS.Node | undefined = original.parent;
     while (fn && !isFunctionBoundary(ts, fn)) fn = fn.parent;
-    if (!fn || !(ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) || !ts.isClassLike(fn.parent)) return undefined;
-    const cls = fn.parent;
-    if (!cls.members.some((m) => ts.isMethodDeclaration(m) && ts.isPrivateIdentifier(m.name) && m.name.text === name)) return undefined;
+    // The fast copy of a method or a split constructor's body is made in the static block: the constant.
+    const inBlock = inClassCopy && !!fn && (ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) && fn.parent === cls;
+    // Elsewhere, the field, through the class's name (declared once in the file: nothing shadows it).
+    const className = cls.name?.text;
+    if (!inBlock && (className === undefined || names.declared.get(className) !== 1)) return undefined;
     let ids = privateFastIds.get(cls);
     if (!ids) privateFastIds.set(cls, (ids = new Map()));
     let id = ids.get(name);
     if (!id) ids.set(name, (id = factory.createUniqueName(`$pe_priv_${name.slice(1)}`)));
-    return id;
+    if (inBlock) return id;
+    let fields = privateFields.get(cls);
+    if (!fields) privateFields.set(cls, (fields = new Set()));
+    fields.add(name);
+    return factory.createPropertyAccessExpression(factory.createIdentifier(className!), factory.createPrivateIdentifier(privateFieldName(name)));
   };
   const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap(), strictFile, fixedFast, privateFast };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
@@ -598,19 +610,37 @@ function rewriteFile(
   const reportUnlinkedPrivate = (cls: TS.Node, linked: boolean): void => {
     const ids = privateFastIds.get(cls);
     for (const [name, { method }] of privateFasts.get(cls) ?? []) {
-      if (linked && ids?.has(name)) continue;
-      report(method, 'method-name', 'method with a #private name is left uninstrumented: no method of its class that could pause calls it (runs to completion)');
+      // (Called from the static block's copies, which exist when the class links any; or through the field.)
+      if ((linked || privateFields.get(cls)?.has(name)) && ids?.has(name)) continue;
+      const className = (cls as TS.ClassLikeDeclaration).name?.text;
+      const unnamed = className === undefined || names.declared.get(className) !== 1;
+      report(method, 'method-name', `method with a #private name is left uninstrumented: no method of its class that could pause calls it${unnamed ? ', and its closures and generator versions reach it only in a class with a name of its own (declared once in the file)' : ''} (runs to completion)`);
     }
   };
 
-  /** `const $pe_priv_m = <fast copy of #m>;` for each private method the class's fast copies call. */
-  const privateFastDeclarations = (cls: TS.Node): TS.Statement[] =>
-    [...(privateFastIds.get(cls) ?? [])].map(([name, id]) =>
+  /**
+   * `const $pe_priv_m = <fast copy of #m>;` for each private method the class's code calls, and `this.#$pe_priv_m
+   * = $pe_priv_m;` for those called from outside the static block's copies (privateFast).
+   */
+  const privateFastDeclarations = (cls: TS.Node): TS.Statement[] => [
+    ...[...(privateFastIds.get(cls) ?? [])].map(([name, id]) =>
       factory.createVariableStatement(
         undefined,
         factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, privateFasts.get(cls)?.get(name)?.fast ?? factory.createVoidZero())], ts.NodeFlags.Const),
       ),
-    );
+    ),
+    ...[...(privateFields.get(cls) ?? [])].map((name) =>
+      factory.createExpressionStatement(factory.createAssignment(
+        factory.createPropertyAccessExpression(factory.createThis(), factory.createPrivateIdentifier(privateFieldName(name))),
+        privateFastIds.get(cls)!.get(name)!,
+      )),
+    ),
+  ];
+
+  /** `static #$pe_priv_m;` for each private method called from outside the static block's copies. */
+  const privateFieldDeclarations = (cls: TS.Node): TS.ClassElement[] =>
+    [...(privateFields.get(cls) ?? [])].map((name) =>
+      factory.createPropertyDeclaration([factory.createModifier(ts.SyntaxKind.StaticKeyword)], factory.createPrivateIdentifier(privateFieldName(name)), undefined, undefined, undefined));
 
   /** `$pe.ctor(this, ...)` for each class whose constructor was split, for its static block (by original class). */
   const ctorRegistrations = new Map<TS.Node, TS.Statement>();
@@ -650,7 +680,8 @@ function rewriteFile(
     const gens = collectGens(visited.members, true);
     reportUnlinkedPrivate(ts.getOriginalNode(node), gens.length > 0);
     const ctor = ctorRegistrations.get(ts.getOriginalNode(node));
-    if (gens.length === 0 && !ctor) return visited;
+    const fields = privateFieldDeclarations(ts.getOriginalNode(node));
+    if (gens.length === 0 && !ctor && fields.length === 0) return visited;
     const names = (isStatic: boolean): TS.Expression =>
       factory.createArrayLiteralExpression(gens.filter((g) => g.gen && g.isStatic === isStatic).map((g) => factory.createStringLiteral(g.name)));
     // Fast copies are created in the static block: same scope as the methods (the class body).
@@ -663,7 +694,8 @@ function rewriteFile(
         ...(ctor ? [ctor] : []),
       ]),
     );
-    const members = [link, ...visited.members, ...gens.flatMap((g) => (g.gen ? [g.gen] : []))];
+    // (The fields first: initialised before the block sets them.)
+    const members = [...fields, link, ...visited.members, ...gens.flatMap((g) => (g.gen ? [g.gen] : []))];
     return ts.isClassDeclaration(visited)
       ? factory.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members)
       : factory.updateClassExpression(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
