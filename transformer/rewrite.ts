@@ -37,7 +37,7 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
 import { buildLazy, isStrict, literalHome } from './lazy';
-import { plainClassNames, usesNewTarget } from './constructors';
+import { newableNames, plainClassNames, usesNewTarget } from './constructors';
 import { rewriteConstructor, type ConstructorRewrite } from './constructor-rewrite';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 import { sourceMarks } from './source-text';
@@ -134,8 +134,8 @@ function rewriteFile(
     // The fast copy of a method or a split constructor's body is made in the static block: the constant.
     const inBlock = inClassCopy && !!fn && (ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) && fn.parent === cls;
     // Elsewhere, the field, through the class's name (declared once in the file: nothing shadows it).
-    const className = cls.name?.text;
-    if (!inBlock && (className === undefined || names.declared.get(className) !== 1)) return undefined;
+    const className = privateClassName(cls);
+    if (!inBlock && className === undefined) return undefined;
     let ids = privateFastIds.get(cls);
     if (!ids) privateFastIds.set(cls, (ids = new Map()));
     let id = ids.get(name);
@@ -144,7 +144,23 @@ function rewriteFile(
     let fields = privateFields.get(cls);
     if (!fields) privateFields.set(cls, (fields = new Set()));
     fields.add(name);
-    return factory.createPropertyAccessExpression(factory.createIdentifier(className!), factory.createPrivateIdentifier(privateFieldName(name)));
+    const field = factory.createPropertyAccessExpression(factory.createIdentifier(className!.name), factory.createPrivateIdentifier(privateFieldName(name)));
+    if (className!.own) return field;
+    // Through the variable a bundler binds the class to (`var C = class {}`): it holds the class only once the
+    // class is defined, so `(() => { try { return C.#f; } catch {} })()` (undefined then: a plain call).
+    const read = factory.createTryStatement(factory.createBlock([factory.createReturnStatement(field)]), factory.createCatchClause(undefined, factory.createBlock([])), undefined);
+    return factory.createCallExpression(factory.createParenthesizedExpression(factory.createArrowFunction(undefined, undefined, [], undefined, undefined, factory.createBlock([read]))), undefined, []);
+  };
+  /**
+   * The name by which a class's code reaches the class: its own name, else the variable it initialises
+   * (`var C = class {}`, as bundlers write classes); declared once in the file (nothing shadows it), the
+   * variable never written.
+   */
+  const privateClassName = (cls: TS.ClassLikeDeclaration): { name: string; own: boolean } | undefined => {
+    const own = cls.name?.text;
+    if (own !== undefined) return names.declared.get(own) === 1 ? { name: own, own: true } : undefined;
+    const outer = newableNames(ts, cls)[0];
+    return outer !== undefined && names.declared.get(outer) === 1 && !names.written.has(outer) ? { name: outer, own: false } : undefined;
   };
   const gctx: GeneratorBodyContext = { ts, ctx, pe, hot, runtimeNodes, policy, tempNames: new Map(), visitedOf: new WeakMap(), strictFile, fixedFast, privateFast };
   const methodGens = new WeakMap<TS.Node, MethodGen>();
@@ -612,9 +628,8 @@ function rewriteFile(
     for (const [name, { method }] of privateFasts.get(cls) ?? []) {
       // (Called from the static block's copies, which exist when the class links any; or through the field.)
       if ((linked || privateFields.get(cls)?.has(name)) && ids?.has(name)) continue;
-      const className = (cls as TS.ClassLikeDeclaration).name?.text;
-      const unnamed = className === undefined || names.declared.get(className) !== 1;
-      report(method, 'method-name', `method with a #private name is left uninstrumented: no method of its class that could pause calls it${unnamed ? ', and its closures and generator versions reach it only in a class with a name of its own (declared once in the file)' : ''} (runs to completion)`);
+      const unnamed = privateClassName(cls as TS.ClassLikeDeclaration) === undefined;
+      report(method, 'method-name', `method with a #private name is left uninstrumented: no method of its class that could pause calls it${unnamed ? ', and its closures and generator versions reach it only in a class with a name (its own, or a variable it initialises, declared once in the file)' : ''} (runs to completion)`);
     }
   };
 
