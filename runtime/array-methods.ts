@@ -12,7 +12,7 @@ import { types } from 'node:util';
 import { PAUSE, rt } from './checkpoint';
 import { attachGen, genOf, type GenFn } from './symbols';
 import { callNow, callPlainNow, suspended, SUSPENDED } from './lazy';
-import { apply } from './intrinsics';
+import { apply, definer } from './intrinsics';
 import { timSort } from './timsort';
 
 const { isProxy } = types;
@@ -67,25 +67,6 @@ function speciesCreate(original: unknown, length: number): Record<number, unknow
   if (C === undefined) return new Array(length);
   if (typeof C !== 'function') throw new TypeError('object.constructor[Symbol.species] is not a constructor');
   return new (C as new (n: number) => Record<number, unknown>)(length);
-}
-
-/**
- * CreateDataPropertyOrThrow, as a function of the target. On a plain array (the usual species) assignment
- * does the same, much faster, for a key that neither Array.prototype nor Object.prototype has as an own
- * property (assignment would call a setter there). Checked per key: listing the prototypes' own names once
- * per builtin call cost ~2 us, more than a short map() itself.
- */
-function definer(target: Record<number, unknown>): (key: number, value: unknown) => void {
-  const define = (key: number, value: unknown): void => {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  };
-  if (Object.getPrototypeOf(target) !== Array.prototype || Object.getPrototypeOf(Array.prototype) !== Object.prototype) return define;
-  return (key, value) => {
-    // `in` on Array.prototype covers Object.prototype too (its only prototype, checked above), and V8
-    // answers it from its no-elements protector while neither has an indexed property.
-    if (key in Array.prototype) define(key, value);
-    else target[key] = value;
-  };
 }
 
 /**

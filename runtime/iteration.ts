@@ -14,7 +14,7 @@
 // prototype), with no iterator object and no call per element: through a record and step() such a loop
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
-import { apply } from './intrinsics';
+import { apply, definer } from './intrinsics';
 import { attachLazy, CAPTURE, fastOf, reenterInner, suspendFrom, type Frame } from './lazy';
 import { rt } from './shared';
 import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping } from './user-generators';
@@ -179,7 +179,16 @@ export function closeAfterThrow(r: Iteration | undefined): void {
 const ArrayFrom = Array.from as (...args: unknown[]) => unknown[];
 
 /** `limit`: how many values to take, then close the iterator if it is not done (destructureNow); else all. */
-interface FromState { a: unknown[]; k: number; r: IterationRecord; mapfn: unknown; thisArg: unknown; limit?: number }
+interface FromState {
+  a: unknown[];
+  k: number;
+  r: IterationRecord;
+  mapfn: unknown;
+  thisArg: unknown;
+  limit?: number;
+  /** CreateDataPropertyOrThrow on `a` (made on first use). */
+  define?: (key: number, value: unknown) => void;
+}
 
 /**
  * The fast entry of Array.from, which instrumented code calls inside a task: `Array.from(g[, mapfn, thisArg])`
@@ -224,7 +233,7 @@ function fromLoop(s: FromState, value: unknown, resumed: boolean): unknown {
         throw e;
       }
     }
-    Reflect.defineProperty(s.a, s.k, { value, writable: true, enumerable: true, configurable: true });
+    (s.define ??= definer(s.a))(s.k, value);
     s.k++;
   }
 }
@@ -269,7 +278,8 @@ export function spreadNow(value: unknown, text: string, inCall: boolean): unknow
     const it = iter(value, text, inCall ? inArguments : forOf);
     if (!isArray(it)) return fromLoop({ a: [], k: 0, r: it, mapfn: undefined, thisArg: undefined }, undefined, false);
     const copy: unknown[] = [];
-    for (let i = 0; i < it.length; i++) Reflect.defineProperty(copy, i, { value: it[i], writable: true, enumerable: true, configurable: true });
+    const define = definer(copy);
+    for (let i = 0; i < it.length; i++) define(i, it[i]);
     return copy;
   } catch (e) {
     return suspendFrom(e);
