@@ -108,6 +108,12 @@ export interface CallPolicy {
   plainClasses: ReadonlySet<string>;
 }
 
+/** `name` at `site` is one of the file's fixed functions with nothing to pause in (policy.plain), in its scope. */
+function isPlainFunction(ts: typeof TS, name: string, site: TS.Node, policy: CallPolicy): boolean {
+  const scope = policy.plain.get(name);
+  return scope !== undefined && isInside(ts.getOriginalNode(site), scope);
+}
+
 /** Would the generator version route this call through the dispatch (possibly `yield*`)? */
 export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: CallPolicy): boolean {
   if (ts.isOptionalChain(call)) return false;
@@ -117,7 +123,7 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
   // `(o?.m)()` keeps o as `this`: only a plain call does that, so leave it plain.
   if (ts.isOptionalChain(bare)) return false;
   if (ts.isIdentifier(bare) && bare.text === 'eval') return false;
-  if (ts.isIdentifier(bare) && policy.plain.has(bare.text) && isInside(ts.getOriginalNode(call), policy.plain.get(bare.text)!)) return false;
+  if (ts.isIdentifier(bare) && isPlainFunction(ts, bare.text, call, policy)) return false;
   const root = calleeRoot(ts, bare);
   if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) return false;
   return true;
@@ -136,7 +142,7 @@ export function isNewSite(ts: typeof TS, node: TS.NewExpression, policy: CallPol
   if (ts.isIdentifier(c)) {
     if (!policy.declared.has(c.text)) return !PLAIN_CONSTRUCTORS.has(c.text);
     if (policy.plainClasses.has(c.text)) return false;
-    return !(policy.plain.has(c.text) && isInside(ts.getOriginalNode(node), policy.plain.get(c.text)!));
+    return !isPlainFunction(ts, c.text, node, policy);
   }
   const root = calleeRoot(ts, c);
   return root === undefined || !PLAIN_NAMESPACES.has(root) || policy.declared.has(root);

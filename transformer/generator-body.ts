@@ -398,9 +398,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const value = deeper(() => visitExpr(node.expression));
     yieldsEmitted++;
     const $v = temp('v', d);
-    const made = factory.createParenthesizedExpression(factory.createAssignment($v, runtimeCall('spreadNow', [value, factory.createStringLiteral(text), inCall ? factory.createTrue() : factory.createFalse()])));
-    const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), runtimeCall('suspended', []));
-    return factory.updateSpreadElement(node, factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v)));
+    return factory.updateSpreadElement(node, orResumed(runtimeCall('spreadNow', [value, factory.createStringLiteral(text), inCall ? factory.createTrue() : factory.createFalse()]), $v));
   };
 
   /**
@@ -426,15 +424,23 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const value = deeper(() => visitExpr(node.initializer!));
     yieldsEmitted++;
     const $v = temp('v', d);
-    const made = factory.createParenthesizedExpression(factory.createAssignment($v, runtimeCall('destructureNow', [
+    const init = orResumed(runtimeCall('destructureNow', [
       value,
       factory.createNumericLiteral(original.name.elements.length),
       factory.createStringLiteral(text),
       factory.createStringLiteral(form),
-    ])));
-    const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), runtimeCall('suspended', []));
-    const init = factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
+    ]), $v);
     return factory.updateVariableDeclaration(node, node.name, node.exclamationToken, node.type, init);
+  };
+
+  /**
+   * `(($v = <now>) === SUSPENDED ? yield* $pe.suspended() : $v)`: a runtime helper's value, or (when it
+   * paused: newNow, spreadNow, destructureNow) the value its frames end with once resumed.
+   */
+  const orResumed = (now: TS.Expression, $v: TS.Identifier): TS.Expression => {
+    const made = factory.createParenthesizedExpression(factory.createAssignment($v, now));
+    const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), runtimeCall('suspended', []));
+    return factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
   };
 
   /** `$pe.<name>(<args>)` */
@@ -695,11 +701,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const argsYield = yieldsEmitted !== before;
     yieldsEmitted++;
     const $v = temp('v', d);
-    const siteOf = (callee: TS.Expression): TS.Expression => {
-      const made = factory.createParenthesizedExpression(assign($v, newSiteCall(g, callee, e, args, 'newNow')));
-      const resume = factory.createYieldExpression(factory.createToken(ts.SyntaxKind.AsteriskToken), factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'suspended'), undefined, []));
-      return factory.createParenthesizedExpression(factory.createConditionalExpression(factory.createStrictEquality(made, g.hot('SUSPENDED')), undefined, resume, undefined, $v));
-    };
+    const siteOf = (callee: TS.Expression): TS.Expression => orResumed(newSiteCall(g, callee, e, args, 'newNow'), $v);
     if (argsYield) return siteOf(visitExpr(e.expression));
     // A name the file declares is written thrice (one runs): reading it again changes nothing. `ns.C`, or a
     // name that may be a global with a getter, is read once, into a temp.
