@@ -5,6 +5,7 @@
 // The countdown is recalibrated from the measured checkpoint rate so that tick() runs about once per
 // quantum, which bounds how late a pause can be.
 
+import { forecastFrom, scavengeBeforeDeadline } from './gc-forecast';
 import { native, SLOT } from './native';
 import { rt } from './shared';
 
@@ -36,6 +37,8 @@ let ticksSinceClock = 0;
 /** When (performance.now() ms) tick() warms the pause path in this slice; Infinity: not in this slice. */
 let rehearseAt = Infinity;
 let rehearse: (() => void) | undefined;
+/** From when (performance.now() ms) tick() forecasts the next scavenge (gc-forecast.ts); Infinity: not in this slice. */
+let forecastAt = Infinity;
 
 /** launch.ts provides the rehearsal: a pause and resume of a dummy task through the real path. */
 export function setRehearsal(fn: () => void): void {
@@ -83,6 +86,7 @@ export function arm(deadline: number, graceMs: number, t: number = deadline === 
   ranSinceClock = 0;
   firstInterval = true;
   rehearseAt = deadline - t >= REHEARSE_MIN_SLICE_MS && deadline !== Infinity ? deadline - REHEARSE_LEAD_MS : Infinity;
+  forecastAt = forecastFrom(deadline);
   if (native) armNative(deadline, graceMs, native.f64[SLOT.gcNs]!);
   // Start every slice with a tiny countdown and let tick() ramp it up (x4 per clock read, bounded by the
   // measured rate): the rate learnt from earlier code may be far too high for this code, and a too-high
@@ -102,7 +106,7 @@ function rehearseNow(): void {
   if (native) armNative(rt.deadline, rt.grace, gcAtArm);
 }
 
-function suspend(reason: 'deadline' | 'pause'): true {
+function suspend(reason: typeof rt.lastPauseReason): true {
   rt.lastPauseReason = reason;
   rt.c = 0;
   return true;
@@ -141,6 +145,10 @@ export function tick(): boolean {
   rt.lastTime = t;
   ranSinceClock = 0;
   if (t >= rt.deadline) return suspend('deadline');
+  if (t >= forecastAt && scavengeBeforeDeadline(t, rt.deadline)) {
+    rt.scavengePauses++;
+    return suspend('scavenge');
+  }
   if (t >= rehearseAt) rehearseNow();
   rt.c = rt.lastCount = Math.min(countFor(rt.deadline, t), rt.lastCount * 4 + 1);
   return false;

@@ -146,7 +146,9 @@ function runSliceOnce(task: Task, s: TaskState, budgetMs: number, graceMs: numbe
     throw s.error;
   }
   s.status = 'paused';
-  s.pausedBy = rt.lastPauseReason === 'pause' ? 'pause' : now() >= own ? 'budget' : 'outer';
+  // A slice ended before a scavenge ended for the deadline it anticipated: the earlier of the two.
+  const reached = rt.lastPauseReason === 'scavenge' ? own <= outer : now() >= own;
+  s.pausedBy = rt.lastPauseReason === 'pause' ? 'pause' : reached ? 'budget' : 'outer';
 }
 
 function isThenable(value: unknown): boolean {

@@ -9,6 +9,8 @@ export interface NativeBinding {
   wake(): void;
   nowNs(): number;
   guard<T, O>(fn: () => T, overrun: O): T | O;
+  /** Bytes the young generation can still allocate before the next scavenge; -1 when unknown. */
+  newSpaceFree(): number;
   slotBytes: number;
 }
 
@@ -35,6 +37,7 @@ export const SLOT = {
   targetNs: 5,
   gcNs: 6,
   gcAtArmNs: 7,
+  scavengeNs: 8,
 } as const;
 
 export interface NativeState {

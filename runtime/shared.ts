@@ -20,8 +20,11 @@ export interface SharedState {
   grace: number;
   /** Set by a plain-context `pause()`; the next checkpoint pauses. */
   pauseRequested: boolean;
-  /** Why the last suspension happened: a checkpoint saw the deadline, or `pause()` asked for it. */
-  lastPauseReason: 'deadline' | 'pause';
+  /**
+   * Why the last suspension happened: a checkpoint saw the deadline, `pause()` asked for it, or a scavenge
+   * was about to run past the deadline (gc-forecast.ts).
+   */
+  lastPauseReason: 'deadline' | 'pause' | 'scavenge';
   /** Tasks currently running, outermost first (nested launches push). */
   stack: Task[];
   /**
@@ -46,6 +49,8 @@ export interface SharedState {
   unwinding: number;
   /** How many times tick() has warmed the pause path (clock.ts, rehearsal.ts): for tests and benchmarks. */
   rehearsals: number;
+  /** How many slices tick() ended early, before a scavenge that would have run past the deadline (gc-forecast.ts). */
+  scavengePauses: number;
   detach: ((start: () => Generator<unknown, unknown, unknown>, budget: SliceBudget | undefined, onError: (error: unknown) => void) => void) | undefined;
   /**
    * Runs `start()`'s generator as a task of its own for one slice of `budget` (its PAUSEs pause it), now;
@@ -85,6 +90,7 @@ function create(): SharedState {
     stepping: null,
     unwinding: 0,
     rehearsals: 0,
+    scavengePauses: 0,
     detach: undefined,
     sliced: undefined,
   };

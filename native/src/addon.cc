@@ -4,9 +4,12 @@
 //   nowNs()                CLOCK_MONOTONIC in ns, to translate performance.now() deadlines
 //   guard(fn, overrun)     call fn() as a guarded slice: returns its result, or `overrun` when the watchdog
 //                          terminated it (the termination is cancelled here, and only if it was ours)
+//   newSpaceFree()         bytes the young generation can still allocate before the next scavenge
 #include <node.h>
 #include <v8.h>
 
+#include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include "slot.h"
@@ -34,15 +37,25 @@ struct EnvSlot {
   bool registered = false;
   double gc_start = 0;
   double gc_total = 0;
+  v8::GCType gc_type = v8::kGCTypeScavenge;  // of the outermost collection running
+  double scavenge_recent = 0;
+  int new_space = -1;  // index of "new_space" for GetHeapSpaceStatistics; -1: not found
 };
+
+// How much of the recent maximum a scavenge's duration keeps per scavenge: a slow one is remembered for
+// some dozens of scavenges (the runtime's forecast must cover the slow ones, not the median).
+constexpr double kScavengeDecay = 0.97;
 
 // GC callbacks (on the JS thread): publish "in GC" and the total GC time, so the watchdog does not count a
 // long collection against the grace period of a slice that would pause right after it.
-void GcPrologue(Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
+void GcPrologue(Isolate*, v8::GCType type, v8::GCCallbackFlags, void* data) {
   auto* env = static_cast<EnvSlot*>(data);
   if (!env->registered) return;
   int32_t* depth = &env->slot.i32()[kGcDepth];
-  if (__atomic_fetch_add(depth, 1, __ATOMIC_ACQ_REL) == 0) env->gc_start = MonotonicNs();
+  if (__atomic_fetch_add(depth, 1, __ATOMIC_ACQ_REL) == 0) {
+    env->gc_start = MonotonicNs();
+    env->gc_type = type;
+  }
 }
 
 void GcEpilogue(Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
@@ -53,8 +66,13 @@ void GcEpilogue(Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
   if (d <= 0) return;
   if (d == 1) {
     // Publish the GC time before leaving "in GC": the watchdog must never see neither.
-    env->gc_total += MonotonicNs() - env->gc_start;
-    StoreGcNs(&env->slot, env->gc_total);
+    double took = MonotonicNs() - env->gc_start;
+    env->gc_total += took;
+    StoreSlotF64(&env->slot, kGcNs, env->gc_total);
+    if (env->gc_type == v8::kGCTypeScavenge) {
+      env->scavenge_recent = std::max(took, env->scavenge_recent * kScavengeDecay);
+      StoreSlotF64(&env->slot, kScavengeNs, env->scavenge_recent);
+    }
   }
   __atomic_store_n(depth, d - 1, __ATOMIC_RELEASE);
 }
@@ -77,12 +95,24 @@ void Register(const FunctionCallbackInfo<Value>& info) {
   env->slot.store = sab->GetBackingStore();
   if (pthread_getcpuclockid(pthread_self(), &env->slot.js_cpu_clock) != 0) env->slot.js_cpu_clock = CLOCK_MONOTONIC;
   env->registered = true;
+  for (size_t i = 0; i < info.GetIsolate()->NumberOfHeapSpaces(); i++) {
+    v8::HeapSpaceStatistics stats;
+    if (info.GetIsolate()->GetHeapSpaceStatistics(&stats, i) && std::strcmp(stats.space_name(), "new_space") == 0) env->new_space = static_cast<int>(i);
+  }
   info.GetIsolate()->AddGCPrologueCallback(GcPrologue, env);
   info.GetIsolate()->AddGCEpilogueCallback(GcEpilogue, env);
   RegisterSlot(&env->slot);
 }
 
 void Wake(const FunctionCallbackInfo<Value>&) { WakeWatchdog(); }
+
+// -1 when the engine does not say (no "new_space", or not registered).
+void NewSpaceFree(const FunctionCallbackInfo<Value>& info) {
+  EnvSlot* env = Data(info);
+  v8::HeapSpaceStatistics stats;
+  if (env->new_space < 0 || !info.GetIsolate()->GetHeapSpaceStatistics(&stats, env->new_space)) return info.GetReturnValue().Set(-1);
+  info.GetReturnValue().Set(static_cast<double>(stats.space_available_size()));
+}
 
 void NowNs(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(MonotonicNs()); }
 
@@ -167,5 +197,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   SetMethod(context, exports, "wake", Wake, data);
   SetMethod(context, exports, "nowNs", NowNs, data);
   SetMethod(context, exports, "guard", Guard, data);
+  SetMethod(context, exports, "newSpaceFree", NewSpaceFree, data);
   exports->Set(context, String::NewFromUtf8(isolate, "slotBytes").ToLocalChecked(), v8::Integer::New(isolate, kSlotBytes)).Check();
 }

@@ -5,7 +5,7 @@
 
 namespace preemptible {
 
-constexpr int kSlotBytes = 64;
+constexpr int kSlotBytes = 72;
 
 // int32 cells
 constexpr int kGen = 0;         // generation of the armed deadline; odd while the runtime is rewriting it
@@ -20,6 +20,7 @@ constexpr int kGraceNs = 4;     // ns past the deadline before the overrun guard
 constexpr int kTargetNs = 5;    // watchdog: when it will next look (the runtime wakes it for an earlier deadline)
 constexpr int kGcNs = 6;        // GC callbacks: total ns spent in garbage collection so far
 constexpr int kGcAtArmNs = 7;   // runtime: kGcNs when the deadline was armed (GC time does not use up the grace)
+constexpr int kScavengeNs = 8;  // GC callbacks: how long a scavenge takes lately (a slowly decaying maximum)
 
 // The guard handshake. Termination is only ever requested while a guard frame is on the stack (Active),
 // and a guard frame that sees Killing/Killed knows the termination is ours and must be cancelled.

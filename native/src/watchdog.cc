@@ -146,7 +146,7 @@ void Loop() {
 
 }  // namespace
 
-void StoreGcNs(Slot* s, double total) { StoreF64(s, kGcNs, total); }
+void StoreSlotF64(Slot* s, int index, double value) { StoreF64(s, index, value); }
 
 double MonotonicNs() {
   struct timespec ts;

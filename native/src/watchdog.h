@@ -24,7 +24,8 @@ struct Slot {
 };
 
 double MonotonicNs();
-void StoreGcNs(Slot* slot, double total);
+// An atomic store into a float64 cell of the slot (the GC callbacks publish their times this way).
+void StoreSlotF64(Slot* slot, int index, double value);
 
 // Registry of slots; the thread starts with the first registration and lives for the process.
 void RegisterSlot(Slot* slot);
