@@ -10,7 +10,7 @@ import { rt } from './shared';
 import { apply } from './intrinsics';
 import { tick } from './clock';
 import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
-import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, genToFast, reenter, TICK, suspended, suspendedFor, SUSPENDED } from './lazy';
+import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, genToFast, reenter, suspended, suspendedFor, SUSPENDED } from './lazy';
 import { stamp } from './deferred';
 import { close, closeAfterThrow, destructureNow, DONE, iter, spreadNow, start, step } from './iteration';
 import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user-generators';
@@ -20,7 +20,7 @@ import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user
  * (and, in fast copies, `callee[FAST]` likewise). Fast copies throw `cap()` at a pausing checkpoint, record
  * their frame when CAPTURE passes, and when re-entered continue the frame they were calling with reenter().
  */
-export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, TICK, cap, reenter, enter, fastOf, suspended, suspendedFor, SUSPENDED, iter, spreadNow, destructureNow, start, step, close, closeAfterThrow, DONE };
+export { rt, tick, GEN, OWNER, PAUSE, aw, FAST, CAPTURE, cap, reenter, enter, fastOf, suspended, suspendedFor, SUSPENDED, iter, spreadNow, destructureNow, start, step, close, closeAfterThrow, DONE };
 
 /** The fast entry of an instrumented user generator function (user-generators.ts). */
 export { genEntry, genEntryMade, forOfIn, delegating, PAUSED_STEP };

@@ -31,8 +31,6 @@ export const FAST: unique symbol = Symbol.for('preemptible.fast') as never;
 /** Thrown by a pausing checkpoint of a fast copy; never reaches user code (boundaries catch it). */
 export const CAPTURE: object = (holder[Symbol.for('preemptible.capture.v1')] ??= Object.freeze({ preemptibleCapture: true }));
 
-/** Thrown by the checkpoint of a tight loop (no call in it) to the catch around the loop, which runs tick(). */
-export const TICK: object = (holder[Symbol.for('preemptible.tick.v1')] ??= Object.freeze({ preemptibleTick: true }));
 
 type FastFn = (this: unknown, ...args: unknown[]) => unknown;
 

@@ -287,8 +287,9 @@ describe('lazy capture', () => {
       function g(x) { let t = 0; for (let k = 0; k < 2; k++) t += x; return t; }
     `;
     const code = transform(tight, { filename: 'tight.mjs' }).code;
-    // Loops without calls checkpoint by throwing TICK; a loop that calls keeps the ordinary checkpoint.
-    expect(code.match(/throw \$pe_\d+\.TICK/g)).toHaveLength(3); // countUp, countDown, g's loop
+    // Loops without calls leave by `break` when the counter runs out, and call tick() after the loop, in both
+    // copies of countUp, countDown and g; a loop that calls keeps the ordinary checkpoint.
+    expect(code.match(/\$t_\d+ = true; break;/g)).toHaveLength(6);
     const t = await instrument(tight);
     // A long budget: the countdown runs out every few microseconds and tick() says "go on" each time,
     // inside the fast copy, where the loop is re-entered past the test it already evaluated.
@@ -298,6 +299,12 @@ describe('lazy capture', () => {
     expect(down).toEqual({ value: [400_000 * 399_999 / 2, 400_000], pauses: 0 });
     // Budget 0: every checkpoint pauses, and the rest of the loop runs in the re-entry copy.
     expect(finish(launch(t.countUp, 0, 50)).value).toEqual([51, 1275]);
+    // Paused once, then the rest in one long slice of the re-entry copy, where ticks say "go on" as above.
+    for (const [fn, expected] of [[t.countUp, up.value], [t.countDown, down.value]] as const) {
+      const task = launch(fn, 0, 400_000);
+      expect(task.status).toBe('paused');
+      expect(finish(task, 60_000)).toEqual({ value: expected, pauses: 1 });
+    }
     expect(finish(launch(t.withCall, 0, 20)).value).toBe(190 + 380);
   });
 

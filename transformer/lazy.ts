@@ -141,7 +141,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const $g = sharedName(g, 'g');
   /** Set when a tight loop is re-entered after its checkpoint's tick(): its test already passed. */
   const $s = sharedName(g, 's');
-  const $x = sharedName(g, 'x');
+  /** Set when a tight loop was left because the counter ran out (not by its test or its own `break`). */
+  const $t = sharedName(g, 't');
   const pe = (name: string): TS.Expression => factory.createPropertyAccessExpression(g.pe, name);
   const num = (n: number): TS.Expression => factory.createNumericLiteral(n);
   const assign = (l: TS.Expression, r: TS.Expression): TS.Expression => factory.createAssignment(l, r);
@@ -601,56 +602,68 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       return factory.createSwitchStatement(disc, factory.createCaseBlock(clauses));
     };
 
+    /** A loop's test; while resuming past it, true (the site is further in). */
+    const loopTest = (c: TS.Expression): TS.Expression => cond(resumingPast(c), factory.createTrue(), dual(c));
+    /** A `for` loop's initializer; while resuming past it, nothing. */
+    const loopInit = (loop: TS.ForStatement): TS.Expression | undefined => {
+      const i = loop.initializer;
+      if (!i) return undefined;
+      return ts.isVariableDeclarationList(i) ? dualDeclarations(i) : cond(resumingPast(i), factory.createVoidZero(), dual(i));
+    };
+
     /**
-     * In the fast copy, a tight loop (innermost, no call in it: see isTightLoop) checkpoints without a call:
-     * the counter running out throws TICK to a catch around the loop, which runs tick() and then re-enters
-     * the loop past its test (`$s`: the test already passed for this iteration). A call in a float loop,
-     * even one that never runs, kept V8 from optimizing it well (numeric kernel 3.0x -> 1.8x).
-     *   for (;;) { try { while ($s ? ($s = false, true) : test) { if (--rt.c < 0) throw TICK; ... } break; }
-     *              catch ($x) { if ($x !== TICK) throw $x; if ($pe.tick()) { $k = K; throw $pe.cap(); } $s = true; } }
-     * (The re-entry copy keeps the ordinary checkpoint: the same form measured slower there.)
+     * A tight loop (innermost, no call in it: see isTightLoop) has no call in it at all: the
+     * counter running out leaves the loop by `break` with `$t` set, tick() runs after it, and the loop is
+     * entered again past its test (`$s`: the test already passed for this iteration). Once a call in a float
+     * loop has run (tick() does, every few microseconds of a finite slice), V8 compiles the loop several times
+     * slower, although the call is only reached when the counter runs out: the numeric kernel ran ~2x plain
+     * with `if (--rt.c < 0 && tick())` in its loop, and also with an earlier form that threw to a catch
+     * around the loop; ~1.25x with this one.
+     *   for (;;) { $t = false; while ($s ? ($s = false, true) : test) { if (--rt.c < 0) { $t = true; break; } ... }
+     *              if (!$t) break; if ($pe.tick()) { $k = K; throw $pe.cap(); } $s = true; }
+     * (The loop's own `break` leaves with `$t` false, its `continue` stays in it.) In the re-entry copy the
+     * checkpoint is also where resuming passes (`if ($r) { if ($k === K) $r = false; } else if (...)`) and a
+     * pause leaves by `break $p` (pauseAt): the slices of a long loop run there, after its first pause.
      */
     const tightLoop = (loop: TS.WhileStatement | TS.ForStatement, k: number, inner: readonly TS.Statement[]): TS.Statement[] => {
       usedTemps.add($s);
-      const body = factory.createBlock([factory.createIfStatement(counterExpired(g), factory.createThrowStatement(pe('TICK'))), ...rList(inner)], true);
+      usedTemps.add($t);
+      const leave = factory.createBlock([factory.createExpressionStatement(assign($t, factory.createTrue())), factory.createBreakStatement()]);
+      const ranOut = factory.createIfStatement(counterExpired(g), leave);
+      // The re-entry copy passes the checkpoint while resuming (turning `$r` false if it was the site).
+      const head = reentry ? factory.createIfStatement($r, factory.createBlock([factory.createIfStatement(kIs(k), factory.createExpressionStatement(assign($r, factory.createFalse())))], true), ranOut) : ranOut;
+      const body = factory.createBlock([head, ...rList(inner)], true);
       const passed = paren(factory.createCommaListExpression([assign($s, factory.createFalse()), factory.createTrue()]));
-      const skipTest = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond($s, passed, dual(c));
+      const skipTest = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond($s, passed, loopTest(c));
       const before: TS.Statement[] = [];
+      const hasTest = !ts.isForStatement(loop) || loop.condition !== undefined;
       let looped: TS.Statement;
       if (ts.isForStatement(loop)) {
-        const i = loop.initializer;
-        const init = i && (ts.isVariableDeclarationList(i) ? dualDeclarations(i) : dual(i));
+        const init = loopInit(loop);
         if (init) before.push(factory.createExpressionStatement(init));
         looped = factory.createForStatement(undefined, skipTest(loop.condition), loop.incrementor && dual(loop.incrementor), body);
       } else {
         looped = factory.createWhileStatement(skipTest(loop.expression)!, body);
       }
-      const handler = factory.createBlock([
-        factory.createIfStatement(factory.createStrictInequality($x, pe('TICK')), factory.createThrowStatement($x)),
+      const again = factory.createBlock([
+        factory.createExpressionStatement(assign($t, factory.createFalse())),
+        looped,
+        factory.createIfStatement(factory.createLogicalNot($t), factory.createBreakStatement()),
         factory.createIfStatement(factory.createCallExpression(pe('tick'), undefined, []), pauseAt(k)),
-        factory.createExpressionStatement(assign($s, factory.createTrue())),
+        // A loop without a test (`for (;;)`) has none to skip, and a `$s` left set would skip the next one's.
+        ...(hasTest ? [factory.createExpressionStatement(assign($s, factory.createTrue()))] : []),
       ], true);
-      const attempt = factory.createTryStatement(factory.createBlock([looped, factory.createBreakStatement()], true), factory.createCatchClause($x, handler), undefined);
-      return [...before, factory.createForStatement(undefined, undefined, undefined, factory.createBlock([attempt], true))];
+      return [...before, factory.createForStatement(undefined, undefined, undefined, again)];
     };
 
     const rLoop = (loop: TS.IterationStatement, isLabeled = false): TS.Statement => {
       const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
-      // Fast copies only: in the re-entry copy (dual mode) the same form measured slower than the call.
-      if (!reentry && !isLabeled && (ts.isWhileStatement(loop) || ts.isForStatement(loop)) && isTightLoop(ts, loop)) {
+      if (!isLabeled && (ts.isWhileStatement(loop) || ts.isForStatement(loop)) && isTightLoop(ts, loop)) {
         return single(tightLoop(loop, plan.loopMarker.get(loop)!, inner));
       }
       const body = factory.createBlock([checkpoint(plan.loopMarker.get(loop)!), ...rList(inner)], true);
-      /** While resuming past the test, true: the site is further in. */
-      const test = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond(resumingPast(c), factory.createTrue(), dual(c));
-      if (ts.isForStatement(loop)) {
-        let init: TS.Expression | undefined;
-        if (loop.initializer) {
-          const i = loop.initializer;
-          init = ts.isVariableDeclarationList(i) ? dualDeclarations(i) : cond(resumingPast(i), factory.createVoidZero(), dual(i));
-        }
-        return factory.createForStatement(init, test(loop.condition), loop.incrementor && dual(loop.incrementor), body);
-      }
+      const test = (c: TS.Expression | undefined): TS.Expression | undefined => c && loopTest(c);
+      if (ts.isForStatement(loop)) return factory.createForStatement(loopInit(loop), test(loop.condition), loop.incrementor && dual(loop.incrementor), body);
       if (ts.isWhileStatement(loop)) return factory.createWhileStatement(test(loop.expression)!, body);
       if (ts.isForOfStatement(loop)) {
         // for ($i = iter(E, text), $n = start($i);
@@ -730,13 +743,20 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     ),
   );
   // Only the dispatch temporaries the body used: every local makes each frame bigger (recursion depth).
-  const dispatchTemps = [$o, $f, $g, $s].filter((t) => dualTemps.has(t));
+  const dispatchTemps = [$o, $f, $g, $s, $t].filter((t) => dualTemps.has(t));
+  // A numeric local starts as 0, not undefined: hoisted, it would otherwise hold undefined until its
+  // declaration runs, and a float loop over a variable that may be undefined keeps it boxed (a heap number
+  // per iteration: the numeric kernel ran 1.4-2x plain in TO_COMPLETION for that alone). Unobservable: such
+  // a local is only read after its declaration, which gives it a Number (numeric-locals.ts).
+  const hoisted = (n: TS.Identifier): TS.VariableDeclaration =>
+    factory.createVariableDeclaration(n, undefined, undefined, plan.numeric.has(n.text) ? num(0) : undefined);
   const declarations = (reentry: boolean): TS.Statement =>
     factory.createVariableStatement(
       undefined,
       factory.createVariableDeclarationList(
         [
-          ...[...localNames, ...plan.temps, ...dispatchTemps, ...(reentry && plan.args ? [plan.args] : [])].map((n) => factory.createVariableDeclaration(n)),
+          ...localNames.map(hoisted),
+          ...[...plan.temps, ...dispatchTemps, ...(reentry && plan.args ? [plan.args] : [])].map((n) => factory.createVariableDeclaration(n)),
           factory.createVariableDeclaration($k, undefined, undefined, num(0)),
           ...(reentry
             ? [factory.createVariableDeclaration($r, undefined, undefined, factory.createFalse()), factory.createVariableDeclaration($rec, undefined, undefined, reEntry)]
