@@ -142,7 +142,7 @@ export function namedByKey(factory: TS.NodeFactory, fn: TS.Expression, name: str
   );
 }
 
-/** `--$pe_rt.c < 0`: the countdown of every checkpoint ran out (then tick() decides, or a tight loop throws). */
+/** `--$pe_rt.c < 0`: the countdown of every checkpoint ran out (then tick() decides, or a loop of a fast copy is left first). */
 export function counterExpired(g: GeneratorBodyContext): TS.Expression {
   const { factory } = g.ctx;
   const counter = factory.createPropertyAccessExpression(g.hot('rt'), 'c');

@@ -139,9 +139,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const $o = sharedName(g, 'o');
   const $f = sharedName(g, 'f');
   const $g = sharedName(g, 'g');
-  /** Set when a tight loop is re-entered after its checkpoint's tick(): its test already passed. */
+  /** Set when a while/for loop is entered again after its checkpoint's tick(): its test already passed. */
   const $s = sharedName(g, 's');
-  /** Set when a tight loop was left because the counter ran out (not by its test or its own `break`). */
+  /** Set when a while/for loop was left because the counter ran out (not by its test or its own `break`). */
   const $t = sharedName(g, 't');
   const pe = (name: string): TS.Expression => factory.createPropertyAccessExpression(g.pe, name);
   const num = (n: number): TS.Expression => factory.createNumericLiteral(n);
@@ -556,11 +556,16 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       throw new Error(`internal error: no dual form for ${ts.SyntaxKind[s.kind]}`);
     };
 
-    const labeled = (s: TS.LabeledStatement): TS.Statement => {
+    /** `L1: L2: stmt`; a loop gets its labels itself (they stay directly on the loop: `continue L` needs that). */
+    const labeled = (s: TS.LabeledStatement, outer: readonly TS.Identifier[] = []): TS.Statement => {
+      const labels = [...outer, s.label];
       const inner = s.statement;
-      const body = isLoop(ts, inner) ? rLoop(inner, true) : ts.isLabeledStatement(inner) ? labeled(inner) : single(rStmt(inner));
-      return factory.createLabeledStatement(s.label, body);
+      if (isLoop(ts, inner)) return rLoop(inner, labels);
+      if (ts.isLabeledStatement(inner)) return labeled(inner, labels);
+      return withLabels(labels, single(rStmt(inner)));
     };
+    const withLabels = (labels: readonly TS.Identifier[], stmt: TS.Statement): TS.Statement =>
+      labels.reduceRight<TS.Statement>((st, label) => factory.createLabeledStatement(label, st), stmt);
 
     const single = (stmts: TS.Statement[]): TS.Statement => (stmts.length === 1 ? stmts[0]! : factory.createBlock(stmts, true));
     /** Generated ifs are nested freely: braces keep an `else` with the `if` it was made for. */
@@ -612,20 +617,21 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
 
     /**
-     * A tight loop (innermost, no call in it: see isTightLoop) has no call in it at all: the
-     * counter running out leaves the loop by `break` with `$t` set, tick() runs after it, and the loop is
-     * entered again past its test (`$s`: the test already passed for this iteration). Once a call in a float
-     * loop has run (tick() does, every few microseconds of a finite slice), V8 compiles the loop several times
-     * slower, although the call is only reached when the counter runs out: the numeric kernel ran ~2x plain
-     * with `if (--rt.c < 0 && tick())` in its loop, and also with an earlier form that threw to a catch
-     * around the loop; ~1.25x with this one.
-     *   for (;;) { $t = false; while ($s ? ($s = false, true) : test) { if (--rt.c < 0) { $t = true; break; } ... }
+     * A `while` or `for` loop's checkpoint calls nothing: the counter running out leaves the loop by `break`
+     * with `$t` set, tick() runs after it, and the loop is entered again past its test (`$s`: the test already
+     * passed for this iteration). Once a call in a loop has run (tick() does, every few microseconds of a
+     * finite slice), V8 compiles the loop several times slower, although the call is only reached when the
+     * counter runs out: the numeric kernel ran ~2x plain with `if (--rt.c < 0 && tick())` in its loop, and
+     * also with an earlier form that threw to a catch around the loop; ~1.1x with this one. Loops that call
+     * gain too (interpreter, strings, Map/Set, tree kernels; bench/README.md).
+     *   for (;;) { $t = false; L: while ($s ? ($s = false, true) : test) { if (--rt.c < 0) { $t = true; break; } ... }
      *              if (!$t) break; if ($pe.tick()) { $k = K; throw $pe.cap(); } $s = true; }
-     * (The loop's own `break` leaves with `$t` false, its `continue` stays in it.) In the re-entry copy the
-     * checkpoint is also where resuming passes (`if ($r) { if ($k === K) $r = false; } else if (...)`) and a
-     * pause leaves by `break $p` (pauseAt): the slices of a long loop run there, after its first pause.
+     * The loop's own `break` leaves with `$t` false, `continue` stays in it, and its labels stay on it. In the
+     * re-entry copy the checkpoint is also where resuming passes (`if ($r) { if ($k === K) $r = false; } else
+     * if (...)`) and a pause leaves by `break $p` (pauseAt): the slices of a long loop run there, after its
+     * first pause.
      */
-    const tightLoop = (loop: TS.WhileStatement | TS.ForStatement, k: number, inner: readonly TS.Statement[]): TS.Statement[] => {
+    const breakingLoop = (loop: TS.WhileStatement | TS.ForStatement, k: number, inner: readonly TS.Statement[], labels: readonly TS.Identifier[]): TS.Statement[] => {
       usedTemps.add($s);
       usedTemps.add($t);
       const leave = factory.createBlock([factory.createExpressionStatement(assign($t, factory.createTrue())), factory.createBreakStatement()]);
@@ -647,7 +653,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       }
       const again = factory.createBlock([
         factory.createExpressionStatement(assign($t, factory.createFalse())),
-        looped,
+        withLabels(labels, looped),
         factory.createIfStatement(factory.createLogicalNot($t), factory.createBreakStatement()),
         factory.createIfStatement(factory.createCallExpression(pe('tick'), undefined, []), pauseAt(k)),
         // A loop without a test (`for (;;)`) has none to skip, and a `$s` left set would skip the next one's.
@@ -656,15 +662,15 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       return [...before, factory.createForStatement(undefined, undefined, undefined, again)];
     };
 
-    const rLoop = (loop: TS.IterationStatement, isLabeled = false): TS.Statement => {
+    const rLoop = (loop: TS.IterationStatement, labels: readonly TS.Identifier[] = []): TS.Statement => {
       const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
-      if (!isLabeled && (ts.isWhileStatement(loop) || ts.isForStatement(loop)) && isTightLoop(ts, loop)) {
-        return single(tightLoop(loop, plan.loopMarker.get(loop)!, inner));
-      }
+      if (ts.isWhileStatement(loop) || ts.isForStatement(loop)) return single(breakingLoop(loop, plan.loopMarker.get(loop)!, inner, labels));
+      return withLabels(labels, rOtherLoop(loop, inner));
+    };
+
+    /** do-while and for-of loops: the checkpoint (which calls tick()) first in the body. */
+    const rOtherLoop = (loop: TS.IterationStatement, inner: readonly TS.Statement[]): TS.Statement => {
       const body = factory.createBlock([checkpoint(plan.loopMarker.get(loop)!), ...rList(inner)], true);
-      const test = (c: TS.Expression | undefined): TS.Expression | undefined => c && loopTest(c);
-      if (ts.isForStatement(loop)) return factory.createForStatement(loopInit(loop), test(loop.condition), loop.incrementor && dual(loop.incrementor), body);
-      if (ts.isWhileStatement(loop)) return factory.createWhileStatement(test(loop.expression)!, body);
       if (ts.isForOfStatement(loop)) {
         // for ($i = iter(E, text), $n = start($i);
         //      $n >= 0 ? ($n < $i.length ? ($v = $i[$n++], true) : ($i = undefined, false)) : ($v = step($i)) !== DONE || ($i = undefined); )
@@ -845,28 +851,6 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const call = factory.createCallExpression(paren(maker), undefined, []);
   g.runtimeNodes.add(call);
   return call;
-}
-
-/**
- * An innermost `while` / `for` loop with no call, `new`, tagged template or function in it: its checkpoint
- * can throw instead of calling (tightLoop in buildLazy), since nothing in it can pause but the checkpoint.
- */
-function isTightLoop(ts: typeof TS, loop: TS.WhileStatement | TS.ForStatement): boolean {
-  let tight = true;
-  const visit = (node: TS.Node): void => {
-    if (!tight) return;
-    if (
-      ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node) || isLoop(ts, node) ||
-      ts.isFunctionLike(node) || ts.isClassLike(node) || ts.isYieldExpression(node) || ts.isAwaitExpression(node) ||
-      ts.isTryStatement(node) || ts.isLabeledStatement(node)
-    ) {
-      tight = false;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(loop, visit);
-  return tight;
 }
 
 /** A generated name of the lazy copies (`$k`, `$t0`, ...), one per file (see fileTemp). */
