@@ -10,12 +10,10 @@
 // time the scavenge would have taken), and the scavenge runs in the next slice, inside its budget.
 // Needs the addon (pure-JS mode has no cheap way to read the young generation).
 
-import { native, SLOT } from './native';
+import { capabilities, native, SLOT } from './native';
 
-const source = native !== undefined && typeof native.binding.newSpaceFree === 'function' ? native : undefined;
-
-/** Whether tick() can forecast scavenges (the addon is loaded). */
-export const forecasting = source !== undefined;
+/** The addon, when it can tell the young generation's free bytes (capabilities().gcForecast). */
+const source = capabilities().gcForecast ? native : undefined;
 
 /** How long a scavenge is taken to last (ms) before the addon has timed one. */
 const DEFAULT_SCAVENGE_MS = 0.1;

@@ -19,6 +19,8 @@ export interface Capabilities {
   nativeTimer: boolean;
   /** Code the transform cannot see is cancelled with PreemptionOverrunError past deadline + graceMs. */
   overrunGuard: boolean;
+  /** A slice ends just before a scavenge that would run past its deadline (runtime/gc-forecast.ts). */
+  gcForecast: boolean;
   /** Why the addon is not in use, when it is not. */
   reason: string | undefined;
 }
@@ -53,7 +55,7 @@ type Loaded = { native: NativeState | undefined; capabilities: Capabilities };
 const holder = globalThis as unknown as Record<symbol, Loaded | undefined>;
 
 function load(): Loaded {
-  const off = (reason: string): Loaded => ({ native: undefined, capabilities: { nativeTimer: false, overrunGuard: false, reason } });
+  const off = (reason: string): Loaded => ({ native: undefined, capabilities: { nativeTimer: false, overrunGuard: false, gcForecast: false, reason } });
   if (process.env.PREEMPTIBLE_NATIVE === '0') return off('disabled by PREEMPTIBLE_NATIVE=0');
   let binding: NativeBinding;
   try {
@@ -80,7 +82,9 @@ function load(): Loaded {
       offsetNs = n - ((a + b) / 2) * 1e6;
     }
   }
-  return { native: { binding, i32, f64, offsetNs }, capabilities: { nativeTimer: true, overrunGuard: true, reason: undefined } };
+  // (A copy of the package whose addon predates newSpaceFree may have loaded it first: see KEY.)
+  const gcForecast = typeof binding.newSpaceFree === 'function';
+  return { native: { binding, i32, f64, offsetNs }, capabilities: { nativeTimer: true, overrunGuard: true, gcForecast, reason: undefined } };
 }
 
 const loaded: Loaded = (holder[KEY] ??= load());
@@ -88,7 +92,7 @@ const loaded: Loaded = (holder[KEY] ??= load());
 /** The addon and this environment's slot, or undefined in pure-JS mode. */
 export const native: NativeState | undefined = loaded.native;
 
-/** What this process can do: `{ nativeTimer, overrunGuard, reason }`. */
+/** What this process can do: `{ nativeTimer, overrunGuard, gcForecast, reason }`. */
 export function capabilities(): Capabilities {
   return { ...loaded.capabilities };
 }

@@ -44,7 +44,7 @@ function runSlices(task: ReturnType<typeof launch>, budget: number): { earlyCaus
 
 describe.skipIf(pureJs)('scavenge forecast (native addon)', () => {
   it('ends some slices of fast-allocating code early, as paused by its budget, and the result is exact', () => {
-    expect(capabilities().nativeTimer).toBe(true);
+    expect(capabilities()).toMatchObject({ nativeTimer: true, gcForecast: true });
     // ~16 KB per iteration: the young generation fills every few hundred iterations.
     const n = 60_000;
     const before = shared().scavengePauses;
@@ -89,6 +89,7 @@ describe.skipIf(pureJs)('scavenge forecast (native addon)', () => {
 
 describe.skipIf(!pureJs)('scavenge forecast (pure-JS mode)', () => {
   it('is off: no slice ends early', () => {
+    expect(capabilities().gcForecast).toBe(false);
     const before = shared().scavengePauses;
     const task = launch(programs.allocating, 1, 20_000);
     runSlices(task, 1);
