@@ -48,7 +48,7 @@ export function forecastFrom(deadline: number): number {
 
 /**
  * Called by tick() at a clock read `t` before `deadline`: true when the next scavenge will start before the
- * next clock read (taken to be as far off as the last one was) and could run past the deadline.
+ * next clock read or soon after it (within twice the time since the last one) and could run past the deadline.
  */
 export function scavengeBeforeDeadline(t: number, deadline: number): boolean {
   const free = source!.binding.newSpaceFree();
