@@ -195,6 +195,15 @@ describe('lazy capture', () => {
     const restored = (name: string) => new RegExp(`\\b${name} = (\\+?)\\$rec_1\\[`).exec(code)?.[1];
     expect(['zr', 'k', 'i'].map(restored)).toEqual(['+', '+', '+']);
     expect(['s', 'b', 'y', 'u'].map(restored)).toEqual(['', '', '', '']);
+    // Hoisted, the same locals start as 0 in both copies (a float loop over a local that may be undefined
+    // stays boxed); the others start undefined, as they would.
+    const declared = [...code.matchAll(/"f": function \(n, p\) \{ let ([^;]*);/g)].map((d) => d[1]!);
+    expect(declared).toHaveLength(2);
+    for (const list of declared) {
+      const start = (name: string) => new RegExp(`(?:^|, )${name}( = 0)?(?:,|$)`).exec(list)?.[1] ?? '';
+      expect(['zr', 'k', 'i'].map(start)).toEqual([' = 0', ' = 0', ' = 0']);
+      expect(['s', 'b', 'y', 'u'].map(start)).toEqual(['', '', '', '']);
+    }
   });
 
   it('array-method callbacks that are fast copies pause inside the callback and resume, or are cancelled', () => {
