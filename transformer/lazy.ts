@@ -195,12 +195,13 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       const leave = reentry ? factory.createBreakStatement($p) : factory.createThrowStatement(factory.createCallExpression(pe('cap'), undefined, []));
       return factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), leave]);
     };
-    const checkpoint = (k: number): TS.Statement => {
-      const pausing = factory.createIfStatement(counterRanOut(g), pauseAt(k));
+    /** `pausing` as a checkpoint: in the re-entry copy, while resuming, the place where `$r` turns false if it was the site. */
+    const checkpointWith = (k: number, pausing: TS.Statement): TS.Statement => {
       if (!reentry) return pausing;
       const reached = factory.createIfStatement(kIs(k), factory.createExpressionStatement(assign($r, factory.createFalse())));
       return factory.createIfStatement($r, factory.createBlock([reached], true), pausing);
     };
+    const checkpoint = (k: number): TS.Statement => checkpointWith(k, factory.createIfStatement(counterRanOut(g), pauseAt(k)));
 
     /** At a site while resuming: `($r = false, $pe.reenter($rec[3]))` continues the frame it was calling. */
     const continueInner = (): TS.Expression =>
@@ -635,10 +636,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       usedTemps.add($s);
       usedTemps.add($t);
       const leave = factory.createBlock([factory.createExpressionStatement(assign($t, factory.createTrue())), factory.createBreakStatement()]);
-      const ranOut = factory.createIfStatement(counterExpired(g), leave);
-      // The re-entry copy passes the checkpoint while resuming (turning `$r` false if it was the site).
-      const head = reentry ? factory.createIfStatement($r, factory.createBlock([factory.createIfStatement(kIs(k), factory.createExpressionStatement(assign($r, factory.createFalse())))], true), ranOut) : ranOut;
-      const body = factory.createBlock([head, ...rList(inner)], true);
+      const body = factory.createBlock([checkpointWith(k, factory.createIfStatement(counterExpired(g), leave)), ...rList(inner)], true);
       const passed = paren(factory.createCommaListExpression([assign($s, factory.createFalse()), factory.createTrue()]));
       const skipTest = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond($s, passed, loopTest(c));
       const before: TS.Statement[] = [];
