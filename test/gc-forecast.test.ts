@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cancel, capabilities, launch, resume } from 'preemptible';
 import { instrument } from './helpers/instrument';
+import { runtimeShared } from './helpers/shared';
 
 const pureJs = process.env.PREEMPTIBLE_NATIVE === '0';
 
@@ -20,8 +21,7 @@ const programs = await instrument(`
   }
 `);
 
-const shared = (): { scavengePauses: number } =>
-  (globalThis as unknown as Record<symbol, { scavengePauses: number }>)[Symbol.for('preemptible.runtime.shared.v1')]!;
+const shared = runtimeShared;
 
 const expected = (n: number): number => {
   let s = 0;

@@ -12,6 +12,7 @@ import {
 } from 'preemptible';
 import { finish } from './helpers/finish';
 import { instrument } from './helpers/instrument';
+import { runtimeShared } from './helpers/shared';
 
 
 const programs = await instrument(`
@@ -118,7 +119,7 @@ describe('launch / resume', () => {
     // checkpoints). Taken as checkpoint time, it set the rate to ~2 checkpoints per 0.5 ms, and every later
     // slice ran with a countdown that ran out at nearly every checkpoint.
     finish(launch(programs.spin, 5, 200_000), 5); // learn a real rate
-    const rt = (globalThis as unknown as Record<symbol, { rate: number }>)[Symbol.for('preemptible.runtime.shared.v1')]!;
+    const rt = runtimeShared();
     const learnt = rt.rate;
     expect(learnt).toBeGreaterThan(100); // a learnt rate (thousands per ms here; less on a loaded machine)
     const stall = (): void => {
@@ -303,8 +304,7 @@ describe('nested launch', () => {
 });
 
 describe('warming the pause path before a deadline (rehearsal.ts)', () => {
-  const shared = (): { rehearsals: number; stack: unknown[] } =>
-    (globalThis as unknown as Record<symbol, { rehearsals: number; stack: unknown[] }>)[Symbol.for('preemptible.runtime.shared.v1')]!;
+  const shared = runtimeShared;
 
   it('happens once in a long slice, which still runs to its own deadline and resumes correctly', () => {
     // On a loaded machine a slice's clock reads can step over the rehearsal window (its last 0.1 ms): a few
