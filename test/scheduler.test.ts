@@ -67,7 +67,10 @@ describe('Scheduler', () => {
     const s = new Scheduler({ sliceMs: 0.2, policy });
     const log: string[] = [];
     const long = s.spawn(m.progress, 'L', log, 400);
-    while (log.length < 20) await new Promise((r) => setImmediate(r));
+    // Long enough that L is past 16 slices (a band the short ones cannot reach in their few slices): 20 of
+    // its steps took ~14 slices once instrumented loops got faster, the band the short ones enter at 4.
+    const since = performance.now();
+    while (log.length < 20 || performance.now() - since < 25 * 0.2) await new Promise((r) => setImmediate(r));
     const before = log.length;
     await Promise.all([1, 2, 3].map((i) => s.spawn(m.progress, `s${i}`, log, 4)));
     const longSteps = log.slice(before).filter((x) => x === 'L').length;
@@ -77,7 +80,7 @@ describe('Scheduler', () => {
   }
 
   it("policy 'least-attained' (default) runs newly arrived short tasks ahead of a long one", async () => {
-    // The long task has had 20+ steps; the short ones have had none, so they run first.
+    // The long task has had 20+ steps and 25+ slices; the short ones have had none, so they run first.
     expect(await shortsArrivingLate('least-attained')).toBeLessThanOrEqual(2);
   });
 
