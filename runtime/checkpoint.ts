@@ -14,6 +14,10 @@ import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, genToFast, reenter, susp
 import { stamp } from './deferred';
 import { close, closeAfterThrow, destructureNow, DONE, iter, spreadNow, start, step } from './iteration';
 import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user-generators';
+import { installForwarding } from './forwarding';
+
+// Before the instrumented module that imports this runs: functions it binds can pause inside a task.
+installForwarding();
 
 /**
  * Emitted code calls a callee's generator version `callee[GEN]` only if `callee[GEN][OWNER] === callee`

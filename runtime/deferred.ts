@@ -16,12 +16,15 @@
 import { ASYNC_BODY, GEN } from './symbols';
 import { FAST } from './lazy';
 import { PreemptibleEnvironmentError } from './errors';
+import { hasOwn } from './intrinsics';
 
 type Make = (fn: object) => void;
 
 interface Registry {
   stamp(fn: object, make: Make): void;
   take(fn: object): Make | undefined;
+  /** Was `fn` stamped (its versions made already or not)? Reads nothing from `fn` (a private brand check). */
+  stamped?(fn: object): boolean;
   /** How many times `fn` was asked for a version it does not have (counted in a private field). */
   missed?(fn: object): number;
 }
@@ -47,6 +50,9 @@ function createRegistry(): Registry {
       super(target);
       this.#make = make;
     }
+    static has(fn: object): boolean {
+      return #make in fn;
+    }
     static take(fn: object): Make | undefined {
       if (!(#make in fn)) return undefined;
       const make = (fn as Stamped).#make;
@@ -67,6 +73,7 @@ function createRegistry(): Registry {
   const registry: Registry = {
     stamp: (fn, make) => void new Stamped(fn, make),
     take: (fn) => Stamped.take(fn),
+    stamped: (fn) => Stamped.has(fn),
     missed: (fn) => Counted.missed(fn),
   };
   if (!Object.isExtensible(Function.prototype)) {
@@ -104,4 +111,14 @@ const registry: Registry = (holder[Symbol.for('preemptible.deferred.v1')] ??= cr
 /** Stamps `fn` with the function that attaches its versions when first asked for one. */
 export function stamp(fn: object, make: Make): void {
   registry.stamp(fn, make);
+}
+
+/**
+ * Could `fn` have versions: stamped, or with its own fast entry. Runs no getter (a function without versions
+ * of its own would run Function.prototype's, deferred above). A registry made by an older copy of the
+ * package cannot tell what is stamped: then any function could.
+ */
+export function mayHaveVersions(fn: object): boolean {
+  if (hasOwn(fn, FAST)) return (fn as Record<symbol, unknown>)[FAST] !== undefined;
+  return registry.stamped?.(fn) ?? true;
 }

@@ -7,6 +7,7 @@
 
 import { installArrayMethods } from './array-methods';
 import { installCollectionMethods } from './collection-methods';
+import { installForwarding } from './forwarding';
 import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, attachGen, genOf, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
@@ -21,6 +22,7 @@ import { Task, TaskState, taskState } from './task';
 // Array.prototype.map & co., Map/Set forEach get generator versions, so tasks can pause in their callbacks.
 installArrayMethods();
 installCollectionMethods();
+installForwarding();
 
 type Advance = () => IteratorResult<unknown, unknown>;
 type GeneratorFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;

@@ -14,6 +14,8 @@ import { apply } from './intrinsics';
 
 interface SourceRegistry {
   texts: Map<string, string>;
+  /** Builtins the runtime replaced (toString, bind): the engine's text of the original for each. */
+  natives?: WeakMap<object, object>;
 }
 
 const holder = globalThis as unknown as Record<symbol, SourceRegistry | undefined>;
@@ -27,7 +29,7 @@ const includes = String.prototype.includes;
 const slice = String.prototype.slice;
 
 function install(): SourceRegistry {
-  const registry: SourceRegistry = { texts: new Map() };
+  const registry: SourceRegistry = { texts: new Map(), natives: new WeakMap() };
   if (!Object.isExtensible(Function.prototype)) {
     throw new PreemptibleEnvironmentError('preemptible: Function.prototype is frozen or not extensible (e.g. by SES lockdown); the runtime replaces its toString (to give instrumented functions their original text) and cannot load. Load preemptible before freezing the intrinsics.');
   }
@@ -35,7 +37,8 @@ function install(): SourceRegistry {
   // A method: like the engine's, it has no `prototype` and cannot be constructed; its name is 'toString'.
   const replacement = {
     toString(this: unknown): string {
-      if (this === replacement) return apply(nativeToString, nativeToString, []) as string;
+      const original = registry.natives?.get(this as object);
+      if (original !== undefined) return apply(nativeToString, original, []) as string;
       const text = apply(nativeToString, this, []) as string; // a TypeError for a non-function, as the engine's
       if (!apply(includes, text, [MARK])) return text;
       let best: { key: string; start: number; end: number } | undefined;
@@ -49,6 +52,7 @@ function install(): SourceRegistry {
       return source === undefined ? text : (apply(slice, source, [best!.start, best!.end]) as string);
     },
   }.toString;
+  registry.natives!.set(replacement, nativeToString);
   Object.defineProperty(Function.prototype, 'toString', { value: replacement, writable: true, enumerable: false, configurable: true });
   return registry;
 }
@@ -58,4 +62,12 @@ const registry = (holder[REGISTRY] ??= install());
 /** Emitted at the top of an instrumented file: `$pe.sources(KEY, "<the file's original text>")`. */
 export function sources(key: string, text: string): void {
   registry.texts.set(key, text);
+}
+
+/**
+ * `standIn` replaces the builtin `original` (Function.prototype.bind): its text is the original's, as the
+ * engine prints a builtin (`function bind() { [native code] }`).
+ */
+export function nativeText(standIn: object, original: object): void {
+  (registry.natives ??= new WeakMap()).set(standIn, original);
 }

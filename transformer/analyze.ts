@@ -125,8 +125,16 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
   if (ts.isIdentifier(bare) && bare.text === 'eval') return false;
   if (ts.isIdentifier(bare) && isPlainFunction(ts, bare.text, call, policy)) return false;
   const root = calleeRoot(ts, bare);
-  if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) return false;
+  if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) {
+    // Reflect.apply calls its first argument: the runtime gives it versions that forward to that function's.
+    return isReflectApply(ts, bare);
+  }
   return true;
+}
+
+/** `Reflect.apply` (the global's own; the caller has checked that the file does not redeclare `Reflect`). */
+function isReflectApply(ts: typeof TS, callee: TS.Expression): boolean {
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Reflect' && callee.name.text === 'apply';
 }
 
 /**

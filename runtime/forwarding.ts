@@ -1,0 +1,164 @@
+// Calls that forward to another function: `f.call(t, ...)`, `f.apply(t, args)`, `Reflect.apply(f, t, args)`
+// and bound functions (`f.bind(t, ...)`). Inside a task they reach an instrumented `f`'s fast entry, so `f`
+// pauses there as it does when called directly. (They used to call `f` itself, its original code: it ran to
+// completion, and a long one was cut off by the overrun guard.)
+//
+// call, apply and Reflect.apply get versions of their own, found by the ordinary dispatch (an own fast entry
+// and generator-mode entry, as any instrumented function has): the fast entry finds the target's fast entry
+// and calls it with the same `this` and arguments, and otherwise does what the builtin does, called with the
+// arguments it was given. It passes a capture through untouched and returns the target's result unchanged,
+// so it is no frame of a paused stack: a resume re-enters the target's frame and hands its result to the
+// frame that made the call.
+//
+// A bound function's target cannot be read back from it, so Function.prototype.bind is replaced by a function
+// that calls the engine's and stamps what it returns (deferred.ts): the first time a caller asks the bound
+// function for a version, it gets versions forwarding to its target's, when the target has some. A bound
+// function is constructed by the engine (`new` of it runs the target's original code, as before).
+// Functions bound before the runtime loaded, or in another realm, are not stamped: calls to them run whole.
+
+import { asyncCall } from './async';
+import { noNew } from './constructors';
+import { mayHaveVersions, stamp } from './deferred';
+import { apply, definer } from './intrinsics';
+import { attachLazy, FAST } from './lazy';
+import { nativeText } from './source-text';
+import { ASYNC_BODY, attachGen, genOf, OWNER, type GenFn } from './symbols';
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+const holder = globalThis as unknown as Record<symbol, true | undefined>;
+const INSTALLED = Symbol.for('preemptible.forwarding.v1');
+
+// Taken at load: a program replacing them later changes neither what the builtins do nor what this does.
+const nativeCall = Function.prototype.call;
+const nativeApply = Function.prototype.apply;
+const nativeBind = Function.prototype.bind;
+const reflectApply = Reflect.apply;
+const slice = Array.prototype.slice;
+
+/** `fn`'s own fast entry, or undefined (never one inherited through its prototype). */
+function ownFast(fn: unknown): Fn | undefined {
+  if (typeof fn !== 'function') return undefined;
+  const fast = (fn as unknown as Record<symbol, Fn | undefined>)[FAST];
+  return fast !== undefined && (fast as unknown as Record<symbol, unknown>)[OWNER] === fn ? fast : undefined;
+}
+
+// The fast entries. `arguments` rather than rest parameters and spreads: those run the array iterator,
+// which a program may have replaced.
+
+/**
+ * The engine's TypeError for calling `fn`, not a function, through call or apply. (The builtins' own message
+ * names the expression at the call site, which only the engine's printer knows here: this is the wording
+ * Reflect.apply and apply use for it, `Function.prototype.apply was called on 1, which is a number ...`.)
+ */
+function notCallable(fn: unknown): never {
+  return apply(reflectApply, undefined, [fn, undefined, []]) as never;
+}
+
+/** Function.prototype.call's: `this` is the function being called. */
+function callFast(this: unknown): unknown {
+  if (typeof this !== 'function') return notCallable(this);
+  const fast = ownFast(this);
+  // eslint-disable-next-line prefer-rest-params
+  if (fast === undefined) return apply(nativeCall, this, arguments);
+  // eslint-disable-next-line prefer-rest-params
+  return apply(fast, arguments[0], apply(slice, arguments, [1]) as unknown[]);
+}
+
+/** Function.prototype.apply's. A null or undefined argument list is no arguments, as for the builtin. */
+function applyFast(this: unknown, thisArg: unknown, list: unknown): unknown {
+  if (typeof this !== 'function') return notCallable(this);
+  const fast = ownFast(this);
+  // eslint-disable-next-line prefer-rest-params
+  if (fast === undefined) return apply(nativeApply, this, arguments);
+  return apply(fast, thisArg, (list ?? []) as unknown[]);
+}
+
+/** Reflect.apply's (the list must be an object, as for the builtin: Reflect.apply itself checks it). */
+function reflectApplyFast(this: unknown, target: unknown, thisArg: unknown, list: unknown): unknown {
+  const fast = ownFast(target);
+  // eslint-disable-next-line prefer-rest-params
+  if (fast === undefined) return apply(reflectApply, this, arguments);
+  return apply(fast, thisArg, list as unknown[]);
+}
+
+/** The bound arguments (the bind call's after its first), then the call's: a new array, no setter runs. */
+function withBound(bindArgs: IArguments, args: IArguments): unknown[] {
+  const all = apply(slice, bindArgs, [1]) as unknown[];
+  const put = definer(all);
+  const n = all.length;
+  for (let i = 0; i < args.length; i++) put(n + i, args[i]);
+  return all;
+}
+
+/** The fast entry of a function bound by `bindArgs` ([this, ...arguments]) to a target with fast entry `fast`. */
+function boundFast(fast: Fn, bindArgs: IArguments): Fn {
+  const self: unknown = bindArgs[0];
+  if (bindArgs.length <= 1) {
+    return function (this: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      return apply(fast, self, arguments);
+    };
+  }
+  return function (this: unknown): unknown {
+    // eslint-disable-next-line prefer-rest-params
+    return apply(fast, self, withBound(bindArgs, arguments));
+  };
+}
+
+/** The same for an async target's body (its generator version): a launch drives it like the target's. */
+function boundBody(body: GenFn, bindArgs: IArguments): GenFn {
+  const self: unknown = bindArgs[0];
+  return function* (this: unknown): Generator<unknown, unknown, unknown> {
+    // eslint-disable-next-line prefer-rest-params
+    return yield* apply(body, self, bindArgs.length <= 1 ? arguments : withBound(bindArgs, arguments));
+  };
+}
+
+/** Attaches to `bound` versions forwarding to `target`'s, if it has any (run when first asked, deferred.ts). */
+function attachBound(bound: object, target: unknown, bindArgs: IArguments): void {
+  // Asking the target may attach its own versions first (a closure's are made on demand too).
+  const body = genOf(target, ASYNC_BODY);
+  if (body !== undefined) {
+    const b = boundBody(body, bindArgs);
+    attachGen(bound, b, ASYNC_BODY);
+    attachGen(bound, asyncCall(b as never) as never);
+  } else {
+    const fast = ownFast(target);
+    if (fast === undefined) return;
+    attachLazy(bound, boundFast(fast, bindArgs));
+  }
+  noNew(bound); // `new` of a bound function: the engine's (the target's prototype, new.target), running whole
+}
+
+function install(): true {
+  for (const [builtin, fast] of [
+    [nativeCall, callFast],
+    [nativeApply, applyFast],
+    [reflectApply, reflectApplyFast],
+  ] as const) {
+    if (ownFast(builtin) === undefined) attachLazy(builtin, fast as Fn);
+    noNew(builtin);
+  }
+  // A method, like the engine's: name 'bind', length 1, no `prototype`, not a constructor.
+  const bind = {
+    bind(this: unknown, thisArg: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      const bindArgs = arguments;
+      // The engine's bind (its TypeError for a non-function). With one argument, no arguments object is needed.
+      const bound = (bindArgs.length === 1 ? apply(nativeBind, this, [thisArg]) : apply(nativeBind, this, bindArgs)) as object;
+      // Only a function that has (or will make) versions needs a stamp: binding any other costs what it did.
+      const target = this as object;
+      if (mayHaveVersions(target)) stamp(bound, () => attachBound(bound, target, bindArgs));
+      return bound;
+    },
+  }.bind;
+  nativeText(bind, nativeBind);
+  Object.defineProperty(Function.prototype, 'bind', { value: bind, writable: true, enumerable: false, configurable: true });
+  return true;
+}
+
+/** Installs the forwarding once per realm (every copy of the package shares it). */
+export function installForwarding(): void {
+  holder[INSTALLED] ??= install();
+}
