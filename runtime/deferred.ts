@@ -16,7 +16,10 @@
 import { ASYNC_BODY, GEN } from './symbols';
 import { FAST } from './lazy';
 import { PreemptibleEnvironmentError } from './errors';
+import { types } from 'node:util';
 import { hasOwn } from './intrinsics';
+
+const { isProxy } = types;
 
 type Make = (fn: object) => void;
 
@@ -114,11 +117,13 @@ export function stamp(fn: object, make: Make): void {
 }
 
 /**
- * Could `fn` have versions: stamped, or with its own fast entry. Runs no getter (a function without versions
- * of its own would run Function.prototype's, deferred above). A registry made by an older copy of the
- * package cannot tell what is stamped: then any function could.
+ * Could `fn` have versions: stamped, or with its own fast entry. Runs no code of the program: no getter (a
+ * function without versions of its own would run Function.prototype's, above) and no Proxy trap (a Proxy
+ * never has versions of its own: its target's are owned by the target). A registry made by an older copy
+ * of the package cannot tell what is stamped: then any function could.
  */
 export function mayHaveVersions(fn: object): boolean {
+  if (isProxy(fn)) return false;
   if (hasOwn(fn, FAST)) return (fn as Record<symbol, unknown>)[FAST] !== undefined;
   return registry.stamped?.(fn) ?? true;
 }

@@ -119,4 +119,24 @@ describe('calls through call, apply, Reflect.apply and bound functions', () => {
       expect(Object.getOwnPropertyNames(builtin).sort()).toEqual(['length', 'name']);
     }
   });
+
+  it('binding runs no code of the program the engine\'s bind does not: a Proxy sees the same traps', () => {
+    const engineBind = vm.runInNewContext('Function.prototype.bind') as typeof Function.prototype.bind;
+    const traps = (bind: typeof Function.prototype.bind): string[] => {
+      const seen: string[] = [];
+      const handler: ProxyHandler<typeof m.spin> = {};
+      for (const trap of ['get', 'has', 'getOwnPropertyDescriptor', 'ownKeys', 'getPrototypeOf', 'apply'] as const) {
+        (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
+          seen.push(`${trap} ${String(args[1])}`);
+          return (Reflect[trap] as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+      const bound = bind.call(new Proxy(m.spin, handler), null, 10) as (k: number) => number;
+      seen.push(`= ${bound(2)}`);
+      return seen;
+    };
+    const expected = traps(engineBind);
+    expect(expected).toContain('getOwnPropertyDescriptor length'); // the engine's own reads (SetFunctionLength)
+    expect(traps(Function.prototype.bind)).toEqual(expected);
+  });
 });
