@@ -118,6 +118,7 @@ const builtin = {
   reduceRight: Array.prototype.reduceRight,
   flatMap: Array.prototype.flatMap,
   sort: Array.prototype.sort,
+  toSorted: (Array.prototype as unknown as { toSorted: (this: unknown, comparefn?: unknown) => unknown[] }).toSorted,
 };
 
 const generators: Record<keyof typeof builtin, GenFn> = {
@@ -327,33 +328,59 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     return a;
   },
   *sort(this: unknown, comparefn: unknown) {
-    if (comparefn !== undefined && typeof comparefn !== 'function') {
-      throw new TypeError('The comparison function must be either a function or undefined');
-    }
+    const fn = comparator(comparefn);
     const o = toObject(this, 'sort');
-    const fn = comparefn as Callback | undefined;
     const len = lengthOf(o);
     const g = genOf(fn);
     if (fn === undefined || plainOk(o, g, len)) return builtin.sort.call(o, fn as never);
-    // SortIndexedProperties: present values, undefineds last, holes after them.
-    const items: unknown[] = [];
-    let undefineds = 0;
-    for (let k = 0; k < len; k++) {
-      if (k in o) {
-        const v = o[k];
-        if (v === undefined) undefineds++;
-        else items.push(v);
-      }
-    }
-    // V8's TimSort, so a comparator sees the builtin's calls (items is its work array, sorted in place).
-    yield* timSort(items, fn, g);
+    const { items, undefineds } = yield* sortIndexed(o, len, fn, g, true);
     let k = 0;
     for (; k < items.length; k++) o[k] = items[k];
     for (let u = 0; u < undefineds; u++, k++) o[k] = undefined;
     for (; k < len; k++) delete o[k];
     return o;
   },
+  *toSorted(this: unknown, comparefn: unknown) {
+    const fn = comparator(comparefn);
+    const o = toObject(this, 'toSorted');
+    const len = lengthOf(o);
+    const g = genOf(fn);
+    if (fn === undefined || plainOk(o, g, len)) return builtin.toSorted.call(o, fn);
+    const a = new Array(len) as unknown[]; // ArrayCreate(len): the engine's RangeError past 2 ** 32 - 1
+    const { items, undefineds } = yield* sortIndexed(o, len, fn, g, false);
+    const define = definer(a as unknown as Record<number, unknown>);
+    let k = 0;
+    for (; k < items.length; k++) define(k, items[k]);
+    for (let u = 0; u < undefineds; u++, k++) define(k, undefined);
+    return a;
+  },
 };
+
+/** The comparator both sorts check first, before reading anything. */
+function comparator(comparefn: unknown): Callback | undefined {
+  if (comparefn !== undefined && typeof comparefn !== 'function') {
+    throw new TypeError('The comparison function must be either a function or undefined');
+  }
+  return comparefn as Callback | undefined;
+}
+
+/**
+ * SortIndexedProperties: the values at indices below `len` sorted by V8's TimSort (so a comparator sees the
+ * builtin's calls), undefineds counted apart (they go last). `skipHoles`: sort's (a hole is no value, it goes
+ * after the undefineds); toSorted reads through holes (undefined).
+ */
+function* sortIndexed(o: Record<number, unknown>, len: number, fn: Callback, g: GenFn | undefined, skipHoles: boolean): Gen<{ items: unknown[]; undefineds: number }> {
+  const items: unknown[] = [];
+  let undefineds = 0;
+  for (let k = 0; k < len; k++) {
+    if (skipHoles && !(k in o)) continue;
+    const v = o[k];
+    if (v === undefined) undefineds++;
+    else items.push(v);
+  }
+  yield* timSort(items, fn, g); // items is its work array, sorted in place
+  return { items, undefineds };
+}
 
 /** Attaches the generator versions (non-enumerable, like the methods themselves). Idempotent. */
 export function installArrayMethods(): void {

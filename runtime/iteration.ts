@@ -73,8 +73,13 @@ const destructuring = (form: 'text' | 'chain' | 'value'): NotIterable => (value,
 export function iter(value: unknown, text: string, notIterable: NotIterable = forOf): Iteration {
   if (value === null || value === undefined) throw new TypeError(notIterable(value, text, true));
   const method = (value as Record<symbol, unknown>)[Symbol.iterator];
-  if (method === ArrayValues && isArray(value) && ArrayIteratorPrototype.next === ArrayIteratorNext) return value;
   if (typeof method !== 'function') throw new TypeError(notIterable(value, text, false));
+  return iterWith(value, method);
+}
+
+/** GetIteratorFromMethod(value, method), `method` a function read from `value[Symbol.iterator]`. */
+function iterWith(value: unknown, method: unknown): Iteration {
+  if (method === ArrayValues && isArray(value) && ArrayIteratorPrototype.next === ArrayIteratorNext) return value;
   // `*[Symbol.iterator]() {...}` instrumented: its entry makes an object that can pause when stepped.
   const iterator = apply((generatorEntryOf(method) ?? method) as () => unknown, value, []);
   if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
@@ -182,7 +187,11 @@ const ArrayFrom = Array.from as (...args: unknown[]) => unknown[];
 interface FromState {
   a: unknown[];
   k: number;
-  r: IterationRecord;
+  /** The iteration (an array walked by index, or an iterator's record); undefined: an array-like, `o`. */
+  r: Iteration | undefined;
+  /** The array-like and its length (read once), when `r` is undefined. */
+  o?: Record<number, unknown>;
+  len?: number;
   mapfn: unknown;
   thisArg: unknown;
   limit?: number;
@@ -191,50 +200,93 @@ interface FromState {
 }
 
 /**
- * The fast entry of Array.from, which instrumented code calls inside a task: `Array.from(g[, mapfn, thisArg])`
- * on a generator object made through genEntry is the loop a for-of would be (iter, step: its body may pause,
- * this call then a frame of its own, as step()'s), filling a new array; anything else is the builtin.
+ * The fast entry of Array.from, which instrumented code calls inside a task. `Array.from(items, mapfn,
+ * thisArg)` with an instrumented `mapfn`, or of a generator object made through genEntry, is the builtin's
+ * algorithm written out (the iterator stepped as a for-of steps it, or the array-like read by index), so
+ * that `mapfn` and the generator's body can pause: this call is then a frame of its own, as step()'s.
+ * Anything else (another constructor as `this`, a mapfn that is not a function, nothing that could pause)
+ * is the builtin.
  */
 function fromFast(this: unknown, items?: unknown, mapfn?: unknown, thisArg?: unknown): unknown {
+  const mapping = mapfn !== undefined && typeof mapfn === 'function' && fastOf(mapfn) !== mapfn;
   const tracked = typeof items === 'object' && items !== null && holderOf(items) !== undefined;
-  // (Another constructor or a bad mapfn: the builtin, before anything is read.)
-  if (!tracked || this !== Array || (mapfn !== undefined && typeof mapfn !== 'function')) {
+  if (this !== Array || (mapfn !== undefined && typeof mapfn !== 'function') || (!tracked && !mapping) || items === null || items === undefined) {
     // eslint-disable-next-line prefer-rest-params
     return apply(ArrayFrom, this, arguments as unknown as unknown[]);
   }
-  return fromLoop({ a: [], k: 0, r: iter(items, 'items') as IterationRecord, mapfn, thisArg }, undefined, false);
+  const s: FromState = { a: [], k: 0, r: undefined, mapfn, thisArg };
+  const method = (items as Record<symbol, unknown>)[Symbol.iterator]; // GetMethod: read once
+  if (method === undefined || method === null) {
+    // An array-like: its length once, then every index up to it (holes read as undefined).
+    s.o = Object(items) as Record<number, unknown>;
+    s.len = lengthOf(s.o);
+    s.a = new Array(s.len); // ArrayCreate(len): the engine's RangeError past 2 ** 32 - 1
+  } else {
+    if (typeof method !== 'function') {
+      throw new TypeError('%Array%.from requires that the property of the first argument, items[Symbol.iterator], when exists, be a function');
+    }
+    s.r = iterWith(items, method);
+  }
+  return fromLoop(s, undefined, FRESH);
 }
 
-/** The rest of Array.from; `resumed`: `value` is what the step that paused gave. */
-function fromLoop(s: FromState, value: unknown, resumed: boolean): unknown {
+/** ToLength(o.length). */
+function lengthOf(o: Record<number, unknown>): number {
+  const n = Number((o as { length?: unknown }).length);
+  if (!(n > 0)) return 0; // also NaN
+  return Math.min(Math.floor(n), Number.MAX_SAFE_INTEGER);
+}
+
+/** Where fromLoop() starts an element: afresh, with the next value taken (not yet mapped), or mapped. */
+const FRESH = 0;
+const TAKEN = 1;
+const MAPPED = 2;
+
+/** The rest of Array.from (and destructureNow); `value` is the element's, as far as `phase` says. */
+function fromLoop(s: FromState, value: unknown, phase: number): unknown {
   for (;;) {
-    if (!resumed && s.k === s.limit) {
-      close(s.r); // IteratorClose after a pattern's last element: errors from return() propagate
-      return s.a;
-    }
-    if (!resumed) {
-      try {
-        value = step(s.r);
-      } catch (e) {
-        if (e === CAPTURE) rt.cap = [fromAgain, undefined, 1, rt.cap, s] as Frame;
-        throw e;
+    if (phase === FRESH) {
+      if (s.k === s.limit) {
+        close(s.r); // IteratorClose after a pattern's last element: errors from return() propagate
+        return s.a;
       }
+      value = take(s);
+      phase = TAKEN;
     }
-    resumed = false;
-    if (value === DONE) {
-      s.a.length = s.k;
-      return s.a;
-    }
-    if (s.mapfn !== undefined) {
-      try {
-        value = apply(s.mapfn as (v: unknown, k: number) => unknown, s.thisArg, [value, s.k]);
-      } catch (e) {
-        closeAfterThrow(s.r);
-        throw e;
+    if (phase === TAKEN) {
+      if (value === DONE) {
+        s.a.length = s.r === undefined ? s.len! : s.k;
+        return s.a;
       }
+      if (s.mapfn !== undefined) value = mapped(s, value);
     }
     (s.define ??= definer(s.a))(s.k, value);
     s.k++;
+    phase = FRESH;
+  }
+}
+
+/** The next value of the iteration, or DONE. A pause inside a step records this loop as a frame. */
+function take(s: FromState): unknown {
+  const r = s.r;
+  if (r === undefined) return s.k < s.len! ? s.o![s.k] : DONE;
+  if (isArray(r)) return s.k < r.length ? r[s.k] : DONE; // as the array iterator: length read at each step
+  try {
+    return step(r);
+  } catch (e) {
+    if (e === CAPTURE) rt.cap = [fromAgain, undefined, 1, rt.cap, s] as Frame;
+    throw e;
+  }
+}
+
+/** mapfn(value, k): its fast entry when it has one; a pause records this loop as a frame. */
+function mapped(s: FromState, value: unknown): unknown {
+  try {
+    return apply(fastOf(s.mapfn as object) as (v: unknown, k: number) => unknown, s.thisArg, [value, s.k]);
+  } catch (e) {
+    if (e === CAPTURE) rt.cap = [mapAgain, undefined, 2, rt.cap, s] as Frame;
+    else closeAfterThrow(s.r);
+    throw e;
   }
 }
 
@@ -243,7 +295,22 @@ function fromAgain(): unknown {
   const frame = rt.re!;
   rt.re = null;
   const value = reenterInner(frame);
-  return fromLoop(frame[4] as FromState, value, true);
+  return fromLoop(frame[4] as FromState, value, TAKEN);
+}
+
+/** fromLoop() re-entered after a pause inside mapfn: slot 3 holds how that call ended. */
+function mapAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  const s = frame[4] as FromState;
+  let value: unknown;
+  try {
+    value = reenterInner(frame);
+  } catch (e) {
+    if (e !== CAPTURE) closeAfterThrow(s.r); // IfAbruptCloseIterator
+    throw e;
+  }
+  return fromLoop(s, value, MAPPED);
 }
 
 attachLazy(ArrayFrom, fromFast as never);
@@ -259,7 +326,7 @@ export function destructureNow(value: unknown, count: number, text: string, form
   if (isArray(value)) return value;
   try {
     const it = iter(value, text, destructuring(form)) as IterationRecord; // (an array was returned above)
-    return fromLoop({ a: [], k: 0, r: it, mapfn: undefined, thisArg: undefined, limit: count }, undefined, false);
+    return fromLoop({ a: [], k: 0, r: it, mapfn: undefined, thisArg: undefined, limit: count }, undefined, FRESH);
   } catch (e) {
     return suspendFrom(e);
   }
@@ -276,7 +343,7 @@ export function destructureNow(value: unknown, count: number, text: string, form
 export function spreadNow(value: unknown, text: string, inCall: boolean): unknown {
   try {
     const it = iter(value, text, inCall ? inArguments : forOf);
-    if (!isArray(it)) return fromLoop({ a: [], k: 0, r: it, mapfn: undefined, thisArg: undefined }, undefined, false);
+    if (!isArray(it)) return fromLoop({ a: [], k: 0, r: it, mapfn: undefined, thisArg: undefined }, undefined, FRESH);
     const copy: unknown[] = [];
     const define = definer(copy);
     for (let i = 0; i < it.length; i++) define(i, it[i]);

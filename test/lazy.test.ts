@@ -410,6 +410,26 @@ describe('lazy capture', () => {
     expect(m.all(4)).toEqual([190, 191, 192, 193]); // outside a task: the builtin
   });
 
+  it('pauses inside the map function of Array.from over any input, and inside a toSorted comparator', async () => {
+    const m = await instrument(`
+      function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      const f = (v, k) => work(20) + k * 100 + (v ?? 0);
+      export const cases = {
+        arrayLike: () => Array.from({ length: 4, 1: 5 }, f),
+        array: () => Array.from([1, 2, 3, 4], f),
+        set: () => Array.from(new Set([1, 2, 3, 4]), f),
+        iterator: () => Array.from({ [Symbol.iterator]() { let i = 0; return { next: () => ({ value: i, done: i++ >= 4 }) }; } }, f),
+        toSorted: () => [4, 2, 3, 1].toSorted((a, b) => work(20) * 0 + a - b),
+      };
+      export function run(name) { return cases[name](); }
+    `);
+    for (const name of Object.keys(m.cases)) {
+      const r = finish(launch(m.run, 0, name));
+      expect(r.value, name).toEqual(m.cases[name]());
+      expect(r.pauses, name).toBeGreaterThan(4 * 20); // inside the callback's loop, not only the caller
+    }
+  });
+
   it('pauses inside a `*[Symbol.iterator]()` method that a for-of steps', async () => {
     const m = await instrument(`
       class Bag {
