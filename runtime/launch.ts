@@ -8,6 +8,7 @@
 import { installArrayMethods } from './array-methods';
 import { installCollectionMethods } from './collection-methods';
 import { installForwarding } from './forwarding';
+import { installStringMethods } from './string-methods';
 import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, attachGen, genOf, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
@@ -23,6 +24,7 @@ import { Task, TaskState, taskState } from './task';
 installArrayMethods();
 installCollectionMethods();
 installForwarding();
+installStringMethods();
 
 type Advance = () => IteratorResult<unknown, unknown>;
 type GeneratorFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;

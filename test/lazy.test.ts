@@ -410,7 +410,7 @@ describe('lazy capture', () => {
     expect(m.all(4)).toEqual([190, 191, 192, 193]); // outside a task: the builtin
   });
 
-  it('pauses inside the map function of Array.from over any input, and inside a toSorted comparator', async () => {
+  it('pauses inside the map function of Array.from over any input, a toSorted comparator and a replace replacer', async () => {
     const m = await instrument(`
       function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
       const f = (v, k) => work(20) + k * 100 + (v ?? 0);
@@ -420,6 +420,9 @@ describe('lazy capture', () => {
         set: () => Array.from(new Set([1, 2, 3, 4]), f),
         iterator: () => Array.from({ [Symbol.iterator]() { let i = 0; return { next: () => ({ value: i, done: i++ >= 4 }) }; } }, f),
         toSorted: () => [4, 2, 3, 1].toSorted((a, b) => work(20) * 0 + a - b),
+        replaceRegExp: () => 'a1b2c3d4'.replace(/\\d/g, (d, at) => String(work(20) + at)),
+        replaceString: () => 'x' + 'abcd'.replace('c', (c) => c + work(100)),
+        replaceAll: () => 'a-b-c-d-e'.replaceAll('-', (d, at) => String(work(20) + at)),
       };
       export function run(name) { return cases[name](); }
     `);
