@@ -12,7 +12,7 @@ import { types } from 'node:util';
 import { PAUSE, rt } from './checkpoint';
 import { attachGen, genOf, type GenFn } from './symbols';
 import { callNow, callPlainNow, suspended, SUSPENDED } from './lazy';
-import { apply, definer } from './intrinsics';
+import { apply, definer, lengthOf } from './intrinsics';
 import { timSort } from './timsort';
 
 const { isProxy } = types;
@@ -43,12 +43,6 @@ function toObject(value: unknown, method: string): Record<number, unknown> {
     throw new TypeError(`Array.prototype.${method} called on null or undefined`);
   }
   return Object(value) as Record<number, unknown>;
-}
-
-function lengthOf(o: Record<number, unknown>): number {
-  const n = Number((o as { length?: unknown }).length);
-  if (!(n > 0)) return 0; // also NaN
-  return Math.min(Math.floor(n), Number.MAX_SAFE_INTEGER);
 }
 
 function callable(fn: unknown): Callback {

@@ -35,3 +35,10 @@ export function definer(target: Record<number, unknown>): (key: number, value: u
     else target[key] = value;
   };
 }
+
+/** LengthOfArrayLike: ToLength(o.length) (a getter runs once). */
+export function lengthOf(o: object): number {
+  const n = Number((o as { length?: unknown }).length);
+  if (!(n > 0)) return 0; // also NaN
+  return Math.min(Math.floor(n), Number.MAX_SAFE_INTEGER);
+}

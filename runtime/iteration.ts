@@ -14,7 +14,7 @@
 // prototype), with no iterator object and no call per element: through a record and step() such a loop
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
-import { apply, definer } from './intrinsics';
+import { apply, definer, lengthOf } from './intrinsics';
 import { attachLazy, CAPTURE, fastOf, reenterInner, suspendFrom, type Frame } from './lazy';
 import { rt } from './shared';
 import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping } from './user-generators';
@@ -228,13 +228,6 @@ function fromFast(this: unknown, items?: unknown, mapfn?: unknown, thisArg?: unk
     s.r = iterWith(items, method);
   }
   return fromLoop(s, undefined, FRESH);
-}
-
-/** ToLength(o.length). */
-function lengthOf(o: Record<number, unknown>): number {
-  const n = Number((o as { length?: unknown }).length);
-  if (!(n > 0)) return 0; // also NaN
-  return Math.min(Math.floor(n), Number.MAX_SAFE_INTEGER);
 }
 
 /** Where fromLoop() starts an element: afresh, with the next value taken (not yet mapped), or mapped. */

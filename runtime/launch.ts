@@ -9,6 +9,7 @@ import { installArrayMethods } from './array-methods';
 import { installCollectionMethods } from './collection-methods';
 import { installForwarding } from './forwarding';
 import { installStringMethods } from './string-methods';
+import { installJsonMethods } from './json-methods';
 import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, attachGen, genOf, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
@@ -25,6 +26,7 @@ installArrayMethods();
 installCollectionMethods();
 installForwarding();
 installStringMethods();
+installJsonMethods();
 
 type Advance = () => IteratorResult<unknown, unknown>;
 type GeneratorFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;

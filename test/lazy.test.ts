@@ -410,7 +410,7 @@ describe('lazy capture', () => {
     expect(m.all(4)).toEqual([190, 191, 192, 193]); // outside a task: the builtin
   });
 
-  it('pauses inside the map function of Array.from over any input, a toSorted comparator and a replace replacer', async () => {
+  it('pauses inside the map function of Array.from over any input, a toSorted comparator, a replace replacer and a JSON.parse reviver', async () => {
     const m = await instrument(`
       function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
       const f = (v, k) => work(20) + k * 100 + (v ?? 0);
@@ -423,6 +423,7 @@ describe('lazy capture', () => {
         replaceRegExp: () => 'a1b2c3d4'.replace(/\\d/g, (d, at) => String(work(20) + at)),
         replaceString: () => 'x' + 'abcd'.replace('c', (c) => c + work(100)),
         replaceAll: () => 'a-b-c-d-e'.replaceAll('-', (d, at) => String(work(20) + at)),
+        jsonReviver: () => JSON.parse('[1,{"a":2},3,4]', (k, v) => (typeof v === 'number' ? work(20) + v : v)),
       };
       export function run(name) { return cases[name](); }
     `);

@@ -126,15 +126,16 @@ export function isDispatchable(ts: typeof TS, call: TS.CallExpression, policy: C
   if (ts.isIdentifier(bare) && isPlainFunction(ts, bare.text, call, policy)) return false;
   const root = calleeRoot(ts, bare);
   if (root !== undefined && PLAIN_GLOBALS.has(root) && !policy.declared.has(root)) {
-    // Reflect.apply calls its first argument: the runtime gives it versions that forward to that function's.
-    return isReflectApply(ts, bare);
+    // Two of their methods call a function of the program, and the runtime gives them versions in which it
+    // can pause: Reflect.apply (forwarding.ts) and JSON.parse with a reviver (json-methods.ts).
+    return isGlobalMethod(ts, bare, 'Reflect', 'apply') || (isGlobalMethod(ts, bare, 'JSON', 'parse') && call.arguments.length >= 2);
   }
   return true;
 }
 
-/** `Reflect.apply` (the global's own; the caller has checked that the file does not redeclare `Reflect`). */
-function isReflectApply(ts: typeof TS, callee: TS.Expression): boolean {
-  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Reflect' && callee.name.text === 'apply';
+/** `G.m` (the global's own; the caller has checked that the file does not redeclare `G`). */
+function isGlobalMethod(ts: typeof TS, callee: TS.Expression, global: string, method: string): boolean {
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === global && callee.name.text === method;
 }
 
 /**
