@@ -16,17 +16,13 @@
 import { ASYNC_BODY, GEN } from './symbols';
 import { FAST } from './lazy';
 import { PreemptibleEnvironmentError } from './errors';
-import { types } from 'node:util';
-import { hasOwn } from './intrinsics';
-
-const { isProxy } = types;
 
 type Make = (fn: object) => void;
 
 interface Registry {
   stamp(fn: object, make: Make): void;
   take(fn: object): Make | undefined;
-  /** Was `fn` stamped (its versions made already or not)? Reads nothing from `fn` (a private brand check). */
+  /** Was `fn` stamped (its versions made already or not)? A private brand check: reads nothing from `fn`. */
   stamped?(fn: object): boolean;
   /** How many times `fn` was asked for a version it does not have (counted in a private field). */
   missed?(fn: object): number;
@@ -117,13 +113,9 @@ export function stamp(fn: object, make: Make): void {
 }
 
 /**
- * Could `fn` have versions: stamped, or with its own fast entry. Runs no code of the program: no getter (a
- * function without versions of its own would run Function.prototype's, above) and no Proxy trap (a Proxy
- * never has versions of its own: its target's are owned by the target). A registry made by an older copy
- * of the package cannot tell what is stamped: then any function could.
+ * Was `fn` stamped (its versions made or not)? Runs no code of the program. A registry made by an older copy
+ * of the package cannot tell: then it may have been.
  */
-export function mayHaveVersions(fn: object): boolean {
-  if (isProxy(fn)) return false;
-  if (hasOwn(fn, FAST)) return (fn as Record<symbol, unknown>)[FAST] !== undefined;
+export function isStamped(fn: object): boolean {
   return registry.stamped?.(fn) ?? true;
 }

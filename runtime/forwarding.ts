@@ -18,7 +18,8 @@
 
 import { asyncCall } from './async';
 import { noNew } from './constructors';
-import { mayHaveVersions, stamp } from './deferred';
+import { isVersioned } from './brand';
+import { isStamped, stamp } from './deferred';
 import { apply, definer } from './intrinsics';
 import { attachLazy, FAST } from './lazy';
 import { nativeText } from './source-text';
@@ -156,7 +157,7 @@ function install(): true {
       const bound = (bindArgs.length === 1 ? apply(nativeBind, this, [thisArg]) : apply(nativeBind, this, bindArgs)) as object;
       // Only a function that has (or will make) versions needs a stamp: binding any other costs what it did.
       const target = this as object;
-      if (mayHaveVersions(target)) stamp(bound, () => attachBound(bound, target, bindArgs));
+      if (isVersioned(target) || isStamped(target)) stamp(bound, () => attachBound(bound, target, bindArgs));
       return bound;
     },
   }.bind;

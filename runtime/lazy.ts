@@ -22,6 +22,7 @@ import { GEN, OWNER, PAUSE, type GenFn } from './symbols';
 import { PreemptibleStateError } from './errors';
 import { tick } from './clock';
 import { apply, hidden } from './intrinsics';
+import { markVersioned } from './brand';
 
 const holder = globalThis as unknown as Record<symbol, object | undefined>;
 
@@ -310,6 +311,7 @@ export function genToFast(gen: GenFn): FastFn {
 export function attachFast(fn: object, fast: FastFn): void {
   (fast as unknown as Record<symbol, unknown>)[OWNER] = fn;
   hidden(fn, FAST, fast);
+  markVersioned(fn);
 }
 
 /** For a function with a fast copy: the fast copy, and a generator-mode entry built on it. */
