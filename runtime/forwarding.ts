@@ -91,7 +91,7 @@ function reflectApplyFast(this: unknown, target: unknown, thisArg: unknown, list
 }
 
 /** The bound arguments (the bind call's after its first), then the call's: a new array, no setter runs. */
-function withBound(bindArgs: IArguments, args: IArguments): unknown[] {
+function withBound(bindArgs: ArrayLike<unknown>, args: ArrayLike<unknown>): unknown[] {
   const all = apply(slice, bindArgs, [1]) as unknown[];
   const put = definer(all);
   const n = all.length;
@@ -100,7 +100,7 @@ function withBound(bindArgs: IArguments, args: IArguments): unknown[] {
 }
 
 /** The fast entry of a function bound by `bindArgs` ([this, ...arguments]) to a target with fast entry `fast`. */
-function boundFast(fast: Fn, bindArgs: IArguments): Fn {
+function boundFast(fast: Fn, bindArgs: ArrayLike<unknown>): Fn {
   const self: unknown = bindArgs[0];
   if (bindArgs.length <= 1) {
     return function (this: unknown): unknown {
@@ -115,7 +115,7 @@ function boundFast(fast: Fn, bindArgs: IArguments): Fn {
 }
 
 /** The same for an async target's body (its generator version): a launch drives it like the target's. */
-function boundBody(body: GenFn, bindArgs: IArguments): GenFn {
+function boundBody(body: GenFn, bindArgs: ArrayLike<unknown>): GenFn {
   const self: unknown = bindArgs[0];
   return function* (this: unknown): Generator<unknown, unknown, unknown> {
     // eslint-disable-next-line prefer-rest-params
@@ -124,7 +124,7 @@ function boundBody(body: GenFn, bindArgs: IArguments): GenFn {
 }
 
 /** Attaches to `bound` versions forwarding to `target`'s, if it has any (run when first asked, deferred.ts). */
-function attachBound(bound: object, target: unknown, bindArgs: IArguments): void {
+function attachBound(bound: object, target: unknown, bindArgs: ArrayLike<unknown>): void {
   // Asking the target may attach its own versions first (a closure's are made on demand too).
   const body = genOf(target, ASYNC_BODY);
   if (body !== undefined) {
@@ -139,6 +139,11 @@ function attachBound(bound: object, target: unknown, bindArgs: IArguments): void
   noNew(bound); // `new` of a bound function: the engine's (the target's prototype, new.target), running whole
 }
 
+/** Stamps `bound` (the engine's bind of `target` with `bindArgs`): versions forwarding to the target's, when asked. */
+function stampBound(bound: object, target: unknown, bindArgs: ArrayLike<unknown>): void {
+  stamp(bound, () => attachBound(bound, target, bindArgs));
+}
+
 function install(): true {
   for (const [builtin, fast] of [
     [nativeCall, callFast],
@@ -148,16 +153,25 @@ function install(): true {
     if (ownFast(builtin) === undefined) attachLazy(builtin, fast as Fn);
     noNew(builtin);
   }
-  // A method, like the engine's: name 'bind', length 1, no `prototype`, not a constructor.
+  // A method, like the engine's: name 'bind', length 1 (the defaults keep it so), no `prototype`, not a
+  // constructor. Fixed parameters and literal lists for the usual counts, and no closure in it: with
+  // `arguments` kept for a closure every bind allocated an arguments object and a context.
   const bind = {
-    bind(this: unknown, thisArg: unknown): unknown {
-      // eslint-disable-next-line prefer-rest-params
-      const bindArgs = arguments;
-      // The engine's bind (its TypeError for a non-function). With one argument, no arguments object is needed.
-      const bound = (bindArgs.length === 1 ? apply(nativeBind, this, [thisArg]) : apply(nativeBind, this, bindArgs)) as object;
-      // Only a function that has (or will make) versions needs a stamp: binding any other costs what it did.
-      const target = this as object;
-      if (isVersioned(target) || isStamped(target)) stamp(bound, () => attachBound(bound, target, bindArgs));
+    bind(this: unknown, thisArg: unknown, a: unknown = undefined, b: unknown = undefined): unknown {
+      const n = arguments.length;
+      // The engine's bind (its TypeError for a non-function).
+      const bound = (
+        n <= 1 ? apply(nativeBind, this, [thisArg])
+        : n === 2 ? apply(nativeBind, this, [thisArg, a])
+        : n === 3 ? apply(nativeBind, this, [thisArg, a, b])
+        // eslint-disable-next-line prefer-rest-params
+        : apply(nativeBind, this, arguments)
+      ) as object;
+      // Only a function that has (or makes) versions needs a stamp: binding any other costs what it did.
+      if (isVersioned(this as object) || isStamped(this as object)) {
+        // eslint-disable-next-line prefer-rest-params
+        stampBound(bound, this, n <= 1 ? [thisArg] : n === 2 ? [thisArg, a] : n === 3 ? [thisArg, a, b] : (apply(slice, arguments, []) as unknown[]));
+      }
       return bound;
     },
   }.bind;
