@@ -4,9 +4,9 @@
 // completion, and a long one was cut off by the overrun guard.)
 //
 // call, apply and Reflect.apply get versions of their own, found by the ordinary dispatch (an own fast entry
-// and generator-mode entry, as any instrumented function has): the fast entry finds the target's fast entry
-// and calls it with the same `this` and arguments, and otherwise does what the builtin does, called with the
-// arguments it was given. It passes a capture through untouched and returns the target's result unchanged,
+// and generator-mode entry, as any instrumented function has): the fast entry calls the target's fast entry
+// with the same `this` and arguments, or the target itself when it has none, as the builtin would. It passes
+// a capture through untouched and returns the target's result unchanged,
 // so it is no frame of a paused stack: a resume re-enters the target's frame and hands its result to the
 // frame that made the call.
 //
@@ -21,9 +21,9 @@ import { noNew } from './constructors';
 import { isVersioned } from './brand';
 import { isStamped, stamp } from './deferred';
 import { apply, definer } from './intrinsics';
-import { attachLazy, FAST } from './lazy';
+import { attachLazy, fastOf } from './lazy';
 import { nativeText } from './source-text';
-import { ASYNC_BODY, attachGen, genOf, OWNER, type GenFn } from './symbols';
+import { ASYNC_BODY, attachGen, genOf, type GenFn } from './symbols';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -37,11 +37,9 @@ const nativeBind = Function.prototype.bind;
 const reflectApply = Reflect.apply;
 const slice = Array.prototype.slice;
 
-/** `fn`'s own fast entry, or undefined (never one inherited through its prototype). */
-function ownFast(fn: unknown): Fn | undefined {
-  if (typeof fn !== 'function') return undefined;
-  const fast = (fn as unknown as Record<symbol, Fn | undefined>)[FAST];
-  return fast !== undefined && (fast as unknown as Record<symbol, unknown>)[OWNER] === fn ? fast : undefined;
+/** What to call for `fn`: its own fast entry (never one inherited through its prototype), else `fn` itself. */
+function entryOf(fn: unknown): Fn {
+  return (typeof fn === 'function' ? fastOf(fn) : fn) as Fn;
 }
 
 // The fast entries. A target without versions is called directly, as the builtin would call it (it is
@@ -62,7 +60,7 @@ function notCallable(fn: unknown): never {
 /** Function.prototype.call's: `this` is the function being called. */
 function callFast(this: unknown, thisArg: unknown, a: unknown, b: unknown, c: unknown): unknown {
   if (typeof this !== 'function') return notCallable(this);
-  const fn = ownFast(this) ?? (this as Fn);
+  const fn = entryOf(this);
   switch (arguments.length) {
     case 0:
     case 1:
@@ -82,12 +80,12 @@ function callFast(this: unknown, thisArg: unknown, a: unknown, b: unknown, c: un
 /** Function.prototype.apply's. A null or undefined argument list is no arguments, as for the builtin. */
 function applyFast(this: unknown, thisArg: unknown, list: unknown): unknown {
   if (typeof this !== 'function') return notCallable(this);
-  return apply(ownFast(this) ?? (this as Fn), thisArg, (list ?? []) as unknown[]);
+  return apply(entryOf(this), thisArg, (list ?? []) as unknown[]);
 }
 
 /** Reflect.apply's (Reflect.apply itself checks the target and the list, with the builtin's errors). */
 function reflectApplyFast(this: unknown, target: unknown, thisArg: unknown, list: unknown): unknown {
-  return apply((ownFast(target) ?? target) as Fn, thisArg, list as unknown[]);
+  return apply(entryOf(target), thisArg, list as unknown[]);
 }
 
 /** The bound arguments (the bind call's after its first), then the call's: a new array, no setter runs. */
@@ -132,8 +130,8 @@ function attachBound(bound: object, target: unknown, bindArgs: ArrayLike<unknown
     attachGen(bound, b, ASYNC_BODY);
     attachGen(bound, asyncCall(b as never) as never);
   } else {
-    const fast = ownFast(target);
-    if (fast === undefined) return;
+    const fast = entryOf(target);
+    if (fast === target) return;
     attachLazy(bound, boundFast(fast, bindArgs));
   }
   noNew(bound); // `new` of a bound function: the engine's (the target's prototype, new.target), running whole
@@ -150,7 +148,7 @@ function install(): true {
     [nativeApply, applyFast],
     [reflectApply, reflectApplyFast],
   ] as const) {
-    if (ownFast(builtin) === undefined) attachLazy(builtin, fast as Fn);
+    if (entryOf(builtin) === builtin) attachLazy(builtin, fast as Fn);
     noNew(builtin);
   }
   // A method, like the engine's: name 'bind', length 1 (the defaults keep it so), no `prototype`, not a
