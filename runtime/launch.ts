@@ -10,6 +10,7 @@ import { installCollectionMethods } from './collection-methods';
 import { installForwarding } from './forwarding';
 import { installStringMethods } from './string-methods';
 import { installJsonMethods } from './json-methods';
+import { installEventMethods } from './events';
 import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, attachGen, genOf, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
@@ -27,6 +28,7 @@ installCollectionMethods();
 installForwarding();
 installStringMethods();
 installJsonMethods();
+installEventMethods();
 
 type Advance = () => IteratorResult<unknown, unknown>;
 type GeneratorFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;

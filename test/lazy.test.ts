@@ -410,8 +410,9 @@ describe('lazy capture', () => {
     expect(m.all(4)).toEqual([190, 191, 192, 193]); // outside a task: the builtin
   });
 
-  it('pauses inside the map function of Array.from over any input, a toSorted comparator, a replace replacer and a JSON.parse reviver', async () => {
+  it('pauses inside the map function of Array.from over any input, a toSorted comparator, a replace replacer, a JSON.parse reviver and an EventEmitter listener', async () => {
     const m = await instrument(`
+      import { EventEmitter } from 'node:events';
       function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
       const f = (v, k) => work(20) + k * 100 + (v ?? 0);
       export const cases = {
@@ -424,6 +425,7 @@ describe('lazy capture', () => {
         replaceString: () => 'x' + 'abcd'.replace('c', (c) => c + work(100)),
         replaceAll: () => 'a-b-c-d-e'.replaceAll('-', (d, at) => String(work(20) + at)),
         jsonReviver: () => JSON.parse('[1,{"a":2},3,4]', (k, v) => (typeof v === 'number' ? work(20) + v : v)),
+        emit: () => { const e = new EventEmitter(); let s = 0; e.on('x', (v) => { s += work(20) + v; }); e.on('x', (v) => { s -= work(20); }); return [e.emit('x', 1), e.emit('x', 2), s]; },
       };
       export function run(name) { return cases[name](); }
     `);
