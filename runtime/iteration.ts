@@ -15,9 +15,9 @@
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
 import { apply, definer, lengthOf } from './intrinsics';
-import { attachLazy, CAPTURE, fastOf, reenterInner, suspendFrom, type Frame } from './lazy';
+import { attachLazy, CAPTURE, fastOf, onAbandon, onAbandonValue, reenterInner, suspendFrom, type Frame } from './lazy';
 import { rt } from './shared';
-import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping } from './user-generators';
+import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping, unwind } from './user-generators';
 
 /** What step() returns when the iterator is done. */
 export const DONE: object = Object.freeze({ preemptibleDone: true });
@@ -27,11 +27,21 @@ const ArrayIteratorNext = Object.getPrototypeOf([][Symbol.iterator]()).next as (
 const ArrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]()) as { next: unknown };
 const isArray = Array.isArray;
 
-interface IterationRecord {
-  iterator: object;
-  next: unknown;
+/** An iterator's record (a class: a cancelled frame's values are told apart from the program's by it). */
+class IterationRecord {
+  declare readonly iterator: object;
+  declare readonly next: unknown;
   /** True while next() runs: an exception from it does not close the iterator. */
-  inNext: boolean;
+  declare inNext: boolean;
+  /** Closed already (a cancelled stack may hold the record in two frames). */
+  declare closed: boolean;
+  constructor(iterator: object, next: unknown) {
+    // Plain assignments, one shape: the record of every for-of over an iterator.
+    this.iterator = iterator;
+    this.next = next;
+    this.inNext = false;
+    this.closed = false;
+  }
 }
 
 /** What iter() returns: an array walked by index, or the record of an iterator. */
@@ -85,7 +95,7 @@ function iterWith(value: unknown, method: unknown): Iteration {
   if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
     throw new TypeError('Result of the Symbol.iterator method is not an object');
   }
-  return { iterator, next: (iterator as { next: unknown }).next, inNext: false };
+  return new IterationRecord(iterator, (iterator as { next: unknown }).next);
 }
 
 /** The first index for an array walked by index, -1 for an iterator record (the loop calls step()). */
@@ -141,6 +151,14 @@ function stepGenerator(r: IterationRecord, holder: object): unknown {
   return stepped(r, result);
 }
 
+// Cancelled while paused inside the body of a generator being stepped: its finally blocks run (plainly),
+// and the loop's record is then closed already.
+onAbandon(stepGeneratorAgain, (frame) => {
+  const r = frame[4] as IterationRecord;
+  r.closed = true;
+  unwind(r.iterator);
+});
+
 function stepGeneratorAgain(): unknown {
   const frame = rt.re!;
   rt.re = null;
@@ -162,6 +180,7 @@ function stepped(r: IterationRecord, result: unknown): unknown {
 /** IteratorClose after `break`, `return` or `continue L` out of the loop (an array has nothing to close). */
 export function close(r: Iteration | undefined): void {
   if (r === undefined || isArray(r)) return;
+  r.closed = true;
   const ret = (r.iterator as { return?: unknown }).return;
   if (ret === undefined || ret === null) return;
   if (typeof ret !== 'function') throw new TypeError(`${show(ret)} is not a function`);
@@ -180,6 +199,15 @@ export function closeAfterThrow(r: Iteration | undefined): void {
     // dropped, as the language does
   }
 }
+
+/**
+ * A task cancelled while paused inside a loop: the loop's iterator is closed as for an exception leaving it
+ * (a generator being iterated runs its finally blocks), once, unless the pause was inside its `next`.
+ */
+function dropIteration(r: unknown): void {
+  if (r instanceof IterationRecord && !r.closed) closeAfterThrow(r);
+}
+onAbandonValue(dropIteration);
 
 const ArrayFrom = Array.from as (...args: unknown[]) => unknown[];
 
@@ -307,6 +335,9 @@ function mapAgain(): unknown {
 }
 
 attachLazy(ArrayFrom, fromFast as never);
+// A cancelled Array.from / spread / destructuring closes its iterator as one that threw would.
+onAbandon(fromAgain, (frame) => dropIteration((frame[4] as FromState).r));
+onAbandon(mapAgain, (frame) => dropIteration((frame[4] as FromState).r));
 
 /**
  * `const [a, , b] = f()` in a generator version (names and holes only, no rest, no defaults): the `count`

@@ -127,14 +127,43 @@ function takeCapture(e: unknown, callers: Frame | null): Frame {
   return top!;
 }
 
-/** Unwinds a paused stack that will never be resumed (its task was cancelled while paused). */
+/**
+ * What a cancelled frame leaves to clean up, by its function: runtime frames register here (a generator
+ * object paused inside its body is unwound). For every other frame, its recorded values go to `dropValue`
+ * (iteration.ts closes the iterators of the loops they belong to).
+ */
+const dropFrame = new Map<unknown, (frame: Frame) => void>();
+let dropValue: (value: unknown) => void = () => undefined;
+
+/** How a cancelled frame of `fn` is unwound (runtime frames only). */
+export function onAbandon(fn: unknown, drop: (frame: Frame) => void): void {
+  dropFrame.set(fn, drop);
+}
+
+/** What to do with each value recorded in a cancelled frame (iteration.ts: close an open loop's iterator). */
+export function onAbandonValue(drop: (value: unknown) => void): void {
+  dropValue = drop;
+}
+
+/**
+ * Unwinds a paused stack that will never be resumed (its task was cancelled while paused), innermost frame
+ * first, as an exception would: a generator frame (only ever the innermost) runs its finally blocks; fast
+ * frames have none (such functions are not made fast), but the for-of loops they are inside close their
+ * iterators, as the language does when anything but a pause leaves a loop — a generator being iterated runs
+ * its finally blocks.
+ */
 function abandon(top: Frame): void {
-  // Fast frames have no finally blocks (such functions are not made fast); a generator frame may, and it
-  // can only be the innermost one.
-  if (top[0] === GENERATOR_FRAME) {
-    const it = top[4] as Generator<unknown, unknown, unknown>;
-    let r = it.return(undefined);
-    while (!r.done) r = it.next();
+  for (let frame: Frame | null = top; frame !== null; frame = frame[3]) {
+    if (frame[0] === GENERATOR_FRAME) {
+      const it = frame[4] as Generator<unknown, unknown, unknown>;
+      let r = it.return(undefined);
+      while (!r.done) r = it.next();
+      continue;
+    }
+    const drop = dropFrame.get(frame[0]);
+    if (drop !== undefined) drop(frame);
+    // Later locals belong to inner loops (their temporaries are declared after the outer loops').
+    else for (let i = frame.length - 1; i >= 4; i--) dropValue(frame[i]);
   }
 }
 

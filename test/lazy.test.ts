@@ -134,6 +134,46 @@ describe('lazy capture', () => {
     expect(again).toEqual(['start', 'guardedPause:finally']);
   });
 
+  it('cancelling a task paused inside a loop closes the loop\'s iterator (a generator being iterated runs its finally), once', async () => {
+    const c = await instrument(`
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      function* gen(log) { try { for (let i = 0; i < 5; i++) yield spin(100) + i; } finally { log.push('gen finally'); } }
+      function iterable(log, slowNext) {
+        let i = 0;
+        return { [Symbol.iterator]() { return this; }, next() { if (slowNext) spin(1000); return { value: i++, done: i > 5 }; }, return() { log.push('return'); return {}; } };
+      }
+      function inFastForOf(log) { let s = 0; for (const v of gen(log)) s += spin(200) + v; return s; }
+      function inNested(log) { let s = 0; for (const a of iterable(log, false)) for (const b of gen(log)) s += spin(200) + a + b; return s; }
+      export const cases = {
+        forOfBody: (log) => inFastForOf(log),
+        nested: (log) => inNested(log),
+        arrayFromMap: (log) => Array.from(gen(log), (v) => spin(200) + v),
+        arrayFromStep: (log) => Array.from(gen(log)),
+        explicitNext: (log) => { const it = gen(log); return [it.next(), it.next()]; },
+        insideNext: (log) => { let s = 0; for (const v of iterable(log, true)) s += v; return s; },
+      };
+      export function run(name, log) { try { return cases[name](log); } finally { log.push('caller finally'); } }
+    `);
+    const expected: Record<string, string[]> = {
+      forOfBody: ['gen finally', 'caller finally'],
+      nested: ['gen finally', 'return', 'caller finally'], // innermost loop first
+      arrayFromMap: ['gen finally', 'caller finally'],
+      arrayFromStep: ['gen finally', 'caller finally'],
+      explicitNext: ['gen finally', 'caller finally'],
+      // Paused inside next(): as for an exception from next(), the iterator is not closed.
+      insideNext: ['caller finally'],
+    };
+    for (const name of Object.keys(expected)) {
+      const log: string[] = [];
+      const task = launch(c.run, 0, name, log);
+      for (let i = 0; i < 30 && task.status === 'paused'; i++) resume(task, 0);
+      expect(task.status, name).toBe('paused');
+      cancel(task);
+      expect(task.status, name).toBe('cancelled');
+      expect(log, name).toEqual(expected[name]);
+    }
+  });
+
   it('does not evaluate again what ran before the call that paused', () => {
     const run = (mod: typeof m, budget: number) => {
       let reads = 0;
@@ -342,7 +382,7 @@ describe('lazy capture', () => {
     expect(log).toEqual([]);
   });
 
-  it('pauses inside a user generator that a for-of steps; other consumers, and a plain resumption after cancel, get plain steps', async () => {
+  it('pauses inside a user generator that a for-of steps; other consumers, and a plain resumption of one left paused, get plain steps', async () => {
     const m = await instrument(`
       function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
       function* gen(n) { for (let i = 0; i < n; i++) yield work(20) + i; }
@@ -361,16 +401,22 @@ describe('lazy capture', () => {
     expect(finish(launch(m.totalOf, 0, 4, {})).pauses).toBeGreaterThan(finish(launch((it: Iterable<number>) => [...it], 0, m.plainGen(4))).pauses);
     // A spread inside a task is a plain consumer: it must never receive the runtime's pause marker.
     expect(finish(launch(m.spreadOf, 0, 4)).value).toEqual(expected);
-    // Paused inside work() inside gen, then cancelled: the generator, resumed by another consumer (a
-    // spread in another task, every checkpoint pausing), finishes without handing it the pause marker.
+    // Paused inside work() inside gen, and left paused: the generator, resumed by another consumer (a spread
+    // in another task, every checkpoint pausing), finishes without handing it the pause marker.
     const box: { it?: Iterable<number> } = {};
     const task = launch(m.totalOf, 0, 4, box);
     for (let i = 0; i < 10; i++) resume(task, 0);
     expect(task.status).toBe('paused');
-    cancel(task);
     const rest = finish(launch(m.spreadIt, 0, box.it)).value as unknown[];
     expect(rest.length).toBeGreaterThan(0);
     expect(rest).toEqual(expected.slice(4 - rest.length));
+    // Cancelled instead: the generator was running in the task, and cancel unwinds it too (as an exception
+    // thrown there would): it is done.
+    const box2: { it?: Iterable<number> } = {};
+    const task2 = launch(m.totalOf, 0, 4, box2);
+    for (let i = 0; i < 10; i++) resume(task2, 0);
+    cancel(task2);
+    expect(finish(launch(m.spreadIt, 0, box2.it)).value).toEqual([]);
   });
 
   it('pauses inside a user generator stepped by explicit next() calls (fast copy and generator version)', async () => {
