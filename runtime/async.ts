@@ -11,7 +11,7 @@
 import { PreemptibleStateError } from './errors';
 import { rt } from './shared';
 import { taskState, type TaskState } from './task';
-import { isAwaitRequest, PAUSE } from './symbols';
+import { attachGen, ASYNC_BODY, isAwaitRequest, PAUSE } from './symbols';
 
 type BodyGenerator = Generator<unknown, unknown, unknown>;
 type BodyFn = (this: unknown, ...args: unknown[]) => BodyGenerator;
@@ -28,6 +28,16 @@ interface Settle {
 }
 
 /** The generator version used when instrumented code calls an instrumented async function. */
+/**
+ * Gives `fn` the versions of an async function from its body's generator version `body`: the body itself
+ * (a task launched on `fn` drives it, 'waiting' at its awaits) and, for callers inside a task, an entry that
+ * returns the promise.
+ */
+export function attachAsyncBody(fn: object, body: BodyFn): void {
+  attachGen(fn, body as never, ASYNC_BODY);
+  attachGen(fn, asyncCall(body) as never);
+}
+
 export function asyncCall(body: BodyFn): (this: unknown, ...args: unknown[]) => Generator<unknown, Promise<unknown>, unknown> {
   return function* (this: unknown, ...args: unknown[]) {
     let settle!: Settle;

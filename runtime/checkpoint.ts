@@ -5,11 +5,11 @@
 //   if (--rt.c < 0 && tick()) yield PAUSE;
 // Keep these exports small and stable: they are an ABI between emitted code and the runtime.
 
-import { asyncCall } from './async';
+import { asyncCall, attachAsyncBody } from './async';
 import { rt } from './shared';
 import { apply } from './intrinsics';
 import { tick } from './clock';
-import { ASYNC_BODY, attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
+import { attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
 import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, genToFast, reenter, suspended, suspendedFor, SUSPENDED } from './lazy';
 import { stamp } from './deferred';
 import { close, closeAfterThrow, destructureNow, DONE, iter, spreadNow, start, step } from './iteration';
@@ -57,8 +57,7 @@ type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
 function setGen(fn: unknown, gen: unknown): void {
   if (isAsyncFunction(fn)) {
     // `gen` is the body's version (it yields at awaits); callers inside a task get the promise-returning entry.
-    attachGen(fn as object, gen as never, ASYNC_BODY);
-    attachGen(fn as object, asyncCall(gen as never));
+    attachAsyncBody(fn as object, gen as never);
   } else {
     attachGen(fn as object, gen as never);
   }

@@ -16,14 +16,14 @@
 // function is constructed by the engine (`new` of it runs the target's original code, as before).
 // Functions bound before the runtime loaded, or in another realm, are not stamped: calls to them run whole.
 
-import { asyncCall } from './async';
+import { attachAsyncBody } from './async';
 import { noNew } from './constructors';
 import { isVersioned } from './brand';
 import { isStamped, stamp } from './deferred';
 import { apply, definer } from './intrinsics';
 import { attachLazy, fastOf } from './lazy';
 import { nativeText } from './source-text';
-import { ASYNC_BODY, attachGen, genOf, type GenFn } from './symbols';
+import { ASYNC_BODY, genOf, type GenFn } from './symbols';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -126,9 +126,7 @@ function attachBound(bound: object, target: unknown, bindArgs: ArrayLike<unknown
   // Asking the target may attach its own versions first (a closure's are made on demand too).
   const body = genOf(target, ASYNC_BODY);
   if (body !== undefined) {
-    const b = boundBody(body, bindArgs);
-    attachGen(bound, b, ASYNC_BODY);
-    attachGen(bound, asyncCall(b as never) as never);
+    attachAsyncBody(bound, boundBody(body, bindArgs) as never);
   } else {
     const fast = entryOf(target);
     if (fast === target) return;
