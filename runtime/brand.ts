@@ -4,18 +4,15 @@
 // every function it binds (forwarding.ts).
 // One per realm, shared by every copy of the package.
 
+import { Adopt } from './intrinsics';
+
 interface Brand {
   mark(fn: object): void;
   has(fn: object): boolean;
 }
 
 function createBrand(): Brand {
-  class Base {
-    constructor(target: object) {
-      return target; // `this` in the subclass constructor is `target`: its private field goes there
-    }
-  }
-  class Marked extends Base {
+  class Marked extends Adopt {
     #marked = true;
     static has(fn: object): boolean {
       return #marked in fn;

@@ -16,6 +16,7 @@
 import { ASYNC_BODY, GEN } from './symbols';
 import { FAST } from './lazy';
 import { PreemptibleEnvironmentError } from './errors';
+import { Adopt } from './intrinsics';
 
 type Make = (fn: object) => void;
 
@@ -38,12 +39,7 @@ const MISSES_BEFORE_CACHING = 8;
 const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
 
 function createRegistry(): Registry {
-  class Base {
-    constructor(target: object) {
-      return target; // `this` in the subclass constructor is `target`: its private field goes there
-    }
-  }
-  class Stamped extends Base {
+  class Stamped extends Adopt {
     #make: Make | undefined;
     constructor(target: object, make: Make) {
       super(target);
@@ -59,7 +55,7 @@ function createRegistry(): Registry {
       return make;
     }
   }
-  class Counted extends Base {
+  class Counted extends Adopt {
     #misses = 0;
     static missed(fn: object): number {
       if (!(#misses in fn)) {
