@@ -15,9 +15,9 @@
 // cost ~1.5-2x the engine's own for-of. Other iterables get a record ($n is -1).
 
 import { apply, definer, lengthOf } from './intrinsics';
-import { attachLazy, CAPTURE, fastOf, onAbandon, onAbandonValue, reenterInner, suspendFrom, type Frame } from './lazy';
+import { attachLazy, CAPTURE, fastOf, onAbandon, onAbandonValue, reenterInner, suspendFrom, unwind, type Frame } from './lazy';
 import { rt } from './shared';
-import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping, unwind } from './user-generators';
+import { GeneratorNext, generatorEntryOf, holderOf, isPause, nextStepping } from './user-generators';
 
 /** What step() returns when the iterator is done. */
 export const DONE: object = Object.freeze({ preemptibleDone: true });
@@ -236,9 +236,15 @@ interface FromState {
  * is the builtin.
  */
 function fromFast(this: unknown, items?: unknown, mapfn?: unknown, thisArg?: unknown): unknown {
-  const mapping = mapfn !== undefined && typeof mapfn === 'function' && fastOf(mapfn) !== mapfn;
-  const tracked = typeof items === 'object' && items !== null && holderOf(items) !== undefined;
-  if (this !== Array || (mapfn !== undefined && typeof mapfn !== 'function') || (!tracked && !mapping) || items === null || items === undefined) {
+  // Another constructor, a bad mapfn or no items (the builtin's errors, before anything is read), or nothing
+  // that could pause (a mapfn without versions over anything but a generator made through genEntry).
+  if (
+    this !== Array ||
+    (mapfn !== undefined && typeof mapfn !== 'function') ||
+    items === null ||
+    items === undefined ||
+    ((mapfn === undefined || fastOf(mapfn) === mapfn) && (typeof items !== 'object' || holderOf(items) === undefined))
+  ) {
     // eslint-disable-next-line prefer-rest-params
     return apply(ArrayFrom, this, arguments as unknown as unknown[]);
   }

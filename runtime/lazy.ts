@@ -127,6 +127,20 @@ function takeCapture(e: unknown, callers: Frame | null): Frame {
   return top!;
 }
 
+const GeneratorPrototype = Object.getPrototypeOf(function* () {}).prototype as Generator<unknown, unknown, unknown>;
+const generatorReturn = GeneratorPrototype.return;
+const generatorNext = GeneratorPrototype.next;
+
+/**
+ * Runs the finally blocks of a suspended generator object to the end (its task was cancelled while it was
+ * paused inside it). Run plainly: a user generator's checks do not pause without `rt.stepping`, and a
+ * generator version's pauses are stepped over.
+ */
+export function unwind(it: object): void {
+  let r = apply(generatorReturn, it, [undefined]) as IteratorResult<unknown>;
+  while (!r.done) r = apply(generatorNext, it, []) as IteratorResult<unknown>;
+}
+
 /**
  * What a cancelled frame leaves to clean up, by its function: runtime frames register here (a generator
  * object paused inside its body is unwound). For every other frame, its recorded values go to `dropValue`
@@ -155,9 +169,7 @@ export function onAbandonValue(drop: (value: unknown) => void): void {
 function abandon(top: Frame): void {
   for (let frame: Frame | null = top; frame !== null; frame = frame[3]) {
     if (frame[0] === GENERATOR_FRAME) {
-      const it = frame[4] as Generator<unknown, unknown, unknown>;
-      let r = it.return(undefined);
-      while (!r.done) r = it.next();
+      unwind(frame[4] as object);
       continue;
     }
     const drop = dropFrame.get(frame[0]);

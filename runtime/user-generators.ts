@@ -8,7 +8,7 @@
 // plain steps: the body's checks fail and it runs as the original would.
 
 import { apply } from './intrinsics';
-import { attachLazy, CAPTURE, fastOf, onAbandon, type Frame } from './lazy';
+import { attachLazy, CAPTURE, fastOf, onAbandon, unwind, type Frame } from './lazy';
 import { rt } from './shared';
 import { OWNER, PAUSE } from './symbols';
 
@@ -119,17 +119,6 @@ function nextAgain(): unknown {
 }
 
 attachLazy(GeneratorNext as object, nextFast as never);
-
-const GeneratorReturn = (Object.getPrototypeOf(function* () {}) as { prototype: { return: unknown } }).prototype.return;
-
-/**
- * Runs the finally blocks of a generator object paused inside its body (its task was cancelled there), to the
- * end: without `rt.stepping` its checks do not pause, as for any other consumer.
- */
-export function unwind(it: object): void {
-  let r = apply(GeneratorReturn as (v: unknown) => IteratorResult<unknown>, it, [undefined]);
-  while (!r.done) r = apply(GeneratorNext as () => IteratorResult<unknown>, it, []);
-}
 
 // An explicit `it.next()` paused inside the generator's body, cancelled.
 onAbandon(nextAgain, (frame) => unwind(frame[4] as object));
