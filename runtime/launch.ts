@@ -22,7 +22,9 @@ import { rehearsal } from './rehearsal';
 import { rt, SliceBudget } from './shared';
 import { Task, TaskState, taskState } from './task';
 
-// Array.prototype.map & co., Map/Set forEach get generator versions, so tasks can pause in their callbacks.
+// Builtins that call back into the program get versions, so tasks can pause in their callbacks:
+// Array.prototype.map & co., Map/Set forEach, replace/replaceAll, JSON.parse, EventEmitter's emit, and the
+// forwarders (call, apply, Reflect.apply, bind).
 installArrayMethods();
 installCollectionMethods();
 installForwarding();
