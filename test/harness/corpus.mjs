@@ -1,4 +1,4 @@
-// Corpus differential runner: real npm libraries (marked, acorn, the TypeScript compiler) as test programs.
+// Corpus differential runner: real npm libraries (marked, acorn, postcss, @babel/core, the TypeScript compiler, ...) as test programs.
 // The library's file (ESM, or CommonJS for typescript) and a small workload module are transformed
 // (instrument 'all') and written to .test-out/corpus/; the same workload runs plain (original library,
 // untransformed workload) and instrumented in several modes, and the results (sha256 of the output) must all agree.
@@ -12,7 +12,9 @@
 // Stress and slices run with the default graceMs first; if the overrun guard cancels the task
 // (PreemptionOverrunError: some stretch ran > graceMs past the deadline without a checkpoint), that is
 // recorded as `overrun` and the mode is rerun with graceMs: Infinity, so that the outputs are still compared.
-// Per-workload knobs: out (output file under .test-out/corpus/, its extension decides ESM/CJS), runs,
+// Per-workload knobs: lib (the library's file) or bundle ({ entry, external, minify }: esbuild makes one
+// CommonJS file of a multi-file package, or a minified build), out (output file under .test-out/corpus/, its
+// extension decides ESM/CJS), runs,
 // stressBudgetMs, cache (reuse the transformed library while library, transformer and typescript are
 // unchanged; CORPUS_FRESH=1 disables), warmTransform (time a second transform).
 // CLI: `node test/harness/corpus.mjs marked` prints one JSON object.
@@ -20,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 import { launch, resume, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
 
@@ -223,6 +226,232 @@ export function main(...sources) {
       out.push(e.name + ':' + e.message + ':' + e.pos + ':' + e.raisedAt);
     }
   }
+  return out.join('\\n');
+}
+`,
+  },
+  postcss: {
+    // PostCSS 8 (CommonJS, bundled with nanoid, picocolors and source-map-js): a tokenizer and parser, a
+    // node class hierarchy with Proxy-wrapped nodes for plugins, visitor plugins (LazyResult), source maps.
+    bundle: { entry: 'node_modules/postcss/lib/postcss.js' },
+    inputs: () => [20261127, 400],
+    source: `import postcss from '__LIB__';
+${PRNG}
+const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
+function sheet(r, n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const sel = pick(r, ['a', '.b', '#c > d', 'e:hover::before', '[data-x="y"]', 'f + g ~ h', ':is(i, j)']) + (r() < 0.3 ? ', .k' + i : '');
+    const decls = [];
+    for (let j = Math.floor(r() * 5); j >= 0; j--) {
+      decls.push(pick(r, ['color', 'margin', '--custom-' + j, 'background', 'font']) + ':' + pick(r, [' red', ' 1px 2px', ' url("a b.png")', ' var(--x, 3px)', ' calc(100% - 2em) !important', ' "str\\\\"ing"', ' rgba(0,0,0,.5)']));
+    }
+    const rule = sel + ' {' + decls.join(';') + (r() < 0.5 ? ';' : '') + '}';
+    const k = r();
+    if (k < 0.15) out.push('@media (min-width: ' + i + 'px) { ' + rule + ' }');
+    else if (k < 0.2) out.push('/* comment ' + i + ' */');
+    else if (k < 0.25) out.push('@import url("x' + i + '.css") screen;');
+    else out.push(rule);
+  }
+  return out.join(r() < 0.5 ? '\\n' : '\\n\\n');
+}
+const plugin = () => ({
+  postcssPlugin: 'upcase',
+  Declaration: {
+    color(decl) { if (decl.value === 'red') decl.value = 'RED'; },
+  },
+  Rule(rule) { if (rule.selector.startsWith('.b') && !rule.selector.startsWith('.bee')) rule.selector = rule.selector.replace('.b', '.bee'); },
+  AtRule: { media(at) { at.params = at.params.replace('min-width', 'min-inline-size'); } },
+  OnceExit(root, { result }) {
+    let n = 0;
+    root.walkComments((c) => { n++; c.remove(); });
+    result.messages.push({ type: 'count', plugin: 'upcase', n });
+  },
+});
+plugin.postcss = true;
+export function main(seed, n) {
+  const r = rng(seed);
+  const out = [];
+  const src = sheet(r, n);
+  const root = postcss.parse(src, { from: 'in.css' });
+  root.walkDecls((d) => { out.push(d.prop + '=' + d.value + (d.important ? '!' : '') + '@' + d.source.start.line + ':' + d.source.start.column); });
+  root.walkRules('a', (rule) => { rule.append({ prop: 'z-index', value: '1' }); rule.cloneAfter({ selector: rule.selector + '-copy' }); });
+  out.push(root.toString());
+  out.push(JSON.stringify(root.toJSON().nodes.slice(0, 20)));
+  const res = postcss([plugin]).process(src, { from: 'in.css', to: 'out.css', map: { inline: false, sourcesContent: true } });
+  out.push(res.css, res.map.toString(), JSON.stringify(res.messages), res.warnings().length);
+  for (const bad of ['a { color: red; ', 'a { b }', '}', 'a { color: "x }', '@media { a {', 'a{;}b{c:d}']) {
+    try { out.push(postcss.parse(bad).toString()); } catch (e) { out.push(e.name + ': ' + e.message + ' ' + e.line + ':' + e.column); }
+  }
+  return out.join('\\n');
+}
+`,
+  },
+  semver: {
+    // node-semver (CommonJS, bundled): SemVer/Range/Comparator classes, regular expressions built at load,
+    // an LRU cache of parsed ranges, range algebra (subset, intersects, minVersion), coercion.
+    bundle: { entry: 'node_modules/semver/index.js' },
+    inputs: () => [20261128, 300],
+    source: `import semver from '__LIB__';
+${PRNG}
+const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
+const num = (r) => Math.floor(r() * 4);
+function version(r) {
+  let v = num(r) + '.' + num(r) + '.' + num(r);
+  if (r() < 0.3) v += '-' + pick(r, ['alpha', 'beta.1', 'rc.2', '0', 'x.7.z']);
+  if (r() < 0.1) v += '+build.' + num(r);
+  return r() < 0.05 ? 'v' + v : v;
+}
+function range(r) {
+  const one = () => pick(r, ['^', '~', '>=', '<', '>', '<=', '=', '']) + pick(r, [version(r), num(r) + '.x', num(r) + '.' + num(r), '*']);
+  const k = r();
+  if (k < 0.2) return one() + ' ' + one();
+  if (k < 0.3) return version(r) + ' - ' + version(r);
+  if (k < 0.4) return one() + ' || ' + one();
+  if (k < 0.45) return pick(r, ['not a range', '>=x.y', '1.2.3.4', '']);
+  return one();
+}
+export function main(seed, n) {
+  const r = rng(seed);
+  const out = [];
+  const versions = Array.from({ length: 60 }, () => version(r));
+  const valid = versions.filter((v) => semver.valid(v));
+  out.push(semver.sort(valid.slice()).join(','), semver.rsort(valid.slice()).join(','));
+  for (let i = 0; i < n; i++) {
+    const a = range(r);
+    const b = range(r);
+    const v = pick(r, versions);
+    const t = (f) => { try { return f(); } catch (e) { return e.name + ': ' + e.message; } };
+    const row = [a, b, v, semver.validRange(a), t(() => semver.satisfies(v, a, { includePrerelease: i % 2 === 0 })), semver.maxSatisfying(valid, a), semver.minSatisfying(valid, a)];
+    row.push(t(() => String(semver.minVersion(a))), t(() => semver.intersects(a, b)), t(() => semver.subset(a, b)));
+    row.push(t(() => semver.inc(v, pick(r, ['major', 'minor', 'patch', 'prerelease', 'premajor']), 'pre')), t(() => semver.diff(v, pick(r, versions))), t(() => semver.compareBuild(v, pick(r, versions))));
+    row.push(String(semver.coerce(pick(r, ['v2', '1.2.3.4.5', 'x 3.4 y', '42abc', 'none']))), t(() => semver.gtr(v, a)), t(() => semver.ltr(v, a)));
+    out.push(JSON.stringify(row));
+  }
+  try { new semver.SemVer('nope'); } catch (e) { out.push(e.name + ': ' + e.message); }
+  return out.join('\\n');
+}
+`,
+  },
+  qs: {
+    // qs (CommonJS, bundled with side-channel, object-inspect and the get-intrinsic family): deep parse and
+    // stringify with array formats, dots, charset sentinels, depth and parameter limits.
+    bundle: { entry: 'node_modules/qs/lib/index.js' },
+    inputs: () => [20261129, 300],
+    source: `import qs from '__LIB__';
+${PRNG}
+const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
+function value(r, depth) {
+  const k = r();
+  if (depth > 3 || k < 0.35) return pick(r, ['a b', 'ü&=?', '', '1', 'x[y]', null, true, 42, 'é%20']);
+  if (k < 0.6) return Array.from({ length: Math.floor(r() * 4) }, () => value(r, depth + 1));
+  const o = {};
+  for (let i = Math.floor(r() * 4); i > 0; i--) o[pick(r, ['a', 'b.c', 'd', 'e f', '0', 'g[]'])] = value(r, depth + 1);
+  return o;
+}
+export function main(seed, n) {
+  const r = rng(seed);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const v = value(r, 0);
+    const opts = { arrayFormat: pick(r, ['indices', 'brackets', 'repeat', 'comma']), allowDots: r() < 0.3, encode: r() < 0.8, skipNulls: r() < 0.2, charsetSentinel: r() < 0.1, sort: r() < 0.2 ? (a, b) => (a < b ? 1 : -1) : undefined };
+    let s;
+    try { s = qs.stringify(v, opts); } catch (e) { s = e.name + ': ' + e.message; }
+    out.push(s);
+    try { out.push(JSON.stringify(qs.parse(s, { allowDots: opts.allowDots, comma: opts.arrayFormat === 'comma', depth: 2 + (i % 4), parameterLimit: 50, charsetSentinel: opts.charsetSentinel }))); } catch (e) { out.push(e.name + ': ' + e.message); }
+  }
+  for (const bad of ['a[b]=1&a=2', 'a[][b]=c&a[][d]=e', '%E0%A4%A=1', 'a[b][c][d][e][f]=1', 'a[>=]=23', '__proto__[x]=1&constructor[prototype][y]=2']) {
+    try { out.push(JSON.stringify(qs.parse(bad, { depth: 3, strictDepth: bad.includes('[f]'), allowPrototypes: false }))); } catch (e) { out.push(e.name + ': ' + e.message); }
+  }
+  return out.join('\\n');
+}
+`,
+  },
+  'magic-string': {
+    // magic-string (ESM, bundled with @jridgewell/sourcemap-codec): a linked list of chunks edited in place
+    // (overwrite, move, remove, prepend/append), high-resolution source maps, Bundle of several sources.
+    bundle: { entry: 'node_modules/magic-string/dist/magic-string.es.mjs' },
+    inputs: () => [20261130, 200, readFileSync(join(root, 'runtime/launch.ts'), 'utf8')],
+    source: `import lib from '__LIB__';
+${PRNG}
+const { default: MagicString, Bundle } = lib;
+const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
+export function main(seed, n, text) {
+  const r = rng(seed);
+  const out = [];
+  const s = new MagicString(text, { filename: 'launch.ts' });
+  const len = text.length;
+  for (let i = 0; i < n; i++) {
+    const a = Math.floor(r() * len);
+    const b = Math.min(len, a + 1 + Math.floor(r() * 40));
+    try {
+      switch (pick(r, ['overwrite', 'remove', 'prependLeft', 'appendRight', 'move', 'update', 'indent', 'slice'])) {
+        case 'overwrite': s.overwrite(a, b, '/*o' + i + '*/'); break;
+        case 'remove': s.remove(a, b); break;
+        case 'prependLeft': s.prependLeft(a, '<' + i + '>'); break;
+        case 'appendRight': s.appendRight(a, '[' + i + ']'); break;
+        case 'move': s.move(a, b, Math.floor(r() * len)); break;
+        case 'update': s.update(a, b, 'u' + i, { overwrite: r() < 0.5 }); break;
+        case 'indent': if (i % 25 === 0) s.indent('  ', { exclude: [a, b] }); break;
+        default: out.push(s.slice(a, b));
+      }
+    } catch (e) { out.push(e.name + ': ' + e.message); }
+  }
+  out.push(s.toString(), s.generateMap({ hires: true, includeContent: true, source: 'launch.ts' }).toString());
+  out.push(s.generateDecodedMap({ hires: 'boundary' }).mappings.length, s.trim().length, s.hasChanged());
+  const bundle = new Bundle();
+  bundle.addSource({ filename: 'a.js', content: new MagicString('const a = 1;\\nexport { a };') });
+  bundle.addSource({ filename: 'b.js', content: s.clone().replace(/export/g, 'EXPORT') });
+  bundle.prepend('// banner\\n');
+  out.push(bundle.toString().length, bundle.generateMap({ hires: true }).mappings);
+  return out.join('\\n');
+}
+`,
+  },
+  'babel-core': {
+    // @babel/core 7 bundled with everything it requires (parser, traverse, generator, types, template,
+    // gensync's generator-driven sync/async plumbing, config loading, source maps): a plugin renames
+    // bindings through scope analysis, rewrites nodes with templates and replaceWith, and the generator prints
+    // the result with a source map.
+    bundle: { entry: 'node_modules/@babel/core/lib/index.js', external: ['@babel/preset-typescript', '@babel/preset-typescript/package.json'] },
+    stressBudgetMs: 0.05,
+    inputs: () => [
+      readFileSync(join(root, 'node_modules/marked/lib/marked.esm.js'), 'utf8'),
+      readFileSync(join(root, 'runtime/lazy.ts'), 'utf8'),
+    ],
+    source: `import babel from '__LIB__';
+
+const { types: t, template } = babel;
+const logCall = template.statement('TRACE(%%name%%, %%line%%);');
+const plugin = () => ({
+  name: 'corpus-plugin',
+  pre() { this.renamed = 0; },
+  visitor: {
+    Program(path) { path.traverse({ Identifier(p) { if (p.node.name.length === 1 && p.scope.hasBinding(p.node.name)) p.scope.rename(p.node.name); } }); },
+    FunctionDeclaration(path) {
+      const line = path.node.loc ? path.node.loc.start.line : 0;
+      path.get('body').unshiftContainer('body', logCall({ name: t.stringLiteral(path.node.id ? path.node.id.name : '?'), line: t.numericLiteral(line) }));
+      this.renamed++;
+    },
+    BinaryExpression(path) {
+      if (path.node.operator === '**') path.replaceWith(t.callExpression(t.memberExpression(t.identifier('Math'), t.identifier('pow')), [path.node.left, path.node.right]));
+    },
+    StringLiteral(path) { if (path.node.value === 'use strict') path.node.value = 'use strict'; else if (path.node.value.length > 40) path.replaceWith(t.binaryExpression('+', t.stringLiteral(path.node.value.slice(0, 20)), t.stringLiteral(path.node.value.slice(20)))); },
+    'ForStatement|WhileStatement'(path) { path.addComment('leading', ' loop at ' + (path.node.loc ? path.node.loc.start.line : '?')); },
+  },
+  post(file) { file.metadata.renamed = this.renamed; },
+});
+export function main(js, ts) {
+  const out = [];
+  const opts = (plugins) => ({ configFile: false, babelrc: false, sourceMaps: true, plugins: [plugin], parserOpts: { plugins }, generatorOpts: { comments: true, retainLines: false } });
+  for (const [src, plugins] of [[js, []], [ts, ['typescript']]]) {
+    const r = babel.transformSync(src, opts(plugins));
+    out.push(r.code, JSON.stringify(r.map.mappings), JSON.stringify(r.metadata));
+  }
+  const ast = babel.parseSync('let a = 1; const f = (b) => a + b ** 2;', { configFile: false, babelrc: false });
+  const again = babel.transformFromAstSync(ast, null, { configFile: false, babelrc: false, plugins: [plugin], code: true, ast: true });
+  out.push(again.code, again.ast.program.body.length);
+  try { babel.transformSync('let x = ;', { configFile: false, babelrc: false, filename: 'bad.js' }); } catch (e) { out.push(e.name + ': ' + e.message + ' ' + e.code); }
   return out.join('\\n');
 }
 `,
@@ -438,6 +667,16 @@ export function main(js, ts1, ts2) {
   },
 };
 
+// The same workloads over minified builds (esbuild --minify: statements folded into comma and conditional
+// expressions, `a && b()` for ifs, renamed locals, merged declarations), the shape of code shipped to users.
+// Budget 0 took acorn-min ~60 s (6.8 M pauses) and babel-parser-min ~26 s; their unminified twins run at
+// budget 0, these at 0.01 ms (~150 k pauses each).
+for (const [name, stressBudgetMs] of [['marked', 0], ['acorn', 0.01], ['postcss', 0], ['babel-parser', 0.01]]) {
+  const w = WORKLOADS[name];
+  const entry = w.bundle?.entry ?? w.lib;
+  WORKLOADS[`${name}-min`] = { ...w, lib: undefined, out: undefined, stressBudgetMs, bundle: { ...w.bundle, entry, minify: true } };
+}
+
 const sha = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 16);
 
 function timed(fn) {
@@ -540,6 +779,16 @@ function transformLibrary(name, w, libSource, libOut) {
   return result;
 }
 
+/**
+ * A multi-file package made into one CommonJS file by esbuild (as bundlers ship libraries), so that the
+ * whole package is one transformed file; Node's builtins stay require()s.
+ */
+function bundleLibrary(name, { entry, external = [], minify = false }) {
+  const outfile = join(outDir, `${name}.bundle.cjs`);
+  esbuild.buildSync({ entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external, minify, logLevel: 'error' });
+  return outfile;
+}
+
 async function importFresh(file, tag) {
   return import(`${pathToFileURL(file).href}?${tag}`);
 }
@@ -547,10 +796,10 @@ async function importFresh(file, tag) {
 export async function runCorpus(name) {
   const w = WORKLOADS[name];
   if (!w) throw new Error(`runCorpus: unknown corpus '${name}'; known: ${Object.keys(WORKLOADS).join(', ')}`);
-  const libRel = w.out ?? `${name}.mjs`;
+  const libRel = w.out ?? (w.bundle ? `${name}/bundle.cjs` : `${name}.mjs`);
   const libOut = join(outDir, libRel);
   mkdirSync(dirname(libOut), { recursive: true });
-  const libPath = join(root, w.lib);
+  const libPath = w.bundle ? bundleLibrary(name, w.bundle) : join(root, w.lib);
   const libSource = readFileSync(libPath, 'utf8');
   if (/^\s*(import|export)\s[^;]*?from\s*['"]\.{1,2}\//m.test(libSource) || /\brequire\(\s*['"]\.{1,2}\//.test(libSource)) {
     throw new Error(`${name}: the library has relative imports; fix them up before using it as a corpus`);
