@@ -23,6 +23,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import ts from 'typescript';
 import { launch, resume, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
 
@@ -676,6 +677,14 @@ for (const [name, stressBudgetMs] of [['marked', 0], ['acorn', 0.01], ['postcss'
   const entry = w.bundle?.entry ?? w.lib;
   WORKLOADS[`${name}-min`] = { ...w, lib: undefined, out: undefined, stressBudgetMs, bundle: { ...w.bundle, entry, minify: true } };
 }
+// And downlevelled to ES5 by TypeScript (classes as functions with `_super.call(this) || this`, for-of and
+// spread through __values / __read helpers, var hoisting): the shape of older packages. (chai's extends a
+// builtin class, which ES5 output cannot.)
+for (const [name, stressBudgetMs] of [['marked', 0], ['postcss', 0], ['babel-parser', 0.01], ['json5', 0], ['semver', 0]]) {
+  const w = WORKLOADS[name];
+  const entry = w.bundle?.entry ?? w.lib;
+  WORKLOADS[`${name}-es5`] = { ...w, lib: undefined, out: undefined, stressBudgetMs, bundle: { ...w.bundle, entry, es5: true } };
+}
 
 const sha = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 16);
 
@@ -783,9 +792,16 @@ function transformLibrary(name, w, libSource, libOut) {
  * A multi-file package made into one CommonJS file by esbuild (as bundlers ship libraries), so that the
  * whole package is one transformed file; Node's builtins stay require()s.
  */
-function bundleLibrary(name, { entry, external = [], minify = false }) {
+function bundleLibrary(name, { entry, external = [], minify = false, es5 = false }) {
   const outfile = join(outDir, `${name}.bundle.cjs`);
   esbuild.buildSync({ entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external, minify, logLevel: 'error' });
+  if (es5) {
+    const downlevel = ts.transpileModule(readFileSync(outfile, 'utf8'), {
+      fileName: basename(outfile),
+      compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES5, module: ts.ModuleKind.CommonJS, downlevelIteration: true, lib: ['es2022'] },
+    });
+    writeFileSync(outfile, downlevel.outputText);
+  }
   return outfile;
 }
 
