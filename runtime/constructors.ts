@@ -70,6 +70,8 @@ interface Split {
   rest: boolean;
   /** The constructor reads `arguments`: every argument goes, then a token with their count (takeCount()). */
   counted: boolean;
+  /** A builtin's own `new` (builtinNew()): newSite() calls it with the arguments instead of the rest. */
+  construct?: (args: unknown[]) => object;
 }
 
 /**
@@ -78,6 +80,14 @@ interface Split {
  */
 export function ctor(cls: object, params: number, derived: boolean, fast: Body | undefined, gen?: GenBody, rest = false, preFast?: Body, preGen?: GenBody, counted = false): void {
   hidden(cls, SPLIT, { cls, body: entry(fast, gen), pre: entry(preFast, preGen), params, derived, rest, counted });
+}
+
+/**
+ * Gives a builtin constructor (Promise) a `new` of the runtime's, for sites of instrumented code: `construct`
+ * does what the engine's would, calling the program's callback (an executor) through its fast entry.
+ */
+export function builtinNew(cls: object, construct: (args: unknown[]) => object): void {
+  hidden(cls, SPLIT, { cls, body: undefined, pre: undefined, params: 0, derived: false, rest: false, counted: false, construct });
 }
 
 type GenBody = (...args: never[]) => Generator;
@@ -98,6 +108,7 @@ export function newSite(fn: unknown, text: string, args: unknown[]): object {
     const fast = ownFast(fn);
     return fast !== undefined && checkedConstructor(fn, text) && !noNewTarget.has(fn as object) ? newOrdinary(fn as Newable, fast, args) : construct(fn, text, args);
   }
+  if (split.construct !== undefined) return split.construct(args);
   if (split.pre !== undefined) return preThenNew(fn as Newable, split, args);
   if (split.counted) return Reflect.construct(fn as Newable, withCount(args, split.params));
   return Reflect.construct(fn as new (...a: unknown[]) => object, split.rest ? withNewLast(args, split.params) : withNew(args, split.params));

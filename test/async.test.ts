@@ -182,6 +182,88 @@ describe('async functions under launch/resume', () => {
   });
 });
 
+describe('promise executors and then/catch/finally callbacks (runtime promise-methods.ts)', () => {
+  const promiseSource = `
+export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+export function make(n) {
+  return new Promise((resolve) => resolve(spin(n)));
+}
+export function makeFailing(n) {
+  return new Promise(() => { spin(n); throw new RangeError('executor failed'); });
+}
+export function chained(n) {
+  return Promise.resolve(n).then((k) => spin(k)).then((v) => { if (v < 0) throw new Error('no'); return v + 1; });
+}
+export function recovered(n, log) {
+  return Promise.reject(new Error('x'))
+    .catch((e) => { log.push('catch'); return e.message + spin(n); })
+    .finally(() => { log.push('finally'); spin(n); });
+}
+export function throwsLate(n) {
+  return Promise.resolve().then(() => { spin(n); throw new TypeError('callback failed'); });
+}
+`;
+  const loadPromises = (): Promise<Record<string, any>> => instrument(promiseSource);
+
+  it('new Promise(executor) inside a task pauses inside the executor; its exception still rejects the promise', async () => {
+    const m = await loadPromises();
+    const { task, paused } = await drive(launch(m.make, 0, 2000), 0);
+    expect(await task.value).toBe(await m.make(2000));
+    expect(paused).toBeGreaterThan(1000); // every loop iteration of spin() inside the executor
+    const failing = await drive(launch(m.makeFailing, 0, 500), 0);
+    expect(failing.paused).toBeGreaterThan(400);
+    await expect(failing.task.value).rejects.toThrow(new RangeError('executor failed'));
+  });
+
+  it('a then callback registered in a task runs in slices of its own when the promise settles', async () => {
+    const m = await loadPromises();
+    const expected = await m.chained(3_000_000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      // The task itself ends at once (it only registers the callbacks); spin() runs later, in 1 ms slices.
+      const task = launch(m.chained, 1, 3_000_000);
+      expect(task.status).toBe('completed');
+      expect(ticks).toBe(0);
+      expect(await task.value).toBe(expected);
+      expect(ticks).toBeGreaterThan(0); // the event loop turned while the callback ran
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('catch and finally callbacks too; an exception from a paused callback rejects the derived promise', async () => {
+    const m = await loadPromises();
+    const plainLog: string[] = [];
+    const expected = await m.recovered(2_000_000, plainLog);
+    const log: string[] = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      expect(await run(m.recovered, { sliceMs: 1 }, 2_000_000, log)).toBe(expected);
+      expect(log).toEqual(plainLog);
+      expect(ticks).toBeGreaterThan(0);
+      ticks = 0;
+      await expect(launch(m.throwsLate, 1, 3_000_000).value).rejects.toThrow(new TypeError('callback failed'));
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('callbacks registered outside any task are the engine\'s (they run whole)', async () => {
+    const m = await loadPromises();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      expect(await m.chained(3_000_000)).toBe(m.spin(3_000_000) + 1);
+      expect(ticks).toBe(0);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});
+
 describe('rejections of async calls made in a paused stretch', () => {
   it('are held until the stretch ends, so a handler attached later in it counts (no unhandled rejection)', async () => {
     const m = await load();

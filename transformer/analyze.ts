@@ -157,9 +157,12 @@ export function isNewSite(ts: typeof TS, node: TS.NewExpression, policy: CallPol
   return root === undefined || !PLAIN_NAMESPACES.has(root) || policy.declared.has(root);
 }
 
-/** Global constructors whose `new` never runs instrumented code of their own (unless the file redeclares them). */
+/**
+ * Global constructors whose `new` never runs instrumented code of their own (unless the file redeclares them).
+ * Not Promise: its executor is the program's, and the runtime's `new Promise` lets it pause (promise-methods.ts).
+ */
 const PLAIN_CONSTRUCTORS = new Set([
-  'Object', 'Function', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Date', 'RegExp', 'Promise', 'Proxy',
+  'Object', 'Function', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Date', 'RegExp', 'Proxy',
   'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView',
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
   'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',

@@ -46,6 +46,30 @@ function rng(seed) {
 }
 `;
 
+// A babel plugin for the babel-core workloads (inside their template literals: escapes are doubled).
+const BABEL_PLUGIN = `
+const { types: t, template } = babel;
+const logCall = template.statement('TRACE(%%name%%, %%line%%);');
+const plugin = () => ({
+  name: 'corpus-plugin',
+  pre() { this.renamed = 0; },
+  visitor: {
+    Program(path) { path.traverse({ Identifier(p) { if (p.node.name.length === 1 && p.scope.hasBinding(p.node.name)) p.scope.rename(p.node.name); } }); },
+    FunctionDeclaration(path) {
+      const line = path.node.loc ? path.node.loc.start.line : 0;
+      path.get('body').unshiftContainer('body', logCall({ name: t.stringLiteral(path.node.id ? path.node.id.name : '?'), line: t.numericLiteral(line) }));
+      this.renamed++;
+    },
+    BinaryExpression(path) {
+      if (path.node.operator === '**') path.replaceWith(t.callExpression(t.memberExpression(t.identifier('Math'), t.identifier('pow')), [path.node.left, path.node.right]));
+    },
+    StringLiteral(path) { if (path.node.value === 'use strict') path.node.value = 'use strict'; else if (path.node.value.length > 40) path.replaceWith(t.binaryExpression('+', t.stringLiteral(path.node.value.slice(0, 20)), t.stringLiteral(path.node.value.slice(20)))); },
+    'ForStatement|WhileStatement'(path) { path.addComment('leading', ' loop at ' + (path.node.loc ? path.node.loc.start.line : '?')); },
+  },
+  post(file) { file.metadata.renamed = this.renamed; },
+});
+`;
+
 const WORKLOADS = {
   marked: {
     lib: 'node_modules/marked/lib/marked.esm.js',
@@ -422,26 +446,7 @@ export function main(seed, n, text) {
     ],
     source: `import babel from '__LIB__';
 
-const { types: t, template } = babel;
-const logCall = template.statement('TRACE(%%name%%, %%line%%);');
-const plugin = () => ({
-  name: 'corpus-plugin',
-  pre() { this.renamed = 0; },
-  visitor: {
-    Program(path) { path.traverse({ Identifier(p) { if (p.node.name.length === 1 && p.scope.hasBinding(p.node.name)) p.scope.rename(p.node.name); } }); },
-    FunctionDeclaration(path) {
-      const line = path.node.loc ? path.node.loc.start.line : 0;
-      path.get('body').unshiftContainer('body', logCall({ name: t.stringLiteral(path.node.id ? path.node.id.name : '?'), line: t.numericLiteral(line) }));
-      this.renamed++;
-    },
-    BinaryExpression(path) {
-      if (path.node.operator === '**') path.replaceWith(t.callExpression(t.memberExpression(t.identifier('Math'), t.identifier('pow')), [path.node.left, path.node.right]));
-    },
-    StringLiteral(path) { if (path.node.value === 'use strict') path.node.value = 'use strict'; else if (path.node.value.length > 40) path.replaceWith(t.binaryExpression('+', t.stringLiteral(path.node.value.slice(0, 20)), t.stringLiteral(path.node.value.slice(20)))); },
-    'ForStatement|WhileStatement'(path) { path.addComment('leading', ' loop at ' + (path.node.loc ? path.node.loc.start.line : '?')); },
-  },
-  post(file) { file.metadata.renamed = this.renamed; },
-});
+${BABEL_PLUGIN}
 export function main(js, ts) {
   const out = [];
   const opts = (plugins) => ({ configFile: false, babelrc: false, sourceMaps: true, plugins: [plugin], parserOpts: { plugins }, generatorOpts: { comments: true, retainLines: false } });
@@ -453,6 +458,35 @@ export function main(js, ts) {
   const again = babel.transformFromAstSync(ast, null, { configFile: false, babelrc: false, plugins: [plugin], code: true, ast: true });
   out.push(again.code, again.ast.program.body.length);
   try { babel.transformSync('let x = ;', { configFile: false, babelrc: false, filename: 'bad.js' }); } catch (e) { out.push(e.name + ': ' + e.message + ' ' + e.code); }
+  return out.join('\\n');
+}
+`,
+  },
+  'babel-core-async': {
+    // The same through transformAsync and parseAsync, several files at once: gensync drives babel's
+    // generator functions with callbacks, async functions await them, Promise.all collects the results.
+    bundle: { entry: 'node_modules/@babel/core/lib/index.js', external: ['@babel/preset-typescript', '@babel/preset-typescript/package.json'] },
+    stressBudgetMs: 0.05,
+    inputs: () => [
+      readFileSync(join(root, 'node_modules/marked/lib/marked.esm.js'), 'utf8'),
+      readFileSync(join(root, 'runtime/lazy.ts'), 'utf8'),
+      readFileSync(join(root, 'node_modules/json5/dist/index.js'), 'utf8'),
+    ],
+    source: `import babel from '__LIB__';
+${BABEL_PLUGIN}
+export async function main(js, ts, umd) {
+  const out = [];
+  const opts = (plugins, filename) => ({ filename, configFile: false, babelrc: false, sourceMaps: true, plugins: [plugin], parserOpts: { plugins }, generatorOpts: { comments: true } });
+  const results = await Promise.all([
+    babel.transformAsync(js, opts([], 'a.js')),
+    babel.transformAsync(ts, opts(['typescript'], 'b.ts')),
+    babel.transformAsync(umd, opts([], 'c.js')),
+  ]);
+  for (const r of results) out.push(r.code, JSON.stringify(r.map.mappings), JSON.stringify(r.metadata));
+  const ast = await babel.parseAsync('let a = 1; const f = async (b) => a + (await b) ** 2;', { configFile: false, babelrc: false });
+  const again = await babel.transformFromAstAsync(ast, null, { configFile: false, babelrc: false, plugins: [plugin], code: true });
+  out.push(again.code);
+  try { await babel.transformAsync('let x = ;', { configFile: false, babelrc: false, filename: 'bad.js' }); } catch (e) { out.push(e.name + ': ' + e.message + ' ' + e.code); }
   return out.join('\\n');
 }
 `,
@@ -688,10 +722,12 @@ for (const [name, stressBudgetMs] of [['marked', 0], ['postcss', 0], ['babel-par
 
 const sha = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 16);
 
-function timed(fn) {
+// Workloads may be async (main returns a promise): every step below awaits, which costs a sync workload a few
+// microtasks and nothing else.
+async function timed(fn) {
   const t0 = performance.now();
   try {
-    const v = fn();
+    const v = await fn();
     return { ms: +(performance.now() - t0).toFixed(1), ...v };
   } catch (e) {
     return { error: `${e?.name}: ${e?.message}`, stack: e?.stack?.split('\n').slice(0, 6).join('\n'), ms: +(performance.now() - t0).toFixed(1) };
@@ -699,12 +735,12 @@ function timed(fn) {
 }
 
 /** Runs fn `n` times; keeps the result of the first run and the fastest time. */
-function best(n, fn) {
-  const first = timed(fn);
+async function best(n, fn) {
+  const first = await timed(fn);
   let ms = first.ms;
   let overruns = first.overrun ? 1 : 0;
   for (let i = 1; i < n && !first.error; i++) {
-    const r = timed(fn);
+    const r = await timed(fn);
     ms = Math.min(ms, r.ms);
     if (r.overrun) overruns++;
   }
@@ -721,27 +757,32 @@ function summarize(value) {
   return typeof value === 'string' ? { hash, length: value.length } : { hash, value };
 }
 
-function drive(main, args, budget, limitMs) {
+/** Resumes a task whenever it is paused, and waits for the promise it awaits whenever it is waiting. */
+async function drive(main, args, budget, limitMs) {
   let pauses = 0;
   const t0 = performance.now();
   const task = launch(main, budget, ...args);
-  while (task.status === 'paused') {
-    if (performance.now() - t0 > limitMs) return { timedOut: true, pauses };
-    pauses++;
-    resume(task, budget);
+  for (;;) {
+    if (task.status === 'waiting') await task.ready;
+    else if (task.status !== 'paused') break;
+    else {
+      if (performance.now() - t0 > limitMs) return { timedOut: true, pauses };
+      pauses++;
+      resume(task, budget);
+    }
   }
   return { ...summarize(task.value), pauses, status: task.status, ms: +(performance.now() - t0).toFixed(1) };
 }
 
 /** Drives a task in `budgetMs` slices; after an overrun cancellation, records it and reruns with graceMs: Infinity. */
-function driveToEnd(main, args, budgetMs, limitMs = Infinity) {
+async function driveToEnd(main, args, budgetMs, limitMs = Infinity) {
   const t0 = performance.now();
   try {
-    return drive(main, args, budgetMs, limitMs);
+    return await drive(main, args, budgetMs, limitMs);
   } catch (e) {
     if (e?.name !== 'PreemptionOverrunError') throw e;
     const overrun = { afterMs: +(performance.now() - t0).toFixed(1), message: String(e.message).slice(0, 120) };
-    return { ...drive(main, args, { budgetMs, graceMs: Infinity }, limitMs), overrun };
+    return { ...(await drive(main, args, { budgetMs, graceMs: Infinity }, limitMs)), overrun };
   }
 }
 
@@ -836,38 +877,35 @@ export async function runCorpus(name) {
   const plainMain = (await importFresh(plainWorkload, 'plain')).main;
   const instMain = (await importFresh(instWorkload, 'inst')).main;
   // Warm-up both once so that timings compare JIT-warm code (and the lib modules are loaded).
-  timed(() => summarize(plainMain(...args)));
-  timed(() => summarize(instMain(...args)));
+  await timed(async () => summarize(await plainMain(...args)));
+  await timed(async () => summarize(await instMain(...args)));
   const runs = w.runs ?? RUNS;
   // A workload measured once: its first run inside a task would also pay for making the closures' versions
   // on first use and for the fast copies' cold first runs (TypeScript: 10.6 s first, 5.8 s again), so
   // TO_COMPLETION, run first, looked slower than 1 ms slices. Run it once inside a task beforehand.
-  if (runs === 1) timed(() => launch(instMain, TO_COMPLETION, ...args));
+  if (runs === 1) await timed(() => drive(instMain, args, TO_COMPLETION, Infinity));
 
-  const plain = best(runs, () => summarize(plainMain(...args)));
-  const direct = best(runs, () => summarize(instMain(...args)));
-  const complete = best(runs, () => {
-    const task = launch(instMain, TO_COMPLETION, ...args);
-    return { ...summarize(task.value), status: task.status };
-  });
+  const plain = await best(runs, async () => summarize(await plainMain(...args)));
+  const direct = await best(runs, async () => summarize(await instMain(...args)));
+  const complete = await best(runs, () => drive(instMain, args, TO_COMPLETION, Infinity));
   const envStress = process.env.CORPUS_STRESS_BUDGET_MS;
   const stressBudget = envStress !== undefined && envStress !== '' ? Number(envStress) : (w.stressBudgetMs ?? 0);
   let stress;
   if (stressBudget === 0) {
-    stress = timed(() => driveToEnd(instMain, args, 0, envStress !== undefined ? Infinity : STRESS_LIMIT_MS));
+    stress = await timed(() => driveToEnd(instMain, args, 0, envStress !== undefined ? Infinity : STRESS_LIMIT_MS));
     if (stress.timedOut) {
       const budget0 = { pausesBeforeTimeout: stress.pauses, ms: stress.ms };
-      stress = timed(() => driveToEnd(instMain, args, STRESS_FALLBACK_MS));
+      stress = await timed(() => driveToEnd(instMain, args, STRESS_FALLBACK_MS));
       stress.budgetMs = STRESS_FALLBACK_MS;
       stress.budget0TimedOut = budget0;
     } else {
       stress.budgetMs = 0;
     }
   } else {
-    stress = timed(() => driveToEnd(instMain, args, stressBudget));
+    stress = await timed(() => driveToEnd(instMain, args, stressBudget));
     stress.budgetMs = stressBudget;
   }
-  const slices = best(runs, () => driveToEnd(instMain, args, SLICE_MS));
+  const slices = await best(runs, () => driveToEnd(instMain, args, SLICE_MS));
   slices.budgetMs = SLICE_MS;
 
   const modes = { direct, complete, stress, slices };

@@ -1,0 +1,155 @@
+// Versions of Promise.prototype.then, catch and finally, so that a callback a task registers on a promise
+// runs, when the promise settles, as a task of its own in slices (as the continuation of an instrumented
+// async function does after an await: async.ts), instead of whole and outside any task. Promise-based code
+// that is not written with async/await (promise chains, gensync driving @babel/core's transformAsync,
+// callback-style libraries wrapped in promises) is then preemptible after its first microtask too.
+//
+// The fast entry calls the builtin with each instrumented callback wrapped: when the engine calls the
+// wrapper (in the microtask it would have called the callback in), the callback starts as a detached task
+// (rt.detach) with the slice budget of the task that registered it. If it finishes in that first slice, the
+// wrapper returns its result or throws its exception, exactly as the callback would have (same value, same
+// microtask); if it pauses, the wrapper returns a promise for its outcome, and the rest runs in slices with
+// the event loop turning between them. A callback without versions is passed through untouched.
+// catch and finally are the builtins with the wrapped callback (catch still calls `this.then`, as the
+// builtin does). Callbacks registered by code outside a task, or by uninstrumented code, are the engine's.
+//
+// `new Promise(executor)` at a site of instrumented code (the transform routes it through newSite) runs the
+// executor through its fast entry, so the task can pause inside it: the promise and its resolving functions
+// are made first, as the engine makes them, then the executor is called with them, and an exception from it
+// rejects the promise. A pause inside the executor records the construction as a frame of the paused stack.
+// (A subclass's `super(executor)`, Reflect.construct and uninstrumented code get the engine's.)
+
+import { builtinNew, noNew, SPLIT } from './constructors';
+import { apply } from './intrinsics';
+import { attachLazy, CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
+import { rt, type SliceBudget } from './shared';
+import { taskState } from './task';
+import { genOf, type GenFn } from './symbols';
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+// Taken at load: a program replacing them later changes neither what the builtins do nor what this does.
+const nativeThen = Promise.prototype.then as Fn;
+const nativeCatch = Promise.prototype.catch as Fn;
+const nativeFinally = Promise.prototype.finally as Fn;
+const NativePromise = Promise;
+
+/**
+ * The slice budget of the task running now, which a detached callback gets; undefined when that is
+ * unlimited (TO_COMPLETION): the callback would run whole anyway, so it is left to the engine (no task).
+ */
+function runningBudget(): SliceBudget | undefined {
+  if (rt.stack.length === 0) return undefined;
+  const s = taskState(rt.stack[rt.stack.length - 1], 'then');
+  return s.sliceMs === Infinity ? undefined : { budgetMs: s.sliceMs, graceMs: s.sliceGraceMs };
+}
+
+/** `callback`, or a wrapper running it as a task of its own when it has versions and `budget` is limited. */
+function asTask(callback: unknown, budget: SliceBudget | undefined): unknown {
+  if (budget === undefined || typeof callback !== 'function') return callback;
+  const gen = genOf(callback);
+  if (gen === undefined) return callback;
+  return function (this: unknown): unknown {
+    // eslint-disable-next-line prefer-rest-params
+    return runDetached(gen, this, arguments, budget);
+  };
+}
+
+/** Runs `gen` (a generator-mode entry) as a detached task: its result now if it finishes in one slice, else a promise. */
+function runDetached(gen: GenFn, self: unknown, args: ArrayLike<unknown>, budget: SliceBudget | undefined): unknown {
+  let settled = false;
+  let threw = false;
+  let outcome: unknown;
+  let later: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
+  const resolve = (value: unknown): void => {
+    if (later) later.resolve(value);
+    else [settled, outcome] = [true, value];
+  };
+  const reject = (error: unknown): void => {
+    if (later) later.reject(error);
+    else [settled, threw, outcome] = [true, true, error];
+  };
+  rt.detach!(
+    function* () {
+      let value: unknown;
+      try {
+        value = yield* apply(gen, self, args as unknown[]) as Generator<unknown, unknown, unknown>;
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      resolve(value);
+    },
+    budget,
+    reject, // the driver's own errors (an overrun) reject too
+  );
+  if (settled) {
+    if (threw) throw outcome;
+    return outcome;
+  }
+  return new Promise((res, rej) => (later = { resolve: res, reject: rej }));
+}
+
+function thenFast(this: unknown, onFulfilled: unknown, onRejected: unknown): unknown {
+  const budget = runningBudget();
+  return apply(nativeThen, this, [asTask(onFulfilled, budget), asTask(onRejected, budget)]);
+}
+
+function catchFast(this: unknown, onRejected: unknown): unknown {
+  return apply(nativeCatch, this, [asTask(onRejected, runningBudget())]);
+}
+
+function finallyFast(this: unknown, onFinally: unknown): unknown {
+  return apply(nativeFinally, this, [asTask(onFinally, runningBudget())]);
+}
+
+/** `new Promise(executor)` at an instrumented site: the executor through its fast entry. */
+function promiseNew(args: unknown[]): object {
+  const executor = args[0];
+  // Under no deadline (TO_COMPLETION) the executor would run whole anyway: the engine's `new`, without
+  // making the executor's versions (a closure's are made when first asked for, deferred.ts).
+  const fast = typeof executor === 'function' && rt.deadline !== Infinity ? fastOf(executor) : executor;
+  // No versions (or not callable: the engine's TypeError).
+  if (fast === executor) return new NativePromise(executor as ConstructorParameters<typeof Promise>[0]);
+  let resolve!: (value: unknown) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new NativePromise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  try {
+    apply(fast as Fn, undefined, [resolve, reject]);
+  } catch (e) {
+    if (e === CAPTURE) {
+      rt.cap = [executorAgain, undefined, 1, rt.cap, promise, reject] as Frame;
+      throw e;
+    }
+    reject(e);
+  }
+  return promise;
+}
+
+/** The construction re-entered after a pause inside the executor: slot 3 holds how the executor ended. */
+function executorAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  try {
+    reenterInner(frame);
+  } catch (e) {
+    if (e === CAPTURE) throw e;
+    (frame[5] as (error: unknown) => void)(e);
+  }
+  return frame[4];
+}
+
+export function installPromiseMethods(): void {
+  if ((NativePromise as unknown as Record<symbol, unknown>)[SPLIT] === undefined) builtinNew(NativePromise, promiseNew);
+  for (const [builtin, fast] of [
+    [nativeThen, thenFast],
+    [nativeCatch, catchFast],
+    [nativeFinally, finallyFast],
+  ] as const) {
+    if (fastOf(builtin) === builtin) attachLazy(builtin, fast as Fn);
+    noNew(builtin); // `new` of one is the engine's TypeError, not a construction of the fast entry
+  }
+}
