@@ -12,6 +12,7 @@ import { installStringMethods } from './string-methods';
 import { installJsonMethods } from './json-methods';
 import { installEventMethods } from './events';
 import { installPromiseMethods } from './promise-methods';
+import { installTimerMethods } from './timer-methods';
 import { Budget, parseBudget } from './budget';
 import { closeGenerator, endOfStretch, Resumption } from './async';
 import { ASYNC_BODY, attachGen, genOf, isAsyncFunction, isAwaitRequest, PAUSE } from './symbols';
@@ -25,8 +26,8 @@ import { Task, TaskState, taskState } from './task';
 
 // Builtins that call back into the program get versions, so tasks can pause in their callbacks:
 // Array.prototype.map & co., Map/Set forEach, replace/replaceAll, JSON.parse, EventEmitter's emit, and the
-// forwarders (call, apply, Reflect.apply, bind). Promise then/catch/finally run their callbacks as tasks of
-// their own when the promise settles (they need rt.detach, below).
+// forwarders (call, apply, Reflect.apply, bind). Promise then/catch/finally, timers, queueMicrotask and
+// process.nextTick run the callbacks a task gives them as tasks of their own (they need rt.detach, below).
 installArrayMethods();
 installCollectionMethods();
 installForwarding();
@@ -34,6 +35,7 @@ installStringMethods();
 installJsonMethods();
 installEventMethods();
 installPromiseMethods();
+installTimerMethods();
 
 type Advance = () => IteratorResult<unknown, unknown>;
 type GeneratorFn = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;

@@ -4,9 +4,9 @@
 // that is not written with async/await (promise chains, gensync driving @babel/core's transformAsync,
 // callback-style libraries wrapped in promises) is then preemptible after its first microtask too.
 //
-// The fast entry calls the builtin with each instrumented callback wrapped: when the engine calls the
-// wrapper (in the microtask it would have called the callback in), the callback starts as a detached task
-// (rt.detach) with the slice budget of the task that registered it. If it finishes in that first slice, the
+// The fast entry calls the builtin with each instrumented callback wrapped (detached.ts): when the engine
+// calls the wrapper (in the microtask it would have called the callback in), the callback starts as a task
+// of its own with the slice budget of the task that registered it. If it finishes in that first slice, the
 // wrapper returns its result or throws its exception, exactly as the callback would have (same value, same
 // microtask); if it pauses, the wrapper returns a promise for its outcome, and the rest runs in slices with
 // the event loop turning between them. A callback without versions is passed through untouched.
@@ -22,9 +22,8 @@
 import { builtinNew, noNew, SPLIT } from './constructors';
 import { apply } from './intrinsics';
 import { attachLazy, CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
-import { rt, type SliceBudget } from './shared';
-import { taskState } from './task';
-import { genOf, type GenFn } from './symbols';
+import { asTask, runningBudget } from './detached';
+import { rt } from './shared';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -33,62 +32,6 @@ const nativeThen = Promise.prototype.then as Fn;
 const nativeCatch = Promise.prototype.catch as Fn;
 const nativeFinally = Promise.prototype.finally as Fn;
 const NativePromise = Promise;
-
-/**
- * The slice budget of the task running now, which a detached callback gets; undefined when that is
- * unlimited (TO_COMPLETION): the callback would run whole anyway, so it is left to the engine (no task).
- */
-function runningBudget(): SliceBudget | undefined {
-  if (rt.stack.length === 0) return undefined;
-  const s = taskState(rt.stack[rt.stack.length - 1], 'then');
-  return s.sliceMs === Infinity ? undefined : { budgetMs: s.sliceMs, graceMs: s.sliceGraceMs };
-}
-
-/** `callback`, or a wrapper running it as a task of its own when it has versions and `budget` is limited. */
-function asTask(callback: unknown, budget: SliceBudget | undefined): unknown {
-  if (budget === undefined || typeof callback !== 'function') return callback;
-  const gen = genOf(callback);
-  if (gen === undefined) return callback;
-  return function (this: unknown): unknown {
-    // eslint-disable-next-line prefer-rest-params
-    return runDetached(gen, this, arguments, budget);
-  };
-}
-
-/** Runs `gen` (a generator-mode entry) as a detached task: its result now if it finishes in one slice, else a promise. */
-function runDetached(gen: GenFn, self: unknown, args: ArrayLike<unknown>, budget: SliceBudget | undefined): unknown {
-  let settled = false;
-  let threw = false;
-  let outcome: unknown;
-  let later: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
-  const resolve = (value: unknown): void => {
-    if (later) later.resolve(value);
-    else [settled, outcome] = [true, value];
-  };
-  const reject = (error: unknown): void => {
-    if (later) later.reject(error);
-    else [settled, threw, outcome] = [true, true, error];
-  };
-  rt.detach!(
-    function* () {
-      let value: unknown;
-      try {
-        value = yield* apply(gen, self, args as unknown[]) as Generator<unknown, unknown, unknown>;
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      resolve(value);
-    },
-    budget,
-    reject, // the driver's own errors (an overrun) reject too
-  );
-  if (settled) {
-    if (threw) throw outcome;
-    return outcome;
-  }
-  return new Promise((res, rej) => (later = { resolve: res, reject: rej }));
-}
 
 function thenFast(this: unknown, onFulfilled: unknown, onRejected: unknown): unknown {
   const budget = runningBudget();

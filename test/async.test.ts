@@ -2,7 +2,10 @@
 // launched task 'waiting', and results, errors and ordering match the plain async function.
 import { describe, expect, it } from 'vitest';
 import { cancel, launch, PreemptibleStateError, resume, run, Scheduler, TO_COMPLETION, type Task } from 'preemptible';
-import { instrument } from './helpers/instrument';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { instrument, root } from './helpers/instrument';
 import { transform } from 'preemptible/transform';
 
 const source = `
@@ -261,6 +264,48 @@ export function throwsLate(n) {
     } finally {
       clearInterval(timer);
     }
+  });
+});
+
+describe('timer, microtask and nextTick callbacks a task schedules (runtime timer-methods.ts)', () => {
+  const timerSource = `
+export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+// Whether a 0 ms timeout set just before a long stretch fired during it: never in plain code.
+function stretch(n, resolve) {
+  let fired = false;
+  setTimeout(() => { fired = true; }, 0);
+  const s = spin(n);
+  resolve([s, fired]);
+}
+export function viaImmediate(n) { return new Promise((resolve) => setImmediate(stretch, n, resolve)); }
+export function viaTimeout(n) { return new Promise((resolve) => setTimeout(() => stretch(n, resolve), 0)); }
+export function viaMicrotask(n) { return new Promise((resolve) => queueMicrotask(() => stretch(n, resolve))); }
+export function viaNextTick(n) { return new Promise((resolve) => process.nextTick(stretch, n, resolve)); }
+export function throwsLater(n) { setImmediate(() => { spin(n); throw new RangeError('late ' + n); }); }
+`;
+  const N = 3_000_000;
+
+  it('a callback scheduled inside a task runs in slices: timers fire during it; the result is the plain one', async () => {
+    const m = await instrument(timerSource);
+    const s = m.spin(N);
+    for (const name of ['viaImmediate', 'viaTimeout', 'viaMicrotask', 'viaNextTick']) {
+      expect({ name, plain: await m[name](N) }).toEqual({ name, plain: [s, false] });
+      expect({ name, sliced: await run(m[name], { sliceMs: 1 }, N) }).toEqual({ name, sliced: [s, true] });
+      // Under TO_COMPLETION the callback is Node's, whole.
+      expect({ name, whole: await launch(m[name], TO_COMPLETION, N).value }).toEqual({ name, whole: [s, false] });
+    }
+  });
+
+  it('an exception thrown after the callback paused is reported as uncaught, as plain', () => {
+    const dir = join(root, '.test-out', 'unit');
+    mkdirSync(dir, { recursive: true });
+    const lib = join(dir, `timers_${process.pid}.mjs`);
+    writeFileSync(lib, transform(timerSource, { filename: 'timers.mjs' }).code);
+    const runner = join(dir, `timers_${process.pid}_run.mjs`);
+    writeFileSync(runner, `import { launch } from 'preemptible';\nimport { throwsLater } from './${basename(lib)}';\nlaunch(throwsLater, 1, ${N});\n`);
+    const r = spawnSync(process.execPath, [runner], { cwd: root, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`RangeError: late ${N}`);
   });
 });
 
