@@ -22,7 +22,7 @@
 import { builtinNew, noNew, SPLIT } from './constructors';
 import { apply } from './intrinsics';
 import { attachLazy, CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
-import { asTask, runningBudget } from './detached';
+import { asTask, mayHaveVersions, runningBudget } from './detached';
 import { rt } from './shared';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -51,7 +51,7 @@ function promiseNew(args: unknown[]): object {
   const executor = args[0];
   // Under no deadline (TO_COMPLETION) the executor would run whole anyway: the engine's `new`, without
   // making the executor's versions (a closure's are made when first asked for, deferred.ts).
-  const fast = typeof executor === 'function' && rt.deadline !== Infinity ? fastOf(executor) : executor;
+  const fast = typeof executor === 'function' && rt.deadline !== Infinity && mayHaveVersions(executor) ? fastOf(executor) : executor;
   // No versions (or not callable: the engine's TypeError).
   if (fast === executor) return new NativePromise(executor as ConstructorParameters<typeof Promise>[0]);
   let resolve!: (value: unknown) => void;
