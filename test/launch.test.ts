@@ -342,11 +342,21 @@ describe('warming the pause path before a deadline (rehearsal.ts)', () => {
   });
 
   it('inside a nested task: the enclosing deadline still ends both', () => {
-    const before = shared().rehearsals;
-    const t0 = performance.now();
     // The inner task runs to completion as far as it is concerned; the outer's 3 ms deadline stops both.
-    const task = launch(programs.nested, 3, TO_COMPLETION, 50_000_000);
-    const ms = performance.now() - t0;
+    // As above, a loaded machine can step over the rehearsal window: a few slices are tried (a clean-clone
+    // CI run with the corpora running alongside once missed it).
+    let before = 0;
+    let ms = 0;
+    let task = launch(programs.spin, 0, 1);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      if (task.status === 'paused') cancel(task);
+      before = shared().rehearsals;
+      const t0 = performance.now();
+      task = launch(programs.nested, 3, TO_COMPLETION, 50_000_000);
+      ms = performance.now() - t0;
+      expect(shared().rehearsals - before).toBeLessThanOrEqual(1);
+      if (shared().rehearsals === before + 1) break;
+    }
     expect(task.status).toBe('paused');
     expect(task.pausedBy).toBe('budget');
     expect(ms).toBeGreaterThanOrEqual(3);
