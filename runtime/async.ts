@@ -131,7 +131,7 @@ function awaitThen(value: unknown, it: BodyGenerator, settle: Settle): void {
  * as unhandled (and, by Node's default, crash the process) although the program handles it a moment later.
  * No one can observe the difference: a promise's state is only seen through callbacks, which run later.
  */
-function afterStretch(creator: TaskState | undefined, deliver: () => void): void {
+export function afterStretch(creator: TaskState | undefined, deliver: () => void): void {
   const inStretch = creator && (creator.status === 'running' || (creator.status === 'paused' && creator.pausedBy !== 'await'));
   if (inStretch) (creator.deferred ??= []).push(deliver);
   else deliver();

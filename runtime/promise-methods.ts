@@ -19,11 +19,14 @@
 // rejects the promise. A pause inside the executor records the construction as a frame of the paused stack.
 // (A subclass's `super(executor)`, Reflect.construct and uninstrumented code get the engine's.)
 
+import { afterStretch } from './async';
 import { builtinNew, noNew, SPLIT } from './constructors';
 import { apply } from './intrinsics';
 import { attachLazy, CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
 import { asTask, mayHaveVersions, runningBudget } from './detached';
 import { rt } from './shared';
+import { nativeText } from './source-text';
+import { taskState } from './task';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -60,16 +63,46 @@ function promiseNew(args: unknown[]): object {
     resolve = res;
     reject = rej;
   });
+  const [resolveFn, rejectFn] = resolvingFunctions(resolve, reject);
   try {
-    apply(fast as Fn, undefined, [resolve, reject]);
+    apply(fast as Fn, undefined, [resolveFn, rejectFn]);
   } catch (e) {
     if (e === CAPTURE) {
-      rt.cap = [executorAgain, undefined, 1, rt.cap, promise, reject] as Frame;
+      rt.cap = [executorAgain, undefined, 1, rt.cap, promise, rejectFn] as Frame;
       throw e;
     }
-    reject(e);
+    rejectFn(e);
   }
   return promise;
+}
+
+/**
+ * The resolving functions the executor gets: the engine's, except that a rejection made while the creating
+ * task is in the middle of a synchronous stretch is delivered when that stretch ends (async.ts,
+ * afterStretch), as for an instrumented async call's promise. The stretch can now pause inside the executor
+ * or after it, and the event loop turns at a pause: a promise rejected there and handled later in the same
+ * stretch (`Promise.allSettled(items.map((x) => new Promise(...)))`) was reported as an unhandled rejection,
+ * which by Node's default ends the process. Like the engine's they are nameless, of length 1, print as
+ * native code, and share one "already resolved" flag (the first call wins, held or not).
+ */
+function resolvingFunctions(resolve: (value: unknown) => void, reject: (error: unknown) => void): [(value: unknown) => void, (error: unknown) => void] {
+  const creator = taskState(rt.stack[rt.stack.length - 1], 'new Promise');
+  let done = false;
+  const fns: [(value: unknown) => void, (error: unknown) => void] = [
+    (value) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+    },
+    (error) => {
+      if (done) return;
+      done = true;
+      afterStretch(creator, () => reject(error));
+    },
+  ];
+  nativeText(fns[0], resolve);
+  nativeText(fns[1], reject);
+  return fns;
 }
 
 /** The construction re-entered after a pause inside the executor: slot 3 holds how the executor ended. */

@@ -205,6 +205,11 @@ export function recovered(n, log) {
 export function throwsLate(n) {
   return Promise.resolve().then(() => { spin(n); throw new TypeError('callback failed'); });
 }
+export function rejectsThenHandles(n) {
+  const p = new Promise((_, reject) => reject(new Error('early')));
+  const s = spin(n); // the stretch pauses here, and the event loop turns, before the handler is attached
+  return p.catch((e) => e.message + ' ' + s);
+}
 `;
   const loadPromises = (): Promise<Record<string, any>> => instrument(promiseSource);
 
@@ -251,6 +256,21 @@ export function throwsLate(n) {
       expect(ticks).toBeGreaterThan(0);
     } finally {
       clearInterval(timer);
+    }
+  });
+
+  it('a rejection made by an executor mid-stretch is held until the stretch ends: handled later in it, never unhandled', async () => {
+    const m = await loadPromises();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const expected = await m.rejectsThenHandles(20_000);
+      expect(await run(m.rejectsThenHandles, { sliceMs: 0.01 }, 20_000)).toBe(expected);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
     }
   });
 
