@@ -31,7 +31,7 @@
 // finds its fast entry does [[Construct]] itself (newOrdinary), so that the body runs as that entry.
 
 import { apply, hidden } from './intrinsics';
-import { CAPTURE, FAST, genToFast, reenterInner, suspendFrom, type Frame } from './lazy';
+import { attachLazy, CAPTURE, FAST, fastOf, genToFast, reenterInner, suspendFrom, type Frame } from './lazy';
 import { OWNER } from './symbols';
 import { rt } from './shared';
 
@@ -275,6 +275,15 @@ const noNewTarget = (holder[Symbol.for('preemptible.no-new-target.v1')] ??= new 
 export function noNew<F extends object>(fn: F): F {
   noNewTarget.add(fn);
   return fn;
+}
+
+/**
+ * Gives a builtin (or Node function) the runtime's fast entry `fast`, unless another copy of the package did
+ * already, and leaves `new` of it to the engine (newSite would otherwise construct the fast entry).
+ */
+export function builtinFast(builtin: object, fast: (this: unknown, ...args: never[]) => unknown): void {
+  if (fastOf(builtin) === builtin) attachLazy(builtin, fast as never);
+  noNew(builtin);
 }
 
 /** ctorBody() re-entered after a pause in the body: slot 3 holds how the body ended. */

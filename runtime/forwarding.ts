@@ -17,7 +17,7 @@
 // Functions bound before the runtime loaded, or in another realm, are not stamped: calls to them run whole.
 
 import { attachAsyncBody } from './async';
-import { noNew } from './constructors';
+import { builtinFast, noNew } from './constructors';
 import { isVersioned } from './brand';
 import { isStamped, stamp } from './deferred';
 import { apply, definer } from './intrinsics';
@@ -141,14 +141,9 @@ function stampBound(bound: object, target: unknown, bindArgs: ArrayLike<unknown>
 }
 
 function install(): true {
-  for (const [builtin, fast] of [
-    [nativeCall, callFast],
-    [nativeApply, applyFast],
-    [reflectApply, reflectApplyFast],
-  ] as const) {
-    if (entryOf(builtin) === builtin) attachLazy(builtin, fast as Fn);
-    noNew(builtin);
-  }
+  builtinFast(nativeCall, callFast);
+  builtinFast(nativeApply, applyFast);
+  builtinFast(reflectApply, reflectApplyFast);
   // A method, like the engine's: name 'bind', length 1 (the defaults keep it so), no `prototype`, not a
   // constructor. Fixed parameters and literal lists for the usual counts, and no closure in it: with
   // `arguments` kept for a closure every bind allocated an arguments object and a context.

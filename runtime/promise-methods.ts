@@ -20,9 +20,9 @@
 // (A subclass's `super(executor)`, Reflect.construct and uninstrumented code get the engine's.)
 
 import { afterStretch } from './async';
-import { builtinNew, noNew, SPLIT } from './constructors';
+import { builtinFast, builtinNew, SPLIT } from './constructors';
 import { apply } from './intrinsics';
-import { attachLazy, CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
+import { CAPTURE, fastOf, reenterInner, type Frame } from './lazy';
 import { asTask, mayHaveVersions, runningBudget } from './detached';
 import { rt } from './shared';
 import { nativeText } from './source-text';
@@ -120,12 +120,7 @@ function executorAgain(): unknown {
 
 export function installPromiseMethods(): void {
   if ((NativePromise as unknown as Record<symbol, unknown>)[SPLIT] === undefined) builtinNew(NativePromise, promiseNew);
-  for (const [builtin, fast] of [
-    [nativeThen, thenFast],
-    [nativeCatch, catchFast],
-    [nativeFinally, finallyFast],
-  ] as const) {
-    if (fastOf(builtin) === builtin) attachLazy(builtin, fast as Fn);
-    noNew(builtin); // `new` of one is the engine's TypeError, not a construction of the fast entry
-  }
+  builtinFast(nativeThen, thenFast);
+  builtinFast(nativeCatch, catchFast);
+  builtinFast(nativeFinally, finallyFast);
 }

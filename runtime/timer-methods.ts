@@ -8,10 +8,9 @@
 // reports one from the callback. Under TO_COMPLETION, outside a task, and for callbacks without versions,
 // these are Node's functions called with the same arguments.
 
-import { noNew } from './constructors';
+import { builtinFast } from './constructors';
 import { asTask, runningBudget } from './detached';
 import { apply } from './intrinsics';
-import { attachLazy, fastOf } from './lazy';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -32,7 +31,6 @@ function scheduling(scheduler: Fn): Fn {
 
 export function installTimerMethods(): void {
   for (const scheduler of [setTimeout, setInterval, setImmediate, queueMicrotask, process.nextTick] as unknown as Fn[]) {
-    if (fastOf(scheduler) === scheduler) attachLazy(scheduler, scheduling(scheduler));
-    noNew(scheduler); // `new setTimeout()` stays Node's (it constructs nothing of the runtime's)
+    builtinFast(scheduler, scheduling(scheduler));
   }
 }

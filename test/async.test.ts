@@ -66,6 +66,20 @@ async function load(): Promise<Record<string, any>> {
   return instrument(source);
 }
 
+/** The unhandled rejections Node reports while `body` runs (and for 5 ms after). */
+async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await body();
+    await new Promise((r) => setTimeout(r, 5));
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+  return unhandled;
+}
+
 /** Drives a task to its end with the synchronous API, awaiting `ready` while it waits. */
 async function drive<T>(task: Task<T>, budget: number): Promise<{ task: Task<T>; paused: number; waited: number }> {
   let paused = 0;
@@ -261,17 +275,8 @@ export function rejectsThenHandles(n) {
 
   it('a rejection made by an executor mid-stretch is held until the stretch ends: handled later in it, never unhandled', async () => {
     const m = await loadPromises();
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const expected = await m.rejectsThenHandles(20_000);
-      expect(await run(m.rejectsThenHandles, { sliceMs: 0.01 }, 20_000)).toBe(expected);
-      await new Promise((r) => setTimeout(r, 5));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    const expected = await m.rejectsThenHandles(20_000);
+    expect(await unhandledDuring(async () => expect(await run(m.rejectsThenHandles, { sliceMs: 0.01 }, 20_000)).toBe(expected))).toEqual([]);
   });
 
   it('callbacks registered outside any task are the engine\'s (they run whole)', async () => {
@@ -332,18 +337,9 @@ export function throwsLater(n) { setImmediate(() => { spin(n); throw new RangeEr
 describe('rejections of async calls made in a paused stretch', () => {
   it('are held until the stretch ends, so a handler attached later in it counts (no unhandled rejection)', async () => {
     const m = await load();
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      // Slices of 0.01 ms with event-loop turns between them: the microtask that rejects runs mid-stretch.
-      const result = await run(m.handlesAfterLongStretch, { sliceMs: 0.01 }, 20_000);
-      expect(result).toBe(await m.handlesAfterLongStretch(20_000));
-      await new Promise((r) => setTimeout(r, 5));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    const expected = await m.handlesAfterLongStretch(20_000);
+    // Slices of 0.01 ms with event-loop turns between them: the microtask that rejects runs mid-stretch.
+    expect(await unhandledDuring(async () => expect(await run(m.handlesAfterLongStretch, { sliceMs: 0.01 }, 20_000)).toBe(expected))).toEqual([]);
   });
 });
 

@@ -306,9 +306,12 @@ describe('nested launch', () => {
 describe('warming the pause path before a deadline (rehearsal.ts)', () => {
   const shared = runtimeShared;
 
-  it('happens once in a long slice, which still runs to its own deadline and resumes correctly', () => {
-    // On a loaded machine a slice's clock reads can step over the rehearsal window (its last 0.1 ms): a few
-    // slices are tried until one rehearses; none may rehearse twice.
+  /**
+   * Launches with `start` until a slice rehearses (at most 10 tries, earlier tasks cancelled): on a loaded
+   * machine a slice's clock reads can step over the rehearsal window (its last 0.1 ms). None may rehearse
+   * twice. Returns the task, the rehearsal count before its slice, and the slice's wall time.
+   */
+  function sliceThatRehearses(start: () => Task): { task: Task; before: number; ms: number } {
     let before = 0;
     let ms = 0;
     let task = launch(programs.spin, 0, 1);
@@ -316,11 +319,16 @@ describe('warming the pause path before a deadline (rehearsal.ts)', () => {
       if (task.status === 'paused') cancel(task);
       before = shared().rehearsals;
       const t0 = performance.now();
-      task = launch(programs.spin, 3, 50_000_000);
+      task = start();
       ms = performance.now() - t0;
       expect(shared().rehearsals - before).toBeLessThanOrEqual(1);
       if (shared().rehearsals === before + 1) break;
     }
+    return { task, before, ms };
+  }
+
+  it('happens once in a long slice, which still runs to its own deadline and resumes correctly', () => {
+    const { task, before, ms } = sliceThatRehearses(() => launch(programs.spin, 3, 50_000_000));
     expect(task.status).toBe('paused');
     expect(task.pausedBy).toBe('budget');
     expect(shared().rehearsals).toBe(before + 1);
@@ -343,20 +351,8 @@ describe('warming the pause path before a deadline (rehearsal.ts)', () => {
 
   it('inside a nested task: the enclosing deadline still ends both', () => {
     // The inner task runs to completion as far as it is concerned; the outer's 3 ms deadline stops both.
-    // As above, a loaded machine can step over the rehearsal window: a few slices are tried (a clean-clone
-    // CI run with the corpora running alongside once missed it).
-    let before = 0;
-    let ms = 0;
-    let task = launch(programs.spin, 0, 1);
-    for (let attempt = 0; attempt < 10; attempt++) {
-      if (task.status === 'paused') cancel(task);
-      before = shared().rehearsals;
-      const t0 = performance.now();
-      task = launch(programs.nested, 3, TO_COMPLETION, 50_000_000);
-      ms = performance.now() - t0;
-      expect(shared().rehearsals - before).toBeLessThanOrEqual(1);
-      if (shared().rehearsals === before + 1) break;
-    }
+    // (A clean-clone CI run with the corpora alongside once stepped over the window: hence the retries.)
+    const { task, before, ms } = sliceThatRehearses(() => launch(programs.nested, 3, TO_COMPLETION, 50_000_000));
     expect(task.status).toBe('paused');
     expect(task.pausedBy).toBe('budget');
     expect(ms).toBeGreaterThanOrEqual(3);

@@ -46,6 +46,14 @@ function rng(seed) {
 }
 `;
 
+// The library side of the babel-core workloads: both use one transformed bundle (~20 s to make).
+const BABEL_CORE = {
+  bundle: { entry: 'node_modules/@babel/core/lib/index.js', external: ['@babel/preset-typescript', '@babel/preset-typescript/package.json'] },
+  out: 'babel-core/bundle.cjs',
+  cache: true,
+  stressBudgetMs: 0.05,
+};
+
 // A babel plugin for the babel-core workloads (inside their template literals: escapes are doubled).
 const BABEL_PLUGIN = `
 const { types: t, template } = babel;
@@ -438,10 +446,7 @@ export function main(seed, n, text) {
     // gensync's generator-driven sync/async plumbing, config loading, source maps): a plugin renames
     // bindings through scope analysis, rewrites nodes with templates and replaceWith, and the generator prints
     // the result with a source map.
-    bundle: { entry: 'node_modules/@babel/core/lib/index.js', external: ['@babel/preset-typescript', '@babel/preset-typescript/package.json'] },
-    out: 'babel-core/bundle.cjs',
-    cache: true, // babel-core and babel-core-async share the transformed bundle (~20 s to make)
-    stressBudgetMs: 0.05,
+    ...BABEL_CORE,
     inputs: () => [
       readFileSync(join(root, 'node_modules/marked/lib/marked.esm.js'), 'utf8'),
       readFileSync(join(root, 'runtime/lazy.ts'), 'utf8'),
@@ -467,10 +472,7 @@ export function main(js, ts) {
   'babel-core-async': {
     // The same through transformAsync and parseAsync, several files at once: gensync drives babel's
     // generator functions with callbacks, async functions await them, Promise.all collects the results.
-    bundle: { entry: 'node_modules/@babel/core/lib/index.js', external: ['@babel/preset-typescript', '@babel/preset-typescript/package.json'] },
-    out: 'babel-core/bundle.cjs',
-    cache: true, // babel-core and babel-core-async share the transformed bundle (~20 s to make)
-    stressBudgetMs: 0.05,
+    ...BABEL_CORE,
     inputs: () => [
       readFileSync(join(root, 'node_modules/marked/lib/marked.esm.js'), 'utf8'),
       readFileSync(join(root, 'runtime/lazy.ts'), 'utf8'),
