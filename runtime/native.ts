@@ -11,6 +11,14 @@ export interface NativeBinding {
   guard<T, O>(fn: () => T, overrun: O): T | O;
   /** Bytes the young generation can still allocate before the next scavenge; -1 when unknown. */
   newSpaceFree(): number;
+  /** Native callees on fibers (native/src/callee.cc); absent from an addon built before them. */
+  calleeSupport?(): string | null;
+  calleeOpen(path: string, symbol: string, cancel: string | undefined): object;
+  calleeCall(handle: object, arg: object): void;
+  fiberNew(handle: object, arg: object, stackBytes: number): number;
+  fiberRun(id: number, deadlineNs: number): 0 | 1;
+  fiberCancel(id: number): void;
+  fiberStats(): { runs: number; preemptions: number; deferrals: number; longestDeferralNs: number; live: number };
   slotBytes: number;
 }
 
@@ -21,6 +29,8 @@ export interface Capabilities {
   overrunGuard: boolean;
   /** A slice ends just before a scavenge that would run past its deadline (runtime/gc-forecast.ts). */
   gcForecast: boolean;
+  /** C functions from `preemptible/native` can be paused at a deadline (a timer signal on their own stack). */
+  nativeCallees: boolean;
   /** Why the addon is not in use, when it is not. */
   reason: string | undefined;
 }
@@ -55,7 +65,7 @@ type Loaded = { native: NativeState | undefined; capabilities: Capabilities };
 const holder = globalThis as unknown as Record<symbol, Loaded | undefined>;
 
 function load(): Loaded {
-  const off = (reason: string): Loaded => ({ native: undefined, capabilities: { nativeTimer: false, overrunGuard: false, gcForecast: false, reason } });
+  const off = (reason: string): Loaded => ({ native: undefined, capabilities: { nativeTimer: false, overrunGuard: false, gcForecast: false, nativeCallees: false, reason } });
   if (process.env.PREEMPTIBLE_NATIVE === '0') return off('disabled by PREEMPTIBLE_NATIVE=0');
   let binding: NativeBinding;
   try {
@@ -84,7 +94,8 @@ function load(): Loaded {
   }
   // (A copy of the package whose addon predates newSpaceFree may have loaded it first: see KEY.)
   const gcForecast = typeof binding.newSpaceFree === 'function';
-  return { native: { binding, i32, f64, offsetNs }, capabilities: { nativeTimer: true, overrunGuard: true, gcForecast, reason: undefined } };
+  const nativeCallees = typeof binding.calleeSupport === 'function' && binding.calleeSupport() === null;
+  return { native: { binding, i32, f64, offsetNs }, capabilities: { nativeTimer: true, overrunGuard: true, gcForecast, nativeCallees, reason: undefined } };
 }
 
 const loaded: Loaded = (holder[KEY] ??= load());
@@ -92,7 +103,7 @@ const loaded: Loaded = (holder[KEY] ??= load());
 /** The addon and this environment's slot, or undefined in pure-JS mode. */
 export const native: NativeState | undefined = loaded.native;
 
-/** What this process can do: `{ nativeTimer, overrunGuard, gcForecast, reason }`. */
+/** What this process can do: `{ nativeTimer, overrunGuard, gcForecast, nativeCallees, reason }`. */
 export function capabilities(): Capabilities {
   return { ...loaded.capabilities };
 }

@@ -92,7 +92,7 @@ describe.skipIf(pureJs)('overrun guard (native addon)', () => {
 describe('pure-JS fallback', () => {
   it('PREEMPTIBLE_NATIVE=0 skips the addon; capabilities() says why', () => {
     const r = scenario('capabilities', { PREEMPTIBLE_NATIVE: '0' });
-    expect(r.capabilities).toEqual({ nativeTimer: false, overrunGuard: false, gcForecast: false, reason: 'disabled by PREEMPTIBLE_NATIVE=0' });
+    expect(r.capabilities).toEqual({ nativeTimer: false, overrunGuard: false, gcForecast: false, nativeCallees: false, reason: 'disabled by PREEMPTIBLE_NATIVE=0' });
   });
 
   it('warns once, at the first launch, unless PREEMPTIBLE_QUIET=1', () => {

@@ -5,6 +5,7 @@
 //   guard(fn, overrun)     call fn() as a guarded slice: returns its result, or `overrun` when the watchdog
 //                          terminated it (the termination is cancelled here, and only if it was ours)
 //   newSpaceFree()         bytes the young generation can still allocate before the next scavenge
+//   calleeOpen(...), fiberRun(...), ...   native callees on fibers (callee.cc)
 #include <node.h>
 #include <v8.h>
 
@@ -12,6 +13,8 @@
 #include <cstring>
 #include <thread>
 
+#include "callee.h"
+#include "method.h"
 #include "slot.h"
 #include "watchdog.h"
 
@@ -22,7 +25,6 @@ using v8::Context;
 using v8::External;
 using v8::Function;
 using v8::FunctionCallbackInfo;
-using v8::FunctionTemplate;
 using v8::Isolate;
 using v8::Local;
 using v8::MaybeLocal;
@@ -176,14 +178,6 @@ void Cleanup(void* arg) {
   delete env;
 }
 
-void SetMethod(Local<Context> context, Local<Object> exports, const char* name, v8::FunctionCallback cb, Local<External> data) {
-  Isolate* isolate = context->GetIsolate();
-  Local<Function> fn = FunctionTemplate::New(isolate, cb, data)->GetFunction(context).ToLocalChecked();
-  Local<String> key = String::NewFromUtf8(isolate, name).ToLocalChecked();
-  fn->SetName(key);
-  exports->Set(context, key, fn).Check();
-}
-
 }  // namespace
 }  // namespace preemptible
 
@@ -198,5 +192,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   SetMethod(context, exports, "nowNs", NowNs, data);
   SetMethod(context, exports, "guard", Guard, data);
   SetMethod(context, exports, "newSpaceFree", NewSpaceFree, data);
+  InitCallees(context, exports);
   exports->Set(context, String::NewFromUtf8(isolate, "slotBytes").ToLocalChecked(), v8::Integer::New(isolate, kSlotBytes)).Check();
 }

@@ -1,0 +1,408 @@
+// Fibers: C functions on stacks of their own, preempted by a per-thread timer signal (native/include/
+// preemptible.h says what the API promises). The phases of one run:
+//   1. pe_fiber_run arms this thread's POSIX timer (CLOCK_MONOTONIC, SIGEV_THREAD_ID) and swaps into the
+//      fiber (a fresh makecontext on the first run, or the signal handler frame it paused in);
+//   2. at the deadline the handler runs on the fiber's stack. At a safe point it swaps back to pe_fiber_run,
+//      leaving its own frame (and the kernel's signal frame below it) on the fiber's stack; otherwise it
+//      re-arms the timer PE_RETRY_NS later and returns;
+//   3. the next run swaps back into the handler, which returns: sigreturn restores every register, the
+//      signal mask and the floating-point state of the interrupted instruction.
+// Safe point = the interrupted stack pointer is inside the running fiber's stack, and the instruction is
+// not in a library whose internal state a switch could leave locked or half-updated (libc's malloc, the
+// loader, libstdc++, the node binary with V8 and libuv). Those ranges are read once, before any timer is
+// armed, so the handler only compares numbers.
+#include "../include/preemptible.h"
+
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
+#define PE_SUPPORTED 1
+#endif
+
+#ifdef PE_SUPPORTED
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <vector>
+
+namespace {
+
+constexpr size_t kDefaultStackBytes = 1 << 20;
+constexpr uint32_t kMagic = 0x70654669;  // "peFi": a sigval that is really ours
+constexpr size_t kPoolMax = 8;           // stacks kept for reuse
+
+enum State { kNew, kRunning, kPaused, kDone, kCancelled };
+
+struct Stack {
+  char* base = nullptr;  // lowest address (the guard page)
+  size_t bytes = 0;      // including the guard page
+};
+
+struct ThreadTimer;
+
+}  // namespace
+
+struct pe_fiber {
+  pe_fn fn;
+  pe_fn on_cancel;
+  void* arg;
+  size_t stack_bytes;
+  Stack stack;
+  ucontext_t ctx;     // where the fiber continues: its start, or the handler frame it paused in
+  ucontext_t caller;  // where pe_fiber_run continues when the fiber pauses or returns
+  volatile int state;
+  ThreadTimer* owner;
+  int64_t deferring_since;  // ns of the first deferral of the current stretch; 0: none
+};
+
+namespace {
+
+struct ThreadTimer {
+  uint32_t magic = kMagic;
+  timer_t timer{};
+  pe_fiber* volatile running = nullptr;
+  pe_stats stats{};
+};
+
+// Set once by Init (on the first thread that uses fibers), read by handlers.
+int g_signal = 0;
+const char* g_unsupported = nullptr;
+struct Range {
+  uintptr_t lo, hi;
+};
+constexpr int kMaxRanges = 64;
+Range g_excluded[kMaxRanges];
+int g_excluded_count = 0;
+std::once_flag g_init_once;
+
+std::mutex g_pool_mutex;
+std::vector<Stack> g_pool;
+
+int64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+uintptr_t PageBytes() {
+  static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+// ---- address ranges where a switch is never made ----
+
+bool IsExcludedLibrary(const char* path) {
+  if (path == nullptr || path[0] == '\0') return true;  // the main program: node (V8, libuv, its own zlib)
+  const char* base = std::strrchr(path, '/');
+  base = base ? base + 1 : path;
+  static const char* const kPrefixes[] = {"libc.so", "libc-", "ld-linux", "ld-musl", "ld.so", "libstdc++", "libgcc_s",
+                                          "libm.so", "libpthread", "libdl.so", "librt.so", "libnode"};
+  for (const char* prefix : kPrefixes) {
+    if (std::strncmp(base, prefix, std::strlen(prefix)) == 0) return true;
+  }
+  return false;
+}
+
+int AddRanges(dl_phdr_info* info, size_t, void*) {
+  if (!IsExcludedLibrary(info->dlpi_name)) return 0;
+  for (int i = 0; i < info->dlpi_phnum && g_excluded_count < kMaxRanges; i++) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
+    uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
+    g_excluded[g_excluded_count++] = {lo, lo + ph.p_memsz};
+  }
+  return 0;
+}
+
+bool Excluded(uintptr_t ip) {
+  for (int i = 0; i < g_excluded_count; i++) {
+    if (ip >= g_excluded[i].lo && ip < g_excluded[i].hi) return true;
+  }
+  return false;
+}
+
+// ---- the handler ----
+
+uintptr_t InterruptedSp(const ucontext_t* uc) {
+#if defined(__x86_64__)
+  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+#else
+  return static_cast<uintptr_t>(uc->uc_mcontext.sp);
+#endif
+}
+
+uintptr_t InterruptedIp(const ucontext_t* uc) {
+#if defined(__x86_64__)
+  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#else
+  return static_cast<uintptr_t>(uc->uc_mcontext.pc);
+#endif
+}
+
+void ArmRelative(ThreadTimer* t, int64_t ns) {
+  itimerspec spec{};
+  spec.it_value.tv_sec = ns / 1000000000;
+  spec.it_value.tv_nsec = ns % 1000000000;
+  timer_settime(t->timer, 0, &spec, nullptr);  // async-signal-safe
+}
+
+void OnTimer(int, siginfo_t* info, void* context) {
+  if (info->si_code != SI_TIMER) return;
+  auto* t = static_cast<ThreadTimer*>(info->si_value.sival_ptr);
+  if (t == nullptr || t->magic != kMagic) return;
+  pe_fiber* f = t->running;
+  if (f == nullptr || f->state != kRunning) return;  // a late signal: the fiber already came back
+  int saved_errno = errno;
+  auto* uc = static_cast<ucontext_t*>(context);
+  uintptr_t sp = InterruptedSp(uc);
+  uintptr_t lo = reinterpret_cast<uintptr_t>(f->stack.base) + PageBytes();
+  uintptr_t hi = reinterpret_cast<uintptr_t>(f->stack.base) + f->stack.bytes;
+  if (sp < lo || sp >= hi || Excluded(InterruptedIp(uc))) {
+    if (f->deferring_since == 0) f->deferring_since = NowNs();
+    t->stats.deferrals++;
+    ArmRelative(t, PE_RETRY_NS);
+    errno = saved_errno;
+    return;
+  }
+  if (f->deferring_since != 0) {
+    int64_t stretch = NowNs() - f->deferring_since;
+    if (stretch > t->stats.longest_defer_ns) t->stats.longest_defer_ns = stretch;
+    f->deferring_since = 0;
+  }
+  t->stats.preemptions++;
+  f->state = kPaused;
+  swapcontext(&f->ctx, &f->caller);
+  // Continued by pe_fiber_run: return into the interrupted code.
+  errno = saved_errno;
+}
+
+void Init() {
+  dl_iterate_phdr(AddRanges, nullptr);
+  // A real-time signal nobody has claimed (Node and V8 use none of them; glibc keeps those below SIGRTMIN).
+  for (int sig = SIGRTMIN + 4; sig <= SIGRTMAX - 1; sig++) {
+    struct sigaction old;
+    if (sigaction(sig, nullptr, &old) != 0) continue;
+    if ((old.sa_flags & SA_SIGINFO) != 0 || old.sa_handler != SIG_DFL) continue;  // someone's
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = OnTimer;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;  // no SA_ONSTACK: the handler must run on the fiber's stack
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(sig, &sa, nullptr) != 0) continue;
+    g_signal = sig;
+    return;
+  }
+  g_unsupported = "no free real-time signal for the fiber timer";
+}
+
+thread_local struct TimerHolder {
+  ThreadTimer* timer = nullptr;
+  bool failed = false;
+  ~TimerHolder() {
+    if (timer != nullptr) {
+      timer_delete(timer->timer);
+      timer->magic = 0;
+      delete timer;
+    }
+  }
+} tls_timer;
+
+// This thread's timer, made on first use (NULL if it cannot be made).
+ThreadTimer* TimerForThread() {
+  if (tls_timer.timer != nullptr) return tls_timer.timer;
+  if (tls_timer.failed) return nullptr;
+  std::call_once(g_init_once, Init);
+  if (g_unsupported != nullptr) {
+    tls_timer.failed = true;
+    return nullptr;
+  }
+  auto* t = new (std::nothrow) ThreadTimer();
+  if (t == nullptr) return nullptr;
+  sigevent sev;
+  std::memset(&sev, 0, sizeof sev);
+  sev.sigev_notify = SIGEV_THREAD_ID;
+  sev.sigev_signo = g_signal;
+  sev.sigev_value.sival_ptr = t;
+  sev._sigev_un._tid = static_cast<pid_t>(gettid());
+  if (timer_create(CLOCK_MONOTONIC, &sev, &t->timer) != 0) {
+    delete t;
+    tls_timer.failed = true;
+    return nullptr;
+  }
+  // Worker threads may start with signals blocked.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, g_signal);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  tls_timer.timer = t;
+  return t;
+}
+
+// ---- stacks ----
+
+bool TakeStack(size_t bytes, Stack* out) {
+  size_t page = PageBytes();
+  size_t total = ((bytes + page - 1) / page) * page + page;  // + the guard page
+  {
+    std::lock_guard<std::mutex> lock(g_pool_mutex);
+    for (size_t i = 0; i < g_pool.size(); i++) {
+      if (g_pool[i].bytes == total) {
+        *out = g_pool[i];
+        g_pool[i] = g_pool.back();
+        g_pool.pop_back();
+        return true;
+      }
+    }
+  }
+  void* p = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (p == MAP_FAILED) return false;
+  if (mprotect(p, page, PROT_NONE) != 0) {
+    munmap(p, total);
+    return false;
+  }
+  out->base = static_cast<char*>(p);
+  out->bytes = total;
+  return true;
+}
+
+void GiveStack(Stack* s) {
+  if (s->base == nullptr) return;
+  {
+    std::lock_guard<std::mutex> lock(g_pool_mutex);
+    if (g_pool.size() < kPoolMax) {
+      g_pool.push_back(*s);
+      s->base = nullptr;
+      return;
+    }
+  }
+  munmap(s->base, s->bytes);
+  s->base = nullptr;
+}
+
+void Start(unsigned lo, unsigned hi) {
+  auto* f = reinterpret_cast<pe_fiber*>((static_cast<uintptr_t>(hi) << 32) | lo);
+  f->fn(f->arg);
+  f->state = kDone;
+  // Returning resumes uc_link: f->caller.
+}
+
+void Arm(ThreadTimer* t, int64_t deadline_ns) {
+  // Every run gets PE_MIN_RUN_NS: a deadline already past would otherwise stop the fiber before its first
+  // instruction every time (the signal stays pending until the handler frame it resumes into returns).
+  int64_t earliest = NowNs() + PE_MIN_RUN_NS;
+  if (deadline_ns < earliest) deadline_ns = earliest;
+  itimerspec spec{};
+  spec.it_value.tv_sec = deadline_ns / 1000000000;
+  spec.it_value.tv_nsec = deadline_ns % 1000000000;
+  timer_settime(t->timer, TIMER_ABSTIME, &spec, nullptr);
+}
+
+void Disarm(ThreadTimer* t) {
+  itimerspec spec{};
+  timer_settime(t->timer, 0, &spec, nullptr);
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* pe_unsupported_reason(void) {
+  if (TimerForThread() != nullptr) return nullptr;
+  return g_unsupported != nullptr ? g_unsupported : "timer_create failed on this thread";
+}
+
+pe_fiber* pe_fiber_new(pe_fn fn, pe_fn on_cancel, void* arg, size_t stack_bytes) {
+  auto* f = new (std::nothrow) pe_fiber();
+  if (f == nullptr) return nullptr;
+  f->fn = fn;
+  f->on_cancel = on_cancel;
+  f->arg = arg;
+  f->stack_bytes = stack_bytes == 0 ? kDefaultStackBytes : stack_bytes;
+  f->state = kNew;
+  f->owner = nullptr;
+  f->deferring_since = 0;
+  return f;
+}
+
+int pe_fiber_run(pe_fiber* f, int64_t deadline_ns) {
+  if (f == nullptr || (f->state != kNew && f->state != kPaused)) return PE_EINVAL;
+  ThreadTimer* t = TimerForThread();
+  if (t == nullptr) return PE_EUNSUPPORTED;
+  if (t->running != nullptr || (f->owner != nullptr && f->owner != t)) return PE_EINVAL;
+  if (f->state == kNew) {
+    if (!TakeStack(f->stack_bytes, &f->stack)) return PE_EINVAL;
+    getcontext(&f->ctx);
+    f->ctx.uc_stack.ss_sp = f->stack.base + PageBytes();
+    f->ctx.uc_stack.ss_size = f->stack.bytes - PageBytes();
+    f->ctx.uc_link = &f->caller;
+    auto bits = reinterpret_cast<uintptr_t>(f);
+    makecontext(&f->ctx, reinterpret_cast<void (*)()>(Start), 2, static_cast<unsigned>(bits & 0xffffffffu),
+                static_cast<unsigned>(bits >> 32));
+    f->owner = t;
+  }
+  t->stats.runs++;
+  f->state = kRunning;
+  t->running = f;
+  if (deadline_ns >= 0) Arm(t, deadline_ns);
+  swapcontext(&f->caller, &f->ctx);
+  // Back: the fiber returned (kDone) or the handler switched out (kPaused). A signal still pending now
+  // finds nothing running and is ignored.
+  t->running = nullptr;
+  if (deadline_ns >= 0) Disarm(t);
+  if (f->state == kDone) {
+    GiveStack(&f->stack);
+    return PE_DONE;
+  }
+  return PE_PAUSED;
+}
+
+int pe_fiber_cancel(pe_fiber* f) {
+  if (f == nullptr || f->state != kPaused) return PE_EINVAL;
+  f->state = kCancelled;
+  // The frames on the fiber's stack (the callee's, the handler's, the kernel's signal frame) are dropped
+  // with it: nothing on that stack runs again.
+  if (f->on_cancel != nullptr) f->on_cancel(f->arg);
+  GiveStack(&f->stack);
+  return 0;
+}
+
+void pe_fiber_free(pe_fiber* f) {
+  if (f == nullptr) return;
+  if (f->state == kPaused) pe_fiber_cancel(f);
+  GiveStack(&f->stack);
+  delete f;
+}
+
+void pe_thread_stats(pe_stats* out) {
+  ThreadTimer* t = tls_timer.timer;
+  if (t == nullptr) {
+    std::memset(out, 0, sizeof *out);
+    return;
+  }
+  *out = t->stats;
+}
+
+}  // extern "C"
+
+#else  // not supported: the API exists and says so
+
+extern "C" {
+const char* pe_unsupported_reason(void) { return "native callees are only preempted on Linux x86-64 and arm64"; }
+pe_fiber* pe_fiber_new(pe_fn, pe_fn, void*, size_t) { return nullptr; }
+int pe_fiber_run(pe_fiber*, int64_t) { return PE_EUNSUPPORTED; }
+int pe_fiber_cancel(pe_fiber*) { return PE_EINVAL; }
+void pe_fiber_free(pe_fiber*) {}
+void pe_thread_stats(pe_stats* out) { *out = pe_stats{}; }
+}
+
+#endif
