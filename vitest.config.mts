@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'pure-js',
-          include: ['test/launch.test.ts', 'test/lazy.test.ts', 'test/deferred.test.ts', 'test/forwarding.test.ts', 'test/async.test.ts', 'test/scheduler.test.ts', 'test/differential.test.ts', 'test/native.test.ts', 'test/gc-forecast.test.ts'],
+          include: ['test/launch.test.ts', 'test/lazy.test.ts', 'test/deferred.test.ts', 'test/forwarding.test.ts', 'test/async.test.ts', 'test/scheduler.test.ts', 'test/differential.test.ts', 'test/native.test.ts', 'test/native-callee.test.ts', 'test/gc-forecast.test.ts'],
           env: { PREEMPTIBLE_NATIVE: '0', PREEMPTIBLE_QUIET: '1' },
         },
       },

@@ -1,0 +1,288 @@
+// Native callees (`preemptible/native`): C functions run on a fiber of their own on this thread, paused by
+// the addon's timer signal at the deadline, resumed into, cancelled with their hook (native/src/fiber.cc).
+// The fixture libraries are compiled from fixtures/native/*.c by the system compiler (the PNG decoder needs
+// libpng-dev, which .ci/run installs when it is missing).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cancel, capabilities, launch, PreemptibleArgumentError, PreemptibleEnvironmentError, resume, run, TO_COMPLETION } from 'preemptible';
+import { nativeFunction, nativeStats } from 'preemptible/native';
+import { instrument, root } from './helpers/instrument';
+// @ts-expect-error: a plain ESM helper shared with bench/
+import { fixtureLibrary, makePng, pngJob } from '../fixtures/native/png.mjs';
+
+const pureJs = process.env.PREEMPTIBLE_NATIVE === '0';
+
+/** The argument of spin.c's functions: iterations in, then result, cancelled, progress. */
+function spinArg(iterations: number): BigUint64Array {
+  const a = new BigUint64Array(4);
+  a[0] = BigInt(iterations);
+  return a;
+}
+
+/** spin.c's hash, in JS (FNV-1a-like over the loop index), to check what the C code computed. */
+function spinHash(iterations: number): bigint {
+  let h = 1469598103934665603n;
+  for (let i = 0n; i < BigInt(iterations); i++) h = BigInt.asUintN(64, (h ^ i) * 1099511628211n);
+  return h;
+}
+
+/** Resumes with `budgetMs` slices until the task ends; returns how many resumes it took. */
+function finish(task: { status: string }, budgetMs: number): number {
+  let resumes = 0;
+  while (task.status === 'paused') {
+    resume(task as never, budgetMs);
+    resumes++;
+  }
+  return resumes;
+}
+
+/** A gradient RGB image (every pixel known) and its decoder. */
+const W = 640;
+const H = 480;
+const shade = (x: number, y: number, c: number): number => (x * 7 + y * 13 + c * 50 + ((x * y) >> 5)) & 0xff;
+
+function expectGradient(pixels: Uint8Array): void {
+  let wrong = 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      for (let c = 0; c < 3; c++) if (pixels[(y * W + x) * 4 + c] !== shade(x, y, c)) wrong++;
+      if (pixels[(y * W + x) * 4 + 3] !== 255) wrong++;
+    }
+  }
+  expect(wrong).toBe(0);
+}
+
+describe.skipIf(pureJs)('native callees', () => {
+  // (A skipped describe still runs its body: nothing here may need the addon when it is skipped.)
+  const spinLib = pureJs ? '' : fixtureLibrary('spin');
+  const spin = pureJs ? (undefined as never) : nativeFunction(spinLib, 'spin', { onCancel: 'spin_cancel' });
+
+  it('are available with the addon', () => {
+    expect(capabilities().nativeCallees).toBe(true);
+  });
+
+  it('reject bad libraries, symbols, options and arguments with typed errors', () => {
+    expect(() => nativeFunction(join(root, 'no-such-lib.so'), 'spin')).toThrow(PreemptibleArgumentError);
+    expect(() => nativeFunction(join(root, 'no-such-lib.so'), 'spin')).toThrow(/cannot load .*no-such-lib\.so/);
+    expect(() => nativeFunction(spinLib, 'no_such_symbol')).toThrow(/no symbol no_such_symbol in/);
+    expect(() => nativeFunction(spinLib, 'spin', { onCancel: 'no_such_hook' })).toThrow(/no symbol no_such_hook/);
+    expect(() => nativeFunction(spinLib, 'spin', { stackBytes: 100 })).toThrow(/stackBytes must be an integer >= 16384/);
+    expect(() => nativeFunction(spinLib, '')).toThrow(PreemptibleArgumentError);
+    expect(() => nativeFunction(42 as never, 'spin')).toThrow(PreemptibleArgumentError);
+    expect(() => spin({} as never)).toThrow(/spin\(arg\): expected an ArrayBuffer/);
+    expect(() => launch(spin, 1, 'text' as never)).toThrow(PreemptibleArgumentError);
+  });
+
+  it('is a plain call outside a task, named after its symbol', () => {
+    const a = spinArg(1000);
+    expect(spin(a)).toBeUndefined();
+    expect(a[1]).toBe(spinHash(1000));
+    expect(spin.name).toBe('spin');
+    expect([spin.library, spin.symbol]).toEqual([spinLib, 'spin']);
+    expect(() => new (spin as never as new () => object)()).toThrow(TypeError);
+  });
+
+  it('pauses at the deadline inside C code and resumes into it: same result as a direct call', () => {
+    const n = 120_000_000; // ~100-200 ms of C
+    const direct = spinArg(n);
+    spin(direct);
+    const before = nativeStats();
+    const a = spinArg(n);
+    const task = launch(spin, 1, a);
+    expect(task.status).toBe('paused');
+    expect(a[3]).toBeGreaterThan(0n); // it ran...
+    expect(a[3]).toBeLessThan(BigInt(n)); // ...and stopped in the middle
+    const resumes = finish(task, 1);
+    expect(task.status).toBe('completed');
+    expect(a[1]).toBe(direct[1]);
+    expect(resumes).toBeGreaterThan(5);
+    const after = nativeStats();
+    expect(after.preemptions - before.preemptions).toBe(resumes);
+    expect(after.live).toBe(before.live);
+  });
+
+  it('runs to completion in a task with no deadline, on the thread stack', () => {
+    const a = spinArg(5_000_000);
+    const before = nativeStats().runs;
+    const task = launch(spin, TO_COMPLETION, a);
+    expect(task.status).toBe('completed');
+    expect(a[1]).toBe(spinHash(5_000_000));
+    expect(nativeStats().runs).toBe(before); // no fiber
+  });
+
+  it('cancel drops the paused call and runs the cancel hook', () => {
+    const a = spinArg(2_000_000_000);
+    const live = nativeStats().live;
+    const task = launch(spin, 2, a);
+    expect(task.status).toBe('paused');
+    expect(nativeStats().live).toBe(live + 1);
+    cancel(task);
+    expect(task.status).toBe('cancelled');
+    expect(a[2]).toBe(1n); // spin_cancel ran
+    expect(nativeStats().live).toBe(live);
+    // The thread and the library are fine afterwards.
+    const b = spinArg(1000);
+    expect(launch(spin, 5, b).status).toBe('completed');
+    expect(b[1]).toBe(spinHash(1000));
+  });
+
+  it('makes progress at budget 0 (each run lasts at least the minimum quantum)', () => {
+    const a = spinArg(3_000_000);
+    const task = launch(spin, 0, a);
+    const resumes = finish(task, 0);
+    expect(task.status).toBe('completed');
+    expect(a[1]).toBe(spinHash(3_000_000));
+    expect(resumes).toBeGreaterThan(0);
+  });
+
+  it('defers a switch while the C code is inside libc (memset/memcpy), and still pauses and finishes', () => {
+    const copy = nativeFunction(spinLib, 'copy_blocks');
+    const direct = spinArg(400);
+    copy(direct);
+    const before = nativeStats();
+    const a = spinArg(400);
+    const task = launch(copy, 0.5, a);
+    const resumes = finish(task, 0.5);
+    expect(task.status).toBe('completed');
+    expect(a[1]).toBe(direct[1]);
+    expect(resumes).toBeGreaterThan(0);
+    expect(nativeStats().deferrals).toBeGreaterThan(before.deferrals);
+  });
+
+  it('a JS function calling a native callee pauses as a whole and resumes into the C code', async () => {
+    const m = await instrument(`
+      export function work(fn, arg, log) {
+        log.push('before');
+        fn(arg);
+        log.push('after');
+        return 'done';
+      }
+      export function guarded(fn, arg, log) {
+        try {
+          log.push('before');
+          fn(arg);
+          log.push('after');
+        } finally {
+          log.push('finally');
+        }
+      }
+    `);
+    const log: string[] = [];
+    const a = spinArg(100_000_000);
+    const task = launch(m.work, 1, spin, a, log);
+    expect(task.status).toBe('paused');
+    expect(log).toEqual(['before']);
+    finish(task, 1);
+    expect(task.status).toBe('completed');
+    expect(task.value).toBe('done');
+    expect(log).toEqual(['before', 'after']);
+    const direct = spinArg(100_000_000);
+    spin(direct);
+    expect(a[1]).toBe(direct[1]);
+
+    // Cancelled while inside the C code: the JS finally block runs, and so does the C cancel hook.
+    const log2: string[] = [];
+    const b = spinArg(2_000_000_000);
+    const t2 = launch(m.guarded, 1, spin, b, log2);
+    expect(t2.status).toBe('paused');
+    cancel(t2);
+    expect(log2).toEqual(['before', 'finally']);
+    expect(b[2]).toBe(1n);
+  });
+
+  it('lets the event loop run timers between slices (run() with 2 ms slices)', async () => {
+    const a = spinArg(150_000_000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await run(spin, { sliceMs: 2 }, a);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(a[3]).toBe(150_000_000n);
+    expect(ticks).toBeGreaterThan(3);
+  });
+
+  it('works on worker threads too, each with its own timer, while the main thread runs callees', () => {
+    const out = execFileSync(process.execPath, [join(root, 'test', 'harness', 'native-workers.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PREEMPTIBLE_QUIET: '1' },
+      timeout: 60_000,
+    });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    expect(r.main).toEqual({ ok: true, paused: true });
+    expect(r.workers).toEqual([
+      { ok: true, paused: true },
+      { ok: true, paused: true },
+    ]);
+  });
+});
+
+describe.skipIf(pureJs)('native callees: the image-bomb experiment (libpng)', () => {
+  const decode = pureJs ? (undefined as never) : nativeFunction(fixtureLibrary('png-decode', ['-lpng']), 'png_decode', { onCancel: 'png_decode_cancel' });
+
+  it('decodes a normal image through launch in slices exactly as a direct call does', () => {
+    const png = makePng(W, H, 3, shade);
+    const direct = pngJob(png, W * H * 4, true);
+    decode(direct.buf);
+    expect(direct.result()).toEqual({ status: 0, width: W, height: H, message: '' });
+    expectGradient(direct.pixels());
+    const job = pngJob(png, W * H * 4, true);
+    const task = launch(decode, 0.05, job.buf);
+    expect(finish(task, 0.05)).toBeGreaterThan(0); // it did pause
+    expect(job.result()).toEqual(direct.result());
+    expect(Buffer.from(job.pixels()).equals(Buffer.from(direct.pixels()))).toBe(true);
+  });
+
+  it('10,000 pause/resume cycles of one decode give the correct image', () => {
+    const png = makePng(W, H, 3, shade);
+    const job = pngJob(png, W * H * 4, true);
+    let cycles = 0;
+    let task = launch(decode, 0, job.buf);
+    // Run the same image again until 10,000 cycles have passed through decodes (each cycle: a switch out
+    // at the timer, a switch back in).
+    for (;;) {
+      const resumes = finish(task, 0);
+      expect(resumes).toBeGreaterThan(0); // (else this loop would never end)
+      cycles += resumes;
+      expect(job.result().status).toBe(0);
+      expectGradient(job.pixels());
+      if (cycles >= 10_000) break;
+      job.pixels().fill(0);
+      task = launch(decode, 0, job.buf);
+    }
+    expect(cycles).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('pauses a decompression bomb at a 10 ms budget; cancelled, it frees libpng state and the process stays healthy', async () => {
+    const bomb = makePng(8000, 8000, 1); // 64 MB of pixels from ~60 KB
+    const job = pngJob(bomb, 8000 * 8000, false);
+    const start = performance.now();
+    const task = launch(decode, 10, job.buf);
+    const took = performance.now() - start;
+    expect(task.status).toBe('paused');
+    expect(job.result().status).toBe(-1); // still decoding
+    expect(took).toBeLessThan(10 + 200); // generous: CI machines are noisy
+    cancel(task);
+    expect(task.status).toBe('cancelled');
+    expect(job.result().status).toBe(3); // png_decode_cancel ran: png_image_free
+    expect(nativeStats().live).toBe(0);
+    // Healthy: timers, promises, launches and another decode.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(await Promise.resolve(7)).toBe(7);
+    const png = makePng(W, H, 3, shade);
+    const again = pngJob(png, W * H * 4, true);
+    expect(launch(decode, 50, again.buf).status).toBe('completed');
+    expectGradient(again.pixels());
+  });
+});
+
+describe.runIf(pureJs)('native callees without the addon', () => {
+  it('nativeFunction throws PreemptibleEnvironmentError saying why', () => {
+    expect(capabilities().nativeCallees).toBe(false);
+    expect(() => nativeFunction('/nonexistent.so', 'f')).toThrow(PreemptibleEnvironmentError);
+    expect(() => nativeFunction('/nonexistent.so', 'f')).toThrow(/native callees need the native addon .*PREEMPTIBLE_NATIVE=0/);
+  });
+});
