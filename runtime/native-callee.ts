@@ -89,11 +89,7 @@ export function nativeFunction(library: string, symbol: string, options: NativeF
       binding.calleeCall(handle, bytes);
       return undefined;
     }
-    const frame: Frame = [nativeAgain, undefined, 1, null, binding.fiberNew(handle, bytes, stackBytes)];
-    // A task dropped while paused here (never resumed nor cancelled) gives the fiber back when collected;
-    // so does a call whose slice the overrun guard cut off before the frame was recorded.
-    abandoned.register(frame, frame[4] as number, frame);
-    return run(frame);
+    return run([nativeAgain, undefined, 1, null, binding.fiberNew(handle, bytes, stackBytes)], true);
   });
   Object.defineProperties(callee, {
     library: { value: library, enumerable: true },
@@ -109,13 +105,17 @@ function checked(arg: unknown, symbol: string): object {
 
 const abandoned = new FinalizationRegistry<number>((id) => native?.binding.fiberCancel(id));
 
-/** Runs the frame's fiber until the C function returns (undefined) or the deadline (a pause: CAPTURE). */
-function run(frame: Frame): undefined {
+/**
+ * Runs the frame's fiber until the C function returns (undefined) or the deadline (a pause: CAPTURE). A
+ * task dropped while paused in it (never resumed nor cancelled) gives the fiber back when collected.
+ */
+function run(frame: Frame, first: boolean): undefined {
   const { binding, offsetNs } = native!;
   if (binding.fiberRun(frame[4] as number, rt.deadline * 1e6 + offsetNs) === 0) {
-    abandoned.unregister(frame);
+    if (!first) abandoned.unregister(frame);
     return undefined;
   }
+  if (first) abandoned.register(frame, frame[4] as number, frame);
   frame[3] = null; // the innermost frame of the capture
   rt.cap = frame;
   throw CAPTURE;
@@ -125,7 +125,7 @@ function run(frame: Frame): undefined {
 function nativeAgain(): undefined {
   const frame = rt.re!;
   rt.re = null;
-  return run(frame);
+  return run(frame, false);
 }
 
 onAbandon(nativeAgain, (frame) => {
@@ -133,8 +133,11 @@ onAbandon(nativeAgain, (frame) => {
   native!.binding.fiberCancel(frame[4] as number);
 });
 
-/** Counters of this thread's native callees (see NativeStats). */
-export function nativeStats(): NativeStats {
-  const s = fibers('nativeStats').fiberStats();
+/**
+ * Counters of this thread's native callees (see NativeStats): since the thread started, or since the last
+ * call with `reset` true (which starts them again from zero; `live` is not a counter).
+ */
+export function nativeStats(reset = false): NativeStats {
+  const s = fibers('nativeStats').fiberStats(reset === true);
   return { runs: s.runs, preemptions: s.preemptions, deferrals: s.deferrals, longestDeferralMs: s.longestDeferralNs / 1e6, live: s.live };
 }

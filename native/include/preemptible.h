@@ -60,14 +60,15 @@ int pe_fiber_cancel(pe_fiber *fiber);
 /* Frees the fiber (cancelling it first if it is paused). */
 void pe_fiber_free(pe_fiber *fiber);
 
-/* Counters of this thread's fibers since it started. */
+/* Counters of this thread's fibers (since it started, or since the last reset). */
 typedef struct pe_stats {
   uint64_t runs;            /* pe_fiber_run calls that entered a fiber */
   uint64_t preemptions;     /* switches out at a deadline */
   uint64_t deferrals;       /* timer signals that found the fiber at an unsafe point */
   int64_t longest_defer_ns; /* the longest stretch from the first deferral to the switch out */
 } pe_stats;
-void pe_thread_stats(pe_stats *out);
+/* Copies the counters to `out`; with `reset` non-zero, starts them again from zero. */
+void pe_thread_stats(pe_stats *out, int reset);
 
 #ifdef __cplusplus
 }

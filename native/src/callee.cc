@@ -5,7 +5,8 @@
 //   fiberNew(handle, arg, stackBytes)    a fiber for fn(arg): its id (per environment)
 //   fiberRun(id, deadlineNs)             runs it until fn returns (0) or the deadline (1); Infinity: no deadline
 //   fiberCancel(id)                      a paused fiber: runs the hook, frees it; a finished one: frees it
-//   fiberStats()                         { runs, preemptions, deferrals, longestDeferralNs } of this thread
+//   fiberStats(reset)                    { runs, preemptions, deferrals, longestDeferralNs, live } of this
+//                                        thread (counters since it started, or since the last reset)
 // `arg` is an ArrayBuffer, SharedArrayBuffer or a view of one: the C function gets a pointer to its bytes,
 // kept alive (even if the buffer is transferred) until the fiber is freed.
 #include "callee.h"
@@ -172,7 +173,7 @@ void SetNumber(Isolate* isolate, Local<Object> o, const char* key, double value)
 void Stats(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   pe_stats s;
-  pe_thread_stats(&s);
+  pe_thread_stats(&s, info.Length() > 0 && info[0]->IsTrue());
   Local<Object> o = Object::New(isolate);
   SetNumber(isolate, o, "runs", static_cast<double>(s.runs));
   SetNumber(isolate, o, "preemptions", static_cast<double>(s.preemptions));

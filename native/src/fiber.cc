@@ -61,6 +61,7 @@ struct pe_fiber {
   ucontext_t ctx;     // where the fiber continues: its start, or the handler frame it paused in
   ucontext_t caller;  // where pe_fiber_run continues when the fiber pauses or returns
   volatile int state;
+  int64_t deadline;  // of the current run (ns), at least PE_MIN_RUN_NS after it started
   ThreadTimer* owner;
   int64_t deferring_since;  // ns of the first deferral of the current stretch; 0: none
 };
@@ -71,6 +72,12 @@ struct ThreadTimer {
   uint32_t magic = kMagic;
   timer_t timer{};
   pe_fiber* volatile running = nullptr;
+  // Re-arming costs a system call that reprograms the CPU's timer (~3 us in a VM), so the timer is left
+  // armed when a fiber returns before its deadline, and kept when a run's deadline is later than the one
+  // armed: firing early, the handler re-arms for the running fiber's deadline. `armed` is cleared when it fires.
+  volatile bool armed = false;
+  volatile int64_t armed_at = 0;  // CLOCK_MONOTONIC ns it will fire at
+  ucontext_t fresh;        // a context to start fibers from (getcontext once, not per fiber)
   pe_stats stats{};
 };
 
@@ -149,33 +156,43 @@ uintptr_t InterruptedIp(const ucontext_t* uc) {
 #endif
 }
 
-void ArmRelative(ThreadTimer* t, int64_t ns) {
+// Arms the timer to fire at `at` (CLOCK_MONOTONIC ns); async-signal-safe.
+void ArmAt(ThreadTimer* t, int64_t at) {
   itimerspec spec{};
-  spec.it_value.tv_sec = ns / 1000000000;
-  spec.it_value.tv_nsec = ns % 1000000000;
-  timer_settime(t->timer, 0, &spec, nullptr);  // async-signal-safe
+  spec.it_value.tv_sec = at / 1000000000;
+  spec.it_value.tv_nsec = at % 1000000000;
+  t->armed = true;
+  t->armed_at = at;
+  timer_settime(t->timer, TIMER_ABSTIME, &spec, nullptr);
 }
 
 void OnTimer(int, siginfo_t* info, void* context) {
   if (info->si_code != SI_TIMER) return;
   auto* t = static_cast<ThreadTimer*>(info->si_value.sival_ptr);
   if (t == nullptr || t->magic != kMagic) return;
+  t->armed = false;
   pe_fiber* f = t->running;
   if (f == nullptr || f->state != kRunning) return;  // a late signal: the fiber already came back
   int saved_errno = errno;
+  int64_t now = NowNs();
+  if (now < f->deadline) {  // armed for an earlier run's deadline
+    ArmAt(t, f->deadline);
+    errno = saved_errno;
+    return;
+  }
   auto* uc = static_cast<ucontext_t*>(context);
   uintptr_t sp = InterruptedSp(uc);
   uintptr_t lo = reinterpret_cast<uintptr_t>(f->stack.base) + PageBytes();
   uintptr_t hi = reinterpret_cast<uintptr_t>(f->stack.base) + f->stack.bytes;
   if (sp < lo || sp >= hi || Excluded(InterruptedIp(uc))) {
-    if (f->deferring_since == 0) f->deferring_since = NowNs();
+    if (f->deferring_since == 0) f->deferring_since = now;
     t->stats.deferrals++;
-    ArmRelative(t, PE_RETRY_NS);
+    ArmAt(t, now + PE_RETRY_NS);
     errno = saved_errno;
     return;
   }
   if (f->deferring_since != 0) {
-    int64_t stretch = NowNs() - f->deferring_since;
+    int64_t stretch = now - f->deferring_since;
     if (stretch > t->stats.longest_defer_ns) t->stats.longest_defer_ns = stretch;
     f->deferring_since = 0;
   }
@@ -239,11 +256,12 @@ ThreadTimer* TimerForThread() {
     tls_timer.failed = true;
     return nullptr;
   }
-  // Worker threads may start with signals blocked.
+  // Node's threads may start with signals blocked; fibers start with this thread's mask (taken after).
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, g_signal);
   pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  getcontext(&t->fresh);
   tls_timer.timer = t;
   return t;
 }
@@ -296,19 +314,19 @@ void Start(unsigned lo, unsigned hi) {
   // Returning resumes uc_link: f->caller.
 }
 
-void Arm(ThreadTimer* t, int64_t deadline_ns) {
-  // Every run gets PE_MIN_RUN_NS: a deadline already past would otherwise stop the fiber before its first
-  // instruction every time (the signal stays pending until the handler frame it resumes into returns).
+// The deadline of a run: at least PE_MIN_RUN_NS away, or a deadline already past would stop the fiber
+// before its first instruction every time (the signal stays pending until the handler frame it resumes
+// into returns).
+int64_t RunDeadline(int64_t deadline_ns) {
+  if (deadline_ns < 0) return INT64_MAX;
   int64_t earliest = NowNs() + PE_MIN_RUN_NS;
-  if (deadline_ns < earliest) deadline_ns = earliest;
-  itimerspec spec{};
-  spec.it_value.tv_sec = deadline_ns / 1000000000;
-  spec.it_value.tv_nsec = deadline_ns % 1000000000;
-  timer_settime(t->timer, TIMER_ABSTIME, &spec, nullptr);
+  return deadline_ns < earliest ? earliest : deadline_ns;
 }
 
 void Disarm(ThreadTimer* t) {
+  if (!t->armed) return;
   itimerspec spec{};
+  t->armed = false;
   timer_settime(t->timer, 0, &spec, nullptr);
 }
 
@@ -341,7 +359,7 @@ int pe_fiber_run(pe_fiber* f, int64_t deadline_ns) {
   if (t->running != nullptr || (f->owner != nullptr && f->owner != t)) return PE_EINVAL;
   if (f->state == kNew) {
     if (!TakeStack(f->stack_bytes, &f->stack)) return PE_EINVAL;
-    getcontext(&f->ctx);
+    f->ctx = t->fresh;
     f->ctx.uc_stack.ss_sp = f->stack.base + PageBytes();
     f->ctx.uc_stack.ss_size = f->stack.bytes - PageBytes();
     f->ctx.uc_link = &f->caller;
@@ -352,13 +370,20 @@ int pe_fiber_run(pe_fiber* f, int64_t deadline_ns) {
   }
   t->stats.runs++;
   f->state = kRunning;
+  f->deadline = RunDeadline(deadline_ns);
+  // Running before the timer is armed: a signal from here on finds the fiber, and until the switch below
+  // it finds the stack pointer outside the fiber's stack and retries (a signal that found nothing running
+  // would be lost).
   t->running = f;
-  if (deadline_ns >= 0) Arm(t, deadline_ns);
+  if (f->deadline == INT64_MAX) {
+    Disarm(t);  // left armed by an earlier run: this one has no deadline
+  } else if (!t->armed || t->armed_at > f->deadline) {
+    ArmAt(t, f->deadline);  // (armed earlier: the handler re-arms for this deadline when it fires)
+  }
   swapcontext(&f->caller, &f->ctx);
-  // Back: the fiber returned (kDone) or the handler switched out (kPaused). A signal still pending now
-  // finds nothing running and is ignored.
+  // Back: the fiber returned (kDone) or the handler switched out (kPaused). The timer stays armed (a
+  // signal then finds nothing running and is ignored): the next run will likely want the same deadline.
   t->running = nullptr;
-  if (deadline_ns >= 0) Disarm(t);
   if (f->state == kDone) {
     GiveStack(&f->stack);
     return PE_DONE;
@@ -383,13 +408,14 @@ void pe_fiber_free(pe_fiber* f) {
   delete f;
 }
 
-void pe_thread_stats(pe_stats* out) {
+void pe_thread_stats(pe_stats* out, int reset) {
   ThreadTimer* t = tls_timer.timer;
   if (t == nullptr) {
     std::memset(out, 0, sizeof *out);
     return;
   }
   *out = t->stats;
+  if (reset) t->stats = pe_stats{};
 }
 
 }  // extern "C"
@@ -402,7 +428,7 @@ pe_fiber* pe_fiber_new(pe_fn, pe_fn, void*, size_t) { return nullptr; }
 int pe_fiber_run(pe_fiber*, int64_t) { return PE_EUNSUPPORTED; }
 int pe_fiber_cancel(pe_fiber*) { return PE_EINVAL; }
 void pe_fiber_free(pe_fiber*) {}
-void pe_thread_stats(pe_stats* out) { *out = pe_stats{}; }
+void pe_thread_stats(pe_stats* out, int) { *out = pe_stats{}; }
 }
 
 #endif
