@@ -223,6 +223,27 @@ describe.skipIf(pureJs)('native callees', () => {
   });
 });
 
+describe.skipIf(pureJs)('native callees under stress', () => {
+  it('mixed with JS tasks, worker threads, forked and killed children and timer storms: correct, nothing left', () => {
+    // 6 s here; `node test/harness/native-stress.mjs 60` is the 60 s run of the issue.
+    const out = execFileSync(process.execPath, [join(root, 'test', 'harness', 'native-stress.mjs'), '6'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PREEMPTIBLE_QUIET: '1' },
+      timeout: 120_000,
+    });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    for (const counts of [r.main, ...r.workers.map((w: any) => w.counts)]) {
+      expect(counts.failures).toEqual([]);
+      expect(counts.spin + counts.decode + counts.mixed + counts.runs).toBeGreaterThan(10);
+    }
+    expect(r.workers.map((w: any) => w.live)).toEqual([0, 0]);
+    expect(r.live).toBe(0);
+    expect(r.posixTimers).toBe(1); // the main thread's; each worker's went with its thread
+    expect(r.children).toBeGreaterThan(0);
+  });
+});
+
 describe.skipIf(pureJs)('native callees: the image-bomb experiment (libpng)', () => {
   const decode = pureJs ? (undefined as never) : nativeFunction(fixtureLibrary('png-decode', ['-lpng']), 'png_decode', { onCancel: 'png_decode_cancel' });
 
