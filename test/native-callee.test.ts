@@ -3,6 +3,7 @@
 // The fixture libraries are compiled from fixtures/native/*.c by the system compiler (the PNG decoder needs
 // libpng-dev, which .ci/run installs when it is missing).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cancel, capabilities, launch, PreemptibleArgumentError, PreemptibleEnvironmentError, resume, run, TO_COMPLETION } from 'preemptible';
@@ -100,6 +101,31 @@ describe.skipIf(pureJs)('native callees', () => {
     const after = nativeStats();
     expect(after.preemptions - before.preemptions).toBe(resumes);
     expect(after.live).toBe(before.live);
+  });
+
+  it("keeps each side's floating-point rounding mode, errno and signal mask across switches", () => {
+    const keeper = nativeFunction(spinLib, 'state_keeper');
+    const n = 40_000_000;
+    const direct = spinArg(n);
+    keeper(direct);
+    expect(direct[1]).toBe(0n);
+    const third = (x: number): number => 1 / x;
+    const usr2Blocked = (): boolean => {
+      const line = readFileSync('/proc/thread-self/status', 'utf8').split('\n').find((l) => l.startsWith('SigBlk:'))!;
+      return ((BigInt('0x' + line.split(/\s+/)[1]) >> 11n) & 1n) === 1n; // SIGUSR2 = 12
+    };
+    const a = spinArg(n);
+    const task = launch(keeper, 0.5, a);
+    let pauses = 0;
+    while (task.status === 'paused') {
+      pauses++;
+      expect(third(3)).toBe(0.3333333333333333); // JS rounds to nearest (the C code rounds up)
+      expect(usr2Blocked()).toBe(false); // blocked in the C code's context only
+      resume(task, 0.5);
+    }
+    expect(pauses).toBeGreaterThan(3);
+    expect(a[1]).toBe(0n); // at every check the C code found its own mode, errno and mask
+    expect(new Float64Array(a.buffer)[2]).toBe(new Float64Array(direct.buffer)[2]); // the same upward sum
   });
 
   it('runs to completion in a task with no deadline, on the thread stack', () => {

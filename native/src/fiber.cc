@@ -380,7 +380,9 @@ int pe_fiber_run(pe_fiber* f, int64_t deadline_ns) {
   } else if (!t->armed || t->armed_at > f->deadline) {
     ArmAt(t, f->deadline);  // (armed earlier: the handler re-arms for this deadline when it fires)
   }
+  int caller_errno = errno;  // the fiber's errno is its own (the handler keeps it), and so is ours
   swapcontext(&f->caller, &f->ctx);
+  errno = caller_errno;
   // Back: the fiber returned (kDone) or the handler switched out (kPaused). The timer stays armed (a
   // signal then finds nothing running and is ignored): the next run will likely want the same deadline.
   t->running = nullptr;
