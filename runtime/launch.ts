@@ -85,6 +85,16 @@ function newState(name: string, isAsync: boolean): TaskState {
 /** Returned by the guard when the watchdog cut the slice short (a unique object, never a task's value). */
 const OVERRUN: unique symbol = Symbol('preemptible.overrun');
 
+let sliceEndHook: ((overrun: boolean) => void) | undefined;
+
+/**
+ * `hook` runs at the end of every slice, told whether the overrun guard cut it off (native-callee.ts: the
+ * C call the slice was in is then cancelled). One hook: only native-callee.ts sets it.
+ */
+export function onSliceEnd(hook: (overrun: boolean) => void): void {
+  sliceEndHook = hook;
+}
+
 /** Runs the slice inside the addon's guarding frame, which turns a watchdog termination into OVERRUN. */
 const guarded: (advance: Advance) => IteratorResult<unknown, unknown> | typeof OVERRUN = native
   ? (advance) => native!.binding.guard(advance, OVERRUN)
@@ -128,6 +138,7 @@ function runSliceOnce(task: Task, s: TaskState, budgetMs: number, graceMs: numbe
     rt.pauseRequested = outerPauseRequest;
     arm(outer, outerGrace);
   }
+  sliceEndHook?.(r === OVERRUN);
   if (r === OVERRUN) {
     // The task's frames were unwound by the termination (their finally blocks did not run).
     s.status = 'cancelled';

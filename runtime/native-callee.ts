@@ -12,6 +12,7 @@
 import { isAnyArrayBuffer } from 'node:util/types';
 import { builtinFast } from './constructors';
 import { PreemptibleArgumentError, PreemptibleEnvironmentError } from './errors';
+import { onSliceEnd } from './launch';
 import { CAPTURE, onAbandon, type Frame } from './lazy';
 import { capabilities, native, type NativeBinding } from './native';
 import { rt } from './shared';
@@ -106,16 +107,33 @@ function checked(arg: unknown, symbol: string): object {
 const abandoned = new FinalizationRegistry<number>((id) => native?.binding.fiberCancel(id));
 
 /**
+ * The C call of the current slice, if it made one: the overrun guard can only stop a call that stays past
+ * deadline + grace (deferring inside libc, say) once it has switched back to JavaScript, and the task is
+ * then unwound before its frame is recorded. The call is cancelled with it, its hook run.
+ */
+let inFlight: Frame | null = null;
+onSliceEnd((overrun) => {
+  const frame = inFlight;
+  inFlight = null;
+  if (!overrun || frame === null) return;
+  abandoned.unregister(frame);
+  native!.binding.fiberCancel(frame[4] as number); // (nothing if it had finished)
+});
+
+/**
  * Runs the frame's fiber until the C function returns (undefined) or the deadline (a pause: CAPTURE). A
- * task dropped while paused in it (never resumed nor cancelled) gives the fiber back when collected.
+ * task dropped while paused in it (never resumed nor cancelled) gives the fiber back when collected; so
+ * does a call cut off by the overrun guard (which can stop it only after it switched back, before this
+ * function could record the frame: hence registered before the first run).
  */
 function run(frame: Frame, first: boolean): undefined {
   const { binding, offsetNs } = native!;
+  if (first) abandoned.register(frame, frame[4] as number, frame);
+  inFlight = frame;
   if (binding.fiberRun(frame[4] as number, rt.deadline * 1e6 + offsetNs) === 0) {
-    if (!first) abandoned.unregister(frame);
+    abandoned.unregister(frame);
     return undefined;
   }
-  if (first) abandoned.register(frame, frame[4] as number, frame);
   frame[3] = null; // the innermost frame of the capture
   rt.cap = frame;
   throw CAPTURE;

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cancel, capabilities, launch, PreemptibleArgumentError, PreemptibleEnvironmentError, resume, run, TO_COMPLETION } from 'preemptible';
+import { cancel, capabilities, launch, PreemptibleArgumentError, PreemptibleEnvironmentError, PreemptionOverrunError, resume, run, TO_COMPLETION } from 'preemptible';
 import { nativeFunction, nativeStats } from 'preemptible/native';
 import { instrument, root } from './helpers/instrument';
 // @ts-expect-error: a plain ESM helper shared with bench/
@@ -177,6 +177,25 @@ describe.skipIf(pureJs)('native callees', () => {
     expect(s.deferrals).toBeGreaterThan(0);
     expect(s.longestDeferralMs).toBeGreaterThan(0);
     expect(s.preemptions).toBe(resumes);
+  });
+
+  it('a C call deferring past deadline + graceMs (inside libc) is cut off by the overrun guard and cancelled at once', () => {
+    const copy = nativeFunction(spinLib, 'copy_blocks', { onCancel: 'spin_cancel' });
+    const live = nativeStats().live;
+    const a = spinArg(3000); // ~0.2 s, nearly all of it inside memset/memcpy
+    const budget = { budgetMs: 0.2, graceMs: 0.5 };
+    let error: unknown;
+    let task: ReturnType<typeof launch> | undefined;
+    try {
+      task = launch(copy, budget, a);
+      while (task.status === 'paused') resume(task, budget);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PreemptionOverrunError);
+    expect((error as PreemptionOverrunError).task.status).toBe('cancelled');
+    expect(a[2]).toBe(1n); // the cancel hook ran, not left for the garbage collector
+    expect(nativeStats().live).toBe(live);
   });
 
   it('a JS function calling a native callee pauses as a whole and resumes into the C code', async () => {
