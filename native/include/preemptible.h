@@ -39,7 +39,8 @@ enum {
 
 /* Deferred switches are retried this often (ns). */
 #define PE_RETRY_NS 20000
-/* A run lasts at least this long (ns) before it can be preempted, so every run makes progress. */
+/* The fiber's code runs at least this long (ns) in each run before it can be preempted, so every run makes
+ * progress even with a deadline already past. */
 #define PE_MIN_RUN_NS 20000
 
 /* NULL when fibers can be preempted here; otherwise why not (static text). */

@@ -61,7 +61,7 @@ struct pe_fiber {
   ucontext_t ctx;     // where the fiber continues: its start, or the handler frame it paused in
   ucontext_t caller;  // where pe_fiber_run continues when the fiber pauses or returns
   volatile int state;
-  int64_t deadline;  // of the current run (ns), at least PE_MIN_RUN_NS after it started
+  int64_t deadline;  // of the current run (ns; INT64_MAX: none), at least PE_MIN_RUN_NS after it (re)started
   ThreadTimer* owner;
   int64_t deferring_since;  // ns of the first deferral of the current stretch; 0: none
 };
@@ -166,6 +166,16 @@ void ArmAt(ThreadTimer* t, int64_t at) {
   timer_settime(t->timer, TIMER_ABSTIME, &spec, nullptr);
 }
 
+// Every run lasts at least PE_MIN_RUN_NS from when the fiber's own code runs again, or a deadline already
+// past would stop it before its first instruction every time: pushes the deadline that far from now (when
+// it is finite) and makes sure the timer fires by then. (Firing early, the handler re-arms.)
+void ArmFromNow(ThreadTimer* t, pe_fiber* f) {
+  if (f->deadline == INT64_MAX) return;
+  int64_t earliest = NowNs() + PE_MIN_RUN_NS;
+  if (f->deadline < earliest) f->deadline = earliest;
+  if (!t->armed || t->armed_at > f->deadline) ArmAt(t, f->deadline);
+}
+
 void OnTimer(int, siginfo_t* info, void* context) {
   if (info->si_code != SI_TIMER) return;
   auto* t = static_cast<ThreadTimer*>(info->si_value.sival_ptr);
@@ -199,7 +209,8 @@ void OnTimer(int, siginfo_t* info, void* context) {
   t->stats.preemptions++;
   f->state = kPaused;
   swapcontext(&f->ctx, &f->caller);
-  // Continued by pe_fiber_run: return into the interrupted code.
+  // Continued by pe_fiber_run: arm for this run, then return into the interrupted code.
+  ArmFromNow(t, f);
   errno = saved_errno;
 }
 
@@ -314,14 +325,6 @@ void Start(unsigned lo, unsigned hi) {
   // Returning resumes uc_link: f->caller.
 }
 
-// The deadline of a run: at least PE_MIN_RUN_NS away, or a deadline already past would stop the fiber
-// before its first instruction every time (the signal stays pending until the handler frame it resumes
-// into returns).
-int64_t RunDeadline(int64_t deadline_ns) {
-  if (deadline_ns < 0) return INT64_MAX;
-  int64_t earliest = NowNs() + PE_MIN_RUN_NS;
-  return deadline_ns < earliest ? earliest : deadline_ns;
-}
 
 void Disarm(ThreadTimer* t) {
   if (!t->armed) return;
@@ -369,17 +372,19 @@ int pe_fiber_run(pe_fiber* f, int64_t deadline_ns) {
     f->owner = t;
   }
   t->stats.runs++;
+  bool fresh = f->state == kNew;
   f->state = kRunning;
-  f->deadline = RunDeadline(deadline_ns);
+  f->deadline = deadline_ns < 0 ? INT64_MAX : deadline_ns;
   // Running before the timer is armed: a signal from here on finds the fiber, and until the switch below
   // it finds the stack pointer outside the fiber's stack and retries (a signal that found nothing running
   // would be lost).
   t->running = f;
   if (f->deadline == INT64_MAX) {
     Disarm(t);  // left armed by an earlier run: this one has no deadline
-  } else if (!t->armed || t->armed_at > f->deadline) {
-    ArmAt(t, f->deadline);  // (armed earlier: the handler re-arms for this deadline when it fires)
+  } else if (fresh) {
+    ArmFromNow(t, f);
   }
+  // (A paused fiber is armed by its handler frame once switched back to: its minimum run starts there.)
   int caller_errno = errno;  // the fiber's errno is its own (the handler keeps it), and so is ours
   swapcontext(&f->caller, &f->ctx);
   errno = caller_errno;
