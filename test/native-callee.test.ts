@@ -2,7 +2,7 @@
 // the addon's timer signal at the deadline, resumed into, cancelled with their hook (native/src/fiber.cc).
 // The fixture libraries are compiled from fixtures/native/*.c by the system compiler (the PNG decoder needs
 // libpng-dev, which .ci/run installs when it is missing).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -151,6 +151,22 @@ describe.skipIf(pureJs)('native callees', () => {
     const b = spinArg(1000);
     expect(launch(spin, 5, b).status).toBe('completed');
     expect(b[1]).toBe(spinHash(1000));
+  });
+
+  it('runs on a stack of options.stackBytes; past its end the guard page stops the process (SIGSEGV)', () => {
+    const overflow = (stackBytes: number) =>
+      spawnSync(process.execPath, [join(root, 'test', 'harness', 'native-overflow.mjs'), String(stackBytes)], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, PREEMPTIBLE_QUIET: '1' },
+        timeout: 60_000,
+      });
+    const big = overflow(8 << 20); // 8 MiB: the ~4 MiB recursion fits
+    expect(big.signal).toBe(null);
+    expect(JSON.parse(big.stdout.trim())).toEqual({ status: 'completed', depth: 4000 });
+    const small = overflow(0); // the default 1 MiB
+    expect(small.signal).toBe('SIGSEGV');
+    expect(small.stdout).toBe('');
   });
 
   it('makes progress at budget 0 (each run lasts at least the minimum quantum)', () => {
