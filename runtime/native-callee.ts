@@ -122,9 +122,9 @@ onSliceEnd((overrun) => {
 
 /**
  * Runs the frame's fiber until the C function returns (undefined) or the deadline (a pause: CAPTURE). A
- * task dropped while paused in it (never resumed nor cancelled) gives the fiber back when collected; so
- * does a call cut off by the overrun guard (which can stop it only after it switched back, before this
- * function could record the frame: hence registered before the first run).
+ * task dropped while paused in it (never resumed nor cancelled) gives the fiber back when collected. (It
+ * is registered before the first run: a call the overrun guard cut off, which onSliceEnd cancels at once,
+ * could otherwise be lost if the guard struck after inFlight was replaced.)
  */
 function run(frame: Frame, first: boolean): undefined {
   const { binding, offsetNs } = native!;

@@ -291,6 +291,17 @@ describe.skipIf(pureJs)('native callees', () => {
   });
 });
 
+describe.skipIf(pureJs)('the C API (native/include/preemptible.h)', () => {
+  it('runs, pauses, cancels and frees fibers as the header says, from a C program', () => {
+    const exe = join(root, '.test-out', 'native', 'c-api');
+    execFileSync('g++', ['-O2', '-x', 'c', join(root, 'fixtures', 'native', 'c-api.c'), '-x', 'c++', join(root, 'native', 'src', 'fiber.cc'), '-o', exe, '-ldl', '-lrt', '-lpthread']);
+    const r = JSON.parse(execFileSync(exe, [fixtureLibrary('spin')], { encoding: 'utf8' }).trim());
+    expect(r).toMatchObject({ supported: true, done: true, again: -1, first: 1, cancel: 0, cancelAgain: -1, runCancelled: -1, hook: 1, whole: 0, wholeOk: true });
+    expect(r.pauses).toBeGreaterThan(5);
+    expect(r.preemptions).toBe(r.pauses + 1); // and the one before the cancel
+  });
+});
+
 describe.skipIf(pureJs)('native callees under stress', () => {
   it('mixed with JS tasks, worker threads, forked and killed children and timer storms: correct, nothing left', () => {
     // 6 s here; `node test/harness/native-stress.mjs 60` is the 60 s run of the issue.
