@@ -12,6 +12,7 @@
 import { isAnyArrayBuffer } from 'node:util/types';
 import { builtinFast } from './constructors';
 import { PreemptibleArgumentError, PreemptibleEnvironmentError } from './errors';
+import { nativeRehearsalAt, now, rehearseNow } from './clock';
 import { onSliceEnd } from './launch';
 import { CAPTURE, onAbandon, type Frame } from './lazy';
 import { capabilities, native, type NativeBinding } from './native';
@@ -128,15 +129,25 @@ onSliceEnd((overrun) => {
  */
 function run(frame: Frame, first: boolean): undefined {
   const { binding, offsetNs } = native!;
-  if (first) abandoned.register(frame, frame[4] as number, frame);
+  const id = frame[4] as number;
+  if (first) abandoned.register(frame, id, frame);
   inFlight = frame;
-  if (binding.fiberRun(frame[4] as number, rt.deadline * 1e6 + offsetNs) === 0) {
-    abandoned.unregister(frame);
-    return undefined;
+  // In a long slice, switch back once shortly before the deadline to warm the way back (the kernel's signal
+  // path, the switch, and the runtime's pause path: rehearsal.ts), which a long run of C code leaves cold.
+  const rehearseAt = nativeRehearsalAt(now());
+  if (rehearseAt !== Infinity) {
+    if (binding.fiberRun(id, rehearseAt * 1e6 + offsetNs) === 0) return finished(frame);
+    rehearseNow();
   }
+  if (binding.fiberRun(id, rt.deadline * 1e6 + offsetNs) === 0) return finished(frame);
   frame[3] = null; // the innermost frame of the capture
   rt.cap = frame;
   throw CAPTURE;
+}
+
+function finished(frame: Frame): undefined {
+  abandoned.unregister(frame);
+  return undefined;
 }
 
 /** A paused native call, re-entered by resume: switches back into the C code. */

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { cancel, capabilities, launch, PreemptibleArgumentError, PreemptibleEnvironmentError, PreemptionOverrunError, resume, run, TO_COMPLETION } from 'preemptible';
 import { nativeFunction, nativeStats } from 'preemptible/native';
 import { instrument, root } from './helpers/instrument';
+import { runtimeShared } from './helpers/shared';
 // @ts-expect-error: a plain ESM helper shared with bench/
 import { fixtureLibrary, makePng, pngJob } from '../fixtures/native/png.mjs';
 
@@ -126,6 +127,22 @@ describe.skipIf(pureJs)('native callees', () => {
     expect(pauses).toBeGreaterThan(3);
     expect(a[1]).toBe(0n); // at every check the C code found its own mode, errno and mask
     expect(new Float64Array(a.buffer)[2]).toBe(new Float64Array(direct.buffer)[2]); // the same upward sum
+  });
+
+  it('switches back once, shortly before the deadline of a long slice, to warm the pause path (not in short slices)', () => {
+    const rt = runtimeShared();
+    const a = spinArg(2_000_000_000);
+    nativeStats(true);
+    let before = rt.rehearsals;
+    const task = launch(spin, 5, a); // a 5 ms slice: one rehearsal, two runs of the fiber
+    expect(task.status).toBe('paused');
+    expect(rt.rehearsals - before).toBe(1);
+    expect(nativeStats()).toMatchObject({ runs: 2, preemptions: 2 });
+    before = rt.rehearsals;
+    resume(task, 1); // 1 ms: none
+    expect(rt.rehearsals).toBe(before);
+    expect(nativeStats()).toMatchObject({ runs: 3, preemptions: 3 });
+    cancel(task);
   });
 
   it('runs to completion in a task with no deadline, on the thread stack', () => {
