@@ -101,10 +101,9 @@ int64_t NowNs() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-uintptr_t PageBytes() {
-  static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  return page;
-}
+// Set by Init, before any fiber runs (the handler reads it: no lazy static initialisation there).
+uintptr_t g_page = 4096;
+uintptr_t PageBytes() { return g_page; }
 
 // ---- address ranges where a switch is never made ----
 
@@ -215,6 +214,7 @@ void OnTimer(int, siginfo_t* info, void* context) {
 }
 
 void Init() {
+  g_page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   dl_iterate_phdr(AddRanges, nullptr);
   // A real-time signal nobody has claimed (Node and V8 use none of them; glibc keeps those below SIGRTMIN).
   for (int sig = SIGRTMIN + 4; sig <= SIGRTMAX - 1; sig++) {
