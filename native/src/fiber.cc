@@ -170,9 +170,12 @@ void ArmAt(ThreadTimer* t, int64_t at) {
 // it is finite) and makes sure the timer fires by then. (Firing early, the handler re-arms.)
 void ArmFromNow(ThreadTimer* t, pe_fiber* f) {
   if (f->deadline == INT64_MAX) return;
-  int64_t earliest = NowNs() + PE_MIN_RUN_NS;
+  int64_t now = NowNs();
+  int64_t earliest = now + PE_MIN_RUN_NS;
   if (f->deadline < earliest) f->deadline = earliest;
-  if (!t->armed || t->armed_at > f->deadline) ArmAt(t, f->deadline);
+  // Kept only while it is still to fire by then: an expiry already past whose signal never cleared
+  // `armed` (it should have) must not stand in for a timer.
+  if (!t->armed || t->armed_at > f->deadline || t->armed_at <= now) ArmAt(t, f->deadline);
 }
 
 void OnTimer(int, siginfo_t* info, void* context) {
