@@ -95,10 +95,6 @@ export function arm(deadline: number, graceMs: number, t: number = deadline === 
 }
 
 /**
- * Runs the rehearsal: a nested slice of budget 0, which re-arms the current deadline when it ends (and so
- * starts the countdown afresh). The overrun guard's allowance for GC time since arming is kept.
- */
-/**
  * For a C call on a fiber (native-callee.ts), which has no checkpoints: when, in this slice, it should
  * switch back once to rehearse (performance.now() ms), or Infinity. A switch costs ~25 us on a VM, so only
  * slices with at least NATIVE_REHEARSE_MIN_MS left do it.
@@ -110,7 +106,11 @@ const NATIVE_REHEARSE_MIN_MS = 2;
 /** Earlier than a checkpoint's: two switches and the rehearsal itself come before the rest of the run. */
 const NATIVE_REHEARSE_LEAD_MS = 0.3;
 
-/** Warms the pause path now (once per slice; see rehearsal.ts). */
+/**
+ * Runs the rehearsal (rehearsal.ts; once per slice): a nested slice of budget 0, which re-arms the current
+ * deadline when it ends (and so starts the countdown afresh). The overrun guard's allowance for GC time
+ * since arming is kept.
+ */
 export function rehearseNow(): void {
   rehearseAt = Infinity;
   rt.rehearsals++;

@@ -139,19 +139,15 @@ bool Excluded(uintptr_t ip) {
 
 // ---- the handler ----
 
-uintptr_t InterruptedSp(const ucontext_t* uc) {
+// Where the signal interrupted this thread: its stack pointer and instruction.
+struct Interrupted {
+  uintptr_t sp, ip;
+};
+Interrupted InterruptedAt(const ucontext_t* uc) {
 #if defined(__x86_64__)
-  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+  return {static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]), static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP])};
 #else
-  return static_cast<uintptr_t>(uc->uc_mcontext.sp);
-#endif
-}
-
-uintptr_t InterruptedIp(const ucontext_t* uc) {
-#if defined(__x86_64__)
-  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
-#else
-  return static_cast<uintptr_t>(uc->uc_mcontext.pc);
+  return {static_cast<uintptr_t>(uc->uc_mcontext.sp), static_cast<uintptr_t>(uc->uc_mcontext.pc)};
 #endif
 }
 
@@ -192,11 +188,10 @@ void OnTimer(int, siginfo_t* info, void* context) {
     errno = saved_errno;
     return;
   }
-  auto* uc = static_cast<ucontext_t*>(context);
-  uintptr_t sp = InterruptedSp(uc);
+  Interrupted at = InterruptedAt(static_cast<ucontext_t*>(context));
   uintptr_t lo = reinterpret_cast<uintptr_t>(f->stack.base) + PageBytes();
   uintptr_t hi = reinterpret_cast<uintptr_t>(f->stack.base) + f->stack.bytes;
-  if (sp < lo || sp >= hi || Excluded(InterruptedIp(uc))) {
+  if (at.sp < lo || at.sp >= hi || Excluded(at.ip)) {
     if (f->deferring_since == 0) f->deferring_since = now;
     t->stats.deferrals++;
     ArmAt(t, now + PE_RETRY_NS);
