@@ -13,7 +13,7 @@
 // promise wins a race) exports `scheduleInvariant(value)`: the part of its output no schedule may change.
 // Modes without pauses (direct, complete) must still match exactly; the pausing modes (stress, slices,
 // random) let the event loop turn mid-stretch, so there only the invariant part is compared.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { launch, resume, TO_COMPLETION } from 'preemptible';
@@ -60,6 +60,16 @@ async function driveToEnd(main, nextBudget) {
   return { ...result, pauses };
 }
 
+/**
+ * Both test projects run this harness, possibly at once on the same fixture: a file is written beside
+ * its name and renamed over it, so a reader never sees it half written (the text is the same each time).
+ */
+function writeWhole(file, text) {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
 export async function runDifferential(fixture) {
   const source = readFileSync(fixture, 'utf8');
   const ext = extname(fixture);
@@ -67,13 +77,13 @@ export async function runDifferential(fixture) {
   mkdirSync(outDir, { recursive: true });
   const outExt = ext === '.ts' || ext === '.mts' ? '.mjs' : ext === '.cts' ? '.cjs' : ext;
   const instrumentedFile = join(outDir, basename(fixture, ext) + outExt);
-  writeFileSync(instrumentedFile, code);
+  writeWhole(instrumentedFile, code);
 
   const plainFile = ext === '.ts' || ext === '.mts' || ext === '.cts'
     ? (() => {
         // TS fixtures: strip types only (no instrumentation) for the plain run.
         const f = join(outDir, basename(fixture, ext) + '.plain' + outExt);
-        writeFileSync(f, transform(source, { filename: basename(fixture), instrument: 'annotated' }).code);
+        writeWhole(f, transform(source, { filename: basename(fixture), instrument: 'annotated' }).code);
         return f;
       })()
     : fixture;

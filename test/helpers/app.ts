@@ -30,7 +30,7 @@ console.log(JSON.stringify({ direct, async: asyncOut, sliced: t.value, pauses })
 export function runApp(entry: string, options: { cwd?: string; nodeArgs?: string[] } = {}): AppRun {
   const dir = join(root, '.test-out', 'app-runner');
   mkdirSync(dir, { recursive: true });
-  const runner = join(dir, 'run-app.mjs');
+  const runner = join(dir, `run-app-${process.pid}.mjs`); // test files running at once each write their own
   writeFileSync(runner, RUNNER);
   const url = entry.startsWith('file:') ? entry : pathToFileURL(entry).href;
   const out = execFileSync(process.execPath, [...(options.nodeArgs ?? []), runner, url], {
