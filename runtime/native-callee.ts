@@ -39,6 +39,8 @@ export interface NativeStats {
   runs: number;
   /** Switches away from C code at a deadline. */
   preemptions: number;
+  /** Of the preemptions, those inside one of libc's string functions (memcpy, memset, ...) called from the callee's code. */
+  libcPreemptions: number;
   /** Timer signals that found the C code inside libc, the loader, libstdc++ or node, and retried later. */
   deferrals: number;
   /** The longest time from the first such deferral to the switch (ms). */
@@ -168,5 +170,12 @@ onAbandon(nativeAgain, (frame) => {
  */
 export function nativeStats(reset = false): NativeStats {
   const s = fibers('nativeStats').fiberStats(reset === true);
-  return { runs: s.runs, preemptions: s.preemptions, deferrals: s.deferrals, longestDeferralMs: s.longestDeferralNs / 1e6, live: s.live };
+  return {
+    runs: s.runs,
+    preemptions: s.preemptions,
+    libcPreemptions: s.libcPreemptions,
+    deferrals: s.deferrals,
+    longestDeferralMs: s.longestDeferralNs / 1e6,
+    live: s.live,
+  };
 }

@@ -18,7 +18,7 @@ export interface NativeBinding {
   fiberNew(handle: object, arg: object, stackBytes: number): number;
   fiberRun(id: number, deadlineNs: number): 0 | 1;
   fiberCancel(id: number): void;
-  fiberStats(reset: boolean): { runs: number; preemptions: number; deferrals: number; longestDeferralNs: number; live: number };
+  fiberStats(reset: boolean): { runs: number; preemptions: number; libcPreemptions: number; deferrals: number; longestDeferralNs: number; live: number };
   slotBytes: number;
 }
 

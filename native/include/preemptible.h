@@ -6,8 +6,10 @@
  * comes back when the function returns (PE_DONE) or when a per-thread POSIX timer fires at the deadline
  * and the interrupted instruction is at a safe point (PE_PAUSED): the stack pointer lies inside the fiber's
  * own stack and the instruction is not inside libc, the dynamic loader, libstdc++, libgcc or the node
- * binary (decided by address ranges taken when the library initialises). At an unsafe point the switch is
- * deferred and retried every PE_RETRY_NS. A paused fiber continues where it was on the next pe_fiber_run().
+ * binary (decided by address ranges taken when the library initialises) -- except inside libc's string
+ * functions (memcpy, memset, strlen, ...; x86-64) called from code outside those. At an unsafe point the
+ * switch is deferred and retried every PE_RETRY_NS. A paused fiber continues where it was on the next
+ * pe_fiber_run().
  *
  * The function must not call into V8 or Node, must not block in system calls for long (the timer signal
  * interrupts them every retry while a switch is deferred), and must not unwind (longjmp, C++ exceptions)
@@ -67,6 +69,7 @@ typedef struct pe_stats {
   uint64_t preemptions;     /* switches out at a deadline */
   uint64_t deferrals;       /* timer signals that found the fiber at an unsafe point */
   int64_t longest_defer_ns; /* the longest stretch from the first deferral to the switch out */
+  uint64_t leaf_preemptions; /* of the preemptions, those inside one of libc's string functions */
 } pe_stats;
 /* Copies the counters to `out`; with `reset` non-zero, starts them again from zero. */
 void pe_thread_stats(pe_stats *out, int reset);

@@ -5,7 +5,7 @@
 //   fiberNew(handle, arg, stackBytes)    a fiber for fn(arg): its id (per environment)
 //   fiberRun(id, deadlineNs)             runs it until fn returns (0) or the deadline (1); Infinity: no deadline
 //   fiberCancel(id)                      a paused fiber: runs the hook, frees it; a finished one: frees it
-//   fiberStats(reset)                    { runs, preemptions, deferrals, longestDeferralNs, live } of this
+//   fiberStats(reset)                    { runs, preemptions, deferrals, longestDeferralNs, libcPreemptions, live } of this
 //                                        thread (counters since it started, or since the last reset)
 // `arg` is an ArrayBuffer, SharedArrayBuffer or a view of one: the C function gets a pointer to its bytes,
 // kept alive (even if the buffer is transferred) until the fiber is freed.
@@ -179,6 +179,7 @@ void Stats(const FunctionCallbackInfo<Value>& info) {
   SetNumber(isolate, o, "preemptions", static_cast<double>(s.preemptions));
   SetNumber(isolate, o, "deferrals", static_cast<double>(s.deferrals));
   SetNumber(isolate, o, "longestDeferralNs", static_cast<double>(s.longest_defer_ns));
+  SetNumber(isolate, o, "libcPreemptions", static_cast<double>(s.leaf_preemptions));
   SetNumber(isolate, o, "live", static_cast<double>(Data(info)->live.size()));
   info.GetReturnValue().Set(o);
 }

@@ -10,7 +10,9 @@
 // Safe point = the interrupted stack pointer is inside the running fiber's stack, and the instruction is
 // not in a library whose internal state a switch could leave locked or half-updated (libc's malloc, the
 // loader, libstdc++, the node binary with V8 and libuv). Those ranges are read once, before any timer is
-// armed, so the handler only compares numbers.
+// armed, so the handler only compares numbers. One exception: libc's string functions (memcpy, memset,
+// strlen, ...) hold no state and take no lock, so an instruction inside one is a safe point when the code
+// that called it is (x86-64: see LeafRanges below).
 #include "../include/preemptible.h"
 
 #if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
@@ -137,6 +139,127 @@ bool Excluded(uintptr_t ip) {
   return false;
 }
 
+// ---- libc's string functions: safe points when their caller is ----
+// C code that copies or clears memory spends much of its time inside libc's memcpy/memset, where a switch
+// was never made (deferrals of tens of ms). Those functions are leaves with no state, so stopping one
+// halfway is as safe as stopping the code that called it; but libc calls them too, with locks held (a
+// realloc copying under the arena lock), so the caller decides. Where the implementation the dynamic
+// linker chose (IFUNC) starts and ends, and that it never moves the stack pointer (so the return address
+// is at the stack pointer at every instruction), is read from libc's unwind tables (.eh_frame_hdr): an
+// FDE whose only instructions are DW_CFA_nop under the standard x86-64 CIE (CFA = rsp + 8). A function
+// that does not match exactly is left out, which only means deferring there as before.
+constexpr int kMaxLeaves = 32;
+Range g_leaves[kMaxLeaves];
+int g_leaf_count = 0;
+
+#if defined(__x86_64__)
+const char* const kLeafFunctions[] = {"memcpy", "memmove", "mempcpy", "memset", "memcmp", "bcmp", "memchr", "memrchr",
+                                      "rawmemchr", "strlen", "strnlen", "strcmp", "strncmp", "strchr", "strrchr",
+                                      "strchrnul", "strcpy", "stpcpy", "__memcpy_chk", "__memmove_chk", "__memset_chk"};
+
+struct EhFrameHdr {
+  uintptr_t obj_lo, obj_hi;  // the executable segments of the object holding the function
+  const uint8_t* hdr;        // its .eh_frame_hdr, or nullptr
+};
+
+int FindEhFrameHdr(dl_phdr_info* info, size_t, void* data) {
+  auto* want = static_cast<EhFrameHdr*>(data);
+  bool holds = false;
+  const uint8_t* hdr = nullptr;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) != 0 && want->obj_lo >= lo && want->obj_lo < lo + ph.p_memsz) holds = true;
+    if (ph.p_type == PT_GNU_EH_FRAME) hdr = reinterpret_cast<const uint8_t*>(lo);
+  }
+  if (!holds) return 0;
+  want->hdr = hdr;
+  return 1;
+}
+
+int32_t ReadS32(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+uint32_t ReadU32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// The range of the function starting at or before `fn` in its FDE, if the FDE is a plain leaf's (see above).
+bool LeafRange(uintptr_t fn, Range* out) {
+  EhFrameHdr want{fn, 0, nullptr};
+  if (dl_iterate_phdr(FindEhFrameHdr, &want) == 0 || want.hdr == nullptr) return false;
+  const uint8_t* hdr = want.hdr;
+  // version 1; eh_frame_ptr 4 bytes (pcrel|sdata4); fde_count udata4; table datarel|sdata4 pairs.
+  if (hdr[0] != 1 || hdr[1] != 0x1b || hdr[2] != 0x03 || hdr[3] != 0x3b) return false;
+  uint32_t count = ReadU32(hdr + 8);
+  const uint8_t* table = hdr + 12;
+  auto start_of = [&](uint32_t i) { return reinterpret_cast<uintptr_t>(hdr) + ReadS32(table + 8 * i); };
+  if (count == 0 || start_of(0) > fn) return false;
+  uint32_t lo = 0, hi = count;  // the last entry starting at or before fn
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (start_of(mid) <= fn) lo = mid; else hi = mid;
+  }
+  const uint8_t* fde = hdr + ReadS32(table + 8 * lo + 4);
+  uint32_t fde_len = ReadU32(fde);
+  if (fde_len == 0 || fde_len == 0xffffffffu) return false;
+  const uint8_t* fde_end = fde + 4 + fde_len;
+  const uint8_t* cie_ptr_at = fde + 4;
+  const uint8_t* cie = cie_ptr_at - ReadU32(cie_ptr_at);
+  // CIE: length, id 0, version 1, "zR", code align 1, data align -8, RA column 16, aug length 1, R = 0x1b,
+  // then def_cfa rsp+8, rip at cfa-8, nops.
+  static const uint8_t kCie[] = {0, 0, 0, 0, 1, 'z', 'R', 0, 1, 0x78, 16, 1, 0x1b, 0x0c, 7, 8, 0x90, 1};
+  uint32_t cie_len = ReadU32(cie);
+  if (cie_len < sizeof kCie || std::memcmp(cie + 4, kCie, sizeof kCie) != 0) return false;
+  for (const uint8_t* p = cie + 4 + sizeof kCie; p < cie + 4 + cie_len; p++) {
+    if (*p != 0) return false;
+  }
+  const uint8_t* pc_at = fde + 8;
+  uintptr_t begin = reinterpret_cast<uintptr_t>(pc_at) + ReadS32(pc_at);
+  uintptr_t end = begin + ReadU32(pc_at + 4);
+  if (fn < begin || fn >= end) return false;
+  if (pc_at[8] != 0) return false;  // augmentation data length: none
+  for (const uint8_t* p = pc_at + 9; p < fde_end; p++) {
+    if (*p != 0) return false;  // a CFA change: the return address is not always at the stack pointer
+  }
+  *out = {begin, end};
+  return true;
+}
+
+void FindLeaves() {
+  void* libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  if (libc == nullptr) return;
+  for (const char* name : kLeafFunctions) {
+    auto fn = reinterpret_cast<uintptr_t>(dlsym(libc, name));  // the implementation the IFUNC chose
+    Range r;
+    if (fn == 0 || !Excluded(fn) || !LeafRange(fn, &r)) continue;
+    bool known = false;
+    for (int i = 0; i < g_leaf_count; i++) known = known || (g_leaves[i].lo == r.lo);
+    if (!known && g_leaf_count < kMaxLeaves) g_leaves[g_leaf_count++] = r;
+  }
+  dlclose(libc);
+}
+#else
+void FindLeaves() {}  // arm64 leaves keep the return address in a register: not done
+#endif
+
+// A switch may be made at `ip`: outside the excluded libraries, or inside one of libc's string functions
+// called from outside them (its return address is at `sp`, which the caller checked lies in the fiber's stack).
+bool SafeAt(uintptr_t ip, uintptr_t sp, uintptr_t stack_hi) {
+  if (!Excluded(ip)) return true;
+  for (int i = 0; i < g_leaf_count; i++) {
+    if (ip >= g_leaves[i].lo && ip < g_leaves[i].hi) {
+      if (sp + sizeof(uintptr_t) > stack_hi) return false;
+      return !Excluded(*reinterpret_cast<const uintptr_t*>(sp));
+    }
+  }
+  return false;
+}
+
 // ---- the handler ----
 
 // Where the signal interrupted this thread: its stack pointer and instruction.
@@ -191,7 +314,7 @@ void OnTimer(int, siginfo_t* info, void* context) {
   Interrupted at = InterruptedAt(static_cast<ucontext_t*>(context));
   uintptr_t lo = reinterpret_cast<uintptr_t>(f->stack.base) + PageBytes();
   uintptr_t hi = reinterpret_cast<uintptr_t>(f->stack.base) + f->stack.bytes;
-  if (at.sp < lo || at.sp >= hi || Excluded(at.ip)) {
+  if (at.sp < lo || at.sp >= hi || !SafeAt(at.ip, at.sp, hi)) {
     if (f->deferring_since == 0) f->deferring_since = now;
     t->stats.deferrals++;
     ArmAt(t, now + PE_RETRY_NS);
@@ -204,6 +327,7 @@ void OnTimer(int, siginfo_t* info, void* context) {
     f->deferring_since = 0;
   }
   t->stats.preemptions++;
+  if (Excluded(at.ip)) t->stats.leaf_preemptions++;
   f->state = kPaused;
   swapcontext(&f->ctx, &f->caller);
   // Continued by pe_fiber_run: arm for this run, then return into the interrupted code.
@@ -214,6 +338,7 @@ void OnTimer(int, siginfo_t* info, void* context) {
 void Init() {
   g_page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   dl_iterate_phdr(AddRanges, nullptr);
+  FindLeaves();
   // A real-time signal nobody has claimed (Node and V8 use none of them; glibc keeps those below SIGRTMIN).
   for (int sig = SIGRTMIN + 4; sig <= SIGRTMAX - 1; sig++) {
     struct sigaction old;
