@@ -12,7 +12,7 @@
 // loader, libstdc++, the node binary with V8 and libuv). Those ranges are read once, before any timer is
 // armed, so the handler only compares numbers. One exception: libc's string functions (memcpy, memset,
 // strlen, ...) hold no state and take no lock, so an instruction inside one is a safe point when the code
-// that called it is (x86-64: see LeafRanges below).
+// that called it is (x86-64: see FindLeaves and SafeAt below).
 #include "../include/preemptible.h"
 
 #if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
@@ -158,8 +158,8 @@ const char* const kLeafFunctions[] = {"memcpy", "memmove", "mempcpy", "memset", 
                                       "strchrnul", "strcpy", "stpcpy", "__memcpy_chk", "__memmove_chk", "__memset_chk"};
 
 struct EhFrameHdr {
-  uintptr_t obj_lo, obj_hi;  // the executable segments of the object holding the function
-  const uint8_t* hdr;        // its .eh_frame_hdr, or nullptr
+  uintptr_t pc;        // an address in the function
+  const uint8_t* hdr;  // the .eh_frame_hdr of the object whose code holds it, or nullptr
 };
 
 int FindEhFrameHdr(dl_phdr_info* info, size_t, void* data) {
@@ -169,7 +169,7 @@ int FindEhFrameHdr(dl_phdr_info* info, size_t, void* data) {
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr)& ph = info->dlpi_phdr[i];
     uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
-    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) != 0 && want->obj_lo >= lo && want->obj_lo < lo + ph.p_memsz) holds = true;
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) != 0 && want->pc >= lo && want->pc < lo + ph.p_memsz) holds = true;
     if (ph.p_type == PT_GNU_EH_FRAME) hdr = reinterpret_cast<const uint8_t*>(lo);
   }
   if (!holds) return 0;
@@ -190,7 +190,7 @@ uint32_t ReadU32(const uint8_t* p) {
 
 // The range of the function starting at or before `fn` in its FDE, if the FDE is a plain leaf's (see above).
 bool LeafRange(uintptr_t fn, Range* out) {
-  EhFrameHdr want{fn, 0, nullptr};
+  EhFrameHdr want{fn, nullptr};
   if (dl_iterate_phdr(FindEhFrameHdr, &want) == 0 || want.hdr == nullptr) return false;
   const uint8_t* hdr = want.hdr;
   // version 1; eh_frame_ptr 4 bytes (pcrel|sdata4); fde_count udata4; table datarel|sdata4 pairs.
