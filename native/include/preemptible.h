@@ -63,7 +63,8 @@ int pe_fiber_cancel(pe_fiber *fiber);
 /* Frees the fiber (cancelling it first if it is paused). */
 void pe_fiber_free(pe_fiber *fiber);
 
-/* Counters of this thread's fibers (since it started, or since the last reset). */
+/* Counters of this thread's fibers (since it started, or since the last reset). Fields are only ever
+ * added at the end, and pe_thread_stats writes the whole struct: rebuild against this header. */
 typedef struct pe_stats {
   uint64_t runs;            /* pe_fiber_run calls that entered a fiber */
   uint64_t preemptions;     /* switches out at a deadline */
