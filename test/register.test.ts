@@ -1,6 +1,6 @@
 // Node loader front-end: `node --import preemptible/register app.ts`.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,16 @@ const work = join(root, '.test-out', 'register');
 
 function node(args: string[], cwd = root, env: Record<string, string> = {}): string {
   return execFileSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1', ...env } });
+}
+
+/** A fresh package under .test-out/register/NAME that can import 'preemptible', with these package.json fields. */
+function packageDir(name: string, fields: Record<string, unknown>, subdirs: string[] = []): string {
+  const dir = join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  for (const sub of ['node_modules', ...subdirs]) mkdirSync(join(dir, sub), { recursive: true });
+  symlinkSync(root, join(dir, 'node_modules', 'preemptible'), 'dir');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(fields));
+  return dir;
 }
 
 describe('preemptible/register', () => {
@@ -45,13 +55,7 @@ describe('preemptible/register', () => {
   });
 
   it('reads include/nodeModules from package.json', () => {
-    const dir = join(work, 'configured');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(join(dir, 'src'), { recursive: true });
-    mkdirSync(join(dir, 'other'), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'), { recursive: true });
-    symlinkSync(root, join(dir, 'node_modules', 'preemptible'), 'dir');
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', preemptible: { include: ['src/'] } }));
+    const dir = packageDir('configured', { type: 'module', preemptible: { include: ['src/'] } }, ['src', 'other']);
     const loop = 'export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }\n';
     writeFileSync(join(dir, 'src', 'a.js'), loop);
     writeFileSync(join(dir, 'other', 'b.js'), loop);
@@ -63,5 +67,69 @@ describe('preemptible/register', () => {
        console.log(JSON.stringify([launch(a, 0, 100).status, launch(b, 0, 100).status]));`,
     );
     expect(JSON.parse(node(['--import', 'preemptible/register', 'main.js'], dir))).toEqual(['paused', 'completed']);
+  });
+
+  it('caches transforms on disk: a second start reuses them, a changed file is transformed again, warnings come back', () => {
+    const dir = packageDir('cached', { type: 'module', preemptible: { include: ['src/'] } }, ['src']);
+    const spin = 'export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }\n';
+    writeFileSync(join(dir, 'src', 'a.js'), spin);
+    // CommonJS with a `with` statement: a diagnostic the loader reports as a warning on every load.
+    writeFileSync(join(dir, 'src', 'w.cjs'), 'exports.get = function (o) { with (o) { return x; } };\n');
+    writeFileSync(
+      join(dir, 'main.js'),
+      `import { launch, TO_COMPLETION } from 'preemptible';
+       import { createRequire } from 'node:module';
+       import { spin } from './src/a.js';
+       const w = createRequire(import.meta.url)('./src/w.cjs');
+       console.log(JSON.stringify([launch(spin, TO_COMPLETION, 10).value, launch(spin, 0, 10).status, w.get({ x: 7 })]));`,
+    );
+    const start = (env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, ['--import', 'preemptible/register', 'main.js'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, PREEMPTIBLE_QUIET: '1', ...env },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      cacheWarnings = r.stderr.split('cannot write the transform cache').length - 1;
+      return { out: JSON.parse(r.stdout), warned: /w\.cjs:1:\d+: .*with/.test(r.stderr) };
+    };
+    let cacheWarnings = 0;
+    const cache = join(dir, 'node_modules', '.cache', 'preemptible');
+    const entries = () => (existsSync(cache) ? readdirSync(cache).filter((f) => f.endsWith('.json')) : []);
+
+    // Off: nothing written.
+    expect(start({ PREEMPTIBLE_CACHE: '0' })).toEqual({ out: [45, 'paused', 7], warned: true });
+    expect(entries()).toEqual([]);
+    // Default place, beside the package: one entry per transformed file (main.js is not included).
+    expect(start()).toEqual({ out: [45, 'paused', 7], warned: true });
+    expect(entries().length).toBe(2);
+    // A second start runs what the cache holds: an entry edited by hand shows (and its warning still comes).
+    for (const f of entries()) {
+      const entry = JSON.parse(readFileSync(join(cache, f), 'utf8'));
+      if (!entry.code.includes('s += i')) continue;
+      entry.code = entry.code.replaceAll('s += i', 's += 2 * i');
+      writeFileSync(join(cache, f), JSON.stringify(entry));
+    }
+    expect(start()).toEqual({ out: [90, 'paused', 7], warned: true });
+    // A changed file misses and is transformed again.
+    writeFileSync(join(dir, 'src', 'a.js'), `// changed\n${spin}`);
+    expect(start()).toEqual({ out: [45, 'paused', 7], warned: true });
+    expect(entries().length).toBe(3);
+    // PREEMPTIBLE_CACHE names another directory (relative to the package).
+    expect(start({ PREEMPTIBLE_CACHE: 'elsewhere' })).toEqual({ out: [45, 'paused', 7], warned: true });
+    expect(readdirSync(join(dir, 'elsewhere')).filter((f) => f.endsWith('.json')).length).toBe(2);
+    expect(cacheWarnings).toBe(0);
+    // A directory that cannot be made (under a file): the app runs uncached and the loader says so, once per
+    // thread that transforms (Node 20 runs the ESM hooks off-thread; the require hook runs on the main thread).
+    expect(start({ PREEMPTIBLE_CACHE: 'main.js/cache' })).toEqual({ out: [45, 'paused', 7], warned: true });
+    expect(cacheWarnings).toBeGreaterThanOrEqual(1);
+    expect(cacheWarnings).toBeLessThanOrEqual(2);
+  });
+
+  it('rejects a bad "cache" setting in package.json', () => {
+    const dir = packageDir('bad-cache', { preemptible: { cache: 3 } });
+    const r = spawnSync(process.execPath, ['--import', 'preemptible/register', '-e', '1'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/cache must be true, false or a directory, got 3/);
   });
 });

@@ -2,24 +2,29 @@
 // ESM (module.registerHooks in-thread where Node has it, module.register off-thread on Node 20) and a
 // require() hook for CommonJS. Both call transform(); TS files get their types stripped by it.
 //
-// Configuration: package.json `"preemptible": { "instrument": "all", "include": ["src/"], "nodeModules": ["pkg"] }`
-// (include: path prefixes relative to the directory of that package.json, or /regex/ strings), or the
-// environment: PREEMPTIBLE_INSTRUMENT, PREEMPTIBLE_INCLUDE (comma-separated), PREEMPTIBLE_NODE_MODULES.
+// Configuration: package.json `"preemptible": { "instrument": "all", "include": ["src/"], "nodeModules": ["pkg"],
+// "cache": true }` (include: path prefixes relative to the directory of that package.json, or /regex/
+// strings; cache: true, false or a directory), or the environment: PREEMPTIBLE_INSTRUMENT,
+// PREEMPTIBLE_INCLUDE (comma-separated), PREEMPTIBLE_NODE_MODULES, PREEMPTIBLE_CACHE (0 or a directory).
 
 import { existsSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PreemptibleArgumentError } from '../runtime/errors';
 import { createFileFilter, FileTest } from './file-filter';
-import { transform } from './index';
+import type * as Transformer from './index';
 import { isNote, type InstrumentMode } from './options';
+import { TransformCache, type CachedTransform } from './transform-cache';
 
 export interface RegisterConfig {
   instrument: InstrumentMode;
   /** Path prefixes (absolute) or regular-expression sources written as /.../ */
   include: string[];
   nodeModules: boolean | string[];
+  /** Directory of the transform cache (transform-cache.ts), or null: transform every file at every start. */
+  cache: string | null;
 }
 
 const list = (v: string | undefined): string[] | undefined => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -42,8 +47,8 @@ export function loadConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): R
     if (dirname(dir) === dir) break;
   }
   for (const key of Object.keys(fromPackage)) {
-    if (!['instrument', 'include', 'nodeModules'].includes(key)) {
-      throw new PreemptibleArgumentError(`package.json "preemptible": unknown key '${key}' (known: instrument, include, nodeModules)`);
+    if (!['instrument', 'include', 'nodeModules', 'cache'].includes(key)) {
+      throw new PreemptibleArgumentError(`package.json "preemptible": unknown key '${key}' (known: instrument, include, nodeModules, cache)`);
     }
   }
   const instrument = (env.PREEMPTIBLE_INSTRUMENT ?? fromPackage.instrument ?? 'all') as InstrumentMode;
@@ -55,7 +60,25 @@ export function loadConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): R
   );
   const nmEnv = env.PREEMPTIBLE_NODE_MODULES;
   const nodeModules = nmEnv === 'true' ? true : (list(nmEnv) ?? fromPackage.nodeModules ?? false);
-  return { instrument, include, nodeModules };
+  return { instrument, include, nodeModules, cache: cacheDir(env.PREEMPTIBLE_CACHE, fromPackage.cache, base) };
+}
+
+/**
+ * Where transforms are cached: PREEMPTIBLE_CACHE (0/false: off, else a directory), else package.json's
+ * "cache" (false: off, a string: a directory relative to it), else node_modules/.cache/preemptible beside the
+ * package.json (the convention of babel-loader and friends), or the system's temporary directory.
+ */
+function cacheDir(fromEnv: string | undefined, fromPackage: unknown, base: string): string | null {
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return fromEnv === '0' || fromEnv === 'false' ? null : resolvePath(base, fromEnv);
+  }
+  if (fromPackage === false) return null;
+  if (typeof fromPackage === 'string') return resolvePath(base, fromPackage);
+  if (fromPackage !== undefined && fromPackage !== true) {
+    throw new PreemptibleArgumentError(`package.json "preemptible": cache must be true, false or a directory, got ${JSON.stringify(fromPackage)}`);
+  }
+  const modules = join(base, 'node_modules');
+  return existsSync(modules) ? join(modules, '.cache', 'preemptible') : join(tmpdir(), 'preemptible-cache');
 }
 
 function filterFor(config: RegisterConfig): (file: string) => boolean {
@@ -65,16 +88,31 @@ function filterFor(config: RegisterConfig): (file: string) => boolean {
   return createFileFilter({ include: include.length ? include : undefined, nodeModules: config.nodeModules });
 }
 
+const caches = new Map<string, TransformCache>();
+
 /** Transformed source with an inline source map, so `--enable-source-maps` reports original positions. */
-function instrumentSource(source: string, file: string, config: RegisterConfig) {
-  const r = transform(source, { filename: file, instrument: config.instrument, sourceMap: true });
-  const map = Buffer.from(JSON.stringify(r.map)).toString('base64');
-  for (const d of r.diagnostics) {
+function instrumentSource(source: string, file: string, config: RegisterConfig): CachedTransform {
+  let cache: TransformCache | undefined;
+  if (config.cache !== null) {
+    cache = caches.get(config.cache) ?? new TransformCache(config.cache);
+    caches.set(config.cache, cache);
+  }
+  let entry = cache?.get(file, source, config.instrument);
+  if (entry === undefined) {
+    // Loaded on the first miss: the transformer brings TypeScript (~0.3 s to load), which a start whose
+    // files are all cached never needs.
+    const { transform } = require('./index') as typeof Transformer;
+    const r = transform(source, { filename: file, instrument: config.instrument, sourceMap: true });
+    const map = Buffer.from(JSON.stringify(r.map)).toString('base64');
+    entry = { code: `${r.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`, format: r.format, diagnostics: r.diagnostics };
+    cache?.set(file, source, config.instrument, entry);
+  }
+  for (const d of entry.diagnostics) {
     if (!isNote(d)) {
       process.emitWarning(`${d.file}:${d.line}:${d.column}: ${d.message}`, { code: `PREEMPTIBLE_${d.code.toUpperCase().replace(/-/g, '_')}` });
     }
   }
-  return { code: `${r.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`, format: r.format };
+  return entry;
 }
 
 /** CommonJS: compile matching files (and .ts/.cts files) through transform(). */
