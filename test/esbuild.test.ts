@@ -1,7 +1,7 @@
 // esbuild front-end: bundle the multi-file app plain and with the plugin, run both, compare.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, context } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import preemptible, { type TransformStats } from 'preemptible/esbuild';
 import { expectSameAsPlain, runApp } from './helpers/app';
@@ -70,5 +70,37 @@ describe('preemptible/esbuild', () => {
     writeFileSync(warn, 'export function f(s) { for (;;) return eval(s); }\n');
     const r2 = await build({ entryPoints: [warn], bundle: true, write: false, logLevel: 'silent', plugins: [preemptible()] });
     expect(r2.warnings.map((w) => w.text)).toContainEqual(expect.stringMatching(/direct eval.*\[direct-eval\]/));
+  });
+
+  it('a rebuild of the same context transforms only the files that changed', async () => {
+    const app = join(out, 'rebuilt-app');
+    rmSync(app, { recursive: true, force: true });
+    cpSync(join(root, 'fixtures', 'app', 'src'), app, { recursive: true });
+    const reports: TransformStats[] = [];
+    const outfile = join(out, 'rebuilt.mjs');
+    const ctx = await context({
+      entryPoints: [join(app, 'main.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile,
+      external: ['preemptible', 'preemptible/*'],
+      plugins: [preemptible({ onStats: (s) => reports.push(s) })],
+      logLevel: 'silent',
+    });
+    try {
+      await ctx.rebuild();
+      const first = readFileSync(outfile, 'utf8');
+      await ctx.rebuild();
+      expect(readFileSync(outfile, 'utf8')).toBe(first);
+      const report = join(app, 'report.ts');
+      writeFileSync(report, `${readFileSync(report, 'utf8')}\nexport const touched = 1;\n`);
+      await ctx.rebuild();
+    } finally {
+      await ctx.dispose();
+    }
+    expect(reports.map((r) => [r.files, r.reused])).toEqual([[3, 0], [0, 3], [1, 2]]);
+    expectSameAsPlain(runApp(outfile), runApp((await bundle('plain-for-rebuilt', [])).outfile));
   });
 });

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Loader, PartialMessage, Plugin } from 'esbuild';
+import type { Loader, OnLoadResult, PartialMessage, Plugin } from 'esbuild';
 import { PreemptibleArgumentError, PreemptibleSyntaxError } from '../runtime/errors';
 import { createFileFilter, FileFilterOptions } from './file-filter';
 import { transform, type SemanticCompilerOptions } from './index';
@@ -24,9 +24,12 @@ export interface EsbuildPluginOptions extends FileFilterOptions {
 }
 
 export interface TransformStats {
+  /** Files transformed in this build, their bytes of source and the time it took. */
   files: number;
   bytes: number;
   ms: number;
+  /** Files whose transform an earlier build of the same context had made (unchanged since): not redone. */
+  reused: number;
 }
 
 const KNOWN = new Set(['include', 'exclude', 'nodeModules', 'instrument', 'compilerOptions', 'externalRuntime', 'onStats']);
@@ -39,9 +42,12 @@ export default function preemptibleEsbuild(options: EsbuildPluginOptions = {}): 
   return {
     name: 'preemptible',
     setup(build) {
-      let stats: TransformStats = { files: 0, bytes: 0, ms: 0 };
+      let stats: TransformStats = { files: 0, bytes: 0, ms: 0, reused: 0 };
+      // esbuild calls onLoad for every file on every rebuild of a context (watch, serve, rebuild()); a file
+      // whose text has not changed gets the result of its last transform (esbuild's "caching your plugin").
+      const last = new Map<string, { source: string; result: OnLoadResult }>();
       build.onStart(() => {
-        stats = { files: 0, bytes: 0, ms: 0 };
+        stats = { files: 0, bytes: 0, ms: 0, reused: 0 };
       });
       const external = options.externalRuntime ?? (build.initialOptions.platform ?? 'browser') === 'node';
       if (external) {
@@ -50,6 +56,11 @@ export default function preemptibleEsbuild(options: EsbuildPluginOptions = {}): 
       build.onLoad({ filter: /\.(?:[cm]?[jt]s|[jt]sx)$/ }, async (args) => {
         if (args.namespace !== 'file' || !wanted(args.path)) return undefined;
         const source = await readFile(args.path, 'utf8');
+        const previous = last.get(args.path);
+        if (previous !== undefined && previous.source === source) {
+          stats.reused++;
+          return previous.result;
+        }
         const started = performance.now();
         let result;
         try {
@@ -76,12 +87,14 @@ export default function preemptibleEsbuild(options: EsbuildPluginOptions = {}): 
           location: { file: d.file, line: d.line, column: d.column - 1 },
         }));
         const loader: Loader = /\.[jt]sx$/.test(args.path) ? 'jsx' : 'js';
-        return {
+        const loaded: OnLoadResult = {
           contents: `${result.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`,
           loader,
           resolveDir: dirname(args.path),
           warnings,
         };
+        last.set(args.path, { source, result: loaded });
+        return loaded;
       });
       build.onEnd(() => {
         options.onStats?.(stats);
