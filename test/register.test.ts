@@ -1,6 +1,7 @@
 // Node loader front-end: `node --import preemptible/register app.ts`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -131,5 +132,21 @@ describe('preemptible/register', () => {
     const r = spawnSync(process.execPath, ['--import', 'preemptible/register', '-e', '1'], { cwd: dir, encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/cache must be true, false or a directory, got 3/);
+  });
+
+  it('puts the cache beside the package, else in the user\'s cache directory, never in a shared temporary one', async () => {
+    const { loadConfig } = (await import('../dist/transformer/register.js')).default as typeof import('../transformer/register');
+    const withModules = packageDir('cache-places', { preemptible: {} });
+    expect(loadConfig(withModules, {}).cache).toBe(join(withModules, 'node_modules', '.cache', 'preemptible'));
+    const bare = join(work, 'cache-places-bare');
+    rmSync(bare, { recursive: true, force: true });
+    mkdirSync(bare, { recursive: true });
+    writeFileSync(join(bare, 'package.json'), JSON.stringify({ preemptible: {} }));
+    expect(loadConfig(bare, { XDG_CACHE_HOME: '/x/cache' }).cache).toBe('/x/cache/preemptible');
+    expect(loadConfig(bare, {}).cache).toBe(join(homedir(), '.cache', 'preemptible'));
+    expect(loadConfig(bare, { PREEMPTIBLE_CACHE: '0' }).cache).toBeNull();
+    expect(loadConfig(bare, { PREEMPTIBLE_CACHE: 'here' }).cache).toBe(join(bare, 'here'));
+    writeFileSync(join(bare, 'package.json'), JSON.stringify({ preemptible: { cache: false } }));
+    expect(loadConfig(bare, {}).cache).toBeNull();
   });
 });

@@ -9,7 +9,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PreemptibleArgumentError } from '../runtime/errors';
@@ -60,15 +60,16 @@ export function loadConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): R
   );
   const nmEnv = env.PREEMPTIBLE_NODE_MODULES;
   const nodeModules = nmEnv === 'true' ? true : (list(nmEnv) ?? fromPackage.nodeModules ?? false);
-  return { instrument, include, nodeModules, cache: cacheDir(env.PREEMPTIBLE_CACHE, fromPackage.cache, base) };
+  return { instrument, include, nodeModules, cache: cacheDir(env.PREEMPTIBLE_CACHE, fromPackage.cache, base, env) };
 }
 
 /**
  * Where transforms are cached: PREEMPTIBLE_CACHE (0/false: off, else a directory), else package.json's
  * "cache" (false: off, a string: a directory relative to it), else node_modules/.cache/preemptible beside the
- * package.json (the convention of babel-loader and friends), or the system's temporary directory.
+ * package.json (the convention of babel-loader and friends), else the user's cache directory. Never a shared
+ * temporary directory: whoever can write an entry there chooses the code this process runs.
  */
-function cacheDir(fromEnv: string | undefined, fromPackage: unknown, base: string): string | null {
+function cacheDir(fromEnv: string | undefined, fromPackage: unknown, base: string, env: NodeJS.ProcessEnv): string | null {
   if (fromEnv !== undefined && fromEnv !== '') {
     return fromEnv === '0' || fromEnv === 'false' ? null : resolvePath(base, fromEnv);
   }
@@ -78,7 +79,8 @@ function cacheDir(fromEnv: string | undefined, fromPackage: unknown, base: strin
     throw new PreemptibleArgumentError(`package.json "preemptible": cache must be true, false or a directory, got ${JSON.stringify(fromPackage)}`);
   }
   const modules = join(base, 'node_modules');
-  return existsSync(modules) ? join(modules, '.cache', 'preemptible') : join(tmpdir(), 'preemptible-cache');
+  if (existsSync(modules)) return join(modules, '.cache', 'preemptible');
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'preemptible');
 }
 
 function filterFor(config: RegisterConfig): (file: string) => boolean {

@@ -57,7 +57,7 @@ export class TransformCache {
     const target = this.fileFor(file, source, instrument);
     const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      mkdirSync(this.dir, { recursive: true });
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       writeFileSync(temp, JSON.stringify(entry));
       renameSync(temp, target);
     } catch (e) {
