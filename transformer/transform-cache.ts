@@ -5,7 +5,7 @@
 // Entries are written under a temporary name and renamed, so a concurrent start never reads half of one.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic, ModuleFormat } from './options';
 
@@ -61,6 +61,7 @@ export class TransformCache {
       writeFileSync(temp, JSON.stringify(entry));
       renameSync(temp, target);
     } catch (e) {
+      rmSync(temp, { force: true }); // written but not renamed: leave nothing behind
       // The app still runs (from the transform just made); say once why nothing is cached.
       if (!this.warned) {
         this.warned = true;
