@@ -61,7 +61,11 @@ export class TransformCache {
       writeFileSync(temp, JSON.stringify(entry));
       renameSync(temp, target);
     } catch (e) {
-      rmSync(temp, { force: true }); // written but not renamed: leave nothing behind
+      try {
+        rmSync(temp, { force: true }); // written but not renamed: leave nothing behind
+      } catch {
+        // never written (the directory could not be made)
+      }
       // The app still runs (from the transform just made); say once why nothing is cached.
       if (!this.warned) {
         this.warned = true;
