@@ -232,7 +232,7 @@ describe('lazy capture', () => {
       }`,
       { filename: 'x.mjs' },
     ).code;
-    const restored = (name: string) => new RegExp(`\\b${name} = (\\+?)\\$rec_1\\[`).exec(code)?.[1];
+    const restored = (name: string) => new RegExp(`(?<![$\\w])${name} = (\\+?)\\$rec\\[`).exec(code)?.[1];
     expect(['zr', 'k', 'i'].map(restored)).toEqual(['+', '+', '+']);
     expect(['s', 'b', 'y', 'u'].map(restored)).toEqual(['', '', '', '']);
     // Hoisted, the same locals start as 0 in both copies (a float loop over a local that may be undefined
@@ -293,9 +293,9 @@ describe('lazy capture', () => {
     `;
     const code = transform(calls, { filename: 'calls.mjs' }).code;
     // The recursion and the call to a function with a loop go straight to the fast entries...
-    expect(code).toMatch(/const \$pe_fast_count_\d+ = \$pe_\d+\.fastOf\(count\)/);
-    expect(code).toMatch(/\$pe_fast_count_\d+\(n - 1\)/);
-    expect(code).toMatch(/\$pe_fast_looped_\d+\(n\)/);
+    expect(code).toMatch(/const \$pe_fast_count(?:_\d+)? = \$pe(?:_\d+)?\.fastOf\(count\)/);
+    expect(code).toMatch(/\$pe_fast_count(?:_\d+)?\(n - 1\)/);
+    expect(code).toMatch(/\$pe_fast_looped(?:_\d+)?\(n\)/);
     // ...leaf and twoLeaves (which only calls leaf) can never pause: no versions, and plain calls to them...
     expect(code).not.toMatch(/\.(lazy|def)\((leaf|twoLeaves),/);
     expect(code).toMatch(/s \+= twoLeaves\(i\)/);
@@ -323,9 +323,9 @@ describe('lazy capture', () => {
       })();
       export function outside(n) { let s = 0; for (let i = 0; i < n; i++) s += inner(i); return s; }
     `, { filename: 'wrapped.mjs' }).code;
-    expect(wrapped).toMatch(/^\s+const \$pe_fast_step_\d+ = \$pe_\d+\.fastOf\(step\)/m);
+    expect(wrapped).toMatch(/^\s+const \$pe_fast_step(?:_\d+)? = \$pe(?:_\d+)?\.fastOf\(step\)/m);
     expect(wrapped).toMatch(/s \+= inner\(i\) \+/);
-    expect(wrapped).toMatch(/inner\?\.\[\$pe_FAST_\d+\]/);
+    expect(wrapped).toMatch(/inner\?\.\[\$pe_FAST(?:_\d+)?\]/);
   });
 
   it('re-enters a loop after a tick that does not pause without evaluating its test again', async () => {
@@ -338,7 +338,7 @@ describe('lazy capture', () => {
     const code = transform(tight, { filename: 'tight.mjs' }).code;
     // Every while/for loop leaves by `break` when the counter runs out and calls tick() after the loop, in
     // both copies of countUp, countDown, withCall and g.
-    expect(code.match(/\$t_\d+ = true; break;/g)).toHaveLength(8);
+    expect(code.match(/\$t(?:_\d+)? = true; break;/g)).toHaveLength(8);
     const t = await instrument(tight);
     // A long budget: the countdown runs out every few microseconds and tick() says "go on" each time,
     // inside the fast copy, where the loop is re-entered past the test it already evaluated.

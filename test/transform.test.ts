@@ -374,6 +374,38 @@ describe('transform()', () => {
     }
   });
 
+  it('gives no generator version to the factory of a UMD wrapper, only when the wrapper just calls it or hands it to define', async () => {
+    const umd = (wrapperBody: string) => `
+      export const api = {};
+      (function (root, factory) { ${wrapperBody} })(this, function (exports) {
+        function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+        exports.work = work;
+        exports.inner = function (n) { return [1, 2].map((k) => k * work(n)).join(); };
+        exports.total = work(50);
+      });
+    `;
+    const calls = `typeof define === 'function' && define.amd ? define(['exports'], factory) : factory(api);`;
+    // Counted with generator versions only (lazy: false), one `function*` each: work, exports.inner and the
+    // arrow (once where it is, twice in inner's version: both branches of the map call). A factory with a
+    // version of its own (it calls work) repeats all five inside it, plus its own: 11.
+    const versions = (body: string) => transform(umd(body), { filename: 'umd.mjs', lazy: false }).code.match(/function\*/g)?.length;
+    expect(versions(calls)).toBe(5);
+    // The factory escapes (kept by a nested function, stored, assigned, returned, through arguments): it
+    // keeps its version (the setTimeout arrow adds one).
+    expect(versions(`setTimeout(() => factory(api)); factory(api);`)).toBe(12);
+    for (const escapes of [`root.make = factory; factory(api);`, `factory = null;`, `return factory;`, `factory(api); arguments[1](api);`]) {
+      expect({ escapes, versions: versions(escapes) }).toEqual({ escapes, versions: 11 });
+    }
+    const m = await instrument<{ api: { work: (n: number) => number; inner: (n: number) => string; total: number } }>(umd(calls));
+    expect(m.api.total).toBe(1225);
+    for (const [fn, value] of [[m.api.work, 1225], [m.api.inner, '1225,2450']] as const) {
+      const task = launch(fn as (n: number) => unknown, 0, 50);
+      expect(task.status).toBe('paused'); // the library's functions are still preemptible
+      while (task.status === 'paused') resume(task, 0);
+      expect(task.value).toBe(value);
+    }
+  });
+
   it('only instruments annotated functions in annotated mode', async () => {
     const m = await instrument<Record<string, (n: number) => number>>(
       `

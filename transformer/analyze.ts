@@ -511,7 +511,7 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: 
     }
     let inner = topLevel;
     if (isFunctionBoundary(ts, node)) {
-      const wrapper = (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && !node.asteriskToken && isImmediatelyInvoked(ts, node);
+      const wrapper = (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && isPlainWrapper(ts, node);
       inner = topLevel && wrapper;
       if (inner && ts.isBlock((node as TS.FunctionExpression | TS.ArrowFunction).body)) containers.add((node as TS.FunctionExpression).body);
     }
@@ -655,6 +655,47 @@ export function isImmediatelyInvoked(ts: typeof TS, fn: TS.FunctionExpression | 
     parent = parent.parent;
   }
   return ts.isCallExpression(parent) && parent.expression === e;
+}
+
+/**
+ * A UMD factory: `(function (root, factory) { ... factory(exports) ... define([...], factory) ... })(this,
+ * function (exports) { ... })`. The wrapper is an IIFE; the factory is its argument, and inside the wrapper
+ * the matching parameter is only called or handed to AMD `define`, never from a nested function (which could
+ * keep it for later) and never assigned. So, as the wrapper's own body, the factory runs when the module
+ * loads, called plainly: its generator version (which would repeat the whole library) would be dead code.
+ */
+export function isUmdFactory(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
+  let e: TS.Node = fn;
+  while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
+  const call = e.parent;
+  if (!ts.isCallExpression(call) || call.expression === e) return false;
+  const index = call.arguments.indexOf(e as TS.Expression);
+  const wrapper = skipOuter(ts, call.expression);
+  if (index < 0 || !(ts.isFunctionExpression(wrapper) || ts.isArrowFunction(wrapper)) || wrapper.asteriskToken) return false;
+  if (call.arguments.some((a) => ts.isSpreadElement(a)) || wrapper.parameters.slice(0, index + 1).some((p) => p.dotDotDotToken)) return false;
+  const param = wrapper.parameters[index]?.name;
+  if (!param || !ts.isIdentifier(param) || param.text === 'arguments') return false;
+  let ok = true;
+  const visit = (node: TS.Node, nested: boolean): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(node) && node.text === param.text && node !== param) {
+      const parent = node.parent;
+      const called = ts.isCallExpression(parent) && parent.expression === node;
+      const toDefine = ts.isCallExpression(parent) && parent.expression !== node && ts.isIdentifier(parent.expression) && parent.expression.text === 'define';
+      if (nested || !(called || toDefine)) ok = false;
+      return;
+    }
+    // `arguments` of the wrapper itself reaches the factory too.
+    if (!nested && ts.isIdentifier(node) && node.text === 'arguments' && !ts.isArrowFunction(wrapper)) ok = false;
+    ts.forEachChild(node, (child) => visit(child, nested || isFunctionBoundary(ts, node)));
+  };
+  visit(wrapper.body, false);
+  return ok;
+}
+
+/** A function that only ever runs as plain code when the code around it does: an IIFE or a UMD factory. */
+export function isPlainWrapper(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
+  return !fn.asteriskToken && (isImmediatelyInvoked(ts, fn) || isUmdFactory(ts, fn));
 }
 
 /** A node that introduces a binding named by its `name` (in some scope), for counting declarations. */

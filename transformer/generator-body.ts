@@ -176,7 +176,7 @@ export function checkpoint(g: GeneratorBodyContext): TS.Statement {
 export function fileTemp(g: GeneratorBodyContext, key: string, base = key): TS.Identifier {
   let id = g.tempNames.get(key);
   if (!id) {
-    id = g.ctx.factory.createUniqueName(`$${base}`);
+    id = g.ctx.factory.createUniqueName(`$${base}`, g.ts.GeneratedIdentifierFlags.Optimistic);
     g.tempNames.set(key, id);
   }
   return id;

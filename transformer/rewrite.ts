@@ -24,7 +24,7 @@ import {
   SYMBOL,
   fixedTopLevelFunctions,
   isFunctionBoundary,
-  isImmediatelyInvoked,
+  isPlainWrapper,
   isInside,
   mentions,
   FunctionLike,
@@ -85,7 +85,7 @@ function rewriteFile(
   sf: TS.SourceFile,
 ): TS.SourceFile {
   const { factory } = ctx;
-  const pe = factory.createUniqueName('$pe');
+  const pe = factory.createUniqueName('$pe', ts.GeneratedIdentifierFlags.Optimistic);
   const runtimeNodes = new WeakSet<TS.Node>();
   const names = collectDeclaredNames(ts, sf);
   const policy: CallPolicy = { declared: names.declared, plain: new Map(), plainClasses: plainClassNames(ts, sf, names) };
@@ -94,7 +94,7 @@ function rewriteFile(
   const hot = (name: HotName): TS.Identifier => {
     let id = hotNames.get(name);
     if (!id) {
-      id = factory.createUniqueName(`$pe_${name}`);
+      id = factory.createUniqueName(`$pe_${name}`, ts.GeneratedIdentifierFlags.Optimistic);
       hotNames.set(name, id);
     }
     return id;
@@ -110,7 +110,7 @@ function rewriteFile(
     if (!refs) fixedRefs.set(f.container, (refs = new Map()));
     let id = refs.get(name);
     if (!id) {
-      id = factory.createUniqueName(`$pe_fast_${name}`);
+      id = factory.createUniqueName(`$pe_fast_${name}`, ts.GeneratedIdentifierFlags.Optimistic);
       refs.set(name, id);
     }
     return id;
@@ -197,7 +197,7 @@ function rewriteFile(
    * functions invoked right there (`(() => { ... })()`, `(function (ns) { ... })(ns || (ns = {}))`). Top-level
    * code is never inside a generator, so such an IIFE is always called plainly and its generator version
    * would be dead code; bundles (typescript.js) and namespace patterns wrap everything in one, which would
-   * double the whole output.
+   * double the whole output. The same for the factory a UMD wrapper calls (analyze.ts isUmdFactory).
    */
   let plainContext = true;
 
@@ -427,7 +427,7 @@ function rewriteFile(
 
   const visitFunctionExpression = (node: TS.FunctionExpression | TS.ArrowFunction): TS.Node => {
     const targeted = isTargeted(node);
-    const plainOnly = plainContext && isImmediatelyInvoked(ts, node);
+    const plainOnly = plainContext && isPlainWrapper(ts, node);
     const visited = visitFunctionChildren(node, targeted, plainOnly);
     if (plainOnly || !targeted || !needsGenerator(node)) return visited;
     let usesThis = false;

@@ -717,6 +717,9 @@ for (const [name, stressBudgetMs] of [['marked', 0], ['acorn', 0.01], ['postcss'
   const entry = w.bundle?.entry ?? w.lib;
   WORKLOADS[`${name}-min`] = { ...w, lib: undefined, out: undefined, stressBudgetMs, bundle: { ...w.bundle, entry, minify: true } };
 }
+// Acorn as its package ships it for require(): a UMD wrapper around a factory holding the whole library (the
+// factory runs plainly at load and has no generator version; every function inside it keeps its own).
+WORKLOADS['acorn-umd'] = { ...WORKLOADS.acorn, lib: 'node_modules/acorn/dist/acorn.js', out: 'acorn-umd/acorn.cjs', stressBudgetMs: 0.01 };
 // And downlevelled to ES5 by TypeScript (classes as functions with `_super.call(this) || this`, for-of and
 // spread through __values / __read helpers, var hoisting): the shape of older packages. (chai's extends a
 // builtin class, which ES5 output cannot.)
