@@ -70,7 +70,7 @@ describe('preemptible/register', () => {
     expect(JSON.parse(node(['--import', 'preemptible/register', 'main.js'], dir))).toEqual(['paused', 'completed']);
   });
 
-  it('caches transforms on disk: a second start reuses them, a changed file is transformed again, warnings come back', () => {
+  it('caches transforms on disk: a second start reuses them, a changed file is transformed again and replaces its entry, warnings come back', () => {
     const dir = packageDir('cached', { type: 'module', preemptible: { include: ['src/'] } }, ['src']);
     const spin = 'export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }\n';
     writeFileSync(join(dir, 'src', 'a.js'), spin);
@@ -112,10 +112,17 @@ describe('preemptible/register', () => {
       writeFileSync(join(cache, f), JSON.stringify(entry));
     }
     expect(start()).toEqual({ out: [90, 'paused', 7], warned: true });
-    // A changed file misses and is transformed again.
+    // A changed file misses and is transformed again; its new entry replaces the old one, the other file's
+    // entry stays (a temporary file another start may be writing is left alone).
+    const before = entries();
+    writeFileSync(join(cache, `${before[0]}.123.abc.tmp`), '{');
     writeFileSync(join(dir, 'src', 'a.js'), `// changed\n${spin}`);
     expect(start()).toEqual({ out: [45, 'paused', 7], warned: true });
-    expect(entries().length).toBe(3);
+    const after = entries();
+    expect(after.length).toBe(2);
+    expect(after.filter((f) => before.includes(f)).length).toBe(1);
+    expect(readFileSync(join(cache, after.find((f) => !before.includes(f))!), 'utf8')).toContain('// changed');
+    expect(readdirSync(cache).filter((f) => f.endsWith('.tmp')).length).toBe(1);
     // PREEMPTIBLE_CACHE names another directory (relative to the package).
     expect(start({ PREEMPTIBLE_CACHE: 'elsewhere' })).toEqual({ out: [45, 'paused', 7], warned: true });
     expect(readdirSync(join(dir, 'elsewhere')).filter((f) => f.endsWith('.json')).length).toBe(2);

@@ -3,6 +3,9 @@
 // of an app paid for all its files again. An entry is keyed by everything the output depends on: the
 // transformer's own code, the TypeScript it runs on, the instrument mode, the file's path and its text.
 // Entries are written under a temporary name and renamed, so a concurrent start never reads half of one.
+// An entry's name starts with a hash of the file's path and instrument mode, so writing a file's new
+// transform removes the ones it replaces (older texts of the file, older builds of the transformer): the
+// cache holds one entry per file.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,15 +37,17 @@ export class TransformCache {
   private warned = false;
   constructor(readonly dir: string) {}
 
-  private fileFor(file: string, source: string, instrument: string): string {
-    const key = createHash('sha256').update(transformerIdentity()).update('\0').update(instrument).update('\0').update(file).update('\0').update(source);
-    return join(this.dir, `${key.digest('hex')}.json`);
+  /** `<hash of instrument mode and path>-<hash of transformer and text>.json` */
+  private nameFor(file: string, source: string, instrument: string): { prefix: string; name: string } {
+    const prefix = `${createHash('sha256').update(instrument).update('\0').update(file).digest('hex').slice(0, 32)}-`;
+    const content = createHash('sha256').update(transformerIdentity()).update('\0').update(source).digest('hex');
+    return { prefix, name: `${prefix}${content}.json` };
   }
 
   get(file: string, source: string, instrument: string): CachedTransform | undefined {
     let text: string;
     try {
-      text = readFileSync(this.fileFor(file, source, instrument), 'utf8');
+      text = readFileSync(join(this.dir, this.nameFor(file, source, instrument).name), 'utf8');
     } catch {
       return undefined; // not cached yet
     }
@@ -54,7 +59,8 @@ export class TransformCache {
   }
 
   set(file: string, source: string, instrument: string, entry: CachedTransform): void {
-    const target = this.fileFor(file, source, instrument);
+    const { prefix, name } = this.nameFor(file, source, instrument);
+    const target = join(this.dir, name);
     const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -67,12 +73,30 @@ export class TransformCache {
         // never written (the directory could not be made)
       }
       // The app still runs (from the transform just made); say once why nothing is cached.
-      if (!this.warned) {
-        this.warned = true;
-        process.emitWarning(`preemptible/register: cannot write the transform cache in ${this.dir} (${(e as Error).message}); set PREEMPTIBLE_CACHE to another directory, or to 0 to turn it off`, {
-          code: 'PREEMPTIBLE_CACHE',
-        });
-      }
+      this.warnOnce(`cannot write the transform cache in ${this.dir} (${(e as Error).message}); set PREEMPTIBLE_CACHE to another directory, or to 0 to turn it off`);
+      return;
+    }
+    try {
+      this.removeReplaced(prefix, name);
+    } catch (e) {
+      // The new entry is in place; the old ones only take room.
+      this.warnOnce(`cannot remove replaced entries of the transform cache in ${this.dir} (${(e as Error).message})`);
+    }
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned) return;
+    this.warned = true;
+    process.emitWarning(`preemptible/register: ${message}`, { code: 'PREEMPTIBLE_CACHE' });
+  }
+
+  /**
+   * Removes the entries this file's new one replaces. (A miss costs a transform, so one directory listing
+   * on it is nothing.) Temporary files are left alone: another start may be writing one.
+   */
+  private removeReplaced(prefix: string, keep: string): void {
+    for (const f of readdirSync(this.dir)) {
+      if (f.startsWith(prefix) && f.endsWith('.json') && f !== keep) rmSync(join(this.dir, f), { force: true });
     }
   }
 }
