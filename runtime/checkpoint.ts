@@ -210,6 +210,15 @@ export function notFunction(text: string): () => never {
 }
 
 /**
+ * `fn` when it is callable, else notFunction(text): the callee of a plain call a copy makes through
+ * apply(). One small call instead of the test written out at every such site (~10% of a copy's text),
+ * inlined by the engine.
+ */
+export function callable(fn: unknown, text: string): unknown {
+  return typeof fn === 'function' ? fn : notFunction(text);
+}
+
+/**
  * `super[key]` read with `receiver` as this, for a class method's fast copy (which is not a method itself):
  * the home object's prototype at the time of the read, as the engine does.
  */

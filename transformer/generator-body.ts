@@ -183,26 +183,16 @@ export function fileTemp(g: GeneratorBodyContext, key: string, base = key): TS.I
 }
 
 /**
- * `fn` when it is callable, else a function that throws the TypeError the engine would have thrown for the
- * original call (after the arguments are evaluated, as in a plain call): `o.m is not a function`.
+ * `$pe_callable(fn, "o.m")`: `fn` when it is callable, else a function that throws the TypeError the engine
+ * would have thrown for the original call (after the arguments are evaluated, as in a plain call): `o.m is
+ * not a function`.
  */
 export function callableOr(g: GeneratorBodyContext, fn: TS.Expression, written: TS.Expression): TS.Expression {
-  const { factory } = g.ctx;
-  return factory.createParenthesizedExpression(
-    factory.createConditionalExpression(
-      factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
-      undefined,
-      fn,
-      undefined,
-      factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'notFunction'), undefined, [
-        factory.createStringLiteral(calleeText(g.ts, written)),
-      ]),
-    ),
-  );
+  return g.ctx.factory.createCallExpression(g.hot('callable'), undefined, [fn, g.ctx.factory.createStringLiteral(calleeText(g.ts, written))]);
 }
 
 /** Runtime exports that emitted code reads from module-level constants (`$pe_rt`, ...). */
-export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'enter' | 'SUSPENDED' | 'SPLIT';
+export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'callable' | 'enter' | 'SUSPENDED' | 'SPLIT';
 
 /**
  * `apply(fn, thisArg, [...args])` (the runtime's Reflect.apply, taken at load) for a method's function read
