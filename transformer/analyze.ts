@@ -467,6 +467,16 @@ export function mentions(ts: typeof TS, node: TS.Node, name: string): boolean {
   return ts.forEachChild(node, (c) => mentions(ts, c, name) || undefined) ?? false;
 }
 
+/**
+ * Does `node` make a function or class (a closure, a method of an object literal)? A call's arguments that do
+ * are written once in a copy, not once per branch of its dispatch: each such function's text, its own
+ * versions included, would be repeated, and nested callbacks would multiply it level by level.
+ */
+export function makesFunction(ts: typeof TS, node: TS.Node): boolean {
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
+  return ts.forEachChild(node, (c) => makesFunction(ts, c) || undefined) ?? false;
+}
+
 /** A function whose name means that one function wherever its scope reaches. */
 export interface FixedFunction {
   decl: TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction;

@@ -7,7 +7,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { boundNames, CallPolicy, forAwaitHead, isDispatchable, isNewSite, isFunctionBoundary, isLoop, mentions, prologueLength, skipOuter, usingKind } from './analyze';
+import { boundNames, CallPolicy, forAwaitHead, isDispatchable, isNewSite, isFunctionBoundary, isLoop, makesFunction, mentions, prologueLength, skipOuter, usingKind } from './analyze';
 
 export interface GeneratorBodyContext {
   ts: typeof TS;
@@ -750,6 +750,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     const args = deeper(() => call.arguments.map(visitExpr));
     const argsYield = yieldsEmitted !== before;
     yieldsEmitted++;
+    const argsOnce = argsYield || call.arguments.some((a) => makesFunction(ts, a));
 
     const $g = temp('g', d);
     // `($g = f?.[GEN]) && $g[OWNER] === f`: the callee's own generator version, never one it inherits through
@@ -787,7 +788,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
       );
 
     let result: TS.Expression;
-    if (!argsYield) {
+    if (!argsOnce) {
       // Arguments are plain expressions: write them in both branches (one runs).
       const $v = temp('v', d);
       result = factory.createConditionalExpression(
@@ -798,7 +799,8 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
         invoke(plainRef, args),
       );
     } else {
-      // Arguments suspend themselves: evaluate them once, through whichever function was picked.
+      // Arguments suspend themselves (or make functions: see makesFunction): evaluate them once, through
+      // whichever function was picked.
       const $h = temp('h', d);
       const $r = temp('r', d);
       // The call goes through a temp here, so a bare name is checked too (the engine would name the temp).

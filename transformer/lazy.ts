@@ -35,7 +35,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, mentions, prologueLength, skipOuter, usingKind } from './analyze';
+import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, makesFunction, mentions, prologueLength, skipOuter, usingKind } from './analyze';
 import { callableOr, calleeText, iterableText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withCopyLexical } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
@@ -511,8 +511,14 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
       );
       // Two call sites, one per kind of callee: one site seeing both fast copies and plain functions (one
-      // call of the chosen function) made method-heavy code 11-15% slower (more polymorphic targets).
+      // call of the chosen function) made method-heavy code 11-15% slower (more polymorphic targets). But
+      // arguments that make functions are written once (makesFunction), so such a call picks the function.
       const test = paren(factory.createCommaListExpression([assign($k, num(k)), own]));
+      if (!spill && call.arguments.some((a) => makesFunction(ts, a))) {
+        // A bare name is checked too: the engine would name the conditional, not it, in "f is not a function".
+        const plainChecked = plainRef === bare ? callableOr(g, bare, call.expression) : plainRef;
+        return comma([...steps, invoke(paren(factory.createConditionalExpression(test, undefined, $g, undefined, plainChecked)), thisArg, args)]);
+      }
       return comma([...steps, factory.createConditionalExpression(test, undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args))]);
     };
 
