@@ -682,7 +682,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
   /**
    * `((C?.[SPLIT] ?? C?.[FAST]) === undefined ? new C(a) : ($v = $pe.newNow(C, "C", [a])) === SUSPENDED ? yield* $pe.suspended()
    * : $v)`: a `new` whose constructor's body may pause (runtime constructors.ts). With a `yield` in the
-   * arguments, always through newNow (the arguments are written once).
+   * arguments, or a function made there (makesFunction), always through newNow (the arguments are written once).
    */
   const newDispatch = (e: TS.NewExpression): TS.Expression => {
     const d = depth;
@@ -692,7 +692,7 @@ export function buildGeneratorBody(g: GeneratorBodyContext, body: TS.ConciseBody
     yieldsEmitted++;
     const $v = temp('v', d);
     const siteOf = (callee: TS.Expression): TS.Expression => orResumed(newSiteCall(g, callee, e, args, 'newNow'), $v);
-    if (argsYield) return siteOf(visitExpr(e.expression));
+    if (argsYield || (e.arguments ?? []).some((a) => makesFunction(ts, a))) return siteOf(visitExpr(e.expression));
     // A name the file declares is written thrice (one runs): reading it again changes nothing. `ns.C`, or a
     // name that may be a global with a getter, is read once, into a temp.
     const $c = ts.isIdentifier(e.expression) && g.policy.declared.has(e.expression.text) ? undefined : temp('nc', d);

@@ -432,6 +432,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       const callee = (): TS.Expression => (spill ? spill.fn : member ? $f : plainExpr(e.expression));
       const args = (): TS.Expression[] => (spill ? spill.args : written.map(dual));
       const site = comma([assign($k, num(k)), newSiteCall(g, callee(), e, args())]);
+      // Arguments that make functions are written once (makesFunction): through newSite, which also makes
+      // an ordinary object plainly.
+      if (!spill && written.some((a) => makesFunction(ts, a))) return comma([...steps, site]);
       return comma([...steps, cond(isPlainNew(g, callee()), plainNew(g, callee(), e, args()), site)]);
     };
 
