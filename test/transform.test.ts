@@ -385,17 +385,21 @@ describe('transform()', () => {
       });
     `;
     const calls = `typeof define === 'function' && define.amd ? define(['exports'], factory) : factory(api);`;
+    const callsThrough = `factory.call(null, api); factory.apply(null, [api]);`;
     // Counted with generator versions only (lazy: false), one `function*` each: work, exports.inner and the
     // arrow (where it is, and once more in inner's version). A factory with a version of its own (it calls
     // work) repeats all four inside it, plus its own: 9.
     const versions = (body: string) => transform(umd(body), { filename: 'umd.mjs', lazy: false }).code.match(/function\*/g)?.length;
     expect(versions(calls)).toBe(4);
+    expect(versions(callsThrough)).toBe(4);
     // The factory escapes (kept by a nested function, stored, assigned, returned, through arguments): it
     // keeps its version (the setTimeout arrow adds one).
     expect(versions(`setTimeout(() => factory(api)); factory(api);`)).toBe(10);
-    for (const escapes of [`root.make = factory; factory(api);`, `factory = null;`, `return factory;`, `factory(api); arguments[1](api);`]) {
+    for (const escapes of [`root.make = factory; factory(api);`, `factory = null;`, `return factory;`, `factory(api); arguments[1](api);`, `root.make = factory.bind(root); factory(api);`]) {
       expect({ escapes, versions: versions(escapes) }).toEqual({ escapes, versions: 9 });
     }
+    const through = await instrument<{ api: { total: number } }>(umd(callsThrough));
+    expect(through.api.total).toBe(1225);
     const m = await instrument<{ api: { work: (n: number) => number; inner: (n: number) => string; total: number } }>(umd(calls));
     expect(m.api.total).toBe(1225);
     for (const [fn, value] of [[m.api.work, 1225], [m.api.inner, '1225,2450']] as const) {

@@ -670,7 +670,7 @@ export function isImmediatelyInvoked(ts: typeof TS, fn: TS.FunctionExpression | 
 /**
  * A UMD factory: `(function (root, factory) { ... factory(exports) ... define([...], factory) ... })(this,
  * function (exports) { ... })`. The wrapper is an IIFE; the factory is its argument, and inside the wrapper
- * the matching parameter is only called or handed to AMD `define`, never from a nested function (which could
+ * the matching parameter is only called (also through `.call` / `.apply`) or handed to AMD `define`, never from a nested function (which could
  * keep it for later) and never assigned. So, as the wrapper's own body, the factory runs when the module
  * loads, called plainly: its generator version (which would repeat the whole library) would be dead code.
  */
@@ -690,7 +690,10 @@ export function isUmdFactory(ts: typeof TS, fn: TS.FunctionExpression | TS.Arrow
     if (!ok) return;
     if (ts.isIdentifier(node) && node.text === param.text && node !== param) {
       const parent = node.parent;
-      const called = ts.isCallExpression(parent) && parent.expression === node;
+      // `factory(...)`, or `factory.call(...)` / `factory.apply(...)`.
+      const viaMethod = ts.isPropertyAccessExpression(parent) && parent.expression === node && (parent.name.text === 'call' || parent.name.text === 'apply');
+      const callee: TS.Node = viaMethod ? parent : node;
+      const called = ts.isCallExpression(callee.parent) && callee.parent.expression === callee;
       const toDefine = ts.isCallExpression(parent) && parent.expression !== node && ts.isIdentifier(parent.expression) && parent.expression.text === 'define';
       if (nested || !(called || toDefine)) ok = false;
       return;
