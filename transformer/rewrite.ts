@@ -105,7 +105,8 @@ function rewriteFile(
   const fixedRefs = new Map<TS.Node, Map<string, TS.Identifier>>(); // by container
   const fixedFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
     const f = fixed.get(name);
-    if (!f || f.variable || policy.plain.has(name) || !isInside(site, f.container)) return undefined;
+    // (The site may be a node a visit made, as renamed block-scoped names give: its original has the parents.)
+    if (!f || f.variable || policy.plain.has(name) || !isInside(ts.getOriginalNode(site), f.container)) return undefined;
     let refs = fixedRefs.get(f.container);
     if (!refs) fixedRefs.set(f.container, (refs = new Map()));
     let id = refs.get(name);
