@@ -15,6 +15,8 @@ import { stamp } from './deferred';
 import { close, closeAfterThrow, destructureNow, DONE, iter, spreadNow, start, step } from './iteration';
 import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user-generators';
 import { installForwarding } from './forwarding';
+import { lazyTextWith } from './lazy-text';
+import * as runtime from './checkpoint';
 
 // Before the instrumented module that imports this runs: functions it binds can pause inside a task.
 installForwarding();
@@ -216,6 +218,15 @@ export function notFunction(text: string): () => never {
  */
 export function callable(fn: unknown, text: string): unknown {
   return typeof fn === 'function' ? fn : notFunction(text);
+}
+
+/**
+ * `$pe.later(f, ($f) => $pe.lazyText($f, [$pe_open, "<facts>"]))`: f's fast copy made from its own text when
+ * a task first needs it, compiled by its file's opener (lazy-text.ts; transform option copiesAtRunTime).
+ */
+export function lazyText<F extends AnyFunction>(fn: F, spec: [(hot: Record<string, unknown>, text: string) => AnyFunction, string]): F {
+  lazyTextWith(runtime, callable, fn as never, spec as never);
+  return fn;
 }
 
 /**

@@ -37,6 +37,13 @@ export class PreemptionOverrunError extends PreemptibleError {
   }
 }
 
+/**
+ * A function whose copies are made at run time from its text (transform option copiesAtRunTime) could not
+ * get them: the rewrite run on its loaded text did not find it in the subset the transform found it in.
+ * A bug of this library; the message shows the text.
+ */
+export class PreemptibleCopiesError extends PreemptibleError {}
+
 /** Input the transformer cannot parse; the message carries file:line:col. */
 export class PreemptibleSyntaxError extends PreemptibleError {
   constructor(

@@ -18,6 +18,7 @@ export {
   PreemptibleArgumentError,
   PreemptibleEnvironmentError,
   PreemptibleSyntaxError,
+  PreemptibleCopiesError,
   PreemptionOverrunError,
 } from './errors';
 export { capabilities } from './native';

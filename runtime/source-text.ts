@@ -64,6 +64,12 @@ export function sources(key: string, text: string): void {
   registry.texts.set(key, text);
 }
 
+/** A function's text as the engine has it (what it compiled), whichever toString is installed. */
+export function engineText(fn: object): string {
+  const current = Function.prototype.toString;
+  return apply((registry.natives?.get(current) ?? current) as () => string, fn, []) as string;
+}
+
 /**
  * `standIn` replaces the builtin `original` (Function.prototype.bind): its text is the original's, as the
  * engine prints a builtin (`function bind() { [native code] }`).

@@ -9,7 +9,11 @@ import { root } from './helpers/instrument';
 const dir = join(root, 'fixtures', 'programs');
 const all = readdirSync(dir).filter((f) => /\.(mjs|cjs|js|ts)$/.test(f) && !f.includes('-bug-'));
 // Without the addon (the 'pure-js' project) only the timer differs: every third fixture is enough there.
-const fixtures = process.env.PREEMPTIBLE_NATIVE === '0' ? all.filter((_, i) => i % 3 === 0) : all;
+// With copies made at run time (the 'copies-at-run-time' project; transform option copiesAtRunTime, which
+// JavaScript files only use), the JavaScript fixtures.
+const atRunTime = process.env.PREEMPTIBLE_COPIES_AT_RUN_TIME === '1';
+const fixtures = atRunTime ? all.filter((f) => /\.[cm]?js$/.test(f)) : process.env.PREEMPTIBLE_NATIVE === '0' ? all.filter((_, i) => i % 3 === 0) : all;
+let fixturesAtRunTime = 0;
 
 function runNode(script: string, arg: string): any {
   const out = execFileSync(process.execPath, [join(root, 'test', 'harness', script), arg], {
@@ -39,6 +43,13 @@ describe('differential: fixtures', () => {
       expect(pick('random'), `random budgets (replay with PREEMPTIBLE_SEED=${r.random.seed})`).toEqual(pick('plain'));
       // Budget 0 must really have paused the program many times, or the comparison proves little.
       expect(r.stress.pauses).toBeGreaterThan(0);
+      if (r.atRunTime > 0) fixturesAtRunTime++;
+    });
+  }
+  if (atRunTime) {
+    // (Runs after the fixtures: the tests of a file run in order.)
+    it('made copies at run time in most fixtures', () => {
+      expect(fixturesAtRunTime).toBeGreaterThan(fixtures.length / 2);
     });
   }
 });

@@ -6,9 +6,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { launch, resume } from 'preemptible';
+import { launch, PreemptibleArgumentError, PreemptibleCopiesError, resume, TO_COMPLETION } from 'preemptible';
 import * as runtime from 'preemptible/runtime';
-import { root } from './helpers/instrument';
+import { transform } from 'preemptible/transform';
+import { finish } from './helpers/finish';
+import { instrument, root } from './helpers/instrument';
 
 const require = createRequire(import.meta.url);
 const { lazyVersionsFromText } = require(join(root, 'dist/transformer/lazy-from-text.js')) as typeof import('../transformer/lazy-from-text');
@@ -89,5 +91,58 @@ describe('lazyVersionsFromText', () => {
     }
     expect(task.value).toBe(plain);
     expect(pauses).toBeGreaterThan(1000);
+  });
+});
+
+describe('transform option copiesAtRunTime', () => {
+  const program = `
+    export function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+    export const walk = function (items) {
+      let total = 0;
+      for (let i = 0; i < items.length; i++) total += spin(items[i]);
+      return total;
+    };
+    export class Box { sum(items) { let t = 0; for (const v of items) t += spin(v); return t; } }
+    export function outer(k) { const add = (v) => spin(v) + k; let t = 0; for (let i = 0; i < 50; i++) t += add(i); return t; }
+  `;
+
+  it('writes a registration and the opener instead of the copies of strict top-level functions', () => {
+    const printed = transform(program, { filename: 'p.mjs' }).code;
+    const { code } = transform(program, { filename: 'p.mjs', copiesAtRunTime: true });
+    // spin, walk: made at run time; Box#sum (a method) and outer (a closure inside) keep printed copies.
+    expect(code.match(/\.lazyText\(/g)).toHaveLength(2);
+    expect(code).toMatch(/\$pe\.later\(spin, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "1\|1\|/);
+    expect(code).toMatch(/return eval\(\$pe_text\);/);
+    expect(code.match(/const \$self/g)?.length).toBe((printed.match(/const \$self/g)?.length ?? 0) - 2);
+    expect(code.length).toBeLessThan(printed.length);
+    // A sloppy script has no opener (copies of sloppy code would be compiled strict).
+    expect(transform(program.replace(/export /g, ''), { filename: 'p.cjs', copiesAtRunTime: true }).code).not.toMatch(/lazyText/);
+  });
+
+  it('gives the same results as the printed copies, at every budget', async () => {
+    const printed = await instrument(program);
+    const made = await instrument(program, { copiesAtRunTime: true });
+    const items = Array.from({ length: 120 }, (_, i) => (i * 37) % 200);
+    for (const m of [printed, made]) {
+      expect(finish(launch(m.walk, 0, items)).value).toBe(printed.walk(items));
+      expect(launch(m.walk, TO_COMPLETION, items).value).toBe(printed.walk(items));
+      expect(finish(launch((a: number[]) => new m.Box().sum(a), 0, items)).value).toBe(printed.walk(items));
+      expect(finish(launch(m.outer, 0, 7)).value).toBe(printed.outer(7));
+    }
+    // Paused at budget 0 inside spin's and walk's copies made from text: many pauses, same value.
+    expect(finish(launch(made.walk, 0, items)).pauses).toBeGreaterThan(1000);
+  });
+
+  it('rejects a value that is not a boolean', () => {
+    expect(() => transform(program, { copiesAtRunTime: 'yes' as never })).toThrow(PreemptibleArgumentError);
+    expect(() => transform(program, { copiesAtRunTime: 'yes' as never })).toThrow(/copiesAtRunTime must be a boolean/);
+  });
+
+  it('reports a function whose copies cannot be made from its text with a typed error', () => {
+    // (The transform only registers functions in the subset; this registers one outside it by hand.)
+    const f = function outside(a: number) { try { return a; } finally { void 0; } };
+    const spec: [(hot: Record<string, unknown>, text: string) => never, string] = [() => { throw new Error('not compiled'); }, '1|0||||||=outside'];
+    expect(() => runtime.lazyText(f as never, spec)).toThrow(PreemptibleCopiesError);
+    expect(() => runtime.lazyText(f as never, spec)).toThrow(/copies of outside could not be made from its text/);
   });
 });

@@ -56,6 +56,11 @@ export interface GeneratorBodyContext {
    * `yield* e` become requests, `yield $pe.yr(v)` / `yield $pe.yd(e)`, whose result is the value sent back.
    */
   asyncGenerator?: boolean;
+  /**
+   * The function's size was checked against lazy.ts's limit on its source text already (copies made at run
+   * time from the loaded text, whose layout may be longer: runtime/lazy-text.ts).
+   */
+  sizeChecked?: boolean;
   /** In the copy of a split constructor's body: the parameter standing for `new.target`. */
   newTarget?: TS.Identifier;
   /** In a generator method's copy made in its class's static block: the home object `super.x` reads from. */

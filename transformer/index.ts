@@ -37,6 +37,13 @@ export interface TransformOptions {
    * output, and those functions print as the emitted code.
    */
   originalText?: boolean;
+  /**
+   * Experimental (default false): the fast copies of strict top-level functions of a JavaScript file are made
+   * at run time, from the function's own text, the first time a task calls it (the `acorn` parser and the
+   * rewrite are then loaded by the runtime), instead of being printed into the output: a smaller output, and
+   * a one-time cost at the function's first call in a task.
+   */
+  copiesAtRunTime?: boolean;
 }
 
 export interface SemanticCompilerOptions {
@@ -70,7 +77,7 @@ export interface TransformResult {
 // (and in strict code the engine itself rejects them), so they must not stop a JS transform.
 const SLOPPY_JS_ONLY = new Set([1121, 1487, 1488, 1489]);
 
-const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime', 'compilerOptions', 'lazy', 'originalText']);
+const KNOWN_OPTIONS = new Set(['filename', 'instrument', 'sourceMap', 'module', 'runtime', 'compilerOptions', 'lazy', 'originalText', 'copiesAtRunTime']);
 
 function checkOptions(options: TransformOptions): void {
   for (const key of Object.keys(options)) {
@@ -88,6 +95,9 @@ function checkOptions(options: TransformOptions): void {
   }
   if (options.originalText !== undefined && typeof options.originalText !== 'boolean') {
     throw new PreemptibleArgumentError(`transform: originalText must be a boolean, got ${JSON.stringify(options.originalText)}`);
+  }
+  if (options.copiesAtRunTime !== undefined && typeof options.copiesAtRunTime !== 'boolean') {
+    throw new PreemptibleArgumentError(`transform: copiesAtRunTime must be a boolean, got ${JSON.stringify(options.copiesAtRunTime)}`);
   }
   if (options.lazy !== undefined && typeof options.lazy !== 'boolean') {
     throw new PreemptibleArgumentError(`transform: lazy must be a boolean, got ${JSON.stringify(options.lazy)}`);
@@ -147,7 +157,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   let format: ModuleFormat = options.module ?? 'cjs';
   const core = createCoreTransformer(
     ts,
-    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME, lazy: options.lazy ?? true, originalText: options.originalText ?? true },
+    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME, lazy: options.lazy ?? true, originalText: options.originalText ?? true, copiesAtRunTime: options.copiesAtRunTime ?? false },
     {
       moduleFormat: () => format,
       report: (d) => diagnostics.push(d),

@@ -9,30 +9,19 @@ import { FunctionLike } from './analyze';
 import { GeneratorBodyContext, HotName } from './generator-body';
 import { buildLazy } from './lazy';
 import { createPrinter, miniTs, Node, parseFunction } from './mini-ts';
+import { FileFacts } from './text-facts';
 
-/** What the rewrite knows about the file around a function that the function's text does not say. */
-export interface FileFacts {
-  /** The function is strict code (an ES module, a class body, a 'use strict' around it). */
-  strict: boolean;
-  /** Names it mentions that the file declares. */
-  declared: readonly string[];
-  /** Names it mentions that are the file's fixed top-level functions with nothing to pause in. */
-  plain: readonly string[];
-  /** Names it mentions that always mean a class of the file whose constructor is not split. */
-  plainClasses: readonly string[];
-  /** Names it mentions that are fixed top-level functions its calls reach through their fast entries. */
-  fixed: readonly string[];
-  /** It is a method: of a class, or of an object literal (its text alone does not say which). */
-  method?: 'class' | 'object';
-  /** The file is an ES module (its functions may read `import.meta`). */
-  module?: boolean;
-}
+export { decodeFacts, encodeFacts } from './text-facts';
+export type { FileFacts } from './text-facts';
 
 /**
  * The copies' maker expression, `(() => { const $self = ...; return function (...) {...}; })()`, for the
- * function written `text`, or undefined when the function is outside the lazy subset.
+ * function written `text`, or undefined when the function is outside the lazy subset. `sizeChecked`: its
+ * size was found within the subset's limit on its source text (the text here may be laid out longer).
+ * `fixedOutside`: the constants holding fixed functions' fast entries exist where the copies are compiled
+ * (as in the transform's output), so the maker does not take them itself.
  */
-export function lazyVersionsFromText(text: string, facts: FileFacts, name?: string): string | undefined {
+export function lazyVersionsFromText(text: string, facts: FileFacts, name?: string, options: { sizeChecked?: boolean; fixedOutside?: boolean } = {}): string | undefined {
   const { sourceFile, fn } = parseFunction(text, { method: facts.method, module: facts.module });
   const factory = miniTs.factory;
   const unique = (base: string): TS.Identifier => factory.createUniqueName(base, miniTs.GeneratedIdentifierFlags.Optimistic);
@@ -64,7 +53,26 @@ export function lazyVersionsFromText(text: string, facts: FileFacts, name?: stri
       return id;
     },
     privateFast: () => undefined,
+    sizeChecked: options.sizeChecked,
   };
-  const made = buildLazy(g, fn as unknown as FunctionLike, name);
-  return made && createPrinter(sourceFile.text).expression(made as unknown as Node);
+  const made = buildLazy(g, fn as unknown as FunctionLike, name) as unknown as Node | undefined;
+  if (!made) return undefined;
+  // Calls to fixed functions go to their fast entries, which the transform keeps in module-level constants;
+  // here they are taken when the copies are made: `(() => { const $pe_fast_f = $pe.fastOf(f); return <maker>; })()`.
+  const fixedConsts = [...fixed].map(([n, id]) =>
+    factory.createVariableDeclaration(id, undefined, undefined, factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'fastOf'), undefined, [factory.createIdentifier(n)])),
+  );
+  const maker = fixedConsts.length === 0 || options.fixedOutside
+    ? made
+    : factory.createCallExpression(
+        factory.createParenthesizedExpression(
+          factory.createArrowFunction(undefined, undefined, [], undefined, undefined, factory.createBlock([
+            factory.createVariableStatement(undefined, factory.createVariableDeclarationList(fixedConsts, miniTs.NodeFlags.Const)),
+            factory.createReturnStatement(made as unknown as TS.Expression),
+          ])),
+        ),
+        undefined,
+        [],
+      ) as unknown as Node;
+  return createPrinter(sourceFile).expression(maker);
 }

@@ -93,7 +93,13 @@ export let lastRejection = '';
 
 const COMPOUND: Partial<Record<number, number>> = {};
 
-export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: string | undefined): TS.Expression | undefined {
+/** Is `fn` in the lazy subset (buildLazy would make its copies)? The checks alone, nothing emitted. */
+export function inLazySubset(g: GeneratorBodyContext, fn: FunctionLike): boolean {
+  return prepare(g, fn) !== undefined;
+}
+
+/** The checks of the lazy subset: the body (block-scoped names renamed apart) and the plan, or undefined. */
+function prepare(g: GeneratorBodyContext, fn: FunctionLike): { body: TS.Block; plan: Plan } | undefined {
   const { ts } = g;
   const { factory } = g.ctx;
   if (!fn.body || fn.asteriskToken) return undefined;
@@ -105,7 +111,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     : ts.setTextRange(factory.createBlock([ts.setTextRange(factory.createReturnStatement(fn.body), fn.body)]), fn.body);
   // Large functions pay for their generator with their own work; the fast copy matters for small, often
   // called ones (and doubles what large ones add to the output).
-  if (written.end - written.pos > MAX_SOURCE_CHARS) {
+  if (written.end - written.pos > MAX_SOURCE_CHARS && !g.sizeChecked) {
     lastRejection = 'large';
     return undefined;
   }
@@ -121,7 +127,15 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     return undefined;
   }
   const plan = check(g, fn, body);
-  if (!plan) return undefined;
+  return plan && { body, plan };
+}
+
+export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: string | undefined): TS.Expression | undefined {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  const prepared = prepare(g, fn);
+  if (!prepared) return undefined;
+  const { body, plan } = prepared;
 
   const nPrologue = prologueLength(ts, body.statements);
   const prologue = body.statements.slice(0, nPrologue);

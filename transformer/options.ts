@@ -15,6 +15,11 @@ export interface CoreOptions {
   lazy?: boolean;
   /** Marks and the registered text for `Function.prototype.toString` (source-text.ts); default true. */
   originalText?: boolean;
+  /**
+   * Experimental (default false): strict top-level functions of a JavaScript file in the lazy subset get
+   * their copies made at run time from their own text (runtime/lazy-text.ts) instead of printed here.
+   */
+  copiesAtRunTime?: boolean;
 }
 
 export interface Diagnostic {

@@ -36,7 +36,8 @@ import {
   usesSuper,
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
-import { buildLazy, isStrict, literalHome } from './lazy';
+import { buildLazy, inLazySubset, isStrict, literalHome } from './lazy';
+import { encodeFacts, FileFacts } from './text-facts';
 import { newableNames, plainClassNames, usesNewTarget } from './constructors';
 import { rewriteConstructor, type ConstructorRewrite } from './constructor-rewrite';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
@@ -103,10 +104,15 @@ function rewriteFile(
   // Calls from fast copies to the file's fixed top-level functions go straight to their fast entries.
   const fixed = fixedTopLevelFunctions(ts, sf, names);
   const fixedRefs = new Map<TS.Node, Map<string, TS.Identifier>>(); // by container
-  const fixedFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
+  /** Is `name` at `site` one of the fixed top-level functions whose fast entries calls go to? */
+  const isFixedAt = (name: string, site: TS.Node): boolean => {
     const f = fixed.get(name);
     // (The site may be a node a visit made, as renamed block-scoped names give: its original has the parents.)
-    if (!f || f.variable || policy.plain.has(name) || !isInside(ts.getOriginalNode(site), f.container)) return undefined;
+    return !!f && !f.variable && !policy.plain.has(name) && isInside(ts.getOriginalNode(site), f.container);
+  };
+  const fixedFast = (name: string, site: TS.Node): TS.Identifier | undefined => {
+    if (!isFixedAt(name, site)) return undefined;
+    const f = fixed.get(name)!;
     let refs = fixedRefs.get(f.container);
     if (!refs) fixedRefs.set(f.container, (refs = new Map()));
     let id = refs.get(name);
@@ -301,6 +307,63 @@ function rewriteFile(
    * copy) when the function is in lazy.ts's subset (built from the original node; nested closures come
    * from the visited one through visitedOf), else `def` with a generator version.
    */
+  // ---- copies made at run time (option copiesAtRunTime; runtime/lazy-text.ts) ----------------------------
+  // A function whose copies the runtime makes from its text gets `[$pe_open, "<facts>"]` instead of them: the
+  // facts are what its text does not say (lazy-from-text.ts), the opener is declared once at the top of the
+  // file and compiles the copies there, in module scope. So only functions written in module scope qualify
+  // (a declaration of the module's statement list, an anonymous function expression outside any block,
+  // function or class), strict (the opener is), in the lazy subset, with nothing inside that gets versions
+  // of its own (closures, classes) or that the opener's names would shadow (`$pe...`).
+  const jsFile = /\.[cm]?js$/.test(sf.fileName);
+  let opener: TS.Identifier | undefined;
+  const opensAtRunTime = (fn: FunctionLike): boolean => {
+    if (!options.copiesAtRunTime || !jsFile) return false;
+    if (!(ts.isFunctionDeclaration(fn) && fn.name && ts.isSourceFile(fn.parent)) && !(ts.isFunctionExpression(fn) && !fn.name)) return false;
+    for (let p: TS.Node | undefined = fn.parent; p && !ts.isSourceFile(p); p = p.parent) {
+      if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isBlock(p) || ts.isCaseBlock(p) || ts.isCatchClause(p) || ts.isIterationStatement(p, false) || ts.isClassStaticBlockDeclaration(p)) return false;
+    }
+    if (!isStrict(ts, gctx, fn) || fn.getText(sf).includes('$pe')) return false;
+    const inner = (n: TS.Node): boolean => ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || !!ts.forEachChild(n, (c) => inner(c) || undefined);
+    return !ts.forEachChild(fn, (c) => inner(c) || undefined);
+  };
+  const textCopies = (fn: FunctionLike, name: string | undefined): TS.Expression => {
+    opener ??= factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic);
+    const mentioned = new Set<string>();
+    const collect = (n: TS.Node): void => {
+      if (ts.isIdentifier(n)) mentioned.add(n.text);
+      ts.forEachChild(n, collect);
+    };
+    collect(fn);
+    const names = [...mentioned];
+    const facts: FileFacts = {
+      strict: true,
+      module: hooks.moduleFormat(sf) === 'esm',
+      declared: names.filter((n) => policy.declared.has(n)),
+      plain: names.filter((n) => { const scope = policy.plain.get(n); return scope !== undefined && isInside(fn, scope); }),
+      plainClasses: names.filter((n) => policy.plainClasses.has(n)),
+      fixed: names.filter((n) => isFixedAt(n, fn)),
+    };
+    return factory.createArrayLiteralExpression([opener, factory.createStringLiteral(encodeFacts(facts, name))]);
+  };
+  /**
+   * `const $pe_open = function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } = $pe_hot; return
+   * eval($pe_text); };`: compiles copies in module scope, the runtime's values under the names they use.
+   */
+  const openerDeclaration = (id: TS.Identifier): TS.Statement => {
+    const hotParam = factory.createIdentifier('$pe_hot');
+    const textParam = factory.createIdentifier('$pe_text');
+    const bound = ['$pe', '$pe_rt', '$pe_FAST', '$pe_OWNER', '$pe_GEN', '$pe_apply', '$pe_callable', '$pe_enter', '$pe_SUSPENDED', '$pe_SPLIT'];
+    const body = factory.createBlock([
+      factory.createExpressionStatement(factory.createStringLiteral('use strict')),
+      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([
+        factory.createVariableDeclaration(factory.createObjectBindingPattern(bound.map((b) => factory.createBindingElement(undefined, undefined, b))), undefined, undefined, hotParam),
+      ], ts.NodeFlags.Const)),
+      factory.createReturnStatement(factory.createCallExpression(factory.createIdentifier('eval'), undefined, [textParam])),
+    ], true);
+    const fn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, [hotParam, textParam].map((p) => factory.createParameterDeclaration(undefined, undefined, p)), undefined, body);
+    return factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, fn)], ts.NodeFlags.Const));
+  };
+
   /** What an arrow's generator version takes from where it is made (see versions). */
   type Lexical = { args?: TS.Identifier; newTarget?: TS.Identifier; superVia?: TS.Identifier };
 
@@ -310,12 +373,16 @@ function rewriteFile(
    * through parameters of an arrow made where the versions are: `((args, nt) => function* () {...})(arguments,
    * new.target)` (a fast copy of an arrow is an arrow made there: it sees them itself).
    */
-  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: Lexical): { helper: 'lazy' | 'def'; arg: TS.Expression } => {
+  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: Lexical): { helper: 'lazy' | 'def' | 'lazyText'; arg: TS.Expression } => {
     if (original.asteriskToken) {
       instrumented++;
       return { helper: 'lazy', arg: generatorEntry(original, visited, name) };
     }
     if (options.lazy !== false) {
+      if (opensAtRunTime(original) && inLazySubset(gctx, original)) {
+        instrumented++;
+        return { helper: 'lazyText', arg: textCopies(original, name) };
+      }
       const fast = buildLazy(gctx, original, name);
       if (fast) {
         instrumented++;
@@ -420,7 +487,8 @@ function rewriteFile(
     // A module's own functions get their versions once, at load; a function declared inside another is
     // declared again at each call of it, so it gets them on first use (like closures, deferred.ts).
     const nested = !ts.isSourceFile(node.parent);
-    const def = factory.createExpressionStatement(nested ? deferred(name, v.helper, v.arg, readsNewTarget(node)) : noNewIf(readsNewTarget(node), runtimeCall(v.helper, args)));
+    // (Copies made at run time are made when a task first asks: deferred too.)
+    const def = factory.createExpressionStatement(nested || v.helper === 'lazyText' ? deferred(name, v.helper, v.arg, readsNewTarget(node)) : noNewIf(readsNewTarget(node), runtimeCall(v.helper, args)));
     runtimeNodes.add(def);
     hoistStack[hoistStack.length - 1]!.push(def);
     return decl;
@@ -500,7 +568,7 @@ function rewriteFile(
   const noNewIf = (reads: boolean, attach: TS.Expression): TS.Expression => (reads ? runtimeCall('noNew', [attach]) : attach);
 
   /** `$pe.later(fn, ($f) => $pe.<helper>($f, <versions>))`: the arrow keeps the lexical `this` defArrow binds. */
-  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow', versionsArg: TS.Expression, noNew = false): TS.CallExpression => {
+  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow' | 'lazyText', versionsArg: TS.Expression, noNew = false): TS.CallExpression => {
     const f = fileTemp(gctx, 'maker-fn', 'f'); // one name per file: a name per closure made printing quadratic
     const attach = noNewIf(noNew, runtimeCall(helper, helper === 'defArrow' ? [f, versionsArg, factory.createThis()] : [f, versionsArg]));
     const make = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, f)], undefined, undefined, attach);
@@ -960,7 +1028,8 @@ function rewriteFile(
   for (const [original, visited] of toMark) if (visited !== original || versioned.has(original)) marks!.mark(original, visited);
   // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.
   const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), factory.createStringLiteral(marks.text)]))] : [];
-  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...sources, ...body.slice(n)]);
+  const openers = opener ? [openerDeclaration(opener)] : [];
+  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...openers, ...sources, ...body.slice(n)]);
 }
 
 /** `@preemptible`, `@preemptible()`, `@lib.preemptible` (standard or legacy decorators). */

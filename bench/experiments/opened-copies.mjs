@@ -12,9 +12,11 @@
 // as they are (an opener there would make all of that function's locals context-allocated). Both are run
 // in one process, modes interleaved: plain, called outside a task, TO_COMPLETION, 1 ms slices.
 //
-//   node bench/experiments/opened-copies.mjs [kernel ...] [--rounds N] [--cjs] [--sloppy]
-//     --cjs     the kernels as CommonJS (sloppy scripts)
-//     --sloppy  with --cjs: a sloppy opener (eval code then looks names up dynamically); default strict
+//   node bench/experiments/opened-copies.mjs [kernel ...] [--rounds N] [--cjs] [--sloppy] [--from-text]
+//     --cjs        the kernels as CommonJS (sloppy scripts)
+//     --sloppy     with --cjs: a sloppy opener (eval code then looks names up dynamically); default strict
+//     --from-text  B is the transform with copiesAtRunTime: the copies are made at run time from each
+//                  function's text (transformer/lazy-from-text.ts) and compiled through the file's opener
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -32,6 +34,7 @@ const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 7;
 const only = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds');
 const cjs = flag('--cjs');
 const sloppyOpener = flag('--sloppy');
+const fromText = flag('--from-text');
 
 /** A factory of copies as transform() prints it: `(() => { [const $home = ...;] const $self = ...})()`. */
 function isFactory(code, n) {
@@ -103,7 +106,8 @@ for (const name of names) {
     src += `\nmodule.exports = { ${exported.join(', ')} };\n`;
   }
   const a = transform(src, { filename: `${name}.${ext}` }).code;
-  const b = openCopies(a);
+  const b = fromText ? { code: transform(src, { filename: `${name}.${ext}`, copiesAtRunTime: true }).code, opened: -1 } : openCopies(a);
+  if (fromText) b.opened = b.code.split('.lazyText(').length - 1;
   const files = { P: src, A: a, B: b.code };
   const mods = {};
   for (const [k, text] of Object.entries(files)) {
@@ -144,5 +148,5 @@ for (const k of kernels) {
 }
 const geomean = (mode) => Math.exp(ratios.reduce((s, r) => s + Math.log(r[mode]), 0) / ratios.length);
 rows.push(['geomean', '', '', ...['direct', 'complete', 'slices'].flatMap((mode) => [fmtRatio(geomean(mode + 'A')), fmtRatio(geomean(mode + 'B'))])]);
-console.log(`\nCopies printed (A) vs compiled through an eval opener (B); ${cjs ? `CommonJS, ${sloppyOpener ? 'sloppy' : 'strict'} opener` : 'ESM'}; ${rounds} rounds, medians, × plain\n`);
+console.log(`\nCopies printed (A) vs compiled through an eval opener (B${fromText ? ', made at run time from the functions\' text' : ''}); ${cjs ? `CommonJS, ${sloppyOpener ? 'sloppy' : 'strict'} opener` : 'ESM'}; ${rounds} rounds, medians, × plain\n`);
 console.log(table(['kernel', 'opened', 'plain', 'direct A', 'direct B', 'TO_COMPLETION A', 'TO_COMPLETION B', '1 ms slices A', '1 ms slices B'], rows));

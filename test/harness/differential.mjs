@@ -20,7 +20,9 @@ import { launch, resume, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, '.test-out', 'differential');
+// PREEMPTIBLE_COPIES_AT_RUN_TIME=1: the transform's option copiesAtRunTime (copies made from text at run time).
+const atRunTime = process.env.PREEMPTIBLE_COPIES_AT_RUN_TIME === '1';
+const outDir = join(root, '.test-out', atRunTime ? 'differential-run-time' : 'differential');
 
 async function settle(fn) {
   try {
@@ -73,7 +75,9 @@ function writeWhole(file, text) {
 export async function runDifferential(fixture) {
   const source = readFileSync(fixture, 'utf8');
   const ext = extname(fixture);
-  const { code, diagnostics } = transform(source, { filename: basename(fixture) });
+  const { code, diagnostics } = transform(source, { filename: basename(fixture), ...(atRunTime ? { copiesAtRunTime: true } : {}) });
+  // How many functions get their copies at run time (`$pe.lazyText(`), to tell the mode was exercised.
+  const atRunTimeCount = code.split('.lazyText(').length - 1;
   mkdirSync(outDir, { recursive: true });
   const outExt = ext === '.ts' || ext === '.mts' ? '.mjs' : ext === '.cts' ? '.cjs' : ext;
   const instrumentedFile = join(outDir, basename(fixture, ext) + outExt);
@@ -99,7 +103,7 @@ export async function runDifferential(fixture) {
   const seed = Number(process.env.PREEMPTIBLE_SEED ?? 0) || (Date.now() % 100000) + 1;
   const random01 = seeded(seed);
   const random = await driveToEnd(await load(instrumentedFile, 'random'), () => random01() * 0.05);
-  const result = { plain, direct, complete, stress, slices, random: { ...random, seed }, diagnostics };
+  const result = { plain, direct, complete, stress, slices, random: { ...random, seed }, diagnostics, atRunTime: atRunTimeCount };
   if (typeof invariant === 'function') {
     // The pausing modes are compared on this instead of on their whole value.
     result.invariant = {};

@@ -63,7 +63,8 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
     return n;
   };
   const at = (pos: number, end: number, kind: number, props: Record<string, unknown> = {}): Node => ({ kind, pos, end, flags: 0, ...props });
-  const ident = (e: E): Node => node(e, K.Identifier, { text: e.name, escapedText: e.name });
+  const names = new Set<string>();
+  const ident = (e: E): Node => (names.add(e.name), node(e, K.Identifier, { text: e.name, escapedText: e.name }));
   // Tokens have a position in TypeScript (a parsed node has no negative pos): their own is not needed here.
   const tok = (kind: number): Node => ({ kind, pos: 0, end: 0, flags: 0 });
 
@@ -361,6 +362,7 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
   };
 
   const sf: Node = { kind: K.SourceFile, pos: 0, end: text.length, flags: 0, text, statements: root.body.map(stmt) };
+  sf.identifiers = names; // every name written in the text (made names must differ from all of them)
   setParents(sf, parent);
   return sf;
 }

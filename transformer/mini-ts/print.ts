@@ -61,9 +61,10 @@ const SEMICOLON_STATEMENTS = new Set<number>([
   K.ExpressionStatement, K.VariableStatement, K.ReturnStatement, K.ThrowStatement, K.BreakStatement, K.ContinueStatement, K.DoStatement, K.DebuggerStatement,
 ]);
 
-/** Prints nodes of one parsed function (`text` is its SourceFile's text). */
-export function createPrinter(text: string): { expression(n: Node): string; statement(n: Node): string } {
-  const taken = new Set<string>(text.match(/[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu) ?? []);
+/** Prints nodes of one parsed function: `sourceFile` is its root (from-estree.ts), with the text and its names. */
+export function createPrinter(sourceFile: Node): { expression(n: Node): string; statement(n: Node): string } {
+  const text: string = sourceFile.text;
+  const taken = new Set<string>(sourceFile.identifiers as Set<string>);
   const generated = new Map<number, string>();
   const isOriginal = (n: Node): boolean => (n.flags & NodeFlags.Synthesized) === 0 && n.pos >= 0;
   const slice = (n: Node): string => text.slice(n.pos, n.end);

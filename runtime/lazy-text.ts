@@ -1,0 +1,45 @@
+// Fast copies made at run time from a function's own text (transform option `copiesAtRunTime`).
+//
+// Instead of printing a function's copies into its file, the transform writes
+//   $pe.later(f, ($f) => $pe.lazyText($f, [$pe_open, "<facts>"]))
+// and once per file an opener, `function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } =
+// $pe_hot; return eval($pe_text); }`, declared where f is, so that code it evaluates sees f's scope. The
+// first time a task asks f for its fast entry, lazyText() takes f's text as the engine has it, makes the
+// copies with the transform's own rewrite run without TypeScript (transformer/lazy-from-text.ts, which
+// loads acorn: only then), and compiles them through the opener. Compiled that way the copies run as fast
+// as printed ones (bench/README.md, "Copies compiled at run time").
+
+import { PreemptibleCopiesError } from './errors';
+import { apply } from './intrinsics';
+import { attachLazy, enter, FAST, SUSPENDED } from './lazy';
+import { rt } from './shared';
+import { engineText } from './source-text';
+import { GEN, OWNER } from './symbols';
+import { SPLIT } from './constructors';
+
+type AnyFunction = (...args: never[]) => unknown;
+type Opener = (hot: Record<string, unknown>, text: string) => AnyFunction;
+
+let maker: typeof import('../transformer/lazy-from-text') | undefined;
+let hot: Record<string, unknown> | undefined;
+
+/** The runtime values the opener binds under the names the copies use (its `$pe` is this runtime's exports). */
+function hotValues(runtime: unknown, callable: unknown): Record<string, unknown> {
+  return (hot ??= { $pe: runtime, $pe_rt: rt, $pe_FAST: FAST, $pe_OWNER: OWNER, $pe_GEN: GEN, $pe_apply: apply, $pe_callable: callable, $pe_enter: enter, $pe_SUSPENDED: SUSPENDED, $pe_SPLIT: SPLIT });
+}
+
+/** Attaches to `fn` the fast copy made from its text, compiled by `spec[0]` (its file's opener). */
+export function lazyTextWith(runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string]): AnyFunction {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  maker ??= require('../transformer/lazy-from-text') as typeof import('../transformer/lazy-from-text');
+  const [open, factsText] = spec;
+  const { facts, name } = maker.decodeFacts(factsText);
+  const text = engineText(fn);
+  // (The loaded text is the transform's printing of the function, which may be longer than its source.)
+  const copies = maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true });
+  if (copies === undefined) {
+    throw new PreemptibleCopiesError(`preemptible: the copies of ${name ?? 'a function'} could not be made from its text (the transform found it in the lazy subset): ${text.slice(0, 200)}`);
+  }
+  attachLazy(fn, open(hotValues(runtime, callable), copies) as never);
+  return fn;
+}

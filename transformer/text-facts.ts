@@ -1,0 +1,52 @@
+// What the transform writes beside a function whose copies are made at run time from its text
+// (lazy-from-text.ts, runtime/lazy-text.ts): the facts about its file that its text does not say. Kept apart
+// from lazy-from-text.ts so the transform can write them without loading the parser the runtime uses.
+
+/** What the rewrite knows about the file around a function that the function's text does not say. */
+export interface FileFacts {
+  /** The function is strict code (an ES module, a class body, a 'use strict' around it). */
+  strict: boolean;
+  /** Names it mentions that the file declares. */
+  declared: readonly string[];
+  /** Names it mentions that are the file's fixed top-level functions with nothing to pause in. */
+  plain: readonly string[];
+  /** Names it mentions that always mean a class of the file whose constructor is not split. */
+  plainClasses: readonly string[];
+  /** Names it mentions that are fixed top-level functions its calls reach through their fast entries. */
+  fixed: readonly string[];
+  /** It is a method: of a class, or of an object literal (its text alone does not say which). */
+  method?: 'class' | 'object';
+  /** The file is an ES module (its functions may read `import.meta`). */
+  module?: boolean;
+}
+
+/**
+ * The facts and the name as one string, which the transform writes beside a function whose copies are made
+ * at run time (`decodeFacts` reads it): `strict|module|method|declared|plain|plainClasses|fixed|=name`, lists
+ * of names separated by spaces (names hold neither), the name last (it may hold anything).
+ */
+export function encodeFacts(facts: FileFacts, name: string | undefined): string {
+  const method = facts.method === 'class' ? 'c' : facts.method === 'object' ? 'o' : '';
+  const lists = [facts.declared, facts.plain, facts.plainClasses, facts.fixed].map((l) => l.join(' '));
+  return [facts.strict ? '1' : '0', facts.module ? '1' : '0', method, ...lists, name === undefined ? '' : `=${name}`].join('|');
+}
+
+export function decodeFacts(text: string): { facts: FileFacts; name: string | undefined } {
+  const parts = text.split('|');
+  if (parts.length < 8) throw new Error(`malformed facts: ${JSON.stringify(text)}`);
+  const list = (s: string): string[] => (s === '' ? [] : s.split(' '));
+  const [strict, module, method, declared, plain, plainClasses, fixed] = parts;
+  const rest = parts.slice(7).join('|');
+  return {
+    facts: {
+      strict: strict === '1',
+      module: module === '1',
+      method: method === 'c' ? 'class' : method === 'o' ? 'object' : undefined,
+      declared: list(declared!),
+      plain: list(plain!),
+      plainClasses: list(plainClasses!),
+      fixed: list(fixed!),
+    },
+    name: rest === '' ? undefined : rest.slice(1),
+  };
+}
