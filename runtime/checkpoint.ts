@@ -15,7 +15,7 @@ import { stamp } from './deferred';
 import { close, closeAfterThrow, destructureNow, DONE, iter, spreadNow, start, step } from './iteration';
 import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user-generators';
 import { installForwarding } from './forwarding';
-import { lazyTextWith } from './lazy-text';
+import { versionFromText } from './lazy-text';
 import * as runtime from './checkpoint';
 
 // Before the instrumented module that imports this runs: functions it binds can pause inside a task.
@@ -220,13 +220,20 @@ export function callable(fn: unknown, text: string): unknown {
   return typeof fn === 'function' ? fn : notFunction(text);
 }
 
+type Opener = (hot: Record<string, unknown>, text: string) => AnyFunction;
+
 /**
  * `$pe.later(f, ($f) => $pe.lazyText($f, [$pe_open, "<facts>"]))`: f's fast copy made from its own text when
  * a task first needs it, compiled by its file's opener (lazy-text.ts; transform option copiesAtRunTime).
  */
-export function lazyText<F extends AnyFunction>(fn: F, spec: [(hot: Record<string, unknown>, text: string) => AnyFunction, string]): F {
-  lazyTextWith(runtime, callable, fn as never, spec as never);
+export function lazyText<F extends AnyFunction>(fn: F, spec: [Opener, string]): F {
+  attachLazy(fn, versionFromText('lazy', runtime, callable, fn as never, spec as never) as never);
   return fn;
+}
+
+/** The same for a function outside the lazy subset: its generator version made from its text (def()). */
+export function defText<F extends AnyFunction>(fn: F, spec: [Opener, string]): F {
+  return def(fn, versionFromText('generator', runtime, callable, fn as never, spec as never) as unknown as GeneratorFn);
 }
 
 /**

@@ -1,7 +1,8 @@
-// Fast copies made at run time from a function's own text (transform option `copiesAtRunTime`).
+// Versions made at run time from a function's own text (transform option `copiesAtRunTime`): fast and
+// re-entry copies, or a generator version for a function outside the lazy subset.
 //
-// Instead of printing a function's copies into its file, the transform writes
-//   $pe.later(f, ($f) => $pe.lazyText($f, [$pe_open, "<facts>"]))
+// Instead of printing a function's versions into its file, the transform writes
+//   $pe.later(f, ($f) => $pe.lazyText($f, [$pe_open, "<facts>"]))      (or $pe.defText for a generator version)
 // and once per file an opener, `function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } =
 // $pe_hot; return eval($pe_text); }`, declared where f is, so that code it evaluates sees f's scope. The
 // first time a task asks f for its fast entry, lazyText() takes f's text as the engine has it, makes the
@@ -11,7 +12,7 @@
 
 import { PreemptibleCopiesError } from './errors';
 import { apply } from './intrinsics';
-import { attachLazy, enter, FAST, SUSPENDED } from './lazy';
+import { enter, FAST, SUSPENDED } from './lazy';
 import { rt } from './shared';
 import { engineText } from './source-text';
 import { GEN, OWNER } from './symbols';
@@ -28,18 +29,20 @@ function hotValues(runtime: unknown, callable: unknown): Record<string, unknown>
   return (hot ??= { $pe: runtime, $pe_rt: rt, $pe_FAST: FAST, $pe_OWNER: OWNER, $pe_GEN: GEN, $pe_apply: apply, $pe_callable: callable, $pe_enter: enter, $pe_SUSPENDED: SUSPENDED, $pe_SPLIT: SPLIT });
 }
 
-/** Attaches to `fn` the fast copy made from its text, compiled by `spec[0]` (its file's opener). */
-export function lazyTextWith(runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string]): AnyFunction {
+/**
+ * `fn`'s fast copy (`kind` 'lazy') or generator version ('generator') made from its text and compiled by
+ * `spec[0]`, its file's opener; the caller attaches it.
+ */
+export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string]): AnyFunction {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   maker ??= require('../transformer/lazy-from-text') as typeof import('../transformer/lazy-from-text');
   const [open, factsText] = spec;
   const { facts, name } = maker.decodeFacts(factsText);
   const text = engineText(fn);
   // (The loaded text is the transform's printing of the function, which may be longer than its source.)
-  const copies = maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true });
-  if (copies === undefined) {
+  const version = kind === 'lazy' ? maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : maker.generatorVersionFromText(text, facts, name);
+  if (version === undefined) {
     throw new PreemptibleCopiesError(`preemptible: the copies of ${name ?? 'a function'} could not be made from its text (the transform found it in the lazy subset): ${text.slice(0, 200)}`);
   }
-  attachLazy(fn, open(hotValues(runtime, callable), copies) as never);
-  return fn;
+  return open(hotValues(runtime, callable), version);
 }

@@ -27,12 +27,13 @@ describe('mini-ts', () => {
 });
 
 describe('lazyVersionsFromText', () => {
-  it('makes the copies the transform makes, and leaves out the functions it leaves out, over the fixtures and kernels', async () => {
+  it('makes the copies and generator versions the transform makes, and leaves out the functions it leaves out, over the fixtures and kernels', async () => {
     const { compareFile } = (await import(join(root, 'test/harness/lazy-from-text.mjs'))) as {
-      compareFile(file: string): { same: number; rejectedBoth: number; differ: { name?: string; text: string; why?: string }[]; failed: { error: string }[]; skipped: Record<string, number> };
+      compareFile(file: string): { same: number; rejectedBoth: number; generators: { same: number }; differ: { name?: string; text: string; why?: string }[]; failed: { error: string }[]; skipped: Record<string, number> };
     };
     let same = 0;
     let rejected = 0;
+    let generators = 0;
     const differ: string[] = [];
     for (const dir of ['fixtures/programs', 'bench/kernels']) {
       for (const f of readdirSync(join(root, dir)).sort()) {
@@ -40,6 +41,7 @@ describe('lazyVersionsFromText', () => {
         const r = compareFile(join(root, dir, f));
         same += r.same;
         rejected += r.rejectedBoth;
+        generators += r.generators.same;
         differ.push(...r.differ.map((d) => `${f} ${d.name}: ${d.why ?? 'copies differ'}: ${d.text}`), ...r.failed.map((e) => `${f}: ${e.error}`));
       }
     }
@@ -47,6 +49,7 @@ describe('lazyVersionsFromText', () => {
     // Nearly 2,000 functions compared (those with closures or #private calls inside are not yet: see the harness).
     expect(same).toBeGreaterThan(1500);
     expect(rejected).toBeGreaterThan(200); // outside the lazy subset both ways (try, generators, large, ...)
+    expect(generators).toBeGreaterThan(200); // generator versions (of functions outside the lazy subset) compared too
   }, 300_000);
 
   it('gives undefined for a function outside the lazy subset', () => {
@@ -104,13 +107,18 @@ describe('transform option copiesAtRunTime', () => {
     };
     export class Box { sum(items) { let t = 0; for (const v of items) t += spin(v); return t; } }
     export function outer(k) { const add = (v) => spin(v) + k; let t = 0; for (let i = 0; i < 50; i++) t += add(i); return t; }
+    export function guarded(items) { const log = []; try { for (const v of items) log.push(spin(v)); } finally { log.push('done'); } return log; }
   `;
 
   it('writes a registration and the opener instead of the copies of strict top-level functions', () => {
     const printed = transform(program, { filename: 'p.mjs' }).code;
     const { code } = transform(program, { filename: 'p.mjs', copiesAtRunTime: true });
-    // spin, walk: made at run time; Box#sum (a method) and outer (a closure inside) keep printed copies.
+    // spin, walk: copies made at run time; guarded (a try: outside the lazy subset) its generator version;
+    // Box#sum (a method) and outer (a closure inside) keep printed versions.
     expect(code.match(/\.lazyText\(/g)).toHaveLength(2);
+    expect(code.match(/\.defText\(/g)).toHaveLength(1);
+    expect(code).not.toMatch(/"guarded": function\*/);
+    expect(printed).toMatch(/"guarded": function\*/);
     expect(code).toMatch(/\$pe\.later\(spin, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "1\|1\|/);
     expect(code).toMatch(/return eval\(\$pe_text\);/);
     expect(code.match(/const \$self/g)?.length).toBe((printed.match(/const \$self/g)?.length ?? 0) - 2);
@@ -128,7 +136,9 @@ describe('transform option copiesAtRunTime', () => {
       expect(launch(m.walk, TO_COMPLETION, items).value).toBe(printed.walk(items));
       expect(finish(launch((a: number[]) => new m.Box().sum(a), 0, items)).value).toBe(printed.walk(items));
       expect(finish(launch(m.outer, 0, 7)).value).toBe(printed.outer(7));
+      expect(finish(launch(m.guarded, 0, items)).value).toEqual(printed.guarded(items));
     }
+    expect(finish(launch(made.guarded, 0, items)).pauses).toBeGreaterThan(500);
     // Paused at budget 0 inside spin's and walk's copies made from text: many pauses, same value.
     expect(finish(launch(made.walk, 0, items)).pauses).toBeGreaterThan(1000);
   });

@@ -6,7 +6,7 @@
 
 import type * as TS from 'typescript';
 import { FunctionLike } from './analyze';
-import { GeneratorBodyContext, HotName } from './generator-body';
+import { buildGeneratorBody, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy } from './lazy';
 import { createPrinter, miniTs, Node, parseFunction } from './mini-ts';
 import { FileFacts } from './text-facts';
@@ -14,14 +14,8 @@ import { FileFacts } from './text-facts';
 export { decodeFacts, encodeFacts } from './text-facts';
 export type { FileFacts } from './text-facts';
 
-/**
- * The copies' maker expression, `(() => { const $self = ...; return function (...) {...}; })()`, for the
- * function written `text`, or undefined when the function is outside the lazy subset. `sizeChecked`: its
- * size was found within the subset's limit on its source text (the text here may be laid out longer).
- * `fixedOutside`: the constants holding fixed functions' fast entries exist where the copies are compiled
- * (as in the transform's output), so the maker does not take them itself.
- */
-export function lazyVersionsFromText(text: string, facts: FileFacts, name?: string, options: { sizeChecked?: boolean; fixedOutside?: boolean } = {}): string | undefined {
+/** The function parsed from `text` and the rewrite's context for it, built from `facts` (the transform's is from its file). */
+function contextFor(text: string, facts: FileFacts): { sourceFile: Node; fn: Node; g: GeneratorBodyContext; fixed: Map<string, TS.Identifier> } {
   const { sourceFile, fn } = parseFunction(text, { method: facts.method, module: facts.module });
   const factory = miniTs.factory;
   const unique = (base: string): TS.Identifier => factory.createUniqueName(base, miniTs.GeneratedIdentifierFlags.Optimistic);
@@ -53,8 +47,43 @@ export function lazyVersionsFromText(text: string, facts: FileFacts, name?: stri
       return id;
     },
     privateFast: () => undefined,
-    sizeChecked: options.sizeChecked,
   };
+  return { sourceFile, fn, g, fixed };
+}
+
+/**
+ * The body of the function's generator version (generator-body.ts), printed: what the transform writes
+ * inside `function* (<parameters>) { ... }` for a function outside the lazy subset.
+ */
+export function generatorBodyFromText(text: string, facts: FileFacts): string {
+  const { sourceFile, fn, g } = contextFor(text, facts);
+  const body = buildGeneratorBody(g, (fn as unknown as FunctionLike).body!) as unknown as Node;
+  return createPrinter(sourceFile).statement(body);
+}
+
+/**
+ * The function's generator version, `({ "name": function* (<parameters>) { ... } })["name"]` (as the transform
+ * writes it for a function outside the lazy subset, named like the original in stack traces).
+ */
+export function generatorVersionFromText(text: string, facts: FileFacts, name?: string): string {
+  const { sourceFile, fn, g } = contextFor(text, facts);
+  const factory = miniTs.factory;
+  const f = fn as unknown as FunctionLike;
+  const gen = factory.createFunctionExpression(undefined, factory.createToken(miniTs.SyntaxKind.AsteriskToken), undefined, undefined, f.parameters, undefined, buildGeneratorBody(g, f.body!));
+  return createPrinter(sourceFile).expression((name === undefined ? gen : namedByKey(factory, gen, name)) as unknown as Node);
+}
+
+/**
+ * The copies' maker expression, `(() => { const $self = ...; return function (...) {...}; })()`, for the
+ * function written `text`, or undefined when the function is outside the lazy subset. `sizeChecked`: its
+ * size was found within the subset's limit on its source text (the text here may be laid out longer).
+ * `fixedOutside`: the constants holding fixed functions' fast entries exist where the copies are compiled
+ * (as in the transform's output), so the maker does not take them itself.
+ */
+export function lazyVersionsFromText(text: string, facts: FileFacts, name?: string, options: { sizeChecked?: boolean; fixedOutside?: boolean } = {}): string | undefined {
+  const { sourceFile, fn, g, fixed } = contextFor(text, facts);
+  const factory = miniTs.factory;
+  g.sizeChecked = options.sizeChecked;
   const made = buildLazy(g, fn as unknown as FunctionLike, name) as unknown as Node | undefined;
   if (!made) return undefined;
   // Calls to fixed functions go to their fast entries, which the transform keeps in module-level constants;

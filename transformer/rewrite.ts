@@ -308,11 +308,12 @@ function rewriteFile(
    * from the visited one through visitedOf), else `def` with a generator version.
    */
   // ---- copies made at run time (option copiesAtRunTime; runtime/lazy-text.ts) ----------------------------
-  // A function whose copies the runtime makes from its text gets `[$pe_open, "<facts>"]` instead of them: the
+  // A function whose versions the runtime makes from its text (its copies in the lazy subset, else its
+  // generator version) gets `[$pe_open, "<facts>"]` instead of them: the
   // facts are what its text does not say (lazy-from-text.ts), the opener is declared once at the top of the
   // file and compiles the copies there, in module scope. So only functions written in module scope qualify
   // (a declaration of the module's statement list, an anonymous function expression outside any block,
-  // function or class), strict (the opener is), in the lazy subset, with nothing inside that gets versions
+  // function or class), strict (the opener is), not a generator, with nothing inside that gets versions
   // of its own (closures, classes) or that the opener's names would shadow (`$pe...`).
   const jsFile = /\.[cm]?js$/.test(sf.fileName);
   let opener: TS.Identifier | undefined;
@@ -323,7 +324,9 @@ function rewriteFile(
       if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isBlock(p) || ts.isCaseBlock(p) || ts.isCatchClause(p) || ts.isIterationStatement(p, false) || ts.isClassStaticBlockDeclaration(p)) return false;
     }
     if (!isStrict(ts, gctx, fn) || fn.getText(sf).includes('$pe')) return false;
-    const inner = (n: TS.Node): boolean => ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || !!ts.forEachChild(n, (c) => inner(c) || undefined);
+    // (Tagged templates: the visitor turns each into a call of a template site declared in the file.)
+    const inner = (n: TS.Node): boolean =>
+      ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => inner(c) || undefined);
     return !ts.forEachChild(fn, (c) => inner(c) || undefined);
   };
   const textCopies = (fn: FunctionLike, name: string | undefined): TS.Expression => {
@@ -373,7 +376,7 @@ function rewriteFile(
    * through parameters of an arrow made where the versions are: `((args, nt) => function* () {...})(arguments,
    * new.target)` (a fast copy of an arrow is an arrow made there: it sees them itself).
    */
-  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: Lexical): { helper: 'lazy' | 'def' | 'lazyText'; arg: TS.Expression } => {
+  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: Lexical): { helper: 'lazy' | 'def' | 'lazyText' | 'defText'; arg: TS.Expression } => {
     if (original.asteriskToken) {
       instrumented++;
       return { helper: 'lazy', arg: generatorEntry(original, visited, name) };
@@ -389,7 +392,13 @@ function rewriteFile(
         return { helper: 'lazy', arg: fast };
       }
     }
-    if (!lexical) return { helper: 'def', arg: genFunction(visited, name) };
+    if (!lexical) {
+      if (opensAtRunTime(original)) {
+        instrumented++;
+        return { helper: 'defText', arg: textCopies(original, name) };
+      }
+      return { helper: 'def', arg: genFunction(visited, name) };
+    }
     const gen = genFunction(replaceLexical(gctx, visited, lexical) as FunctionLike, name, lexical.superVia ? { ...gctx, superVia: lexical.superVia } : gctx);
     const params = [lexical.args, lexical.newTarget, lexical.superVia].filter((p): p is TS.Identifier => p !== undefined);
     const key = factory.createIdentifier('k');
@@ -488,7 +497,7 @@ function rewriteFile(
     // declared again at each call of it, so it gets them on first use (like closures, deferred.ts).
     const nested = !ts.isSourceFile(node.parent);
     // (Copies made at run time are made when a task first asks: deferred too.)
-    const def = factory.createExpressionStatement(nested || v.helper === 'lazyText' ? deferred(name, v.helper, v.arg, readsNewTarget(node)) : noNewIf(readsNewTarget(node), runtimeCall(v.helper, args)));
+    const def = factory.createExpressionStatement(nested || v.helper === 'lazyText' || v.helper === 'defText' ? deferred(name, v.helper, v.arg, readsNewTarget(node)) : noNewIf(readsNewTarget(node), runtimeCall(v.helper, args)));
     runtimeNodes.add(def);
     hoistStack[hoistStack.length - 1]!.push(def);
     return decl;
@@ -568,7 +577,7 @@ function rewriteFile(
   const noNewIf = (reads: boolean, attach: TS.Expression): TS.Expression => (reads ? runtimeCall('noNew', [attach]) : attach);
 
   /** `$pe.later(fn, ($f) => $pe.<helper>($f, <versions>))`: the arrow keeps the lexical `this` defArrow binds. */
-  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow' | 'lazyText', versionsArg: TS.Expression, noNew = false): TS.CallExpression => {
+  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow' | 'lazyText' | 'defText', versionsArg: TS.Expression, noNew = false): TS.CallExpression => {
     const f = fileTemp(gctx, 'maker-fn', 'f'); // one name per file: a name per closure made printing quadratic
     const attach = noNewIf(noNew, runtimeCall(helper, helper === 'defArrow' ? [f, versionsArg, factory.createThis()] : [f, versionsArg]));
     const make = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, f)], undefined, undefined, attach);

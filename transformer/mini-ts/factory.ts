@@ -25,6 +25,29 @@ export function createUniqueName(base: string, flags = 0): Node {
 const binary = (left: Node, op: number | Node, right: Node): Node => make(K.BinaryExpression, { left, operatorToken: operatorToken(op), right });
 const prefix = (operator: number, operand: Node): Node => make(K.PrefixUnaryExpression, { operator, operand });
 
+/**
+ * TypeScript's `updateX(node, ...parts)`: the same node when every part is the one it has, else an updated
+ * copy. `keys` names the parts in the order of the function's parameters (null: a type-only parameter).
+ */
+function updaters(table: Record<string, readonly (string | null)[]>): Record<string, (node: Node, ...parts: unknown[]) => Node> {
+  const out: Record<string, (node: Node, ...parts: unknown[]) => Node> = {};
+  for (const [fn, keys] of Object.entries(table)) {
+    out[fn] = (node, ...parts) => {
+      const props: Record<string, unknown> = {};
+      let changed = false;
+      keys.forEach((k, i) => {
+        if (k === null) return;
+        const v = Array.isArray(parts[i]) ? [...(parts[i] as Node[])] : parts[i];
+        props[k] = v;
+        if (Array.isArray(v) ? !sameList(v, node[k]) : v !== node[k]) changed = true;
+      });
+      return changed ? update(node, props) : node;
+    };
+  }
+  return out;
+}
+const sameList = (a: readonly unknown[], b: unknown): boolean => Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
+
 export const factory = {
   createIdentifier,
   createUniqueName,
@@ -37,6 +60,8 @@ export const factory = {
   createStringLiteral: (text: string): Node => make(K.StringLiteral, { text }),
   createNumericLiteral: (value: number | string): Node => make(K.NumericLiteral, { text: String(value) }),
 
+  createYieldExpression: (asteriskToken: Node | undefined, expression: Node | undefined): Node => make(K.YieldExpression, { asteriskToken, expression }),
+  createForOfStatement: (awaitModifier: Node | undefined, initializer: Node, expression: Node, statement: Node): Node => make(K.ForOfStatement, { awaitModifier, initializer, expression, statement }),
   createBinaryExpression: binary,
   createAssignment: (l: Node, r: Node): Node => binary(l, K.EqualsToken, r),
   createLogicalAnd: (l: Node, r: Node): Node => binary(l, K.AmpersandAmpersandToken, r),
@@ -112,6 +137,21 @@ export const factory = {
     make(K.BindingElement, { dotDotDotToken, propertyName: propertyName === undefined ? undefined : id(propertyName), name: id(name), initializer }),
   liftToBlock: (nodes: readonly Node[]): Node => (nodes.length === 1 ? nodes[0]! : factory.createBlock(nodes)),
 
+  ...updaters({
+    updateBlock: ['statements'],
+    updateCaseBlock: ['clauses'],
+    updateCaseClause: ['expression', 'statements'],
+    updateDefaultClause: ['statements'],
+    updateDoStatement: ['statement', 'expression'],
+    updateForInStatement: ['initializer', 'expression', 'statement'],
+    updateForOfStatement: ['awaitModifier', 'initializer', 'expression', 'statement'],
+    updateForStatement: ['initializer', 'condition', 'incrementor', 'statement'],
+    updateSpreadElement: ['expression'],
+    updateSwitchStatement: ['expression', 'caseBlock'],
+    updateVariableDeclaration: ['name', null, null, 'initializer'],
+    updateWhileStatement: ['expression', 'statement'],
+    updateYieldExpression: ['asteriskToken', 'expression'],
+  }),
   updatePropertyAccessExpression: (node: Node, expression: Node, name: Node): Node => (node.expression === expression && node.name === name ? node : update(node, { expression, name })),
   updateElementAccessExpression: (node: Node, expression: Node, argumentExpression: Node): Node =>
     node.expression === expression && node.argumentExpression === argumentExpression ? node : update(node, { expression, argumentExpression }),
