@@ -119,8 +119,8 @@ export function link(
   ctor: AnyFunction,
   names: readonly string[],
   staticNames: readonly string[],
-  fast: Record<string, AnyFunction> = {},
-  staticFast: Record<string, AnyFunction> = {},
+  fast: Record<string, AnyFunction | [Opener, string]> = {},
+  staticFast: Record<string, AnyFunction | [Opener, string]> = {},
   keyed: Record<symbol, GeneratorFn> = {},
   staticKeyed: Record<symbol, GeneratorFn> = {},
 ): void {
@@ -141,11 +141,17 @@ function attachGens(home: Record<string | symbol, unknown>, gens: Record<string 
   }
 }
 
-/** Methods in the lazy subset: `fast[name]` is the fast copy of `home[name]`. */
-function attachFastCopies(home: Record<string | symbol, unknown>, fast: Record<string | symbol, AnyFunction>): void {
+/**
+ * Methods in the lazy subset: `fast[name]` is the fast copy of `home[name]`, or (transform option
+ * copiesAtRunTime) `[opener, "<facts>"]`, from which the copies are made at the method's first use in a task.
+ */
+function attachFastCopies(home: Record<string | symbol, unknown>, fast: Record<string | symbol, AnyFunction | [Opener, string]>): void {
   for (const name of Reflect.ownKeys(fast)) {
     const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
-    if (typeof method === 'function') attachLazy(method, fast[name] as never);
+    if (typeof method !== 'function') continue;
+    const version = fast[name]!;
+    if (Array.isArray(version)) later(method as AnyFunction, (f) => lazyText(f, version));
+    else attachLazy(method, version as never);
   }
 }
 

@@ -324,13 +324,32 @@ function rewriteFile(
       if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isBlock(p) || ts.isCaseBlock(p) || ts.isCatchClause(p) || ts.isIterationStatement(p, false) || ts.isClassStaticBlockDeclaration(p)) return false;
     }
     if (!isStrict(ts, gctx, fn) || fn.getText(sf).includes('$pe')) return false;
-    // (Tagged templates: the visitor turns each into a call of a template site declared in the file.)
-    const inner = (n: TS.Node): boolean =>
-      ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => inner(c) || undefined);
-    return !ts.forEachChild(fn, (c) => inner(c) || undefined);
+    return !ts.forEachChild(fn, (c) => hasOwnVersionsInside(c) || undefined);
   };
-  const textCopies = (fn: FunctionLike, name: string | undefined): TS.Expression => {
-    opener ??= factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic);
+  /**
+   * A class's method qualifies the same way, in a class written in module scope: its copies are compiled by
+   * an opener declared in the class's static block (an arrow: `this` there is the class, which the copies of
+   * a method reading `super` take their home object from; and `#names` are in scope).
+   */
+  const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean => {
+    if (!options.copiesAtRunTime || !jsFile || !ts.isClassLike(m.parent)) return false;
+    for (let p: TS.Node | undefined = m.parent.parent; p && !ts.isSourceFile(p); p = p.parent) {
+      if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isClassStaticBlockDeclaration(p)) return false;
+    }
+    return !m.getText(sf).includes('$pe') && !ts.forEachChild(m, (c) => (c !== m.name && hasOwnVersionsInside(c)) || undefined);
+  };
+  /** Something inside that gets versions of its own, or that the visitor rewrites first (tagged templates become template-site calls). */
+  const hasOwnVersionsInside = (n: TS.Node): boolean =>
+    ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => hasOwnVersionsInside(c) || undefined);
+  const classOpeners = new Map<TS.Node, TS.Identifier>(); // by original class
+  const classOpener = (cls: TS.Node): TS.Identifier => {
+    const original = ts.getOriginalNode(cls);
+    let id = classOpeners.get(original);
+    if (!id) classOpeners.set(original, (id = factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic)));
+    return id;
+  };
+  const textCopies = (fn: FunctionLike, name: string | undefined, where: { method?: 'class' | 'static'; opener?: TS.Identifier } = {}): TS.Expression => {
+    const id = where.opener ?? (opener ??= factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic));
     const mentioned = new Set<string>();
     const collect = (n: TS.Node): void => {
       if (ts.isIdentifier(n)) mentioned.add(n.text);
@@ -345,14 +364,15 @@ function rewriteFile(
       plain: names.filter((n) => { const scope = policy.plain.get(n); return scope !== undefined && isInside(fn, scope); }),
       plainClasses: names.filter((n) => policy.plainClasses.has(n)),
       fixed: names.filter((n) => isFixedAt(n, fn)),
+      method: where.method,
     };
-    return factory.createArrayLiteralExpression([opener, factory.createStringLiteral(encodeFacts(facts, name))]);
+    return factory.createArrayLiteralExpression([id, factory.createStringLiteral(encodeFacts(facts, name))]);
   };
   /**
    * `const $pe_open = function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } = $pe_hot; return
    * eval($pe_text); };`: compiles copies in module scope, the runtime's values under the names they use.
    */
-  const openerDeclaration = (id: TS.Identifier): TS.Statement => {
+  const openerDeclaration = (id: TS.Identifier, arrow = false): TS.Statement => {
     const hotParam = factory.createIdentifier('$pe_hot');
     const textParam = factory.createIdentifier('$pe_text');
     const bound = ['$pe', '$pe_rt', '$pe_FAST', '$pe_OWNER', '$pe_GEN', '$pe_apply', '$pe_callable', '$pe_enter', '$pe_SUSPENDED', '$pe_SPLIT'];
@@ -363,7 +383,11 @@ function rewriteFile(
       ], ts.NodeFlags.Const)),
       factory.createReturnStatement(factory.createCallExpression(factory.createIdentifier('eval'), undefined, [textParam])),
     ], true);
-    const fn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, [hotParam, textParam].map((p) => factory.createParameterDeclaration(undefined, undefined, p)), undefined, body);
+    const params = [hotParam, textParam].map((p) => factory.createParameterDeclaration(undefined, undefined, p));
+    // (In a class's static block an arrow, whose `this` is the class; there the code is strict already.)
+    const fn = arrow
+      ? factory.createArrowFunction(undefined, undefined, params, undefined, undefined, factory.createBlock(body.statements.slice(1), true))
+      : factory.createFunctionExpression(undefined, undefined, undefined, undefined, params, undefined, body);
     return factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, fn)], ts.NodeFlags.Const));
   };
 
@@ -608,6 +632,10 @@ function rewriteFile(
     if (!place) return visited;
     const { inClass, isStatic } = place;
     instrumented++;
+    if (inClass && !node.asteriskToken && methodOpensAtRunTime(node) && inLazySubset(gctx, node)) {
+      methodGens.set(visited, { name, isStatic, fast: textCopies(node, name, { method: isStatic ? 'static' : 'class', opener: classOpener(node.parent) }), home: false });
+      return visited;
+    }
     // An object literal's method reading `super`: its versions take the literal from obj() (literalHome).
     const home = !inClass && usesSuper(ts, node);
     const fast = node.asteriskToken ? generatorEntry(node, visited, name) : options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
@@ -780,8 +808,10 @@ function rewriteFile(
     // Fast copies are created in the static block: same scope as the methods (the class body).
     const fasts = (isStatic: boolean): TS.Expression => fastLiteral(gens.filter((g) => g.isStatic === isStatic));
     const keyed = gens.some((g) => g.keyedGen) ? [false, true].map((isStatic) => keyedLiteral(gens.filter((g) => g.isStatic === isStatic))) : [];
+    const classOpenerId = classOpeners.get(ts.getOriginalNode(node));
     const link = factory.createClassStaticBlockDeclaration(
       factory.createBlock([
+        ...(classOpenerId ? [openerDeclaration(classOpenerId, true)] : []),
         ...privateFastDeclarations(ts.getOriginalNode(node)),
         ...(gens.length > 0 ? [factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true), ...keyed]))] : []),
         ...(ctor ? [ctor] : []),

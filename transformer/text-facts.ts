@@ -14,8 +14,8 @@ export interface FileFacts {
   plainClasses: readonly string[];
   /** Names it mentions that are fixed top-level functions its calls reach through their fast entries. */
   fixed: readonly string[];
-  /** It is a method: of a class, or of an object literal (its text alone does not say which). */
-  method?: 'class' | 'object';
+  /** It is a method: of a class (static or not), or of an object literal (its text alone does not say which). */
+  method?: 'class' | 'static' | 'object';
   /** The file is an ES module (its functions may read `import.meta`). */
   module?: boolean;
 }
@@ -26,7 +26,7 @@ export interface FileFacts {
  * of names separated by spaces (names hold neither), the name last (it may hold anything).
  */
 export function encodeFacts(facts: FileFacts, name: string | undefined): string {
-  const method = facts.method === 'class' ? 'c' : facts.method === 'object' ? 'o' : '';
+  const method = facts.method === 'class' ? 'c' : facts.method === 'static' ? 's' : facts.method === 'object' ? 'o' : '';
   const lists = [facts.declared, facts.plain, facts.plainClasses, facts.fixed].map((l) => l.join(' '));
   return [facts.strict ? '1' : '0', facts.module ? '1' : '0', method, ...lists, name === undefined ? '' : `=${name}`].join('|');
 }
@@ -41,7 +41,7 @@ export function decodeFacts(text: string): { facts: FileFacts; name: string | un
     facts: {
       strict: strict === '1',
       module: module === '1',
-      method: method === 'c' ? 'class' : method === 'o' ? 'object' : undefined,
+      method: method === 'c' ? 'class' : method === 's' ? 'static' : method === 'o' ? 'object' : undefined,
       declared: list(declared!),
       plain: list(plain!),
       plainClasses: list(plainClasses!),

@@ -39,11 +39,11 @@ function skipReason(g, fn) {
   return why;
 }
 
-/** The function's text as Function.prototype.toString gives it (no `export`, `export default`). */
+/** The function's text as Function.prototype.toString gives it (no `export`, `export default`, `static`). */
 function functionText(fn, sf) {
   let start = fn.getStart(sf);
   for (const m of fn.modifiers ?? []) {
-    if (m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword) start = m.end;
+    if (m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword || m.kind === ts.SyntaxKind.StaticKeyword) start = m.end;
   }
   return sf.text.slice(start, fn.end).trim();
 }
@@ -67,7 +67,7 @@ function factsFor(g, fn, module) {
     plainClasses: list.filter((n) => g.policy.plainClasses.has(n)),
     fixed: list.filter((n) => g.fixedFast(n, fn) !== undefined),
     module,
-    method: ts.isMethodDeclaration(fn) || ts.isAccessor(fn) ? (ts.isClassLike(fn.parent) ? 'class' : 'object') : undefined,
+    method: ts.isMethodDeclaration(fn) || ts.isAccessor(fn) ? (ts.isClassLike(fn.parent) ? (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ? 'static' : 'class') : 'object') : undefined,
   };
 }
 

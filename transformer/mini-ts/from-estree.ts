@@ -39,17 +39,19 @@ export interface ParsedFunction {
  * Parses the text of one function as `Function.prototype.toString` gives it: a declaration or expression
  * (`function f() {}`, `async function* g() {}`), an arrow (parsed inside a method, where `super` and
  * `new.target` mean what they mean in the method around it), or, with `method`, a class's or an object
- * literal's method (`m() {}`, `get x() {}`, `static async m() {}`), parsed inside a class or a literal.
+ * literal's method (`m() {}`, `get x() {}`, `async m() {}`), parsed inside a class (`static` for a static
+ * method) or a literal.
  * `module`: the text is from an ES module (`import.meta` is allowed, `await` is reserved).
  */
-export function parseFunction(text: string, options: { method?: 'class' | 'object'; module?: boolean } = {}): ParsedFunction {
+export function parseFunction(text: string, options: { method?: 'class' | 'static' | 'object'; module?: boolean } = {}): ParsedFunction {
   const isArrow = !options.method && !/^(async\s+)?function\b/.test(text);
-  const wrapped = options.method === 'class' ? `(class { ${text} })` : options.method === 'object' ? `({ ${text} })` : isArrow ? `({ m() { return (${text}); } })` : `(${text})`;
+  // (A static method's text does not say `static`, which its home object depends on: written here.)
+  const wrapped = options.method === 'class' ? `(class { ${text} })` : options.method === 'static' ? `(class { static ${text} })` : options.method === 'object' ? `({ ${text} })` : isArrow ? `({ m() { return (${text}); } })` : `(${text})`;
   const program = acorn.parse(wrapped, { ecmaVersion: 'latest', sourceType: options.module ? 'module' : 'script', preserveParens: true, allowReturnOutsideFunction: true }) as E;
   const sourceFile = convert(program, undefined, wrapped);
   const outer = sourceFile.statements[0].expression.expression; // inside the wrapper's parentheses
   const fn =
-    options.method === 'class' ? outer.members[0]
+    options.method === 'class' || options.method === 'static' ? outer.members[0]
     : options.method === 'object' ? outer.properties[0]
     : isArrow ? outer.properties[0].body.statements[0].expression.expression
     : outer;
