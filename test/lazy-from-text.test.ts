@@ -114,17 +114,23 @@ describe('transform option copiesAtRunTime', () => {
     const printed = transform(program, { filename: 'p.mjs' }).code;
     const { code } = transform(program, { filename: 'p.mjs', copiesAtRunTime: true });
     // spin, walk: copies made at run time; guarded (a try: outside the lazy subset) its generator version;
-    // Box#sum (a method) and outer (a closure inside) keep printed versions.
+    // Box#sum: its copies too, from its class's link table (`[opener, facts]`, the opener in the static
+    // block); outer (a closure inside) keeps printed versions.
     expect(code.match(/\.lazyText\(/g)).toHaveLength(2);
     expect(code.match(/\.defText\(/g)).toHaveLength(1);
+    expect(code).toMatch(/"sum": \[\$pe_open\w*, "1\|1\|c\|/);
+    expect(code).toMatch(/static \{ const \$pe_open\w* = \(\$pe_hot, \$pe_text\) => \{/);
     expect(code).not.toMatch(/"guarded": function\*/);
     expect(printed).toMatch(/"guarded": function\*/);
     expect(code).toMatch(/\$pe\.later\(spin, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "1\|1\|/);
     expect(code).toMatch(/return eval\(\$pe_text\);/);
-    expect(code.match(/const \$self/g)?.length).toBe((printed.match(/const \$self/g)?.length ?? 0) - 2);
+    expect(code.match(/const \$self/g)?.length).toBe((printed.match(/const \$self/g)?.length ?? 0) - 3);
     expect(code.length).toBeLessThan(printed.length);
-    // A sloppy script has no opener (copies of sloppy code would be compiled strict).
-    expect(transform(program.replace(/export /g, ''), { filename: 'p.cjs', copiesAtRunTime: true }).code).not.toMatch(/lazyText/);
+    // A sloppy script's functions keep printed versions (copies of sloppy code would be compiled strict); a
+    // class body is strict code, so its methods' copies are made at run time there too.
+    const sloppy = transform(program.replace(/export /g, ''), { filename: 'p.cjs', copiesAtRunTime: true }).code;
+    expect(sloppy).not.toMatch(/\.(lazy|def)Text\(/);
+    expect(sloppy).toMatch(/"sum": \[\$pe_open\w*, "1\|0\|c\|/);
   });
 
   it('gives the same results as the printed copies, at every budget', async () => {
