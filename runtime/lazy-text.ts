@@ -29,18 +29,32 @@ function hotValues(runtime: unknown, callable: unknown): Record<string, unknown>
   return (hot ??= { $pe: runtime, $pe_rt: rt, $pe_FAST: FAST, $pe_OWNER: OWNER, $pe_GEN: GEN, $pe_apply: apply, $pe_callable: callable, $pe_enter: enter, $pe_SUSPENDED: SUSPENDED, $pe_SPLIT: SPLIT });
 }
 
+/** Loads the rewrite that makes versions from text (acorn and the transformer's core: ~100 ms or more). */
+function loadMaker(): typeof import('../transformer/lazy-from-text') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (maker ??= require('../transformer/lazy-from-text') as typeof import('../transformer/lazy-from-text'));
+}
+
+/**
+ * Called when a file with such functions loads: loads the rewrite then, outside any task. Loaded at a
+ * function's first call in a task instead, it would stall that slice for its whole load time, long enough
+ * for the overrun guard to cancel the task.
+ */
+export function preloadVersionMaker(): void {
+  loadMaker();
+}
+
 /**
  * `fn`'s fast copy (`kind` 'lazy') or generator version ('generator') made from its text and compiled by
  * `spec[0]`, its file's opener; the caller attaches it.
  */
 export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string]): AnyFunction {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  maker ??= require('../transformer/lazy-from-text') as typeof import('../transformer/lazy-from-text');
+  const make = loadMaker();
   const [open, factsText] = spec;
-  const { facts, name } = maker.decodeFacts(factsText);
+  const { facts, name } = make.decodeFacts(factsText);
   const text = engineText(fn);
   // (The loaded text is the transform's printing of the function, which may be longer than its source.)
-  const version = kind === 'lazy' ? maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : maker.generatorVersionFromText(text, facts, name);
+  const version = kind === 'lazy' ? make.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : make.generatorVersionFromText(text, facts, name);
   if (version === undefined) {
     throw new PreemptibleCopiesError(`preemptible: the copies of ${name ?? 'a function'} could not be made from its text (the transform found it in the lazy subset): ${text.slice(0, 200)}`);
   }

@@ -70,7 +70,8 @@ export function generatorVersionFromText(text: string, facts: FileFacts, name?: 
   const factory = miniTs.factory;
   const f = fn as unknown as FunctionLike;
   const gen = factory.createFunctionExpression(undefined, factory.createToken(miniTs.SyntaxKind.AsteriskToken), undefined, undefined, f.parameters, undefined, buildGeneratorBody(g, f.body!));
-  return createPrinter(sourceFile).expression((name === undefined ? gen : namedByKey(factory, gen, name)) as unknown as Node);
+  // (Parenthesized: an unnamed `function* () {}` evaluated alone would be a declaration without a name.)
+  return `(${createPrinter(sourceFile).expression((name === undefined ? gen : namedByKey(factory, gen, name)) as unknown as Node)})`;
 }
 
 /**

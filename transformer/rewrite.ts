@@ -1067,7 +1067,11 @@ function rewriteFile(
   for (const [original, visited] of toMark) if (visited !== original || versioned.has(original)) marks!.mark(original, visited);
   // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.
   const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), factory.createStringLiteral(marks.text)]))] : [];
-  const openers = opener ? [openerDeclaration(opener)] : [];
+  // `$pe.preloadVersionMaker()`: the rewrite that makes those versions is loaded with the file, not in a task.
+  const openers = [
+    ...(opener ? [openerDeclaration(opener)] : []),
+    ...(opener || classOpeners.size > 0 ? [factory.createExpressionStatement(runtimeCall('preloadVersionMaker', []))] : []),
+  ];
   return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...openers, ...sources, ...body.slice(n)]);
 }
 

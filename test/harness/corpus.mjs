@@ -801,8 +801,12 @@ function transformKey(libSource) {
   const dir = join(root, 'dist', 'transformer');
   for (const f of readdirSync(dir).sort()) if (f.endsWith('.js')) h.update(f).update(readFileSync(join(dir, f)));
   h.update(readFileSync(join(root, 'node_modules/typescript/package.json')));
+  h.update(atRunTime ? 'copiesAtRunTime' : '');
   return h.digest('hex');
 }
+
+// CORPUS_COPIES_AT_RUN_TIME=1: the library transformed with copiesAtRunTime (versions made at run time).
+const atRunTime = process.env.CORPUS_COPIES_AT_RUN_TIME === '1';
 
 /** Transforms the library (or reuses a cached transform with the same key). */
 function transformLibrary(name, w, libSource, libOut) {
@@ -814,12 +818,12 @@ function transformLibrary(name, w, libSource, libOut) {
     if (meta.key === key) return { ...meta.transform, cached: true };
   }
   const t0 = performance.now();
-  const lib = transform(libSource, { filename, instrument: 'all' });
+  const lib = transform(libSource, { filename, instrument: 'all', copiesAtRunTime: atRunTime });
   const transformMs = performance.now() - t0;
   let warm = {};
   if (w.warmTransform !== false) {
     const t1 = performance.now();
-    transform(libSource, { filename, instrument: 'all' });
+    transform(libSource, { filename, instrument: 'all', copiesAtRunTime: atRunTime });
     const transformWarmMs = performance.now() - t1;
     warm = { warmMs: +transformWarmMs.toFixed(1), warmMbPerSec: +(libSource.length / 1e6 / (transformWarmMs / 1000)).toFixed(2) };
   }
