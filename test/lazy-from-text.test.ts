@@ -108,6 +108,7 @@ describe('transform option copiesAtRunTime', () => {
     export class Box { sum(items) { let t = 0; for (const v of items) t += spin(v); return t; } }
     export function outer(k) { const add = (v) => spin(v) + k; let t = 0; for (let i = 0; i < 50; i++) t += add(i); return t; }
     export function guarded(items) { const log = []; try { for (const v of items) log.push(spin(v)); } finally { log.push('done'); } return log; }
+    export const unnamed = [function (items) { let t = 0; try { for (const v of items) t += spin(v); } finally { t += 1; } return t; }];
   `;
 
   it('writes a registration and the opener instead of the copies of strict top-level functions', () => {
@@ -117,7 +118,7 @@ describe('transform option copiesAtRunTime', () => {
     // Box#sum: its copies too, from its class's link table (`[opener, facts]`, the opener in the static
     // block); outer (a closure inside) keeps printed versions.
     expect(code.match(/\.lazyText\(/g)).toHaveLength(2);
-    expect(code.match(/\.defText\(/g)).toHaveLength(1);
+    expect(code.match(/\.defText\(/g)).toHaveLength(2); // guarded, and the function without a name
     expect(code).toMatch(/"sum": \[\$pe_open\w*, "1\|1\|c\|/);
     expect(code).toMatch(/static \{ const \$pe_open\w* = \(\$pe_hot, \$pe_text\) => \{/);
     expect(code).not.toMatch(/"guarded": function\*/);
@@ -143,6 +144,7 @@ describe('transform option copiesAtRunTime', () => {
       expect(finish(launch((a: number[]) => new m.Box().sum(a), 0, items)).value).toBe(printed.walk(items));
       expect(finish(launch(m.outer, 0, 7)).value).toBe(printed.outer(7));
       expect(finish(launch(m.guarded, 0, items)).value).toEqual(printed.guarded(items));
+      expect(finish(launch(m.unnamed[0], 0, items)).value).toBe(printed.unnamed[0](items));
     }
     expect(finish(launch(made.guarded, 0, items)).pauses).toBeGreaterThan(500);
     // Paused at budget 0 inside spin's and walk's copies made from text: many pauses, same value.
