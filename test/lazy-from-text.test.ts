@@ -151,6 +151,35 @@ describe('transform option copiesAtRunTime', () => {
     expect(finish(launch(made.walk, 0, items)).pauses).toBeGreaterThan(1000);
   });
 
+  it('makes the versions of functions in a run-once wrapper (an IIFE, a UMD factory) with an opener declared inside it', async () => {
+    const wrapped = `
+      export const api = (function () {
+        'use strict';
+        let calls = 0;
+        function spin(n) { calls++; let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+        function walk(items) { let t = 0; for (let i = 0; i < items.length; i++) t += spin(items[i]); return t + calls * 0; }
+        const guarded = function (items) { try { return walk(items); } finally { calls++; } };
+        return { walk, guarded, calls: () => calls };
+      })();
+      export function notInWrapper(k) { return (function () { function inner(n) { let t = 0; while (n-- > 0) t += k; return t; } return inner(10); })(); }
+    `;
+    const { code } = transform(wrapped, { filename: 'w.mjs', copiesAtRunTime: true });
+    // One opener, the wrapper's, declared in it (after its 'use strict'); notInWrapper's IIFE gets none: it
+    // runs at each call of notInWrapper, an ordinary function.
+    expect(code.match(/return eval\(\$pe_text\)/g)).toHaveLength(1);
+    expect(code).toMatch(/'use strict';[^]*const \$pe_open\w* = function \(\$pe_hot, \$pe_text\)[^]*let calls = 0;/);
+    expect(code).toMatch(/\$pe\.later\(spin, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open\w*, /);
+    expect(code).toMatch(/\$pe\.defText\(\$f\w*, \[\$pe_open\w*, /);
+    expect(code).not.toMatch(/\$pe\.later\(inner, \$f\w* => \$pe\.lazyText/);
+    const printed = await instrument(wrapped);
+    const made = await instrument(wrapped, { copiesAtRunTime: true });
+    const items = Array.from({ length: 80 }, (_, i) => (i * 31) % 150);
+    const r = finish(launch(made.api.guarded, 0, items));
+    expect(r.value).toBe(printed.api.guarded(items));
+    expect(r.pauses).toBeGreaterThan(500);
+    expect(finish(launch(made.notInWrapper, 0, 3)).value).toBe(printed.notInWrapper(3));
+  });
+
   it('rejects a value that is not a boolean', () => {
     expect(() => transform(program, { copiesAtRunTime: 'yes' as never })).toThrow(PreemptibleArgumentError);
     expect(() => transform(program, { copiesAtRunTime: 'yes' as never })).toThrow(/copiesAtRunTime must be a boolean/);

@@ -317,25 +317,42 @@ function rewriteFile(
   // of its own (closures, classes) or that the opener's names would shadow (`$pe...`).
   const jsFile = /\.[cm]?js$/.test(sf.fileName);
   let opener: TS.Identifier | undefined;
+  /**
+   * Where an opener for code at `node` is declared: the file, or the body of the run-once wrapper (an IIFE, a
+   * UMD factory: analyze.ts isPlainWrapper) that `node` is written in directly, when every function around
+   * that one is a run-once wrapper too (an opener's eval makes the locals of every scope around it live in
+   * contexts: free for code that runs once). Undefined anywhere else (a block, a loop, another function).
+   */
+  const openerScope = (node: TS.Node): TS.SourceFile | TS.Block | undefined => {
+    let scope: TS.SourceFile | TS.Block | undefined;
+    for (let p: TS.Node | undefined = node.parent; p; p = p.parent) {
+      if (ts.isSourceFile(p)) return scope ?? p;
+      const wrapperBody = ts.isBlock(p) && (ts.isFunctionExpression(p.parent) || ts.isArrowFunction(p.parent)) && isPlainWrapper(ts, p.parent);
+      if (wrapperBody) {
+        scope ??= p as TS.Block;
+        p = p.parent; // the wrapper itself
+        continue;
+      }
+      if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isBlock(p) || ts.isCaseBlock(p) || ts.isCatchClause(p) || ts.isIterationStatement(p, false) || ts.isClassStaticBlockDeclaration(p)) return undefined;
+    }
+    return undefined;
+  };
   const opensAtRunTime = (fn: FunctionLike): boolean => {
     if (!options.copiesAtRunTime || !jsFile) return false;
-    if (!(ts.isFunctionDeclaration(fn) && fn.name && ts.isSourceFile(fn.parent)) && !(ts.isFunctionExpression(fn) && !fn.name)) return false;
-    for (let p: TS.Node | undefined = fn.parent; p && !ts.isSourceFile(p); p = p.parent) {
-      if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isBlock(p) || ts.isCaseBlock(p) || ts.isCatchClause(p) || ts.isIterationStatement(p, false) || ts.isClassStaticBlockDeclaration(p)) return false;
-    }
+    if (!(ts.isFunctionDeclaration(fn) && fn.name) && !(ts.isFunctionExpression(fn) && !fn.name)) return false;
+    const scope = openerScope(fn);
+    // (A declaration: of the scope's own statement list, not of a block inside it.)
+    if (!scope || (ts.isFunctionDeclaration(fn) && fn.parent !== scope)) return false;
     if (!isStrict(ts, gctx, fn) || fn.getText(sf).includes('$pe')) return false;
     return !ts.forEachChild(fn, (c) => hasOwnVersionsInside(c) || undefined);
   };
   /**
-   * A class's method qualifies the same way, in a class written in module scope: its copies are compiled by
+   * A class's method qualifies the same way, in a class written where an opener could be: its copies are compiled by
    * an opener declared in the class's static block (an arrow: `this` there is the class, which the copies of
    * a method reading `super` take their home object from; and `#names` are in scope).
    */
   const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean => {
-    if (!options.copiesAtRunTime || !jsFile || !ts.isClassLike(m.parent)) return false;
-    for (let p: TS.Node | undefined = m.parent.parent; p && !ts.isSourceFile(p); p = p.parent) {
-      if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isClassStaticBlockDeclaration(p)) return false;
-    }
+    if (!options.copiesAtRunTime || !jsFile || !ts.isClassLike(m.parent) || !openerScope(m.parent)) return false;
     return !m.getText(sf).includes('$pe') && !ts.forEachChild(m, (c) => (c !== m.name && hasOwnVersionsInside(c)) || undefined);
   };
   /** Something inside that gets versions of its own, or that the visitor rewrites first (tagged templates become template-site calls). */
@@ -348,8 +365,16 @@ function rewriteFile(
     if (!id) classOpeners.set(original, (id = factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic)));
     return id;
   };
+  const scopeOpeners = new Map<TS.Node, TS.Identifier>(); // by the original wrapper body (the file's is `opener`)
+  const scopeOpener = (fn: FunctionLike): TS.Identifier => {
+    const scope = openerScope(fn)!;
+    if (ts.isSourceFile(scope)) return (opener ??= factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic));
+    let id = scopeOpeners.get(scope);
+    if (!id) scopeOpeners.set(scope, (id = factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic)));
+    return id;
+  };
   const textCopies = (fn: FunctionLike, name: string | undefined, where: { method?: 'class' | 'static'; opener?: TS.Identifier } = {}): TS.Expression => {
-    const id = where.opener ?? (opener ??= factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic));
+    const id = where.opener ?? scopeOpener(fn);
     const mentioned = new Set<string>();
     const collect = (n: TS.Node): void => {
       if (ts.isIdentifier(n)) mentioned.add(n.text);
@@ -982,7 +1007,11 @@ function rewriteFile(
     switch (node.kind) {
       case ts.SyntaxKind.Block: {
         const b = node as TS.Block;
-        return factory.updateBlock(b, visitStatementList(b.statements, () => fixedDeclarations(b)));
+        // (A run-once wrapper's body: the opener of its functions' versions made at run time, if any.)
+        return factory.updateBlock(b, visitStatementList(b.statements, () => {
+          const id = scopeOpeners.get(ts.getOriginalNode(b));
+          return [...(id ? [openerDeclaration(id)] : []), ...fixedDeclarations(b)];
+        }));
       }
       case ts.SyntaxKind.ModuleBlock: {
         const b = node as TS.ModuleBlock;
@@ -1070,7 +1099,7 @@ function rewriteFile(
   // `$pe.preloadVersionMaker()`: the rewrite that makes those versions is loaded with the file, not in a task.
   const openers = [
     ...(opener ? [openerDeclaration(opener)] : []),
-    ...(opener || classOpeners.size > 0 ? [factory.createExpressionStatement(runtimeCall('preloadVersionMaker', []))] : []),
+    ...(opener || classOpeners.size > 0 || scopeOpeners.size > 0 ? [factory.createExpressionStatement(runtimeCall('preloadVersionMaker', []))] : []),
   ];
   return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...openers, ...sources, ...body.slice(n)]);
 }
