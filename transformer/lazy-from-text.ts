@@ -1,8 +1,8 @@
-// A function's fast and re-entry copies made from its own text, without TypeScript: the same rewrite
-// (lazy.ts) run on mini-ts nodes (parsed by acorn) and printed by mini-ts. This is the first piece of
-// making versions at run time (bench/README.md, "Copies compiled at run time"): the transform would then
-// only register each function with the facts about its file below, and the runtime would make the copies
-// from `Function.prototype.toString` on first use and compile them in the function's scope.
+// A function's versions made from its own text, without TypeScript: the same rewrite (lazy.ts for the fast
+// and re-entry copies, generator-body.ts for a generator version) run on mini-ts nodes parsed by acorn and
+// printed by mini-ts. The runtime calls it (runtime/lazy-text.ts) for the functions the transform registered
+// instead of printing their versions (option copiesAtRunTime), with the facts about their file it wrote
+// (text-facts.ts); test/harness/lazy-from-text.mjs checks it against the transform itself.
 
 import type * as TS from 'typescript';
 import { FunctionLike } from './analyze';

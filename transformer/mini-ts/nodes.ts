@@ -85,8 +85,6 @@ export const CHILDREN: Record<number, readonly string[]> = {
   [K.ImportKeyword]: [],
 };
 
-let nextId = 1;
-
 /** A node made by the factory (Synthesized, no position). */
 export function make(kind: number, props: Record<string, unknown> = {}, flags = 0): Node {
   return { kind, pos: -1, end: -1, flags: flags | NodeFlags.Synthesized, ...props };
@@ -156,7 +154,7 @@ function visitNodes(list: Node[], visitor: (n: Node) => Node | Node[] | undefine
 
 /** An updated copy of `node` (TypeScript's update functions): keeps its range and remembers the original. */
 export function update(node: Node, props: Record<string, unknown>): Node {
-  return { ...node, ...props, flags: node.flags | NodeFlags.Synthesized, original: node, parent: undefined, id: nextId++ };
+  return { ...node, ...props, flags: node.flags | NodeFlags.Synthesized, original: node, parent: undefined };
 }
 
 export function setTextRange<T extends Node>(node: T, range: { pos: number; end: number } | undefined): T {

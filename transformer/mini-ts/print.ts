@@ -87,11 +87,8 @@ export function createPrinter(sourceFile: Node): { expression(n: Node): string; 
     return precedence(n) < min ? `(${s})` : s;
   };
 
-  /** A callee or object of a member access: calls and `new` without arguments need parentheses there. */
-  const lhs = (n: Node, forNew = false): string => {
-    const needs = forNew && containsCall(n);
-    return needs ? `(${expr(n)})` : expr(n, n.kind === K.NewExpression && !n.arguments ? PRIMARY : MEMBER);
-  };
+  /** A callee or object of a member access (`new X` without arguments is parenthesized there by precedence). */
+  const lhs = (n: Node, forNew = false): string => (forNew && containsCall(n) ? `(${expr(n)})` : expr(n, MEMBER));
 
   const binaryChild = (child: Node, parentOp: number, min: number): string => {
     const op = child.kind === K.BinaryExpression ? child.operatorToken.kind : -1;
