@@ -109,6 +109,7 @@ describe('transform option copiesAtRunTime', () => {
     export function outer(k) { const add = (v) => spin(v) + k; let t = 0; for (let i = 0; i < 50; i++) t += add(i); return t; }
     export function guarded(items) { const log = []; try { for (const v of items) log.push(spin(v)); } finally { log.push('done'); } return log; }
     export const unnamed = [function (items) { let t = 0; try { for (const v of items) t += spin(v); } finally { t += 1; } return t; }];
+    export const literal = { total(items) { let t = 0; for (let i = 0; i < items.length; i++) t += spin(items[i]); return t; } };
   `;
 
   it('writes a registration and the opener instead of the copies of strict top-level functions', () => {
@@ -120,12 +121,13 @@ describe('transform option copiesAtRunTime', () => {
     expect(code.match(/\.lazyText\(/g)).toHaveLength(2);
     expect(code.match(/\.defText\(/g)).toHaveLength(2); // guarded, and the function without a name
     expect(code).toMatch(/"sum": \[\$pe_open\w*, "1\|1\|c\|/);
+    expect(code).toMatch(/"total": \[\$pe_open\w*, "1\|1\|o\|/); // an object literal's method: through obj()
     expect(code).toMatch(/static \{ const \$pe_open\w* = \(\$pe_hot, \$pe_text\) => \{/);
     expect(code).not.toMatch(/"guarded": function\*/);
     expect(printed).toMatch(/"guarded": function\*/);
     expect(code).toMatch(/\$pe\.later\(spin, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "1\|1\|/);
     expect(code).toMatch(/return eval\(\$pe_text\);/);
-    expect(code.match(/const \$self/g)?.length).toBe((printed.match(/const \$self/g)?.length ?? 0) - 3);
+    expect(code.match(/const \$self/g)?.length).toBe((printed.match(/const \$self/g)?.length ?? 0) - 4);
     expect(code.length).toBeLessThan(printed.length);
     // A sloppy script's functions keep printed versions (copies of sloppy code would be compiled strict); a
     // class body is strict code, so its methods' copies are made at run time there too.
@@ -145,6 +147,7 @@ describe('transform option copiesAtRunTime', () => {
       expect(finish(launch(m.outer, 0, 7)).value).toBe(printed.outer(7));
       expect(finish(launch(m.guarded, 0, items)).value).toEqual(printed.guarded(items));
       expect(finish(launch(m.unnamed[0], 0, items)).value).toBe(printed.unnamed[0](items));
+      expect(finish(launch((a: number[]) => m.literal.total(a), 0, items)).value).toBe(printed.walk(items));
     }
     expect(finish(launch(made.guarded, 0, items)).pauses).toBeGreaterThan(500);
     // Paused at budget 0 inside spin's and walk's copies made from text: many pauses, same value.

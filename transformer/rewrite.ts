@@ -349,10 +349,14 @@ function rewriteFile(
   /**
    * A class's method qualifies the same way, in a class written where an opener could be: its copies are compiled by
    * an opener declared in the class's static block (an arrow: `this` there is the class, which the copies of
-   * a method reading `super` take their home object from; and `#names` are in scope).
+   * a method reading `super` take their home object from; and `#names` are in scope). So does a strict
+   * object literal's method that does not read `super`, through the opener of the scope the literal is in.
    */
   const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean => {
-    if (!options.copiesAtRunTime || !jsFile || !ts.isClassLike(m.parent) || !openerScope(m.parent)) return false;
+    if (!options.copiesAtRunTime || !jsFile) return false;
+    // (An object literal's method reading `super` takes its home from obj(): left printed.)
+    if (!ts.isClassLike(m.parent) && !(ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m) && isStrict(ts, gctx, m))) return false;
+    if (!openerScope(m.parent)) return false;
     return !m.getText(sf).includes('$pe') && !ts.forEachChild(m, (c) => (c !== m.name && hasOwnVersionsInside(c)) || undefined);
   };
   /** Something inside that gets versions of its own, or that the visitor rewrites first (tagged templates become template-site calls). */
@@ -373,7 +377,7 @@ function rewriteFile(
     if (!id) scopeOpeners.set(scope, (id = factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic)));
     return id;
   };
-  const textCopies = (fn: FunctionLike, name: string | undefined, where: { method?: 'class' | 'static'; opener?: TS.Identifier } = {}): TS.Expression => {
+  const textCopies = (fn: FunctionLike, name: string | undefined, where: { method?: 'class' | 'static' | 'object'; opener?: TS.Identifier } = {}): TS.Expression => {
     const id = where.opener ?? scopeOpener(fn);
     const mentioned = new Set<string>();
     const collect = (n: TS.Node): void => {
@@ -657,8 +661,9 @@ function rewriteFile(
     if (!place) return visited;
     const { inClass, isStatic } = place;
     instrumented++;
-    if (inClass && !node.asteriskToken && methodOpensAtRunTime(node) && inLazySubset(gctx, node)) {
-      methodGens.set(visited, { name, isStatic, fast: textCopies(node, name, { method: isStatic ? 'static' : 'class', opener: classOpener(node.parent) }), home: false });
+    if (!node.asteriskToken && methodOpensAtRunTime(node) && inLazySubset(gctx, node)) {
+      const where = inClass ? { method: isStatic ? 'static' as const : 'class' as const, opener: classOpener(node.parent) } : { method: 'object' as const };
+      methodGens.set(visited, { name, isStatic, fast: textCopies(node, name, where), home: false });
       return visited;
     }
     // An object literal's method reading `super`: its versions take the literal from obj() (literalHome).
