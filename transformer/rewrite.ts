@@ -37,7 +37,7 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
 import { buildLazy, inLazySubset, isStrict, literalHome } from './lazy';
-import { encodeFacts, FileFacts } from './text-facts';
+import { encodeFacts, factsAbout } from './text-facts';
 import { newableNames, plainClassNames, usesNewTarget } from './constructors';
 import { rewriteConstructor, type ConstructorRewrite } from './constructor-rewrite';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
@@ -302,21 +302,22 @@ function rewriteFile(
     report(node, code, `${what} runs to completion inside a task (it cannot pause)`);
   };
 
-  /**
-   * The versions attached to an instrumented function literal: `lazy` with a fast copy (and its re-entry
-   * copy) when the function is in lazy.ts's subset (built from the original node; nested closures come
-   * from the visited one through visitedOf), else `def` with a generator version.
-   */
-  // ---- copies made at run time (option copiesAtRunTime; runtime/lazy-text.ts) ----------------------------
+  // ---- versions made at run time (option copiesAtRunTime; runtime/lazy-text.ts) -------------------------
   // A function whose versions the runtime makes from its text (its copies in the lazy subset, else its
-  // generator version) gets `[$pe_open, "<facts>"]` instead of them: the
-  // facts are what its text does not say (lazy-from-text.ts), the opener is declared once at the top of the
-  // file and compiles the copies there, in module scope. So only functions written in module scope qualify
-  // (a declaration of the module's statement list, an anonymous function expression outside any block,
-  // function or class), strict (the opener is), not a generator, with nothing inside that gets versions
-  // of its own (closures, classes) or that the opener's names would shadow (`$pe...`).
+  // generator version) gets `[$pe_open, "<facts>"]` instead of them: the facts are what its text does not say
+  // (text-facts.ts); the opener, declared once per scope, compiles the versions there. So only functions
+  // written where an opener can be qualify: in module scope or directly in a run-once wrapper (openerScope),
+  // or as methods of classes and object literals written there; strict (the opener is), not generators, with
+  // nothing inside that gets versions of its own (closures, classes) or that the opener's names would shadow.
   const jsFile = /\.[cm]?js$/.test(sf.fileName);
-  let opener: TS.Identifier | undefined;
+  /** The opener of each scope: the file, a run-once wrapper's body, a class (its static block). By original node. */
+  const openers = new Map<TS.Node, TS.Identifier>();
+  const openerFor = (scope: TS.Node): TS.Identifier => {
+    const original = ts.getOriginalNode(scope);
+    let id = openers.get(original);
+    if (!id) openers.set(original, (id = factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic)));
+    return id;
+  };
   /**
    * Where an opener for code at `node` is declared: the file, or the body of the run-once wrapper (an IIFE, a
    * UMD factory: analyze.ts isPlainWrapper) that `node` is written in directly, when every function around
@@ -337,64 +338,29 @@ function rewriteFile(
     }
     return undefined;
   };
-  const opensAtRunTime = (fn: FunctionLike): boolean => {
-    if (!options.copiesAtRunTime || !jsFile) return false;
-    if (!(ts.isFunctionDeclaration(fn) && fn.name) && !(ts.isFunctionExpression(fn) && !fn.name)) return false;
-    const scope = openerScope(fn);
-    // (A declaration: of the scope's own statement list, not of a block inside it.)
-    if (!scope || (ts.isFunctionDeclaration(fn) && fn.parent !== scope)) return false;
-    if (!isStrict(ts, gctx, fn) || fn.getText(sf).includes('$pe')) return false;
-    return !ts.forEachChild(fn, (c) => hasOwnVersionsInside(c) || undefined);
-  };
-  /**
-   * A class's method qualifies the same way, in a class written where an opener could be: its copies are compiled by
-   * an opener declared in the class's static block (an arrow: `this` there is the class, which the copies of
-   * a method reading `super` take their home object from; and `#names` are in scope). So does a strict
-   * object literal's method that does not read `super`, through the opener of the scope the literal is in.
-   */
-  const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean => {
-    if (!options.copiesAtRunTime || !jsFile) return false;
-    // (An object literal's method reading `super` takes its home from obj(): left printed.)
-    if (!ts.isClassLike(m.parent) && !(ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m) && isStrict(ts, gctx, m))) return false;
-    if (!openerScope(m.parent)) return false;
-    return !m.getText(sf).includes('$pe') && !ts.forEachChild(m, (c) => (c !== m.name && hasOwnVersionsInside(c)) || undefined);
-  };
+  /** What every function or method made from its text needs, wherever it is written. */
+  const madeFromText = (fn: FunctionLike): boolean =>
+    !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !fn.getText(sf).includes('$pe') && !ts.forEachChild(fn, (c) => (c !== fn.name && hasOwnVersionsInside(c)) || undefined);
   /** Something inside that gets versions of its own, or that the visitor rewrites first (tagged templates become template-site calls). */
   const hasOwnVersionsInside = (n: TS.Node): boolean =>
     ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => hasOwnVersionsInside(c) || undefined);
-  const classOpeners = new Map<TS.Node, TS.Identifier>(); // by original class
-  const classOpener = (cls: TS.Node): TS.Identifier => {
-    const original = ts.getOriginalNode(cls);
-    let id = classOpeners.get(original);
-    if (!id) classOpeners.set(original, (id = factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic)));
-    return id;
+  /** A declaration of its scope's own statement list, or an anonymous function expression, where an opener can be. */
+  const opensAtRunTime = (fn: FunctionLike): boolean => {
+    if (!(ts.isFunctionDeclaration(fn) && fn.name) && !(ts.isFunctionExpression(fn) && !fn.name)) return false;
+    const scope = openerScope(fn);
+    return !!scope && (!ts.isFunctionDeclaration(fn) || fn.parent === scope) && madeFromText(fn);
   };
-  const scopeOpeners = new Map<TS.Node, TS.Identifier>(); // by the original wrapper body (the file's is `opener`)
-  const scopeOpener = (fn: FunctionLike): TS.Identifier => {
-    const scope = openerScope(fn)!;
-    if (ts.isSourceFile(scope)) return (opener ??= factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic));
-    let id = scopeOpeners.get(scope);
-    if (!id) scopeOpeners.set(scope, (id = factory.createUniqueName('$pe_open', ts.GeneratedIdentifierFlags.Optimistic)));
-    return id;
-  };
-  const textCopies = (fn: FunctionLike, name: string | undefined, where: { method?: 'class' | 'static' | 'object'; opener?: TS.Identifier } = {}): TS.Expression => {
-    const id = where.opener ?? scopeOpener(fn);
-    const mentioned = new Set<string>();
-    const collect = (n: TS.Node): void => {
-      if (ts.isIdentifier(n)) mentioned.add(n.text);
-      ts.forEachChild(n, collect);
-    };
-    collect(fn);
-    const names = [...mentioned];
-    const facts: FileFacts = {
-      strict: true,
-      module: hooks.moduleFormat(sf) === 'esm',
-      declared: names.filter((n) => policy.declared.has(n)),
-      plain: names.filter((n) => { const scope = policy.plain.get(n); return scope !== undefined && isInside(fn, scope); }),
-      plainClasses: names.filter((n) => policy.plainClasses.has(n)),
-      fixed: names.filter((n) => isFixedAt(n, fn)),
-      method: where.method,
-    };
+  /**
+   * A method of a class written where an opener could be: compiled by an opener in the class's static block
+   * (an arrow: `this` there is the class, which the copies of a method reading `super` take their home object
+   * from; and `#names` are in scope). An object literal's method that does not read `super` (else its home
+   * comes from obj()): by the opener of the literal's scope.
+   */
+  const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean =>
+    (ts.isClassLike(m.parent) || (ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m))) && !!openerScope(m.parent) && madeFromText(m);
+  const textCopies = (fn: FunctionLike, name: string | undefined, method?: 'class' | 'static' | 'object'): TS.Expression => {
+    const id = openerFor(method === 'class' || method === 'static' ? fn.parent : openerScope(fn)!);
+    const facts = factsAbout(ts, fn, policy, isFixedAt, { module: hooks.moduleFormat(sf) === 'esm', method });
     return factory.createArrayLiteralExpression([id, factory.createStringLiteral(encodeFacts(facts, name))]);
   };
   /**
@@ -420,6 +386,11 @@ function rewriteFile(
     return factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, fn)], ts.NodeFlags.Const));
   };
 
+  /**
+   * The versions attached to an instrumented function literal: `lazy` with a fast copy (and its re-entry
+   * copy) when the function is in lazy.ts's subset (built from the original node; nested closures come
+   * from the visited one through visitedOf), else `def` with a generator version.
+   */
   /** What an arrow's generator version takes from where it is made (see versions). */
   type Lexical = { args?: TS.Identifier; newTarget?: TS.Identifier; superVia?: TS.Identifier };
 
@@ -434,19 +405,20 @@ function rewriteFile(
       instrumented++;
       return { helper: 'lazy', arg: generatorEntry(original, visited, name) };
     }
+    const fromText = opensAtRunTime(original);
     if (options.lazy !== false) {
-      if (opensAtRunTime(original) && inLazySubset(gctx, original)) {
+      if (fromText && inLazySubset(gctx, original)) {
         instrumented++;
         return { helper: 'lazyText', arg: textCopies(original, name) };
       }
-      const fast = buildLazy(gctx, original, name);
+      const fast = fromText ? undefined : buildLazy(gctx, original, name);
       if (fast) {
         instrumented++;
         return { helper: 'lazy', arg: fast };
       }
     }
     if (!lexical) {
-      if (opensAtRunTime(original)) {
+      if (fromText) {
         instrumented++;
         return { helper: 'defText', arg: textCopies(original, name) };
       }
@@ -661,14 +633,14 @@ function rewriteFile(
     if (!place) return visited;
     const { inClass, isStatic } = place;
     instrumented++;
-    if (!node.asteriskToken && methodOpensAtRunTime(node) && inLazySubset(gctx, node)) {
-      const where = inClass ? { method: isStatic ? 'static' as const : 'class' as const, opener: classOpener(node.parent) } : { method: 'object' as const };
-      methodGens.set(visited, { name, isStatic, fast: textCopies(node, name, where), home: false });
+    const fromText = !node.asteriskToken && options.lazy !== false && methodOpensAtRunTime(node);
+    if (fromText && inLazySubset(gctx, node)) {
+      methodGens.set(visited, { name, isStatic, fast: textCopies(node, name, inClass ? (isStatic ? 'static' : 'class') : 'object'), home: false });
       return visited;
     }
     // An object literal's method reading `super`: its versions take the literal from obj() (literalHome).
     const home = !inClass && usesSuper(ts, node);
-    const fast = node.asteriskToken ? generatorEntry(node, visited, name) : options.lazy !== false ? buildLazy(gctx, node, name) : undefined;
+    const fast = node.asteriskToken ? generatorEntry(node, visited, name) : options.lazy !== false && !fromText ? buildLazy(gctx, node, name) : undefined;
     if (fast) {
       methodGens.set(visited, { name, isStatic, fast, home });
       return visited;
@@ -838,7 +810,7 @@ function rewriteFile(
     // Fast copies are created in the static block: same scope as the methods (the class body).
     const fasts = (isStatic: boolean): TS.Expression => fastLiteral(gens.filter((g) => g.isStatic === isStatic));
     const keyed = gens.some((g) => g.keyedGen) ? [false, true].map((isStatic) => keyedLiteral(gens.filter((g) => g.isStatic === isStatic))) : [];
-    const classOpenerId = classOpeners.get(ts.getOriginalNode(node));
+    const classOpenerId = openers.get(ts.getOriginalNode(node));
     const link = factory.createClassStaticBlockDeclaration(
       factory.createBlock([
         ...(classOpenerId ? [openerDeclaration(classOpenerId, true)] : []),
@@ -1014,7 +986,7 @@ function rewriteFile(
         const b = node as TS.Block;
         // (A run-once wrapper's body: the opener of its functions' versions made at run time, if any.)
         return factory.updateBlock(b, visitStatementList(b.statements, () => {
-          const id = scopeOpeners.get(ts.getOriginalNode(b));
+          const id = openers.get(ts.getOriginalNode(b));
           return [...(id ? [openerDeclaration(id)] : []), ...fixedDeclarations(b)];
         }));
       }
@@ -1102,11 +1074,12 @@ function rewriteFile(
   // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.
   const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), factory.createStringLiteral(marks.text)]))] : [];
   // `$pe.preloadVersionMaker()`: the rewrite that makes those versions is loaded with the file, not in a task.
-  const openers = [
-    ...(opener ? [openerDeclaration(opener)] : []),
-    ...(opener || classOpeners.size > 0 || scopeOpeners.size > 0 ? [factory.createExpressionStatement(runtimeCall('preloadVersionMaker', []))] : []),
+  const fileOpener = openers.get(sf);
+  const openerStatements = [
+    ...(fileOpener ? [openerDeclaration(fileOpener)] : []),
+    ...(openers.size > 0 ? [factory.createExpressionStatement(runtimeCall('preloadVersionMaker', []))] : []),
   ];
-  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...openers, ...sources, ...body.slice(n)]);
+  return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...openerStatements, ...sources, ...body.slice(n)]);
 }
 
 /** `@preemptible`, `@preemptible()`, `@lib.preemptible` (standard or legacy decorators). */

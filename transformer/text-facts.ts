@@ -2,6 +2,9 @@
 // (lazy-from-text.ts, runtime/lazy-text.ts): the facts about its file that its text does not say. Kept apart
 // from lazy-from-text.ts so the transform can write them without loading the parser the runtime uses.
 
+import type * as TS from 'typescript';
+import { CallPolicy, FunctionLike, isInside } from './analyze';
+
 /** What the rewrite knows about the file around a function that the function's text does not say. */
 export interface FileFacts {
   /** The function is strict code (an ES module, a class body, a 'use strict' around it). */
@@ -18,6 +21,39 @@ export interface FileFacts {
   method?: 'class' | 'static' | 'object';
   /** The file is an ES module (its functions may read `import.meta`). */
   module?: boolean;
+}
+
+/**
+ * The facts the rewrite used for `fn` in its file: of the names `fn` mentions, those `policy` and `isFixed`
+ * (the transform's fixed top-level functions at a site) say something about. `fn` is strict (the only
+ * functions made from text).
+ */
+export function factsAbout(
+  ts: typeof TS,
+  fn: FunctionLike,
+  policy: CallPolicy,
+  isFixed: (name: string, site: TS.Node) => boolean,
+  where: { module: boolean; method?: FileFacts['method'] },
+): FileFacts {
+  const mentioned = new Set<string>();
+  const collect = (n: TS.Node): void => {
+    if (ts.isIdentifier(n)) mentioned.add(n.text);
+    ts.forEachChild(n, collect);
+  };
+  collect(fn);
+  const names = [...mentioned];
+  return {
+    strict: true,
+    module: where.module,
+    declared: names.filter((n) => policy.declared.has(n)),
+    plain: names.filter((n) => {
+      const scope = policy.plain.get(n);
+      return scope !== undefined && isInside(fn, scope);
+    }),
+    plainClasses: names.filter((n) => policy.plainClasses.has(n)),
+    fixed: names.filter((n) => isFixed(n, fn)),
+    ...(where.method ? { method: where.method } : {}),
+  };
 }
 
 /**

@@ -20,6 +20,7 @@ const lazy = require(join(root, 'dist/transformer/lazy.js'));
 const { transform } = require(join(root, 'dist/transformer/index.js'));
 const { lazyVersionsFromText, generatorBodyFromText } = require(join(root, 'dist/transformer/lazy-from-text.js'));
 const generatorBody = require(join(root, 'dist/transformer/generator-body.js'));
+const { factsAbout } = require(join(root, 'dist/transformer/text-facts.js'));
 
 /** Functions whose copies hold more than their own text says (kept out of this comparison, counted). */
 function skipReason(g, fn) {
@@ -48,27 +49,11 @@ function functionText(fn, sf) {
   return sf.text.slice(start, fn.end).trim();
 }
 
+/** The facts the transform writes for such a function (text-facts.ts), here for any function, sloppy ones too. */
 function factsFor(g, fn, module) {
-  const names = new Set();
-  const visit = (n) => {
-    if (ts.isIdentifier(n)) names.add(n.text);
-    ts.forEachChild(n, visit);
-  };
-  visit(fn);
-  const inside = (node, container) => {
-    for (let n = node; n; n = n.parent) if (n === container) return true;
-    return false;
-  };
-  const list = [...names];
-  return {
-    strict: lazy.isStrict(ts, g, fn),
-    declared: list.filter((n) => g.policy.declared.has(n)),
-    plain: list.filter((n) => g.policy.plain.has(n) && inside(fn, g.policy.plain.get(n))),
-    plainClasses: list.filter((n) => g.policy.plainClasses.has(n)),
-    fixed: list.filter((n) => g.fixedFast(n, fn) !== undefined),
-    module,
-    method: ts.isMethodDeclaration(fn) || ts.isAccessor(fn) ? (ts.isClassLike(fn.parent) ? (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ? 'static' : 'class') : 'object') : undefined,
-  };
+  const method = ts.isMethodDeclaration(fn) || ts.isAccessor(fn) ? (ts.isClassLike(fn.parent) ? (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ? 'static' : 'class') : 'object') : undefined;
+  const facts = factsAbout(ts, fn, g.policy, (n, site) => g.fixedFast(n, site) !== undefined, { module, method });
+  return { ...facts, strict: lazy.isStrict(ts, g, fn) };
 }
 
 /** A syntax tree as plain data: no positions or raw text, generated names numbered by first appearance. */
