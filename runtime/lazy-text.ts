@@ -15,6 +15,7 @@ import { apply } from './intrinsics';
 import { enter, FAST, SUSPENDED } from './lazy';
 import { rt } from './shared';
 import { engineText } from './source-text';
+import { loadInOwnRealm } from './own-realm';
 import { GEN, OWNER } from './symbols';
 import { SPLIT } from './constructors';
 
@@ -31,8 +32,8 @@ function hotValues(runtime: unknown, callable: unknown): Record<string, unknown>
 
 /** Loads the rewrite that makes versions from text (acorn and the transformer's core: ~100 ms or more). */
 function loadMaker(): typeof import('../transformer/lazy-from-text') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (maker ??= require('../transformer/lazy-from-text') as typeof import('../transformer/lazy-from-text'));
+  // (In a realm of its own: it runs inside tasks, whose code may have changed this realm's builtins.)
+  return (maker ??= loadInOwnRealm(require.resolve('../transformer/lazy-from-text')) as unknown as typeof import('../transformer/lazy-from-text'));
 }
 
 /**
@@ -45,18 +46,38 @@ export function preloadVersionMaker(): void {
 }
 
 /**
- * `fn`'s fast copy (`kind` 'lazy') or generator version ('generator') made from its text and compiled by
- * `spec[0]`, its file's opener; the caller attaches it.
+ * What each opener compiled, by facts (which name the function's place in its file): the function's
+ * versions behind `(<captured>) => (<versions>)`, made once for all the functions made at that place (every
+ * closure a function creates there), each then handing over its own values.
  */
-export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string]): AnyFunction {
-  const make = loadMaker();
+const compiled = new WeakMap<Opener, Map<string, { make: AnyFunction; lexicalThis: boolean }>>();
+
+/**
+ * `fn`'s fast copy (`kind` 'lazy') or generator version ('generator') made from its text and compiled by
+ * `spec[0]`, its file's opener, given the values `fn` reads from the functions around it (`captured`, in the
+ * order of the facts' names) and an arrow's `this`; the caller attaches it.
+ */
+export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string], captured: unknown[] = [], self?: unknown): AnyFunction {
   const [open, factsText] = spec;
-  const { facts, name } = make.decodeFacts(factsText);
-  const text = engineText(fn);
-  // (The loaded text is the transform's printing of the function, which may be longer than its source.)
-  const version = kind === 'lazy' ? make.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : make.generatorVersionFromText(text, facts, name);
-  if (version === undefined) {
-    throw new PreemptibleCopiesError(`preemptible: the copies of ${name ?? 'a function'} could not be made from its text (the transform found it in the lazy subset): ${text.slice(0, 200)}`);
+  let byFacts = compiled.get(open);
+  if (!byFacts) compiled.set(open, (byFacts = new Map()));
+  let entry = byFacts.get(factsText);
+  if (!entry) {
+    const maker = loadMaker();
+    const { facts, name } = maker.decodeFacts(factsText);
+    const text = engineText(fn);
+    // (The loaded text is the transform's printing of the function, which may be longer than its source.)
+    const version = kind === 'lazy' ? maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : maker.generatorVersionFromText(text, facts, name);
+    if (version === undefined) {
+      throw new PreemptibleCopiesError(`preemptible: the copies of ${name ?? 'a function'} could not be made from its text (the transform found it in the lazy subset): ${text.slice(0, 200)}`);
+    }
+    // An arrow keeps the opener's `this` (in a class's static block the class, which copies of methods
+    // reading `super` take their home from); a function takes an arrow's own `this`.
+    const params = (facts.captured ?? []).join(', ');
+    const make = open(hotValues(runtime, callable), facts.lexicalThis ? `(function (${params}) { return ${version}; })` : `((${params}) => (${version}))`);
+    byFacts.set(factsText, (entry = { make, lexicalThis: !!facts.lexicalThis }));
   }
-  return open(hotValues(runtime, callable), version);
+  const version = apply(entry.make, self, captured) as AnyFunction;
+  // (A generator version of an arrow runs with the arrow's `this`; a fast copy of one is an arrow itself.)
+  return kind === 'generator' && entry.lexicalThis ? version.bind(self) : version;
 }

@@ -120,7 +120,7 @@ export function replaceLexical(g: GeneratorBodyContext, node: TS.Node, names: { 
 }
 
 /** An identifier where it names a binding's value (not a property, a label or a declaration). */
-function isReference(ts: typeof TS, id: TS.Identifier, parent: TS.Node): boolean {
+export function isReference(ts: typeof TS, id: TS.Identifier, parent: TS.Node): boolean {
   if ((ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === id) return false;
   if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.name === id) return false;
   if (ts.isBindingElement(parent) && parent.propertyName === id) return false;

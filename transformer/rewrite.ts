@@ -37,7 +37,8 @@ import {
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
 import { buildLazy, inLazySubset, isStrict, literalHome } from './lazy';
-import { encodeFacts, factsAbout } from './text-facts';
+import { encodeFacts, factsAbout, type FileFacts } from './text-facts';
+import { capturesOf, newCaptureMemo } from './captures';
 import { newableNames, plainClassNames, usesNewTarget } from './constructors';
 import { rewriteConstructor, type ConstructorRewrite } from './constructor-rewrite';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
@@ -68,6 +69,13 @@ interface MethodGen {
   keyedGen?: TS.Expression;
   /** An object literal's method whose versions read `super` through the literal (obj() passes it in). */
   home?: boolean;
+}
+
+/** Where a function's versions made at run time are compiled, and what it hands them (rewrite textSite). */
+interface TextSite {
+  scope: TS.SourceFile | TS.Block;
+  captured: string[];
+  lexicalThis: boolean;
 }
 
 export function createCoreTransformer(
@@ -340,16 +348,66 @@ function rewriteFile(
   };
   /** What every function or method made from its text needs, wherever it is written. */
   const madeFromText = (fn: FunctionLike): boolean =>
-    !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !fn.getText(sf).includes('$pe') && !ts.forEachChild(fn, (c) => (c !== fn.name && hasOwnVersionsInside(c)) || undefined);
-  /** Something inside that gets versions of its own, or that the visitor rewrites first (tagged templates become template-site calls). */
-  const hasOwnVersionsInside = (n: TS.Node): boolean =>
-    ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => hasOwnVersionsInside(c) || undefined);
-  /** A declaration of its scope's own statement list, or an anonymous function expression, where an opener can be. */
-  const opensAtRunTime = (fn: FunctionLike): boolean => {
-    if (!(ts.isFunctionDeclaration(fn) && fn.name) && !(ts.isFunctionExpression(fn) && !fn.name)) return false;
-    const scope = openerScope(fn);
-    return !!scope && (!ts.isFunctionDeclaration(fn) || fn.parent === scope) && madeFromText(fn);
+    !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !fn.getText(sf).includes('$pe') && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
+  /**
+   * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes,
+   * methods, named function expressions and nested declarations (their registrations take other shapes),
+   * tagged templates (template-site calls), `#private` names, meta-properties, an arrow's `super`, closures
+   * under computed keys (named through $pe.key()). Closures
+   * (arrows, anonymous function expressions) are not: the text the engine has holds their registrations,
+   * `$pe.later(<closure>, ...)`, which the rewrite at run time takes for the closures themselves
+   * (mini-ts/from-estree.ts), as the transform's own takes a closure's visited node (visitedOf).
+   */
+  const rewrittenInside = (n: TS.Node, inClosure = false): boolean => {
+    if (inClosure && n.kind === ts.SyntaxKind.SuperKeyword) return true;
+    // `[k]: () => {}`: its key goes through $pe.key() (visitPropertyAssignment).
+    if (ts.isPropertyAssignment(n) && ts.isComputedPropertyName(n.name) && ts.isFunctionLike(skipOuter(ts, n.initializer))) return true;
+    if (ts.isArrowFunction(n) || (ts.isFunctionExpression(n) && !n.name)) return !!ts.forEachChild(n, (c) => rewrittenInside(c, true) || undefined);
+    return ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => rewrittenInside(c, inClosure) || undefined);
   };
+  /**
+   * Where the versions of a named function declaration, an anonymous function expression or an arrow are
+   * compiled at run time, and what they take from where the function is written: the locals of the
+   * functions around it that it mentions (captures.ts: only those whose values never change once it can
+   * run), an arrow's `this`. Undefined when they cannot be made so. By original node.
+   */
+  const textSites = new Map<TS.Node, TextSite | undefined>();
+  const textSite = (fn: FunctionLike): TextSite | undefined => {
+    if (textSites.has(fn)) return textSites.get(fn);
+    let site: TextSite | undefined;
+    if (((ts.isFunctionDeclaration(fn) && fn.name) || (ts.isFunctionExpression(fn) && !fn.name) || ts.isArrowFunction(fn)) && madeFromText(fn)) {
+      const uses = ts.isArrowFunction(fn) ? arrowLexicalUses(ts, fn) : undefined;
+      if (!uses?.usesArguments && !uses?.usesNewTarget && !uses?.usesSuper) {
+        const lexicalThis = !!uses?.usesThis;
+        const direct = openerScope(fn);
+        if (direct && (!ts.isFunctionDeclaration(fn) || fn.parent === direct)) {
+          site = { scope: direct, captured: [], lexicalThis };
+        } else if (!names.dynamicScope) {
+          const top = enclosingOpenerScope(fn);
+          const c = top && capturesOf(ts, fn, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
+          if (c && !('refused' in c)) site = { scope: top, captured: c.names, lexicalThis };
+        }
+      }
+    }
+    textSites.set(fn, site);
+    return site;
+  };
+  const captureMemo = newCaptureMemo();
+  /** The nearest scope above `node` that has an opener: a run-once wrapper's body (see openerScope), or the file. */
+  const enclosingOpenerScope = (node: TS.Node): TS.SourceFile | TS.Block => {
+    for (let p: TS.Node = node.parent; ; p = p.parent) {
+      if (ts.isSourceFile(p)) return p;
+      if (ts.isBlock(p) && (ts.isFunctionExpression(p.parent) || ts.isArrowFunction(p.parent)) && wrapperOpens(p.parent)) return p;
+    }
+  };
+  /** A run-once wrapper written where an opener can be (so its body can have one). */
+  const wrapperOpensMemo = new Map<TS.Node, boolean>();
+  const wrapperOpens = (w: TS.FunctionExpression | TS.ArrowFunction): boolean => {
+    let open = wrapperOpensMemo.get(w);
+    if (open === undefined) wrapperOpensMemo.set(w, (open = isPlainWrapper(ts, w) && !!openerScope(w)));
+    return open;
+  };
+  const opensAtRunTime = (fn: FunctionLike): boolean => textSite(fn) !== undefined;
   /**
    * A method of a class written where an opener could be: compiled by an opener in the class's static block
    * (an arrow: `this` there is the class, which the copies of a method reading `super` take their home object
@@ -358,10 +416,23 @@ function rewriteFile(
    */
   const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean =>
     (ts.isClassLike(m.parent) || (ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m))) && !!openerScope(m.parent) && madeFromText(m);
-  const textCopies = (fn: FunctionLike, name: string | undefined, method?: 'class' | 'static' | 'object'): TS.Expression => {
-    const id = openerFor(method === 'class' || method === 'static' ? fn.parent : openerScope(fn)!);
-    const facts = factsAbout(ts, fn, policy, isFixedAt, { module: hooks.moduleFormat(sf) === 'esm', method });
-    return factory.createArrayLiteralExpression([id, factory.createStringLiteral(encodeFacts(facts, name))]);
+  /**
+   * `[$pe_open, "<facts>"]`, what the runtime makes the versions of `fn` from; for a function (not a method)
+   * also what it is handed where the function is: `[<captured locals>]` and, for an arrow reading `this`, `this`.
+   */
+  const textCopies = (fn: FunctionLike, name: string | undefined, method?: 'class' | 'static' | 'object'): { spec: TS.Expression; handed: TS.Expression[] } => {
+    const site = method ? undefined : textSite(fn)!;
+    const id = openerFor(method === 'class' || method === 'static' ? fn.parent : method ? openerScope(fn)! : site!.scope);
+    const facts: FileFacts = {
+      ...factsAbout(ts, fn, policy, isFixedAt, { module: hooks.moduleFormat(sf) === 'esm', method }),
+      captured: site?.captured ?? [],
+      lexicalThis: !!site?.lexicalThis,
+      site: fn.pos,
+    };
+    const spec = factory.createArrayLiteralExpression([id, factory.createStringLiteral(encodeFacts(facts, name))]);
+    const handed = !site || (site.captured.length === 0 && !site.lexicalThis) ? []
+      : [factory.createArrayLiteralExpression(site.captured.map((n) => factory.createIdentifier(n))), ...(site.lexicalThis ? [factory.createThis()] : [])];
+    return { spec, handed };
   };
   /**
    * `const $pe_open = function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } = $pe_hot; return
@@ -400,7 +471,7 @@ function rewriteFile(
    * through parameters of an arrow made where the versions are: `((args, nt) => function* () {...})(arguments,
    * new.target)` (a fast copy of an arrow is an arrow made there: it sees them itself).
    */
-  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: Lexical): { helper: 'lazy' | 'def' | 'lazyText' | 'defText'; arg: TS.Expression } => {
+  const versions = (original: FunctionLike, visited: FunctionLike, name: string | undefined, lexical?: Lexical): { helper: 'lazy' | 'def' | 'lazyText' | 'defText'; arg: TS.Expression; handed?: TS.Expression[] } => {
     if (original.asteriskToken) {
       instrumented++;
       return { helper: 'lazy', arg: generatorEntry(original, visited, name) };
@@ -409,7 +480,8 @@ function rewriteFile(
     if (options.lazy !== false) {
       if (fromText && inLazySubset(gctx, original)) {
         instrumented++;
-        return { helper: 'lazyText', arg: textCopies(original, name) };
+        const t = textCopies(original, name);
+        return { helper: 'lazyText', arg: t.spec, handed: t.handed };
       }
       const fast = fromText ? undefined : buildLazy(gctx, original, name);
       if (fast) {
@@ -420,7 +492,8 @@ function rewriteFile(
     if (!lexical) {
       if (fromText) {
         instrumented++;
-        return { helper: 'defText', arg: textCopies(original, name) };
+        const t = textCopies(original, name);
+        return { helper: 'defText', arg: t.spec, handed: t.handed };
       }
       return { helper: 'def', arg: genFunction(visited, name) };
     }
@@ -522,7 +595,7 @@ function rewriteFile(
     // declared again at each call of it, so it gets them on first use (like closures, deferred.ts).
     const nested = !ts.isSourceFile(node.parent);
     // (Copies made at run time are made when a task first asks: deferred too.)
-    const def = factory.createExpressionStatement(nested || v.helper === 'lazyText' || v.helper === 'defText' ? deferred(name, v.helper, v.arg, readsNewTarget(node)) : noNewIf(readsNewTarget(node), runtimeCall(v.helper, args)));
+    const def = factory.createExpressionStatement(nested || v.helper === 'lazyText' || v.helper === 'defText' ? deferred(name, v.helper, v.arg, readsNewTarget(node), v.handed) : noNewIf(readsNewTarget(node), runtimeCall(v.helper, args)));
     runtimeNodes.add(def);
     hoistStack[hoistStack.length - 1]!.push(def);
     return decl;
@@ -581,7 +654,7 @@ function rewriteFile(
         undefined,
         factory.createVariableDeclarationList([factory.createVariableDeclaration(ownName, undefined, undefined, outer)], ts.NodeFlags.Const),
       );
-      const body = factory.createBlock([binding, factory.createReturnStatement(deferred(ownName, helper, v.arg, readsNewTarget(node)))]);
+      const body = factory.createBlock([binding, factory.createReturnStatement(deferred(ownName, helper, v.arg, readsNewTarget(node), v.handed))]);
       const bind = factory.createArrowFunction(undefined, undefined, [param], undefined, undefined, body);
       const iife = factory.createCallExpression(factory.createParenthesizedExpression(bind), undefined, [visited]);
       runtimeNodes.add(iife);
@@ -590,7 +663,7 @@ function rewriteFile(
     // The name the engine would have inferred, given the same way (no defineProperty per closure):
     //   ({ "f": () => {...} })["f"]
     const named = display === undefined ? visited : namedByKey(factory, visited, display);
-    return deferred(named, helper, v.arg, readsNewTarget(node));
+    return deferred(named, helper, v.arg, readsNewTarget(node), v.handed);
   };
 
   /**
@@ -601,10 +674,13 @@ function rewriteFile(
     !ts.isArrowFunction(node) && !node.asteriskToken && [...node.parameters, ...(node.body ? [node.body] : [])].some((n) => usesNewTarget(ts, n, true));
   const noNewIf = (reads: boolean, attach: TS.Expression): TS.Expression => (reads ? runtimeCall('noNew', [attach]) : attach);
 
-  /** `$pe.later(fn, ($f) => $pe.<helper>($f, <versions>))`: the arrow keeps the lexical `this` defArrow binds. */
-  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow' | 'lazyText' | 'defText', versionsArg: TS.Expression, noNew = false): TS.CallExpression => {
+  /**
+   * `$pe.later(fn, ($f) => $pe.<helper>($f, <versions>))`: the arrow keeps the lexical `this` defArrow binds
+   * (and reads the values `handed` to versions made at run time when they are made, not when fn is).
+   */
+  const deferred = (fn: TS.Expression, helper: 'lazy' | 'def' | 'defArrow' | 'lazyText' | 'defText', versionsArg: TS.Expression, noNew = false, handed: TS.Expression[] = []): TS.CallExpression => {
     const f = fileTemp(gctx, 'maker-fn', 'f'); // one name per file: a name per closure made printing quadratic
-    const attach = noNewIf(noNew, runtimeCall(helper, helper === 'defArrow' ? [f, versionsArg, factory.createThis()] : [f, versionsArg]));
+    const attach = noNewIf(noNew, runtimeCall(helper, helper === 'defArrow' ? [f, versionsArg, factory.createThis()] : [f, versionsArg, ...handed]));
     const make = factory.createArrowFunction(undefined, undefined, [factory.createParameterDeclaration(undefined, undefined, f)], undefined, undefined, attach);
     return runtimeCall('later', [fn, make]);
   };
@@ -635,7 +711,7 @@ function rewriteFile(
     instrumented++;
     const fromText = !node.asteriskToken && options.lazy !== false && methodOpensAtRunTime(node);
     if (fromText && inLazySubset(gctx, node)) {
-      methodGens.set(visited, { name, isStatic, fast: textCopies(node, name, inClass ? (isStatic ? 'static' : 'class') : 'object'), home: false });
+      methodGens.set(visited, { name, isStatic, fast: textCopies(node, name, inClass ? (isStatic ? 'static' : 'class') : 'object').spec, home: false });
       return visited;
     }
     // An object literal's method reading `super`: its versions take the literal from obj() (literalHome).

@@ -21,6 +21,12 @@ export interface FileFacts {
   method?: 'class' | 'static' | 'object';
   /** The file is an ES module (its functions may read `import.meta`). */
   module?: boolean;
+  /** Locals of the functions around it, handed to the versions as values where it is made (captures.ts). */
+  captured?: readonly string[];
+  /** An arrow reading `this`: handed to the versions too. */
+  lexicalThis?: boolean;
+  /** Where it is in its file: with the opener, names the versions made once for every function made there. */
+  site?: number;
 }
 
 /**
@@ -58,21 +64,25 @@ export function factsAbout(
 
 /**
  * The facts and the name as one string, which the transform writes beside a function whose copies are made
- * at run time (`decodeFacts` reads it): `strict|module|method|declared|plain|plainClasses|fixed|=name`, lists
- * of names separated by spaces (names hold neither), the name last (it may hold anything).
+ * at run time (`decodeFacts` reads it):
+ * `strict|module|method|declared|plain|plainClasses|fixed|captured|this|site|=name`, lists of names separated
+ * by spaces (names hold neither), the name last (it may hold anything).
  */
 export function encodeFacts(facts: FileFacts, name: string | undefined): string {
   const method = facts.method === 'class' ? 'c' : facts.method === 'static' ? 's' : facts.method === 'object' ? 'o' : '';
-  const lists = [facts.declared, facts.plain, facts.plainClasses, facts.fixed].map((l) => l.join(' '));
-  return [facts.strict ? '1' : '0', facts.module ? '1' : '0', method, ...lists, name === undefined ? '' : `=${name}`].join('|');
+  const lists = [facts.declared, facts.plain, facts.plainClasses, facts.fixed, facts.captured ?? []].map((l) => l.join(' '));
+  const site = facts.site === undefined ? '' : String(facts.site);
+  return [facts.strict ? '1' : '0', facts.module ? '1' : '0', method, ...lists, facts.lexicalThis ? '1' : '', site, name === undefined ? '' : `=${name}`].join('|');
 }
+
+const FIELDS = 11;
 
 export function decodeFacts(text: string): { facts: FileFacts; name: string | undefined } {
   const parts = text.split('|');
-  if (parts.length < 8) throw new Error(`malformed facts: ${JSON.stringify(text)}`);
+  if (parts.length < FIELDS) throw new Error(`malformed facts: ${JSON.stringify(text)}`);
   const list = (s: string): string[] => (s === '' ? [] : s.split(' '));
-  const [strict, module, method, declared, plain, plainClasses, fixed] = parts;
-  const rest = parts.slice(7).join('|');
+  const [strict, module, method, declared, plain, plainClasses, fixed, captured, lexicalThis, site] = parts;
+  const rest = parts.slice(FIELDS - 1).join('|');
   return {
     facts: {
       strict: strict === '1',
@@ -82,6 +92,9 @@ export function decodeFacts(text: string): { facts: FileFacts; name: string | un
       plain: list(plain!),
       plainClasses: list(plainClasses!),
       fixed: list(fixed!),
+      captured: list(captured!),
+      lexicalThis: lexicalThis === '1',
+      ...(site === '' ? {} : { site: Number(site) }),
     },
     name: rest === '' ? undefined : rest.slice(1),
   };

@@ -66,7 +66,9 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
   };
   const at = (pos: number, end: number, kind: number, props: Record<string, unknown> = {}): Node => ({ kind, pos, end, flags: 0, ...props });
   const names = new Set<string>();
-  const ident = (e: E): Node => (names.add(e.name), node(e, K.Identifier, { text: e.name, escapedText: e.name }));
+  // (The transform's own `$pe...` names, in registrations of closures, mean the runtime's values, which the
+  // versions use under the same names: not taken. A function's own text has none: the transform checks.)
+  const ident = (e: E): Node => (e.name.startsWith('$pe') || names.add(e.name), node(e, K.Identifier, { text: e.name, escapedText: e.name }));
   // Tokens have a position in TypeScript (a parsed node has no negative pos): their own is not needed here.
   const tok = (kind: number): Node => ({ kind, pos: 0, end: 0, flags: 0 });
 
@@ -269,7 +271,40 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
     }
     return member(e, true, lastOptional);
   };
+  /**
+   * A closure's registration as the transform writes it in the function's text, `$pe.later(<closure>,
+   * ($f) => ...)` (the closure perhaps named by `({ "name": <closure> })["name"]`): the closure, as the
+   * transform's rewrite saw it when it made the function's versions, spanning the whole registration, which
+   * is what its versions hold where the closure was (the transform's rewrite takes it from visitedOf). The
+   * names in it are taken (names made must differ from them), but for the transform's own.
+   */
+  const registered = (e: E): Node | undefined => {
+    const c = e.callee;
+    if (e.optional || c.type !== 'MemberExpression' || c.computed || c.optional || c.object.type !== 'Identifier' || !c.object.name.startsWith('$pe')) return undefined;
+    if (c.property.name !== 'later' || e.arguments.length !== 2 || e.arguments[1].type !== 'ArrowFunctionExpression') return undefined;
+    let f = e.arguments[0];
+    const o = f.type === 'MemberExpression' && f.computed && f.object.type === 'ParenthesizedExpression' ? f.object.expression : undefined;
+    if (o?.type === 'ObjectExpression' && o.properties.length === 1) f = o.properties[0].value;
+    if (f.type !== 'ArrowFunctionExpression' && !(f.type === 'FunctionExpression' && !f.id)) return undefined;
+    const closure = expr(f);
+    takeNames(e);
+    closure.pos = e.start;
+    closure.end = e.end;
+    return closure;
+  };
+  const takeNames = (e: E): void => {
+    if (Array.isArray(e)) e.forEach(takeNames);
+    else if (e && typeof e === 'object') {
+      if (e.type === 'Identifier' && !e.name.startsWith('$pe')) names.add(e.name);
+      for (const v of Object.values(e)) if (v && typeof v === 'object') takeNames(v);
+    }
+  };
+
   const member = (e: E, inChain: boolean, chainDepth = -1, depth = 0): Node => {
+    if (e.type === 'CallExpression') {
+      const closure = registered(e);
+      if (closure) return closure;
+    }
     const flagged = inChain && depth <= chainDepth ? NodeFlags.OptionalChain : 0;
     const q = e.optional ? tok(K.QuestionDotToken) : undefined;
     const inner = (c: E): Node => (c.type === 'MemberExpression' || c.type === 'CallExpression' ? member(c, inChain, chainDepth, depth + 1) : expr(c));

@@ -1,0 +1,164 @@
+// The bindings of the functions around a closure that its versions need when they are made at run time
+// in another scope (option copiesAtRunTime). The versions of a closure written inside an ordinary function
+// are compiled by the opener of the file or of a run-once wrapper (rewrite.ts openerFor), which sees the
+// names declared there but not the locals of the functions between. Those locals are handed over as values
+// when the versions are made, which is exact only for a binding whose value never changes once the
+// closure can run: never written after its declaration, and, for a `let`/`const`/`class`, declared before
+// the closure and not reachable by a hoisted function first (else it could still be in its dead zone).
+// Anything else: the closure keeps printed versions, which see the live bindings.
+
+import type * as TS from 'typescript';
+import { assignsTo, boundNames, isFunctionBoundary } from './analyze';
+import { isReference } from './generator-body';
+
+/** How a name is bound in a scope (only the kinds the rules below tell apart). */
+type Kind = 'param' | 'var' | 'function' | 'lexical' | 'self' | 'case';
+
+interface Binding {
+  kind: Kind;
+  /** Where it is declared (a let/const/class must come before the closure). */
+  end: number;
+  /** Declared more than once in the scope (a parameter and a var, two vars): kept out. */
+  repeated: boolean;
+}
+
+/** What the versions of a closure take from the functions around it. */
+export interface Captures {
+  /** Locals of the functions between the closure and the opener's scope that the closure mentions. */
+  names: string[];
+}
+
+/** Per scope node: its bindings and the names written anywhere inside it (computed once). */
+export interface CaptureMemo {
+  bindings: WeakMap<TS.Node, Map<string, Binding>>;
+  written: WeakMap<TS.Node, Set<string>>;
+}
+
+export function newCaptureMemo(): CaptureMemo {
+  return { bindings: new WeakMap(), written: new WeakMap() };
+}
+
+/**
+ * The captures of `fn`, a function written below `top` (the opener's scope: the file, or a run-once
+ * wrapper's body), or a reason why its versions cannot be made there. `isStrict`: strict code (a sloppy
+ * function's parameters are aliased by its `arguments`).
+ */
+export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: TS.Node, memo: CaptureMemo, isStrict: (f: TS.Node) => boolean): Captures | { refused: string } {
+  const wanted = referencedNames(ts, fn);
+  const names: string[] = [];
+  // A function declaration is hoisted: it may run before any let/const of its scopes is initialised.
+  let hoisted = ts.isFunctionDeclaration(fn);
+  for (let p: TS.Node = fn.parent; p !== top; p = p.parent) {
+    if (!p || ts.isSourceFile(p)) return { refused: 'not below its opener' };
+    if (ts.isParameter(p)) return { refused: 'in a parameter list' };
+    const scope = bindingsOf(ts, p, memo);
+    for (const name of wanted) {
+      const b = scope.get(name);
+      if (!b) continue;
+      wanted.delete(name); // the innermost binding is the one the closure sees
+      const why = b.repeated ? 'declared twice'
+        : b.kind === 'var' ? 'a var'
+        : b.kind === 'case' ? 'declared in a switch'
+        : b.kind === 'lexical' && (hoisted || b.end > fn.pos) ? 'maybe not yet initialised when read'
+        : b.kind !== 'self' && writtenIn(ts, p, memo).has(name) ? 'assigned'
+        : b.kind === 'param' && !isStrict(p) ? "a sloppy function's parameter"
+        : undefined;
+      if (why) return { refused: `${name}: ${why}` };
+      names.push(name);
+    }
+    if (ts.isFunctionDeclaration(p)) hoisted = true;
+  }
+  return { names };
+}
+
+/** Names `fn` reads or writes as variables (declarations inside it too: harmless, they only shadow). */
+function referencedNames(ts: typeof TS, fn: TS.Node): Set<string> {
+  const names = new Set<string>();
+  const visit = (n: TS.Node, parent: TS.Node): void => {
+    if (ts.isIdentifier(n)) {
+      if (isReference(ts, n, parent) && n.text !== 'arguments') names.add(n.text);
+      return;
+    }
+    ts.forEachChild(n, (c) => visit(c, n));
+  };
+  // (Not its own name as declared: a declaration's binding is the scope's, read only by calls inside.)
+  ts.forEachChild(fn, (c) => c !== (fn as TS.FunctionLikeDeclaration).name && visit(c, fn));
+  return names;
+}
+
+function bindingsOf(ts: typeof TS, scope: TS.Node, memo: CaptureMemo): Map<string, Binding> {
+  let m = memo.bindings.get(scope);
+  if (m) return m;
+  m = new Map();
+  const add = (id: TS.Identifier, kind: Kind, end: number): void => {
+    const had = m!.get(id.text);
+    m!.set(id.text, { kind, end, repeated: !!had });
+  };
+  const addStatements = (statements: readonly TS.Statement[], kind: Kind | undefined): void => {
+    for (const s of statements) {
+      if (ts.isVariableStatement(s) && s.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+        for (const d of s.declarationList.declarations) for (const id of boundNames(ts, d.name)) add(id, kind ?? 'lexical', s.end);
+      } else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) {
+        add(s.name, kind ?? (ts.isFunctionDeclaration(s) ? 'function' : 'lexical'), s.end);
+      }
+    }
+  };
+  if (ts.isFunctionLike(scope) || ts.isClassStaticBlockDeclaration(scope)) {
+    if (!ts.isClassStaticBlockDeclaration(scope)) {
+      for (const p of (scope as TS.SignatureDeclaration).parameters) for (const id of boundNames(ts, p.name)) add(id, 'param', p.end);
+      if (ts.isFunctionExpression(scope) && scope.name) add(scope.name, 'self', scope.pos);
+    }
+    const body = (scope as { body?: TS.Node }).body;
+    if (body && ts.isBlock(body)) {
+      addVars(ts, body, (id) => add(id, 'var', id.end));
+      addStatements(body.statements, undefined);
+    }
+  } else if (ts.isBlock(scope) && !(ts.isFunctionLike(scope.parent) || ts.isClassStaticBlockDeclaration(scope.parent))) {
+    addStatements(scope.statements, undefined);
+  } else if (ts.isCaseBlock(scope)) {
+    for (const c of scope.clauses) addStatements(c.statements, 'case');
+  } else if ((ts.isForStatement(scope) || ts.isForInStatement(scope) || ts.isForOfStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer) && scope.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+    for (const d of scope.initializer.declarations) for (const id of boundNames(ts, d.name)) add(id, 'lexical', scope.initializer.end);
+  } else if (ts.isCatchClause(scope) && scope.variableDeclaration) {
+    for (const id of boundNames(ts, scope.variableDeclaration.name)) add(id, 'lexical', scope.variableDeclaration.end);
+  } else if (ts.isClassLike(scope) && scope.name) {
+    add(scope.name, 'self', scope.pos);
+  }
+  memo.bindings.set(scope, m);
+  return m;
+}
+
+/** The `var` names a function body declares (not those of functions inside it). */
+function addVars(ts: typeof TS, body: TS.Node, add: (id: TS.Identifier) => void): void {
+  const visit = (n: TS.Node): void => {
+    if (isFunctionBoundary(ts, n)) return;
+    if (ts.isVariableDeclarationList(n) && !(n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using))) {
+      for (const d of n.declarations) for (const id of boundNames(ts, d.name)) add(id);
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+}
+
+/** Names assigned anywhere inside `scope` (by name: a shadowing binding's writes count too). */
+function writtenIn(ts: typeof TS, scope: TS.Node, memo: CaptureMemo): Set<string> {
+  let w = memo.written.get(scope);
+  if (w) return w;
+  w = new Set();
+  const found = w;
+  const visit = (n: TS.Node): void => {
+    if (ts.isBinaryExpression(n) || ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n) || ts.isForInStatement(n) || ts.isForOfStatement(n)) {
+      const target = ts.isBinaryExpression(n) ? n.left : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n) ? n.operand : n.initializer;
+      collectIdentifiers(ts, target, (name) => assignsTo(ts, n, name) && found.add(name));
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  memo.written.set(scope, w);
+  return w;
+}
+
+function collectIdentifiers(ts: typeof TS, n: TS.Node, each: (name: string) => void): void {
+  if (ts.isIdentifier(n)) each(n.text);
+  ts.forEachChild(n, (c) => collectIdentifiers(ts, c, each));
+}
