@@ -232,17 +232,17 @@ type Opener = (hot: Record<string, unknown>, text: string) => AnyFunction;
 /**
  * `$pe.later(f, ($f) => $pe.lazyText($f, [$pe_open, "<facts>"]))`: f's fast copy made from its own text when
  * a task first needs it, compiled by its file's opener (lazy-text.ts; transform option copiesAtRunTime).
- * A closure hands over the values of the locals around it that it reads (`captured`) and, an arrow, its
- * `this` (`self`).
+ * A closure hands over the values of the locals around it that it reads (`captured`), accessors for those
+ * that may change (`box`) and, an arrow, its `this` (`self`).
  */
-export function lazyText<F extends AnyFunction>(fn: F, spec: [Opener, string], captured?: unknown[], self?: unknown): F {
-  attachLazy(fn, versionFromText('lazy', runtime, callable, fn as never, spec as never, captured, self) as never);
+export function lazyText<F extends AnyFunction>(fn: F, spec: [Opener, string], captured?: unknown[], self?: unknown, box?: object): F {
+  attachLazy(fn, versionFromText('lazy', runtime, callable, fn as never, spec as never, captured, self, box) as never);
   return fn;
 }
 
 /** The same for a function outside the lazy subset: its generator version made from its text (def()). */
-export function defText<F extends AnyFunction>(fn: F, spec: [Opener, string], captured?: unknown[], self?: unknown): F {
-  return def(fn, versionFromText('generator', runtime, callable, fn as never, spec as never, captured, self) as unknown as GeneratorFn);
+export function defText<F extends AnyFunction>(fn: F, spec: [Opener, string], captured?: unknown[], self?: unknown, box?: object): F {
+  return def(fn, versionFromText('generator', runtime, callable, fn as never, spec as never, captured, self, box) as unknown as GeneratorFn);
 }
 
 /**

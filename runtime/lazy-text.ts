@@ -55,16 +55,23 @@ const compiled = new WeakMap<Opener, Map<string, { make: AnyFunction; lexicalThi
 /**
  * `fn`'s fast copy (`kind` 'lazy') or generator version ('generator') made from its text and compiled by
  * `spec[0]`, its file's opener, given the values `fn` reads from the functions around it (`captured`, in the
- * order of the facts' names) and an arrow's `this`; the caller attaches it.
+ * order of the facts' names), accessors for those that may change (`box`) and an arrow's `this`; the caller
+ * attaches it.
  */
-export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string], captured: unknown[] = [], self?: unknown): AnyFunction {
+export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string], captured: unknown[] = [], self?: unknown, box?: object): AnyFunction {
   const [open, factsText] = spec;
   let byFacts = compiled.get(open);
   if (!byFacts) compiled.set(open, (byFacts = new Map()));
   let entry = byFacts.get(factsText);
   if (!entry) {
     const maker = loadMaker();
-    const { facts, name } = maker.decodeFacts(factsText);
+    let decoded: ReturnType<typeof maker.decodeFacts>;
+    try {
+      decoded = maker.decodeFacts(factsText);
+    } catch {
+      throw new PreemptibleCopiesError(`preemptible: the facts ${JSON.stringify(factsText)} the transform wrote for a function made at run time could not be read (was the file transformed by another version of preemptible?)`);
+    }
+    const { facts, name } = decoded;
     const text = engineText(fn);
     // (The loaded text is the transform's printing of the function, which may be longer than its source.)
     const version = kind === 'lazy' ? maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : maker.generatorVersionFromText(text, facts, name);
@@ -73,11 +80,11 @@ export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, ca
     }
     // An arrow keeps the opener's `this` (in a class's static block the class, which copies of methods
     // reading `super` take their home from); a function takes an arrow's own `this`.
-    const params = (facts.captured ?? []).join(', ');
+    const params = [...(facts.boxed?.length ? ['$pe_box'] : []), ...(facts.captured ?? [])].join(', ');
     const make = open(hotValues(runtime, callable), facts.lexicalThis ? `(function (${params}) { return ${version}; })` : `((${params}) => (${version}))`);
     byFacts.set(factsText, (entry = { make, lexicalThis: !!facts.lexicalThis }));
   }
-  const version = apply(entry.make, self, captured) as AnyFunction;
+  const version = apply(entry.make, self, box ? [box, ...captured] : captured) as AnyFunction;
   // (A generator version of an arrow runs with the arrow's `this`; a fast copy of one is an arrow itself.)
   return kind === 'generator' && entry.lexicalThis ? version.bind(self) : version;
 }

@@ -2,10 +2,12 @@
 // in another scope (option copiesAtRunTime). The versions of a closure written inside an ordinary function
 // are compiled by the opener of the file or of a run-once wrapper (rewrite.ts openerFor), which sees the
 // names declared there but not the locals of the functions between. Those locals are handed over as values
-// when the versions are made, which is exact only for a binding whose value never changes once the
-// closure can run: never written after its declaration, and, for a `let`/`const`/`class`, declared before
-// the closure and not reachable by a hoisted function first (else it could still be in its dead zone).
-// Anything else: the closure keeps printed versions, which see the live bindings.
+// when the versions are made, which is exact for a binding whose value never changes once the closure can
+// run: never written after its declaration, and, for a `let`/`const`/`class`, declared before the closure
+// and not reachable by a hoisted function first (else it could still be in its dead zone). Any other
+// binding is handed over as an accessor, which reads and writes the live binding (its dead zone too), when
+// the closure declares no name of its own like it (its references are rewritten by name); else the
+// closure keeps printed versions.
 
 import type * as TS from 'typescript';
 import { assignsTo, boundNames, isFunctionBoundary } from './analyze';
@@ -24,8 +26,12 @@ interface Binding {
 
 /** What the versions of a closure take from the functions around it. */
 export interface Captures {
-  /** Locals of the functions between the closure and the opener's scope that the closure mentions. */
+  /** Locals of the functions between the closure and the opener's scope that it mentions, handed over as values. */
   names: string[];
+  /** Those whose values may change once it can run: handed over as accessors (`{ get x() {...}, set x(v) {...} }`). */
+  boxed: string[];
+  /** Of the boxed, those it writes (their accessor has a setter). */
+  written: string[];
 }
 
 /** Per scope node: its bindings and the names written anywhere inside it (computed once). */
@@ -46,6 +52,8 @@ export function newCaptureMemo(): CaptureMemo {
 export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: TS.Node, memo: CaptureMemo, isStrict: (f: TS.Node) => boolean): Captures | { refused: string } {
   const wanted = referencedNames(ts, fn);
   const names: string[] = [];
+  const boxed: string[] = [];
+  let declared: Set<string> | undefined;
   // A function declaration is hoisted: it may run before any let/const of its scopes is initialised.
   let hoisted = ts.isFunctionDeclaration(fn);
   for (let p: TS.Node = fn.parent; p !== top; p = p.parent) {
@@ -63,12 +71,32 @@ export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: T
         : b.kind !== 'self' && writtenIn(ts, p, memo).has(name) ? 'assigned'
         : b.kind === 'param' && !isStrict(p) ? "a sloppy function's parameter"
         : undefined;
-      if (why) return { refused: `${name}: ${why}` };
-      names.push(name);
+      if (!why) {
+        names.push(name);
+        continue;
+      }
+      // Read through an accessor, which the versions (made from the text with each reference rewritten,
+      // mini-ts/box.ts) can only do where every mention of the name means this binding.
+      if ((declared ??= declaredIn(ts, fn)).has(name)) return { refused: `${name}: ${why}, and declared inside too` };
+      boxed.push(name);
     }
     if (ts.isFunctionDeclaration(p)) hoisted = true;
   }
-  return { names };
+  const writes = writtenIn(ts, fn, memo);
+  return { names, boxed, written: boxed.filter((n) => writes.has(n)) };
+}
+
+/** Every name declared anywhere in `fn` (its parameters, and those of functions inside, included). */
+function declaredIn(ts: typeof TS, fn: TS.Node): Set<string> {
+  const names = new Set<string>();
+  const visit = (n: TS.Node): void => {
+    const name = (n as { name?: TS.Node }).name;
+    if (name && (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n))) for (const id of boundNames(ts, name as TS.BindingName)) names.add(id.text);
+    else if (name && ts.isIdentifier(name) && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassDeclaration(n) || ts.isClassExpression(n))) names.add(name.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(fn);
+  return names;
 }
 
 /** Names `fn` reads or writes as variables (declarations inside it too: harmless, they only shadow). */

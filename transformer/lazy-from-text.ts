@@ -9,6 +9,7 @@ import { FunctionLike } from './analyze';
 import { buildGeneratorBody, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy } from './lazy';
 import { createPrinter, miniTs, Node, parseFunction } from './mini-ts';
+import { boxReferences } from './mini-ts/box';
 import { FileFacts } from './text-facts';
 
 export { decodeFacts, encodeFacts } from './text-facts';
@@ -16,7 +17,9 @@ export type { FileFacts } from './text-facts';
 
 /** The function parsed from `text` and the rewrite's context for it, built from `facts` (the transform's is from its file). */
 function contextFor(text: string, facts: FileFacts): { sourceFile: Node; fn: Node; g: GeneratorBodyContext; fixed: Map<string, TS.Identifier> } {
-  const { sourceFile, fn } = parseFunction(text, { method: facts.method, module: facts.module });
+  const where = { method: facts.method, module: facts.module };
+  // (The bindings handed over as accessors are read through them: `x` -> `$pe_box.x`.)
+  const { sourceFile, fn } = parseFunction(facts.boxed?.length ? boxReferences(text, facts.boxed, where) : text, where);
   const factory = miniTs.factory;
   const unique = (base: string): TS.Identifier => factory.createUniqueName(base, miniTs.GeneratedIdentifierFlags.Optimistic);
   const hot = new Map<HotName, TS.Identifier>();

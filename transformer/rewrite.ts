@@ -75,6 +75,9 @@ interface MethodGen {
 interface TextSite {
   scope: TS.SourceFile | TS.Block;
   captured: string[];
+  /** Handed over as accessors (captures.ts), `written` with a setter too. */
+  boxed: string[];
+  written: string[];
   lexicalThis: boolean;
 }
 
@@ -381,11 +384,11 @@ function rewriteFile(
         const lexicalThis = !!uses?.usesThis;
         const direct = openerScope(fn);
         if (direct && (!ts.isFunctionDeclaration(fn) || fn.parent === direct)) {
-          site = { scope: direct, captured: [], lexicalThis };
+          site = { scope: direct, captured: [], boxed: [], written: [], lexicalThis };
         } else if (!names.dynamicScope) {
           const top = enclosingOpenerScope(fn);
           const c = top && capturesOf(ts, fn, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
-          if (c && !('refused' in c)) site = { scope: top, captured: c.names, lexicalThis };
+          if (c && !('refused' in c)) site = { scope: top, captured: c.names, boxed: c.boxed, written: c.written, lexicalThis };
         }
       }
     }
@@ -418,7 +421,8 @@ function rewriteFile(
     (ts.isClassLike(m.parent) || (ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m))) && !!openerScope(m.parent) && madeFromText(m);
   /**
    * `[$pe_open, "<facts>"]`, what the runtime makes the versions of `fn` from; for a function (not a method)
-   * also what it is handed where the function is: `[<captured locals>]` and, for an arrow reading `this`, `this`.
+   * also what it is handed where the function is: `[<captured locals>]`, for an arrow reading `this`, `this`,
+   * and accessors for the locals that may change.
    */
   const textCopies = (fn: FunctionLike, name: string | undefined, method?: 'class' | 'static' | 'object'): { spec: TS.Expression; handed: TS.Expression[] } => {
     const site = method ? undefined : textSite(fn)!;
@@ -426,13 +430,23 @@ function rewriteFile(
     const facts: FileFacts = {
       ...factsAbout(ts, fn, policy, isFixedAt, { module: hooks.moduleFormat(sf) === 'esm', method }),
       captured: site?.captured ?? [],
+      boxed: site?.boxed ?? [],
       lexicalThis: !!site?.lexicalThis,
       site: fn.pos,
     };
     const spec = factory.createArrayLiteralExpression([id, factory.createStringLiteral(encodeFacts(facts, name))]);
-    const handed = !site || (site.captured.length === 0 && !site.lexicalThis) ? []
-      : [factory.createArrayLiteralExpression(site.captured.map((n) => factory.createIdentifier(n))), ...(site.lexicalThis ? [factory.createThis()] : [])];
-    return { spec, handed };
+    if (!site || (site.captured.length === 0 && site.boxed.length === 0 && !site.lexicalThis)) return { spec, handed: [] };
+    const values = factory.createArrayLiteralExpression(site.captured.map((n) => factory.createIdentifier(n)));
+    if (site.boxed.length === 0) return { spec, handed: [values, ...(site.lexicalThis ? [factory.createThis()] : [])] };
+    // `{ get x() { return x; }, set x($pe_v) { x = $pe_v; } }`: made when the versions are, not with fn.
+    const v = factory.createIdentifier('$pe_v');
+    const box = factory.createObjectLiteralExpression(site.boxed.flatMap((n) => [
+      factory.createGetAccessorDeclaration(undefined, n, [], undefined, factory.createBlock([factory.createReturnStatement(factory.createIdentifier(n))])),
+      ...(site.written.includes(n)
+        ? [factory.createSetAccessorDeclaration(undefined, n, [factory.createParameterDeclaration(undefined, undefined, v)], factory.createBlock([factory.createExpressionStatement(factory.createAssignment(factory.createIdentifier(n), v))]))]
+        : []),
+    ]));
+    return { spec, handed: [values, site.lexicalThis ? factory.createThis() : factory.createVoidZero(), box] };
   };
   /**
    * `const $pe_open = function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } = $pe_hot; return

@@ -23,6 +23,8 @@ export interface FileFacts {
   module?: boolean;
   /** Locals of the functions around it, handed to the versions as values where it is made (captures.ts). */
   captured?: readonly string[];
+  /** Locals of the functions around it handed as accessors, `$pe_box.<name>` (captures.ts, mini-ts/box.ts). */
+  boxed?: readonly string[];
   /** An arrow reading `this`: handed to the versions too. */
   lexicalThis?: boolean;
   /** Where it is in its file: with the opener, names the versions made once for every function made there. */
@@ -65,23 +67,23 @@ export function factsAbout(
 /**
  * The facts and the name as one string, which the transform writes beside a function whose copies are made
  * at run time (`decodeFacts` reads it):
- * `strict|module|method|declared|plain|plainClasses|fixed|captured|this|site|=name`, lists of names separated
+ * `strict|module|method|declared|plain|plainClasses|fixed|captured|boxed|this|site|=name`, lists of names separated
  * by spaces (names hold neither), the name last (it may hold anything).
  */
 export function encodeFacts(facts: FileFacts, name: string | undefined): string {
   const method = facts.method === 'class' ? 'c' : facts.method === 'static' ? 's' : facts.method === 'object' ? 'o' : '';
-  const lists = [facts.declared, facts.plain, facts.plainClasses, facts.fixed, facts.captured ?? []].map((l) => l.join(' '));
+  const lists = [facts.declared, facts.plain, facts.plainClasses, facts.fixed, facts.captured ?? [], facts.boxed ?? []].map((l) => l.join(' '));
   const site = facts.site === undefined ? '' : String(facts.site);
   return [facts.strict ? '1' : '0', facts.module ? '1' : '0', method, ...lists, facts.lexicalThis ? '1' : '', site, name === undefined ? '' : `=${name}`].join('|');
 }
 
-const FIELDS = 11;
+const FIELDS = 12;
 
 export function decodeFacts(text: string): { facts: FileFacts; name: string | undefined } {
   const parts = text.split('|');
   if (parts.length < FIELDS) throw new Error(`malformed facts: ${JSON.stringify(text)}`);
   const list = (s: string): string[] => (s === '' ? [] : s.split(' '));
-  const [strict, module, method, declared, plain, plainClasses, fixed, captured, lexicalThis, site] = parts;
+  const [strict, module, method, declared, plain, plainClasses, fixed, captured, boxed, lexicalThis, site] = parts;
   const rest = parts.slice(FIELDS - 1).join('|');
   return {
     facts: {
@@ -93,6 +95,7 @@ export function decodeFacts(text: string): { facts: FileFacts; name: string | un
       plainClasses: list(plainClasses!),
       fixed: list(fixed!),
       captured: list(captured!),
+      boxed: list(boxed!),
       lexicalThis: lexicalThis === '1',
       ...(site === '' ? {} : { site: Number(site) }),
     },

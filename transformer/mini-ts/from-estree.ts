@@ -43,11 +43,8 @@ export interface ParsedFunction {
  * method) or a literal.
  * `module`: the text is from an ES module (`import.meta` is allowed, `await` is reserved).
  */
-export function parseFunction(text: string, options: { method?: 'class' | 'static' | 'object'; module?: boolean } = {}): ParsedFunction {
-  const isArrow = !options.method && !/^(async\s+)?function\b/.test(text);
-  // (A static method's text does not say `static`, which its home object depends on: written here.)
-  const wrapped = options.method === 'class' ? `(class { ${text} })` : options.method === 'static' ? `(class { static ${text} })` : options.method === 'object' ? `({ ${text} })` : isArrow ? `({ m() { return (${text}); } })` : `(${text})`;
-  const program = acorn.parse(wrapped, { ecmaVersion: 'latest', sourceType: options.module ? 'module' : 'script', preserveParens: true, allowReturnOutsideFunction: true }) as E;
+export function parseFunction(text: string, options: ParseOptions = {}): ParsedFunction {
+  const { program, wrapped, isArrow } = parseWrapped(text, options);
   const sourceFile = convert(program, undefined, wrapped);
   const outer = sourceFile.statements[0].expression.expression; // inside the wrapper's parentheses
   const fn =
@@ -57,6 +54,21 @@ export function parseFunction(text: string, options: { method?: 'class' | 'stati
     : outer;
   if (!fn) throw new UnsupportedSyntaxError('no function in the text');
   return { sourceFile, fn };
+}
+
+export interface ParseOptions {
+  method?: 'class' | 'static' | 'object';
+  module?: boolean;
+}
+
+/** The function's text inside its wrapper (see parseFunction), parsed by acorn; `offset`: where the text starts in it. */
+export function parseWrapped(text: string, options: ParseOptions): { program: E; wrapped: string; offset: number; isArrow: boolean } {
+  const isArrow = !options.method && !/^(async\s+)?function\b/.test(text);
+  // (A static method's text does not say `static`, which its home object depends on: written here.)
+  const [before, after] = options.method === 'class' ? ['(class { ', ' })'] : options.method === 'static' ? ['(class { static ', ' })'] : options.method === 'object' ? ['({ ', ' })'] : isArrow ? ['({ m() { return (', '); } })'] : ['(', ')'];
+  const wrapped = `${before}${text}${after}`;
+  const program = acorn.parse(wrapped, { ecmaVersion: 'latest', sourceType: options.module ? 'module' : 'script', preserveParens: true, allowReturnOutsideFunction: true }) as E;
+  return { program, wrapped, offset: before.length, isArrow };
 }
 
 function convert(root: E, parent: Node | undefined, text: string): Node {
