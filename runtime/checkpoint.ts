@@ -120,8 +120,8 @@ export function link(
   ctor: AnyFunction,
   names: readonly string[],
   staticNames: readonly string[],
-  fast: Record<string, AnyFunction | [Opener, string]> = {},
-  staticFast: Record<string, AnyFunction | [Opener, string]> = {},
+  fast: Record<string, AnyFunction | TextSpec> = {},
+  staticFast: Record<string, AnyFunction | TextSpec> = {},
   keyed: Record<symbol, GeneratorFn> = {},
   staticKeyed: Record<symbol, GeneratorFn> = {},
 ): void {
@@ -144,17 +144,22 @@ function attachGens(home: Record<string | symbol, unknown>, gens: Record<string 
 
 /**
  * Methods in the lazy subset: `fast[name]` is the fast copy of `home[name]`, or (transform option
- * copiesAtRunTime) `[opener, "<facts>"]`, from which the copies are made at the method's first use in a task.
+ * copiesAtRunTime) `[opener, "<facts>"]`, from which the copies are made at the method's first use in a task
+ * (`[opener, "<facts>", "gen"]`: its generator version, for a method outside the subset).
  */
-function attachFastCopies(home: Record<string | symbol, unknown>, fast: Record<string | symbol, AnyFunction | [Opener, string]>): void {
+function attachFastCopies(home: Record<string | symbol, unknown>, fast: Record<string | symbol, AnyFunction | TextSpec>): void {
   for (const name of Reflect.ownKeys(fast)) {
     const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
     if (typeof method !== 'function') continue;
     const version = fast[name]!;
-    if (Array.isArray(version)) later(method as AnyFunction, (f) => lazyText(f, version));
-    else attachLazy(method, version as never);
+    if (!Array.isArray(version)) attachLazy(method, version as never);
+    else if (version[2] === 'gen') later(method as AnyFunction, (f) => defText(f, [version[0], version[1]]));
+    else later(method as AnyFunction, (f) => lazyText(f, [version[0], version[1]]));
   }
 }
+
+/** What a method's versions are made from at run time: its file's (class's) opener and facts; "gen" for a generator version. */
+type TextSpec = [Opener, string] | [Opener, string, 'gen'];
 
 function attach(home: Record<string | symbol, unknown>, names: readonly string[]): void {
   for (const name of names) {

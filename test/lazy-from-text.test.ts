@@ -302,6 +302,30 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(r.pauses).toBeGreaterThan(100);
   });
 
+  it("makes a method's generator version from its text when the method is outside the lazy subset (not one reading super)", async () => {
+    const src = `
+      function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+      class Base { twice(n) { return spin(n) * 2; } }
+      export class Careful extends Base {
+        sum(xs) { let t = 0; try { for (const x of xs) t += spin(x); } finally { t += 1; } return t; }
+        viaSuper(xs) { let t = 0; try { for (const x of xs) t += super.twice(x); } finally { t += 1; } return t; }
+      }
+      export const literal = { sum(xs) { let t = 0; try { for (const x of xs) t += spin(x); } finally { t += 2; } return t; } };
+      export function run(xs) { const c = new Careful(); return [c.sum(xs), c.viaSuper(xs), literal.sum(xs)]; }
+    `;
+    const { code } = transform(src, { filename: 'm.mjs', copiesAtRunTime: true });
+    expect(code).toMatch(/"sum": \[\$pe_open\w*, "1\|1\|c\|[^"]*", "gen"\]/);
+    expect(code).toMatch(/"sum": \[\$pe_open\w*, "1\|1\|o\|[^"]*", "gen"\]/);
+    expect(code).toMatch(/\*"\\0preemptible:viaSuper"\(xs\)/); // printed: reads super
+    expect(code).not.toMatch(/\*"\\0preemptible:sum"/);
+    const made = await instrument(src, { copiesAtRunTime: true });
+    const plain = await instrument(src); // (called outside a task: the original code)
+    const xs = Array.from({ length: 30 }, (_, i) => i * 5);
+    const r = finish(launch(made.run, 0, xs));
+    expect(r.value).toEqual(plain.run(xs));
+    expect(r.pauses).toBeGreaterThan(100);
+  });
+
   it('makes versions in a realm of its own, unaffected by a task that changed the builtins of its realm', async () => {
     const src = `
       function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }

@@ -724,8 +724,13 @@ function rewriteFile(
     const { inClass, isStatic } = place;
     instrumented++;
     const fromText = !node.asteriskToken && options.lazy !== false && methodOpensAtRunTime(node);
-    if (fromText && inLazySubset(gctx, node)) {
-      methodGens.set(visited, { name, isStatic, fast: textCopies(node, name, inClass ? (isStatic ? 'static' : 'class') : 'object').spec, home: false });
+    const inSubset = fromText && inLazySubset(gctx, node);
+    if (fromText && (inSubset || !usesSuper(ts, node))) {
+      // (Outside the lazy subset its generator version, `[$pe_open, "<facts>", "gen"]`: not one reading
+      // `super`, which a generator function made outside the class could not.)
+      const { spec } = textCopies(node, name, inClass ? (isStatic ? 'static' : 'class') : 'object');
+      const gen = !inSubset;
+      methodGens.set(visited, { name, isStatic, fast: gen ? factory.updateArrayLiteralExpression(spec as TS.ArrayLiteralExpression, [...(spec as TS.ArrayLiteralExpression).elements, factory.createStringLiteral('gen')]) : spec, home: false });
       return visited;
     }
     // An object literal's method reading `super`: its versions take the literal from obj() (literalHome).
