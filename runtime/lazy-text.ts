@@ -27,7 +27,11 @@ let hot: Record<string, unknown> | undefined;
 
 /** The runtime values the opener binds under the names the copies use (its `$pe` is this runtime's exports). */
 function hotValues(runtime: unknown, callable: unknown): Record<string, unknown> {
-  return (hot ??= { $pe: runtime, $pe_rt: rt, $pe_FAST: FAST, $pe_OWNER: OWNER, $pe_GEN: GEN, $pe_apply: apply, $pe_callable: callable, $pe_enter: enter, $pe_SUSPENDED: SUSPENDED, $pe_SPLIT: SPLIT });
+  if (hot) return hot;
+  // `$pe` as the ES module namespace instrumented files import gives it: the values, taken once. (The
+  // CommonJS exports object reads its re-exports through getters: a call per `$pe.tick` in a loop.)
+  const values = Object.freeze(Object.fromEntries(Object.keys(runtime as object).map((k) => [k, (runtime as Record<string, unknown>)[k]])));
+  return (hot = { $pe: values, $pe_rt: rt, $pe_FAST: FAST, $pe_OWNER: OWNER, $pe_GEN: GEN, $pe_apply: apply, $pe_callable: callable, $pe_enter: enter, $pe_SUSPENDED: SUSPENDED, $pe_SPLIT: SPLIT });
 }
 
 /** Loads the rewrite that makes versions from text (acorn and the transformer's core: ~100 ms or more). */
