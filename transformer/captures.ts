@@ -52,6 +52,9 @@ export function newCaptureMemo(): CaptureMemo {
 export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: TS.Node, memo: CaptureMemo, isStrict: (f: TS.Node) => boolean): Captures | { refused: string } {
   const wanted = referencedNames(ts, fn);
   const names: string[] = [];
+  // A named function expression's own name: the function itself (handed over by its registration, which
+  // has it as a constant: rewrite.ts visitFunctionExpression).
+  if (ts.isFunctionExpression(fn) && fn.name && wanted.delete(fn.name.text)) names.push(fn.name.text);
   const boxed: string[] = [];
   let declared: Set<string> | undefined;
   // A function declaration is hoisted: it may run before any let/const of its scopes is initialised.

@@ -29,7 +29,7 @@ function contextFor(text: string, facts: FileFacts): { sourceFile: Node; fn: Nod
     ts: miniTs,
     ctx: { factory } as unknown as TS.TransformationContext,
     pe: unique('$pe'),
-    runtimeNodes: new WeakSet(),
+    runtimeNodes: new WeakSet((sourceFile.runtimeNodes as TS.Node[] | undefined) ?? []),
     policy: {
       declared: new Map(facts.declared.map((n) => [n, 1])),
       plain: new Map(facts.plain.map((n) => [n, asTs(sourceFile)])),

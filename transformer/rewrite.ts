@@ -354,18 +354,21 @@ function rewriteFile(
     !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !fn.getText(sf).includes('$pe') && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
   /**
    * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes,
-   * methods, named function expressions and nested declarations (their registrations take other shapes),
+   * methods, function declarations not in a statement list,
    * tagged templates (template-site calls), `#private` names, meta-properties, an arrow's `super`, closures
    * under computed keys (named through $pe.key()). Closures
-   * (arrows, anonymous function expressions) are not: the text the engine has holds their registrations,
-   * `$pe.later(<closure>, ...)`, which the rewrite at run time takes for the closures themselves
+   * (arrows, function expressions) are not: the text the engine has holds their registrations,
+   * `$pe.later(<closure>, ...)` (a named one's in `(($fn) => { const f = $fn; return $pe.later(f, ...); })(function f() {})`),
+   * which the rewrite at run time takes for the closures themselves
    * (mini-ts/from-estree.ts), as the transform's own takes a closure's visited node (visitedOf).
    */
   const rewrittenInside = (n: TS.Node, inClosure = false): boolean => {
     if (inClosure && n.kind === ts.SyntaxKind.SuperKeyword) return true;
+    // A function declared in a statement list: its registration is a statement of its own (a runtime node).
+    if (ts.isFunctionDeclaration(n) && n.name && isStatementListParent(ts, n.parent)) return !!ts.forEachChild(n, (c) => rewrittenInside(c, true) || undefined);
     // `[k]: () => {}`: its key goes through $pe.key() (visitPropertyAssignment).
     if (ts.isPropertyAssignment(n) && ts.isComputedPropertyName(n.name) && ts.isFunctionLike(skipOuter(ts, n.initializer))) return true;
-    if (ts.isArrowFunction(n) || (ts.isFunctionExpression(n) && !n.name)) return !!ts.forEachChild(n, (c) => rewrittenInside(c, true) || undefined);
+    if (ts.isArrowFunction(n) || ts.isFunctionExpression(n)) return !!ts.forEachChild(n, (c) => c !== n.name && rewrittenInside(c, true) || undefined);
     return ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => rewrittenInside(c, inClosure) || undefined);
   };
   /**
@@ -378,18 +381,16 @@ function rewriteFile(
   const textSite = (fn: FunctionLike): TextSite | undefined => {
     if (textSites.has(fn)) return textSites.get(fn);
     let site: TextSite | undefined;
-    if (((ts.isFunctionDeclaration(fn) && fn.name) || (ts.isFunctionExpression(fn) && !fn.name) || ts.isArrowFunction(fn)) && madeFromText(fn)) {
+    if (((ts.isFunctionDeclaration(fn) && fn.name) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) && madeFromText(fn)) {
       const uses = ts.isArrowFunction(fn) ? arrowLexicalUses(ts, fn) : undefined;
       if (!uses?.usesArguments && !uses?.usesNewTarget && !uses?.usesSuper) {
         const lexicalThis = !!uses?.usesThis;
         const direct = openerScope(fn);
-        if (direct && (!ts.isFunctionDeclaration(fn) || fn.parent === direct)) {
-          site = { scope: direct, captured: [], boxed: [], written: [], lexicalThis };
-        } else if (!names.dynamicScope) {
-          const top = enclosingOpenerScope(fn);
-          const c = top && capturesOf(ts, fn, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
-          if (c && !('refused' in c)) site = { scope: top, captured: c.names, boxed: c.boxed, written: c.written, lexicalThis };
-        }
+        const top = direct && (!ts.isFunctionDeclaration(fn) || fn.parent === direct) ? direct : names.dynamicScope ? undefined : enclosingOpenerScope(fn);
+        // (Around one written directly in its opener's scope there is nothing to hand over but a named
+        // function expression's own name.)
+        const c = top && capturesOf(ts, fn, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
+        if (c && !('refused' in c)) site = { scope: top!, captured: c.names, boxed: c.boxed, written: c.written, lexicalThis };
       }
     }
     textSites.set(fn, site);

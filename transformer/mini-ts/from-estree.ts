@@ -78,6 +78,7 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
   };
   const at = (pos: number, end: number, kind: number, props: Record<string, unknown> = {}): Node => ({ kind, pos, end, flags: 0, ...props });
   const names = new Set<string>();
+  const runtimeNodes: Node[] = [];
   // (The transform's own `$pe...` names, in registrations of closures, mean the runtime's values, which the
   // versions use under the same names: not taken. A function's own text has none: the transform checks.)
   const ident = (e: E): Node => (e.name.startsWith('$pe') || names.add(e.name), node(e, K.Identifier, { text: e.name, escapedText: e.name }));
@@ -291,6 +292,14 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
    * names in it are taken (names made must differ from them), but for the transform's own.
    */
   const registered = (e: E): Node | undefined => {
+    const named = namedRegistration(e);
+    if (named) {
+      const closure = expr(named);
+      takeNames(e);
+      closure.pos = e.start;
+      closure.end = e.end;
+      return closure;
+    }
     const c = e.callee;
     if (e.optional || c.type !== 'MemberExpression' || c.computed || c.optional || c.object.type !== 'Identifier' || !c.object.name.startsWith('$pe')) return undefined;
     if (c.property.name !== 'later' || e.arguments.length !== 2 || e.arguments[1].type !== 'ArrowFunctionExpression') return undefined;
@@ -349,8 +358,13 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
         return node(e, K.EmptyStatement, {});
       case 'DebuggerStatement':
         return node(e, K.DebuggerStatement, {});
-      case 'ExpressionStatement':
-        return node(e, K.ExpressionStatement, { expression: expr(e.expression) });
+      case 'ExpressionStatement': {
+        const statement = node(e, K.ExpressionStatement, { expression: expr(e.expression) });
+        // `$pe.later(inner, ($f) => ...);`: a nested function declaration's registration, which the
+        // transform put first in its scope as a statement of its own (rewrite.ts runtimeNodes).
+        if (isDeclarationRegistration(e.expression)) runtimeNodes.push(statement);
+        return statement;
+      }
       case 'VariableDeclaration':
         return node(e, K.VariableStatement, { declarationList: varList(e) });
       case 'FunctionDeclaration':
@@ -412,8 +426,33 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
 
   const sf: Node = { kind: K.SourceFile, pos: 0, end: text.length, flags: 0, text, statements: root.body.map(stmt) };
   sf.identifiers = names; // every name written in the text (made names must differ from all of them)
+  sf.runtimeNodes = runtimeNodes; // what the transform wrote itself (registrations of nested declarations)
   setParents(sf, parent);
   return sf;
+}
+
+/**
+ * `(($fn) => { const f = $fn; return $pe.later(f, ($f) => ...); })(function f() {...})`: the registration
+ * of a named function expression (its versions see its name as a constant); the function expression.
+ */
+function namedRegistration(e: E): E | undefined {
+  let callee = e.callee;
+  while (callee.type === 'ParenthesizedExpression') callee = callee.expression;
+  const fn = e.arguments[0];
+  if (e.optional || e.arguments.length !== 1 || fn.type !== 'FunctionExpression' || !fn.id) return undefined;
+  if (callee.type !== 'ArrowFunctionExpression' || callee.params.length !== 1 || callee.params[0].type !== 'Identifier' || callee.body.type !== 'BlockStatement') return undefined;
+  const [decl, ret] = callee.body.body;
+  if (callee.body.body.length !== 2 || decl.type !== 'VariableDeclaration' || decl.kind !== 'const' || ret.type !== 'ReturnStatement' || !ret.argument) return undefined;
+  const d = decl.declarations[0];
+  const binds = decl.declarations.length === 1 && d.id.type === 'Identifier' && d.id.name === fn.id.name && d.init?.type === 'Identifier' && d.init.name === callee.params[0].name;
+  return binds && isDeclarationRegistration(ret.argument) && ret.argument.arguments[0].name === fn.id.name ? fn : undefined;
+}
+
+/** `$pe.later(name, ($f) => ...)`, the registration of a function declared in a function. */
+function isDeclarationRegistration(e: E): boolean {
+  const c = e.type === 'CallExpression' && !e.optional ? e.callee : undefined;
+  return !!c && c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && c.object.name.startsWith('$pe') && c.property.name === 'later' &&
+    e.arguments.length === 2 && e.arguments[0].type === 'Identifier' && e.arguments[1].type === 'ArrowFunctionExpression';
 }
 
 /** Parent links, as TypeScript's parser sets them (setParentNodes). */
