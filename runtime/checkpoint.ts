@@ -145,21 +145,29 @@ function attachGens(home: Record<string | symbol, unknown>, gens: Record<string 
 /**
  * Methods in the lazy subset: `fast[name]` is the fast copy of `home[name]`, or (transform option
  * copiesAtRunTime) `[opener, "<facts>"]`, from which the copies are made at the method's first use in a task
- * (`[opener, "<facts>", "gen"]`: its generator version, for a method outside the subset).
+ * (`[opener, "<facts>", "gen"]`: its generator version, for a method outside the subset; then what a
+ * literal's method in a function is handed).
  */
 function attachFastCopies(home: Record<string | symbol, unknown>, fast: Record<string | symbol, AnyFunction | TextSpec>): void {
   for (const name of Reflect.ownKeys(fast)) {
     const method = Object.getOwnPropertyDescriptor(home, name)?.value as unknown;
     if (typeof method !== 'function') continue;
     const version = fast[name]!;
-    if (!Array.isArray(version)) attachLazy(method, version as never);
-    else if (version[2] === 'gen') later(method as AnyFunction, (f) => defText(f, [version[0], version[1]]));
-    else later(method as AnyFunction, (f) => lazyText(f, [version[0], version[1]]));
+    if (!Array.isArray(version)) {
+      attachLazy(method, version as never);
+      continue;
+    }
+    const [open, facts, kind, captured, self, box] = version;
+    if (kind === 'gen') later(method as AnyFunction, (f) => defText(f, [open, facts], captured, self, box));
+    else later(method as AnyFunction, (f) => lazyText(f, [open, facts], captured, self, box));
   }
 }
 
-/** What a method's versions are made from at run time: its file's (class's) opener and facts; "gen" for a generator version. */
-type TextSpec = [Opener, string] | [Opener, string, 'gen'];
+/**
+ * What a method's versions are made from at run time: its file's (class's) opener and facts; "gen" for a
+ * generator version; for an object literal's method in a function, what it is handed (see lazyText).
+ */
+type TextSpec = [Opener, string] | [Opener, string, 'gen' | 'lazy', unknown[]?, unknown?, object?];
 
 function attach(home: Record<string | symbol, unknown>, names: readonly string[]): void {
   for (const name of names) {

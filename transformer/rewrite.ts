@@ -354,7 +354,7 @@ function rewriteFile(
     !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !fn.getText(sf).includes('$pe') && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
   /**
    * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes,
-   * methods, function declarations not in a statement list,
+   * class members, function declarations not in a statement list,
    * tagged templates (template-site calls), `#private` names, meta-properties, an arrow's `super`, closures
    * under computed keys (named through $pe.key()). Closures
    * (arrows, function expressions) are not: the text the engine has holds their registrations,
@@ -369,6 +369,9 @@ function rewriteFile(
     // `[k]: () => {}`: its key goes through $pe.key() (visitPropertyAssignment).
     if (ts.isPropertyAssignment(n) && ts.isComputedPropertyName(n.name) && ts.isFunctionLike(skipOuter(ts, n.initializer))) return true;
     if (ts.isArrowFunction(n) || ts.isFunctionExpression(n)) return !!ts.forEachChild(n, (c) => c !== n.name && rewrittenInside(c, true) || undefined);
+    // An object literal's methods and accessors: the literal's registration, `$pe.obj(<literal>, ...)`, is
+    // a runtime node (their own `super` is theirs).
+    if ((ts.isMethodDeclaration(n) || ts.isAccessor(n)) && ts.isObjectLiteralExpression(n.parent)) return !!ts.forEachChild(n, (c) => rewrittenInside(c) || undefined);
     return ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => rewrittenInside(c, inClosure) || undefined);
   };
   /**
@@ -419,15 +422,32 @@ function rewriteFile(
    * comes from obj()): by the opener of the literal's scope.
    */
   const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean =>
-    (ts.isClassLike(m.parent) || (ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m))) && !!openerScope(m.parent) && madeFromText(m);
+    ts.isClassLike(m.parent) ? !!openerScope(m.parent) && madeFromText(m) : ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m) && !!literalMethodSite(m);
+  /**
+   * An object literal's method: compiled by the opener of the scope the literal is in, or, in a function,
+   * of the module or wrapper around, handed the locals around it like a closure (their values and
+   * accessors are taken when the literal is made: obj()'s table).
+   */
+  const literalMethodSites = new Map<TS.Node, TextSite | undefined>();
+  const literalMethodSite = (m: TS.MethodDeclaration): TextSite | undefined => {
+    if (literalMethodSites.has(m)) return literalMethodSites.get(m);
+    let site: TextSite | undefined;
+    if (madeFromText(m)) {
+      const top = openerScope(m.parent) ?? (names.dynamicScope ? undefined : enclosingOpenerScope(m));
+      const c = top && capturesOf(ts, m, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
+      if (c && !('refused' in c)) site = { scope: top!, captured: c.names, boxed: c.boxed, written: c.written, lexicalThis: false };
+    }
+    literalMethodSites.set(m, site);
+    return site;
+  };
   /**
    * `[$pe_open, "<facts>"]`, what the runtime makes the versions of `fn` from; for a function (not a method)
    * also what it is handed where the function is: `[<captured locals>]`, for an arrow reading `this`, `this`,
    * and accessors for the locals that may change.
    */
   const textCopies = (fn: FunctionLike, name: string | undefined, method?: 'class' | 'static' | 'object'): { spec: TS.Expression; handed: TS.Expression[] } => {
-    const site = method ? undefined : textSite(fn)!;
-    const id = openerFor(method === 'class' || method === 'static' ? fn.parent : method ? openerScope(fn)! : site!.scope);
+    const site = method === 'object' ? literalMethodSite(fn as TS.MethodDeclaration)! : method ? undefined : textSite(fn)!;
+    const id = openerFor(method === 'class' || method === 'static' ? fn.parent : site!.scope);
     const facts: FileFacts = {
       ...factsAbout(ts, fn, policy, isFixedAt, { module: hooks.moduleFormat(sf) === 'esm', method }),
       captured: site?.captured ?? [],
@@ -729,9 +749,11 @@ function rewriteFile(
     if (fromText && (inSubset || !usesSuper(ts, node))) {
       // (Outside the lazy subset its generator version, `[$pe_open, "<facts>", "gen"]`: not one reading
       // `super`, which a generator function made outside the class could not.)
-      const { spec } = textCopies(node, name, inClass ? (isStatic ? 'static' : 'class') : 'object');
-      const gen = !inSubset;
-      methodGens.set(visited, { name, isStatic, fast: gen ? factory.updateArrayLiteralExpression(spec as TS.ArrayLiteralExpression, [...(spec as TS.ArrayLiteralExpression).elements, factory.createStringLiteral('gen')]) : spec, home: false });
+      // (`[$pe_open, "<facts>", "gen" | "lazy", <values>, void 0, <accessors>]` for a literal's method in a function.)
+      const { spec, handed } = textCopies(node, name, inClass ? (isStatic ? 'static' : 'class') : 'object');
+      const kind = !inSubset ? ['gen'] : handed.length > 0 ? ['lazy'] : [];
+      const entry = factory.updateArrayLiteralExpression(spec as TS.ArrayLiteralExpression, [...(spec as TS.ArrayLiteralExpression).elements, ...kind.map((k) => factory.createStringLiteral(k)), ...handed]);
+      methodGens.set(visited, { name, isStatic, fast: entry, home: false });
       return visited;
     }
     // An object literal's method reading `super`: its versions take the literal from obj() (literalHome).

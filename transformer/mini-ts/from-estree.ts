@@ -300,9 +300,7 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
       closure.end = e.end;
       return closure;
     }
-    const c = e.callee;
-    if (e.optional || c.type !== 'MemberExpression' || c.computed || c.optional || c.object.type !== 'Identifier' || !c.object.name.startsWith('$pe')) return undefined;
-    if (c.property.name !== 'later' || e.arguments.length !== 2 || e.arguments[1].type !== 'ArrowFunctionExpression') return undefined;
+    if (!isRuntimeCall(e, 'later') || e.callee.optional || e.arguments.length !== 2 || e.arguments[1].type !== 'ArrowFunctionExpression') return undefined;
     let f = e.arguments[0];
     const o = f.type === 'MemberExpression' && f.computed && f.object.type === 'ParenthesizedExpression' ? f.object.expression : undefined;
     if (o?.type === 'ObjectExpression' && o.properties.length === 1) f = o.properties[0].value;
@@ -329,7 +327,13 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
     const flagged = inChain && depth <= chainDepth ? NodeFlags.OptionalChain : 0;
     const q = e.optional ? tok(K.QuestionDotToken) : undefined;
     const inner = (c: E): Node => (c.type === 'MemberExpression' || c.type === 'CallExpression' ? member(c, inChain, chainDepth, depth + 1) : expr(c));
-    if (e.type === 'CallExpression') return node(e, K.CallExpression, { expression: inner(e.callee), questionDotToken: q, arguments: e.arguments.map(expr) }, flagged);
+    if (e.type === 'CallExpression') {
+      const call = node(e, K.CallExpression, { expression: inner(e.callee), questionDotToken: q, arguments: e.arguments.map(expr) }, flagged);
+      // `$pe.obj(<literal>, <generator versions>, <fast table>)`, `$pe.genEntry(...)`, ...: calls the
+      // transform wrote (runtime nodes there too).
+      if (isRuntimeCall(e)) runtimeNodes.push(call);
+      return call;
+    }
     if (e.computed) return node(e, K.ElementAccessExpression, { expression: inner(e.object), questionDotToken: q, argumentExpression: expr(e.property) }, flagged);
     return node(e, K.PropertyAccessExpression, { expression: inner(e.object), questionDotToken: q, name: e.property.type === 'PrivateIdentifier' ? expr(e.property) : ident(e.property) }, flagged);
   };
@@ -450,9 +454,13 @@ function namedRegistration(e: E): E | undefined {
 
 /** `$pe.later(name, ($f) => ...)`, the registration of a function declared in a function. */
 function isDeclarationRegistration(e: E): boolean {
+  return isRuntimeCall(e, 'later') && e.arguments.length === 2 && e.arguments[0].type === 'Identifier' && e.arguments[1].type === 'ArrowFunctionExpression';
+}
+
+/** `$pe.<helper>(...)`, a call the transform wrote (the function's own text has no `$pe` names). */
+function isRuntimeCall(e: E, helper?: string): boolean {
   const c = e.type === 'CallExpression' && !e.optional ? e.callee : undefined;
-  return !!c && c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && c.object.name.startsWith('$pe') && c.property.name === 'later' &&
-    e.arguments.length === 2 && e.arguments[0].type === 'Identifier' && e.arguments[1].type === 'ArrowFunctionExpression';
+  return !!c && c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && c.object.name.startsWith('$pe') && (helper === undefined || c.property.name === helper);
 }
 
 /** Parent links, as TypeScript's parser sets them (setParentNodes). */

@@ -111,10 +111,11 @@ export function createPrinter(sourceFile: Node): { expression(n: Node): string; 
     return expr(n);
   };
   const propName = (n: Node): string => {
+    // (A parsed computed name spans its expression only, as acorn gives it: its brackets are written here.)
+    if (n.kind === K.ComputedPropertyName) return `[${expr(n.expression, ASSIGN)}]`;
     if (isOriginal(n)) return slice(n);
     if (n.kind === K.Identifier || n.kind === K.PrivateIdentifier) return name(n);
     if (n.kind === K.StringLiteral) return JSON.stringify(n.text);
-    if (n.kind === K.ComputedPropertyName) return `[${expr(n.expression, ASSIGN)}]`;
     return expr(n);
   };
   const fnBody = (n: Node): string => (n.kind === K.Block ? statement(n) : startsLikeBlock(expr(n, ASSIGN)));
