@@ -353,14 +353,14 @@ function rewriteFile(
   const madeFromText = (fn: FunctionLike): boolean =>
     !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !fn.getText(sf).includes('$pe') && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
   /**
-   * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes,
-   * class members, function declarations not in a statement list,
-   * tagged templates (template-site calls), `#private` names, meta-properties, an arrow's `super`, closures
-   * under computed keys (named through $pe.key()). Closures
-   * (arrows, function expressions) are not: the text the engine has holds their registrations,
-   * `$pe.later(<closure>, ...)` (a named one's in `(($fn) => { const f = $fn; return $pe.later(f, ...); })(function f() {})`),
-   * which the rewrite at run time takes for the closures themselves
-   * (mini-ts/from-estree.ts), as the transform's own takes a closure's visited node (visitedOf).
+   * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes
+   * and their members, function declarations not in a statement list, tagged templates (template-site
+   * calls), `#private` names, meta-properties, an inner arrow's `super`, functions under computed keys
+   * (named through $pe.key()). Closures, nested declarations and object literals' methods are not: the text
+   * the engine has holds their registrations (`$pe.later(<closure>, ...)`, `(($fn) => { const f = $fn;
+   * return $pe.later(f, ...); })(function f() {})`, `$pe.later(inner, ...);`, `$pe.obj(<literal>, ...)`),
+   * which the rewrite at run time reads back as the closures themselves or as runtime nodes
+   * (mini-ts/from-estree.ts), as the transform's own rewrite gets them (visitedOf, runtimeNodes).
    */
   const rewrittenInside = (n: TS.Node, inClosure = false): boolean => {
     if (inClosure && n.kind === ts.SyntaxKind.SuperKeyword) return true;
@@ -375,10 +375,10 @@ function rewriteFile(
     return ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => rewrittenInside(c, inClosure) || undefined);
   };
   /**
-   * Where the versions of a named function declaration, an anonymous function expression or an arrow are
-   * compiled at run time, and what they take from where the function is written: the locals of the
-   * functions around it that it mentions (captures.ts: only those whose values never change once it can
-   * run), an arrow's `this`. Undefined when they cannot be made so. By original node.
+   * Where the versions of a named function declaration, a function expression or an arrow are compiled at
+   * run time, and what they take from where the function is written: the locals of the functions around
+   * it that it mentions (captures.ts: as values those that never change once it can run, the others as
+   * accessors), an arrow's `this`. Undefined when they cannot be made so. By original node.
    */
   const textSites = new Map<TS.Node, TextSite | undefined>();
   const textSite = (fn: FunctionLike): TextSite | undefined => {
@@ -387,17 +387,22 @@ function rewriteFile(
     if (((ts.isFunctionDeclaration(fn) && fn.name) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) && madeFromText(fn)) {
       const uses = ts.isArrowFunction(fn) ? arrowLexicalUses(ts, fn) : undefined;
       if (!uses?.usesArguments && !uses?.usesNewTarget && !uses?.usesSuper) {
-        const lexicalThis = !!uses?.usesThis;
         const direct = openerScope(fn);
-        const top = direct && (!ts.isFunctionDeclaration(fn) || fn.parent === direct) ? direct : names.dynamicScope ? undefined : enclosingOpenerScope(fn);
-        // (Around one written directly in its opener's scope there is nothing to hand over but a named
-        // function expression's own name.)
-        const c = top && capturesOf(ts, fn, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
-        if (c && !('refused' in c)) site = { scope: top!, captured: c.names, boxed: c.boxed, written: c.written, lexicalThis };
+        site = siteBelow(fn, direct && (!ts.isFunctionDeclaration(fn) || fn.parent === direct) ? direct : undefined, !!uses?.usesThis);
       }
     }
     textSites.set(fn, site);
     return site;
+  };
+  /**
+   * The site of a function compiled by the opener of `direct`, the scope it is written in directly, or
+   * else of the module or wrapper around it; with what it takes from the functions between (around one
+   * written directly there, nothing but a named function expression's own name).
+   */
+  const siteBelow = (fn: TS.FunctionLikeDeclaration, direct: TS.SourceFile | TS.Block | undefined, lexicalThis: boolean): TextSite | undefined => {
+    const top = direct ?? (names.dynamicScope ? undefined : enclosingOpenerScope(fn));
+    const c = top && capturesOf(ts, fn, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
+    return c && !('refused' in c) ? { scope: top!, captured: c.names, boxed: c.boxed, written: c.written, lexicalThis } : undefined;
   };
   const captureMemo = newCaptureMemo();
   /** The nearest scope above `node` that has an opener: a run-once wrapper's body (see openerScope), or the file. */
@@ -430,15 +435,8 @@ function rewriteFile(
    */
   const literalMethodSites = new Map<TS.Node, TextSite | undefined>();
   const literalMethodSite = (m: TS.MethodDeclaration): TextSite | undefined => {
-    if (literalMethodSites.has(m)) return literalMethodSites.get(m);
-    let site: TextSite | undefined;
-    if (madeFromText(m)) {
-      const top = openerScope(m.parent) ?? (names.dynamicScope ? undefined : enclosingOpenerScope(m));
-      const c = top && capturesOf(ts, m, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
-      if (c && !('refused' in c)) site = { scope: top!, captured: c.names, boxed: c.boxed, written: c.written, lexicalThis: false };
-    }
-    literalMethodSites.set(m, site);
-    return site;
+    if (!literalMethodSites.has(m)) literalMethodSites.set(m, madeFromText(m) ? siteBelow(m, openerScope(m.parent), false) : undefined);
+    return literalMethodSites.get(m);
   };
   /**
    * `[$pe_open, "<facts>"]`, what the runtime makes the versions of `fn` from; for a function (not a method)
