@@ -78,7 +78,14 @@ export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, ca
     const { facts, name } = decoded;
     const text = engineText(fn);
     // (The loaded text is the transform's printing of the function, which may be longer than its source.)
-    const version = kind === 'lazy' ? maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : maker.generatorVersionFromText(text, facts, name);
+    let version: string | undefined;
+    try {
+      version = kind === 'lazy' ? maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : maker.generatorVersionFromText(text, facts, name);
+    } catch (e) {
+      // (Thrown in the rewrite's own realm: not an instance of this realm's Error.)
+      const why = String((e as { message?: unknown } | undefined)?.message ?? e);
+      throw new PreemptibleCopiesError(`preemptible: the versions of ${name ?? 'a function'} could not be made from its text (${why}): ${text.slice(0, 200)}`);
+    }
     if (version === undefined) {
       throw new PreemptibleCopiesError(`preemptible: the copies of ${name ?? 'a function'} could not be made from its text (the transform found it in the lazy subset): ${text.slice(0, 200)}`);
     }

@@ -206,6 +206,10 @@ describe('transform option copiesAtRunTime', () => {
     const spec: [(hot: Record<string, unknown>, text: string) => never, string] = [() => { throw new Error('not compiled'); }, '1|0||||||||||=outside'];
     expect(() => runtime.lazyText(f as never, spec)).toThrow(PreemptibleCopiesError);
     expect(() => runtime.lazyText(f as never, spec)).toThrow(/copies of outside could not be made from its text/);
+    // The rewrite failing on the text (here: facts saying it is a class's method, which it is not): the same.
+    const g = function inner(a: number) { let t = 0; for (let i = 0; i < a; i++) t += i; return t; };
+    expect(() => runtime.lazyText(g as never, [spec[0], '1|0|c|||||||||=inner'])).toThrow(PreemptibleCopiesError);
+    expect(() => runtime.lazyText(g as never, [spec[0], '1|0|c|||||||||=inner'])).toThrow(/versions of inner could not be made from its text \(/);
     // Facts the runtime cannot read (a transform of another version): the same error, saying so.
     expect(() => runtime.lazyText(f as never, [spec[0], '1|0|=outside'])).toThrow(PreemptibleCopiesError);
     expect(() => runtime.lazyText(f as never, [spec[0], '1|0|=outside'])).toThrow(/facts .* could not be read/);
