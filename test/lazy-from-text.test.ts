@@ -267,6 +267,22 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).not.toMatch(/get t\(\)/);
   });
 
+  it('sees a binding written as a destructuring target of a for-of (an accessor, not a value), and not one whose elements are written', async () => {
+    const src = `
+      function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+      export function f(xs) { let x = 0; const g = () => spin(x); let t = 0; for ([x] of xs) t += g(); return t; }
+      export function h(a) { const g = () => spin(a[0]); let t = 0; for (let i = 0; i < 3; i++) { [a[0], a[1]] = [a[1], a[0]]; t += g(); } return t; }
+    `;
+    const { code } = transform(src, { filename: 'w.mjs', copiesAtRunTime: true });
+    expect(code).toMatch(/\], \[\], void 0, \{ get x\(\) \{ return x; \} \}\)/);
+    expect(code).toMatch(/\], \[a\]\)/); // (only a's elements are written)
+    const made = await instrument(src, { copiesAtRunTime: true });
+    const plain = await instrument(src); // (called outside a task: the original code)
+    const xs = [[40], [70], [90]];
+    expect(finish(launch(made.f, 0, xs)).value).toBe(plain.f(xs));
+    expect(finish(launch(made.h, 0, [30, 80])).value).toBe(plain.h([30, 80]));
+  });
+
   it('gives the results of the plain program at every budget, with pauses inside the closures', async () => {
     const plain = await instrument(program) // (called outside a task: the original code);
     const made = await instrument(program, { copiesAtRunTime: true });

@@ -56,16 +56,6 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileName
   const declared = new Map<string, number>();
   const written = new Set<string>();
   let dynamicScope = false;
-  /** The names an assignment target writes: itself, or those in a destructuring pattern (not `o.p`). */
-  const markTargets = (node: TS.Node): void => {
-    if (ts.isIdentifier(node)) written.add(node.text);
-    else if (ts.isParenthesizedExpression(node) || ts.isSpreadElement(node) || ts.isSpreadAssignment(node)) markTargets(node.expression);
-    else if (ts.isArrayLiteralExpression(node)) node.elements.forEach(markTargets);
-    else if (ts.isObjectLiteralExpression(node)) node.properties.forEach(markTargets);
-    else if (ts.isPropertyAssignment(node)) markTargets(node.initializer);
-    else if (ts.isShorthandPropertyAssignment(node)) markTargets(node.name);
-    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) markTargets(node.left); // default
-  };
   const visit = (node: TS.Node): void => {
     const name = (node as { name?: TS.Node }).name;
     if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declared.set(name.text, (declared.get(name.text) ?? 0) + 1);
@@ -73,18 +63,37 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileName
     else if (ts.isCallExpression(node)) {
       const callee = skipOuter(ts, node.expression);
       if (ts.isIdentifier(callee) && callee.text === 'eval') dynamicScope = true;
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-      markTargets(skipOuter(ts, node.left));
-    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
-      markTargets(skipOuter(ts, node.operand));
-    } else if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
-      markTargets(node.initializer);
+    } else {
+      writesOf(ts, node, (n) => written.add(n));
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
   return { declared, dynamicScope, written };
+}
+
+/**
+ * The names `node` itself writes, by name: an assignment's, update's or for-in/of's target, or those in a
+ * destructuring target (not `o.p`).
+ */
+export function writesOf(ts: typeof TS, node: TS.Node, add: (name: string) => void): void {
+  const markTargets = (t: TS.Node): void => {
+    if (ts.isIdentifier(t)) add(t.text);
+    else if (ts.isParenthesizedExpression(t) || ts.isSpreadElement(t) || ts.isSpreadAssignment(t)) markTargets(t.expression);
+    else if (ts.isArrayLiteralExpression(t)) t.elements.forEach(markTargets);
+    else if (ts.isObjectLiteralExpression(t)) t.properties.forEach(markTargets);
+    else if (ts.isPropertyAssignment(t)) markTargets(t.initializer);
+    else if (ts.isShorthandPropertyAssignment(t)) markTargets(t.name);
+    else if (ts.isBinaryExpression(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken) markTargets(t.left); // default
+  };
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    markTargets(skipOuter(ts, node.left));
+  } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+    markTargets(skipOuter(ts, node.operand));
+  } else if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
+    markTargets(node.initializer);
+  }
 }
 
 /** The root identifier of a callee like `Math.max` or `console.log`. */

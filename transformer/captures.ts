@@ -10,7 +10,7 @@
 // closure keeps printed versions.
 
 import type * as TS from 'typescript';
-import { assignsTo, boundNames, isFunctionBoundary } from './analyze';
+import { boundNames, isFunctionBoundary, writesOf } from './analyze';
 import { isReference } from './generator-body';
 
 /** How a name is bound in a scope (only the kinds the rules below tell apart). */
@@ -175,21 +175,12 @@ function addVars(ts: typeof TS, body: TS.Node, add: (id: TS.Identifier) => void)
 function writtenIn(ts: typeof TS, scope: TS.Node, memo: CaptureMemo): Set<string> {
   let w = memo.written.get(scope);
   if (w) return w;
-  w = new Set();
-  const found = w;
+  const found = (w = new Set());
   const visit = (n: TS.Node): void => {
-    if (ts.isBinaryExpression(n) || ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n) || ts.isForInStatement(n) || ts.isForOfStatement(n)) {
-      const target = ts.isBinaryExpression(n) ? n.left : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n) ? n.operand : n.initializer;
-      collectIdentifiers(ts, target, (name) => assignsTo(ts, n, name) && found.add(name));
-    }
+    writesOf(ts, n, (name) => found.add(name));
     ts.forEachChild(n, visit);
   };
   visit(scope);
   memo.written.set(scope, w);
   return w;
-}
-
-function collectIdentifiers(ts: typeof TS, n: TS.Node, each: (name: string) => void): void {
-  if (ts.isIdentifier(n)) each(n.text);
-  ts.forEachChild(n, (c) => collectIdentifiers(ts, c, each));
 }

@@ -292,19 +292,8 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
    * names in it are taken (names made must differ from them), but for the transform's own.
    */
   const registered = (e: E): Node | undefined => {
-    const named = namedRegistration(e);
-    if (named) {
-      const closure = expr(named);
-      takeNames(e);
-      closure.pos = e.start;
-      closure.end = e.end;
-      return closure;
-    }
-    if (!isRuntimeCall(e, 'later') || e.callee.optional || e.arguments.length !== 2 || e.arguments[1].type !== 'ArrowFunctionExpression') return undefined;
-    let f = e.arguments[0];
-    const o = f.type === 'MemberExpression' && f.computed && f.object.type === 'ParenthesizedExpression' ? f.object.expression : undefined;
-    if (o?.type === 'ObjectExpression' && o.properties.length === 1) f = o.properties[0].value;
-    if (f.type !== 'ArrowFunctionExpression' && !(f.type === 'FunctionExpression' && !f.id)) return undefined;
+    const f = namedRegistration(e) ?? laterRegistration(e);
+    if (!f) return undefined;
     const closure = expr(f);
     takeNames(e);
     closure.pos = e.start;
@@ -433,6 +422,15 @@ function convert(root: E, parent: Node | undefined, text: string): Node {
   sf.runtimeNodes = runtimeNodes; // what the transform wrote itself (registrations of nested declarations)
   setParents(sf, parent);
   return sf;
+}
+
+/** `$pe.later(<closure>, ($f) => ...)`, the closure perhaps named by `({ "name": <closure> })["name"]`: the closure. */
+function laterRegistration(e: E): E | undefined {
+  if (!isRuntimeCall(e, 'later') || e.callee.optional || e.arguments.length !== 2 || e.arguments[1].type !== 'ArrowFunctionExpression') return undefined;
+  let f = e.arguments[0];
+  const o = f.type === 'MemberExpression' && f.computed && f.object.type === 'ParenthesizedExpression' ? f.object.expression : undefined;
+  if (o?.type === 'ObjectExpression' && o.properties.length === 1) f = o.properties[0].value;
+  return f.type === 'ArrowFunctionExpression' || (f.type === 'FunctionExpression' && !f.id) ? f : undefined;
 }
 
 /**
