@@ -249,13 +249,16 @@ type Opener = (hot: Record<string, unknown>, text: string) => AnyFunction;
  * that may change (`box`) and, an arrow, its `this` (`self`).
  */
 export function lazyText<F extends AnyFunction>(fn: F, spec: [Opener, string], captured?: unknown[], self?: unknown, box?: object): F {
-  attachLazy(fn, versionFromText('lazy', runtime, callable, fn as never, spec as never, captured, self, box) as never);
+  // (Its generator version when the lazy subset's checks, only begun by the transform, turn it down.)
+  const made = versionFromText('lazy', runtime, callable, fn as never, spec as never, captured, self, box);
+  if (made.kind === 'generator') return def(fn, made.version as unknown as GeneratorFn);
+  attachLazy(fn, made.version as never);
   return fn;
 }
 
 /** The same for a function outside the lazy subset: its generator version made from its text (def()). */
 export function defText<F extends AnyFunction>(fn: F, spec: [Opener, string], captured?: unknown[], self?: unknown, box?: object): F {
-  return def(fn, versionFromText('generator', runtime, callable, fn as never, spec as never, captured, self, box) as unknown as GeneratorFn);
+  return def(fn, versionFromText('generator', runtime, callable, fn as never, spec as never, captured, self, box).version as unknown as GeneratorFn);
 }
 
 /**

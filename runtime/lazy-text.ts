@@ -54,15 +54,18 @@ export function preloadVersionMaker(): void {
  * versions behind `(<captured>) => (<versions>)`, made once for all the functions made at that place (every
  * closure a function creates there), each then handing over its own values.
  */
-const compiled = new WeakMap<Opener, Map<string, { make: AnyFunction; lexicalThis: boolean }>>();
+const compiled = new WeakMap<Opener, Map<string, { make: AnyFunction; lexicalThis: boolean; kind: Kind }>>();
+
+type Kind = 'lazy' | 'generator';
 
 /**
  * `fn`'s fast copy (`kind` 'lazy') or generator version ('generator') made from its text and compiled by
  * `spec[0]`, its file's opener, given the values `fn` reads from the functions around it (`captured`, in the
  * order of the facts' names), accessors for those that may change (`box`) and an arrow's `this`; the caller
- * attaches it.
+ * attaches it. Asked for a fast copy of a function the lazy subset's checks turn down here (the transform
+ * made only the cheap ones), its generator version: the kind made is returned with it.
  */
-export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string], captured: unknown[] = [], self?: unknown, box?: object): AnyFunction {
+export function versionFromText(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string], captured: unknown[] = [], self?: unknown, box?: object): { kind: Kind; version: AnyFunction } {
   const [open, factsText] = spec;
   let byFacts = compiled.get(open);
   if (!byFacts) compiled.set(open, (byFacts = new Map()));
@@ -79,23 +82,25 @@ export function versionFromText(kind: 'lazy' | 'generator', runtime: unknown, ca
     const text = engineText(fn);
     // (The loaded text is the transform's printing of the function, which may be longer than its source.)
     let version: string | undefined;
+    let made: Kind = kind;
     try {
-      version = kind === 'lazy' ? maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true }) : maker.generatorVersionFromText(text, facts, name);
+      if (kind === 'lazy') version = maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true });
+      if (version === undefined) {
+        made = 'generator';
+        version = maker.generatorVersionFromText(text, facts, name);
+      }
     } catch (e) {
       // (Thrown in the rewrite's own realm: not an instance of this realm's Error.)
       const why = String((e as { message?: unknown } | undefined)?.message ?? e);
       throw new PreemptibleCopiesError(`preemptible: the versions of ${name ?? 'a function'} could not be made from its text (${why}): ${text.slice(0, 200)}`);
     }
-    if (version === undefined) {
-      throw new PreemptibleCopiesError(`preemptible: the copies of ${name ?? 'a function'} could not be made from its text (the transform found it in the lazy subset): ${text.slice(0, 200)}`);
-    }
     // An arrow keeps the opener's `this` (in a class's static block the class, which copies of methods
     // reading `super` take their home from); a function takes an arrow's own `this`.
     const params = [...(facts.boxed?.length ? ['$pe_box'] : []), ...(facts.captured ?? [])].join(', ');
     const make = open(hotValues(runtime, callable), facts.lexicalThis ? `(function (${params}) { return ${version}; })` : `((${params}) => (${version}))`);
-    byFacts.set(factsText, (entry = { make, lexicalThis: !!facts.lexicalThis }));
+    byFacts.set(factsText, (entry = { make, lexicalThis: !!facts.lexicalThis, kind: made }));
   }
   const version = apply(entry.make, self, box ? [box, ...captured] : captured) as AnyFunction;
   // (A generator version of an arrow runs with the arrow's `this`; a fast copy of one is an arrow itself.)
-  return kind === 'generator' && entry.lexicalThis ? version.bind(self) : version;
+  return { kind: entry.kind, version: entry.kind === 'generator' && entry.lexicalThis ? version.bind(self) : version };
 }

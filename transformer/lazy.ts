@@ -98,8 +98,17 @@ export function inLazySubset(g: GeneratorBodyContext, fn: FunctionLike): boolean
   return prepare(g, fn) !== undefined;
 }
 
-/** The checks of the lazy subset: the body (block-scoped names renamed apart) and the plan, or undefined. */
-function prepare(g: GeneratorBodyContext, fn: FunctionLike): { body: TS.Block; plan: Plan } | undefined {
+/**
+ * The first, cheap checks of the lazy subset (kind, size, no unsupported construct): what the transform
+ * decides for a function whose copies are made at run time, where the rest (renaming, the plan: most of
+ * the cost) is done, and a function failing it gets its generator version instead (runtime lazy-text.ts).
+ */
+export function mayBeInLazySubset(g: GeneratorBodyContext, fn: FunctionLike): boolean {
+  return writtenBody(g, fn) !== undefined;
+}
+
+/** The body the lazy subset is checked on when `fn` passes the cheap checks, else undefined. */
+function writtenBody(g: GeneratorBodyContext, fn: FunctionLike): TS.Block | undefined {
   const { ts } = g;
   const { factory } = g.ctx;
   if (!fn.body || fn.asteriskToken) return undefined;
@@ -120,6 +129,13 @@ function prepare(g: GeneratorBodyContext, fn: FunctionLike): { body: TS.Block; p
     lastRejection = unsupported;
     return undefined;
   }
+  return written;
+}
+
+/** The checks of the lazy subset: the body (block-scoped names renamed apart) and the plan, or undefined. */
+function prepare(g: GeneratorBodyContext, fn: FunctionLike): { body: TS.Block; plan: Plan } | undefined {
+  const written = writtenBody(g, fn);
+  if (!written) return undefined;
   // Block-scoped names are hoisted to the function: those that would collide are renamed first.
   const body = renameBlockScoped(g, fn, written);
   if (!body) {

@@ -36,7 +36,7 @@ import {
   usesSuper,
 } from './analyze';
 import { buildGeneratorBody, fileTemp, GeneratorBodyContext, HotName, namedByKey, replaceLexical } from './generator-body';
-import { buildLazy, inLazySubset, isStrict, literalHome } from './lazy';
+import { buildLazy, inLazySubset, isStrict, literalHome, mayBeInLazySubset } from './lazy';
 import { encodeFacts, factsAbout, type FileFacts } from './text-facts';
 import { capturesOf, newCaptureMemo } from './captures';
 import { newableNames, plainClassNames, usesNewTarget } from './constructors';
@@ -511,7 +511,8 @@ function rewriteFile(
     }
     const fromText = opensAtRunTime(original);
     if (options.lazy !== false) {
-      if (fromText && inLazySubset(gctx, original)) {
+      // (Made at run time: only the cheap checks here; one failing the rest there gets its generator version.)
+      if (fromText && mayBeInLazySubset(gctx, original)) {
         instrumented++;
         const t = textCopies(original, name);
         return { helper: 'lazyText', arg: t.spec, handed: t.handed };
@@ -743,7 +744,9 @@ function rewriteFile(
     const { inClass, isStatic } = place;
     instrumented++;
     const fromText = !node.asteriskToken && options.lazy !== false && methodOpensAtRunTime(node);
-    const inSubset = fromText && inLazySubset(gctx, node);
+    // (Only the cheap checks of the subset, as for functions, unless it reads `super`: then its generator
+    // version could not be made at run time, should the rest of the checks fail there.)
+    const inSubset = fromText && (usesSuper(ts, node) ? inLazySubset(gctx, node) : mayBeInLazySubset(gctx, node));
     if (fromText && (inSubset || !usesSuper(ts, node))) {
       // (Outside the lazy subset its generator version, `[$pe_open, "<facts>", "gen"]`: not one reading
       // `super`, which a generator function made outside the class could not.)
