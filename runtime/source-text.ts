@@ -14,6 +14,12 @@ import { apply } from './intrinsics';
 
 interface SourceRegistry {
   texts: Map<string, string>;
+  /**
+   * Files that register only the spans their marks name (those printed verbatim need none): the spans'
+   * texts one after the other, and each span's start and end in the file, in order. (Apart from `texts`:
+   * a copy of this package that knows only those finds no text here, rather than a wrong one.)
+   */
+  spans?: Map<string, { text: string; at: readonly number[] }>;
   /** Builtins the runtime replaced (toString, bind): the engine's text of the original for each. */
   natives?: WeakMap<object, object>;
 }
@@ -48,8 +54,15 @@ function install(): SourceRegistry {
         const end = +m[3]!;
         if (!best || end - start > best.end - best.start) best = { key: m[1]!, start, end };
       }
-      const source = best && registry.texts.get(best.key);
-      return source === undefined ? text : (apply(slice, source, [best!.start, best!.end]) as string);
+      if (!best) return text;
+      const source = registry.texts.get(best.key);
+      if (source !== undefined) return apply(slice, source, [best.start, best.end]) as string;
+      const spans = registry.spans?.get(best.key);
+      if (spans === undefined) return text;
+      for (let i = 0, offset = 0; i < spans.at.length; offset += spans.at[i + 1]! - spans.at[i]!, i += 2) {
+        if (spans.at[i]! <= best.start && best.end <= spans.at[i + 1]!) return apply(slice, spans.text, [offset + best.start - spans.at[i]!, offset + best.end - spans.at[i]!]) as string;
+      }
+      return text;
     },
   }.toString;
   registry.natives!.set(replacement, nativeToString);
@@ -59,9 +72,14 @@ function install(): SourceRegistry {
 
 const registry = (holder[REGISTRY] ??= install());
 
-/** Emitted at the top of an instrumented file: `$pe.sources(KEY, "<the file's original text>")`. */
-export function sources(key: string, text: string): void {
-  registry.texts.set(key, text);
+/**
+ * Emitted at the top of an instrumented file: `$pe.sources(KEY, "<the file's original text>")`, or with
+ * `at`, the start and end of each span the text holds (one after the other): `$pe.sources(KEY, "<spans>",
+ * [start, end, ...])`.
+ */
+export function sources(key: string, text: string, at?: readonly number[]): void {
+  if (at === undefined) registry.texts.set(key, text);
+  else (registry.spans ??= new Map()).set(key, { text, at });
 }
 
 /** A function's text as the engine has it (what it compiled), whichever toString is installed. */

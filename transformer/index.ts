@@ -6,6 +6,7 @@ import { PreemptibleArgumentError, PreemptibleSyntaxError } from '../runtime/err
 import { formatFromSource } from './module-format';
 import { DEFAULT_RUNTIME, Diagnostic, INSTRUMENT_MODES, InstrumentMode, ModuleFormat } from './options';
 import { createCoreTransformer } from './rewrite';
+import { canSplice, splicePrint } from './splice-print';
 
 export type { Diagnostic, InstrumentMode, ModuleFormat } from './options';
 export { createCoreTransformer } from './rewrite';
@@ -147,6 +148,58 @@ function withoutMapComment(text: string): string {
   return text.slice(0, at > 0 && text[at - 1] === '\n' ? at - 1 : at) + '\n';
 }
 
+// What TypeScript's own transforms (to ES2022, the module format preserved) would change in a JavaScript
+// file, by the TransformFlags its parser computes for every subtree: types (an error there), syntax newer
+// than ES2022 (`using`), decorators, auto-accessors (`accessor x`, flagged only as a class field).
+const TYPESCRIPT = 1; // ContainsTypeScript
+const LOWERED = 4 | 33554432; // ContainsESNext | ContainsDecorators
+const CLASS_FIELDS = 16777216; // ContainsClassFields
+const flagsOf = (node: ts.Node): number => (node as unknown as { transformFlags: number }).transformFlags;
+
+/**
+ * Whether a subtree holds something TypeScript's transforms would change. The flag for TypeScript syntax
+ * is also set by the `in` operator's token (`in` is a type parameter's modifier too), the one for class
+ * fields by every field, `#name` and static block: such subtrees are searched, down to the nodes that set
+ * the flag themselves.
+ */
+function lowered(node: ts.Node): boolean {
+  const flags = flagsOf(node);
+  if (flags & LOWERED) return true;
+  if ((flags & (TYPESCRIPT | CLASS_FIELDS)) === 0 || node.kind === ts.SyntaxKind.InKeyword) return false;
+  if (node.kind === ts.SyntaxKind.AccessorKeyword) return true;
+  let fromChildren = 0;
+  const found = ts.forEachChild(node, (c) => {
+    const f = flagsOf(c) & (TYPESCRIPT | CLASS_FIELDS);
+    if (f === 0) return undefined;
+    fromChildren |= f;
+    return lowered(c) || undefined;
+  });
+  return found === true || ((flags & TYPESCRIPT) !== 0 && (fromChildren & TYPESCRIPT) === 0);
+}
+
+/**
+ * The transform of a JavaScript file whose versions are made at run time (option copiesAtRunTime), without
+ * TypeScript's program, its own transforms (it needs none: see lowered) or its printing of the
+ * whole file: the file parsed, the core run on it alone, and printed as its own text wherever the core kept
+ * a node (splice-print.ts). This is the file parsed for it; undefined for any other file (or with a
+ * source map asked for), which transpileModule transforms.
+ */
+function splicedSource(code: string, fileName: string, options: TransformOptions): ts.SourceFile | undefined {
+  if (!options.copiesAtRunTime || options.sourceMap || options.compilerOptions || !/\.[cm]?js$/.test(fileName) || !canSplice(code)) return undefined;
+  const sf = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, ts.ScriptKind.JS);
+  return lowered(sf) ? undefined : sf;
+}
+
+/** `sf` (from splicedSource) transformed by `before` alone and printed with its own text where kept. */
+function splicedTransform(sf: ts.SourceFile, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): string {
+  const result = ts.transform(sf, before, transpileOptions(options));
+  try {
+    return splicePrint(ts, result.transformed[0]!, sf);
+  } finally {
+    result.dispose();
+  }
+}
+
 export function transform(code: string, options: TransformOptions = {}): TransformResult {
   if (typeof code !== 'string') {
     throw new PreemptibleArgumentError(`transform: the source must be a string, got ${code === null ? 'null' : typeof code}`);
@@ -155,31 +208,37 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   const fileName = options.filename ?? 'input.js';
   const diagnostics: Diagnostic[] = [];
   let format: ModuleFormat = options.module ?? 'cjs';
+  const spliced = splicedSource(code, fileName, options);
   const core = createCoreTransformer(
     ts,
     { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME, lazy: options.lazy ?? true, originalText: options.originalText ?? true, copiesAtRunTime: options.copiesAtRunTime ?? false },
     {
       moduleFormat: () => format,
       report: (d) => diagnostics.push(d),
+      keptNodesPrintVerbatim: spliced !== undefined,
     },
   );
+  const before: ts.TransformerFactory<ts.SourceFile>[] = [
+    // Decide the format on the untouched file, before the core adds its import. Syntax errors stop
+    // here: a tree with error nodes in it can crash TypeScript's printer later (e.g. `a?.#x`, TS18030).
+    () => (sf) => {
+      const parseErrors = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+      throwFirstError(parseErrors, fileName);
+      format = options.module ?? formatFromSource(ts, sf);
+      return sf;
+    },
+    core,
+  ];
+  if (spliced) {
+    const text = splicedTransform(spliced, options, before);
+    diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { code: text, format, map: undefined, diagnostics };
+  }
   const out = ts.transpileModule(code, {
     fileName,
     reportDiagnostics: true,
     compilerOptions: transpileOptions(options),
-    transformers: {
-      before: [
-        // Decide the format on the untouched file, before the core adds its import. Syntax errors stop
-        // here: a tree with error nodes in it can crash TypeScript's printer later (e.g. `a?.#x`, TS18030).
-        () => (sf) => {
-          const parseErrors = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
-          throwFirstError(parseErrors, fileName);
-          format = options.module ?? formatFromSource(ts, sf);
-          return sf;
-        },
-        core,
-      ],
-    },
+    transformers: { before },
   });
   throwFirstError(out.diagnostics ?? [], fileName);
   const outputText = withoutMapComment(out.outputText);

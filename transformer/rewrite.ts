@@ -53,6 +53,11 @@ export interface CoreHooks {
   /** How the emitted file imports the runtime. */
   moduleFormat(sf: TS.SourceFile): ModuleFormat;
   report(diagnostic: Diagnostic): void;
+  /**
+   * The output is printed with the source's text for every node the rewrite kept (splice-print.ts): a
+   * function kept whole is its original text to the engine, and needs no span mark (source-text.ts).
+   */
+  keptNodesPrintVerbatim?: boolean;
 }
 
 interface MethodGen {
@@ -1089,12 +1094,15 @@ function rewriteFile(
     return factory.createParenthesizedExpression(call);
   };
 
-  const visitStatementList = (statements: TS.NodeArray<TS.Statement>, afterDefs?: () => TS.Statement[]): TS.Statement[] => {
+  const visitStatementList = (statements: TS.NodeArray<TS.Statement>, afterDefs?: () => TS.Statement[]): readonly TS.Statement[] => {
     hoistStack.push([]);
     const out = ts.visitNodes(statements, visit, ts.isStatement);
     const defs = hoistStack.pop()!;
     if (afterDefs) defs.push(...afterDefs());
-    if (defs.length === 0) return [...out];
+    // (The list itself when nothing changed, when kept nodes print verbatim: the block around it is kept,
+    // and so its function, as written. Reprinted, a function's text is not the source's even so: a new
+    // block makes its function count as changed, and marked, see toMark.)
+    if (defs.length === 0) return hooks.keptNodesPrintVerbatim ? out : [...out];
     const n = prologueLength(ts, out);
     return [...out.slice(0, n), ...defs, ...out.slice(n)];
   };
@@ -1189,9 +1197,15 @@ function rewriteFile(
         );
   const hotDecls = [...hotNames].map(([name, id]) => factory.createVariableDeclaration(id, undefined, undefined, factory.createPropertyAccessExpression(pe, name)));
   const hotConsts = hotDecls.length > 0 ? [factory.createVariableStatement(undefined, factory.createVariableDeclarationList(hotDecls, ts.NodeFlags.Const))] : [];
-  for (const [original, visited] of toMark) if (visited !== original || versioned.has(original)) marks!.mark(original, visited);
+  // (A function kept but reprinted is not its original text either; kept verbatim, it is.)
+  for (const [original, visited] of toMark) if (visited !== original || (versioned.has(original) && !hooks.keptNodesPrintVerbatim)) marks!.mark(original, visited);
   // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.
-  const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), factory.createStringLiteral(marks.text)]))] : [];
+  // (Only the spans marked, when the functions kept are printed verbatim: `$pe.sources(KEY, "<spans>", [start, end, ...])`.)
+  const marked = marks?.used && hooks.keptNodesPrintVerbatim ? marks.marked() : undefined;
+  const sourcesArgs = !marked
+    ? [factory.createStringLiteral(marks?.text ?? '')]
+    : [factory.createStringLiteral(marked.map(([s, e]) => marks!.text.slice(s, e)).join('')), factory.createArrayLiteralExpression(marked.flat().map((n) => factory.createNumericLiteral(n)))];
+  const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), ...sourcesArgs]))] : [];
   // `$pe.preloadVersionMaker()`: the rewrite that makes those versions is loaded with the file, not in a task.
   const fileOpener = openers.get(sf);
   const openerStatements = [

@@ -1,0 +1,87 @@
+// The transform of a JavaScript file with copiesAtRunTime printed as the file's own text wherever the rewrite
+// kept a node (transformer/splice-print.ts), without TypeScript's program and transforms (transformer/index.ts
+// splicedTransform): the layout and comments of what was kept are the source's, a function kept whole is its
+// original text to the engine, and only the spans of the functions that were changed are registered for
+// toString. Files TypeScript would have to change (decorators, `using`, `accessor`) still go through it.
+import { describe, expect, it } from 'vitest';
+import { launch, PreemptibleSyntaxError } from 'preemptible';
+import { transform } from 'preemptible/transform';
+import { finish } from './helpers/finish';
+import { instrument } from './helpers/instrument';
+
+const program = `// a header comment, kept
+export function sum(xs) {
+  let t = 0; // running total
+  for (const x of xs)   t += step(x);
+  return t;
+}
+function step(x) { return x * 2; }
+
+/** Made in a function: its maker is changed (its closure is registered), the closure kept. */
+export function scaler(k) {
+  const by = (v) => { let r = 0; for (let i = 0; i < k; i++) r += step(v); return r; };
+  return by;
+}
+
+class Base { constructor(n) { this.n = n; } }
+export class Grid extends Base {
+  total() { let s = 0; for (let i = 0; i < this.n; i++) s += step(i); return s; }
+}
+export const made = () => new Grid(5);
+`;
+
+const runTime = (src: string, filename = 'test.mjs'): string => transform(src, { filename, copiesAtRunTime: true }).code;
+
+describe('copiesAtRunTime: the output is the source where the rewrite kept it', () => {
+  it('keeps the layout and comments of what it kept', () => {
+    const out = runTime(program);
+    expect(out).toContain('// a header comment, kept');
+    expect(out).toContain('export function sum(xs) {\n  let t = 0; // running total\n  for (const x of xs)   t += step(x);\n  return t;\n}');
+    expect(out).toContain('const by = (v) => { let r = 0; for (let i = 0; i < k; i++) r += step(v); return r; }');
+    // (A class name next to its `extends` clause, each printed as the source's text: a space between.)
+    expect(out).toMatch(/export class Grid extends Base \{/);
+  });
+
+  it('registers the text of the functions it changed only', () => {
+    const out = runTime(program);
+    const registered = /\$pe\.sources\("[0-9a-f]+", ("(?:[^"\\]|\\.)*"), \[([\d, ]+)\]\)/.exec(out);
+    expect(registered).not.toBeNull();
+    const text = JSON.parse(registered![1]!) as string;
+    const at = registered![2]!.split(', ').map(Number);
+    // scaler (its closure is registered inside it) and Grid (a static block links its method): not sum.
+    expect(text).toContain('export function scaler(k)'.slice('export '.length));
+    expect(text).not.toContain('running total');
+    expect(at.length % 2).toBe(0);
+    let length = 0;
+    for (let i = 0; i < at.length; i += 2) length += at[i + 1]! - at[i]!;
+    expect(length).toBe(text.length);
+    expect(program.slice(at[0], at[1])).toBe(text.slice(0, at[1]! - at[0]!));
+  });
+
+  it('gives every function its source text, changed or kept, and runs as the original at every budget', async () => {
+    const m = await instrument(program, { copiesAtRunTime: true });
+    const original = new Function(`${program.replace(/export /g, '')}; return { sum, scaler, Grid, made };`)() as Record<string, any>;
+    for (const name of ['sum', 'scaler', 'Grid']) expect(String(m[name])).toBe(String(original[name]));
+    expect(String(m.scaler(3))).toBe(String(original.scaler(3)));
+    const xs = Array.from({ length: 60 }, (_, i) => i);
+    for (const budget of [0, 1]) {
+      const r = finish(launch(m.sum, budget, xs));
+      expect(r.value).toBe(original.sum(xs));
+      expect(finish(launch(m.scaler(4), budget, 7)).value).toBe(original.scaler(4)(7));
+      expect(finish(launch(() => m.made().total(), budget)).value).toBe(original.made().total());
+    }
+    expect(finish(launch(m.sum, 0, xs)).pauses).toBeGreaterThan(60);
+  });
+
+  it('leaves a file TypeScript must change to TypeScript: auto-accessors, `using`, decorators; types are errors', () => {
+    // Node 20 has none of these: TypeScript lowers them (an `accessor` kept as written would not load).
+    const accessor = runTime('export class A { accessor x = 1; m() { for (;;) g(); } }\nfunction g() {}');
+    expect(accessor).not.toMatch(/^\s*accessor x/m); // (the registered source text has it, in a string)
+    expect(accessor).toMatch(/#x_accessor_storage/);
+    expect(runTime('export function f() { using r = g(); for (;;) g(); }\nfunction g() {}')).toMatch(/__disposeResources/);
+    expect(runTime('@dec export class A { m() { for (;;) g(); } }\nfunction g() {}\nfunction dec() {}')).toMatch(/__esDecorate/);
+    expect(() => runTime('export function f(x: number) { for (;;) g(x); }')).toThrow(PreemptibleSyntaxError);
+    // The `in` operator flags a subtree as TypeScript too (`in` is also a modifier): that alone is JavaScript.
+    expect(runTime('export function f(o) { let n = 0; for (;;) if ("k" in o) n += g(); }\nfunction g() { return 1; }')).toContain('export function f(o) { let n = 0; for (;;) if ("k" in o) n += g(); }');
+  });
+});
