@@ -410,6 +410,39 @@ describe('transform()', () => {
     }
   });
 
+  it("gives no generator version to a bundled module's code (a bundler's __commonJSMin / __esmMin factory), in both modes", async () => {
+    // As rolldown writes a bundle: each module's code runs once, on its first require_x(), to completion.
+    const bundle = (helper: string) => `
+      var __commonJSMin = (cb, mod) => () => (mod || (cb((mod = { exports: {} }).exports, mod, mod.exports), cb = null), mod.exports);
+      var __other = (cb) => () => cb({}, {});
+      var require_lib = ${helper}(((exports, module) => {
+        function work(n) { let s = 0; for (let i = 0; i < n; i++) s += step(i); return s; }
+        function step(i) { return i; }
+        module.exports = { work, inner: (n) => [1, 2].map((k) => k * work(n)).join(), total: work(50) };
+      }));
+      export const lib = require_lib();
+    `;
+    // Generator versions only (lazy: false): work, inner, the arrow in it (twice: inner's version repeats
+    // it), and the helpers' arrows that call cb (2). A factory with a version of its own repeats the first
+    // four, plus its own.
+    const versions = (helper: string) => transform(bundle(helper), { filename: 'bundle.mjs', lazy: false }).code.match(/function\*/g)?.length;
+    expect(versions('__commonJSMin')).toBe(4 + 2);
+    expect(versions('__other')).toBe(9 + 2); // (any other helper: the factory may run many times, anywhere)
+    for (const copiesAtRunTime of [false, true]) {
+      const code = transform(bundle('__commonJSMin'), { filename: 'bundle.mjs', copiesAtRunTime }).code;
+      // (Made at run time: the factory's functions compiled by an opener declared in its body.)
+      if (copiesAtRunTime) expect(code).toMatch(/__commonJSMin\(\(\(exports, module\) => \{[^]*?const (\$pe_open\w*) = function[^]*?\$pe\.later\(\(k\) => k \* work\(n\), \$f\w* => \$pe\.lazyText\(\$f\w*, \[\1, /);
+      const m = await instrument<{ lib: { work: (n: number) => number; inner: (n: number) => string; total: number } }>(bundle('__commonJSMin'), { copiesAtRunTime });
+      expect(m.lib.total).toBe(1225);
+      for (const [fn, value] of [[m.lib.work, 1225], [m.lib.inner, '1225,2450']] as const) {
+        const task = launch(fn as (n: number) => unknown, 0, 50);
+        expect(task.status).toBe('paused'); // the module's functions are still preemptible
+        while (task.status === 'paused') resume(task, 0);
+        expect(task.value).toBe(value);
+      }
+    }
+  });
+
   it('writes arguments that make functions once per copy, not once per branch of the dispatch', async () => {
     const source = `
       export function f(xs, k) { return xs.map((x) => x + 101).filter(function (y) { return y > 202; }); }

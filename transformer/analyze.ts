@@ -715,9 +715,29 @@ export function isUmdFactory(ts: typeof TS, fn: TS.FunctionExpression | TS.Arrow
   return ok;
 }
 
-/** A function that only ever runs as plain code when the code around it does: an IIFE or a UMD factory. */
+/**
+ * A function that only ever runs as plain code when the code around it does: an IIFE or a UMD factory; or
+ * runs as a module's top level does, once, to completion: a bundle's module factory.
+ */
 export function isPlainWrapper(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
-  return !fn.asteriskToken && (isImmediatelyInvoked(ts, fn) || isUmdFactory(ts, fn));
+  return !fn.asteriskToken && (isImmediatelyInvoked(ts, fn) || isUmdFactory(ts, fn) || isBundledModule(ts, fn));
+}
+
+/** The helpers bundlers wrap each bundled module's code in (rolldown, esbuild): called once, on its first import. */
+const MODULE_HELPERS = new Set(['__commonJS', '__commonJSMin', '__esm', '__esmMin']);
+
+/**
+ * A bundled module's code: `__commonJSMin((exports, module) => { ... })` (rolldown, and esbuild's helpers
+ * given a function). Its first `require_x()` runs it, once, like a module's top level: as that, it gets no
+ * versions (a module's code runs to completion, also when a task imports it) and its functions are made from
+ * text by an opener of its own. (A helper of another kind that happens to have such a name costs only that
+ * its function runs to completion.)
+ */
+function isBundledModule(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
+  let e: TS.Node = fn;
+  while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
+  const call = e.parent;
+  return ts.isCallExpression(call) && call.arguments[0] === e && ts.isIdentifier(call.expression) && MODULE_HELPERS.has(call.expression.text);
 }
 
 /** A node that introduces a binding named by its `name` (in some scope), for counting declarations. */
