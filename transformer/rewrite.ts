@@ -355,8 +355,9 @@ function rewriteFile(
     return undefined;
   };
   /** What every function or method made from its text needs, wherever it is written. */
+  const fileMentionsPe = sf.text.includes('$pe');
   const madeFromText = (fn: FunctionLike): boolean =>
-    !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !fn.getText(sf).includes('$pe') && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
+    !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !(fileMentionsPe && fn.getText(sf).includes('$pe')) && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
   /**
    * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes
    * and their members, function declarations not in a statement list, tagged templates (template-site
@@ -367,7 +368,15 @@ function rewriteFile(
    * which the rewrite at run time reads back as the closures themselves or as runtime nodes
    * (mini-ts/from-estree.ts), as the transform's own rewrite gets them (visitedOf, runtimeNodes).
    */
+  // (By node: each function asks about the whole of what is inside it, nested functions included.)
+  const rewrittenMemo = [new WeakMap<TS.Node, boolean>(), new WeakMap<TS.Node, boolean>()] as const;
   const rewrittenInside = (n: TS.Node, inClosure = false): boolean => {
+    const memo = rewrittenMemo[inClosure ? 1 : 0];
+    let found = memo.get(n);
+    if (found === undefined) memo.set(n, (found = rewrittenInsideOf(n, inClosure)));
+    return found;
+  };
+  const rewrittenInsideOf = (n: TS.Node, inClosure: boolean): boolean => {
     if (inClosure && n.kind === ts.SyntaxKind.SuperKeyword) return true;
     // A function declared in a statement list: its registration is a statement of its own (a runtime node).
     if (ts.isFunctionDeclaration(n) && n.name && isStatementListParent(ts, n.parent)) return !!ts.forEachChild(n, (c) => rewrittenInside(c, true) || undefined);
