@@ -24,7 +24,12 @@ const PLAIN_GLOBALS = new Set([
 /** The kinds isFunctionBoundary accepts, per TypeScript instance (it runs on every node of every walk). */
 const boundaryKinds = new WeakMap<typeof TS, ReadonlySet<TS.SyntaxKind>>();
 
+let lastTs: typeof TS | undefined;
+let lastKinds: ReadonlySet<TS.SyntaxKind> | undefined;
+
 export function isFunctionBoundary(ts: typeof TS, node: TS.Node): boolean {
+  // (The last instance's kinds at hand: a WeakMap lookup per node was a tenth of a walk.)
+  if (ts === lastTs) return lastKinds!.has(node.kind);
   let kinds = boundaryKinds.get(ts);
   if (!kinds) {
     const K = ts.SyntaxKind;
@@ -34,6 +39,8 @@ export function isFunctionBoundary(ts: typeof TS, node: TS.Node): boolean {
     ]);
     boundaryKinds.set(ts, kinds);
   }
+  lastTs = ts;
+  lastKinds = kinds;
   return kinds.has(node.kind);
 }
 
@@ -77,6 +84,10 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileName
  * destructuring target (not `o.p`).
  */
 export function writesOf(ts: typeof TS, node: TS.Node, add: (name: string) => void): void {
+  // (Called on every node of a file: most are none of these.)
+  const K = ts.SyntaxKind;
+  const kind = node.kind;
+  if (kind !== K.BinaryExpression && kind !== K.PrefixUnaryExpression && kind !== K.PostfixUnaryExpression && kind !== K.ForInStatement && kind !== K.ForOfStatement) return;
   const markTargets = (t: TS.Node): void => {
     if (ts.isIdentifier(t)) add(t.text);
     else if (ts.isParenthesizedExpression(t) || ts.isSpreadElement(t) || ts.isSpreadAssignment(t)) markTargets(t.expression);

@@ -50,6 +50,8 @@ export function newCaptureMemo(): CaptureMemo {
  * function's parameters are aliased by its `arguments`).
  */
 export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: TS.Node, memo: CaptureMemo, isStrict: (f: TS.Node) => boolean): Captures | { refused: string } {
+  // (With no scope between it and the opener's, a function takes nothing but a named function expression's name.)
+  if (!scopeBetween(ts, fn, top) && !(ts.isFunctionExpression(fn) && fn.name)) return { names: [], boxed: [], written: [] };
   const wanted = referencedNames(ts, fn);
   const names: string[] = [];
   // A named function expression's own name: the function itself (handed over by its registration, which
@@ -85,8 +87,17 @@ export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: T
     }
     if (ts.isFunctionDeclaration(p)) hoisted = true;
   }
+  if (boxed.length === 0) return { names, boxed, written: [] };
   const writes = writtenIn(ts, fn, memo);
   return { names, boxed, written: boxed.filter((n) => writes.has(n)) };
+}
+
+/** Whether a node between `fn` and `top` may bind names (one bindingsOf reads) or is a parameter. */
+function scopeBetween(ts: typeof TS, fn: TS.Node, top: TS.Node): boolean {
+  for (let p: TS.Node = fn.parent; p !== top; p = p.parent) {
+    if (!p || ts.isParameter(p) || ts.isFunctionLike(p) || ts.isClassStaticBlockDeclaration(p) || ts.isBlock(p) || ts.isCaseBlock(p) || ts.isCatchClause(p) || ts.isClassLike(p) || ts.isIterationStatement(p, false)) return true;
+  }
+  return false;
 }
 
 /** Every name declared anywhere in `fn` (its parameters, and those of functions inside, included). */

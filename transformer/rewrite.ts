@@ -368,9 +368,10 @@ function rewriteFile(
    * which the rewrite at run time reads back as the closures themselves or as runtime nodes
    * (mini-ts/from-estree.ts), as the transform's own rewrite gets them (visitedOf, runtimeNodes).
    */
-  // (By node: each function asks about the whole of what is inside it, nested functions included.)
+  // (Kept for functions: each function asks about the whole of what is inside it, nested functions included.)
   const rewrittenMemo = [new WeakMap<TS.Node, boolean>(), new WeakMap<TS.Node, boolean>()] as const;
   const rewrittenInside = (n: TS.Node, inClosure = false): boolean => {
+    if (!isFunctionBoundary(ts, n)) return rewrittenInsideOf(n, inClosure);
     const memo = rewrittenMemo[inClosure ? 1 : 0];
     let found = memo.get(n);
     if (found === undefined) memo.set(n, (found = rewrittenInsideOf(n, inClosure)));
