@@ -28,11 +28,41 @@ const holder = globalThis as unknown as Record<symbol, SourceRegistry | undefine
 const REGISTRY = Symbol.for('preemptible.sourceText');
 
 const MARK = '/*$pe:';
+// What the transform wrote between these inside a function's source text (transformer/splice-print.ts).
+const INSERTED_START = '/*$pe<*/';
+const INSERTED_END = '/*$pe>*/';
 const markPattern = /\/\*\$pe:([0-9a-f]{16}):(\d+):(\d+)\*\//g;
 // Taken at load: a program changing these later does not change what toString does.
 const exec = RegExp.prototype.exec;
 const includes = String.prototype.includes;
 const slice = String.prototype.slice;
+const indexOf = String.prototype.indexOf;
+
+/** `text` without what is written between INSERTED_START and INSERTED_END (nested too); as it is if unbalanced. */
+function withoutInserted(text: string): string {
+  let out = '';
+  let depth = 0;
+  let at = 0;
+  for (;;) {
+    const start = apply(indexOf, text, [INSERTED_START, at]) as number;
+    if (depth === 0) {
+      if (start < 0) return out + (apply(slice, text, [at]) as string);
+      out += apply(slice, text, [at, start]) as string;
+      depth = 1;
+      at = start + INSERTED_START.length;
+      continue;
+    }
+    const end = apply(indexOf, text, [INSERTED_END, at]) as number;
+    if (end < 0) return text;
+    if (start >= 0 && start < end) {
+      depth++;
+      at = start + INSERTED_START.length;
+    } else {
+      depth--;
+      at = end + INSERTED_END.length;
+    }
+  }
+}
 
 function install(): SourceRegistry {
   const registry: SourceRegistry = { texts: new Map(), natives: new WeakMap() };
@@ -45,7 +75,10 @@ function install(): SourceRegistry {
     toString(this: unknown): string {
       const original = registry.natives?.get(this as object);
       if (original !== undefined) return apply(nativeToString, original, []) as string;
-      const text = apply(nativeToString, this, []) as string; // a TypeError for a non-function, as the engine's
+      const engine = apply(nativeToString, this, []) as string; // a TypeError for a non-function, as the engine's
+      // What the transform added inside the function's text taken out (the marks of any function still
+      // not its source's text then decide, in what is left).
+      const text = apply(includes, engine, [INSERTED_START]) ? withoutInserted(engine) : engine;
       if (!apply(includes, text, [MARK])) return text;
       let best: { key: string; start: number; end: number } | undefined;
       markPattern.lastIndex = 0;

@@ -13,6 +13,9 @@ import { finish } from './helpers/finish';
 import { instrument, root } from './helpers/instrument';
 
 const require = createRequire(import.meta.url);
+
+/** The output with the delimiters around what the transform added (transformer/splice-print.ts) left out. */
+const delimitersOff = (code: string): string => code.replace(/\/\*\$pe[<>]\*\//g, '');
 const { lazyVersionsFromText } = require(join(root, 'dist/transformer/lazy-from-text.js')) as typeof import('../transformer/lazy-from-text');
 const enums = require(join(root, 'dist/transformer/mini-ts/enums.js')) as Record<string, Record<string, number>>;
 
@@ -123,7 +126,7 @@ describe('transform option copiesAtRunTime', () => {
 
   it('writes a registration and the opener instead of the copies of strict top-level functions', () => {
     const printed = transform(program, { filename: 'p.mjs' }).code;
-    const { code } = transform(program, { filename: 'p.mjs', copiesAtRunTime: true });
+    const code = delimitersOff(transform(program, { filename: 'p.mjs', copiesAtRunTime: true }).code);
     // spin, walk: copies made at run time; guarded (a try: outside the lazy subset) its generator version;
     // Box#sum: its copies too, from its class's link table (`[opener, facts]`, the opener in the static
     // block); outer and its closure (which hands over k) too.
@@ -177,7 +180,7 @@ describe('transform option copiesAtRunTime', () => {
       })();
       export function notInWrapper(k) { return (function () { function inner(n) { let t = 0; while (n-- > 0) t += k; return t; } return inner(10); })(); }
     `;
-    const { code } = transform(wrapped, { filename: 'w.mjs', copiesAtRunTime: true });
+    const code = delimitersOff(transform(wrapped, { filename: 'w.mjs', copiesAtRunTime: true }).code);
     // Two openers: the wrapper's, declared in it (after its 'use strict'), and the file's. notInWrapper's IIFE
     // gets none (it runs at each call of notInWrapper, an ordinary function): the copies of the function
     // declared in it are compiled by the file's, handed notInWrapper's parameter k.
@@ -261,7 +264,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
   `;
 
   it('hands over the bindings that never change as values, the others as accessors', () => {
-    const { code } = transform(program, { filename: 'c.mjs', copiesAtRunTime: true });
+    const code = delimitersOff(transform(program, { filename: 'c.mjs', copiesAtRunTime: true }).code);
     const handed = (rest: string): RegExp => new RegExp(`\\$pe\\.(lazy|def)Text\\(\\$f\\w*, \\[\\$pe_open, "[^"]*"\\], ${rest.replace(/[[\]().{}$]/g, (c) => `\\${c}`)}\\)`);
     expect(code).toMatch(handed('[base, k]'));
     expect(code).toMatch(handed('[], void 0, { get total() { return total; }, set total($pe_v) { total = $pe_v; } }'));
@@ -285,7 +288,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
       export function f(xs) { let x = 0; const g = () => spin(x); let t = 0; for ([x] of xs) t += g(); return t; }
       export function h(a) { const g = () => spin(a[0]); let t = 0; for (let i = 0; i < 3; i++) { [a[0], a[1]] = [a[1], a[0]]; t += g(); } return t; }
     `;
-    const { code } = transform(src, { filename: 'w.mjs', copiesAtRunTime: true });
+    const code = delimitersOff(transform(src, { filename: 'w.mjs', copiesAtRunTime: true }).code);
     expect(code).toMatch(/\], \[\], void 0, \{ get x\(\) \{ return x; \} \}\)/);
     expect(code).toMatch(/\], \[a\]\)/); // (only a's elements are written)
     const made = await instrument(src, { copiesAtRunTime: true });
@@ -336,7 +339,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
       // A named function expression: registered with its name as a constant, which its versions are handed.
       export function recursive(xs) { return xs.map(function down(x) { return x > 50 ? down(x - 50) + 1 : spin(x); }); }
     `;
-    const { code } = transform(src, { filename: 'o.mjs', copiesAtRunTime: true });
+    const code = delimitersOff(transform(src, { filename: 'o.mjs', copiesAtRunTime: true }).code);
     expect(code).toMatch(/\$pe\.later\(outer, \$f\w* => \$pe\.lazyText\(/);
     expect(code).toMatch(/\$pe\.later\(declares, \$f\w* => \$pe\.defText\(/);
     expect(code).toMatch(/\$pe\.later\(add, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "[^"]*"\], \[k\]\)\)/);
@@ -368,7 +371,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
       export const literal = { sum(xs) { let t = 0; try { for (const x of xs) t += spin(x); } finally { t += 2; } return t; } };
       export function run(xs) { const c = new Careful(); return [c.sum(xs), c.viaSuper(xs), literal.sum(xs)]; }
     `;
-    const { code } = transform(src, { filename: 'm.mjs', copiesAtRunTime: true });
+    const code = delimitersOff(transform(src, { filename: 'm.mjs', copiesAtRunTime: true }).code);
     expect(code).toMatch(/"sum": \[\$pe_open\w*, "1\|1\|c\|[^"]*", "gen"\]/);
     expect(code).toMatch(/"sum": \[\$pe_open\w*, "1\|1\|o\|[^"]*", "gen"\]/);
     expect(code).toMatch(/\*"\\0preemptible:viaSuper"\(xs\)/); // printed: reads super
@@ -395,7 +398,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
       }
       export function many(n, xs) { let t = 0; for (let i = 0; i < n; i++) { const o = make(i); t += o.careful(xs) + o.hits; } return t; }
     `;
-    const { code } = transform(src, { filename: 'l.mjs', copiesAtRunTime: true });
+    const code = delimitersOff(transform(src, { filename: 'l.mjs', copiesAtRunTime: true }).code);
     expect(code).toMatch(/"sum": \[\$pe_open, "1\|1\|o\|[^"]*", "lazy", \[k\], void 0, \{ get hits\(\) \{ return hits; \}, set hits\(\$pe_v\) \{ hits = \$pe_v; \} \}\]/);
     expect(code).toMatch(/"careful": \[\$pe_open, "1\|1\|o\|[^"]*", "gen", \[\], void 0, \{ get hits/);
     // make, which makes the literal, is made from text too: its generator version keeps the literal's

@@ -32,36 +32,66 @@ export const made = () => new Grid(5);
 
 const runTime = (src: string, filename = 'test.mjs'): string => transform(src, { filename, copiesAtRunTime: true }).code;
 
+/** `text` without what is written between `/*$pe<*\/` and `/*$pe>*\/` (nested too). */
+function withoutInserted(text: string): string {
+  let out = '';
+  let depth = 0;
+  for (const part of text.split(/(\/\*\$pe[<>]\*\/)/)) {
+    if (part === '/*$pe<*/') depth++;
+    else if (part === '/*$pe>*/') depth--;
+    else if (depth === 0) out += part;
+  }
+  return out;
+}
+
 describe('copiesAtRunTime: the output is the source where the rewrite kept it', () => {
-  it('keeps the layout and comments of what it kept', () => {
+  it('is the source with what it added between /*$pe<*/ and /*$pe>*/', () => {
     const out = runTime(program);
+    expect(withoutInserted(out)).toBe(program);
     expect(out).toContain('// a header comment, kept');
     expect(out).toContain('export function sum(xs) {\n  let t = 0; // running total\n  for (const x of xs)   t += step(x);\n  return t;\n}');
-    expect(out).toContain('const by = (v) => { let r = 0; for (let i = 0; i < k; i++) r += step(v); return r; }');
-    // (A class name next to its `extends` clause, each printed as the source's text: a space between.)
-    expect(out).toMatch(/export class Grid extends Base \{/);
+    expect(out).toMatch(/const by = \/\*\$pe<\*\/\$pe\.later\(\(\{ "by": \/\*\$pe>\*\/\(v\) => \{ let r = 0;/);
+    expect(out).toMatch(/export class Grid extends Base \{\n {2}\/\*\$pe<\*\/[^]*?static \{/);
+    // Every function is its source text with additions only: no span marks, no text registered.
+    expect(out).not.toMatch(/\/\*\$pe:|\.sources\(/);
   });
 
-  it('registers the text of the functions it changed only', () => {
-    const out = runTime(program);
+  it('marks a function the rewrite changed otherwise, and registers its text only', async () => {
+    const src = `class A { constructor(n) { this.n = n; } }
+export class B extends A {
+  constructor(n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += step(i);
+    super(s);
+    this.k = s;
+  }
+}
+export function plain(xs) { return xs.map((x) => step(x)); }
+function step(i) { return i; }
+`;
+    const out = runTime(src);
     const registered = /\$pe\.sources\("[0-9a-f]+", ("(?:[^"\\]|\\.)*"), \[([\d, ]+)\]\)/.exec(out);
     expect(registered).not.toBeNull();
     const text = JSON.parse(registered![1]!) as string;
     const at = registered![2]!.split(', ').map(Number);
-    // scaler (its closure is registered inside it) and Grid (a static block links its method): not sum.
-    expect(text).toContain('export function scaler(k)'.slice('export '.length));
-    expect(text).not.toContain('running total');
-    expect(at.length % 2).toBe(0);
-    let length = 0;
-    for (let i = 0; i < at.length; i += 2) length += at[i + 1]! - at[i]!;
-    expect(length).toBe(text.length);
-    expect(program.slice(at[0], at[1])).toBe(text.slice(0, at[1]! - at[0]!));
+    // B's constructor is rewritten (split around super()): B is marked, its text registered; plain is not.
+    expect(at).toEqual([src.indexOf('class B'), src.indexOf('function plain') - '\nexport '.length]);
+    expect(text).toBe(src.slice(at[0], at[1]));
+    expect(out.match(/\/\*\$pe:[0-9a-f]+:\d+:\d+\*\//g)).toHaveLength(1);
+    // (The mark outside what was added, which toString takes out before it looks for marks.)
+    expect(withoutInserted(out)).toMatch(/\/\*\$pe:[0-9a-f]+:\d+:\d+\*\//);
+    const m = await instrument(src, { copiesAtRunTime: true });
+    expect(String(m.B)).toBe(src.slice(at[0], at[1]));
+    expect(String(m.plain)).toBe('function plain(xs) { return xs.map((x) => step(x)); }');
+    expect(new m.B(10).k).toBe(45);
+    expect(finish(launch(() => new m.B(200).k, 0)).value).toBe(19900);
   });
 
   it('gives every function its source text, changed or kept, and runs as the original at every budget', async () => {
     const m = await instrument(program, { copiesAtRunTime: true });
     const original = new Function(`${program.replace(/export /g, '')}; return { sum, scaler, Grid, made };`)() as Record<string, any>;
     for (const name of ['sum', 'scaler', 'Grid']) expect(String(m[name])).toBe(String(original[name]));
+    expect(Function.prototype.toString.call(m.Grid)).toBe(String(original.Grid));
     expect(String(m.scaler(3))).toBe(String(original.scaler(3)));
     const xs = Array.from({ length: 60 }, (_, i) => i);
     for (const budget of [0, 1]) {

@@ -87,7 +87,7 @@ export function sourceMarks(ts: typeof TS, sf: TS.SourceFile, options: TS.Compil
  * Where the engine's text of a function or class starts: at `async`, else after the other modifiers and
  * decorators (`export`, `default`, `static`, ...), at the keyword, `*`, `get`/`set` or the name.
  */
-function sourceStart(ts: typeof TS, node: TS.Node): number {
+export function sourceStart(ts: typeof TS, node: TS.Node): number {
   const modifiers = ts.canHaveModifiers(node) || ts.canHaveDecorators(node) ? (node as TS.HasModifiers).modifiers : undefined;
   if (!modifiers || modifiers.length === 0) return node.getStart();
   const asyncKeyword = modifiers.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword);

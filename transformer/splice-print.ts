@@ -1,60 +1,427 @@
-// Prints the rewritten file as the original text wherever the rewrite left a node as it was.
+// Prints the rewritten file as the original text with the rewrite's additions put into it.
 //
-// TypeScript's visitors return a node itself when nothing under it changed, so every parse-tree node in the
-// output tree stands for a subtree that is exactly the source's. The printer prints the rest (what the
-// rewrite made or updated) and, through its substitution hook, a placeholder for each such node, which is
-// then replaced by the node's source text: printing what was not changed costs nothing, the file keeps its
-// own layout and comments, and a function kept verbatim is, for the engine's toString, its original text
-// (so it needs no span mark: source-text.ts).
+// TypeScript's visitors return a node itself when nothing under it changed, and an updated node (its
+// `original` the parse-tree node) when only something under it did. So the output tree is the source's,
+// except where the rewrite added something. This printer writes:
+//   - a parse-tree node: its text in the source;
+//   - an updated node of the same shape: the source's text between its children (tokens, whitespace,
+//     comments), each child printed the same way; statements or class members the rewrite added to a list
+//     go between the source's, on lines of their own;
+//   - a node the rewrite made (a registration, a closure's wrapper): TypeScript's printer, with each node
+//     of the source inside it printed as above.
+// So printing what was kept costs nothing, and the file keeps its layout and comments.
 //
-// Leading comments go with statements and class members (their text from the end of the whitespace before
-// them); an expression is its own text. Parentheses an original expression needs where the rewrite put it
-// are the rewrite's (TypeScript's factory adds them when a node is made), as when the whole file is printed.
+// Everything added inside the source's text is written between `/*$pe<*/` and `/*$pe>*/`. A function whose
+// text is the source's with only such additions in it (its closures wrapped, registrations added to its
+// body, a class's static block) is, with them taken out, its original text: the runtime's toString takes
+// them out (runtime/source-text.ts), and such a function needs no span mark (source-text.ts) nor its text
+// registered. A function where the rewrite changed the source's text (a rewritten constructor, say) keeps
+// its mark, and `$pe.sources(...)` registers the spans of the marks left in the output.
 
 import type * as TS from 'typescript';
+import { sourceStart } from './source-text';
 
-/** Marks a placeholder; a file whose text contains it is not printed this way (see canSplice). */
+/** Marks a placeholder; a file whose text contains it or the delimiters is not printed this way (see canSplice). */
 const TOKEN = '$pe_verbatim_';
+export const INSERTED_START = '/*$pe<*/';
+export const INSERTED_END = '/*$pe>*/';
 
-/** Whether `text` can be printed with splicePrint (its placeholders cannot occur in it). */
+/** Whether `text` can be printed with splicePrint (its placeholders, delimiters and marks cannot occur in it). */
 export function canSplice(text: string): boolean {
-  return !text.includes(TOKEN);
+  return !text.includes(TOKEN) && !text.includes('/*$pe');
 }
 
-/** `out` (the rewrite of `original`) printed with the text of `original` for every node of it left as it was. */
+/** A function or class of the source being printed: whether its text stays the source's, and its marks. */
+interface Frame {
+  start: number;
+  end: number;
+  pure: boolean;
+  /** Its span mark, written into its text at its end if it is not the source's (see updated). */
+  mark: string | undefined;
+  /** Where its pieces begin. */
+  piece: number;
+}
+
+/**
+ * `out` (the rewrite of `original`) printed as the source's text with the rewrite's additions; its
+ * `$pe.sources(...)` statement, if any, written again for the span marks left in the output.
+ */
 export function splicePrint(ts: typeof TS, out: TS.SourceFile, original: TS.SourceFile): string {
-  const text = original.text;
-  const slices: string[] = [];
-  const listed = (n: TS.Node): boolean => ts.isStatement(n) || ts.isClassElement(n) || ts.isCaseOrDefaultClause(n);
-  const verbatim = (node: TS.Node): boolean =>
-    node.pos >= 0 && (node.flags & ts.NodeFlags.Synthesized) === 0 && node.kind !== ts.SyntaxKind.SourceFile && node.kind !== ts.SyntaxKind.EndOfFileToken && node.getSourceFile() === original;
-  const printer = ts.createPrinter(
-    { newLine: ts.NewLineKind.LineFeed },
-    {
-      substituteNode(_hint, node) {
-        if (!verbatim(node)) return node;
-        let start = listed(node) ? node.pos : node.getStart(original);
-        while (start < node.end && /\s/.test(text[start]!)) start++;
-        const id = ts.factory.createIdentifier(`${TOKEN}${slices.length}_`);
-        slices.push(text.slice(start, node.end));
-        // (A mark the rewrite put on a node it kept: printed before the node's text.)
-        const comments = ts.getSyntheticLeadingComments(node);
-        if (comments) ts.setSyntheticLeadingComments(id, comments);
-        return id;
+  return new Splicer(ts, original).file(out);
+}
+
+/** Properties of a node that are not its children (a file's module indicator is one of its statements). */
+const NOT_CHILDREN = new Set(['parent', 'original', 'emitNode', 'symbol', 'localSymbol', 'locals', 'nextContainer', 'flowNode', 'endFlowNode', 'returnFlowNode', 'jsDoc', 'jsDocCache', 'externalModuleIndicator', 'commonJsModuleIndicator', 'imports', 'moduleAugmentations']);
+
+class Splicer {
+  private readonly text: string;
+  private readonly pieces: string[] = [];
+  private readonly frames: Frame[] = [];
+  /** Inside text added: what is printed there does not make the source's functions impure. */
+  private inserting = 0;
+  private readonly printer: TS.Printer;
+  /** Nodes the printer found inside a node it prints, to be printed here (by placeholder number). */
+  private pending: TS.Node[] = [];
+  /** The node TypeScript's printer is printing (not replaced by a placeholder itself). */
+  private root: TS.Node | undefined;
+  /** The key of the file's span marks (from its `$pe.sources(...)` statement). */
+  private sourcesKey: string | undefined;
+  /** Names the rewrite had made unique (createUniqueName), each made so once for the whole file, and all those taken. */
+  private readonly uniqueNames = new Map<number, string>();
+  private readonly takenNames = new Set<string>();
+
+  constructor(private readonly ts: typeof TS, private readonly sf: TS.SourceFile) {
+    this.text = sf.text;
+    this.printer = ts.createPrinter(
+      { newLine: ts.NewLineKind.LineFeed },
+      {
+        substituteNode: (_hint, node) => {
+          if (ts.isIdentifier(node) && this.generated(node)) return ts.factory.createIdentifier(this.generated(node)!);
+          if (node === this.root || !this.ofSource(node)) return node;
+          const id = ts.factory.createIdentifier(`${TOKEN}${this.pending.length}_`);
+          this.pending.push(node);
+          return id;
+        },
       },
-    },
-  );
-  const printed = printer.printFile(out);
-  // (A node printed writes the space before it itself in places, e.g. a class's `extends` clause: one is
-  // put wherever two tokens would otherwise run together.)
-  return printed.replace(/\$pe_verbatim_(\d+)_/g, (placeholder, i: string, at: number) => {
-    const slice = slices[Number(i)]!;
-    const before = joins(printed[at - 1], slice[0]) ? ' ' : '';
-    const next = at + placeholder.length;
-    // (Before another placeholder: that one's own check puts the space.)
-    const after = !printed.startsWith(TOKEN, next) && joins(slice[slice.length - 1], printed[next]) ? ' ' : '';
-    return before + slice + after;
-  });
+    );
+  }
+
+  file(out: TS.SourceFile): string {
+    const sources = out.statements.find((s) => this.isSources(s));
+    if (!this.updated(out, this.sf, sources)) {
+      // (Not of the same shape: the whole file printed by TypeScript, the source's nodes in it as they are.)
+      this.pieces.length = 0;
+      return this.viaPrinter(out, undefined);
+    }
+    const text = this.pieces.join('');
+    return sources ? text.replace(`${TOKEN}sources_`, () => this.sourcesText(sources, text)) : text;
+  }
+
+  // ---- the three ways a node is printed ----------------------------------------------------------------
+
+  /** `node` printed into pieces; `old`: the source's node it stands in place of (if any). */
+  private node(node: TS.Node, old: TS.Node | undefined): void {
+    const ts = this.ts;
+    this.comments(node, ts.getSyntheticLeadingComments(node));
+    if (this.isParseNode(node)) {
+      if (node !== old) this.impure();
+      this.emit(this.text.slice(node.getStart(this.sf), node.end));
+    } else {
+      const o = this.originalOf(node);
+      const at = this.pieces.length;
+      if (o && old && o !== old) this.impure();
+      if (!(o && this.updated(node, o, undefined))) {
+        this.pieces.length = at;
+        // (Its comments written above: a span mark is gone if its function stays the source's text.)
+        const [leading, trailing] = [ts.getSyntheticLeadingComments(node), ts.getSyntheticTrailingComments(node)];
+        ts.setSyntheticLeadingComments(node, undefined);
+        ts.setSyntheticTrailingComments(node, undefined);
+        this.emit(this.viaPrinter(node, old));
+        ts.setSyntheticLeadingComments(node, leading);
+        ts.setSyntheticTrailingComments(node, trailing);
+      }
+    }
+    this.comments(node, ts.getSyntheticTrailingComments(node));
+  }
+
+  /**
+   * `node`, an update of `o`, printed as o's text with its children printed in place; false (pieces
+   * written may be dropped) when their shapes differ.
+   */
+  private updated(node: TS.Node, o: TS.Node, skip: TS.Node | undefined): boolean {
+    const ts = this.ts;
+    const slots = this.slots(node, o);
+    if (!slots) return false;
+    const frame: Frame | undefined = ts.isFunctionLike(o) || ts.isClassLike(o) ? { start: sourceStart(ts, o), end: o.end, pure: true, mark: undefined, piece: this.pieces.length } : undefined;
+    if (frame) this.frames.push(frame);
+    let cursor = o === this.sf ? 0 : o.getStart(this.sf);
+    let ok = true;
+    for (const slot of slots) {
+      if ('list' in slot) {
+        const next = this.list(slot.list, slot.now, cursor, slot.statements, skip);
+        if (next === undefined) {
+          ok = false;
+          break;
+        }
+        cursor = next;
+        continue;
+      }
+      const start = slot.old.getStart(this.sf);
+      if (start < cursor) {
+        ok = false;
+        break;
+      }
+      this.emit(this.text.slice(cursor, start));
+      this.node(slot.now, slot.old);
+      cursor = slot.old.end;
+    }
+    if (ok) this.emit(this.text.slice(cursor, o.end));
+    if (frame) {
+      this.frames.pop();
+      if (!ok || !frame.pure) {
+        // (Before its last piece, its closing token: inside its text, and never inside text added, which
+        // toString takes out before it looks for marks.)
+        if (ok && frame.mark && this.pieces.length > frame.piece) this.pieces.splice(this.pieces.length - 1, 0, frame.mark);
+        this.impure();
+      }
+    }
+    return ok;
+  }
+
+  /**
+   * A node the rewrite made, by TypeScript's printer, each node of the source in it printed here. In place
+   * of `old`, when old is printed in it once: the rest written as added; else the text is not the
+   * source's (impure). With no `old`, all of it is added.
+   */
+  private viaPrinter(node: TS.Node, old: TS.Node | undefined): string {
+    const [outer, outerRoot] = [this.pending, this.root];
+    this.pending = [];
+    this.root = node;
+    const printed = this.ts.isSourceFile(node) ? this.printer.printFile(node) : this.printer.printNode(this.ts.EmitHint.Unspecified, node, this.sf);
+    const found = this.pending;
+    [this.pending, this.root] = [outer, outerRoot];
+    const parts = printed.split(/\$pe_verbatim_(\d+)_/);
+    // parts: printed text, placeholder number, printed text, ...
+    const keeps = old ? found.filter((n) => n === old || this.originalOf(n) === old).length : 0;
+    if (old && keeps !== 1) this.impure();
+    const inserted = (s: string): string => (s === '' ? '' : INSERTED_START + s + INSERTED_END);
+    let result = '';
+    let run = '';
+    for (let i = 0; i < parts.length; i++) {
+      if (i % 2 === 0) {
+        run += joinWith(run, parts[i]!);
+        continue;
+      }
+      const n = found[Number(parts[i])]!;
+      const kept = old !== undefined && keeps === 1 && (n === old || this.originalOf(n) === old);
+      // (Printed again elsewhere than in its place, a node of the source is part of what was added.)
+      const text = this.separately(() => this.node(n, kept ? old : undefined), !kept);
+      if (kept) {
+        result += inserted(run) + text;
+        run = '';
+      } else run += joinWith(run, text);
+    }
+    return old && keeps !== 1 ? result + run : result + inserted(run);
+  }
+
+  // ---- children and lists ------------------------------------------------------------------------------
+
+  /** The children of `node` paired with `o`'s by property, in o's source order; undefined if they differ. */
+  private slots(node: TS.Node, o: TS.Node): ({ old: TS.Node; now: TS.Node } | { list: TS.NodeArray<TS.Node>; now: readonly TS.Node[]; statements: boolean })[] | undefined {
+    if (node.kind !== o.kind) return undefined;
+    const slots: ({ old: TS.Node; now: TS.Node; at: number } | { list: TS.NodeArray<TS.Node>; now: readonly TS.Node[]; statements: boolean; at: number })[] = [];
+    const n = node as unknown as Record<string, unknown>;
+    const p = o as unknown as Record<string, unknown>;
+    for (const key of Object.keys(p)) {
+      if (NOT_CHILDREN.has(key)) continue;
+      const v = p[key];
+      if (this.isChild(v, o)) {
+        // (The end of the file: its comments are the text after the last statement.)
+        if (v.kind === this.ts.SyntaxKind.EndOfFileToken) continue;
+        const now = n[key];
+        if (!this.isNode(now)) return undefined;
+        slots.push({ old: v, now, at: v.getStart(this.sf) });
+      } else if (this.isList(v)) {
+        const now = n[key];
+        if (!Array.isArray(now)) return undefined;
+        const statements = key === 'statements' || key === 'members' || key === 'clauses';
+        slots.push({ list: v, now, statements, at: v.length > 0 ? v[0]!.getStart(this.sf) : v.pos });
+      }
+    }
+    // (A child the update has where the source has none: not this shape.)
+    for (const key of Object.keys(n)) {
+      if (NOT_CHILDREN.has(key) || key in p) continue;
+      if (this.isNode(n[key]) || Array.isArray(n[key])) return undefined;
+    }
+    for (const key of Object.keys(n)) {
+      if (NOT_CHILDREN.has(key)) continue;
+      if ((this.isNode(n[key]) || Array.isArray(n[key])) && p[key] === undefined) return undefined;
+    }
+    return slots.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * The elements of `now` (the update of `list`) printed from `cursor`: each of the source's in its place
+   * (itself, an update of it, or what the rewrite put there instead: a wrapper around it), those added
+   * (statements and class members only) between them; the end of the list's last text, or undefined when
+   * the source's elements are not all there in their order.
+   */
+  private list(list: TS.NodeArray<TS.Node>, now: readonly TS.Node[], cursor: number, statements: boolean, skip: TS.Node | undefined): number | undefined {
+    const index = new Map<TS.Node, number>(list.map((n, i) => [n, i]));
+    const mapped = now.map((n) => (index.has(n) ? n : this.originalOf(n))).map((o) => (o !== undefined && index.has(o) ? o : undefined));
+    const taken = new Set(mapped);
+    // Each element of `now` with the source's element it stands in place of, or undefined (added).
+    const olds: (TS.Node | undefined)[] = [];
+    let j = 0;
+    for (let k = 0; k < now.length; k++) {
+      const o = mapped[k];
+      if (o !== undefined) {
+        if (index.get(o) !== j) return undefined;
+        olds.push(o);
+        j++;
+      } else if (j < list.length && !taken.has(list[j]) && now[k] !== skip) {
+        olds.push(list[j]); // (in its place: a wrapper around it, or a replacement)
+        j++;
+      } else {
+        if (!statements) return undefined;
+        olds.push(undefined);
+      }
+    }
+    if (j !== list.length) return undefined;
+    let added: string[] = [];
+    const flush = (before: TS.Node | undefined): void => {
+      if (added.length === 0) return;
+      const gapStart = this.text.lastIndexOf('\n', before ? before.getStart(this.sf) : cursor);
+      const indent = before && gapStart >= cursor ? /^[ \t]*/.exec(this.text.slice(gapStart + 1))![0] : '';
+      const sep = before ? (gapStart >= cursor ? '\n' + indent : ' ') : '';
+      const text = before ? added.join(sep) + sep : (list.length > 0 ? '\n' : ' ') + added.join('\n') + (list.length > 0 ? '' : ' ');
+      this.emit(INSERTED_START + text + INSERTED_END);
+      added = [];
+    };
+    if (list.length === 0) {
+      this.emit(this.text.slice(cursor, list.pos));
+      cursor = list.pos;
+    }
+    for (let k = 0; k < now.length; k++) {
+      const n = now[k]!;
+      if (n === skip) {
+        added.push(`${TOKEN}sources_`);
+        continue;
+      }
+      const o = olds[k];
+      if (!o) {
+        added.push(this.separately(() => this.node(n, undefined), true));
+        continue;
+      }
+      this.emit(this.text.slice(cursor, o.getStart(this.sf)));
+      flush(o);
+      this.node(n, o);
+      cursor = o.end;
+    }
+    flush(undefined);
+    return cursor;
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------------
+
+  /** What `write` adds to the pieces, as one string (the pieces taken back); `added`: text added (see inserting). */
+  private separately(write: () => void, added: boolean): string {
+    const at = this.pieces.length;
+    if (added) this.inserting++;
+    write();
+    if (added) this.inserting--;
+    const text = this.pieces.slice(at).join('');
+    this.pieces.length = at;
+    return text;
+  }
+
+  /** Synthetic comments of a node: a span mark goes to its function (see Frame), the others are written here. */
+  private comments(node: TS.Node, comments: readonly TS.SynthesizedComment[] | undefined): void {
+    for (const c of comments ?? []) {
+      const m = /^\$pe:[0-9a-f]{16}:(\d+):(\d+)$/.exec(c.text);
+      let frame: Frame | undefined;
+      for (let i = this.frames.length - 1; m && i >= 0 && !frame; i--) if (this.frames[i]!.start === +m[1]! && this.frames[i]!.end === +m[2]!) frame = this.frames[i];
+      const text = c.kind === this.ts.SyntaxKind.SingleLineCommentTrivia ? `//${c.text}\n` : `/*${c.text}*/ `;
+      if (frame) frame.mark = `/*${c.text}*/`;
+      else this.emit(text);
+    }
+    void node;
+  }
+
+  /** The functions being printed are not their source text (a change that is not an addition). */
+  private impure(): void {
+    if (this.inserting === 0) for (const f of this.frames) f.pure = false;
+  }
+
+  private emit(s: string): void {
+    if (s !== '') this.pieces.push(s);
+  }
+
+  /**
+   * The text of a name the rewrite made unique, as TypeScript's printer makes it (its base if free when
+   * optimistic, else `base_1`, `base_2`, ...: free of the file's identifiers and of the names made before),
+   * but for the whole file: TypeScript's printer makes them afresh at each node it is given.
+   */
+  private generated(id: TS.Identifier): string | undefined {
+    const auto = (id as unknown as { emitNode?: { autoGenerate?: { flags: number; id: number } } }).emitNode?.autoGenerate;
+    if (!auto) return undefined;
+    let text = this.uniqueNames.get(auto.id);
+    if (text !== undefined) return text;
+    const ts = this.ts;
+    const base = id.escapedText as string;
+    const free = (name: string): boolean => !this.takenNames.has(name) && !(this.sf as unknown as { identifiers: Map<string, string> }).identifiers.has(name);
+    if (auto.flags & ts.GeneratedIdentifierFlags.Optimistic && free(base)) text = base;
+    else {
+      const stem = base.endsWith('_') ? base : base + '_';
+      for (let i = 1; text === undefined; i++) if (free(stem + i)) text = stem + i;
+    }
+    this.takenNames.add(text);
+    this.uniqueNames.set(auto.id, text);
+    return text;
+  }
+
+  private isNode(v: unknown): v is TS.Node {
+    return typeof v === 'object' && v !== null && typeof (v as TS.Node).kind === 'number' && typeof (v as TS.Node).pos === 'number' && !Array.isArray(v);
+  }
+
+  private isChild(v: unknown, parent: TS.Node): v is TS.Node {
+    return this.isNode(v) && v.parent === parent;
+  }
+
+  private isList(v: unknown): v is TS.NodeArray<TS.Node> {
+    return Array.isArray(v) && typeof (v as unknown as TS.NodeArray<TS.Node>).pos === 'number';
+  }
+
+  private isParseNode(node: TS.Node): boolean {
+    return node.pos >= 0 && (node.flags & this.ts.NodeFlags.Synthesized) === 0 && node.kind !== this.ts.SyntaxKind.EndOfFileToken && node.getSourceFile() === this.sf;
+  }
+
+  /** The source's node `node` is an update of, if any. */
+  private originalOf(node: TS.Node): TS.Node | undefined {
+    const o = this.ts.getOriginalNode(node);
+    return o !== node && o.kind === node.kind && this.isParseNode(o) ? o : undefined;
+  }
+
+  /** Printed by this printer rather than TypeScript's: a node of the source, or an update of one. */
+  private ofSource(node: TS.Node): boolean {
+    return node.kind !== this.ts.SyntaxKind.SourceFile && (this.isParseNode(node) || this.originalOf(node) !== undefined);
+  }
+
+  /** The rewrite's `$pe.sources("<key>", ...)` statement (a statement it made, at the top of the file). */
+  private isSources(s: TS.Statement): boolean {
+    const ts = this.ts;
+    if (this.isParseNode(s) || !ts.isExpressionStatement(s) || !ts.isCallExpression(s.expression)) return false;
+    const call = s.expression;
+    const key = call.arguments[0];
+    if (!(ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'sources' && key && ts.isStringLiteral(key) && /^[0-9a-f]{16}$/.test(key.text))) return false;
+    this.sourcesKey = key.text;
+    return true;
+  }
+
+  /** `$pe.sources(KEY, "<spans>", [start, end, ...])` for the span marks left in `text`, or nothing. */
+  private sourcesText(statement: TS.Statement, text: string): string {
+    const spans: [number, number][] = [];
+    const pattern = new RegExp(`/\\*\\$pe:${this.sourcesKey}:(\\d+):(\\d+)\\*/`, 'g');
+    for (const m of text.matchAll(pattern)) spans.push([+m[1]!, +m[2]!]);
+    if (spans.length === 0) return '';
+    spans.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [s, e] of spans) {
+      const last = merged[merged.length - 1];
+      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+      else merged.push([s, e]);
+    }
+    const call = (statement as TS.ExpressionStatement).expression as TS.CallExpression;
+    const peId = (call.expression as TS.PropertyAccessExpression).expression as TS.Identifier;
+    const pe = this.generated(peId) ?? peId.text;
+    const slices = merged.map(([s, e]) => this.text.slice(s, e)).join('');
+    return `${pe}.sources(${JSON.stringify(this.sourcesKey)}, ${JSON.stringify(slices)}, [${merged.flat().join(', ')}]);`;
+  }
+}
+
+/** `b` after `a`, with a space if the two would otherwise run together into one token. */
+function joinWith(a: string, b: string): string {
+  return joins(a[a.length - 1], b[0]) ? ' ' + b : b;
 }
 
 /** Whether characters `a` and `b` written next to each other would make one token of two. */
