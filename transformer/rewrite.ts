@@ -1117,7 +1117,30 @@ function rewriteFile(
     return [...out.slice(0, n), ...defs, ...out.slice(n)];
   };
 
+  // The nodes of the file with something the visitor rewrites at or under them (a function, class, object
+  // literal or tagged template): when kept nodes print verbatim, every other subtree is left as it is without
+  // being walked. (Reprinted, a statement list is always printed anew, and so is every function around it,
+  // which is marked for it: toMark. Skipped, the functions would keep the nodes their copies share, and the
+  // marks would be put on those.)
+  const rewritable = new WeakSet<TS.Node>();
+  const K = ts.SyntaxKind;
+  const REWRITABLE = new Set<TS.SyntaxKind>([
+    K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor,
+    K.ClassStaticBlockDeclaration, K.ClassDeclaration, K.ClassExpression, K.ObjectLiteralExpression, K.TaggedTemplateExpression,
+  ]);
+  const findRewritable = (node: TS.Node): boolean => {
+    let found = REWRITABLE.has(node.kind);
+    ts.forEachChild(node, (c) => {
+      if (findRewritable(c)) found = true;
+    });
+    if (found) rewritable.add(node);
+    return found;
+  };
+  const skipsKept = !!hooks.keptNodesPrintVerbatim;
+  if (skipsKept) findRewritable(sf);
+
   function visit(node: TS.Node): TS.VisitResult<TS.Node> {
+    if (skipsKept && !rewritable.has(node) && node.pos >= 0 && (node.flags & ts.NodeFlags.Synthesized) === 0) return node;
     switch (node.kind) {
       case ts.SyntaxKind.Block: {
         const b = node as TS.Block;
@@ -1207,6 +1230,7 @@ function rewriteFile(
         );
   const hotDecls = [...hotNames].map(([name, id]) => factory.createVariableDeclaration(id, undefined, undefined, factory.createPropertyAccessExpression(pe, name)));
   const hotConsts = hotDecls.length > 0 ? [factory.createVariableStatement(undefined, factory.createVariableDeclarationList(hotDecls, ts.NodeFlags.Const))] : [];
+  // (A function kept but reprinted is not its original text either; kept verbatim, it is.)
   // (A function kept but reprinted is not its original text either; kept verbatim, it is.)
   for (const [original, visited] of toMark) if (visited !== original || (versioned.has(original) && !hooks.keptNodesPrintVerbatim)) marks!.mark(original, visited);
   // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.
