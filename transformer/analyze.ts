@@ -56,16 +56,23 @@ export interface FileNames {
   dynamicScope: boolean;
   /** Names written somewhere: an assignment, update, destructuring or for-in/of target (not `o.p`). */
   written: ReadonlySet<string>;
+  /** Every class of the file, and every `const` statement (found in the same walk: see plainClassNames, ComputedKeys). */
+  classes: readonly TS.ClassLikeDeclaration[];
+  constStatements: readonly TS.VariableStatement[];
 }
 
 /** A global in PLAIN_GLOBALS shadowed by a declaration of the file is not trusted; see also fixedTopLevelFunctions. */
 export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileNames {
   const declared = new Map<string, number>();
   const written = new Set<string>();
+  const classes: TS.ClassLikeDeclaration[] = [];
+  const constStatements: TS.VariableStatement[] = [];
   let dynamicScope = false;
   const visit = (node: TS.Node): void => {
     const name = (node as { name?: TS.Node }).name;
     if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declared.set(name.text, (declared.get(name.text) ?? 0) + 1);
+    if (ts.isClassLike(node)) classes.push(node);
+    else if (ts.isVariableStatement(node) && node.declarationList.flags & ts.NodeFlags.Const) constStatements.push(node);
     if (ts.isWithStatement(node)) dynamicScope = true;
     else if (ts.isCallExpression(node)) {
       const callee = skipOuter(ts, node.expression);
@@ -76,7 +83,7 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileName
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { declared, dynamicScope, written };
+  return { declared, dynamicScope, written, classes, constStatements };
 }
 
 /**
@@ -524,6 +531,7 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: 
   const containers = new Set<TS.Node>([sf]);
   /** `topLevel`: not inside any function but wrappers invoked right where they are, nor in a class. */
   const visit = (node: TS.Node, topLevel: boolean): void => {
+    if (!topLevel) return; // (nothing below can be one)
     if (ts.isFunctionDeclaration(node) && topLevel && node.name && node.body && containers.has(node.parent) && !node.asteriskToken) {
       const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
       if (!isAsync) candidates.set(node.name.text, { decl: node, container: node.parent as TS.SourceFile | TS.Block, variable: false });
@@ -539,7 +547,7 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: 
         }
       }
     }
-    let inner = topLevel;
+    let inner: boolean = topLevel;
     if (isFunctionBoundary(ts, node)) {
       const wrapper = (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && isPlainWrapper(ts, node);
       inner = topLevel && wrapper;
@@ -585,17 +593,14 @@ export class ComputedKeys {
     this.symbolGlobal = !names.dynamicScope && !names.declared.has('Symbol');
     if (!this.symbolGlobal) return;
     // Any const statement: a bundle wraps each module in a function (`const kRun = Symbol('kRun')` inside).
-    const visit = (node: TS.Node): void => {
-      if (ts.isVariableStatement(node) && node.declarationList.flags & ts.NodeFlags.Const) {
-        for (const d of node.declarationList.declarations) {
-          if (ts.isIdentifier(d.name) && d.initializer && names.declared.get(d.name.text) === 1 && this.fact(d.initializer) === SYMBOL) {
-            this.symbolConsts.set(d.name.text, { value: d.initializer, scope: node.parent });
-          }
+    for (const node of names.constStatements) {
+      for (const d of node.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer && names.declared.get(d.name.text) === 1 && this.fact(d.initializer) === SYMBOL) {
+          this.symbolConsts.set(d.name.text, { value: d.initializer, scope: node.parent });
         }
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(sf);
+    }
+    void sf;
   }
 
   /** The symbol a name holds where `id` is (inside the scope of the one const of that name). */

@@ -203,17 +203,14 @@ export function constructorCanPause(ts: typeof TS, ctor: TS.ConstructorDeclarati
 export function plainClassNames(ts: typeof TS, sf: TS.SourceFile, names: FileNames): Set<string> {
   const found = new Set<string>();
   if (names.dynamicScope) return found;
-  const visit = (node: TS.Node): void => {
-    if (ts.isClassLike(node)) {
-      const ctor = node.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
-      const split = ctor && splitConstructor(ts, ctor);
-      if (!(ctor && typeof split === 'object' && constructorCanPause(ts, ctor, split))) {
-        for (const n of newableNames(ts, node)) if (names.declared.get(n) === 1 && !names.written.has(n)) found.add(n);
-      }
+  for (const node of names.classes) {
+    const ctor = node.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+    const split = ctor && splitConstructor(ts, ctor);
+    if (!(ctor && typeof split === 'object' && constructorCanPause(ts, ctor, split))) {
+      for (const n of newableNames(ts, node)) if (names.declared.get(n) === 1 && !names.written.has(n)) found.add(n);
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
+  }
+  void sf;
   return found;
 }
 
