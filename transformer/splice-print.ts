@@ -185,11 +185,19 @@ class Splicer {
     const keeps = old ? found.filter((n) => n === old || this.originalOf(n) === old).length : 0;
     if (old && keeps !== 1) this.impure();
     const inserted = (s: string): string => (s === '' ? '' : INSERTED_START + s + INSERTED_END);
-    let result = '';
-    let run = '';
+    // (In arrays, the last character kept apart: reading one of a string being built flattens it.)
+    const result: string[] = [];
+    let run: string[] = [];
+    let last: string | undefined;
+    const add = (s: string): void => {
+      if (s === '') return;
+      if (joins(last, s[0])) run.push(' ');
+      run.push(s);
+      last = s[s.length - 1];
+    };
     for (let i = 0; i < parts.length; i++) {
       if (i % 2 === 0) {
-        run += joinWith(run, parts[i]!);
+        add(parts[i]!);
         continue;
       }
       const n = found[Number(parts[i])]!;
@@ -197,11 +205,13 @@ class Splicer {
       // (Printed again elsewhere than in its place, a node of the source is part of what was added.)
       const text = this.separately(() => this.node(n, kept ? old : undefined), !kept);
       if (kept) {
-        result += inserted(run) + text;
-        run = '';
-      } else run += joinWith(run, text);
+        result.push(inserted(run.join('')), text);
+        run = [];
+        last = undefined; // (what follows starts with a delimiter)
+      } else add(text);
     }
-    return old && keeps !== 1 ? result + run : result + inserted(run);
+    const rest = run.join('');
+    return result.join('') + (old && keeps !== 1 ? rest : inserted(rest));
   }
 
   // ---- children and lists ------------------------------------------------------------------------------
@@ -419,14 +429,10 @@ class Splicer {
   }
 }
 
-/** `b` after `a`, with a space if the two would otherwise run together into one token. */
-function joinWith(a: string, b: string): string {
-  return joins(a[a.length - 1], b[0]) ? ' ' + b : b;
-}
-
 /** Whether characters `a` and `b` written next to each other would make one token of two. */
 function joins(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false;
-  const word = (c: string): boolean => /[\w$\u0080-\uffff\\]/.test(c);
-  return (word(a) && word(b)) || ((a === '+' || a === '-') && a === b) || (a === '/' && (b === '/' || b === '*'));
+  return (WORD.test(a) && WORD.test(b)) || ((a === '+' || a === '-') && a === b) || (a === '/' && (b === '/' || b === '*'));
 }
+
+const WORD = /[\w$\u0080-\uffff\\]/;
