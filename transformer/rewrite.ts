@@ -1234,12 +1234,8 @@ function rewriteFile(
   // (A function kept but reprinted is not its original text either; kept verbatim, it is.)
   for (const [original, visited] of toMark) if (visited !== original || (versioned.has(original) && !hooks.keptNodesPrintVerbatim)) marks!.mark(original, visited);
   // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.
-  // (Only the spans marked, when the functions kept are printed verbatim: `$pe.sources(KEY, "<spans>", [start, end, ...])`.)
-  const marked = marks?.used && hooks.keptNodesPrintVerbatim ? marks.marked() : undefined;
-  const sourcesArgs = !marked
-    ? [factory.createStringLiteral(marks?.text ?? '')]
-    : [factory.createStringLiteral(marked.map(([s, e]) => marks!.text.slice(s, e)).join('')), factory.createArrayLiteralExpression(marked.flat().map((n) => factory.createNumericLiteral(n)))];
-  const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), ...sourcesArgs]))] : [];
+  // (Kept nodes printed verbatim, the printer writes it again with the spans of the marks it leaves only.)
+  const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), factory.createStringLiteral(marks.text)]))] : [];
   // `$pe.preloadVersionMaker()`: the rewrite that makes those versions is loaded with the file, not in a task.
   const fileOpener = openers.get(sf);
   const openerStatements = [

@@ -24,8 +24,6 @@ export interface SourceMarks {
   mark(original: TS.Node, visited: TS.Node): void;
   /** Whether any mark was made. */
   readonly used: boolean;
-  /** The spans marked, merged: the parts of the text any mark names, in order. */
-  marked(): [number, number][];
 }
 
 export function sourceMarks(ts: typeof TS, sf: TS.SourceFile, options: TS.CompilerOptions): SourceMarks | undefined {
@@ -37,11 +35,9 @@ export function sourceMarks(ts: typeof TS, sf: TS.SourceFile, options: TS.Compil
   // The file name and the text: two files with one text register the same slices, so sharing a key is harmless.
   const key = createHash('sha1').update(sf.fileName).update('\0').update(text).digest('hex').slice(0, 16);
   let used = false;
-  const spans: (readonly [number, number])[] = [];
   const set = (target: TS.Node, node: TS.Node, trailing = false): void => {
     const span = spanOf(node);
     if (!span) return;
-    spans.push(span);
     // Replacing an earlier mark: a SourceFile kept by a watching compiler is transformed again.
     const [get, put] = trailing ? [ts.getSyntheticTrailingComments, ts.setSyntheticTrailingComments] : [ts.getSyntheticLeadingComments, ts.setSyntheticLeadingComments];
     const others = (get(target) ?? []).filter((c) => !c.text.startsWith('$pe:'));
@@ -55,15 +51,7 @@ export function sourceMarks(ts: typeof TS, sf: TS.SourceFile, options: TS.Compil
     get used() {
       return used;
     },
-    marked() {
-      const merged: [number, number][] = [];
-      for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
-        const last = merged[merged.length - 1];
-        if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-        else merged.push([start, end]);
-      }
-      return merged;
-    },
+
     mark(original, visited) {
       if (original.pos < 0 || original.getSourceFile() !== sf) return;
       if (ts.isClassLike(visited)) {
