@@ -410,7 +410,7 @@ describe('transform()', () => {
     }
   });
 
-  it("gives no generator version to a bundled module's code (a bundler's __commonJSMin / __esmMin factory), in both modes", async () => {
+  it("gives no generator version to a bundled module's code (a bundler's __commonJS / __commonJSMin factory, as rolldown and esbuild write it), in both modes", async () => {
     // As rolldown writes a bundle: each module's code runs once, on its first require_x(), to completion.
     const bundle = (helper: string) => `
       var __commonJSMin = (cb, mod) => () => (mod || (cb((mod = { exports: {} }).exports, mod, mod.exports), cb = null), mod.exports);
@@ -428,6 +428,17 @@ describe('transform()', () => {
     const versions = (helper: string) => transform(bundle(helper), { filename: 'bundle.mjs', lazy: false }).code.match(/function\*/g)?.length;
     expect(versions('__commonJSMin')).toBe(4 + 2);
     expect(versions('__other')).toBe(9 + 2); // (any other helper: the factory may run many times, anywhere)
+    // esbuild's form: the one method of a literal, `__commonJS({ "path"(exports, module) { ... } })`.
+    const esbuild = bundle('__commonJSMin').replace('__commonJSMin(((exports, module) => {', '__commonJS({ "lib.js"(exports, module) {').replace('}));\n      export const lib', '} });\n      export const lib').replace('var __other', 'var __commonJS = (cb, mod) => function __require() { return mod || (0, cb[Object.keys(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports; };\n      var __other');
+    expect(esbuild).toContain('__commonJS({ "lib.js"(exports, module) {');
+    const esbuildVersions = transform(esbuild, { filename: 'bundle.mjs', lazy: false }).code.match(/function\*/g)?.length;
+    expect(esbuildVersions).toBe(4 + 2 + 1); // (+ the helper __commonJS's function, which calls cb)
+    const m2 = await instrument<{ lib: { work: (n: number) => number; total: number } }>(esbuild, { copiesAtRunTime: true });
+    expect(m2.lib.total).toBe(1225);
+    const t2 = launch(m2.lib.work as (n: number) => unknown, 0, 50);
+    expect(t2.status).toBe('paused');
+    while (t2.status === 'paused') resume(t2, 0);
+    expect(t2.value).toBe(1225);
     for (const copiesAtRunTime of [false, true]) {
       const code = transform(bundle('__commonJSMin'), { filename: 'bundle.mjs', copiesAtRunTime }).code.replace(/\/\*\$pe[<>]\*\//g, '');
       // (Made at run time: the factory's functions compiled by an opener declared in its body.)

@@ -549,7 +549,7 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: 
     }
     let inner: boolean = topLevel;
     if (isFunctionBoundary(ts, node)) {
-      const wrapper = (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && isPlainWrapper(ts, node);
+      const wrapper = isPlainWrapper(ts, node);
       inner = topLevel && wrapper;
       if (inner && ts.isBlock((node as TS.FunctionExpression | TS.ArrowFunction).body)) containers.add((node as TS.FunctionExpression).body);
     }
@@ -735,7 +735,9 @@ export function isUmdFactory(ts: typeof TS, fn: TS.FunctionExpression | TS.Arrow
  * A function that only ever runs as plain code when the code around it does: an IIFE or a UMD factory; or
  * runs as a module's top level does, once, to completion: a bundle's module factory.
  */
-export function isPlainWrapper(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
+export function isPlainWrapper(ts: typeof TS, fn: TS.Node): fn is TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration {
+  if (ts.isMethodDeclaration(fn)) return !fn.asteriskToken && isBundledModule(ts, fn);
+  if (!ts.isFunctionExpression(fn) && !ts.isArrowFunction(fn)) return false;
   return !fn.asteriskToken && (isImmediatelyInvoked(ts, fn) || isUmdFactory(ts, fn) || isBundledModule(ts, fn));
 }
 
@@ -743,14 +745,18 @@ export function isPlainWrapper(ts: typeof TS, fn: TS.FunctionExpression | TS.Arr
 const MODULE_HELPERS = new Set(['__commonJS', '__commonJSMin', '__esm', '__esmMin']);
 
 /**
- * A bundled module's code: `__commonJSMin((exports, module) => { ... })` (rolldown, and esbuild's helpers
- * given a function). Its first `require_x()` runs it, once, like a module's top level: as that, it gets no
- * versions (a module's code runs to completion, also when a task imports it) and its functions are made from
- * text by an opener of its own. (A helper of another kind that happens to have such a name costs only that
- * its function runs to completion.)
+ * A bundled module's code: `__commonJSMin((exports, module) => { ... })` (rolldown), `__commonJS({
+ * "path"(exports, module) { ... } })` (esbuild: the one method of a literal). Its first `require_x()` runs
+ * it, once, like a module's top level: as that, it gets no versions (a module's code runs to completion, also
+ * when a task imports it) and its functions are made from text by an opener of its own. (A helper of another
+ * kind that happens to have such a name costs only that its function runs to completion.)
  */
-function isBundledModule(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction): boolean {
+function isBundledModule(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration): boolean {
   let e: TS.Node = fn;
+  if (ts.isMethodDeclaration(fn)) {
+    if (!ts.isObjectLiteralExpression(fn.parent) || fn.parent.properties.length !== 1) return false;
+    e = fn.parent;
+  }
   while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
   const call = e.parent;
   return ts.isCallExpression(call) && call.arguments[0] === e && ts.isIdentifier(call.expression) && MODULE_HELPERS.has(call.expression.text);

@@ -344,7 +344,7 @@ function rewriteFile(
     let scope: TS.SourceFile | TS.Block | undefined;
     for (let p: TS.Node | undefined = node.parent; p; p = p.parent) {
       if (ts.isSourceFile(p)) return scope ?? p;
-      const wrapperBody = ts.isBlock(p) && (ts.isFunctionExpression(p.parent) || ts.isArrowFunction(p.parent)) && isPlainWrapper(ts, p.parent);
+      const wrapperBody = ts.isBlock(p) && isPlainWrapper(ts, p.parent);
       if (wrapperBody) {
         scope ??= p as TS.Block;
         p = p.parent; // the wrapper itself
@@ -424,12 +424,12 @@ function rewriteFile(
   const enclosingOpenerScope = (node: TS.Node): TS.SourceFile | TS.Block => {
     for (let p: TS.Node = node.parent; ; p = p.parent) {
       if (ts.isSourceFile(p)) return p;
-      if (ts.isBlock(p) && (ts.isFunctionExpression(p.parent) || ts.isArrowFunction(p.parent)) && wrapperOpens(p.parent)) return p;
+      if (ts.isBlock(p) && isPlainWrapper(ts, p.parent) && wrapperOpens(p.parent)) return p;
     }
   };
   /** A run-once wrapper written where an opener can be (so its body can have one). */
   const wrapperOpensMemo = new Map<TS.Node, boolean>();
-  const wrapperOpens = (w: TS.FunctionExpression | TS.ArrowFunction): boolean => {
+  const wrapperOpens = (w: TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration): boolean => {
     let open = wrapperOpensMemo.get(w);
     if (open === undefined) wrapperOpensMemo.set(w, (open = isPlainWrapper(ts, w) && !!openerScope(w)));
     return open;
@@ -737,8 +737,10 @@ function rewriteFile(
 
   const visitMethod = (node: TS.MethodDeclaration): TS.Node => {
     const targeted = isTargeted(node);
-    const visited = visitFunctionChildren(node, targeted);
-    if (!targeted || !visited.body) return visited;
+    // (A bundled module's code written as a literal's method, as esbuild does: a run-once wrapper.)
+    const plainOnly = plainContext && isPlainWrapper(ts, node);
+    const visited = visitFunctionChildren(node, targeted, plainOnly);
+    if (plainOnly || !targeted || !visited.body) return visited;
     const name = staticName(ts, node.name);
     if (name === undefined && ts.isComputedPropertyName(node.name) && computedKeys.isStableSymbol(node.name.expression)) {
       return visitSymbolKeyedMethod(node, visited, node.name.expression);
