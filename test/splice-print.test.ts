@@ -3,11 +3,17 @@
 // splicedTransform): the layout and comments of what was kept are the source's, a function kept whole is its
 // original text to the engine, and only the spans of the functions that were changed are registered for
 // toString. Files TypeScript would have to change (decorators, `using`, `accessor`) still go through it.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { launch, PreemptibleSyntaxError } from 'preemptible';
 import { transform } from 'preemptible/transform';
 import { finish } from './helpers/finish';
-import { instrument } from './helpers/instrument';
+import { instrument, root } from './helpers/instrument';
+
+const require = createRequire(import.meta.url);
+const { splicePrint } = require(join(root, 'dist/transformer/splice-print.js')) as typeof import('../transformer/splice-print');
 
 const program = `// a header comment, kept
 export function sum(xs) {
@@ -113,5 +119,32 @@ function step(i) { return i; }
     expect(() => runTime('export function f(x: number) { for (;;) g(x); }')).toThrow(PreemptibleSyntaxError);
     // The `in` operator flags a subtree as TypeScript too (`in` is also a modifier): that alone is JavaScript.
     expect(runTime('export function f(o) { let n = 0; for (;;) if ("k" in o) n += g(); }\nfunction g() { return 1; }')).toContain('export function f(o) { let n = 0; for (;;) if ("k" in o) n += g(); }');
+  });
+
+  it('puts a statement it adds that starts with ( after one of the source without a semicolon, as a statement of its own', () => {
+    // A transformer adding `(0, mark)(n)` before each `return` of the source (the core adds no such
+    // statement today; the printer must not let one continue the statement before it).
+    const src = 'export function f(n) {\n  let t = n * 2\n  return t\n}\nexport function g() { return 1 }\n';
+    const sf = ts.createSourceFile('a.mjs', src, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+    const add: ts.TransformerFactory<ts.SourceFile> = (ctx) => (file) => {
+      const visit = (node: ts.Node): ts.Node => {
+        if (ts.isBlock(node)) {
+          const statements = node.statements.flatMap((st) => ts.isReturnStatement(st)
+            ? [ctx.factory.createExpressionStatement(ctx.factory.createCallExpression(ctx.factory.createParenthesizedExpression(ctx.factory.createComma(ctx.factory.createNumericLiteral(0), ctx.factory.createIdentifier('mark'))), undefined, [ctx.factory.createIdentifier('n')])), st]
+            : [st]);
+          return ctx.factory.updateBlock(node, statements);
+        }
+        return ts.visitEachChild(node, visit, ctx);
+      };
+      return ts.visitEachChild(file, visit, ctx);
+    };
+    const out = splicePrint(ts, ts.transform(sf, [add]).transformed[0]!, sf);
+    expect(withoutInserted(out)).toBe(src);
+    expect(out).toContain('let t = n * 2\n  /*$pe<*/;/*$pe<*/(0, mark)(n);');
+    // It runs: `mark` is called once per return, `t` is not called.
+    const marks: unknown[] = [];
+    const run = new Function('mark', `${out.replace(/export /g, '')}; return [f(3), g()];`) as (mark: (x: unknown) => void) => number[];
+    expect(run((x) => marks.push(x))).toEqual([6, 1]);
+    expect(marks).toEqual([3, undefined]);
   });
 });

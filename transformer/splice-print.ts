@@ -284,7 +284,10 @@ class Splicer {
       const gapStart = this.text.lastIndexOf('\n', before ? before.getStart(this.sf) : cursor);
       const indent = before && gapStart >= cursor ? /^[ \t]*/.exec(this.text.slice(gapStart + 1))![0] : '';
       const sep = before ? (gapStart >= cursor ? '\n' + indent : ' ') : '';
-      const text = before ? added.join(sep) + sep : (list.length > 0 ? '\n' : ' ') + added.join('\n') + (list.length > 0 ? '' : ' ');
+      let text = before ? added.join(sep) + sep : (list.length > 0 ? '\n' : ' ') + added.join('\n') + (list.length > 0 ? '' : ' ');
+      // (After a statement of the source that ends without a semicolon, a statement starting so would
+      // continue it.)
+      if (statements && /^[([`+\-/]/.test(text.replace(/^(?:\s|\/\*\$pe[<>]\*\/)+/, ''))) text = ';' + text;
       this.emit(INSERTED_START + text + INSERTED_END);
       added = [];
     };
