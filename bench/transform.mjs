@@ -5,12 +5,15 @@
 // TypeScript transformer, so it can never be faster than TypeScript parsing and printing the file).
 // Prints a Markdown table, writes bench/results/transform.json.
 //
-//   node bench/transform.mjs           marked, acorn, vite's node chunk (~20 s)
+//   node bench/transform.mjs           marked, acorn, vite's node chunk, @babel/core bundled by esbuild (~45 s)
 //   node bench/transform.mjs --large   node_modules/typescript/lib/typescript.js (9 MB; ~1 minute,
 //                                      ~3.7 GB RSS), written to bench/results/transform-large.json;
 //                                      the default run then shows that row, marked with its date
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+
+import * as esbuild from 'esbuild';
 
 import ts from 'typescript';
 import { transform, transpileOptions } from 'preemptible/transform';
@@ -19,9 +22,22 @@ import { fmt, machine, now, root, sig, table, writeResults } from './common.mjs'
 
 const large = process.argv.includes('--large');
 const started = now();
+// A bundle as esbuild writes one (its modules in `__commonJS({ "path"(exports, module) { ... } })`): made here.
+const BABEL_BUNDLE = '@babel/core bundled by esbuild';
 const FILES = large
   ? ['node_modules/typescript/lib/typescript.js']
-  : ['node_modules/marked/lib/marked.esm.js', 'node_modules/acorn/dist/acorn.mjs', 'node_modules/acorn/dist/acorn.js', 'node_modules/vite/dist/node/chunks/node.js'];
+  : ['node_modules/marked/lib/marked.esm.js', 'node_modules/acorn/dist/acorn.mjs', 'node_modules/acorn/dist/acorn.js', 'node_modules/vite/dist/node/chunks/node.js', BABEL_BUNDLE];
+
+/** `@babel/core` bundled by esbuild into a CommonJS file in the temporary directory (as the corpora make it). */
+function babelBundle() {
+  const outfile = join(tmpdir(), `preemptible-bench-babel-core-${process.pid}.cjs`);
+  esbuild.buildSync({
+    entryPoints: [join(root, 'node_modules/@babel/core/lib/index.js')],
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error',
+    external: ['@babel/preset-typescript', '@babel/preset-typescript/package.json'],
+  });
+  return outfile;
+}
 
 function transpileOnly(source, fileName) {
   // The options transform() passes to transpileModule, without the transformers.
@@ -30,14 +46,16 @@ function transpileOnly(source, fileName) {
 
 const rows = [];
 for (const rel of FILES) {
-  const file = join(root, rel);
+  const bundled = rel === BABEL_BUNDLE;
+  const file = bundled ? babelBundle() : join(root, rel);
   if (!existsSync(file)) {
     rows.push({ file: rel, error: 'file not found (dependency not installed)' });
     continue;
   }
   const source = readFileSync(file, 'utf8');
+  if (bundled) rmSync(file);
   const bytes = Buffer.byteLength(source);
-  const fileName = rel.split('/').pop();
+  const fileName = bundled ? 'babel-core.bundle.cjs' : rel.split('/').pop();
   // Small files: the first (cold) run, then the best of two more (warm JIT). Large files: one run.
   const runs = bytes < 500_000 && !large ? 3 : 1;
   const ms = [];
