@@ -147,4 +147,15 @@ function step(i) { return i; }
     expect(run((x) => marks.push(x))).toEqual([6, 1]);
     expect(marks).toEqual([7, 7]);
   });
+
+  it("takes what was added out of a function's text in toString, nested too, and leaves unbalanced text as it is", async () => {
+    await import('preemptible/runtime'); // (the runtime's toString is installed when it loads)
+    const added = new Function('return function f(a) { /*$pe<*/ g(/*$pe<*/ 1 /*$pe>*/); /*$pe>*/return a; }')() as () => unknown;
+    expect(String(added)).toBe('function f(a) { return a; }');
+    // (Unbalanced: not the transform's; the engine's text as it is.)
+    const unbalanced = new Function('return function h(a) { /*$pe<*/ return a; }')() as () => unknown;
+    expect(String(unbalanced)).toBe('function h(a) { /*$pe<*/ return a; }');
+    const closedOnly = new Function('return function k(a) { return a; /*$pe>*/ }')() as () => unknown;
+    expect(String(closedOnly)).toBe('function k(a) { return a; /*$pe>*/ }');
+  });
 });
