@@ -11,6 +11,7 @@
 
 import { PreemptibleEnvironmentError } from './errors';
 import { apply } from './intrinsics';
+import { INSERTED_END, INSERTED_START } from './inserted';
 
 interface SourceRegistry {
   texts: Map<string, string>;
@@ -28,9 +29,7 @@ const holder = globalThis as unknown as Record<symbol, SourceRegistry | undefine
 const REGISTRY = Symbol.for('preemptible.sourceText');
 
 const MARK = '/*$pe:';
-// What the transform wrote between these inside a function's source text (transformer/splice-print.ts).
-const INSERTED_START = '/*$pe<*/';
-const INSERTED_END = '/*$pe>*/';
+
 const markPattern = /\/\*\$pe:([0-9a-f]{16}):(\d+):(\d+)\*\//g;
 // Taken at load: a program changing these later does not change what toString does.
 const exec = RegExp.prototype.exec;

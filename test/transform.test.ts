@@ -9,6 +9,13 @@ import { instrument, root } from './helpers/instrument';
 
 const loop = 'function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }';
 
+/** `fn(50)` launched at budget 0 pauses (it can), and resumed until it ends gives `value`. */
+function pausesThenGives(fn: (n: number) => unknown, value: unknown): void {
+  const task = launch(fn, 0, 50);
+  expect(task.status).toBe('paused');
+  expect(finish(task).value).toBe(value);
+}
+
 describe('transform()', () => {
   it('keeps ESM as ESM and CJS as CJS', () => {
     const esm = transform(`${loop}\nexport { spin };`, { filename: 'a.js' }).code;
@@ -402,12 +409,8 @@ describe('transform()', () => {
     expect(through.api.total).toBe(1225);
     const m = await instrument<{ api: { work: (n: number) => number; inner: (n: number) => string; total: number } }>(umd(calls));
     expect(m.api.total).toBe(1225);
-    for (const [fn, value] of [[m.api.work, 1225], [m.api.inner, '1225,2450']] as const) {
-      const task = launch(fn as (n: number) => unknown, 0, 50);
-      expect(task.status).toBe('paused'); // the library's functions are still preemptible
-      while (task.status === 'paused') resume(task, 0);
-      expect(task.value).toBe(value);
-    }
+    // (The library's functions are still preemptible.)
+    for (const [fn, value] of [[m.api.work, 1225], [m.api.inner, '1225,2450']] as const) pausesThenGives(fn, value);
   });
 
   it("gives no generator version to a bundled module's code (a bundler's __commonJS / __commonJSMin factory, as rolldown and esbuild write it), in both modes", async () => {
@@ -435,22 +438,15 @@ describe('transform()', () => {
     expect(esbuildVersions).toBe(4 + 2 + 1); // (+ the helper __commonJS's function, which calls cb)
     const m2 = await instrument<{ lib: { work: (n: number) => number; total: number } }>(esbuild, { copiesAtRunTime: true });
     expect(m2.lib.total).toBe(1225);
-    const t2 = launch(m2.lib.work as (n: number) => unknown, 0, 50);
-    expect(t2.status).toBe('paused');
-    while (t2.status === 'paused') resume(t2, 0);
-    expect(t2.value).toBe(1225);
+    pausesThenGives(m2.lib.work, 1225);
     for (const copiesAtRunTime of [false, true]) {
       const code = transform(bundle('__commonJSMin'), { filename: 'bundle.mjs', copiesAtRunTime }).code.replace(/\/\*\$pe[<>]\*\//g, '');
       // (Made at run time: the factory's functions compiled by an opener declared in its body.)
       if (copiesAtRunTime) expect(code).toMatch(/__commonJSMin\(\(\(exports, module\) => \{[^]*?const (\$pe_open\w*) = function[^]*?\$pe\.later\(\(k\) => k \* work\(n\), \$f\w* => \$pe\.lazyText\(\$f\w*, \[\1, /);
       const m = await instrument<{ lib: { work: (n: number) => number; inner: (n: number) => string; total: number } }>(bundle('__commonJSMin'), { copiesAtRunTime });
       expect(m.lib.total).toBe(1225);
-      for (const [fn, value] of [[m.lib.work, 1225], [m.lib.inner, '1225,2450']] as const) {
-        const task = launch(fn as (n: number) => unknown, 0, 50);
-        expect(task.status).toBe('paused'); // the module's functions are still preemptible
-        while (task.status === 'paused') resume(task, 0);
-        expect(task.value).toBe(value);
-      }
+      // (The module's functions are still preemptible.)
+      for (const [fn, value] of [[m.lib.work, 1225], [m.lib.inner, '1225,2450']] as const) pausesThenGives(fn, value);
     }
   });
 

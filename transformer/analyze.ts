@@ -529,14 +529,13 @@ export interface FixedFunction {
 export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: FileNames): Map<string, FixedFunction> {
   const candidates = new Map<string, FixedFunction>();
   const containers = new Set<TS.Node>([sf]);
-  /** `topLevel`: not inside any function but wrappers invoked right where they are, nor in a class. */
-  const visit = (node: TS.Node, topLevel: boolean): void => {
-    if (!topLevel) return; // (nothing below can be one)
-    if (ts.isFunctionDeclaration(node) && topLevel && node.name && node.body && containers.has(node.parent) && !node.asteriskToken) {
+  /** Visits the top level only: not inside any function but wrappers invoked right where they are, nor in a class. */
+  const visit = (node: TS.Node): void => {
+    if (ts.isFunctionDeclaration(node) && node.name && node.body && containers.has(node.parent) && !node.asteriskToken) {
       const isAsync = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
       if (!isAsync) candidates.set(node.name.text, { decl: node, container: node.parent as TS.SourceFile | TS.Block, variable: false });
     }
-    if (ts.isVariableDeclaration(node) && topLevel && ts.isIdentifier(node.name) && node.initializer && ts.isVariableStatement(node.parent.parent) && containers.has(node.parent.parent.parent)) {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isVariableStatement(node.parent.parent) && containers.has(node.parent.parent.parent)) {
       const fn = skipOuter(ts, node.initializer);
       const literal = (ts.isFunctionExpression(fn) && !fn.asteriskToken) || ts.isArrowFunction(fn);
       if (literal && (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) === 0) {
@@ -547,15 +546,13 @@ export function fixedTopLevelFunctions(ts: typeof TS, sf: TS.SourceFile, names: 
         }
       }
     }
-    let inner: boolean = topLevel;
     if (isFunctionBoundary(ts, node)) {
-      const wrapper = isPlainWrapper(ts, node);
-      inner = topLevel && wrapper;
-      if (inner && ts.isBlock((node as TS.FunctionExpression | TS.ArrowFunction).body)) containers.add((node as TS.FunctionExpression).body);
+      if (!isPlainWrapper(ts, node)) return; // (nothing below it is at the top level)
+      if (node.body && ts.isBlock(node.body)) containers.add(node.body);
     }
-    ts.forEachChild(node, (child) => visit(child, inner));
+    ts.forEachChild(node, visit);
   };
-  visit(sf, true);
+  visit(sf);
   const fixed = new Map<string, FixedFunction>();
   if (names.dynamicScope) return fixed;
   for (const [name, f] of candidates) if ((f.variable || names.declared.get(name) === 1) && !names.written.has(name) && name !== 'arguments') fixed.set(name, f);
@@ -589,7 +586,7 @@ export class ComputedKeys {
   /** Consts holding a symbol, by name (declared once in the file), with the block or file they are seen in. */
   private readonly symbolConsts = new Map<string, { value: TS.Expression; scope: TS.Node }>();
 
-  constructor(private readonly ts: typeof TS, sf: TS.SourceFile, names: FileNames) {
+  constructor(private readonly ts: typeof TS, names: FileNames) {
     this.symbolGlobal = !names.dynamicScope && !names.declared.has('Symbol');
     if (!this.symbolGlobal) return;
     // Any const statement: a bundle wraps each module in a function (`const kRun = Symbol('kRun')` inside).
@@ -600,7 +597,6 @@ export class ComputedKeys {
         }
       }
     }
-    void sf;
   }
 
   /** The symbol a name holds where `id` is (inside the scope of the one const of that name). */

@@ -200,7 +200,7 @@ export function constructorCanPause(ts: typeof TS, ctor: TS.ConstructorDeclarati
  * at after it): their `new` is the engine's (analyze.ts isNewSite). Declared once (so no inner scope shadows
  * them) and never written, in a file without direct eval or `with`; every other `new` is a site.
  */
-export function plainClassNames(ts: typeof TS, sf: TS.SourceFile, names: FileNames): Set<string> {
+export function plainClassNames(ts: typeof TS, names: FileNames): Set<string> {
   const found = new Set<string>();
   if (names.dynamicScope) return found;
   for (const node of names.classes) {
@@ -210,7 +210,6 @@ export function plainClassNames(ts: typeof TS, sf: TS.SourceFile, names: FileNam
       for (const n of newableNames(ts, node)) if (names.declared.get(n) === 1 && !names.written.has(n)) found.add(n);
     }
   }
-  void sf;
   return found;
 }
 

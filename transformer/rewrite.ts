@@ -105,8 +105,8 @@ function rewriteFile(
   const pe = factory.createUniqueName('$pe', ts.GeneratedIdentifierFlags.Optimistic);
   const runtimeNodes = new WeakSet<TS.Node>();
   const names = collectDeclaredNames(ts, sf);
-  const policy: CallPolicy = { declared: names.declared, plain: new Map(), plainClasses: plainClassNames(ts, sf, names) };
-  const computedKeys = new ComputedKeys(ts, sf, names);
+  const policy: CallPolicy = { declared: names.declared, plain: new Map(), plainClasses: plainClassNames(ts, names) };
+  const computedKeys = new ComputedKeys(ts, names);
   const hotNames = new Map<string, TS.Identifier>();
   const hot = (name: HotName): TS.Identifier => {
     let id = hotNames.get(name);
@@ -763,8 +763,9 @@ function rewriteFile(
     const fromText = !node.asteriskToken && options.lazy !== false && methodOpensAtRunTime(node);
     // (Only the cheap checks of the subset, as for functions, unless it reads `super`: then its generator
     // version could not be made at run time, should the rest of the checks fail there.)
-    const inSubset = fromText && (usesSuper(ts, node) ? inLazySubset(gctx, node) : mayBeInLazySubset(gctx, node));
-    if (fromText && (inSubset || !usesSuper(ts, node))) {
+    const readsSuper = fromText && usesSuper(ts, node);
+    const inSubset = fromText && (readsSuper ? inLazySubset(gctx, node) : mayBeInLazySubset(gctx, node));
+    if (fromText && (inSubset || !readsSuper)) {
       // (Outside the lazy subset its generator version, `[$pe_open, "<facts>", "gen"]`: not one reading
       // `super`, which a generator function made outside the class could not.)
       // (`[$pe_open, "<facts>", "gen" | "lazy", <values>, void 0, <accessors>]` for a literal's method in a function.)
@@ -1232,7 +1233,6 @@ function rewriteFile(
         );
   const hotDecls = [...hotNames].map(([name, id]) => factory.createVariableDeclaration(id, undefined, undefined, factory.createPropertyAccessExpression(pe, name)));
   const hotConsts = hotDecls.length > 0 ? [factory.createVariableStatement(undefined, factory.createVariableDeclarationList(hotDecls, ts.NodeFlags.Const))] : [];
-  // (A function kept but reprinted is not its original text either; kept verbatim, it is.)
   // (A function kept but reprinted is not its original text either; kept verbatim, it is.)
   for (const [original, visited] of toMark) if (visited !== original || (versioned.has(original) && !hooks.keptNodesPrintVerbatim)) marks!.mark(original, visited);
   // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.

@@ -19,12 +19,11 @@
 // its mark, and `$pe.sources(...)` registers the spans of the marks left in the output.
 
 import type * as TS from 'typescript';
+import { INSERTED_END, INSERTED_START } from '../runtime/inserted';
 import { sourceStart } from './source-text';
 
 /** Marks a placeholder; a file whose text contains it or the delimiters is not printed this way (see canSplice). */
 const TOKEN = '$pe_verbatim_';
-export const INSERTED_START = '/*$pe<*/';
-export const INSERTED_END = '/*$pe>*/';
 
 /** Whether `text` can be printed with splicePrint (its placeholders, delimiters and marks cannot occur in it). */
 export function canSplice(text: string): boolean {
@@ -102,7 +101,7 @@ class Splicer {
   /** `node` printed into pieces; `old`: the source's node it stands in place of (if any). */
   private node(node: TS.Node, old: TS.Node | undefined): void {
     const ts = this.ts;
-    this.comments(node, ts.getSyntheticLeadingComments(node));
+    this.comments(ts.getSyntheticLeadingComments(node));
     if (this.isParseNode(node)) {
       if (node !== old) this.impure();
       this.emit(this.text.slice(node.getStart(this.sf), node.end));
@@ -121,7 +120,7 @@ class Splicer {
         ts.setSyntheticTrailingComments(node, trailing);
       }
     }
-    this.comments(node, ts.getSyntheticTrailingComments(node));
+    this.comments(ts.getSyntheticTrailingComments(node));
   }
 
   /**
@@ -329,7 +328,7 @@ class Splicer {
   }
 
   /** Synthetic comments of a node: a span mark goes to its function (see Frame), the others are written here. */
-  private comments(node: TS.Node, comments: readonly TS.SynthesizedComment[] | undefined): void {
+  private comments(comments: readonly TS.SynthesizedComment[] | undefined): void {
     for (const c of comments ?? []) {
       const m = /^\$pe:[0-9a-f]{16}:(\d+):(\d+)$/.exec(c.text);
       let frame: Frame | undefined;
@@ -338,7 +337,6 @@ class Splicer {
       if (frame) frame.mark = `/*${c.text}*/`;
       else this.emit(text);
     }
-    void node;
   }
 
   /** The functions being printed are not their source text (a change that is not an addition). */
