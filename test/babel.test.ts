@@ -46,4 +46,9 @@ describe('preemptible/babel', () => {
     expect(err?.message).toMatch(/bad\.js/);
     expect(err?.loc?.line).toBe(2);
   });
+
+  it('refuses copiesAtRunTime, saying why and what takes it', () => {
+    expect(() => preemptible({}, { copiesAtRunTime: true } as never)).toThrow(/copiesAtRunTime is not supported by this front-end \(the names the output registers may be renamed .*\); use the Node loader/);
+    expect(() => preemptible({}, { other: true } as never)).toThrow(/unknown option 'other'/);
+  });
 });

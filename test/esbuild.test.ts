@@ -103,4 +103,9 @@ describe('preemptible/esbuild', () => {
     expect(reports.map((r) => [r.files, r.reused])).toEqual([[3, 0], [0, 3], [1, 2]]);
     expectSameAsPlain(runApp(outfile), runApp((await bundle('plain-for-rebuilt', [])).outfile));
   });
+
+  it('refuses copiesAtRunTime, saying why and what takes it', () => {
+    expect(() => preemptible({ copiesAtRunTime: true } as never)).toThrow(/copiesAtRunTime is not supported by this front-end \(the names the output registers may be renamed .*\); use the Node loader/);
+    expect(() => preemptible({ other: true } as never)).toThrow(/unknown option 'other'/);
+  });
 });

@@ -156,4 +156,51 @@ describe('preemptible/register', () => {
     writeFileSync(join(bare, 'package.json'), JSON.stringify({ preemptible: { cache: false } }));
     expect(loadConfig(bare, {}).cache).toBeNull();
   });
+
+  it('makes versions at run time with copiesAtRunTime (package.json or environment), mapped to the source, cached apart', () => {
+    const dir = packageDir('copies', { type: 'module', preemptible: { include: ['src/'], copiesAtRunTime: true } }, ['src']);
+    const source = 'export function spin(n) {\n  let s = 0;\n  for (let i = 0; i < n; i++) s += step(i);\n  return s;\n}\nfunction step(i) { return i; }\nexport function boom() {\n  throw new Error(\'boom\');\n}\n';
+    writeFileSync(join(dir, 'src', 'a.js'), source);
+    writeFileSync(
+      join(dir, 'main.js'),
+      `import { launch, resume } from 'preemptible';
+       import { spin, boom } from './src/a.js';
+       const t = launch(spin, 0, 100); let pauses = 0;
+       while (t.status === 'paused') { resume(t, 0); pauses++; }
+       let at = '';
+       try { boom(); } catch (e) { at = e.stack.split('\\n')[1].trim(); }
+       console.log(JSON.stringify({ value: t.value, pauses, text: String(spin), at }));`,
+    );
+    const start = (env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, ['--enable-source-maps', '--import', 'preemptible/register', 'main.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1', PREEMPTIBLE_COPIES_AT_RUN_TIME: '', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { value: number; pauses: number; text: string; at: string };
+    };
+    const cache = join(dir, 'node_modules', '.cache', 'preemptible');
+    const codes = () => readdirSync(cache).filter((f) => f.endsWith('.json')).map((f) => (JSON.parse(readFileSync(join(cache, f), 'utf8')) as { code: string }).code);
+    for (const run of [start(), start()]) {
+      expect(run.value).toBe(4950);
+      expect(run.pauses).toBeGreaterThan(100);
+      expect(run.text).toBe(source.slice('export '.length, source.indexOf('\nfunction step')));
+      expect(run.at).toMatch(/^at boom \(.*src\/a\.js:8:9\)$/);
+    }
+    // The output is the source with additions (made once, then read from the cache).
+    expect(codes()).toHaveLength(1);
+    expect(codes()[0]).toContain('/*$pe<*/');
+    expect(codes()[0]).toContain('export function spin(n) {\n  let s = 0;\n  for (let i = 0; i < n; i++) s += step(i);');
+    // The environment turns it off: the versions printed, in an entry of their own.
+    const off = start({ PREEMPTIBLE_COPIES_AT_RUN_TIME: '0' });
+    expect([off.value, off.at]).toEqual([4950, expect.stringMatching(/src\/a\.js:8:9\)$/)]);
+    expect(codes()).toHaveLength(2);
+    expect(codes().filter((c) => c.includes('/*$pe<*/'))).toHaveLength(1);
+    for (const [env, fields, message] of [
+      [{ PREEMPTIBLE_COPIES_AT_RUN_TIME: 'yes' }, {}, /PREEMPTIBLE_COPIES_AT_RUN_TIME must be 1, true, 0 or false, got "yes"/],
+      [{}, { copiesAtRunTime: 'yes' }, /copiesAtRunTime must be true or false, got "yes"/],
+    ] as const) {
+      const bad = packageDir('copies-bad', { preemptible: fields });
+      const r = spawnSync(process.execPath, ['--import', 'preemptible/register', '-e', '1'], { cwd: bad, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_COPIES_AT_RUN_TIME: '', ...env } });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+    }
+  });
 });

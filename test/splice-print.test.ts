@@ -3,7 +3,9 @@
 // splicedTransform): the layout and comments of what was kept are the source's, a function kept whole is its
 // original text to the engine, and only the spans of the functions that were changed are registered for
 // toString. Files TypeScript would have to change (decorators, `using`, `accessor`) still go through it.
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire, SourceMap } from 'node:module';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -138,7 +140,7 @@ function step(i) { return i; }
       };
       return ts.visitEachChild(file, visit, ctx);
     };
-    const out = splicePrint(ts, ts.transform(sf, [add]).transformed[0]!, sf);
+    const out = splicePrint(ts, ts.transform(sf, [add]).transformed[0]!, sf).code;
     expect(withoutInserted(out)).toBe(src);
     expect(out).toContain('let t = n * 2\n  /*$pe<*/;/*$pe<*/(0, mark)(7);');
     // It runs: `mark` is called once per return, `t` is not called.
@@ -157,5 +159,56 @@ function step(i) { return i; }
     expect(String(unbalanced)).toBe('function h(a) { /*$pe<*/ return a; }');
     const closedOnly = new Function('return function k(a) { return a; /*$pe>*/ }')() as () => unknown;
     expect(String(closedOnly)).toBe('function k(a) { return a; /*$pe>*/ }');
+  });
+
+  it('maps the source kept in the output to itself, token by token, in a source map', () => {
+    const withMap = transform(program, { filename: 'test.mjs', copiesAtRunTime: true, sourceMap: true });
+    expect(withMap.code).toBe(runTime(program));
+    expect(withMap.map).toMatchObject({ version: 3, sources: ['test.mjs'], sourcesContent: [program] });
+    const map = new SourceMap(withMap.map as never);
+    const positionIn = (text: string, at: number) => {
+      const before = text.slice(0, at).split('\n');
+      return { line: before.length - 1, column: before[before.length - 1]!.length };
+    };
+    // Every word of the source kept where it was (outside the additions and the registered text).
+    let checked = 0;
+    const out = withMap.code;
+    let depth = 0;
+    for (const m of out.matchAll(/\/\*\$pe[^*]*\*\/|[\w$]+/g)) {
+      if (m[0] === '/*$pe<*/') depth++;
+      else if (m[0] === '/*$pe>*/') depth--;
+      if (depth !== 0 || m[0].startsWith('/*')) continue;
+      const g = positionIn(out, m.index);
+      const entry = map.findEntry(g.line, g.column) as { originalLine: number; originalColumn: number; generatedColumn: number };
+      expect(entry.generatedColumn, `${m[0]} at ${g.line}:${g.column}`).toBe(g.column);
+      const source = program.split('\n')[entry.originalLine]!;
+      expect(source.slice(entry.originalColumn, entry.originalColumn + m[0].length)).toBe(m[0]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+    // A word added (a registration's) maps to nothing of its own: no segment begins there.
+    const added = out.indexOf('$pe.later(');
+    const g = positionIn(out, added);
+    expect((map.findEntry(g.line, g.column) as { generatedColumn?: number }).generatedColumn).not.toBe(g.column);
+  });
+
+  it("gives the engine's stack traces the source's positions with --enable-source-maps", () => {
+    const src = `export function outer(xs) {\n  let t = 0;\n  for (const x of xs) t += inner(x);\n  return t;\n}\nfunction inner(x) {\n  if (x > 2) throw new Error('too big');\n  return x;\n}\n`;
+    const r = transform(src, { filename: 'thrower.mjs', copiesAtRunTime: true, sourceMap: true });
+    expect(r.code).not.toBe(src); // (something was added before the functions)
+    const dir = join(root, '.test-out', 'unit');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `thrower${process.pid}.mjs`);
+    const map = Buffer.from(JSON.stringify({ ...r.map, sources: [file] })).toString('base64');
+    writeFileSync(file, `${r.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`);
+    const stack = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', `import { outer } from ${JSON.stringify(file)}; try { outer([1, 2, 3]); } catch (e) { console.log(e.stack); }`], { encoding: 'utf8' });
+    // Where the engine points: at `new Error` (line 7), at the call of inner (line 3), as for the source itself.
+    const at = (text: string) => {
+      const lines = src.split('\n');
+      const line = lines.findIndex((l) => l.includes(text));
+      return `${file.replace(/[.\\/]/g, (c) => '\\' + c)}:${line + 1}:${lines[line]!.indexOf(text) + 1}\\)`;
+    };
+    expect(stack).toMatch(new RegExp(`at inner \\(${at('new Error')}`));
+    expect(stack).toMatch(new RegExp(`at outer \\(${at('inner(x)')}`));
   });
 });

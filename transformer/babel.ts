@@ -6,7 +6,7 @@
 import { PreemptibleArgumentError, PreemptibleSyntaxError } from '../runtime/errors';
 import { createFileFilter, FileFilterOptions } from './file-filter';
 import { transform, type SemanticCompilerOptions, type SourceMap } from './index';
-import { isNote, type InstrumentMode } from './options';
+import { COPIES_NOT_HERE, isNote, type InstrumentMode } from './options';
 
 export interface BabelPluginOptions extends FileFilterOptions {
   instrument?: InstrumentMode;
@@ -26,6 +26,7 @@ const KNOWN = new Set(['include', 'exclude', 'nodeModules', 'instrument', 'compi
 export default function preemptibleBabel(api: { assertVersion?(range: number | string): void }, options: BabelPluginOptions = {}) {
   api.assertVersion?.(7);
   for (const key of Object.keys(options)) {
+    if (key === 'copiesAtRunTime') throw new PreemptibleArgumentError(COPIES_NOT_HERE('preemptible/babel'));
     if (!KNOWN.has(key)) throw new PreemptibleArgumentError(`preemptible/babel: unknown option '${key}'`);
   }
   const wanted = createFileFilter(options);

@@ -8,7 +8,7 @@ import type { Loader, OnLoadResult, PartialMessage, Plugin } from 'esbuild';
 import { PreemptibleArgumentError, PreemptibleSyntaxError } from '../runtime/errors';
 import { createFileFilter, FileFilterOptions } from './file-filter';
 import { transform, type SemanticCompilerOptions } from './index';
-import { isNote, type InstrumentMode } from './options';
+import { COPIES_NOT_HERE, isNote, type InstrumentMode } from './options';
 
 export interface EsbuildPluginOptions extends FileFilterOptions {
   instrument?: InstrumentMode;
@@ -36,6 +36,7 @@ const KNOWN = new Set(['include', 'exclude', 'nodeModules', 'instrument', 'compi
 
 export default function preemptibleEsbuild(options: EsbuildPluginOptions = {}): Plugin {
   for (const key of Object.keys(options)) {
+    if (key === 'copiesAtRunTime') throw new PreemptibleArgumentError(COPIES_NOT_HERE('preemptible/esbuild'));
     if (!KNOWN.has(key)) throw new PreemptibleArgumentError(`preemptible/esbuild: unknown option '${key}'`);
   }
   const wanted = createFileFilter(options);

@@ -181,20 +181,25 @@ function lowered(node: ts.Node): boolean {
  * The transform of a JavaScript file whose versions are made at run time (option copiesAtRunTime), without
  * TypeScript's program, its own transforms (it needs none: see lowered) or its printing of the
  * whole file: the file parsed, the core run on it alone, and printed as its own text wherever the core kept
- * a node (splice-print.ts). This is the file parsed for it; undefined for any other file (or with a
- * source map asked for), which transpileModule transforms.
+ * a node (splice-print.ts). This is the file parsed for it; undefined for any other file, which
+ * transpileModule transforms.
  */
 function splicedSource(code: string, fileName: string, options: TransformOptions): ts.SourceFile | undefined {
-  if (!options.copiesAtRunTime || options.sourceMap || options.compilerOptions || !/\.[cm]?js$/.test(fileName) || !canSplice(code)) return undefined;
+  if (!options.copiesAtRunTime || options.compilerOptions || !/\.[cm]?js$/.test(fileName) || !canSplice(code)) return undefined;
   const sf = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, ts.ScriptKind.JS);
   return lowered(sf) ? undefined : sf;
 }
 
-/** `sf` (from splicedSource) transformed by `before` alone and printed with its own text where kept. */
-function splicedTransform(sf: ts.SourceFile, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): string {
+/**
+ * `sf` (from splicedSource) transformed by `before` alone and printed with its own text where kept; its
+ * source map if asked for (the source's text in the output maps to itself; what was added, to nothing).
+ */
+function splicedTransform(sf: ts.SourceFile, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): { code: string; map: SourceMap | undefined } {
   const result = ts.transform(sf, before, transpileOptions(options));
   try {
-    return splicePrint(ts, result.transformed[0]!, sf);
+    const { code, mappings } = splicePrint(ts, result.transformed[0]!, sf, options.sourceMap === true);
+    const map = mappings === undefined ? undefined : { version: 3, sources: [sf.fileName], sourcesContent: [sf.text], names: [], mappings };
+    return { code, map };
   } finally {
     result.dispose();
   }
@@ -230,9 +235,9 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     core,
   ];
   if (spliced) {
-    const text = splicedTransform(spliced, options, before);
+    const { code: text, map } = splicedTransform(spliced, options, before);
     diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { code: text, format, map: undefined, diagnostics };
+    return { code: text, format, map, diagnostics };
   }
   const out = ts.transpileModule(code, {
     fileName,

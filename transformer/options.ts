@@ -42,3 +42,11 @@ export const INSTRUMENT_MODES: readonly InstrumentMode[] = ['all', 'annotated'];
 export const NOTE_CODES: ReadonlySet<string> = new Set(['generator-function', 'for-await', 'constructor', 'accessor', 'static-block']);
 
 export const isNote = (d: Diagnostic): boolean => NOTE_CODES.has(d.code);
+
+/**
+ * Why a front-end whose output other tools process further does not take copiesAtRunTime: the facts a file
+ * registers name its bindings, which those tools may rename (a bundler's colliding top-level names, a later
+ * Babel plugin), and esbuild keeps no comments.
+ */
+export const COPIES_NOT_HERE = (frontEnd: string): string =>
+  `${frontEnd}: copiesAtRunTime is not supported by this front-end (the names the output registers may be renamed by what processes it next); use the Node loader (preemptible/register) or transform()`;

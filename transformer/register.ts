@@ -3,9 +3,10 @@
 // require() hook for CommonJS. Both call transform(); TS files get their types stripped by it.
 //
 // Configuration: package.json `"preemptible": { "instrument": "all", "include": ["src/"], "nodeModules": ["pkg"],
-// "cache": true }` (include: path prefixes relative to the directory of that package.json, or /regex/
-// strings; cache: true, false or a directory), or the environment: PREEMPTIBLE_INSTRUMENT,
-// PREEMPTIBLE_INCLUDE (comma-separated), PREEMPTIBLE_NODE_MODULES, PREEMPTIBLE_CACHE (0 or a directory).
+// "cache": true, "copiesAtRunTime": false }` (include: path prefixes relative to the directory of that
+// package.json, or /regex/ strings; cache: true, false or a directory; copiesAtRunTime: transform()'s
+// experimental option), or the environment: PREEMPTIBLE_INSTRUMENT, PREEMPTIBLE_INCLUDE (comma-separated),
+// PREEMPTIBLE_NODE_MODULES, PREEMPTIBLE_CACHE (0 or a directory), PREEMPTIBLE_COPIES_AT_RUN_TIME (1 or 0).
 
 import { existsSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
@@ -25,6 +26,8 @@ export interface RegisterConfig {
   nodeModules: boolean | string[];
   /** Directory of the transform cache (transform-cache.ts), or null: transform every file at every start. */
   cache: string | null;
+  /** transform()'s option copiesAtRunTime (experimental). */
+  copiesAtRunTime: boolean;
 }
 
 const list = (v: string | undefined): string[] | undefined => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -47,8 +50,8 @@ export function loadConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): R
     if (dirname(dir) === dir) break;
   }
   for (const key of Object.keys(fromPackage)) {
-    if (!['instrument', 'include', 'nodeModules', 'cache'].includes(key)) {
-      throw new PreemptibleArgumentError(`package.json "preemptible": unknown key '${key}' (known: instrument, include, nodeModules, cache)`);
+    if (!['instrument', 'include', 'nodeModules', 'cache', 'copiesAtRunTime'].includes(key)) {
+      throw new PreemptibleArgumentError(`package.json "preemptible": unknown key '${key}' (known: instrument, include, nodeModules, cache, copiesAtRunTime)`);
     }
   }
   const instrument = (env.PREEMPTIBLE_INSTRUMENT ?? fromPackage.instrument ?? 'all') as InstrumentMode;
@@ -60,7 +63,21 @@ export function loadConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): R
   );
   const nmEnv = env.PREEMPTIBLE_NODE_MODULES;
   const nodeModules = nmEnv === 'true' ? true : (list(nmEnv) ?? fromPackage.nodeModules ?? false);
-  return { instrument, include, nodeModules, cache: cacheDir(env.PREEMPTIBLE_CACHE, fromPackage.cache, base, env) };
+  return { instrument, include, nodeModules, cache: cacheDir(env.PREEMPTIBLE_CACHE, fromPackage.cache, base, env), copiesAtRunTime: copiesAtRunTime(env.PREEMPTIBLE_COPIES_AT_RUN_TIME, fromPackage.copiesAtRunTime) };
+}
+
+/** PREEMPTIBLE_COPIES_AT_RUN_TIME (1/true, 0/false), else package.json's "copiesAtRunTime" (a boolean), else false. */
+function copiesAtRunTime(fromEnv: string | undefined, fromPackage: unknown): boolean {
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (fromEnv === '1' || fromEnv === 'true') return true;
+    if (fromEnv === '0' || fromEnv === 'false') return false;
+    throw new PreemptibleArgumentError(`PREEMPTIBLE_COPIES_AT_RUN_TIME must be 1, true, 0 or false, got ${JSON.stringify(fromEnv)}`);
+  }
+  if (fromPackage === undefined) return false;
+  if (typeof fromPackage !== 'boolean') {
+    throw new PreemptibleArgumentError(`package.json "preemptible": copiesAtRunTime must be true or false, got ${JSON.stringify(fromPackage)}`);
+  }
+  return fromPackage;
 }
 
 /**
@@ -99,15 +116,17 @@ function instrumentSource(source: string, file: string, config: RegisterConfig):
     cache = caches.get(config.cache) ?? new TransformCache(config.cache);
     caches.set(config.cache, cache);
   }
-  let entry = cache?.get(file, source, config.instrument);
+  // (The options the output depends on, for the cache.)
+  const variant = config.copiesAtRunTime ? `${config.instrument} copiesAtRunTime` : config.instrument;
+  let entry = cache?.get(file, source, variant);
   if (entry === undefined) {
     // Loaded on the first miss: the transformer brings TypeScript (~0.3 s to load), which a start whose
     // files are all cached never needs.
     const { transform } = require('./index') as typeof Transformer;
-    const r = transform(source, { filename: file, instrument: config.instrument, sourceMap: true });
+    const r = transform(source, { filename: file, instrument: config.instrument, sourceMap: true, copiesAtRunTime: config.copiesAtRunTime });
     const map = Buffer.from(JSON.stringify(r.map)).toString('base64');
     entry = { code: `${r.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`, format: r.format, diagnostics: r.diagnostics };
-    cache?.set(file, source, config.instrument, entry);
+    cache?.set(file, source, variant, entry);
   }
   for (const d of entry.diagnostics) {
     if (!isNote(d)) {

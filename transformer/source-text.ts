@@ -15,6 +15,7 @@
 
 import { createHash } from 'node:crypto';
 import type * as TS from 'typescript';
+import { decodeMappings } from './source-map';
 
 export interface SourceMarks {
   /** Registers the file's text under its key: `$pe.sources(KEY, "<text>")`. */
@@ -121,42 +122,4 @@ function plainEmit(ts: typeof TS, sf: TS.SourceFile, options: TS.CompilerOptions
   };
   visit(emitted);
   return { text, spans };
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** A source map's mappings: per generated line, [generated column, source line, source column] segments. */
-function decodeMappings(mappings: string): [number, number, number][][] {
-  const lines: [number, number, number][][] = [];
-  let sourceLine = 0;
-  let sourceColumn = 0;
-  for (const line of mappings.split(';')) {
-    const segments: [number, number, number][] = [];
-    let column = 0;
-    for (const segment of line.split(',')) {
-      if (segment === '') continue;
-      const fields: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const ch of segment) {
-        const digit = BASE64.indexOf(ch);
-        value += (digit & 31) << shift;
-        if (digit & 32) {
-          shift += 5;
-        } else {
-          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      column += fields[0]!;
-      if (fields.length >= 4) {
-        sourceLine += fields[2]!;
-        sourceColumn += fields[3]!;
-        segments.push([column, sourceLine, sourceColumn]);
-      }
-    }
-    lines.push(segments);
-  }
-  return lines;
 }

@@ -20,6 +20,7 @@
 
 import type * as TS from 'typescript';
 import { INSERTED_END, INSERTED_START } from '../runtime/inserted';
+import { MappingsWriter } from './source-map';
 import { sourceStart } from './source-text';
 
 /** Marks a placeholder; a file whose text contains it or the delimiters is not printed this way (see canSplice). */
@@ -42,11 +43,67 @@ interface Frame {
 }
 
 /**
- * `out` (the rewrite of `original`) printed as the source's text with the rewrite's additions; its
- * `$pe.sources(...)` statement, if any, written again for the span marks left in the output.
+ * Text printed in pieces, with where each begins in the source (-1: added), from which its source map is
+ * made: a piece of the source's text maps to itself, character for character.
  */
-export function splicePrint(ts: typeof TS, out: TS.SourceFile, original: TS.SourceFile): string {
-  return new Splicer(ts, original).file(out);
+interface Run {
+  texts: string[];
+  at: number[];
+}
+
+/**
+ * `out` (the rewrite of `original`) printed as the source's text with the rewrite's additions; its
+ * `$pe.sources(...)` statement, if any, written again for the span marks left in the output. With
+ * `sourceMap`, the mappings of the output to the source.
+ */
+export function splicePrint(ts: typeof TS, out: TS.SourceFile, original: TS.SourceFile, sourceMap = false): { code: string; mappings: string | undefined } {
+  const run = new Splicer(ts, original).file(out);
+  return { code: run.texts.join(''), mappings: sourceMap ? mappingsOf(run, original) : undefined };
+}
+
+/**
+ * The mappings of the pieces of the source in `run`: one segment where each word or run of punctuation
+ * begins (where the engine's positions in a stack trace fall), so a position inside one maps exactly.
+ */
+function mappingsOf(run: Run, sf: TS.SourceFile): string {
+  const writer = new MappingsWriter();
+  const starts = sf.getLineStarts();
+  // The generated position; the source's line of the last position mapped.
+  let line = 0;
+  let column = 0;
+  let sourceLine = 0;
+  for (let i = 0; i < run.texts.length; i++) {
+    const text = run.texts[i]!;
+    const from = run.at[i]!;
+    if (from >= 0) while (sourceLine > 0 && starts[sourceLine]! > from) sourceLine--;
+    let previous = SPACE;
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
+        if (!(c === 13 && text.charCodeAt(k + 1) === 10)) {
+          line++;
+          column = 0;
+        }
+        previous = SPACE;
+        continue;
+      }
+      const kind = c === 32 || c === 9 ? SPACE : isWordCode(c) ? WORD_CHAR : PUNCTUATION;
+      if (from >= 0 && kind !== SPACE && kind !== previous) {
+        const p = from + k;
+        while (sourceLine + 1 < starts.length && starts[sourceLine + 1]! <= p) sourceLine++;
+        writer.add(line, column, sourceLine, p - starts[sourceLine]!);
+      }
+      previous = kind;
+      column++;
+    }
+  }
+  return writer.toString();
+}
+
+const [SPACE, WORD_CHAR, PUNCTUATION] = [0, 1, 2];
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
 }
 
 /** Properties of a node that are not its children (a file's module indicator is one of its statements). */
@@ -55,6 +112,13 @@ const NOT_CHILDREN = new Set(['parent', 'original', 'emitNode', 'symbol', 'local
 class Splicer {
   private readonly text: string;
   private readonly pieces: string[] = [];
+  /** Where each piece begins in the source, -1 if it is added (see Run). */
+  private readonly origins: number[] = [];
+  /**
+   * Whether each piece begins what one call wrote (a slice of the source, a node TypeScript's printer
+   * printed, the statements added at one place): a span mark goes before the last such unit (see updated).
+   */
+  private readonly units: boolean[] = [];
   private readonly frames: Frame[] = [];
   /** Inside text added: what is printed there does not make the source's functions impure. */
   private inserting = 0;
@@ -85,15 +149,22 @@ class Splicer {
     );
   }
 
-  file(out: TS.SourceFile): string {
+  file(out: TS.SourceFile): Run {
     const sources = out.statements.find((s) => this.isSources(s));
     if (!this.updated(out, this.sf, sources)) {
       // (Not of the same shape: the whole file printed by TypeScript, the source's nodes in it as they are.)
-      this.pieces.length = 0;
+      this.truncate(0);
       return this.viaPrinter(out, undefined);
     }
-    const text = this.pieces.join('');
-    return sources ? text.replace(`${TOKEN}sources_`, () => this.sourcesText(sources, text)) : text;
+    if (sources) {
+      // (In the piece added with it: a piece of the source is never changed.)
+      const i = this.pieces.findIndex((p) => p.includes(`${TOKEN}sources_`));
+      if (i >= 0) {
+        const text = this.pieces.join('');
+        this.pieces[i] = this.pieces[i]!.replace(`${TOKEN}sources_`, () => this.sourcesText(sources, text));
+      }
+    }
+    return { texts: this.pieces, at: this.origins };
   }
 
   // ---- the three ways a node is printed ----------------------------------------------------------------
@@ -104,18 +175,19 @@ class Splicer {
     this.comments(ts.getSyntheticLeadingComments(node));
     if (this.isParseNode(node)) {
       if (node !== old) this.impure();
-      this.emit(this.text.slice(node.getStart(this.sf), node.end));
+      const start = node.getStart(this.sf);
+      this.emit(this.text.slice(start, node.end), start);
     } else {
       const o = this.originalOf(node);
       const at = this.pieces.length;
       if (o && old && o !== old) this.impure();
       if (!(o && this.updated(node, o, undefined))) {
-        this.pieces.length = at;
+        this.truncate(at);
         // (Its comments written above: a span mark is gone if its function stays the source's text.)
         const [leading, trailing] = [ts.getSyntheticLeadingComments(node), ts.getSyntheticTrailingComments(node)];
         ts.setSyntheticLeadingComments(node, undefined);
         ts.setSyntheticTrailingComments(node, undefined);
-        this.emit(this.viaPrinter(node, old));
+        this.append(this.viaPrinter(node, old));
         ts.setSyntheticLeadingComments(node, leading);
         ts.setSyntheticTrailingComments(node, trailing);
       }
@@ -150,17 +222,22 @@ class Splicer {
         ok = false;
         break;
       }
-      this.emit(this.text.slice(cursor, start));
+      this.emit(this.text.slice(cursor, start), cursor);
       this.node(slot.now, slot.old);
       cursor = slot.old.end;
     }
-    if (ok) this.emit(this.text.slice(cursor, o.end));
+    if (ok) this.emit(this.text.slice(cursor, o.end), cursor);
     if (frame) {
       this.frames.pop();
       if (!ok || !frame.pure) {
         // (Before its last piece, its closing token: inside its text, and never inside text added, which
         // toString takes out before it looks for marks.)
-        if (ok && frame.mark && this.pieces.length > frame.piece) this.pieces.splice(this.pieces.length - 1, 0, frame.mark);
+        const last = this.units.lastIndexOf(true);
+        if (ok && frame.mark && last >= frame.piece) {
+          this.pieces.splice(last, 0, frame.mark);
+          this.origins.splice(last, 0, -1);
+          this.units.splice(last, 0, true);
+        }
         this.impure();
       }
     }
@@ -172,7 +249,7 @@ class Splicer {
    * of `old`, when old is printed in it once: the rest written as added; else the text is not the
    * source's (impure). With no `old`, all of it is added.
    */
-  private viaPrinter(node: TS.Node, old: TS.Node | undefined): string {
+  private viaPrinter(node: TS.Node, old: TS.Node | undefined): Run {
     const [outer, outerRoot] = [this.pending, this.root];
     this.pending = [];
     this.root = node;
@@ -183,20 +260,21 @@ class Splicer {
     // parts: printed text, placeholder number, printed text, ...
     const keeps = old ? found.filter((n) => n === old || this.originalOf(n) === old).length : 0;
     if (old && keeps !== 1) this.impure();
-    const inserted = (s: string): string => (s === '' ? '' : INSERTED_START + s + INSERTED_END);
+    const inserted = (r: Run): Run => (r.texts.length === 0 ? r : { texts: [INSERTED_START, ...r.texts, INSERTED_END], at: [-1, ...r.at, -1] });
     // (In arrays, the last character kept apart: reading one of a string being built flattens it.)
-    const result: string[] = [];
-    let run: string[] = [];
+    const result: Run = { texts: [], at: [] };
+    let run: Run = { texts: [], at: [] };
     let last: string | undefined;
-    const add = (s: string): void => {
-      if (s === '') return;
-      if (joins(last, s[0])) run.push(' ');
-      run.push(s);
-      last = s[s.length - 1];
+    const add = (r: Run): void => {
+      if (r.texts.length === 0) return;
+      if (joins(last, r.texts[0]![0])) push(run, { texts: [' '], at: [-1] });
+      push(run, r);
+      const end = r.texts[r.texts.length - 1]!;
+      last = end[end.length - 1];
     };
     for (let i = 0; i < parts.length; i++) {
       if (i % 2 === 0) {
-        add(parts[i]!);
+        if (parts[i] !== '') add({ texts: [parts[i]!], at: [-1] });
         continue;
       }
       const n = found[Number(parts[i])]!;
@@ -204,13 +282,14 @@ class Splicer {
       // (Printed again elsewhere than in its place, a node of the source is part of what was added.)
       const text = this.separately(() => this.node(n, kept ? old : undefined), !kept);
       if (kept) {
-        result.push(inserted(run.join('')), text);
-        run = [];
+        push(result, inserted(run));
+        push(result, text);
+        run = { texts: [], at: [] };
         last = undefined; // (what follows starts with a delimiter)
       } else add(text);
     }
-    const rest = run.join('');
-    return result.join('') + (old && keeps !== 1 ? rest : inserted(rest));
+    push(result, old && keeps !== 1 ? run : inserted(run));
+    return result;
   }
 
   // ---- children and lists ------------------------------------------------------------------------------
@@ -277,27 +356,34 @@ class Splicer {
       }
     }
     if (j !== list.length) return undefined;
-    let added: string[] = [];
+    let added: Run[] = [];
     const flush = (before: TS.Node | undefined): void => {
       if (added.length === 0) return;
       const gapStart = this.text.lastIndexOf('\n', before ? before.getStart(this.sf) : cursor);
       const indent = before && gapStart >= cursor ? /^[ \t]*/.exec(this.text.slice(gapStart + 1))![0] : '';
       const sep = before ? (gapStart >= cursor ? '\n' + indent : ' ') : '';
-      let text = before ? added.join(sep) + sep : (list.length > 0 ? '\n' : ' ') + added.join('\n') + (list.length > 0 ? '' : ' ');
+      const [open, between, close] = before ? ['', sep, sep] : [list.length > 0 ? '\n' : ' ', '\n', list.length > 0 ? '' : ' '];
       // (After a statement of the source that ends without a semicolon, a statement starting so would
       // continue it.)
-      if (statements && /^[([`+\-/]/.test(text.replace(/^(?:\s|\/\*\$pe[<>]\*\/)+/, ''))) text = ';' + text;
-      this.emit(INSERTED_START + text + INSERTED_END);
+      const begins = open + (added.map((r) => r.texts.join('')).find((t) => t.replace(/^(?:\s|\/\*\$pe[<>]\*\/)+/, '') !== '') ?? '');
+      const guard = statements && /^[([`+\-/]/.test(begins.replace(/^(?:\s|\/\*\$pe[<>]\*\/)+/, '')) ? ';' : '';
+      const run: Run = { texts: [INSERTED_START + guard + open], at: [-1] };
+      added.forEach((r, k) => {
+        if (k > 0) push(run, { texts: [between], at: [-1] });
+        push(run, r);
+      });
+      push(run, { texts: [close + INSERTED_END], at: [-1] });
+      this.append(run);
       added = [];
     };
     if (list.length === 0) {
-      this.emit(this.text.slice(cursor, list.pos));
+      this.emit(this.text.slice(cursor, list.pos), cursor);
       cursor = list.pos;
     }
     for (let k = 0; k < now.length; k++) {
       const n = now[k]!;
       if (n === skip) {
-        added.push(`${TOKEN}sources_`);
+        added.push({ texts: [`${TOKEN}sources_`], at: [-1] });
         continue;
       }
       const o = olds[k];
@@ -305,7 +391,7 @@ class Splicer {
         added.push(this.separately(() => this.node(n, undefined), true));
         continue;
       }
-      this.emit(this.text.slice(cursor, o.getStart(this.sf)));
+      this.emit(this.text.slice(cursor, o.getStart(this.sf)), cursor);
       flush(o);
       this.node(n, o);
       cursor = o.end;
@@ -316,15 +402,15 @@ class Splicer {
 
   // ---- helpers -----------------------------------------------------------------------------------------
 
-  /** What `write` adds to the pieces, as one string (the pieces taken back); `added`: text added (see inserting). */
-  private separately(write: () => void, added: boolean): string {
+  /** What `write` adds to the pieces (taken back); `added`: text added (see inserting). */
+  private separately(write: () => void, added: boolean): Run {
     const at = this.pieces.length;
     if (added) this.inserting++;
     write();
     if (added) this.inserting--;
-    const text = this.pieces.slice(at).join('');
-    this.pieces.length = at;
-    return text;
+    const run = { texts: this.pieces.slice(at), at: this.origins.slice(at) };
+    this.truncate(at);
+    return run;
   }
 
   /** Synthetic comments of a node: a span mark goes to its function (see Frame), the others are written here. */
@@ -344,8 +430,30 @@ class Splicer {
     if (this.inserting === 0) for (const f of this.frames) f.pure = false;
   }
 
-  private emit(s: string): void {
-    if (s !== '') this.pieces.push(s);
+  /** `s` written; `at`: where it is in the source, if it is the source's text. */
+  private emit(s: string, at = -1): void {
+    if (s === '') return;
+    this.pieces.push(s);
+    this.origins.push(at);
+    this.units.push(true);
+  }
+
+  /** `run` written as one unit. */
+  private append(run: Run): void {
+    let first = true;
+    for (let i = 0; i < run.texts.length; i++) {
+      if (run.texts[i] === '') continue;
+      this.pieces.push(run.texts[i]!);
+      this.origins.push(run.at[i]!);
+      this.units.push(first);
+      first = false;
+    }
+  }
+
+  private truncate(length: number): void {
+    this.pieces.length = length;
+    this.origins.length = length;
+    this.units.length = length;
   }
 
   /**
@@ -427,6 +535,14 @@ class Splicer {
     const pe = this.generated(peId) ?? peId.text;
     const slices = merged.map(([s, e]) => this.text.slice(s, e)).join('');
     return `${pe}.sources(${JSON.stringify(this.sourcesKey)}, ${JSON.stringify(slices)}, [${merged.flat().join(', ')}]);`;
+  }
+}
+
+/** `run` appended to `to`. */
+function push(to: Run, run: Run): void {
+  for (let i = 0; i < run.texts.length; i++) {
+    to.texts.push(run.texts[i]!);
+    to.at.push(run.at[i]!);
   }
 }
 

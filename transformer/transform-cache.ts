@@ -1,9 +1,9 @@
 // On-disk cache of the Node loader's transforms. transform() runs at a fraction of a MB/s (TypeScript
 // parses and prints every file, and the output is several times the input), so without a cache every start
 // of an app paid for all its files again. An entry is keyed by everything the output depends on: the
-// transformer's own code, the TypeScript it runs on, the instrument mode, the file's path and its text.
+// transformer's own code, the TypeScript it runs on, the options (instrument mode, copiesAtRunTime), the
 // Entries are written under a temporary name and renamed, so a concurrent start never reads half of one.
-// An entry's name starts with a hash of the file's path and instrument mode, so writing a file's new
+// An entry's name starts with a hash of the file's path and options, so writing a file's new
 // transform removes the ones it replaces (older texts of the file, older builds of the transformer): the
 // cache holds one entry per file.
 
@@ -37,17 +37,17 @@ export class TransformCache {
   private warned = false;
   constructor(readonly dir: string) {}
 
-  /** `<hash of instrument mode and path>-<hash of transformer and text>.json` */
-  private nameFor(file: string, source: string, instrument: string): { prefix: string; name: string } {
-    const prefix = `${createHash('sha256').update(instrument).update('\0').update(file).digest('hex').slice(0, 32)}-`;
+  /** `<hash of options and path>-<hash of transformer and text>.json`; `variant`: the options, as a string. */
+  private nameFor(file: string, source: string, variant: string): { prefix: string; name: string } {
+    const prefix = `${createHash('sha256').update(variant).update('\0').update(file).digest('hex').slice(0, 32)}-`;
     const content = createHash('sha256').update(transformerIdentity()).update('\0').update(source).digest('hex');
     return { prefix, name: `${prefix}${content}.json` };
   }
 
-  get(file: string, source: string, instrument: string): CachedTransform | undefined {
+  get(file: string, source: string, variant: string): CachedTransform | undefined {
     let text: string;
     try {
-      text = readFileSync(join(this.dir, this.nameFor(file, source, instrument).name), 'utf8');
+      text = readFileSync(join(this.dir, this.nameFor(file, source, variant).name), 'utf8');
     } catch {
       return undefined; // not cached yet
     }
@@ -58,8 +58,8 @@ export class TransformCache {
     }
   }
 
-  set(file: string, source: string, instrument: string, entry: CachedTransform): void {
-    const { prefix, name } = this.nameFor(file, source, instrument);
+  set(file: string, source: string, variant: string, entry: CachedTransform): void {
+    const { prefix, name } = this.nameFor(file, source, variant);
     const target = join(this.dir, name);
     const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
