@@ -95,6 +95,33 @@ function step(i) { return i; }
     expect(finish(launch(() => new m.B(200).k, 0)).value).toBe(19900);
   });
 
+  it("registers no run-once wrapper's text (an IIFE's, a bundled module's): only the functions changed inside it", async () => {
+    // (esbuild's CommonJS form: the module's code is the one method of a literal given to __commonJS.)
+    const src = `var __commonJS = (cb, mod) => function __require() { return mod || (0, cb[Object.keys(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports; };
+var require_b = __commonJS({ "b.js"(exports) {
+  class A { constructor(n) { this.n = n; } }
+  class B extends A {
+    constructor(n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += i;
+      super(s);
+    }
+  }
+  exports.B = B;
+} });
+export const { B } = (function () { return require_b(); })();
+`;
+    const out = runTime(src);
+    const registered = /\$pe\.sources\("[0-9a-f]+", ("(?:[^"\\]|\\.)*"), \[([\d, ]+)\]\)/.exec(out);
+    const b = src.slice(src.indexOf('class B'), src.indexOf('\n  exports.B'));
+    // Only B's span (its constructor split), not the module's code around it nor the IIFE's.
+    expect(JSON.parse(registered![1]!)).toBe(b);
+    expect(out.match(/\/\*\$pe:[0-9a-f]+:\d+:\d+\*\//g)).toHaveLength(1);
+    const m = await instrument(src, { copiesAtRunTime: true });
+    expect(String(m.B)).toBe(b);
+    expect(finish(launch(() => new m.B(100).n, 0)).value).toBe(4950);
+  });
+
   it('gives every function its source text, changed or kept, and runs as the original at every budget', async () => {
     const m = await instrument(program, { copiesAtRunTime: true });
     const original = new Function(`${program.replace(/export /g, '')}; return { sum, scaler, Grid, made };`)() as Record<string, any>;

@@ -43,6 +43,7 @@ import { newableNames, plainClassNames, usesNewTarget } from './constructors';
 import { rewriteConstructor, type ConstructorRewrite } from './constructor-rewrite';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
 import { sourceMarks } from './source-text';
+import { withPlainExports } from './plain-exports';
 
 // Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
 const METHOD_KEY_PREFIX = '\u0000preemptible:';
@@ -91,7 +92,8 @@ export function createCoreTransformer(
   options: CoreOptions,
   hooks: CoreHooks,
 ): TS.TransformerFactory<TS.SourceFile> {
-  return (ctx) => (sf) => rewriteFile(ts, options, hooks, ctx, sf);
+  const plain = withPlainExports(ts);
+  return (ctx) => (sf) => rewriteFile(plain, options, hooks, ctx, sf);
 }
 
 function rewriteFile(
@@ -1233,8 +1235,12 @@ function rewriteFile(
         );
   const hotDecls = [...hotNames].map(([name, id]) => factory.createVariableDeclaration(id, undefined, undefined, factory.createPropertyAccessExpression(pe, name)));
   const hotConsts = hotDecls.length > 0 ? [factory.createVariableStatement(undefined, factory.createVariableDeclarationList(hotDecls, ts.NodeFlags.Const))] : [];
-  // (A function kept but reprinted is not its original text either; kept verbatim, it is.)
-  for (const [original, visited] of toMark) if (visited !== original || (versioned.has(original) && !hooks.keptNodesPrintVerbatim)) marks!.mark(original, visited);
+  // (A function kept but reprinted is not its original text either; kept verbatim, it is. Printed verbatim,
+  // where only the marked spans are registered, a run-once wrapper is not marked: it holds whole modules, a
+  // bundle's or a UMD file's, whose text no code can ask for but the wrapper's own, and it would be
+  // registered again whenever a function inside it is changed; its text is then what was printed.)
+  const markable = (n: TS.Node): boolean => !(hooks.keptNodesPrintVerbatim && isPlainWrapper(ts, n));
+  for (const [original, visited] of toMark) if ((visited !== original || (versioned.has(original) && !hooks.keptNodesPrintVerbatim)) && markable(original)) marks!.mark(original, visited);
   // `$pe.sources(KEY, "<original text>")`: before any code of the file can ask a function for its text.
   // (Kept nodes printed verbatim, the printer writes it again with the spans of the marks it leaves only.)
   const sources = marks?.used ? [factory.createExpressionStatement(runtimeCall('sources', [factory.createStringLiteral(marks.key), factory.createStringLiteral(marks.text)]))] : [];

@@ -20,6 +20,7 @@
 
 import type * as TS from 'typescript';
 import { INSERTED_END, INSERTED_START } from '../runtime/inserted';
+import { withPlainExports } from './plain-exports';
 import { MappingsWriter } from './source-map';
 import { sourceStart } from './source-text';
 
@@ -57,7 +58,7 @@ interface Run {
  * `sourceMap`, the mappings of the output to the source.
  */
 export function splicePrint(ts: typeof TS, out: TS.SourceFile, original: TS.SourceFile, sourceMap = false): { code: string; mappings: string | undefined } {
-  const run = new Splicer(ts, original).file(out);
+  const run = new Splicer(withPlainExports(ts), original).file(out);
   return { code: run.texts.join(''), mappings: sourceMap ? mappingsOf(run, original) : undefined };
 }
 
