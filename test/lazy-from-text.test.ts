@@ -384,6 +384,35 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(r.pauses).toBeGreaterThan(100);
   });
 
+  it('makes the versions of the methods of a class made inside a function from their text, each making with its own bindings', async () => {
+    // A mixin applied twice: each class's methods read that making's \`k\` and \`Base\`; their versions,
+    // compiled by an opener in each class's static block, must not be shared between the makings.
+    const src = `
+      function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+      class A { base() { return 1; } }
+      class B { base() { return 1000; } }
+      const Counting = (Base, k) => class extends Base {
+        sum(xs) { let t = 0; for (const x of xs) t += spin(x) + k; return t + super.base(); }
+        careful(xs) { try { return this.sum(xs) * k; } finally { this.done = k; } }
+      };
+      const CA = Counting(A, 3);
+      const CB = Counting(B, 5);
+      export function run(xs) { const a = new CA(); const b = new CB(); return [a.sum(xs), b.sum(xs), a.careful(xs), b.careful(xs), a.done, b.done]; }
+    `;
+    const code = delimitersOff(transform(src, { filename: 'k.mjs', copiesAtRunTime: true }).code);
+    expect(code).toMatch(/static \{ const \$pe_open\w* = \(\$pe_hot, \$pe_text\) =>/);
+    expect(code).toMatch(/"careful": \[\$pe_open\w*, "1\|1\|c\|[^"]*", "gen"\]/);
+    expect(code).not.toMatch(/\*"\\0preemptible:careful"|const \$self/);
+    const made = await instrument(src, { copiesAtRunTime: true });
+    const plain = await instrument(src); // (called outside a task: the original code)
+    const xs = Array.from({ length: 30 }, (_, i) => i * 5);
+    for (const budget of [0, 1]) {
+      const r = finish(launch(made.run, budget, xs));
+      expect(r.value).toEqual(plain.run(xs));
+      if (budget === 0) expect(r.pauses).toBeGreaterThan(100);
+    }
+  });
+
   it("makes the versions of an object literal's methods written in a function from their text, handed the locals around", async () => {
     const src = `
       function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }

@@ -444,7 +444,7 @@ function rewriteFile(
    * comes from obj()): by the opener of the literal's scope.
    */
   const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean =>
-    ts.isClassLike(m.parent) ? !!openerScope(m.parent) && madeFromText(m) : ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m) && !!literalMethodSite(m);
+    ts.isClassLike(m.parent) ? madeFromText(m) : ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m) && !!literalMethodSite(m);
   /**
    * An object literal's method: compiled by the opener of the scope the literal is in, or, in a function,
    * of the module or wrapper around, handed the locals around it like a closure (their values and
