@@ -444,7 +444,26 @@ function rewriteFile(
    * comes from obj()): by the opener of the literal's scope.
    */
   const methodOpensAtRunTime = (m: TS.MethodDeclaration): boolean =>
-    ts.isClassLike(m.parent) ? madeFromText(m) : ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m) && !!literalMethodSite(m);
+    ts.isClassLike(m.parent) ? classOpens(m.parent) && madeFromText(m) : ts.isObjectLiteralExpression(m.parent) && !usesSuper(ts, m) && !!literalMethodSite(m);
+  /**
+   * A class whose static block can hold an opener: written where an opener could be, or made inside
+   * functions none of which has a loop of its own (a mixin, a factory). The opener's eval makes the locals of
+   * every function around it live in contexts, which would slow such a loop (2x measured for a counting loop).
+   */
+  const classOpensMemo = new Map<TS.Node, boolean>();
+  const classOpens = (cls: TS.ClassLikeDeclaration): boolean => {
+    let open = classOpensMemo.get(cls);
+    if (open === undefined) {
+      open = true;
+      if (!openerScope(cls)) {
+        for (let p: TS.Node | undefined = cls.parent; p && open; p = p.parent) {
+          if (ts.isFunctionLike(p) && bodyFacts(ts, p as FunctionLike, policy).hasLoop) open = false;
+        }
+      }
+      classOpensMemo.set(cls, open);
+    }
+    return open;
+  };
   /**
    * An object literal's method: compiled by the opener of the scope the literal is in, or, in a function,
    * of the module or wrapper around, handed the locals around it like a closure (their values and
