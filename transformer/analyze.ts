@@ -59,15 +59,24 @@ export interface FileNames {
   /** Every class of the file, and every `const` statement (found in the same walk: see plainClassNames, ComputedKeys). */
   classes: readonly TS.ClassLikeDeclaration[];
   constStatements: readonly TS.VariableStatement[];
+  /** When asked for (collectDeclaredNames' `marking`): the nodes with a node of those kinds at or under them. */
+  holding: WeakSet<TS.Node> | undefined;
 }
 
-/** A global in PLAIN_GLOBALS shadowed by a declaration of the file is not trusted; see also fixedTopLevelFunctions. */
-export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileNames {
+/**
+ * A global in PLAIN_GLOBALS shadowed by a declaration of the file is not trusted; see also
+ * fixedTopLevelFunctions. With `marking`, also the nodes holding a node of those kinds (in the same walk).
+ */
+export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile, marking?: ReadonlySet<TS.SyntaxKind>): FileNames {
   const declared = new Map<string, number>();
   const written = new Set<string>();
   const classes: TS.ClassLikeDeclaration[] = [];
   const constStatements: TS.VariableStatement[] = [];
   let dynamicScope = false;
+  const holding = marking ? new WeakSet<TS.Node>() : undefined;
+  // (Whether the subtree being walked holds one: kept in a variable, not returned, so that no closure is
+  // made per node.)
+  let holds = false;
   const visit = (node: TS.Node): void => {
     const name = (node as { name?: TS.Node }).name;
     if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declared.set(name.text, (declared.get(name.text) ?? 0) + 1);
@@ -80,10 +89,21 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile): FileName
     } else {
       writesOf(ts, node, (n) => written.add(n));
     }
+    if (!holding) {
+      ts.forEachChild(node, visit);
+      return;
+    }
+    const outer = holds;
+    holds = false;
     ts.forEachChild(node, visit);
+    if (holds || marking!.has(node.kind)) {
+      holding.add(node);
+      holds = true;
+    }
+    holds ||= outer;
   };
   visit(sf);
-  return { declared, dynamicScope, written, classes, constStatements };
+  return { declared, dynamicScope, written, classes, constStatements, holding };
 }
 
 /**
@@ -225,25 +245,47 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
     return object === ownName && (prop === 'caller' || prop === 'arguments');
   };
   const ownExpressionName = ts.isFunctionExpression(fn) ? ownName : undefined;
+  const K = ts.SyntaxKind;
+  // (Visited for every node of every function: by kind first, the checks of one kind only.)
   const visit = (node: TS.Node): void => {
     if (isFunctionBoundary(ts, node)) return;
-    if (isLoop(ts, node)) {
-      facts.hasLoop = true;
-    } else if (ts.isAwaitExpression(node)) facts.hasAwait = true;
-    else if (ownExpressionName !== undefined && assignsTo(ts, node, ownExpressionName)) {
-      // The generator version sees the name as a const: sloppy code would throw where the original ignores it.
-      facts.blocker ??= [node, `assignment to its own name '${ownExpressionName}'`];
+    switch (node.kind) {
+      case K.ForStatement:
+      case K.ForInStatement:
+      case K.ForOfStatement:
+      case K.WhileStatement:
+      case K.DoStatement:
+        facts.hasLoop = true;
+        break;
+      case K.AwaitExpression:
+        facts.hasAwait = true;
+        break;
+      case K.WithStatement:
+        facts.withStatement ??= node;
+        break;
+      case K.Identifier:
+        if ((node as TS.Identifier).text === 'yield') facts.blocker ??= [node, "'yield' used as an identifier"];
+        break;
+      case K.PropertyAccessExpression:
+        if (isLegacyAccess(node as TS.PropertyAccessExpression)) facts.blocker ??= [node, `'${node.getText()}' (a legacy function property)`];
+        break;
+      case K.CallExpression: {
+        const call = node as TS.CallExpression;
+        const bare = skipOuter(ts, call.expression);
+        if (ts.isIdentifier(bare) && bare.text === 'eval' && !ts.isOptionalChain(call)) facts.directEval ??= call;
+        if (isDispatchable(ts, call, policy)) facts.hasDispatchableCall = true;
+        break;
+      }
+      case K.NewExpression:
+        if (isNewSite(ts, node as TS.NewExpression, policy)) facts.hasDispatchableCall = true;
+        break;
+      case K.BinaryExpression:
+      case K.PrefixUnaryExpression:
+      case K.PostfixUnaryExpression:
+        // The generator version sees the name as a const: sloppy code would throw where the original ignores it.
+        if (ownExpressionName !== undefined && assignsTo(ts, node, ownExpressionName)) facts.blocker ??= [node, `assignment to its own name '${ownExpressionName}'`];
+        break;
     }
-    else if (ts.isWithStatement(node)) facts.withStatement ??= node;
-    else if (ts.isIdentifier(node) && node.text === 'yield') facts.blocker ??= [node, "'yield' used as an identifier"];
-    else if (ts.isPropertyAccessExpression(node) && isLegacyAccess(node)) {
-      facts.blocker ??= [node, `'${node.getText()}' (a legacy function property)`];
-    } else if (ts.isCallExpression(node)) {
-      const bare = skipOuter(ts, node.expression);
-      if (ts.isIdentifier(bare) && bare.text === 'eval' && !ts.isOptionalChain(node)) facts.directEval ??= node;
-      if (isDispatchable(ts, node, policy)) facts.hasDispatchableCall = true;
-    }
-    else if (ts.isNewExpression(node) && isNewSite(ts, node, policy)) facts.hasDispatchableCall = true;
     ts.forEachChild(node, visit);
   };
   if (fn.body) visit(fn.body);

@@ -16,6 +16,7 @@ import type * as TS from 'typescript';
 import {
   arrowLexicalUses,
   bodyFacts,
+  type BodyFacts,
   CallPolicy,
   collectDeclaredNames,
   ComputedKeys,
@@ -106,7 +107,8 @@ function rewriteFile(
   const { factory } = ctx;
   const pe = factory.createUniqueName('$pe', ts.GeneratedIdentifierFlags.Optimistic);
   const runtimeNodes = new WeakSet<TS.Node>();
-  const names = collectDeclaredNames(ts, sf);
+  // (Printed verbatim, the subtrees with something the visitor rewrites are found in the same walk: see visit.)
+  const names = collectDeclaredNames(ts, sf, hooks.keptNodesPrintVerbatim ? rewritableKinds(ts) : undefined);
   const policy: CallPolicy = { declared: names.declared, plain: new Map(), plainClasses: plainClassNames(ts, names) };
   const computedKeys = new ComputedKeys(ts, names);
   const hotNames = new Map<string, TS.Identifier>();
@@ -255,6 +257,19 @@ function rewriteFile(
    * Should `node` get versions? No for a function with no loop and no call that could pause, and for
    * constructs that keep it plain: those come with the diagnostic to report.
    */
+  /**
+   * bodyFacts of a function, made again only when the policy's plain functions have changed since (what its
+   * calls' dispatchability depends on; they are only ever added to).
+   */
+  const factsMemo = new WeakMap<TS.Node, { plain: number; facts: BodyFacts }>();
+  const factsOf = (fn: FunctionLike): BodyFacts => {
+    const known = factsMemo.get(fn);
+    if (known && known.plain === policy.plain.size) return known.facts;
+    const facts = bodyFacts(ts, fn, policy);
+    factsMemo.set(fn, { plain: policy.plain.size, facts });
+    return facts;
+  };
+
   const decide = (node: FunctionLike): { instrument: boolean; why?: [TS.Node, string, string] } => {
     const isAsync = ts.getCombinedModifierFlags(node as TS.Declaration) & ts.ModifierFlags.Async;
     const kind = ts.isArrowFunction(node) ? 'arrow function' : 'function';
@@ -265,7 +280,7 @@ function rewriteFile(
         return { instrument: false, why: [node, 'generator-function', 'generator method using super other than to read, call or assign a property in its own body is left uninstrumented: each next() runs to completion'] };
       }
     }
-    const facts = bodyFacts(ts, node, policy);
+    const facts = factsOf(node);
     if (facts.directEval) {
       return { instrument: false, why: [facts.directEval, 'direct-eval', `${kind} using direct eval is left uninstrumented (runs to completion)`] };
     }
@@ -312,7 +327,7 @@ function rewriteFile(
    */
   const noteRunsToCompletion = (node: TS.AccessorDeclaration | TS.ClassStaticBlockDeclaration): void => {
     if (annotatedDepth === 0 || !node.body) return;
-    const facts = bodyFacts(ts, node as unknown as FunctionLike, policy);
+    const facts = factsOf(node as unknown as FunctionLike);
     if (!facts.hasLoop && !facts.hasDispatchableCall) return;
     const [code, what] = ts.isClassStaticBlockDeclaration(node)
       ? ['static-block', 'static block']
@@ -457,7 +472,7 @@ function rewriteFile(
       open = true;
       if (!openerScope(cls)) {
         for (let p: TS.Node | undefined = cls.parent; p && open; p = p.parent) {
-          if (ts.isFunctionLike(p) && bodyFacts(ts, p as FunctionLike, policy).hasLoop) open = false;
+          if (ts.isFunctionLike(p) && factsOf(p as FunctionLike).hasLoop) open = false;
         }
       }
       classOpensMemo.set(cls, open);
@@ -769,7 +784,7 @@ function rewriteFile(
     if (name === undefined) {
       // The generator version is found by the method's name at run time (link()); these have none it can
       // use. A #private method can still get a fast copy, handed over at its first call (privateFast).
-      const facts = bodyFacts(ts, node, policy);
+      const facts = factsOf(node);
       if (facts.hasLoop || facts.hasDispatchableCall) {
         if (ts.isPrivateIdentifier(node.name) && privateMethodFast(node, visited, node.name)) return visited;
         const kind = ts.isPrivateIdentifier(node.name) ? '#private' : 'computed';
@@ -937,7 +952,7 @@ function rewriteFile(
     const visited = visitNotPlain(node);
     const targeted = annotatedDepth > 0 || (!!node.body && hasDirective(ts, node.body.statements, DIRECTIVE));
     if (!targeted || !node.body || !visited.body) return visited;
-    const facts = bodyFacts(ts, node as unknown as FunctionLike, policy);
+    const facts = factsOf(node as unknown as FunctionLike);
     if (!facts.hasLoop && !facts.hasDispatchableCall) return visited;
     return rewriteConstructor(ctorRewrite, node, visited);
   };
@@ -1146,25 +1161,10 @@ function rewriteFile(
   // being walked. (Reprinted, a statement list is always printed anew, and so is every function around it,
   // which is marked for it: toMark. Skipped, the functions would keep the nodes their copies share, and the
   // marks would be put on those.)
-  const rewritable = new WeakSet<TS.Node>();
-  const K = ts.SyntaxKind;
-  const REWRITABLE = new Set<TS.SyntaxKind>([
-    K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor,
-    K.ClassStaticBlockDeclaration, K.ClassDeclaration, K.ClassExpression, K.ObjectLiteralExpression, K.TaggedTemplateExpression,
-  ]);
-  const findRewritable = (node: TS.Node): boolean => {
-    let found = REWRITABLE.has(node.kind);
-    ts.forEachChild(node, (c) => {
-      if (findRewritable(c)) found = true;
-    });
-    if (found) rewritable.add(node);
-    return found;
-  };
-  const skipsKept = !!hooks.keptNodesPrintVerbatim;
-  if (skipsKept) findRewritable(sf);
+  const rewritable = names.holding;
 
   function visit(node: TS.Node): TS.VisitResult<TS.Node> {
-    if (skipsKept && !rewritable.has(node) && node.pos >= 0 && (node.flags & ts.NodeFlags.Synthesized) === 0) return node;
+    if (rewritable && !rewritable.has(node) && node.pos >= 0 && (node.flags & ts.NodeFlags.Synthesized) === 0) return node;
     switch (node.kind) {
       case ts.SyntaxKind.Block: {
         const b = node as TS.Block;
@@ -1313,3 +1313,11 @@ function inDerivedConstructor(ts: typeof TS, node: TS.Node): boolean {
   return false;
 }
 
+/** The kinds of node the visitor rewrites (see `rewritable` in rewriteFile): functions, classes, object literals, tagged templates. */
+function rewritableKinds(ts: typeof TS): ReadonlySet<TS.SyntaxKind> {
+  const K = ts.SyntaxKind;
+  return new Set<TS.SyntaxKind>([
+    K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor,
+    K.ClassStaticBlockDeclaration, K.ClassDeclaration, K.ClassExpression, K.ObjectLiteralExpression, K.TaggedTemplateExpression,
+  ]);
+}
