@@ -388,6 +388,8 @@ function rewriteFile(
   // (Kept for functions: each function asks about the whole of what is inside it, nested functions included.)
   const rewrittenMemo = [new WeakMap<TS.Node, boolean>(), new WeakMap<TS.Node, boolean>()] as const;
   const rewrittenInside = (n: TS.Node, inClosure = false): boolean => {
+    // (Printed verbatim, the subtrees with none of what is looked for here are known: see rewritableKinds.)
+    if (names.holding && !names.holding.has(n) && n.pos >= 0 && (n.flags & ts.NodeFlags.Synthesized) === 0) return false;
     if (!isFunctionBoundary(ts, n)) return rewrittenInsideOf(n, inClosure);
     const memo = rewrittenMemo[inClosure ? 1 : 0];
     let found = memo.get(n);
@@ -1157,8 +1159,8 @@ function rewriteFile(
   };
 
   // The nodes of the file with something the visitor rewrites at or under them (a function, class, object
-  // literal or tagged template): when kept nodes print verbatim, every other subtree is left as it is without
-  // being walked. (Reprinted, a statement list is always printed anew, and so is every function around it,
+  // literal or tagged template; or a `#name`, meta-property or `super`: see rewritableKinds): when kept nodes
+  // print verbatim, every other subtree is left as it is without being walked. (Reprinted, a statement list is always printed anew, and so is every function around it,
   // which is marked for it: toMark. Skipped, the functions would keep the nodes their copies share, and the
   // marks would be put on those.)
   const rewritable = names.holding;
@@ -1313,11 +1315,15 @@ function inDerivedConstructor(ts: typeof TS, node: TS.Node): boolean {
   return false;
 }
 
-/** The kinds of node the visitor rewrites (see `rewritable` in rewriteFile): functions, classes, object literals, tagged templates. */
+/**
+ * The kinds of node the visitor rewrites (see `rewritable` in rewriteFile): functions, classes, object
+ * literals, tagged templates; and the others rewrittenInside looks for: `#names`, meta-properties, `super`.
+ */
 function rewritableKinds(ts: typeof TS): ReadonlySet<TS.SyntaxKind> {
   const K = ts.SyntaxKind;
   return new Set<TS.SyntaxKind>([
     K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor,
     K.ClassStaticBlockDeclaration, K.ClassDeclaration, K.ClassExpression, K.ObjectLiteralExpression, K.TaggedTemplateExpression,
+    K.PrivateIdentifier, K.MetaProperty, K.SuperKeyword,
   ]);
 }
