@@ -186,8 +186,27 @@ function lowered(node: ts.Node): boolean {
  */
 function splicedSource(code: string, fileName: string, options: TransformOptions): ts.SourceFile | undefined {
   if (!options.copiesAtRunTime || options.compilerOptions || !/\.[cm]?js$/.test(fileName) || !canSplice(code)) return undefined;
-  const sf = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, ts.ScriptKind.JS);
-  return lowered(sf) ? undefined : sf;
+  const sf = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.JS);
+  if (lowered(sf)) return undefined;
+  setParents(sf);
+  return sf;
+}
+
+/**
+ * Sets every node's `parent` (what createSourceFile's setParentNodes does, at half its cost: its walk keeps a
+ * queue and makes a closure per node; no JSDoc nodes here, which it would also visit).
+ */
+function setParents(sf: ts.SourceFile): void {
+  const forEachChild = ts.forEachChild; // (read once: the module object's exports are getters)
+  let parent: ts.Node = sf;
+  const visit = (node: ts.Node): void => {
+    (node as { parent: ts.Node }).parent = parent;
+    const outer = parent;
+    parent = node;
+    forEachChild(node, visit);
+    parent = outer;
+  };
+  forEachChild(sf, visit);
 }
 
 /**
