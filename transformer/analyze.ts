@@ -323,7 +323,8 @@ export function arrowLexicalUses(ts: typeof TS, fn: TS.ArrowFunction): LexicalUs
   return uses;
 }
 
-function isPropertyNamePosition(ts: typeof TS, node: TS.Identifier): boolean {
+/** `node` names a property (`o.x`, `{ x: v }`, a method, a class field), not a binding. */
+export function isPropertyNamePosition(ts: typeof TS, node: TS.Identifier): boolean {
   const parent = node.parent;
   return (
     (ts.isPropertyAccessExpression(parent) && parent.name === node) ||

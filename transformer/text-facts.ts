@@ -3,13 +3,13 @@
 // from lazy-from-text.ts so the transform can write them without loading the parser the runtime uses.
 
 import type * as TS from 'typescript';
-import { CallPolicy, FunctionLike, isInside } from './analyze';
+import { CallPolicy, FunctionLike, isInside, isPropertyNamePosition } from './analyze';
 
 /** What the rewrite knows about the file around a function that the function's text does not say. */
 export interface FileFacts {
   /** The function is strict code (an ES module, a class body, a 'use strict' around it). */
   strict: boolean;
-  /** Names it mentions that the file declares. */
+  /** Names it mentions (not as a property's name) that the file declares. */
   declared: readonly string[];
   /** Names it mentions that are the file's fixed top-level functions with nothing to pause in. */
   plain: readonly string[];
@@ -43,9 +43,10 @@ export function factsAbout(
   isFixed: (name: string, site: TS.Node) => boolean,
   where: { module: boolean; method?: FileFacts['method'] },
 ): FileFacts {
+  // (Not a property's name: the rewrite asks about names only where they are read, called or made.)
   const mentioned = new Set<string>();
   const collect = (n: TS.Node): void => {
-    if (ts.isIdentifier(n)) mentioned.add(n.text);
+    if (ts.isIdentifier(n) && !isPropertyNamePosition(ts, n)) mentioned.add(n.text);
     ts.forEachChild(n, collect);
   };
   collect(fn);
