@@ -150,6 +150,30 @@ describe('transform option copiesAtRunTime', () => {
     expect(sloppy).toMatch(/"sum": \[\$pe_open\w*, "1\|0\|c\|/);
   });
 
+  it("lists in a function's facts the file's names it reads, calls or makes, not those it names properties with", async () => {
+    // The file declares \`test\` and \`Map\`; \`matches\` mentions them only as property names (\`re.test\`,
+    // \`o.Map\`), \`counts\` calls both: a declared callee is the file's (dispatched), \`new Map\` not the builtin.
+    const src = `
+      function test(x) { let n = 0; for (let i = 0; i < x; i++) n += i; return n; }
+      class Map { constructor(k) { this.k = k; } }
+      export function matches(re, o, xs) { let n = 0; for (const x of xs) if (re.test(x)) n += o.Map; return n; }
+      export function counts(xs) { let n = 0; for (const x of xs) n += test(x) + new Map(x).k; return n; }
+    `;
+    const code = delimitersOff(transform(src, { filename: 't.mjs', copiesAtRunTime: true }).code);
+    const facts = (name: string) => new RegExp(`later\\(${name}, \\$f\\w* => \\$pe\\.\\w+\\(\\$f\\w*, \\[\\$pe_open, "([^"]*)"`).exec(code)![1]!.split('|');
+    // (strict|module|method|declared|plain|plainClasses|fixed|...)
+    expect(facts('matches')[3]!.split(' ')).not.toContain('test');
+    expect(facts('matches')[3]!.split(' ')).not.toContain('Map');
+    expect(facts('counts')[3]!.split(' ')).toEqual(expect.arrayContaining(['test', 'Map']));
+    const made = await instrument(src, { copiesAtRunTime: true });
+    const plain = await instrument(src); // (called outside a task: the original code)
+    const xs = Array.from({ length: 40 }, (_, i) => i);
+    const r = finish(launch(made.counts, 0, xs));
+    expect(r.value).toBe(plain.counts(xs));
+    expect(r.pauses).toBeGreaterThan(xs.length); // (test, the file's, pauses inside: a dispatched call)
+    expect(finish(launch(made.matches, 0, /[13579]$/, { Map: 2 }, xs.map(String))).value).toBe(plain.matches(/[13579]$/, { Map: 2 }, xs.map(String)));
+  });
+
   it('gives the same results as the printed copies, at every budget', async () => {
     const printed = await instrument(program);
     const made = await instrument(program, { copiesAtRunTime: true });
