@@ -174,6 +174,47 @@ describe('transform option copiesAtRunTime', () => {
     expect(finish(launch(made.matches, 0, /[13579]$/, { Map: 2 }, xs.map(String))).value).toBe(plain.matches(/[13579]$/, { Map: 2 }, xs.map(String)));
   });
 
+  it('makes the versions of a TypeScript file\'s functions from their emitted text, where that is theirs with the types taken out', async () => {
+    const src = `
+      type Pair = [number, number];
+      interface Acc { total: number }
+      function spin(n: number): number { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+      export function sum(xs: readonly number[]): number { let t = 0; for (const x of xs) t += spin(x)!; return t; }
+      export function pairs(n: number): Pair[] {
+        type Local = { k: number };
+        const k = n % 5;
+        const make = (i: number): Pair => { const l: Local = { k }; let s = 0; for (let j = 0; j < i; j++) s += spin(j); return [i, s + l.k] as Pair; };
+        return Array.from({ length: n }, (_, i) => make(i));
+      }
+      export function colours(n: number): number { enum C { Red = 1, Green = 2 } let t = 0; for (let i = 0; i < n; i++) t += spin(i) % C.Green; return t; }
+      export namespace Inner { const base = 3; export function scaled(n: number): number { let t = 0; for (let i = 0; i < n; i++) t += spin(i) * base; return t; } }
+      export function viaAcc(xs: number[]): Acc { const a: Acc = { total: 0 }; for (const x of xs) a.total += spin(x); return a; }
+    `;
+    const code = delimitersOff(transform(src, { filename: 'typed.ts', copiesAtRunTime: true }).code);
+    const fromText = (name: string) => new RegExp(`later\\(${name}, \\$f\\w* => \\$pe\\.(lazy|def)Text\\(`).test(code);
+    // Typed functions, a closure reading a local beside a local type: from their text; a function with an
+    // enum inside, or inside a namespace (its members read as \`Inner.x\` once emitted): printed.
+    expect(['spin', 'sum', 'pairs', 'viaAcc'].filter((n) => !fromText(n))).toEqual([]);
+    expect(code).toMatch(/\$pe\.lazyText\(\$f\w*, \[\$pe_open, "[^"]*"\], \[k\]\)/); // (k handed over; not the type)
+    expect(fromText('colours')).toBe(false);
+    expect(code).toMatch(/\$pe\.def\(colours, \(\{ "colours": function\* \(n\)/); // (printed: its generator version)
+    expect(fromText('scaled')).toBe(false);
+    const made = await instrument(src, { filename: 'typed.ts', copiesAtRunTime: true });
+    const plain = await instrument(src, { filename: 'typed.ts' }); // (called outside a task: the original code)
+    const xs = Array.from({ length: 30 }, (_, i) => i * 3);
+    const calls: [string, (m: Record<string, any>) => (...args: any[]) => unknown, unknown[]][] = [
+      ['sum', (m) => m.sum, [xs]], ['pairs', (m) => m.pairs, [12]], ['colours', (m) => m.colours, [20]],
+      ['scaled', (m) => m.Inner.scaled, [15]], ['viaAcc', (m) => m.viaAcc, [xs]],
+    ];
+    for (const budget of [0, 1]) {
+      for (const [name, fn, args] of calls) {
+        const r = finish(launch(fn(made), budget, ...args));
+        expect(r.value, name).toEqual(fn(plain)(...args));
+        if (budget === 0) expect(r.pauses, name).toBeGreaterThan(10);
+      }
+    }
+  });
+
   it('gives the same results as the printed copies, at every budget', async () => {
     const printed = await instrument(program);
     const made = await instrument(program, { copiesAtRunTime: true });

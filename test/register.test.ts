@@ -31,6 +31,12 @@ describe('preemptible/register', () => {
     expectSameAsPlain(inst, plain);
   });
 
+  it('runs the TypeScript app with copiesAtRunTime: versions made from the emitted text, same results', async () => {
+    const plain = runApp(await plainAppBuild(join(work, 'plain-copies.mjs')));
+    const inst = runApp(join(appSrc, 'main.ts'), { nodeArgs: ['--import', 'preemptible/register'], env: { PREEMPTIBLE_COPIES_AT_RUN_TIME: '1', PREEMPTIBLE_CACHE: '0' } });
+    expectSameAsPlain(inst, plain);
+  });
+
   it('runs CommonJS TypeScript through the require hook', () => {
     const script = `
       const { launch, resume } = require('preemptible');

@@ -39,10 +39,11 @@ export interface TransformOptions {
    */
   originalText?: boolean;
   /**
-   * Experimental (default false): the fast copies of strict top-level functions of a JavaScript file are made
-   * at run time, from the function's own text, the first time a task calls it (the `acorn` parser and the
-   * rewrite are then loaded by the runtime), instead of being printed into the output: a smaller output, and
-   * a one-time cost at the function's first call in a task.
+   * Experimental (default false): the versions of the strict functions of a JavaScript or TypeScript file
+   * (not JSX) are made at run time, from the function's own text (for TypeScript, the text it emits: only
+   * where that is the function's with the types taken out), the first time a task calls it (the `acorn`
+   * parser and the rewrite are then loaded by the runtime), instead of being printed into the output: a
+   * smaller output, and a one-time cost at the function's first call in a task (see the README).
    */
   copiesAtRunTime?: boolean;
 }

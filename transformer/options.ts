@@ -16,8 +16,8 @@ export interface CoreOptions {
   /** Marks and the registered text for `Function.prototype.toString` (source-text.ts); default true. */
   originalText?: boolean;
   /**
-   * Experimental (default false): strict top-level functions of a JavaScript file in the lazy subset get
-   * their copies made at run time from their own text (runtime/lazy-text.ts) instead of printed here.
+   * Experimental (default false): strict functions of a JavaScript or TypeScript file (not JSX) get their
+   * versions made at run time from their own text (runtime/lazy-text.ts) instead of printed here.
    */
   copiesAtRunTime?: boolean;
 }

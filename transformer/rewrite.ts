@@ -342,7 +342,10 @@ function rewriteFile(
   // written where an opener can be qualify: in module scope or directly in a run-once wrapper (openerScope),
   // or as methods of classes and object literals written there; strict (the opener is), not generators, with
   // nothing inside that gets versions of its own (closures, classes) or that the opener's names would shadow.
-  const jsFile = /\.[cm]?js$/.test(sf.fileName);
+  // (Not JSX, which the runtime's parser does not read; TypeScript: functions whose emitted text is theirs
+  // with the types taken out, see erasedOnly.)
+  const textFile = /\.[cm]?[jt]s$/.test(sf.fileName);
+  const tsFile = /\.[cm]?ts$/.test(sf.fileName);
   /** The opener of each scope: the file, a run-once wrapper's body, a class (its static block). By original node. */
   const openers = new Map<TS.Node, TS.Identifier>();
   const openerFor = (scope: TS.Node): TS.Identifier => {
@@ -374,7 +377,7 @@ function rewriteFile(
   /** What every function or method made from its text needs, wherever it is written. */
   const fileMentionsPe = sf.text.includes('$pe');
   const madeFromText = (fn: FunctionLike): boolean =>
-    !!options.copiesAtRunTime && jsFile && isStrict(ts, gctx, fn) && !(fileMentionsPe && fn.getText(sf).includes('$pe')) && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
+    !!options.copiesAtRunTime && textFile && isStrict(ts, gctx, fn) && (!tsFile || erasedOnly(ts, fn)) && !(fileMentionsPe && fn.getText(sf).includes('$pe')) && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
   /**
    * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes
    * and their members, function declarations not in a statement list, tagged templates (template-site
@@ -1326,4 +1329,33 @@ function rewritableKinds(ts: typeof TS): ReadonlySet<TS.SyntaxKind> {
     K.ClassStaticBlockDeclaration, K.ClassDeclaration, K.ClassExpression, K.ObjectLiteralExpression, K.TaggedTemplateExpression,
     K.PrivateIdentifier, K.MetaProperty, K.SuperKeyword,
   ]);
+}
+
+/**
+ * Whether TypeScript emits `fn` as its own text with the types taken out: nothing in it that TypeScript
+ * turns into other code (an enum or namespace, a decorator, a parameter property, `using`, `accessor`,
+ * `import x = require(...)`), and not inside a namespace or an enum (whose members it reads as `N.x` once
+ * emitted), so the engine's text of it is what the rewrite saw, but for types.
+ */
+function erasedOnly(ts: typeof TS, fn: TS.Node): boolean {
+  const K = ts.SyntaxKind;
+  for (let p = fn.parent; p; p = p.parent) if (p.kind === K.ModuleDeclaration || p.kind === K.EnumDeclaration) return false;
+  const visit = (n: TS.Node): boolean => {
+    switch (n.kind) {
+      case K.EnumDeclaration:
+      case K.ModuleDeclaration:
+      case K.Decorator:
+      case K.ImportEqualsDeclaration:
+      case K.AccessorKeyword:
+        return true;
+      case K.Parameter:
+        if (ts.getModifiers(n as TS.ParameterDeclaration)?.length) return true;
+        break;
+      case K.VariableDeclarationList:
+        if ((n as TS.VariableDeclarationList).flags & ts.NodeFlags.Using) return true;
+        break;
+    }
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return !visit(fn);
 }

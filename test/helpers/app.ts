@@ -27,7 +27,7 @@ console.log(JSON.stringify({ direct, async: asyncOut, sliced: t.value, pauses })
 `;
 
 /** Runs a build of the app in a fresh Node: main() and mainAsync() called directly, then main() in 0.05 ms slices. */
-export function runApp(entry: string, options: { cwd?: string; nodeArgs?: string[] } = {}): AppRun {
+export function runApp(entry: string, options: { cwd?: string; nodeArgs?: string[]; env?: Record<string, string> } = {}): AppRun {
   const dir = join(root, '.test-out', 'app-runner');
   mkdirSync(dir, { recursive: true });
   const runner = join(dir, `run-app-${process.pid}.mjs`); // test files running at once each write their own
@@ -36,7 +36,7 @@ export function runApp(entry: string, options: { cwd?: string; nodeArgs?: string
   const out = execFileSync(process.execPath, [...(options.nodeArgs ?? []), runner, url], {
     cwd: options.cwd ?? root,
     encoding: 'utf8',
-    env: { ...process.env, PREEMPTIBLE_QUIET: '1' },
+    env: { ...process.env, PREEMPTIBLE_QUIET: '1', ...options.env },
   });
   return JSON.parse(out) as AppRun;
 }
