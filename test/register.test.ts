@@ -37,6 +37,40 @@ describe('preemptible/register', () => {
     expectSameAsPlain(inst, plain);
   });
 
+  it('runs real TypeScript sources (@jridgewell/sourcemap-codec, gen-mapping) with and without copiesAtRunTime as their published builds run', () => {
+    // Their src/ as published, copied inside this package (the instrumented files import 'preemptible').
+    const dir = join(work, 'jridgewell');
+    rmSync(dir, { recursive: true, force: true });
+    for (const [pkg, to] of [['sourcemap-codec', 'codec'], ['gen-mapping', 'gen']]) {
+      const from = join(root, 'node_modules', '@jridgewell', pkg, 'src');
+      mkdirSync(join(dir, to), { recursive: true });
+      for (const f of readdirSync(from)) writeFileSync(join(dir, to, f), readFileSync(join(from, f)));
+    }
+    writeFileSync(join(dir, 'run.mjs'), `
+      import { launch, resume } from 'preemptible';
+      import * as codec from '@jridgewell/sourcemap-codec';
+      import * as gen from '@jridgewell/gen-mapping';
+      import ts from 'typescript';
+      import { readFileSync } from 'node:fs';
+      const codecSrc = await import('./codec/sourcemap-codec.ts');
+      const genSrc = await import('./gen/gen-mapping.ts');
+      const text = readFileSync(${JSON.stringify(join(root, 'node_modules/acorn/dist/acorn.mjs'))}, 'utf8');
+      const { mappings } = JSON.parse(ts.transpileModule(text, { fileName: 'acorn.ts', compilerOptions: { sourceMap: true, target: 9 } }).sourceMapText);
+      const finish = (t) => { let n = 0; while (t.status === 'paused') { resume(t, 0.05); n++; } return [t.value, n]; };
+      const [decoded, p1] = finish(launch(codecSrc.decode, 0.05, mappings));
+      const [encoded, p2] = finish(launch(codecSrc.encode, 0.05, decoded));
+      const build = (G) => { const g = new G.GenMapping({ file: 'x.js' }); for (let i = 0; i < 20000; i++) G.addMapping(g, { generated: { line: 1 + (i >> 6), column: i & 63 }, source: 's' + (i % 7) + '.ts', original: { line: 1 + (i >> 5), column: i & 31 }, name: i % 3 ? undefined : 'n' + (i % 11) }); return G.toEncodedMap(g); };
+      const [built, p3] = finish(launch(build, 0.05, genSrc));
+      console.log(JSON.stringify({ decoded: JSON.stringify(decoded) === JSON.stringify(codec.decode(mappings)), encoded: encoded === mappings, built: JSON.stringify(built) === JSON.stringify(build(gen)), pauses: [p1, p2, p3] }));`);
+    for (const copies of ['0', '1']) {
+      const r = spawnSync(process.execPath, ['--import', 'preemptible/register', join(dir, 'run.mjs')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1', PREEMPTIBLE_CACHE: '0', PREEMPTIBLE_COPIES_AT_RUN_TIME: copies } });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { decoded: boolean; encoded: boolean; built: boolean; pauses: number[] };
+      expect([out.decoded, out.encoded, out.built], `copiesAtRunTime=${copies}`).toEqual([true, true, true]);
+      for (const p of out.pauses) expect(p).toBeGreaterThan(10);
+    }
+  });
+
   it('runs CommonJS TypeScript through the require hook', () => {
     const script = `
       const { launch, resume } = require('preemptible');
