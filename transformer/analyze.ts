@@ -250,7 +250,7 @@ export function bodyFacts(ts: typeof TS, fn: FunctionLike, policy: CallPolicy): 
   const visit = (node: TS.Node): void => {
     if (isFunctionBoundary(ts, node)) return;
     switch (node.kind) {
-      case K.ForStatement:
+      case K.ForStatement: // (isLoop's kinds)
       case K.ForInStatement:
       case K.ForOfStatement:
       case K.WhileStatement:

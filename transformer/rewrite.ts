@@ -254,10 +254,6 @@ function rewriteFile(
   const visitNotPlain = <T extends TS.Node>(node: T): T => visitChildren(node, false, false);
 
   /**
-   * Should `node` get versions? No for a function with no loop and no call that could pause, and for
-   * constructs that keep it plain: those come with the diagnostic to report.
-   */
-  /**
    * bodyFacts of a function, made again only when the policy's plain functions have changed since (what its
    * calls' dispatchability depends on; they are only ever added to).
    */
@@ -270,6 +266,10 @@ function rewriteFile(
     return facts;
   };
 
+  /**
+   * Should `node` get versions? No for a function with no loop and no call that could pause, and for
+   * constructs that keep it plain: those come with the diagnostic to report.
+   */
   const decide = (node: FunctionLike): { instrument: boolean; why?: [TS.Node, string, string] } => {
     const isAsync = ts.getCombinedModifierFlags(node as TS.Declaration) & ts.ModifierFlags.Async;
     const kind = ts.isArrowFunction(node) ? 'arrow function' : 'function';
@@ -1163,9 +1163,9 @@ function rewriteFile(
 
   // The nodes of the file with something the visitor rewrites at or under them (a function, class, object
   // literal or tagged template; or a `#name`, meta-property or `super`: see rewritableKinds): when kept nodes
-  // print verbatim, every other subtree is left as it is without being walked. (Reprinted, a statement list is always printed anew, and so is every function around it,
-  // which is marked for it: toMark. Skipped, the functions would keep the nodes their copies share, and the
-  // marks would be put on those.)
+  // print verbatim, every other subtree is left as it is without being walked. (Reprinted, a statement list
+  // is always printed anew, and so is every function around it, which is marked for it: toMark. Skipped,
+  // the functions would keep the nodes their copies share, and the marks would be put on those.)
   const rewritable = names.holding;
 
   function visit(node: TS.Node): TS.VisitResult<TS.Node> {

@@ -160,10 +160,7 @@ class Splicer {
     if (sources) {
       // (In the piece added with it: a piece of the source is never changed.)
       const i = this.pieces.findIndex((p) => p.includes(`${TOKEN}sources_`));
-      if (i >= 0) {
-        const text = this.pieces.join('');
-        this.pieces[i] = this.pieces[i]!.replace(`${TOKEN}sources_`, () => this.sourcesText(sources, text));
-      }
+      if (i >= 0) this.pieces[i] = this.pieces[i]!.replace(`${TOKEN}sources_`, () => this.sourcesText(sources));
     }
     return { texts: this.pieces, at: this.origins };
   }
@@ -518,11 +515,16 @@ class Splicer {
     return true;
   }
 
-  /** `$pe.sources(KEY, "<spans>", [start, end, ...])` for the span marks left in `text`, or nothing. */
-  private sourcesText(statement: TS.Statement, text: string): string {
+  /**
+   * `$pe.sources(KEY, "<spans>", [start, end, ...])` for the span marks left in the pieces, or nothing. (A
+   * mark is never split between pieces: the source's text holds none, see canSplice.)
+   */
+  private sourcesText(statement: TS.Statement): string {
     const spans: [number, number][] = [];
     const pattern = new RegExp(`/\\*\\$pe:${this.sourcesKey}:(\\d+):(\\d+)\\*/`, 'g');
-    for (const m of text.matchAll(pattern)) spans.push([+m[1]!, +m[2]!]);
+    for (const piece of this.pieces) {
+      if (piece.includes('/*$pe:')) for (const m of piece.matchAll(pattern)) spans.push([+m[1]!, +m[2]!]);
+    }
     if (spans.length === 0) return '';
     spans.sort((a, b) => a[0] - b[0]);
     const merged: [number, number][] = [];
