@@ -50,13 +50,19 @@ export function preloadVersionMaker(): void {
 }
 
 /**
- * What each opener compiled, by facts (which name the function's place in its file): the function's
+ * What each opener compiled, by kind and facts (which name the function's place in its file): the function's
  * versions behind `(<captured>) => (<versions>)`, made once for all the functions made at that place (every
  * closure a function creates there), each then handing over its own values.
  */
 const compiled = new WeakMap<Opener, Map<string, { make: AnyFunction; lexicalThis: boolean; kind: Kind }>>();
 
-type Kind = 'lazy' | 'generator';
+/**
+ * 'lazy': the fast copy (lazy.ts); its frames record a stand-in that has the re-entry copy made at their
+ * first resume ('reentry', made for the same values). Most functions' frames are never resumed (none are
+ * under TO_COMPLETION): made apart, the re-entry copy is not made for them at all. 'generator': the
+ * generator version of a function outside the lazy subset.
+ */
+type Kind = 'lazy' | 'reentry' | 'generator';
 
 /**
  * `fn`'s fast copy (`kind` 'lazy') or generator version ('generator') made from its text and compiled by
@@ -69,38 +75,49 @@ export function versionFromText(kind: Kind, runtime: unknown, callable: unknown,
   const [open, factsText] = spec;
   let byFacts = compiled.get(open);
   if (!byFacts) compiled.set(open, (byFacts = new Map()));
-  let entry = byFacts.get(factsText);
+  const key = kind === 'reentry' ? `reentry\0${factsText}` : factsText;
+  let entry = byFacts.get(key);
   if (!entry) {
-    const maker = loadMaker();
-    let decoded: ReturnType<typeof maker.decodeFacts>;
-    try {
-      decoded = maker.decodeFacts(factsText);
-    } catch {
-      throw new PreemptibleCopiesError(`preemptible: the facts ${JSON.stringify(factsText)} the transform wrote for a function made at run time could not be read (was the file transformed by another version of preemptible?)`);
-    }
-    const { facts, name } = decoded;
-    const text = engineText(fn);
-    // (The loaded text is the transform's printing of the function, which may be longer than its source.)
-    let version: string | undefined;
-    let made: Kind = kind;
-    try {
-      if (kind === 'lazy') version = maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true });
-      if (version === undefined) {
-        made = 'generator';
-        version = maker.generatorVersionFromText(text, facts, name);
-      }
-    } catch (e) {
-      // (Thrown in the rewrite's own realm: not an instance of this realm's Error.)
-      const why = String((e as { message?: unknown } | undefined)?.message ?? e);
-      throw new PreemptibleCopiesError(`preemptible: the versions of ${name ?? 'a function'} could not be made from its text (${why}): ${text.slice(0, 200)}`);
-    }
-    // An arrow keeps the opener's `this` (in a class's static block the class, which copies of methods
-    // reading `super` take their home from); a function takes an arrow's own `this`.
-    const params = [...(facts.boxed?.length ? ['$pe_box'] : []), ...(facts.captured ?? [])].join(', ');
-    const make = open(hotValues(runtime, callable), facts.lexicalThis ? `(function (${params}) { return ${version}; })` : `((${params}) => (${version}))`);
-    byFacts.set(factsText, (entry = { make, lexicalThis: !!facts.lexicalThis, kind: made }));
+    entry = compile(kind, runtime, callable, fn, open, factsText);
+    byFacts.set(key, entry);
   }
-  const version = apply(entry.make, self, box ? [box, ...captured] : captured) as AnyFunction;
+  const values = box ? [box, ...captured] : captured;
+  // The fast copy's stand-in for its re-entry copy has it made for these same values (see Kind).
+  const version = apply(entry.make, self, entry.kind === 'lazy' ? [(): AnyFunction => versionFromText('reentry', runtime, callable, fn, spec, captured, self, box).version, ...values] : values) as AnyFunction;
   // (A generator version of an arrow runs with the arrow's `this`; a fast copy of one is an arrow itself.)
   return { kind: entry.kind, version: entry.kind === 'generator' && entry.lexicalThis ? version.bind(self) : version };
+}
+
+/** Makes and compiles `fn`'s version of `kind` (see versionFromText) for its place, `factsText`. */
+function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunction, open: Opener, factsText: string): { make: AnyFunction; lexicalThis: boolean; kind: Kind } {
+  const maker = loadMaker();
+  let decoded: ReturnType<typeof maker.decodeFacts>;
+  try {
+    decoded = maker.decodeFacts(factsText);
+  } catch {
+    throw new PreemptibleCopiesError(`preemptible: the facts ${JSON.stringify(factsText)} the transform wrote for a function made at run time could not be read (was the file transformed by another version of preemptible?)`);
+  }
+  const { facts, name } = decoded;
+  const text = engineText(fn);
+  // (The loaded text is the transform's printing of the function, which may be longer than its source.)
+  let version: string | undefined;
+  let made: Kind = kind;
+  try {
+    if (kind !== 'generator') version = maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true, part: kind === 'lazy' ? 'fast' : 'reentry' });
+    if (version === undefined) {
+      // (Never for 'reentry': its fast copy was made from the same text and facts.)
+      if (kind === 'reentry') throw new Error('the lazy subset turned down the function whose fast copy it made');
+      made = 'generator';
+      version = maker.generatorVersionFromText(text, facts, name);
+    }
+  } catch (e) {
+    // (Thrown in the rewrite's own realm: not an instance of this realm's Error.)
+    const why = String((e as { message?: unknown } | undefined)?.message ?? e);
+    throw new PreemptibleCopiesError(`preemptible: the versions of ${name ?? 'a function'} could not be made from its text (${why}): ${text.slice(0, 200)}`);
+  }
+  // An arrow keeps the opener's `this` (in a class's static block the class, which copies of methods
+  // reading `super` take their home from); a function takes an arrow's own `this`.
+  const params = [...(made === 'lazy' ? ['$pe_reentry'] : []), ...(facts.boxed?.length ? ['$pe_box'] : []), ...(facts.captured ?? [])].join(', ');
+  const make = open(hotValues(runtime, callable), facts.lexicalThis ? `(function (${params}) { return ${version}; })` : `((${params}) => (${version}))`);
+  return { make, lexicalThis: !!facts.lexicalThis, kind: made };
 }

@@ -107,6 +107,42 @@ describe('lazyVersionsFromText', () => {
     expect(task.value).toBe(plain);
     expect(pauses).toBeGreaterThan(1000);
   });
+
+  it('makes the fast copy alone, its re-entry copy made only when a frame of it is first resumed', () => {
+    const scope = new Function(
+      '$pe',
+      `"use strict";
+      const $pe_rt = $pe.rt, $pe_FAST = $pe.FAST, $pe_OWNER = $pe.OWNER, $pe_apply = $pe.apply, $pe_callable = $pe.callable;
+      function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+      function walk(items) { let total = 0; for (let i = 0; i < items.length; i++) total += spin(items[i]); return total; }
+      const open = (text) => eval(text);
+      return { spin, walk, open };`,
+    )(runtime) as { spin: (n: number) => number; walk: (a: number[]) => number; open: (text: string) => (...a: unknown[]) => unknown };
+    const facts = { strict: true, declared: ['spin', 'walk'], plain: [], plainClasses: [], fixed: [] };
+    const made: string[] = [];
+    for (const [name, fn] of [['spin', scope.spin], ['walk', scope.walk]] as const) {
+      const text = Function.prototype.toString.call(fn);
+      const fast = lazyVersionsFromText(text, facts, name, { part: 'fast' })!;
+      const reentry = lazyVersionsFromText(text, facts, name, { part: 'reentry' })!;
+      // Each part holds one copy: the fast one reads no record, the re-entry one has no stand-in.
+      expect(fast).toContain('$pe_reentry');
+      expect(fast).not.toContain('$rec');
+      expect(reentry).toContain('$rec');
+      expect(reentry).not.toContain('$pe_reentry');
+      const makeReentry = (): unknown => (made.push(name), scope.open(reentry));
+      runtime.lazy(fn, scope.open(`(($pe_reentry) => (${fast}))`)(makeReentry) as never);
+    }
+    const items = Array.from({ length: 100 }, (_, i) => (i * 37) % 300);
+    const plain = scope.walk(items);
+    // Never paused: no re-entry copy is made.
+    expect(finish(launch(scope.walk, TO_COMPLETION, items)).value).toBe(plain);
+    expect(made).toEqual([]);
+    // Every checkpoint pauses: each function's re-entry copy is made once, at its first frame's resume.
+    const r = finish(launch(scope.walk, 0, items));
+    expect(r.value).toBe(plain);
+    expect(r.pauses).toBeGreaterThan(1000);
+    expect(made.sort()).toEqual(['spin', 'walk']);
+  });
 });
 
 describe('transform option copiesAtRunTime', () => {

@@ -61,6 +61,13 @@ export interface GeneratorBodyContext {
    * time from the loaded text, whose layout may be longer: runtime/lazy-text.ts).
    */
   sizeChecked?: boolean;
+  /**
+   * Which of lazy.ts's copies to make (default both, in one maker). Made at run time, the re-entry copy is
+   * only needed once a frame of the function is resumed, and most never are (runtime/lazy-text.ts): 'fast'
+   * makes the fast copy alone, its frames recording a stand-in that makes the re-entry copy when first
+   * called (the maker's parameter `$pe_reentry`); 'reentry' the re-entry copy alone.
+   */
+  lazyPart?: 'fast' | 'reentry';
   /** In the copy of a split constructor's body: the parameter standing for `new.target`. */
   newTarget?: TS.Identifier;
   /** In a generator method's copy made in its class's static block: the home object `super.x` reads from. */
@@ -197,7 +204,7 @@ export function callableOr(g: GeneratorBodyContext, fn: TS.Expression, written: 
 }
 
 /** Runtime exports that emitted code reads from module-level constants (`$pe_rt`, ...). */
-export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'callable' | 'enter' | 'SUSPENDED' | 'SPLIT';
+export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'callable' | 'enter' | 'SUSPENDED' | 'SPLIT' | 'reentry';
 
 /**
  * `apply(fn, thisArg, [...args])` (the runtime's Reflect.apply, taken at load) for a method's function read

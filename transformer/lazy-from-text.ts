@@ -82,12 +82,14 @@ export function generatorVersionFromText(text: string, facts: FileFacts, name?: 
  * function written `text`, or undefined when the function is outside the lazy subset. `sizeChecked`: its
  * size was found within the subset's limit on its source text (the text here may be laid out longer).
  * `fixedOutside`: the constants holding fixed functions' fast entries exist where the copies are compiled
- * (as in the transform's output), so the maker does not take them itself.
+ * (as in the transform's output), so the maker does not take them itself. `part`: one of the two copies
+ * (GeneratorBodyContext.lazyPart; 'fast' reads `$pe_reentry`, which the runtime binds), else both.
  */
-export function lazyVersionsFromText(text: string, facts: FileFacts, name?: string, options: { sizeChecked?: boolean; fixedOutside?: boolean } = {}): string | undefined {
+export function lazyVersionsFromText(text: string, facts: FileFacts, name?: string, options: { sizeChecked?: boolean; fixedOutside?: boolean; part?: 'fast' | 'reentry' } = {}): string | undefined {
   const { sourceFile, fn, g, fixed } = contextFor(text, facts);
   const factory = miniTs.factory;
   g.sizeChecked = options.sizeChecked;
+  g.lazyPart = options.part;
   const made = buildLazy(g, fn as unknown as FunctionLike, name) as unknown as Node | undefined;
   if (!made) return undefined;
   // Calls to fixed functions go to their fast entries, which the transform keeps in module-level constants;

@@ -765,8 +765,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   //   })()
   // <record>: if ($e === CAPTURE) rt.cap = [$self, this, $k, rt.cap, <params, locals, spills>]; throw $e;
 
-  const fastTry = emitBody(false);
-  const dualTry = emitBody(true);
+  const part = g.lazyPart;
+  const fastTry = part === 'reentry' ? undefined : emitBody(false);
+  const dualTry = part === 'fast' ? undefined : emitBody(true);
   const reEntry = factory.createPropertyAccessExpression(g.hot('rt'), 're');
   const restore = factory.createIfStatement(
     factory.createStrictInequality($rec, factory.createNull()),
@@ -836,7 +837,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     );
   // The re-entry copy's own checkpoints `break $p` out of the try: falling off the end of the body still
   // returns undefined; after the try the frame records itself and returns CAPTURE to the resume loop.
-  const dualBody = factory.createBlock([...dualTry.statements, factory.createReturnStatement()], true);
+  const dualBody = (): TS.Block => factory.createBlock([...dualTry!.statements, factory.createReturnStatement()], true);
   const selfPause = [
     factory.createExpressionStatement(assign(factory.createPropertyAccessExpression(g.hot('rt'), 'cap'), record(true, factory.createNull()))),
     factory.createReturnStatement(pe('CAPTURE')),
@@ -844,8 +845,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const fnBody = (reentry: boolean): TS.Block => {
     const block = factory.createBlock(
       reentry
-        ? [...prologue, declarations(true), restore, factory.createLabeledStatement($p, factory.createTryStatement(dualBody, catchClause(true), undefined)), ...selfPause]
-        : [...prologue, declarations(false), factory.createTryStatement(fastTry, catchClause(false), undefined)],
+        ? [...prologue, declarations(true), restore, factory.createLabeledStatement($p, factory.createTryStatement(dualBody(), catchClause(true), undefined)), ...selfPause]
+        : [...prologue, declarations(false), factory.createTryStatement(fastTry!, catchClause(false), undefined)],
       true,
     );
     printOnOneLine(ts, block);
@@ -872,6 +873,21 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     const home = isStatic ? factory.createThis() : factory.createPropertyAccessExpression(factory.createThis(), 'prototype');
     return factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($home, undefined, undefined, home)], ts.NodeFlags.Const));
   };
+  const selfDeclaration = (init: TS.Expression | undefined, flags: TS.NodeFlags): TS.Statement =>
+    factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($self, undefined, undefined, init)], flags));
+  // The fast copy alone (lazyPart 'fast'): its frames record a stand-in for the re-entry copy, which the
+  // runtime's resume calls as it would the copy (`this` the frame's, no arguments, rt.re the frame). Called,
+  // it has the runtime make the copy (`$pe_reentry()`), takes its place for the frames recorded later, and
+  // continues the frame in it.
+  //   let $self = function () { return $pe_apply($self = $pe_reentry(), this, []); };
+  const standIn = (): TS.Expression =>
+    factory.createFunctionExpression(undefined, undefined, undefined, undefined, [], undefined, factory.createBlock([
+      factory.createReturnStatement(factory.createCallExpression(g.hot('apply'), undefined, [
+        paren(assign($self, factory.createCallExpression(g.hot('reentry'), undefined, []))),
+        factory.createThis(),
+        factory.createArrayLiteralExpression([]),
+      ])),
+    ]));
   const maker = factory.createArrowFunction(
     undefined,
     undefined,
@@ -881,8 +897,11 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     factory.createBlock([
       // (An object literal's method finds `$home` bound by the function obj() calls with the literal.)
       ...(usesSuper && ts.isClassLike(fn.parent) ? [homeDeclaration()] : []),
-      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration($self, undefined, undefined, copy(true))], ts.NodeFlags.Const)),
-      factory.createReturnStatement(copy(false)),
+      ...(part === undefined
+        ? [selfDeclaration(copy(true), ts.NodeFlags.Const), factory.createReturnStatement(copy(false))]
+        : part === 'fast'
+          ? [selfDeclaration(standIn(), ts.NodeFlags.Let), factory.createReturnStatement(copy(false))]
+          : [selfDeclaration(undefined, ts.NodeFlags.Let), factory.createReturnStatement(assign($self, copy(true)))]),
     ]),
   );
   const call = factory.createCallExpression(paren(maker), undefined, []);
