@@ -23,8 +23,9 @@ export default defineConfig({
     projects: [
       { test: { ...shared, name: 'native', include: ['test/**/*.test.ts'], exclude: timing, maxWorkers: 2 } },
       { test: { ...shared, name: 'pure-js', include: pureJsFiles, env: pureJsEnv, maxWorkers: 2 } },
-      // The differential suite again with copies made at run time from functions' text (copiesAtRunTime).
-      { test: { ...shared, name: 'copies-at-run-time', include: ['test/differential.test.ts'], env: { PREEMPTIBLE_COPIES_AT_RUN_TIME: '1' }, maxWorkers: 2 } },
+      // The differential suite and two corpora again with every version printed (transform()'s copiesAtRunTime
+      // off: what the esbuild, Babel and tsc front-ends write).
+      { test: { ...shared, name: 'printed-copies', include: ['test/differential.test.ts', 'test/corpus.test.ts', 'test/corpus-bundled.test.ts'], env: { PREEMPTIBLE_COPIES_AT_RUN_TIME: '0' }, maxWorkers: 2 } },
       { test: { ...shared, name: 'native-timing', include: timing, maxWorkers: 1 } },
       { test: { ...shared, name: 'pure-js-timing', include: pureJsTiming, env: pureJsEnv, maxWorkers: 1 } },
     ],

@@ -16,7 +16,7 @@ import { close, closeAfterThrow, destructureNow, DONE, iter, spreadNow, start, s
 import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user-generators';
 import { installForwarding } from './forwarding';
 import { versionFromText } from './lazy-text';
-export { preloadVersionMaker } from './lazy-text';
+export { fileOf, preloadVersionMaker } from './lazy-text';
 import * as runtime from './checkpoint';
 
 // Before the instrumented module that imports this runs: functions it binds can pause inside a task.

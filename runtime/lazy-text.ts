@@ -99,25 +99,58 @@ function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunctio
   }
   const { facts, name } = decoded;
   const text = engineText(fn);
+  // What is compiled: `(<params>) => (<version>)`, or for an arrow reading `this` a function that returns it.
+  // An arrow keeps the opener's `this` (in a class's static block the class, which copies of methods reading
+  // `super` take their home from); a function takes an arrow's own `this`.
+  const params = (k: Kind): string => [...(k === 'lazy' ? ['$pe_reentry'] : []), ...(facts.boxed?.length ? ['$pe_box'] : []), ...(facts.captured ?? [])].join(', ');
+  const before = (k: Kind): string => (facts.lexicalThis ? `(function (${params(k)}) { return ` : `((${params(k)}) => (`);
+  // A file written as its own text (see fileOf) gets a source map of the versions to the function's place.
+  const file = files.get(open);
+  const at = file !== undefined ? facts.at : undefined;
+  const make = (k: Kind): ReturnType<typeof maker.versionFromText> =>
+    maker.versionFromText(k === 'lazy' ? 'fast' : k, text, facts, name, at && { place: { line: at.line, column: at.character }, prefixLength: before(k).length });
   // (The loaded text is the transform's printing of the function, which may be longer than its source.)
-  let version: string | undefined;
+  let version: ReturnType<typeof maker.versionFromText>;
   let made: Kind = kind;
   try {
-    if (kind !== 'generator') version = maker.lazyVersionsFromText(text, facts, name, { sizeChecked: true, part: kind === 'lazy' ? 'fast' : 'reentry' });
+    if (kind !== 'generator') version = make(kind);
     if (version === undefined) {
       // (Never for 'reentry': its fast copy was made from the same text and facts.)
       if (kind === 'reentry') throw new Error('the lazy subset turned down the function whose fast copy it made');
       made = 'generator';
-      version = maker.generatorVersionFromText(text, facts, name);
+      version = make('generator')!;
     }
   } catch (e) {
     // (Thrown in the rewrite's own realm: not an instance of this realm's Error.)
     const why = String((e as { message?: unknown } | undefined)?.message ?? e);
     throw new PreemptibleCopiesError(`preemptible: the versions of ${name ?? 'a function'} could not be made from its text (${why}): ${text.slice(0, 200)}`);
   }
-  // An arrow keeps the opener's `this` (in a class's static block the class, which copies of methods
-  // reading `super` take their home from); a function takes an arrow's own `this`.
-  const params = [...(made === 'lazy' ? ['$pe_reentry'] : []), ...(facts.boxed?.length ? ['$pe_box'] : []), ...(facts.captured ?? [])].join(', ');
-  const make = open(hotValues(runtime, callable), facts.lexicalThis ? `(function (${params}) { return ${version}; })` : `((${params}) => (${version}))`);
-  return { make, lexicalThis: !!facts.lexicalThis, kind: made };
+  const source = `${before(made)}${version.code}${facts.lexicalThis ? '; })' : '))'}${version.mappings === undefined ? '' : sourceMapComments(file!, name, version.mappings)}`;
+  const compiled = { make: open(hotValues(runtime, callable), source), lexicalThis: !!facts.lexicalThis, kind: made };
+  // Making versions takes milliseconds, many checkpoints' worth: the next checkpoint reads the clock (else a
+  // slice that made one could go on to make several before its countdown ran out).
+  rt.c = 0;
+  return compiled;
+}
+
+/** The file each opener's functions are in, for files written as their own text (see fileOf). */
+const files = new WeakMap<Opener, string>();
+
+/**
+ * `$pe.fileOf($pe_open, "<file name>")`, written after an opener in a file the transform wrote as its own
+ * text with additions: there a function's text at run time is the source's, so the versions made from it
+ * get a source map to the function's place (its facts' `at`), and stack traces through them (with
+ * `--enable-source-maps`) name the source's lines as for printed versions.
+ */
+export function fileOf(open: Opener, file: string): void {
+  files.set(open, file);
+}
+
+let compiledCount = 0;
+
+/** `//# sourceURL` (each compile its own: Node keeps a map per URL) and an inline source map to `file`. */
+function sourceMapComments(file: string, name: string | undefined, mappings: string): string {
+  if (typeof Buffer !== 'function') return '';
+  const map = JSON.stringify({ version: 3, sources: [file], names: [], mappings });
+  return `\n//# sourceURL=preemptible-versions:${++compiledCount}/${encodeURIComponent(name ?? 'anonymous')}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}`;
 }

@@ -161,7 +161,7 @@ describe('transform option copiesAtRunTime', () => {
   `;
 
   it('writes a registration and the opener instead of the copies of strict top-level functions', () => {
-    const printed = transform(program, { filename: 'p.mjs' }).code;
+    const printed = transform(program, { filename: 'p.mjs', copiesAtRunTime: false }).code;
     const code = delimitersOff(transform(program, { filename: 'p.mjs', copiesAtRunTime: true }).code);
     // spin, walk: copies made at run time; guarded (a try: outside the lazy subset) its generator version;
     // Box#sum: its copies too, from its class's link table (`[opener, facts]`, the opener in the static
@@ -202,7 +202,7 @@ describe('transform option copiesAtRunTime', () => {
     expect(facts('matches')[3]!.split(' ')).not.toContain('Map');
     expect(facts('counts')[3]!.split(' ')).toEqual(expect.arrayContaining(['test', 'Map']));
     const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src); // (called outside a task: the original code)
+    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
     const xs = Array.from({ length: 40 }, (_, i) => i);
     const r = finish(launch(made.counts, 0, xs));
     expect(r.value).toBe(plain.counts(xs));
@@ -236,7 +236,7 @@ describe('transform option copiesAtRunTime', () => {
     expect(code).toMatch(/\$pe\.def\(colours, \(\{ "colours": function\* \(n\)/); // (printed: its generator version)
     expect(fromText('scaled')).toBe(false);
     const made = await instrument(src, { filename: 'typed.ts', copiesAtRunTime: true });
-    const plain = await instrument(src, { filename: 'typed.ts' }); // (called outside a task: the original code)
+    const plain = await instrument(src, { filename: 'typed.ts', copiesAtRunTime: false }); // (called outside a task: the original code)
     const xs = Array.from({ length: 30 }, (_, i) => i * 3);
     const calls: [string, (m: Record<string, any>) => (...args: any[]) => unknown, unknown[]][] = [
       ['sum', (m) => m.sum, [xs]], ['pairs', (m) => m.pairs, [12]], ['colours', (m) => m.colours, [20]],
@@ -252,7 +252,7 @@ describe('transform option copiesAtRunTime', () => {
   });
 
   it('gives the same results as the printed copies, at every budget', async () => {
-    const printed = await instrument(program);
+    const printed = await instrument(program, { copiesAtRunTime: false });
     const made = await instrument(program, { copiesAtRunTime: true });
     const items = Array.from({ length: 120 }, (_, i) => (i * 37) % 200);
     for (const m of [printed, made]) {
@@ -267,6 +267,41 @@ describe('transform option copiesAtRunTime', () => {
     expect(finish(launch(made.guarded, 0, items)).pauses).toBeGreaterThan(500);
     // Paused at budget 0 inside spin's and walk's copies made from text: many pauses, same value.
     expect(finish(launch(made.walk, 0, items)).pauses).toBeGreaterThan(1000);
+  });
+
+  it('pauses inside fixed functions that call themselves or each other, their copies calling copies', async () => {
+    // A copy calls a fixed function through a constant taken when the copy is made; while a function's own
+    // versions are being made it has no fast entry yet, and a call to it would run it plainly (never pausing).
+    const src = `import { pause } from 'preemptible';
+      export function deep(n, probe) { return n === 0 ? bottom(probe) : deep(n - 1, probe); }
+      export function ping(n, probe) { return n === 0 ? bottom(probe) : pong(n - 1, probe); }
+      function pong(n, probe) { return n === 0 ? bottom(probe) : ping(n - 1, probe); }
+      function bottom(probe) { const before = probe(); pause(); return [before, probe()]; }`;
+    const printed = await instrument(src, { copiesAtRunTime: false });
+    const made = await instrument(src, { copiesAtRunTime: true });
+    expect(transform(src, { filename: 'x.mjs', copiesAtRunTime: true }).code).toMatch(/\$pe\.later\(pong, \$f\w* => \$pe\.lazyText\(/);
+    // A call to itself goes to the copy itself; one to another fixed function to its fast entry, taken at
+    // the first call (by then made: not while this one's versions are being made).
+    const facts = { strict: true, declared: ['deep', 'bottom'], plain: [], plainClasses: [], fixed: ['deep', 'bottom'] };
+    const fast = lazyVersionsFromText('function deep(n, probe) { return n === 0 ? bottom(probe) : deep(n - 1, probe); }', facts, 'deep', { part: 'fast' })!;
+    expect(fast).toMatch(/const \$pe_fast_deep = \(\{ "deep": function/);
+    expect(fast).not.toContain('fastOf(deep)');
+    expect(fast).toMatch(/let \$pe_fast_bottom = function \(\) \{ return \$pe_apply\(\(\$pe_fast_bottom = \$pe\.fastOf\(bottom\)\), this, arguments\); \}/);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Infinity;
+    try {
+      const probe = () => new Error().stack!.split('\n').length;
+      for (const m of [printed, made]) {
+        for (const f of [m.deep, m.ping]) {
+          // Run to completion, so the fast copies' calls are the ones made: paused at the bottom with every
+          // frame captured, then only the innermost one re-entered.
+          const [before, after] = finish(launch(f, TO_COMPLETION, 200, probe)).value as number[];
+          expect(before - after).toBeGreaterThan(190);
+        }
+      }
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   });
 
   it('makes the versions of functions in a run-once wrapper (an IIFE, a UMD factory) with an opener declared inside it', async () => {
@@ -290,7 +325,7 @@ describe('transform option copiesAtRunTime', () => {
     expect(code).toMatch(/\$pe\.later\(spin, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open\w*, /);
     expect(code).toMatch(/\$pe\.defText\(\$f\w*, \[\$pe_open\w*, /);
     expect(code).toMatch(/\$pe\.later\(inner, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "[^"]*"\], \[k\]\)\)/);
-    const printed = await instrument(wrapped);
+    const printed = await instrument(wrapped, { copiesAtRunTime: false });
     const made = await instrument(wrapped, { copiesAtRunTime: true });
     const items = Array.from({ length: 80 }, (_, i) => (i * 31) % 150);
     const r = finish(launch(made.api.guarded, 0, items));
@@ -309,10 +344,10 @@ describe('transform option copiesAtRunTime', () => {
     // default is found by the rest, made at run time.
     const src = `export function defaults(n, base = Number(String(n))) { let t = base; for (let i = 0; i < n; i++) t += step(i); return t; }
 function step(i) { return i * 2; }`;
-    const printed = await instrument(src);
+    const printed = await instrument(src, { copiesAtRunTime: false });
     const made = await instrument(src, { copiesAtRunTime: true });
     expect(transform(src, { filename: 'test.mjs', copiesAtRunTime: true }).code).toMatch(/\$pe\.later\(defaults, \$f\w* => \$pe\.lazyText\(/);
-    expect(transform(src, { filename: 'test.mjs' }).code).toMatch(/\$pe\.def\(defaults, /); // (printed: its generator version)
+    expect(transform(src, { filename: 'test.mjs', copiesAtRunTime: false }).code).toMatch(/\$pe\.def\(defaults, /); // (printed: its generator version)
     const r = finish(launch(made.defaults, 0, 40));
     expect(r.value).toBe(printed.defaults(40));
     expect(r.pauses).toBeGreaterThan(40);
@@ -324,8 +359,8 @@ function step(i) { return i * 2; }`;
     const f = function outside(a: number) { try { return a; } finally { void 0; } };
     // The rewrite failing on the text (here: facts saying it is a class's method, which it is not): the same.
     const g = function inner(a: number) { let t = 0; for (let i = 0; i < a; i++) t += i; return t; };
-    expect(() => runtime.lazyText(g as never, [spec[0], '1|0|c|||||||||=inner'])).toThrow(PreemptibleCopiesError);
-    expect(() => runtime.lazyText(g as never, [spec[0], '1|0|c|||||||||=inner'])).toThrow(/versions of inner could not be made from its text \(/);
+    expect(() => runtime.lazyText(g as never, [spec[0], '1|0|c||||||||||=inner'])).toThrow(PreemptibleCopiesError);
+    expect(() => runtime.lazyText(g as never, [spec[0], '1|0|c||||||||||=inner'])).toThrow(/versions of inner could not be made from its text \(/);
     // Facts the runtime cannot read (a transform of another version): the same error, saying so.
     expect(() => runtime.lazyText(f as never, [spec[0], '1|0|=outside'])).toThrow(PreemptibleCopiesError);
     expect(() => runtime.lazyText(f as never, [spec[0], '1|0|=outside'])).toThrow(/facts .* could not be read/);
@@ -376,8 +411,8 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).toMatch(handed('[], this')); // Counter#run's and Counter#guarded's arrows
     expect(code).toMatch(/\$pe\.defText\(\$f\w*, \[\$pe_open, "[^"]*"\], \[\], this\)/); // guarded's: a generator version
     expect(code).toMatch(handed('[i]')); // makers' arrow
-    // The facts name what is handed: `...|captured|boxed|this|site|`.
-    expect(code).toMatch(/"1\|1\|\|x total spin\|\|\|spin\|\|total\|\|\d+\|"/);
+    // The facts name what is handed: `...|captured|boxed|this|site|at|` (at: where its text starts).
+    expect(code).toMatch(/"1\|1\|\|x total spin\|\|\|spin\|\|total\|\|\d+\|\d+:\d+\|"/);
     // shadowed's closure declares a `t` of its own: printed copies (the closure itself kept as written).
     expect(code).toMatch(/\(x\) => \{ t \+= spin\(x\);[^]*?\}, \$f\w* => \$pe\.lazy\(\$f/);
     expect(code).not.toMatch(/get t\(\)/);
@@ -393,14 +428,14 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).toMatch(/\], \[\], void 0, \{ get x\(\) \{ return x; \} \}\)/);
     expect(code).toMatch(/\], \[a\]\)/); // (only a's elements are written)
     const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src); // (called outside a task: the original code)
+    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
     const xs = [[40], [70], [90]];
     expect(finish(launch(made.f, 0, xs)).value).toBe(plain.f(xs));
     expect(finish(launch(made.h, 0, [30, 80])).value).toBe(plain.h([30, 80]));
   });
 
   it('gives the results of the plain program at every budget, with pauses inside the closures', async () => {
-    const plain = await instrument(program) // (called outside a task: the original code);
+    const plain = await instrument(program, { copiesAtRunTime: false }) // (called outside a task: the original code);
     const made = await instrument(program, { copiesAtRunTime: true });
     const xs = Array.from({ length: 40 }, (_, i) => (i * 13) % 60);
     const cases: [string, unknown[]][] = [
@@ -448,7 +483,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).toMatch(/const down = \$fn\w*; return \$pe\.later\(down, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "[^"]*"\], \[down\]\)\)/);
     expect(code).not.toMatch(/const \$self|function\*/); // nothing printed: all made from text
     const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src) // (called outside a task: the original code);
+    const plain = await instrument(src, { copiesAtRunTime: false }) // (called outside a task: the original code);
     const xs = Array.from({ length: 30 }, (_, i) => i * 7);
     const r = finish(launch(made.outer, 0, xs, 4));
     expect(r.value).toBe(plain.outer(xs, 4));
@@ -478,7 +513,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).toMatch(/\*"\\0preemptible:viaSuper"\(xs\)/); // printed: reads super
     expect(code).not.toMatch(/\*"\\0preemptible:sum"/);
     const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src); // (called outside a task: the original code)
+    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
     const xs = Array.from({ length: 30 }, (_, i) => i * 5);
     const r = finish(launch(made.run, 0, xs));
     expect(r.value).toEqual(plain.run(xs));
@@ -509,7 +544,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).toMatch(/\*"\\0preemptible:total"/);
     expect(code.match(/static \{ const \$pe_open/g)).toHaveLength(1);
     const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src); // (called outside a task: the original code)
+    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
     const xs = Array.from({ length: 30 }, (_, i) => i * 5);
     for (const budget of [0, 1]) {
       const r = finish(launch(made.run, budget, xs));
@@ -541,7 +576,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).toMatch(/\$pe\.later\(many, \$f\w* => \$pe\.lazyText\(/);
     expect(code).not.toMatch(/const \$self|function\*|\*"?careful/);
     const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src); // (called outside a task: the original code)
+    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
     const xs = Array.from({ length: 20 }, (_, i) => i * 9);
     const r = finish(launch(made.many, 0, 6, xs));
     expect(r.value).toBe(plain.many(6, xs));
@@ -558,7 +593,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
       }
     `;
     const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src) // (called outside a task: the original code);
+    const plain = await instrument(src, { copiesAtRunTime: false }) // (called outside a task: the original code);
     const xs = [5, 9, 14, 20];
     const r = finish(launch(made.poisoned, 0, xs, 1));
     expect(r.value).toEqual(plain.poisoned(xs, 1));

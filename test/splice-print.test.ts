@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire, SourceMap } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { launch, PreemptibleSyntaxError } from 'preemptible';
@@ -237,5 +238,54 @@ export const { B } = (function () { return require_b(); })();
     };
     expect(stack).toMatch(new RegExp(`at inner \\(${at('new Error')}`));
     expect(stack).toMatch(new RegExp(`at outer \\(${at('inner(x)')}`));
+  });
+
+  it('gives stack traces through versions made at run time (inside a task) the source\'s positions too', () => {
+    // A fast copy calling itself and a closure writing a local around it (read through an accessor, which
+    // moves its text), a generator version (try/finally), each at budget 0 (every frame re-entered through
+    // its re-entry copy) and run to completion (fast copies only).
+    const src = [
+      'export function deep(n) {',
+      '  let s = 0;',
+      '  for (let i = 0; i < n; i++) s += i;',
+      '  if (n > 0)',
+      '    return deep(n - 1) + s;',
+      "  throw new RangeError('bottom');",
+      '}',
+      'export function summed(xs) { let total = 0; xs.forEach((x) => { for (let i = 0; i < 2; i++) total += x; if (x > 2) deep(0); }); return total; }',
+      'export function guarded(n) {',
+      '  try { for (let i = 0; i < n; i++) deep(i); } finally { n = 0; }',
+      '}',
+      '',
+    ].join('\n');
+    const dir = join(root, '.test-out', 'unit');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `made${process.pid}.mjs`);
+    const r = transform(src, { filename: file });
+    expect(r.code).toMatch(/\$pe\.fileOf\(\$pe_open, /);
+    expect(r.code).toMatch(/\$pe\.later\(guarded, \$f\w* => \$pe\.defText\(/);
+    writeFileSync(file, r.code);
+    const script = `import { launch, resume, TO_COMPLETION } from 'preemptible';
+      import { deep, summed, guarded } from ${JSON.stringify(pathToFileURL(file).href)};
+      for (const [f, arg] of [[deep, 3], [summed, [1, 2, 3]], [guarded, 3]]) {
+        for (const budget of [TO_COMPLETION, 0]) {
+          try { const t = launch(f, budget, arg); while (t.status === 'paused') resume(t, budget); } catch (e) { console.log(e.stack.split('\\n').slice(0, 5).join('\\n')); }
+        }
+      }`;
+    const out = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const at = (text: string) => {
+      const lines = src.split('\n');
+      const line = lines.findIndex((l) => l.includes(text));
+      return `${file}:${line + 1}:${lines[line]!.indexOf(text) + 1})`;
+    };
+    const traces = out.split('RangeError: bottom').slice(1);
+    expect(traces).toHaveLength(6);
+    for (const trace of traces) expect(trace).toContain(`at deep (${at("new RangeError('bottom')")}`);
+    // Run to completion, the frame that called it: deep itself (its call of deep), the closure, guarded's
+    // generator version. (At budget 0 the thrower was re-entered alone, its callers recorded: not on the stack.)
+    for (const [i, call] of [[0, 'deep(n - 1)'], [2, 'deep(0)'], [4, 'deep(i)']] as const) {
+      expect(traces[i], `trace ${i}`).toContain(at(call));
+    }
+    expect(traces[1]).toMatch(/at reenter /);
   });
 });

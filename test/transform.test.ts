@@ -16,17 +16,21 @@ function pausesThenGives(fn: (n: number) => unknown, value: unknown): void {
   expect(finish(task).value).toBe(value);
 }
 
+// Tests that read the versions in the output ask for them printed (copiesAtRunTime: false; made at run time
+// by default, they are not in the output).
+const printed = { copiesAtRunTime: false } as const;
+
 describe('transform()', () => {
   it('keeps ESM as ESM and CJS as CJS', () => {
-    const esm = transform(`${loop}\nexport { spin };`, { filename: 'a.js' }).code;
+    const esm = transform(`${loop}\nexport { spin };`, { filename: 'a.js', ...printed }).code;
     expect(esm).toMatch(/^import \* as \$pe\w* from "preemptible\/runtime";$/m);
     expect(esm).not.toMatch(/require\(/);
-    const cjs = transform(`${loop}\nmodule.exports = { spin };`, { filename: 'a.js' }).code;
+    const cjs = transform(`${loop}\nmodule.exports = { spin };`, { filename: 'a.js', ...printed }).code;
     expect(cjs).toMatch(/^const \$pe\w* = require\("preemptible\/runtime"\);$/m);
     expect(cjs).not.toMatch(/^import /m);
-    expect(transform(loop, { filename: 'a.mjs' }).code).toMatch(/^import \* as/m);
-    expect(transform(loop, { filename: 'a.cjs' }).code).toMatch(/require\("preemptible\/runtime"\)/);
-    expect(transform(loop, { filename: 'a.js', module: 'esm' }).code).toMatch(/^import \* as/m);
+    expect(transform(loop, { filename: 'a.mjs', ...printed }).code).toMatch(/^import \* as/m);
+    expect(transform(loop, { filename: 'a.cjs', ...printed }).code).toMatch(/require\("preemptible\/runtime"\)/);
+    expect(transform(loop, { filename: 'a.js', module: 'esm', ...printed }).code).toMatch(/^import \* as/m);
   });
 
   it('keeps "use strict" first', () => {
@@ -35,7 +39,7 @@ describe('transform()', () => {
   });
 
   it('strips TypeScript types', () => {
-    const { code } = transform('export function f(n: number): number { let s: number = 0; while (n-- > 0) s += n; return s; }', { filename: 'a.ts' });
+    const { code } = transform('export function f(n: number): number { let s: number = 0; while (n-- > 0) s += n; return s; }', { filename: 'a.ts', ...printed });
     expect(code).not.toMatch(/: number/);
     expect(code).toMatch(/"f": function \(n\)/); // the fast copy (lazy capture)
   });
@@ -47,14 +51,14 @@ describe('transform()', () => {
 
   it('marks the functions and classes it rewrites or gives versions to with their original spans, no others', () => {
     const source = `${loop}\nexport class K { static m(n) { return [n].map((x) => spin(x)); } }\nexport const id = (x) => x;`;
-    const { code } = transform(source, { filename: 'a.mjs' });
+    const { code } = transform(source, { filename: 'a.mjs', ...printed });
     const spans = (out: string, text: string): string[] => [...out.matchAll(/\/\*\$pe:([0-9a-f]{16}):(\d+):(\d+)\*\//g)].map((m) => text.slice(+m[2]!, +m[3]!));
     // Each span is a whole function or class as the engine prints it (no `export`, `static`); the leaf `id`
     // (nothing to pause at, nothing rewritten) has none.
     expect(new Set(spans(code, source))).toEqual(new Set([loop, source.slice(source.indexOf('class K')).split('\n')[0], 'm(n) { return [n].map((x) => spin(x)); }', '(x) => spin(x)']));
     expect(code).toContain(`.sources(${JSON.stringify(code.match(/\$pe:([0-9a-f]{16})/)![1])}, ${JSON.stringify(source)})`);
     // TypeScript: spans of the file as TypeScript alone emits it (the registered text).
-    const ts = transform('export function spin(n: number): number { let s: number = 0; for (let i = 0; i < n; i++) s += i; return s; }', { filename: 'a.ts' }).code;
+    const ts = transform('export function spin(n: number): number { let s: number = 0; for (let i = 0; i < n; i++) s += i; return s; }', { filename: 'a.ts', ...printed }).code;
     const registered = JSON.parse(ts.match(/\.sources\("[0-9a-f]{16}", ("(?:[^"\\]|\\.)*")\)/)![1]!) as string;
     expect(spans(ts, registered)).toEqual(['function spin(n) { let s = 0; for (let i = 0; i < n; i++)\n    s += i; return s; }']);
     expect(transform('export const add = (a, b) => a + b;', { filename: 'a.mjs' }).code).not.toMatch(/\$pe:/);
@@ -369,7 +373,7 @@ describe('transform()', () => {
     // Counted with generator versions only (lazy: false), where each version is one `function*`: work,
     // exports.inner and the IIFE inside exports.inner (it runs inside tasks): 3 generator versions + 1 copy
     // of that inner IIFE inside inner's own generator version; none for the top-level wrappers.
-    const { code } = transform(source, { filename: 'bundle.mjs', lazy: false });
+    const { code } = transform(source, { filename: 'bundle.mjs', lazy: false, ...printed });
     expect(code.match(/function\*/g)?.length).toBe(4);
     const m = await instrument<{ api: { work: (n: number) => number; inner: (n: number) => number; kinds: object } }>(source);
     expect(m.api.kinds).toEqual({ 0: 'k0', 1: 'k1', 2: 'k2' });
@@ -396,7 +400,7 @@ describe('transform()', () => {
     // Counted with generator versions only (lazy: false), one `function*` each: work, exports.inner and the
     // arrow (where it is, and once more in inner's version). A factory with a version of its own (it calls
     // work) repeats all four inside it, plus its own: 9.
-    const versions = (body: string) => transform(umd(body), { filename: 'umd.mjs', lazy: false }).code.match(/function\*/g)?.length;
+    const versions = (body: string) => transform(umd(body), { filename: 'umd.mjs', lazy: false, ...printed }).code.match(/function\*/g)?.length;
     expect(versions(calls)).toBe(4);
     expect(versions(callsThrough)).toBe(4);
     // The factory escapes (kept by a nested function, stored, assigned, returned, through arguments): it
@@ -428,13 +432,13 @@ describe('transform()', () => {
     // Generator versions only (lazy: false): work, inner, the arrow in it (twice: inner's version repeats
     // it), and the helpers' arrows that call cb (2). A factory with a version of its own repeats the first
     // four, plus its own.
-    const versions = (helper: string) => transform(bundle(helper), { filename: 'bundle.mjs', lazy: false }).code.match(/function\*/g)?.length;
+    const versions = (helper: string) => transform(bundle(helper), { filename: 'bundle.mjs', lazy: false, ...printed }).code.match(/function\*/g)?.length;
     expect(versions('__commonJSMin')).toBe(4 + 2);
     expect(versions('__other')).toBe(9 + 2); // (any other helper: the factory may run many times, anywhere)
     // esbuild's form: the one method of a literal, `__commonJS({ "path"(exports, module) { ... } })`.
     const esbuild = bundle('__commonJSMin').replace('__commonJSMin(((exports, module) => {', '__commonJS({ "lib.js"(exports, module) {').replace('}));\n      export const lib', '} });\n      export const lib').replace('var __other', 'var __commonJS = (cb, mod) => function __require() { return mod || (0, cb[Object.keys(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports; };\n      var __other');
     expect(esbuild).toContain('__commonJS({ "lib.js"(exports, module) {');
-    const esbuildVersions = transform(esbuild, { filename: 'bundle.mjs', lazy: false }).code.match(/function\*/g)?.length;
+    const esbuildVersions = transform(esbuild, { filename: 'bundle.mjs', lazy: false, ...printed }).code.match(/function\*/g)?.length;
     expect(esbuildVersions).toBe(4 + 2 + 1); // (+ the helper __commonJS's function, which calls cb)
     const m2 = await instrument<{ lib: { work: (n: number) => number; total: number } }>(esbuild, { copiesAtRunTime: true });
     expect(m2.lib.total).toBe(1225);
@@ -456,7 +460,7 @@ describe('transform()', () => {
       export function g(a, b, c) { return a(() => b(() => c(() => 303))); }
     `;
     const count = (lazy: boolean) => {
-      const { code } = transform(source, { filename: 'args.mjs', lazy, originalText: false });
+      const { code } = transform(source, { filename: 'args.mjs', lazy, originalText: false, ...printed });
       return ['101', '202', '303'].map((t) => code.split(t).length - 1);
     };
     // Lazy: each callback in the original, f's fast copy and its re-entry copy (it was 5: both branches of

@@ -44,6 +44,7 @@ export default function preemptibleBabel(api: { assertVersion?(range: number | s
           instrument: options.instrument ?? 'all',
           sourceMap: true,
           compilerOptions: options.compilerOptions,
+          copiesAtRunTime: false, // (see COPIES_NOT_HERE)
         });
       } catch (e) {
         if (e instanceof PreemptibleSyntaxError) {

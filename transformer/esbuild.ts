@@ -72,6 +72,7 @@ export default function preemptibleEsbuild(options: EsbuildPluginOptions = {}): 
             compilerOptions: options.compilerOptions,
             // esbuild keeps no comments: the marks would be lost, the registered text dead weight.
             originalText: false,
+            copiesAtRunTime: false, // (see COPIES_NOT_HERE)
           });
         } catch (e) {
           if (e instanceof PreemptibleSyntaxError) {

@@ -68,6 +68,10 @@ export interface GeneratorBodyContext {
    * called (the maker's parameter `$pe_reentry`); 'reentry' the re-entry copy alone.
    */
   lazyPart?: 'fast' | 'reentry';
+  /** (Made at run time with a source map) a call site's rewritten form keeps the call's place (lazy.ts). */
+  positions?: boolean;
+  /** (Made at run time, set by fixedFast) the name calls of the function to itself use: its fast copy, bound in the maker. */
+  selfFast?: TS.Identifier;
   /** In the copy of a split constructor's body: the parameter standing for `new.target`. */
   newTarget?: TS.Identifier;
   /** In a generator method's copy made in its class's static block: the home object `super.x` reads from. */

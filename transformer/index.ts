@@ -39,11 +39,14 @@ export interface TransformOptions {
    */
   originalText?: boolean;
   /**
-   * Experimental (default false): the versions of the strict functions of a JavaScript or TypeScript file
-   * (not JSX) are made at run time, from the function's own text (for TypeScript, the text it emits: only
-   * where that is the function's with the types taken out), the first time a task calls it (the `acorn`
-   * parser and the rewrite are then loaded by the runtime), instead of being printed into the output: a
-   * smaller output, and a one-time cost at the function's first call in a task (see the README).
+   * Where functions' versions come from. Made at run time, from the function's own text, the first time a
+   * task calls it (the file loads the `acorn` parser and the rewrite into the runtime), instead of printed
+   * into the output: an output near the input's size, and a one-time cost at the function's first call in a
+   * task in each process (see the README). By default (undefined) for the strict functions of a JavaScript
+   * file written out as its own text (one TypeScript does not change: the common case), whose versions get a
+   * source map to it; true: also for TypeScript files and JavaScript that TypeScript changes (the text is
+   * then what TypeScript emits, to which stack traces through the versions point; TypeScript only where that
+   * is the function's own with the types taken out; not JSX); false: every version printed.
    */
   copiesAtRunTime?: boolean;
 }
@@ -186,7 +189,7 @@ function lowered(node: ts.Node): boolean {
  * transpileModule transforms.
  */
 function splicedSource(code: string, fileName: string, options: TransformOptions): ts.SourceFile | undefined {
-  if (!options.copiesAtRunTime || options.compilerOptions || !/\.[cm]?js$/.test(fileName) || !canSplice(code)) return undefined;
+  if (options.compilerOptions || !/\.[cm]?js$/.test(fileName) || !canSplice(code)) return undefined;
   const sf = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.JS);
   if (lowered(sf)) return undefined;
   setParents(sf);
@@ -233,10 +236,12 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   const fileName = options.filename ?? 'input.js';
   const diagnostics: Diagnostic[] = [];
   let format: ModuleFormat = options.module ?? 'cjs';
-  const spliced = splicedSource(code, fileName, options);
+  const spliced = options.copiesAtRunTime !== false ? splicedSource(code, fileName, options) : undefined;
+  // (See copiesAtRunTime: by default only where the file is written as its own text.)
+  const copiesAtRunTime = spliced !== undefined || options.copiesAtRunTime === true;
   const core = createCoreTransformer(
     ts,
-    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME, lazy: options.lazy ?? true, originalText: options.originalText ?? true, copiesAtRunTime: options.copiesAtRunTime ?? false },
+    { instrument: options.instrument ?? 'all', runtime: options.runtime ?? DEFAULT_RUNTIME, lazy: options.lazy ?? true, originalText: options.originalText ?? true, copiesAtRunTime },
     {
       moduleFormat: () => format,
       report: (d) => diagnostics.push(d),

@@ -9,17 +9,28 @@ import { FunctionLike } from './analyze';
 import { buildGeneratorBody, GeneratorBodyContext, HotName, namedByKey } from './generator-body';
 import { buildLazy } from './lazy';
 import { createPrinter, miniTs, Node, parseFunction } from './mini-ts';
-import { boxReferences } from './mini-ts/box';
+import { boxedText, sourceOffset } from './mini-ts/box';
+import { MARK_START, takeMarks } from './mini-ts/print';
+import { MappingsWriter } from './source-map';
 import { FileFacts } from './text-facts';
 
 export { decodeFacts, encodeFacts } from './text-facts';
 export type { FileFacts } from './text-facts';
 
-/** The function parsed from `text` and the rewrite's context for it, built from `facts` (the transform's is from its file). */
-function contextFor(text: string, facts: FileFacts): { sourceFile: Node; fn: Node; g: GeneratorBodyContext; fixed: Map<string, TS.Identifier> } {
+/**
+ * The function parsed from `text` and the rewrite's context for it, built from `facts` (the transform's is
+ * from its file). `selfFast`: a fixed function's calls to itself go to its fast copy by a name of the maker's.
+ */
+function contextFor(text: string, facts: FileFacts, selfFast = false): { sourceFile: Node; fn: Node; g: GeneratorBodyContext; fixed: Map<string, TS.Identifier>; textOffset: (pos: number) => number } {
   const where = { method: facts.method, module: facts.module };
   // (The bindings handed over as accessors are read through them: `x` -> `$pe_box.x`.)
-  const { sourceFile, fn } = parseFunction(facts.boxed?.length ? boxReferences(text, facts.boxed, where) : text, where);
+  const boxed = facts.boxed?.length ? boxedText(text, facts.boxed, where) : { text, edits: [] };
+  const { sourceFile, fn, offset } = parseFunction(boxed.text, where);
+  /** A position in the parsed text as an offset in `text`. */
+  const textOffset = (pos: number): number => sourceOffset(pos - offset, boxed.edits);
+  // (Inside a declaration, as in a named function expression (which the wrapper makes of its text), its
+  // name is itself: a fixed one is never assigned.)
+  const ownName: string | undefined = fn.kind === miniTs.SyntaxKind.FunctionExpression || fn.kind === miniTs.SyntaxKind.FunctionDeclaration ? fn.name?.text : undefined;
   const factory = miniTs.factory;
   const unique = (base: string): TS.Identifier => factory.createUniqueName(base, miniTs.GeneratedIdentifierFlags.Optimistic);
   const hot = new Map<HotName, TS.Identifier>();
@@ -45,13 +56,16 @@ function contextFor(text: string, facts: FileFacts): { sourceFile: Node; fn: Nod
     strictFile: facts.strict,
     fixedFast: (n) => {
       if (!facts.fixed.includes(n)) return undefined;
+      // A call to itself goes to the fast copy being made (lazyPart 'fast' or both), not to what the
+      // runtime's fastOf() would give while its versions are being made: the function itself.
+      if (selfFast && n === ownName && g.lazyPart !== 'reentry') return (g.selfFast ??= unique(`$pe_fast_${n}`));
       let id = fixed.get(n);
       if (!id) fixed.set(n, (id = unique(`$pe_fast_${n}`)));
       return id;
     },
     privateFast: () => undefined,
   };
-  return { sourceFile, fn, g, fixed };
+  return { sourceFile, fn, g, fixed, textOffset };
 }
 
 /**
@@ -69,12 +83,16 @@ export function generatorBodyFromText(text: string, facts: FileFacts): string {
  * writes it for a function outside the lazy subset, named like the original in stack traces).
  */
 export function generatorVersionFromText(text: string, facts: FileFacts, name?: string): string {
-  const { sourceFile, fn, g } = contextFor(text, facts);
+  return generatorPrinted(text, facts, name, false).printed;
+}
+
+function generatorPrinted(text: string, facts: FileFacts, name: string | undefined, marks: boolean): Printed {
+  const { sourceFile, fn, g, textOffset } = contextFor(text, facts);
   const factory = miniTs.factory;
   const f = fn as unknown as FunctionLike;
   const gen = factory.createFunctionExpression(undefined, factory.createToken(miniTs.SyntaxKind.AsteriskToken), undefined, undefined, f.parameters, undefined, buildGeneratorBody(g, f.body!));
   // (Parenthesized: an unnamed `function* () {}` evaluated alone would be a declaration without a name.)
-  return `(${createPrinter(sourceFile).expression((name === undefined ? gen : namedByKey(factory, gen, name)) as unknown as Node)})`;
+  return { printed: `(${createPrinter(sourceFile, marks).expression((name === undefined ? gen : namedByKey(factory, gen, name)) as unknown as Node)})`, textOffset };
 }
 
 /**
@@ -85,29 +103,143 @@ export function generatorVersionFromText(text: string, facts: FileFacts, name?: 
  * (as in the transform's output), so the maker does not take them itself. `part`: one of the two copies
  * (GeneratorBodyContext.lazyPart; 'fast' reads `$pe_reentry`, which the runtime binds), else both.
  */
-export function lazyVersionsFromText(text: string, facts: FileFacts, name?: string, options: { sizeChecked?: boolean; fixedOutside?: boolean; part?: 'fast' | 'reentry' } = {}): string | undefined {
-  const { sourceFile, fn, g, fixed } = contextFor(text, facts);
+export function lazyVersionsFromText(text: string, facts: FileFacts, name?: string, options: LazyOptions = {}): string | undefined {
+  return lazyPrinted(text, facts, name, options, false)?.printed;
+}
+
+interface LazyOptions {
+  sizeChecked?: boolean;
+  fixedOutside?: boolean;
+  part?: 'fast' | 'reentry';
+}
+
+/** lazyVersionsFromText's text, with marks when asked (mini-ts/print.ts), and how to read their positions. */
+function lazyPrinted(text: string, facts: FileFacts, name: string | undefined, options: LazyOptions, marks: boolean): Printed | undefined {
+  const { sourceFile, fn, g, fixed, textOffset } = contextFor(text, facts, !options.fixedOutside);
   const factory = miniTs.factory;
   g.sizeChecked = options.sizeChecked;
   g.lazyPart = options.part;
+  g.positions = marks;
   const made = buildLazy(g, fn as unknown as FunctionLike, name) as unknown as Node | undefined;
   if (!made) return undefined;
-  // Calls to fixed functions go to their fast entries, which the transform keeps in module-level constants;
-  // here they are taken when the copies are made: `(() => { const $pe_fast_f = $pe.fastOf(f); return <maker>; })()`.
-  const fixedConsts = [...fixed].map(([n, id]) =>
-    factory.createVariableDeclaration(id, undefined, undefined, factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'fastOf'), undefined, [factory.createIdentifier(n)])),
-  );
-  const maker = fixedConsts.length === 0 || options.fixedOutside
+  // Calls to fixed functions go to their fast entries, which the transform keeps in module-level constants
+  // taken at load; here each is taken at the copy's first call of it, by a stand-in the binding holds until
+  // then: `(() => { let $pe_fast_f = function () { return $pe_apply(($pe_fast_f = $pe.fastOf(f)), this,
+  // arguments); }; return <maker>; })()`. (Taken when the copy is made, it would have f's versions made
+  // then, and those of the fixed functions f calls, and so on: every function a call could reach, in the
+  // slice that first called this one. And f's own versions may be being made: f calling this function.)
+  const apply = g.hot('apply');
+  const fixedBindings = [...fixed].map(([n, id]) => {
+    const fastOf = factory.createCallExpression(factory.createPropertyAccessExpression(g.pe, 'fastOf'), undefined, [factory.createIdentifier(n)]);
+    const standIn = factory.createFunctionExpression(undefined, undefined, undefined, undefined, [], undefined, factory.createBlock([
+      factory.createReturnStatement(factory.createCallExpression(apply, undefined, [
+        factory.createParenthesizedExpression(factory.createAssignment(id, fastOf)),
+        factory.createThis(),
+        factory.createIdentifier('arguments'),
+      ])),
+    ]));
+    return factory.createVariableDeclaration(id, undefined, undefined, standIn);
+  });
+  const maker = fixedBindings.length === 0 || options.fixedOutside
     ? made
     : factory.createCallExpression(
         factory.createParenthesizedExpression(
           factory.createArrowFunction(undefined, undefined, [], undefined, undefined, factory.createBlock([
-            factory.createVariableStatement(undefined, factory.createVariableDeclarationList(fixedConsts, miniTs.NodeFlags.Const)),
+            factory.createVariableStatement(undefined, factory.createVariableDeclarationList(fixedBindings, miniTs.NodeFlags.Let)),
             factory.createReturnStatement(made as unknown as TS.Expression),
           ])),
         ),
         undefined,
         [],
       ) as unknown as Node;
-  return createPrinter(sourceFile).expression(maker);
+  return { printed: createPrinter(sourceFile, marks).expression(maker), textOffset };
+}
+
+/** Printed code (with marks, when asked) and how to take a mark's position back to the function's text. */
+interface Printed {
+  printed: string;
+  textOffset: (pos: number) => number;
+}
+
+/** Where a function's text starts in its file (lines and columns from 0), for a source map of its versions. */
+export interface TextPlace {
+  line: number;
+  column: number;
+}
+
+/**
+ * A version of the function written `text` as the runtime compiles it (runtime/lazy-text.ts): 'fast' or
+ * 'reentry', one of its lazy copies (undefined when it is outside the lazy subset), or 'generator', its
+ * generator version. With `map`, also the mappings of a source map from the code, written after
+ * `map.prefixLength` characters on the first line of what is compiled, to the function's text at
+ * `map.place` in its file: every piece printed from the text (kept nodes, names, updated nodes) maps to
+ * where it is there, what was added to nothing.
+ */
+export function versionFromText(kind: 'fast' | 'reentry' | 'generator', text: string, facts: FileFacts, name: string | undefined, map?: { place: TextPlace; prefixLength: number }): { code: string; mappings?: string } | undefined {
+  // (No marks in a text that holds their characters: it gets no map.)
+  const marks = map !== undefined && !text.includes(MARK_START) && !text.includes('\uE001');
+  const made = kind === 'generator' ? generatorPrinted(text, facts, name, marks) : lazyPrinted(text, facts, name, { sizeChecked: true, part: kind }, marks);
+  if (!made) return undefined;
+  if (!marks) return { code: made.printed };
+  const { text: code, marks: found } = takeMarks(made.printed);
+  return { code, mappings: mappingsOf(code, found, text, made.textOffset, map!) };
+}
+
+/**
+ * The mappings of `code` (see versionFromText): each mark's piece maps to its place in `text`, and so does
+ * every token after it that is the same as the text's there (a kept node is its text), up to the next mark.
+ */
+function mappingsOf(code: string, marks: number[][], text: string, textOffset: (pos: number) => number, map: { place: TextPlace; prefixLength: number }): string {
+  const textLines = lineStarts(text);
+  const writer = new MappingsWriter();
+  let line = 0;
+  let lineStart = -map.prefixLength; // (the prefix is on the first line)
+  let scanned = 0; // code offsets before this are counted into line / lineStart
+  const add = (at: number, t: number): void => {
+    for (; scanned < at; scanned++) {
+      if (code.charCodeAt(scanned) === 10) {
+        line++;
+        lineStart = scanned + 1;
+      }
+    }
+    const l = lineOf(textLines, t);
+    writer.add(line, at - lineStart, map.place.line + l, (l === 0 ? map.place.column : 0) + t - textLines[l]!);
+  };
+  for (let m = 0; m < marks.length; m++) {
+    const [at, pos] = marks[m]! as [number, number];
+    const until = m + 1 < marks.length ? marks[m + 1]![0]! : code.length;
+    const t = textOffset(pos);
+    add(at, t);
+    // The same characters as the text's from there: a token starting after a space, a line break or a
+    // change between word and other characters maps to its place too.
+    for (let i = 1; at + i < until && t + i < text.length && code.charCodeAt(at + i) === text.charCodeAt(t + i); i++) {
+      const c = code.charCodeAt(at + i);
+      const before = code.charCodeAt(at + i - 1);
+      if (c !== 32 && c !== 10 && c !== 9 && c !== 13 && (before === 32 || before === 10 || before === 9 || isWord(c) !== isWord(before))) add(at + i, t + i);
+    }
+  }
+  return writer.toString();
+}
+
+const isWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
+
+function lineStarts(s: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10) || c === 0x2028 || c === 0x2029) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** The line (index into `starts`) offset `t` is on. */
+function lineOf(starts: number[], t: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

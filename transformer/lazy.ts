@@ -353,7 +353,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       const S = ts.SyntaxKind;
       if (ts.isCallExpression(e)) {
         const k = plan.siteOf.get(e);
-        const call = fastCall(e, k);
+        // (For a source map of copies made at run time, the call's place: a stack frame in it maps there.)
+        const call = g.positions ? ts.setTextRange(fastCall(e, k), e) : fastCall(e, k);
         return k === undefined || !reentry ? call : cond(factory.createLogicalAnd($r, kIs(k)), continueInner(), call);
       }
       if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
@@ -888,6 +889,15 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         factory.createArrayLiteralExpression([]),
       ])),
     ]));
+  // `return <fast copy>`, or where the copy calls itself by a name (g.selfFast), `const <name> = <fast copy>; return <name>;`.
+  const returnFast = (): TS.Statement[] => {
+    const fast = copy(false);
+    if (!g.selfFast) return [factory.createReturnStatement(fast)];
+    return [
+      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(g.selfFast, undefined, undefined, fast)], ts.NodeFlags.Const)),
+      factory.createReturnStatement(g.selfFast),
+    ];
+  };
   const maker = factory.createArrowFunction(
     undefined,
     undefined,
@@ -898,9 +908,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       // (An object literal's method finds `$home` bound by the function obj() calls with the literal.)
       ...(usesSuper && ts.isClassLike(fn.parent) ? [homeDeclaration()] : []),
       ...(part === undefined
-        ? [selfDeclaration(copy(true), ts.NodeFlags.Const), factory.createReturnStatement(copy(false))]
+        ? [selfDeclaration(copy(true), ts.NodeFlags.Const), ...returnFast()]
         : part === 'fast'
-          ? [selfDeclaration(standIn(), ts.NodeFlags.Let), factory.createReturnStatement(copy(false))]
+          ? [selfDeclaration(standIn(), ts.NodeFlags.Let), ...returnFast()]
           : [selfDeclaration(undefined, ts.NodeFlags.Let), factory.createReturnStatement(assign($self, copy(true)))]),
     ]),
   );

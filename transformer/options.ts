@@ -16,8 +16,10 @@ export interface CoreOptions {
   /** Marks and the registered text for `Function.prototype.toString` (source-text.ts); default true. */
   originalText?: boolean;
   /**
-   * Experimental (default false): strict functions of a JavaScript or TypeScript file (not JSX) get their
-   * versions made at run time from their own text (runtime/lazy-text.ts) instead of printed here.
+   * Strict functions of a JavaScript or TypeScript file (not JSX) get their versions made at run time from
+   * their own text (runtime/lazy-text.ts) instead of printed here. Off unless set: transform() sets it by
+   * default for a file it writes as its own text (see its option); the esbuild, Babel and tsc front-ends
+   * never (see COPIES_NOT_HERE).
    */
   copiesAtRunTime?: boolean;
 }

@@ -3,9 +3,9 @@
 // require() hook for CommonJS. Both call transform(); TS files get their types stripped by it.
 //
 // Configuration: package.json `"preemptible": { "instrument": "all", "include": ["src/"], "nodeModules": ["pkg"],
-// "cache": true, "copiesAtRunTime": false }` (include: path prefixes relative to the directory of that
+// "cache": true, "copiesAtRunTime": true }` (include: path prefixes relative to the directory of that
 // package.json, or /regex/ strings; cache: true, false or a directory; copiesAtRunTime: transform()'s
-// experimental option), or the environment: PREEMPTIBLE_INSTRUMENT, PREEMPTIBLE_INCLUDE (comma-separated),
+// option: unset by default), or the environment: PREEMPTIBLE_INSTRUMENT, PREEMPTIBLE_INCLUDE (comma-separated),
 // PREEMPTIBLE_NODE_MODULES, PREEMPTIBLE_CACHE (0 or a directory), PREEMPTIBLE_COPIES_AT_RUN_TIME (1 or 0).
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,8 +26,8 @@ export interface RegisterConfig {
   nodeModules: boolean | string[];
   /** Directory of the transform cache (transform-cache.ts), or null: transform every file at every start. */
   cache: string | null;
-  /** transform()'s option copiesAtRunTime (experimental). */
-  copiesAtRunTime: boolean;
+  /** transform()'s option copiesAtRunTime (undefined: its default). */
+  copiesAtRunTime: boolean | undefined;
 }
 
 const list = (v: string | undefined): string[] | undefined => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -66,14 +66,14 @@ export function loadConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): R
   return { instrument, include, nodeModules, cache: cacheDir(env.PREEMPTIBLE_CACHE, fromPackage.cache, base, env), copiesAtRunTime: copiesAtRunTime(env.PREEMPTIBLE_COPIES_AT_RUN_TIME, fromPackage.copiesAtRunTime) };
 }
 
-/** PREEMPTIBLE_COPIES_AT_RUN_TIME (1/true, 0/false), else package.json's "copiesAtRunTime" (a boolean), else false. */
-function copiesAtRunTime(fromEnv: string | undefined, fromPackage: unknown): boolean {
+/** PREEMPTIBLE_COPIES_AT_RUN_TIME (1/true, 0/false), else package.json's "copiesAtRunTime" (a boolean), else undefined (transform()'s default). */
+function copiesAtRunTime(fromEnv: string | undefined, fromPackage: unknown): boolean | undefined {
   if (fromEnv !== undefined && fromEnv !== '') {
     if (fromEnv === '1' || fromEnv === 'true') return true;
     if (fromEnv === '0' || fromEnv === 'false') return false;
     throw new PreemptibleArgumentError(`PREEMPTIBLE_COPIES_AT_RUN_TIME must be 1, true, 0 or false, got ${JSON.stringify(fromEnv)}`);
   }
-  if (fromPackage === undefined) return false;
+  if (fromPackage === undefined) return undefined;
   if (typeof fromPackage !== 'boolean') {
     throw new PreemptibleArgumentError(`package.json "preemptible": copiesAtRunTime must be true or false, got ${JSON.stringify(fromPackage)}`);
   }
@@ -117,7 +117,7 @@ function instrumentSource(source: string, file: string, config: RegisterConfig):
     caches.set(config.cache, cache);
   }
   // (The options the output depends on, for the cache.)
-  const variant = config.copiesAtRunTime ? `${config.instrument} copiesAtRunTime` : config.instrument;
+  const variant = config.copiesAtRunTime === undefined ? config.instrument : `${config.instrument} copiesAtRunTime=${config.copiesAtRunTime}`;
   let entry = cache?.get(file, source, variant);
   if (entry === undefined) {
     // Loaded on the first miss: the transformer brings TypeScript (~0.3 s to load), which a start whose

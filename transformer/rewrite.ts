@@ -43,7 +43,7 @@ import { capturesOf, newCaptureMemo } from './captures';
 import { newableNames, plainClassNames, usesNewTarget } from './constructors';
 import { rewriteConstructor, type ConstructorRewrite } from './constructor-rewrite';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
-import { sourceMarks } from './source-text';
+import { sourceMarks, sourceStart } from './source-text';
 import { withPlainExports } from './plain-exports';
 
 // Must match METHOD_KEY_PREFIX in runtime/checkpoint.ts.
@@ -508,6 +508,8 @@ function rewriteFile(
       boxed: site?.boxed ?? [],
       lexicalThis: !!site?.lexicalThis,
       site: fn.pos,
+      // (Where the function's text starts in the source, which is its text at run time: see fileOf.)
+      ...(hooks.keptNodesPrintVerbatim ? { at: sf.getLineAndCharacterOfPosition(sourceStart(ts, fn)) } : {}),
     };
     const spec = factory.createArrayLiteralExpression([id, factory.createStringLiteral(encodeFacts(facts, name))]);
     if (!site || (site.captured.length === 0 && site.boxed.length === 0 && !site.lexicalThis)) return { spec, handed: [] };
@@ -527,7 +529,7 @@ function rewriteFile(
    * `const $pe_open = function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } = $pe_hot; return
    * eval($pe_text); };`: compiles copies in module scope, the runtime's values under the names they use.
    */
-  const openerDeclaration = (id: TS.Identifier, arrow = false): TS.Statement => {
+  const openerDeclaration = (id: TS.Identifier, arrow = false): TS.Statement[] => {
     const hotParam = factory.createIdentifier('$pe_hot');
     const textParam = factory.createIdentifier('$pe_text');
     const bound = ['$pe', '$pe_rt', '$pe_FAST', '$pe_OWNER', '$pe_GEN', '$pe_apply', '$pe_callable', '$pe_enter', '$pe_SUSPENDED', '$pe_SPLIT'];
@@ -543,7 +545,12 @@ function rewriteFile(
     const fn = arrow
       ? factory.createArrowFunction(undefined, undefined, params, undefined, undefined, factory.createBlock(body.statements.slice(1), true))
       : factory.createFunctionExpression(undefined, undefined, undefined, undefined, params, undefined, body);
-    return factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, fn)], ts.NodeFlags.Const));
+    const declaration = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id, undefined, undefined, fn)], ts.NodeFlags.Const));
+    // Written as its own text (the splice path), the file's functions' text is the source's: the runtime
+    // maps the versions it makes to the file by name (`$pe.fileOf($pe_open, "<file name>")`) and the place
+    // each function's facts give.
+    if (!hooks.keptNodesPrintVerbatim) return [declaration];
+    return [declaration, factory.createExpressionStatement(runtimeCall('fileOf', [id, factory.createStringLiteral(sf.fileName)]))];
   };
 
   /**
@@ -991,7 +998,7 @@ function rewriteFile(
     const classOpenerId = openers.get(ts.getOriginalNode(node));
     const link = factory.createClassStaticBlockDeclaration(
       factory.createBlock([
-        ...(classOpenerId ? [openerDeclaration(classOpenerId, true)] : []),
+        ...(classOpenerId ? openerDeclaration(classOpenerId, true) : []),
         ...privateFastDeclarations(ts.getOriginalNode(node)),
         ...(gens.length > 0 ? [factory.createExpressionStatement(runtimeCall('link', [factory.createThis(), names(false), names(true), fasts(false), fasts(true), ...keyed]))] : []),
         ...(ctor ? [ctor] : []),
@@ -1176,7 +1183,7 @@ function rewriteFile(
         // (A run-once wrapper's body: the opener of its functions' versions made at run time, if any.)
         return factory.updateBlock(b, visitStatementList(b.statements, () => {
           const id = openers.get(ts.getOriginalNode(b));
-          return [...(id ? [openerDeclaration(id)] : []), ...fixedDeclarations(b)];
+          return [...(id ? openerDeclaration(id) : []), ...fixedDeclarations(b)];
         }));
       }
       case ts.SyntaxKind.ModuleBlock: {
@@ -1271,7 +1278,7 @@ function rewriteFile(
   // `$pe.preloadVersionMaker()`: the rewrite that makes those versions is loaded with the file, not in a task.
   const fileOpener = openers.get(sf);
   const openerStatements = [
-    ...(fileOpener ? [openerDeclaration(fileOpener)] : []),
+    ...(fileOpener ? openerDeclaration(fileOpener) : []),
     ...(openers.size > 0 ? [factory.createExpressionStatement(runtimeCall('preloadVersionMaker', []))] : []),
   ];
   return factory.updateSourceFile(sf, [...body.slice(0, n), importRuntime, ...hotConsts, ...openerStatements, ...sources, ...body.slice(n)]);

@@ -29,6 +29,8 @@ export interface FileFacts {
   lexicalThis?: boolean;
   /** Where it is in its file: with the opener, names the versions made once for every function made there. */
   site?: number;
+  /** Where its text starts in the file's source, when that is its text at run time (lines, characters from 0). */
+  at?: { line: number; character: number };
 }
 
 /**
@@ -68,23 +70,24 @@ export function factsAbout(
 /**
  * The facts and the name as one string, which the transform writes beside a function whose copies are made
  * at run time (`decodeFacts` reads it):
- * `strict|module|method|declared|plain|plainClasses|fixed|captured|boxed|this|site|=name`, lists of names separated
+ * `strict|module|method|declared|plain|plainClasses|fixed|captured|boxed|this|site|at|=name` (at: `line:character`), lists of names separated
  * by spaces (names hold neither), the name last (it may hold anything).
  */
 export function encodeFacts(facts: FileFacts, name: string | undefined): string {
   const method = facts.method === 'class' ? 'c' : facts.method === 'static' ? 's' : facts.method === 'object' ? 'o' : '';
   const lists = [facts.declared, facts.plain, facts.plainClasses, facts.fixed, facts.captured ?? [], facts.boxed ?? []].map((l) => l.join(' '));
   const site = facts.site === undefined ? '' : String(facts.site);
-  return [facts.strict ? '1' : '0', facts.module ? '1' : '0', method, ...lists, facts.lexicalThis ? '1' : '', site, name === undefined ? '' : `=${name}`].join('|');
+  const at = facts.at === undefined ? '' : `${facts.at.line}:${facts.at.character}`;
+  return [facts.strict ? '1' : '0', facts.module ? '1' : '0', method, ...lists, facts.lexicalThis ? '1' : '', site, at, name === undefined ? '' : `=${name}`].join('|');
 }
 
-const FIELDS = 12;
+const FIELDS = 13;
 
 export function decodeFacts(text: string): { facts: FileFacts; name: string | undefined } {
   const parts = text.split('|');
   if (parts.length < FIELDS) throw new Error(`malformed facts: ${JSON.stringify(text)}`);
   const list = (s: string): string[] => (s === '' ? [] : s.split(' '));
-  const [strict, module, method, declared, plain, plainClasses, fixed, captured, boxed, lexicalThis, site] = parts;
+  const [strict, module, method, declared, plain, plainClasses, fixed, captured, boxed, lexicalThis, site, at] = parts;
   const rest = parts.slice(FIELDS - 1).join('|');
   return {
     facts: {
@@ -99,6 +102,7 @@ export function decodeFacts(text: string): { facts: FileFacts; name: string | un
       boxed: list(boxed!),
       lexicalThis: lexicalThis === '1',
       ...(site === '' ? {} : { site: Number(site) }),
+      ...(at === '' ? {} : { at: { line: Number(at!.split(':')[0]), character: Number(at!.split(':')[1]) } }),
     },
     name: rest === '' ? undefined : rest.slice(1),
   };

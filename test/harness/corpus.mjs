@@ -28,7 +28,12 @@ import { launch, resume, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, '.test-out', 'corpus');
+// PREEMPTIBLE_COPIES_AT_RUN_TIME=0: the library transformed with its versions printed (copiesAtRunTime:
+// false); by default they are made at run time. (Each in a directory of its own: both may run at once.)
+const atRunTime = process.env.PREEMPTIBLE_COPIES_AT_RUN_TIME !== '0';
+// (1: the option set, true; unset: transform()'s default.)
+const copiesOption = { '0': false, '1': true }[process.env.PREEMPTIBLE_COPIES_AT_RUN_TIME ?? ''];
+const outDir = join(root, '.test-out', atRunTime ? 'corpus' : 'corpus-printed');
 const STRESS_LIMIT_MS = 60_000;
 const STRESS_FALLBACK_MS = 0.05;
 const SLICE_MS = 1;
@@ -801,12 +806,10 @@ function transformKey(libSource) {
   const dir = join(root, 'dist', 'transformer');
   for (const f of readdirSync(dir).sort()) if (f.endsWith('.js')) h.update(f).update(readFileSync(join(dir, f)));
   h.update(readFileSync(join(root, 'node_modules/typescript/package.json')));
-  h.update(atRunTime ? 'copiesAtRunTime' : '');
+  h.update(`copiesAtRunTime=${copiesOption}`);
   return h.digest('hex');
 }
 
-// CORPUS_COPIES_AT_RUN_TIME=1: the library transformed with copiesAtRunTime (versions made at run time).
-const atRunTime = process.env.CORPUS_COPIES_AT_RUN_TIME === '1';
 
 /** Transforms the library (or reuses a cached transform with the same key). */
 function transformLibrary(name, w, libSource, libOut) {
@@ -818,12 +821,12 @@ function transformLibrary(name, w, libSource, libOut) {
     if (meta.key === key) return { ...meta.transform, cached: true };
   }
   const t0 = performance.now();
-  const lib = transform(libSource, { filename, instrument: 'all', copiesAtRunTime: atRunTime });
+  const lib = transform(libSource, { filename, instrument: 'all', copiesAtRunTime: copiesOption });
   const transformMs = performance.now() - t0;
   let warm = {};
   if (w.warmTransform !== false) {
     const t1 = performance.now();
-    transform(libSource, { filename, instrument: 'all', copiesAtRunTime: atRunTime });
+    transform(libSource, { filename, instrument: 'all', copiesAtRunTime: copiesOption });
     const transformWarmMs = performance.now() - t1;
     warm = { warmMs: +transformWarmMs.toFixed(1), warmMbPerSec: +(libSource.length / 1e6 / (transformWarmMs / 1000)).toFixed(2) };
   }

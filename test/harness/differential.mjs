@@ -20,9 +20,12 @@ import { launch, resume, TO_COMPLETION } from 'preemptible';
 import { transform } from 'preemptible/transform';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-// PREEMPTIBLE_COPIES_AT_RUN_TIME=1: the transform's option copiesAtRunTime (copies made from text at run time).
-const atRunTime = process.env.PREEMPTIBLE_COPIES_AT_RUN_TIME === '1';
-const outDir = join(root, '.test-out', atRunTime ? 'differential-run-time' : 'differential');
+// PREEMPTIBLE_COPIES_AT_RUN_TIME=0: the transform's option copiesAtRunTime off (every version printed); by
+// default versions are made at run time from the functions' text.
+const atRunTime = process.env.PREEMPTIBLE_COPIES_AT_RUN_TIME !== '0';
+// (1: the option set, true; unset: transform()'s default.)
+const copiesOption = { '0': false, '1': true }[process.env.PREEMPTIBLE_COPIES_AT_RUN_TIME ?? ''];
+const outDir = join(root, '.test-out', atRunTime ? 'differential' : 'differential-printed');
 
 async function settle(fn) {
   try {
@@ -75,7 +78,7 @@ function writeWhole(file, text) {
 export async function runDifferential(fixture) {
   const source = readFileSync(fixture, 'utf8');
   const ext = extname(fixture);
-  const { code, diagnostics } = transform(source, { filename: basename(fixture), ...(atRunTime ? { copiesAtRunTime: true } : {}) });
+  const { code, diagnostics } = transform(source, { filename: basename(fixture), copiesAtRunTime: copiesOption });
   // How many functions get their copies at run time (`$pe.lazyText(`), to tell the mode was exercised.
   const atRunTimeCount = code.split('.lazyText(').length - 1;
   mkdirSync(outDir, { recursive: true });

@@ -14,6 +14,14 @@ export const BOX = '$pe_box';
 type E = any;
 
 export function boxReferences(text: string, names: readonly string[], options: ParseOptions = {}): string {
+  return boxedText(text, names, options).text;
+}
+
+/**
+ * boxReferences, with the edits made (ascending, in `text`'s offsets: [start, end, length written]), so that
+ * offsets in the result can be taken back to `text`'s (sourceOffset).
+ */
+export function boxedText(text: string, names: readonly string[], options: ParseOptions = {}): { text: string; edits: number[][] } {
   const boxed = new Set(names);
   const { program, offset } = parseWrapped(text, options);
   const edits = new Map<number, { end: number; text: string }>();
@@ -37,11 +45,24 @@ export function boxReferences(text: string, names: readonly string[], options: P
   };
   visit(program, undefined, '');
   let out = text;
-  for (const start of [...edits.keys()].sort((a, b) => b - a)) {
-    const edit = edits.get(start)!;
-    out = out.slice(0, start) + edit.text + out.slice(edit.end);
+  const starts = [...edits.keys()].sort((a, b) => a - b);
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const edit = edits.get(starts[i]!)!;
+    out = out.slice(0, starts[i]) + edit.text + out.slice(edit.end);
   }
-  return out;
+  return { text: out, edits: starts.map((start) => [start, edits.get(start)!.end, edits.get(start)!.text.length]) };
+}
+
+/** The offset in the text before boxedText's `edits` of `offset` in the text after them (an edit's start for inside one). */
+export function sourceOffset(offset: number, edits: readonly number[][]): number {
+  let delta = 0;
+  for (const [start, end, written] of edits) {
+    const at = start! + delta; // where the edit begins in the edited text
+    if (offset < at) break;
+    if (offset < at + written!) return start!;
+    delta += written! - (end! - start!);
+  }
+  return offset - delta;
 }
 
 /** An identifier read or written as a variable (not a property name, a label, a key). */

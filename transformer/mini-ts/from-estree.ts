@@ -33,6 +33,8 @@ export class UnsupportedSyntaxError extends Error {
 export interface ParsedFunction {
   sourceFile: Node;
   fn: Node;
+  /** Where the function's text starts in the source file's text (after the wrapper written before it). */
+  offset: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface ParsedFunction {
  * `module`: the text is from an ES module (`import.meta` is allowed, `await` is reserved).
  */
 export function parseFunction(text: string, options: ParseOptions = {}): ParsedFunction {
-  const { program, wrapped, isArrow } = parseWrapped(text, options);
+  const { program, wrapped, isArrow, offset } = parseWrapped(text, options);
   const sourceFile = convert(program, undefined, wrapped);
   const outer = sourceFile.statements[0].expression.expression; // inside the wrapper's parentheses
   const fn =
@@ -53,7 +55,7 @@ export function parseFunction(text: string, options: ParseOptions = {}): ParsedF
     : isArrow ? outer.properties[0].body.statements[0].expression.expression
     : outer;
   if (!fn) throw new UnsupportedSyntaxError('no function in the text');
-  return { sourceFile, fn };
+  return { sourceFile, fn, offset };
 }
 
 export interface ParseOptions {

@@ -61,16 +61,44 @@ const SEMICOLON_STATEMENTS = new Set<number>([
   K.ExpressionStatement, K.VariableStatement, K.ReturnStatement, K.ThrowStatement, K.BreakStatement, K.ContinueStatement, K.DoStatement, K.DebuggerStatement,
 ]);
 
-/** Prints nodes of one parsed function: `sourceFile` is its root (from-estree.ts), with the text and its names. */
-export function createPrinter(sourceFile: Node): { expression(n: Node): string; statement(n: Node): string } {
+// Marks (createPrinter's `marks`): where a piece of the output comes from, `MARK_START <pos in base 36>
+// MARK_END` written before it, for a source map (takeMarks). Private-use characters: a function whose text
+// holds one is printed without marks (lazy-from-text.ts).
+export const MARK_START = '\uE000';
+const MARK_END = '\uE001';
+const LEADING_MARKS = /^(?:\uE000[0-9a-z]*\uE001)+/;
+/** `s` without the marks it starts with (for the checks below that read its first characters). */
+const bare = (s: string): string => (s.charCodeAt(0) === 0xe000 ? s.replace(LEADING_MARKS, '') : s);
+
+/** The printed text without its marks, and each mark as [offset in that text, position in the parsed text]. */
+export function takeMarks(printed: string): { text: string; marks: number[][] } {
+  const parts = printed.split(MARK_START);
+  const marks: number[][] = [];
+  let text = parts[0]!;
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    const end = part.indexOf(MARK_END);
+    marks.push([text.length, parseInt(part.slice(0, end), 36)]);
+    text += part.slice(end + 1);
+  }
+  return { text, marks };
+}
+
+/**
+ * Prints nodes of one parsed function: `sourceFile` is its root (from-estree.ts), with the text and its names.
+ * `marks`: pieces written from the text (nodes kept, names of the source, nodes updated from one) are
+ * preceded by a mark of their position in it (see takeMarks).
+ */
+export function createPrinter(sourceFile: Node, marks = false): { expression(n: Node): string; statement(n: Node): string } {
   const text: string = sourceFile.text;
   const taken = new Set<string>(sourceFile.identifiers as Set<string>);
   const generated = new Map<number, string>();
   const isOriginal = (n: Node): boolean => (n.flags & NodeFlags.Synthesized) === 0 && n.pos >= 0;
-  const slice = (n: Node): string => text.slice(n.pos, n.end);
+  const mark = (pos: number): string => (marks && pos >= 0 ? `${MARK_START}${pos.toString(36)}${MARK_END}` : '');
+  const slice = (n: Node): string => mark(n.pos) + text.slice(n.pos, n.end);
 
   const name = (n: Node): string => {
-    if (!n.autoGenerate) return n.text;
+    if (!n.autoGenerate) return mark(n.pos) + n.text;
     let s = generated.get(n.autoGenerate.id);
     if (s === undefined) {
       const base: string = n.autoGenerate.base;
@@ -83,7 +111,7 @@ export function createPrinter(sourceFile: Node): { expression(n: Node): string; 
   };
 
   const expr = (n: Node, min = COMMA): string => {
-    const s = isOriginal(n) ? slice(n) : exprParts(n);
+    const s = isOriginal(n) ? slice(n) : n.kind === K.Identifier ? exprParts(n) : mark(n.pos) + exprParts(n);
     return precedence(n) < min ? `(${s})` : s;
   };
 
@@ -156,7 +184,7 @@ export function createPrinter(sourceFile: Node): { expression(n: Node): string; 
         const op = TOKEN_TEXT[n.operator]!;
         const operand = expr(n.operand, UNARY);
         // `- -x`, `+ +x`, `- --x`: a space keeps two tokens apart.
-        return (op === '-' || op === '+') && operand.startsWith(op) ? `${op} ${operand}` : `${op}${operand}`;
+        return (op === '-' || op === '+') && bare(operand).startsWith(op) ? `${op} ${operand}` : `${op}${operand}`;
       }
       case K.PostfixUnaryExpression:
         return `${expr(n.operand, LHS)}${TOKEN_TEXT[n.operator]}`;
@@ -170,7 +198,7 @@ export function createPrinter(sourceFile: Node): { expression(n: Node): string; 
       case K.PropertyAccessExpression: {
         const object = lhs(n.expression);
         // `1.x` would read as a number: `1..x`, or parentheses.
-        const numeric = n.expression.kind === K.NumericLiteral && /^\d+$/.test(object);
+        const numeric = n.expression.kind === K.NumericLiteral && /^\d+$/.test(bare(object));
         return `${numeric ? `(${object})` : object}${n.questionDotToken ? '?.' : '.'}${name(n.name)}`;
       }
       case K.ElementAccessExpression:
@@ -275,8 +303,8 @@ function containsCall(n: Node): boolean {
 
 /** An expression statement must not start like a block, a function or class declaration, or `let [`. */
 function startsLikeStatement(s: string): string {
-  return /^(\{|function\b|class\b|let\s*\[|async\s+function\b)/.test(s) ? `(${s})` : s;
+  return /^(\{|function\b|class\b|let\s*\[|async\s+function\b)/.test(bare(s)) ? `(${s})` : s;
 }
 function startsLikeBlock(s: string): string {
-  return s.startsWith('{') ? `(${s})` : s;
+  return bare(s).startsWith('{') ? `(${s})` : s;
 }
