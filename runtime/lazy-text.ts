@@ -65,10 +65,10 @@ const compiled = new WeakMap<Opener, Map<string, { make: AnyFunction; lexicalThi
 type Kind = 'lazy' | 'reentry' | 'generator';
 
 /**
- * `fn`'s fast copy (`kind` 'lazy') or generator version ('generator') made from its text and compiled by
- * `spec[0]`, its file's opener, given the values `fn` reads from the functions around it (`captured`, in the
- * order of the facts' names), accessors for those that may change (`box`) and an arrow's `this`; the caller
- * attaches it. Asked for a fast copy of a function the lazy subset's checks turn down here (the transform
+ * `fn`'s fast copy (`kind` 'lazy'), re-entry copy ('reentry') or generator version ('generator') made from
+ * its text and compiled by `spec[0]`, its file's opener, given the values `fn` reads from the functions
+ * around it (`captured`, in the order of the facts' names), accessors for those that may change (`box`)
+ * and an arrow's `this`; the caller attaches it. Asked for a fast copy of a function the lazy subset's checks turn down here (the transform
  * made only the cheap ones), its generator version: the kind made is returned with it.
  */
 export function versionFromText(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string], captured: unknown[] = [], self?: unknown, box?: object): { kind: Kind; version: AnyFunction } {
