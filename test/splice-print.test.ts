@@ -242,7 +242,8 @@ export const { B } = (function () { return require_b(); })();
 
   it('gives stack traces through versions made at run time (inside a task) the source\'s positions too', () => {
     // A fast copy calling itself and a closure writing a local around it (read through an accessor, which
-    // moves its text), a generator version (try/finally), each at budget 0 (every frame re-entered through
+    // moves its text), a generator version (try/finally), a function with a closure's registration in its
+    // text before the call, each at budget 0 (every frame re-entered through
     // its re-entry copy) and run to completion (fast copies only).
     const src = [
       'export function deep(n) {',
@@ -256,6 +257,11 @@ export const { B } = (function () { return require_b(); })();
       'export function guarded(n) {',
       '  try { for (let i = 0; i < n; i++) deep(i); } finally { n = 0; }',
       '}',
+      // A closure inside: its registration is added to the function's text at run time, before the call.
+      'export function after(xs) {',
+      '  for (let i = 0; i < 2; i++) xs = xs.slice();',
+      '  const inc = (x) => { while (x < 1) x++; return x; }; return deep(xs.map(inc).length - 3);',
+      '}',
       '',
     ].join('\n');
     const dir = join(root, '.test-out', 'unit');
@@ -266,8 +272,8 @@ export const { B } = (function () { return require_b(); })();
     expect(r.code).toMatch(/\$pe\.later\(guarded, \$f\w* => \$pe\.defText\(/);
     writeFileSync(file, r.code);
     const script = `import { launch, resume, TO_COMPLETION } from 'preemptible';
-      import { deep, summed, guarded } from ${JSON.stringify(pathToFileURL(file).href)};
-      for (const [f, arg] of [[deep, 3], [summed, [1, 2, 3]], [guarded, 3]]) {
+      import { deep, summed, guarded, after } from ${JSON.stringify(pathToFileURL(file).href)};
+      for (const [f, arg] of [[deep, 3], [summed, [1, 2, 3]], [guarded, 3], [after, [1, 2, 3]]]) {
         for (const budget of [TO_COMPLETION, 0]) {
           try { const t = launch(f, budget, arg); while (t.status === 'paused') resume(t, budget); } catch (e) { console.log(e.stack.split('\\n').slice(0, 5).join('\\n')); }
         }
@@ -279,11 +285,11 @@ export const { B } = (function () { return require_b(); })();
       return `${file}:${line + 1}:${lines[line]!.indexOf(text) + 1})`;
     };
     const traces = out.split('RangeError: bottom').slice(1);
-    expect(traces).toHaveLength(6);
+    expect(traces).toHaveLength(8);
     for (const trace of traces) expect(trace).toContain(`at deep (${at("new RangeError('bottom')")}`);
     // Run to completion, the frame that called it: deep itself (its call of deep), the closure, guarded's
     // generator version. (At budget 0 the thrower was re-entered alone, its callers recorded: not on the stack.)
-    for (const [i, call] of [[0, 'deep(n - 1)'], [2, 'deep(0)'], [4, 'deep(i)']] as const) {
+    for (const [i, call] of [[0, 'deep(n - 1)'], [2, 'deep(0)'], [4, 'deep(i)'], [6, 'deep(xs.map(inc).length - 3)']] as const) {
       expect(traces[i], `trace ${i}`).toContain(at(call));
     }
     expect(traces[1]).toMatch(/at reenter /);

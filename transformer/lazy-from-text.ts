@@ -186,24 +186,29 @@ export function versionFromText(kind: 'fast' | 'reentry' | 'generator', text: st
 }
 
 /**
- * The mappings of `code` (see versionFromText): each mark's piece maps to its place in `text`, and so does
- * every token after it that is the same as the text's there (a kept node is its text), up to the next mark.
+ * The mappings of `code` (see versionFromText): each mark's piece maps to its place in the source, and so
+ * does every token after it that is the same as the text's there (a kept node is its text), up to the next
+ * mark. `text` is the engine's text of the function: the source's, with the additions the transform put
+ * into it (its closures' registrations) between delimiters, which map to nothing.
  */
 function mappingsOf(code: string, marks: number[][], text: string, textOffset: (pos: number) => number, map: { place: TextPlace; prefixLength: number }): string {
-  const textLines = lineStarts(text);
+  const { source, toSource } = withoutAdditions(text);
+  const sourceLines = lineStarts(source);
   const writer = new MappingsWriter();
   let line = 0;
   let lineStart = -map.prefixLength; // (the prefix is on the first line)
   let scanned = 0; // code offsets before this are counted into line / lineStart
   const add = (at: number, t: number): void => {
+    const s = toSource(t);
+    if (s < 0) return;
     for (; scanned < at; scanned++) {
       if (code.charCodeAt(scanned) === 10) {
         line++;
         lineStart = scanned + 1;
       }
     }
-    const l = lineOf(textLines, t);
-    writer.add(line, at - lineStart, map.place.line + l, (l === 0 ? map.place.column : 0) + t - textLines[l]!);
+    const l = lineOf(sourceLines, s);
+    writer.add(line, at - lineStart, map.place.line + l, (l === 0 ? map.place.column : 0) + s - sourceLines[l]!);
   };
   for (let m = 0; m < marks.length; m++) {
     const [at, pos] = marks[m]! as [number, number];
@@ -219,6 +224,47 @@ function mappingsOf(code: string, marks: number[][], text: string, textOffset: (
     }
   }
   return writer.toString();
+}
+
+const OPEN = '/*$pe<*/';
+const CLOSE = '/*$pe>*/';
+
+/**
+ * `text` without what the transform added to it (between `/*$pe<*\/` and `/*$pe>*\/`, which nest), and
+ * each offset of `text` in that (-1 inside an addition).
+ */
+function withoutAdditions(text: string): { source: string; toSource: (t: number) => number } {
+  if (!text.includes(OPEN)) return { source: text, toSource: (t) => t };
+  const kept: number[][] = []; // [start in text, end in text, start in source]
+  let source = '';
+  let depth = 0;
+  let i = 0;
+  while (i < text.length) {
+    const open = text.indexOf(OPEN, i);
+    const close = text.indexOf(CLOSE, i);
+    const next = open >= 0 && (close < 0 || open < close) ? open : close;
+    const end = next < 0 ? text.length : next;
+    if (depth === 0 && end > i) {
+      kept.push([i, end, source.length]);
+      source += text.slice(i, end);
+    }
+    if (next < 0) break;
+    depth += next === open ? 1 : -1;
+    i = next + OPEN.length;
+  }
+  const toSource = (t: number): number => {
+    let lo = 0;
+    let hi = kept.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [start, end, at] = kept[mid]! as [number, number, number];
+      if (t < start) hi = mid - 1;
+      else if (t >= end) lo = mid + 1;
+      else return at + t - start;
+    }
+    return -1;
+  };
+  return { source, toSource };
 }
 
 const isWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;

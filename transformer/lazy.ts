@@ -488,6 +488,10 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
      * its arguments, the callee and every argument go to spills first (skipped while resuming past them).
      */
     const fastCall = (call: TS.CallExpression, k: number | undefined): TS.Expression => {
+      // (For a source map of copies made at run time, each call written for it has its place: a stack frame
+      // stopped there maps to the call, not to its last argument, which is written before the call itself.)
+      const invoke = (fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression =>
+        g.positions ? ts.setTextRange(invokeAs(g, fn, thisArg, args), call) : invokeAs(g, fn, thisArg, args);
       const spill = plan.callSpill.get(call);
       const bare = skipOuter(ts, call.expression);
       const pre: TS.Expression[] = [];
