@@ -18,6 +18,7 @@ import { engineText } from './source-text';
 import { loadInOwnRealm } from './own-realm';
 import { GEN, OWNER } from './symbols';
 import { SPLIT } from './constructors';
+import { versionCacheOf } from './version-cache';
 
 type AnyFunction = (...args: never[]) => unknown;
 type Opener = (hot: Record<string, unknown>, text: string) => AnyFunction;
@@ -107,8 +108,17 @@ function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunctio
   // A file written as its own text (see fileOf) gets a source map of the versions to the function's place.
   const file = files.get(open);
   const at = file !== undefined ? facts.at : undefined;
-  const make = (k: Kind): ReturnType<typeof maker.versionFromText> =>
-    maker.versionFromText(k === 'lazy' ? 'fast' : k, text, facts, name, at && { place: { line: at.line, column: at.character }, prefixLength: before(k).length });
+  const make = (k: Kind): ReturnType<typeof maker.versionFromText> => {
+    const map = at && { place: { line: at.line, column: at.character }, prefixLength: before(k).length };
+    // (Kept on disk where the loader's cache is on: version-cache.ts. '' for a fast copy turned down.)
+    const cache = file === undefined ? undefined : versionCacheOf(file);
+    const parts = [k, factsText, text, map?.prefixLength ?? ''];
+    const cached = cache?.find(parts);
+    if (cached) return cached.code === '' ? undefined : cached;
+    const v = maker.versionFromText(k === 'lazy' ? 'fast' : k, text, facts, name, map);
+    cache?.keep(parts, v ?? { code: '' });
+    return v;
+  };
   // (The loaded text is the transform's printing of the function, which may be longer than its source.)
   let version: ReturnType<typeof maker.versionFromText>;
   let made: Kind = kind;

@@ -243,4 +243,36 @@ describe('preemptible/register', () => {
       expect(r.stderr).toMatch(message);
     }
   });
+
+  it('keeps the versions it makes at run time in the cache directory, which the next start reads', () => {
+    const dir = packageDir('versions-cache', { type: 'module', preemptible: { include: ['src/'] } }, ['src']);
+    writeFileSync(join(dir, 'src', 'a.js'), 'export function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }\n');
+    writeFileSync(
+      join(dir, 'main.js'),
+      `import { launch, TO_COMPLETION } from 'preemptible';
+       import { spin } from './src/a.js';
+       console.log(JSON.stringify([spin(500), launch(spin, TO_COMPLETION, 500).value]));`,
+    );
+    const cache = join(dir, 'cache');
+    const start = (env: Record<string, string>) => {
+      const r = spawnSync(process.execPath, ['--import', 'preemptible/register', 'main.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1', PREEMPTIBLE_COPIES_AT_RUN_TIME: '', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as [number, number];
+    };
+    const plain = start({ PREEMPTIBLE_CACHE: cache })[0];
+    expect(start({ PREEMPTIBLE_CACHE: cache })).toEqual([plain, plain]);
+    // One file of versions for the source file, holding spin's fast copy (made inside the task).
+    const files = readdirSync(join(cache, 'versions'));
+    expect(files).toHaveLength(1);
+    const file = join(cache, 'versions', files[0]!);
+    const entries = JSON.parse(readFileSync(file, 'utf8')) as [string, { code: string }][];
+    expect(entries.some(([, v]) => v.code.includes('% 1009'))).toBe(true);
+    // The next start runs what it reads there (a version changed in the file changes what the task computes),
+    // and without the cache (PREEMPTIBLE_CACHE=0) makes them again.
+    writeFileSync(file, JSON.stringify(entries.map(([k, v]) => [k, { ...v, code: v.code.replaceAll('% 1009', '% 1013') }])));
+    const changed = start({ PREEMPTIBLE_CACHE: cache });
+    expect(changed[0]).toBe(plain);
+    expect(changed[1]).not.toBe(plain);
+    expect(start({ PREEMPTIBLE_CACHE: '0' })).toEqual([plain, plain]);
+  });
 });

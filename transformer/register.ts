@@ -137,6 +137,14 @@ function instrumentSource(source: string, file: string, config: RegisterConfig):
 }
 
 /** CommonJS: compile matching files (and .ts/.cts files) through transform(). */
+/**
+ * Versions made at run time (transform()'s copiesAtRunTime) are kept beside the transforms, so a start
+ * makes only those of functions it had not run before (runtime/version-cache.ts).
+ */
+export function shareVersionCache(config: RegisterConfig): void {
+  (require('../runtime/version-cache') as typeof import('../runtime/version-cache')).useVersionCache(config.cache === null ? null : join(config.cache, 'versions'));
+}
+
 export function installRequireHook(config: RegisterConfig): void {
   const wanted = filterFor(config);
   const extensions = (Module as unknown as { _extensions: Record<string, (m: unknown, f: string) => void> })._extensions;

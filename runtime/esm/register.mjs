@@ -4,8 +4,9 @@
 import module from 'node:module';
 import register from '../../dist/transformer/register.js';
 
-const { loadConfig, installRequireHook, createHooks } = register;
+const { loadConfig, installRequireHook, createHooks, shareVersionCache } = register;
 const config = loadConfig(process.cwd());
+shareVersionCache(config);
 installRequireHook(config);
 if (typeof module.registerHooks === 'function') {
   module.registerHooks(createHooks(config));
