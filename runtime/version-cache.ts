@@ -1,5 +1,6 @@
 // On-disk cache of the versions made at run time (lazy-text.ts), for processes started through the Node
-// loader with its transform cache on (it shares the directory: transformer/register.ts). Making a function's
+// loader with its transform cache on (it shares the directory: transformer/register.ts), or, without the
+// loader, with PREEMPTIBLE_CACHE naming a directory (code transformed ahead of time). Making a function's
 // versions costs ~1-2 ms; a workload's first run in a fresh process made hundreds (acorn parsing marked's
 // source: ~510 ms, against ~120 ms with printed versions); read from here, ~140 ms (bench/README.md).
 //
@@ -10,7 +11,7 @@
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** What a version is made of (lazy-from-text.ts versionFromText). */
 export interface MadeVersion {
@@ -18,7 +19,7 @@ export interface MadeVersion {
   mappings?: string;
 }
 
-/** Set by the loader: the directory, or absent (no cache). Shared by every copy of the package. */
+/** Set by the loader: the directory, or null (its cache off). Shared by every copy of the package. */
 const DIRECTORY = Symbol.for('preemptible.versionCache.v1');
 
 /** Entries kept per file: the used ones, then others up to this many. */
@@ -38,7 +39,15 @@ let exitHooked = false;
 
 /** Called by the loader: versions made at run time are kept in `dir` (null: not kept). */
 export function useVersionCache(dir: string | null): void {
-  (globalThis as Record<symbol, unknown>)[DIRECTORY] = dir ?? undefined;
+  (globalThis as Record<symbol, unknown>)[DIRECTORY] = dir;
+}
+
+/** The directory versions are kept in: the loader's, else PREEMPTIBLE_CACHE's (not `0` or `false`), else none. */
+function directory(): string | undefined {
+  const set = (globalThis as Record<symbol, unknown>)[DIRECTORY] as string | null | undefined;
+  if (set !== undefined) return set ?? undefined;
+  const env = process.env.PREEMPTIBLE_CACHE;
+  return env && env !== '0' && env !== 'false' ? join(resolve(env), 'versions') : undefined;
 }
 
 /** The key of one version: what it is made from. */
@@ -79,7 +88,7 @@ export function versionCacheOf(file: string): { find(parts: readonly (string | n
 function entriesOf(file: string): FileEntries | null {
   let f = files.get(file);
   if (f !== undefined) return f;
-  const dir = (globalThis as Record<symbol, unknown>)[DIRECTORY] as string | undefined;
+  const dir = directory();
   if (dir === undefined) {
     files.set(file, null);
     return null;

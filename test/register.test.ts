@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appSrc, expectSameAsPlain, plainAppBuild, runApp } from './helpers/app';
 import { root } from './helpers/instrument';
+import { transform } from 'preemptible/transform';
 
 const work = join(root, '.test-out', 'register');
 
@@ -274,5 +275,19 @@ describe('preemptible/register', () => {
     expect(changed[0]).toBe(plain);
     expect(changed[1]).not.toBe(plain);
     expect(start({ PREEMPTIBLE_CACHE: '0' })).toEqual([plain, plain]);
+    // Without the loader (transformed ahead of time), PREEMPTIBLE_CACHE naming a directory keeps them there
+    // too; unset, nothing is kept.
+    const ahead = join(dir, 'ahead.mjs');
+    writeFileSync(ahead, transform(readFileSync(join(dir, 'src', 'a.js'), 'utf8'), { filename: join(dir, 'src', 'a.js') }).code);
+    const run = (env: Record<string, string | undefined>) => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { launch, TO_COMPLETION } from 'preemptible'; import { spin } from ${JSON.stringify(pathToFileURL(ahead).href)}; console.log(launch(spin, TO_COMPLETION, 500).value);`], { cwd: dir, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_QUIET: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      return Number(r.stdout);
+    };
+    const other = join(dir, 'other-cache');
+    expect(run({ PREEMPTIBLE_CACHE: undefined })).toBe(plain);
+    expect(existsSync(other)).toBe(false);
+    expect(run({ PREEMPTIBLE_CACHE: other })).toBe(plain);
+    expect(readdirSync(join(other, 'versions'))).toHaveLength(1);
   });
 });
