@@ -6,9 +6,10 @@
 // slices (a fresh process: the slices that make versions run past their deadline, reported as the slowest
 // slice). Prints a Markdown table, writes bench/results/first-use.json.
 //
-//   node bench/first-use.mjs [--processes N]     (default 5 processes per row, ~30 s)
+//   node bench/first-use.mjs [--processes N]     (default 5 processes per row, ~40 s)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -31,7 +32,13 @@ const WORKLOADS = {
   },
 };
 
-const MODES = { 'made at run time (default)': {}, 'printed (copiesAtRunTime: false)': { copiesAtRunTime: false } };
+// Each mode: transform options, and whether the children keep and read versions in a cache directory
+// (PREEMPTIBLE_CACHE, as the Node loader does with its own), filled by a first start before the measured ones.
+const MODES = {
+  'made at run time (default)': { options: {}, cache: false },
+  'made at run time, from the versions cache': { options: {}, cache: true },
+  'printed (copiesAtRunTime: false)': { options: { copiesAtRunTime: false }, cache: false },
+};
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -89,16 +96,25 @@ if (process.argv[2] === '--child') {
   const results = [];
   for (const [name, w] of Object.entries(WORKLOADS)) {
     const source = readFileSync(join(root, w.file), 'utf8');
-    for (const [mode, options] of Object.entries(MODES)) {
+    for (const [mode, { options, cache }] of Object.entries(MODES)) {
       const { code } = transform(source, { filename: 'lib.cjs', ...options });
       const libFile = join(dir, `${name.replace(/\W+/g, '-')}-${Object.keys(options).length ? 'printed' : 'run-time'}.cjs`);
       writeFileSync(libFile, code);
+      const cacheDir = cache ? mkdtempSync(join(tmpdir(), 'preemptible-first-use-')) : undefined;
+      const env = { ...process.env, PREEMPTIBLE_CACHE: cacheDir };
+      const child = (extra) => JSON.parse(execFileSync(process.execPath, [import.meta.filename, '--child', name, libFile, ...extra], { cwd: root, encoding: 'utf8', env }));
+      if (cache) {
+        // A first start of each kind fills the cache (fast copies run to completion, re-entry copies in slices).
+        child([]);
+        child(['--slices']);
+      }
       const runs = [];
       const slices = [];
       for (let p = 0; p < processes; p++) {
-        runs.push(JSON.parse(execFileSync(process.execPath, [import.meta.filename, '--child', name, libFile], { cwd: root, encoding: 'utf8' })));
-        slices.push(JSON.parse(execFileSync(process.execPath, [import.meta.filename, '--child', name, libFile, '--slices'], { cwd: root, encoding: 'utf8' })).slices);
+        runs.push(child([]));
+        slices.push(child(['--slices']).slices);
       }
+      if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
       results.push({
         workload: name,
         mode,
@@ -121,6 +137,6 @@ if (process.argv[2] === '--child') {
     results.map((r) => [r.workload, r.mode, `${fmt(r.outputRatio)}×`, `${fmt(r.loadMs, 1)} ms`, ...r.runsMs.map((x) => `${fmt(x, 1)} ms`), `${fmt(r.slicesFirstRunMs, 0)} ms`, `${fmt(r.slowestSliceMs, 1)} ms (${fmt(r.slowestSliceMaxMs, 1)})`]),
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   ));
-  console.log('\nload: the instrumented file required (with versions made at run time it also loads the maker: acorn and the rewrite). Runs in a task run to completion: the first makes the versions of every function it calls (at its first call in a task); the next run reuses them. 1 ms slices: the first run again in a fresh process, `resume(task, 1)` until done; a slice that makes versions runs past its deadline by what making them takes (the slowest slice: median over the processes, max in parentheses).');
+  console.log('\nload: the instrumented file required (with versions made at run time it also loads the maker: acorn and the rewrite). From the versions cache: the same processes with PREEMPTIBLE_CACHE naming a directory a first start filled (the Node loader keeps them in its own cache directory). Runs in a task run to completion: the first makes the versions of every function it calls (at its first call in a task); the next run reuses them. 1 ms slices: the first run again in a fresh process, `resume(task, 1)` until done; a slice that makes versions runs past its deadline by what making them takes (the slowest slice: median over the processes, max in parentheses).');
   console.log(`\nwritten: ${writeResults('first-use.json', { machine: m, results })}`);
 }

@@ -154,6 +154,8 @@ const files = new WeakMap<Opener, string>();
  */
 export function fileOf(open: Opener, file: string): void {
   files.set(open, file);
+  // (Where versions are kept on disk, the file's are read now, as the file loads, not in a task's slice.)
+  versionCacheOf(file);
 }
 
 let compiledCount = 0;
