@@ -19,6 +19,22 @@ const delimitersOff = (code: string): string => code.replace(/\/\*\$pe[<>]\*\//g
 const { lazyVersionsFromText } = require(join(root, 'dist/transformer/lazy-from-text.js')) as typeof import('../transformer/lazy-from-text');
 const enums = require(join(root, 'dist/transformer/mini-ts/enums.js')) as Record<string, Record<string, number>>;
 
+/**
+ * A scope like a transformed module's: the runtime's hot names, `spin`, a `walk` written `walkText`, and an
+ * opener there (an eval that sees them).
+ */
+function moduleScope(walkText: string): { spin: (n: number) => number; walk: (a: number[]) => number; open: (text: string) => (...a: unknown[]) => unknown } {
+  return new Function(
+    '$pe',
+    `"use strict";
+    const $pe_rt = $pe.rt, $pe_FAST = $pe.FAST, $pe_OWNER = $pe.OWNER, $pe_apply = $pe.apply, $pe_callable = $pe.callable;
+    function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+    ${walkText}
+    const open = (text) => eval(text);
+    return { spin, walk, open };`,
+  )(runtime);
+}
+
 describe('mini-ts', () => {
   it("has TypeScript's own numbers for every kind and flag the rewrite compares", () => {
     for (const name of ['SyntaxKind', 'NodeFlags', 'ModifierFlags', 'EmitFlags', 'GeneratedIdentifierFlags']) {
@@ -71,21 +87,12 @@ describe('lazyVersionsFromText', () => {
   });
 
   it('makes copies that pause and resume when compiled at run time in the function\'s own scope', () => {
-    // A scope like a transformed module's: the runtime's hot names, two functions, and an opener there.
-    const scope = new Function(
-      '$pe',
-      `"use strict";
-      const $pe_rt = $pe.rt, $pe_FAST = $pe.FAST, $pe_OWNER = $pe.OWNER, $pe_apply = $pe.apply, $pe_callable = $pe.callable;
-      function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
-      function walk(items) {
+    const scope = moduleScope(`function walk(items) {
         let total = 0;
         for (let i = 0; i < items.length; i++) total += spin(items[i]) + items.indexOf(items[i]);
         const o = { sum: total };
         return o.sum * 2 + spin(total % 50);
-      }
-      const open = (text) => eval(text);
-      return { spin, walk, open };`,
-    )(runtime) as { spin: (n: number) => number; walk: (a: number[]) => number; open: (text: string) => (...a: unknown[]) => unknown };
+      }`);
     const facts = { strict: true, declared: ['spin', 'walk'], plain: [], plainClasses: [], fixed: [] };
     let made = 0;
     for (const [name, fn] of [['spin', scope.spin], ['walk', scope.walk]] as const) {
@@ -109,15 +116,7 @@ describe('lazyVersionsFromText', () => {
   });
 
   it('makes the fast copy alone, its re-entry copy made only when a frame of it is first resumed', () => {
-    const scope = new Function(
-      '$pe',
-      `"use strict";
-      const $pe_rt = $pe.rt, $pe_FAST = $pe.FAST, $pe_OWNER = $pe.OWNER, $pe_apply = $pe.apply, $pe_callable = $pe.callable;
-      function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
-      function walk(items) { let total = 0; for (let i = 0; i < items.length; i++) total += spin(items[i]); return total; }
-      const open = (text) => eval(text);
-      return { spin, walk, open };`,
-    )(runtime) as { spin: (n: number) => number; walk: (a: number[]) => number; open: (text: string) => (...a: unknown[]) => unknown };
+    const scope = moduleScope('function walk(items) { let total = 0; for (let i = 0; i < items.length; i++) total += spin(items[i]); return total; }');
     const facts = { strict: true, declared: ['spin', 'walk'], plain: [], plainClasses: [], fixed: [] };
     const made: string[] = [];
     for (const [name, fn] of [['spin', scope.spin], ['walk', scope.walk]] as const) {
