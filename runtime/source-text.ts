@@ -11,7 +11,7 @@
 
 import { PreemptibleEnvironmentError } from './errors';
 import { apply } from './intrinsics';
-import { INSERTED_END, INSERTED_START } from './inserted';
+import { INSERTED_START, keptRuns } from './inserted';
 
 interface SourceRegistry {
   texts: Map<string, string>;
@@ -35,32 +35,14 @@ const markPattern = /\/\*\$pe:([0-9a-f]{16}):(\d+):(\d+)\*\//g;
 const exec = RegExp.prototype.exec;
 const includes = String.prototype.includes;
 const slice = String.prototype.slice;
-const indexOf = String.prototype.indexOf;
 
 /** `text` without what is written between INSERTED_START and INSERTED_END (nested too); as it is if unbalanced. */
 function withoutInserted(text: string): string {
+  const runs = keptRuns(text);
+  if (runs === undefined) return text;
   let out = '';
-  let depth = 0;
-  let at = 0;
-  for (;;) {
-    const start = apply(indexOf, text, [INSERTED_START, at]) as number;
-    if (depth === 0) {
-      if (start < 0) return out + (apply(slice, text, [at]) as string);
-      out += apply(slice, text, [at, start]) as string;
-      depth = 1;
-      at = start + INSERTED_START.length;
-      continue;
-    }
-    const end = apply(indexOf, text, [INSERTED_END, at]) as number;
-    if (end < 0) return text;
-    if (start >= 0 && start < end) {
-      depth++;
-      at = start + INSERTED_START.length;
-    } else {
-      depth--;
-      at = end + INSERTED_END.length;
-    }
-  }
+  for (let i = 0; i < runs.length; i += 2) out += apply(slice, text, [runs[i], runs[i + 1]]) as string;
+  return out;
 }
 
 function install(): SourceRegistry {

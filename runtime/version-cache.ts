@@ -10,8 +10,9 @@
 // (a temporary file renamed) when the process exits, if it made any.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildHash } from '../transformer/transform-cache';
 
 /** What a version is made of (lazy-from-text.ts versionFromText). */
 export interface MadeVersion {
@@ -109,11 +110,7 @@ function entriesOf(file: string): FileEntries | null {
 function identity(): string {
   if (makerId !== undefined) return makerId;
   const dir = join(__dirname, '..', 'transformer');
-  const h = createHash('sha256');
-  for (const f of readdirSync(dir).sort()) if (f.endsWith('.js')) h.update(f).update(readFileSync(join(dir, f)));
-  const mini = join(dir, 'mini-ts');
-  for (const f of readdirSync(mini).sort()) if (f.endsWith('.js')) h.update(f).update(readFileSync(join(mini, f)));
-  return (makerId = h.digest('hex'));
+  return (makerId = buildHash([dir, join(dir, 'mini-ts')]).digest('hex'));
 }
 
 function writeAll(): void {

@@ -10,8 +10,9 @@ import { buildGeneratorBody, GeneratorBodyContext, HotName, namedByKey } from '.
 import { buildLazy } from './lazy';
 import { createPrinter, miniTs, Node, parseFunction } from './mini-ts';
 import { boxedText, sourceOffset } from './mini-ts/box';
-import { MARK_START, takeMarks } from './mini-ts/print';
-import { MappingsWriter } from './source-map';
+import { MARK_END, MARK_START, takeMarks } from './mini-ts/print';
+import { isWordCode, MappingsWriter } from './source-map';
+import { keptRuns } from '../runtime/inserted';
 import { FileFacts } from './text-facts';
 
 export { decodeFacts, encodeFacts } from './text-facts';
@@ -177,7 +178,7 @@ export interface TextPlace {
  */
 export function versionFromText(kind: 'fast' | 'reentry' | 'generator', text: string, facts: FileFacts, name: string | undefined, map?: { place: TextPlace; prefixLength: number }): { code: string; mappings?: string } | undefined {
   // (No marks in a text that holds their characters: it gets no map.)
-  const marks = map !== undefined && !text.includes(MARK_START) && !text.includes('\uE001');
+  const marks = map !== undefined && !text.includes(MARK_START) && !text.includes(MARK_END);
   const made = kind === 'generator' ? generatorPrinted(text, facts, name, marks) : lazyPrinted(text, facts, name, { sizeChecked: true, part: kind }, marks);
   if (!made) return undefined;
   if (!marks) return { code: made.printed };
@@ -220,54 +221,38 @@ function mappingsOf(code: string, marks: number[][], text: string, textOffset: (
     for (let i = 1; at + i < until && t + i < text.length && code.charCodeAt(at + i) === text.charCodeAt(t + i); i++) {
       const c = code.charCodeAt(at + i);
       const before = code.charCodeAt(at + i - 1);
-      if (c !== 32 && c !== 10 && c !== 9 && c !== 13 && (before === 32 || before === 10 || before === 9 || isWord(c) !== isWord(before))) add(at + i, t + i);
+      if (c !== 32 && c !== 10 && c !== 9 && c !== 13 && (before === 32 || before === 10 || before === 9 || isWordCode(c) !== isWordCode(before))) add(at + i, t + i);
     }
   }
   return writer.toString();
 }
 
-const OPEN = '/*$pe<*/';
-const CLOSE = '/*$pe>*/';
-
 /**
- * `text` without what the transform added to it (between `/*$pe<*\/` and `/*$pe>*\/`, which nest), and
- * each offset of `text` in that (-1 inside an addition).
+ * `text` without what the transform added to it (between its delimiters, which nest: runtime/inserted.ts),
+ * and each offset of `text` in that (-1 inside an addition). Unbalanced, `text` as it is (as toString does).
  */
 function withoutAdditions(text: string): { source: string; toSource: (t: number) => number } {
-  if (!text.includes(OPEN)) return { source: text, toSource: (t) => t };
-  const kept: number[][] = []; // [start in text, end in text, start in source]
+  const runs = keptRuns(text);
+  if (runs === undefined || runs.length === 2) return { source: text, toSource: (t) => t };
+  const starts: number[] = []; // each run's start in the source
   let source = '';
-  let depth = 0;
-  let i = 0;
-  while (i < text.length) {
-    const open = text.indexOf(OPEN, i);
-    const close = text.indexOf(CLOSE, i);
-    const next = open >= 0 && (close < 0 || open < close) ? open : close;
-    const end = next < 0 ? text.length : next;
-    if (depth === 0 && end > i) {
-      kept.push([i, end, source.length]);
-      source += text.slice(i, end);
-    }
-    if (next < 0) break;
-    depth += next === open ? 1 : -1;
-    i = next + OPEN.length;
+  for (let i = 0; i < runs.length; i += 2) {
+    starts.push(source.length);
+    source += text.slice(runs[i], runs[i + 1]);
   }
   const toSource = (t: number): number => {
     let lo = 0;
-    let hi = kept.length - 1;
+    let hi = starts.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const [start, end, at] = kept[mid]! as [number, number, number];
-      if (t < start) hi = mid - 1;
-      else if (t >= end) lo = mid + 1;
-      else return at + t - start;
+      if (t < runs[2 * mid]!) hi = mid - 1;
+      else if (t >= runs[2 * mid + 1]!) lo = mid + 1;
+      else return starts[mid]! + t - runs[2 * mid]!;
     }
     return -1;
   };
   return { source, toSource };
 }
-
-const isWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
 
 function lineStarts(s: string): number[] {
   const starts = [0];

@@ -353,8 +353,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       const S = ts.SyntaxKind;
       if (ts.isCallExpression(e)) {
         const k = plan.siteOf.get(e);
-        // (For a source map of copies made at run time, the call's place: a stack frame in it maps there.)
-        const call = g.positions ? ts.setTextRange(fastCall(e, k), e) : fastCall(e, k);
+        const call = fastCall(e, k);
         return k === undefined || !reentry ? call : cond(factory.createLogicalAnd($r, kIs(k)), continueInner(), call);
       }
       if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {

@@ -14,6 +14,7 @@ import { homedir } from 'node:os';
 import { dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PreemptibleArgumentError } from '../runtime/errors';
+import { useVersionCache } from '../runtime/version-cache';
 import { createFileFilter, FileTest } from './file-filter';
 import type * as Transformer from './index';
 import { isNote, type InstrumentMode } from './options';
@@ -142,7 +143,7 @@ function instrumentSource(source: string, file: string, config: RegisterConfig):
  * makes only those of functions it had not run before (runtime/version-cache.ts).
  */
 export function shareVersionCache(config: RegisterConfig): void {
-  (require('../runtime/version-cache') as typeof import('../runtime/version-cache')).useVersionCache(config.cache === null ? null : join(config.cache, 'versions'));
+  useVersionCache(config.cache === null ? null : join(config.cache, 'versions'));
 }
 
 export function installRequireHook(config: RegisterConfig): void {

@@ -2,6 +2,11 @@
 // segments of [generated column, source, source line, source column], each relative to the one before.
 // One source per map here (the file transformed), so the source field is always 0 after the first.
 
+/** A character of a word (identifier, keyword, number): source maps here map where a word or a run of punctuation begins. */
+export function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
+}
+
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** A map's mappings, written segment by segment in generated order. */

@@ -21,7 +21,7 @@
 import type * as TS from 'typescript';
 import { INSERTED_END, INSERTED_START } from '../runtime/inserted';
 import { withPlainExports } from './plain-exports';
-import { MappingsWriter } from './source-map';
+import { isWordCode, MappingsWriter } from './source-map';
 import { sourceStart } from './source-text';
 
 /** Marks a placeholder; a file whose text contains it or the delimiters is not printed this way (see canSplice). */
@@ -103,9 +103,6 @@ function mappingsOf(run: Run, sf: TS.SourceFile): string {
 
 const [SPACE, WORD_CHAR, PUNCTUATION] = [0, 1, 2];
 
-function isWordCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
-}
 
 /** Properties of a node that are not its children (a file's module indicator is one of its statements). */
 const NOT_CHILDREN = new Set(['parent', 'original', 'emitNode', 'symbol', 'localSymbol', 'locals', 'nextContainer', 'flowNode', 'endFlowNode', 'returnFlowNode', 'jsDoc', 'jsDocCache', 'externalModuleIndicator', 'commonJsModuleIndicator', 'imports', 'moduleAugmentations']);

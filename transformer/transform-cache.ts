@@ -7,7 +7,7 @@
 // transform removes the ones it replaces (older texts of the file, older builds of the transformer): the
 // cache holds one entry per file.
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic, ModuleFormat } from './options';
@@ -20,14 +20,20 @@ export interface CachedTransform {
   diagnostics: Diagnostic[];
 }
 
+/** A hash of the compiled files in `dirs` (their names and contents): a build's identity, to key caches by. */
+export function buildHash(dirs: readonly string[]): Hash {
+  const h = createHash('sha256');
+  for (const dir of dirs) {
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.js')) h.update(f).update(readFileSync(join(dir, f)));
+  }
+  return h;
+}
+
 let transformerId: string | undefined;
 /** A hash of this transformer's compiled files and of the TypeScript version it uses (once per process). */
 function transformerIdentity(): string {
   if (transformerId !== undefined) return transformerId;
-  const h = createHash('sha256');
-  for (const f of readdirSync(__dirname).sort()) {
-    if (f.endsWith('.js')) h.update(f).update(readFileSync(join(__dirname, f)));
-  }
+  const h = buildHash([__dirname]);
   h.update((require('typescript/package.json') as { version: string }).version);
   transformerId = h.digest('hex');
   return transformerId;

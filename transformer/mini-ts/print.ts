@@ -65,7 +65,7 @@ const SEMICOLON_STATEMENTS = new Set<number>([
 // MARK_END` written before it, for a source map (takeMarks). Private-use characters: a function whose text
 // holds one is printed without marks (lazy-from-text.ts).
 export const MARK_START = '\uE000';
-const MARK_END = '\uE001';
+export const MARK_END = '\uE001';
 const LEADING_MARKS = /^(?:\uE000[0-9a-z]*\uE001)+/;
 /** `s` without the marks it starts with (for the checks below that read its first characters). */
 const bare = (s: string): string => (s.charCodeAt(0) === 0xe000 ? s.replace(LEADING_MARKS, '') : s);
