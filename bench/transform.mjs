@@ -5,11 +5,13 @@
 // TypeScript transformer, so it can never be faster than TypeScript parsing and printing the file).
 // Prints a Markdown table, writes bench/results/transform.json.
 //
-//   node bench/transform.mjs           marked, acorn, vite's node chunk, @babel/core bundled by esbuild (~45 s)
+//   node bench/transform.mjs           marked, acorn, vite's node chunk, @babel/core bundled by esbuild, and
+//                                      TypeScript sources file by file: those npm packages here ship, and
+//                                      this repository's own (~60 s)
 //   node bench/transform.mjs --large   node_modules/typescript/lib/typescript.js (9 MB; ~1 minute,
 //                                      ~3.7 GB RSS), written to bench/results/transform-large.json;
 //                                      the default run then shows that row, marked with its date
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -24,9 +26,47 @@ const large = process.argv.includes('--large');
 const started = now();
 // A bundle as esbuild writes one (its modules in `__commonJS({ "path"(exports, module) { ... } })`): made here.
 const BABEL_BUNDLE = '@babel/core bundled by esbuild';
+// TypeScript input, each file through transform() (times and sizes summed): the sources npm packages installed
+// here ship, and this repository's own (whose functions mention the runtime's `$pe` names, which keeps many of
+// them printed, and which has parameter properties, which TypeScript must emit: see the README).
+const NPM_TS = 'TypeScript sources of @jridgewell/*, piscina, @babel/core (file by file)';
+const OWN_TS = "this repository's transformer/ and runtime/ (TypeScript, file by file)";
 const FILES = large
   ? ['node_modules/typescript/lib/typescript.js']
-  : ['node_modules/marked/lib/marked.esm.js', 'node_modules/acorn/dist/acorn.mjs', 'node_modules/acorn/dist/acorn.js', 'node_modules/vite/dist/node/chunks/node.js', BABEL_BUNDLE];
+  : ['node_modules/marked/lib/marked.esm.js', 'node_modules/acorn/dist/acorn.mjs', 'node_modules/acorn/dist/acorn.js', 'node_modules/vite/dist/node/chunks/node.js', BABEL_BUNDLE, NPM_TS, OWN_TS];
+
+/** Every .ts file (not .d.ts) under `dir`, its path relative to the root as its name. */
+function tsSources(dir, out = []) {
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) tsSources(rel, out);
+    else if (/\.ts$/.test(entry.name) && !/\.d\.ts$/.test(entry.name)) out.push({ fileName: rel, source: readFileSync(join(root, rel), 'utf8') });
+  }
+  return out;
+}
+
+/** The inputs of a row: its file, or a set of TypeScript files. */
+function inputsOf(rel) {
+  if (rel === NPM_TS) {
+    const dirs = ['node_modules/piscina/src', 'node_modules/@babel/core/src', ...readdirSync(join(root, 'node_modules/@jridgewell')).map((d) => `node_modules/@jridgewell/${d}/src`)];
+    return dirs.filter((d) => existsSync(join(root, d))).flatMap((d) => tsSources(d));
+  }
+  if (rel === OWN_TS) return ['transformer', 'runtime'].flatMap((d) => tsSources(d));
+  const bundled = rel === BABEL_BUNDLE;
+  const file = bundled ? babelBundle() : join(root, rel);
+  if (!existsSync(file)) return undefined;
+  const source = readFileSync(file, 'utf8');
+  if (bundled) rmSync(file);
+  return [{ fileName: bundled ? 'babel-core.bundle.cjs' : rel.split('/').pop(), source }];
+}
+
+/** Milliseconds to run `f` on every input, and the output's total size. */
+function timed(inputs, f) {
+  const t = now();
+  let outBytes = 0;
+  for (const { source, fileName } of inputs) outBytes += Buffer.byteLength(f(source, fileName));
+  return { ms: now() - t, outBytes };
+}
 
 /** `@babel/core` bundled by esbuild into a CommonJS file in the temporary directory (as the corpora make it). */
 function babelBundle() {
@@ -50,25 +90,22 @@ const rows = [];
 /** The files measured, for the warm runs of copiesAtRunTime. */
 const warm = [];
 for (const rel of FILES) {
-  const bundled = rel === BABEL_BUNDLE;
-  const file = bundled ? babelBundle() : join(root, rel);
-  if (!existsSync(file)) {
+  const inputs = inputsOf(rel);
+  if (!inputs) {
     rows.push({ file: rel, error: 'file not found (dependency not installed)' });
     continue;
   }
-  const source = readFileSync(file, 'utf8');
-  if (bundled) rmSync(file);
-  const bytes = Buffer.byteLength(source);
-  const fileName = bundled ? 'babel-core.bundle.cjs' : rel.split('/').pop();
-  // Small files: the first (cold) run, then the best of two more (warm JIT). Large files: one run.
+  const bytes = inputs.reduce((n, i) => n + Buffer.byteLength(i.source), 0);
+  const label = inputs.length > 1 ? `${inputs.length} files` : inputs[0].fileName;
+  // Small inputs: the first (cold) run, then the best of two more (warm JIT). Large files: one run.
   const runs = bytes < 500_000 && !large ? 3 : 1;
   const ms = [];
-  let out;
+  let outBytes;
   try {
     for (let r = 0; r < runs; r++) {
-      const t0 = now();
-      out = transform(source, { filename: fileName, copiesAtRunTime: false }).code;
-      ms.push(now() - t0);
+      const run = timed(inputs, (source, filename) => transform(source, { filename, copiesAtRunTime: false }).code);
+      ms.push(run.ms);
+      outBytes = run.outBytes;
     }
   } catch (e) {
     rows.push({ file: rel, bytes, error: String(e?.message ?? e).slice(0, 200) });
@@ -76,16 +113,14 @@ for (const rel of FILES) {
   }
   // The default, versions made at run time (copiesAtRunTime): its first run here, and below, once every file
   // has been transformed, the median of three more (warm).
-  const t1 = now();
-  const atRunTimeOut = transform(source, { filename: fileName }).code;
-  const atRunTimeColdMs = now() - t1;
+  const atRunTime = timed(inputs, (source, filename) => transform(source, { filename }).code);
   const t0 = now();
-  let plainOut;
+  let plainBytes;
   let transpileMs = Infinity;
   for (let r = 0; r < runs; r++) {
-    const t1 = now();
-    plainOut = transpileOnly(source, fileName);
-    transpileMs = Math.min(transpileMs, now() - t1);
+    const run = timed(inputs, transpileOnly);
+    transpileMs = Math.min(transpileMs, run.ms);
+    plainBytes = run.outBytes;
   }
   const best = Math.min(...ms);
   rows.push({
@@ -95,29 +130,25 @@ for (const rel of FILES) {
     coldMs: ms[0],
     bestMs: best,
     mbPerS: bytes / 1e6 / (best / 1000),
-    outputBytes: Buffer.byteLength(out),
-    outputRatio: Buffer.byteLength(out) / bytes,
-    atRunTimeColdMs,
-    atRunTimeColdMbPerS: bytes / 1e6 / (atRunTimeColdMs / 1000),
-    atRunTimeOutputRatio: Buffer.byteLength(atRunTimeOut) / bytes,
+    outputBytes: outBytes,
+    outputRatio: outBytes / bytes,
+    atRunTimeColdMs: atRunTime.ms,
+    atRunTimeColdMbPerS: bytes / 1e6 / (atRunTime.ms / 1000),
+    atRunTimeOutputRatio: atRunTime.outBytes / bytes,
     transpileOnlyMs: transpileMs,
     transpileOnlyMbPerS: bytes / 1e6 / (transpileMs / 1000),
-    transpileOnlyOutputRatio: Buffer.byteLength(plainOut) / bytes,
+    transpileOnlyOutputRatio: plainBytes / bytes,
     peakRssMiB: process.memoryUsage().rss / 2 ** 20,
   });
-  warm.push({ row: rows[rows.length - 1], source, fileName });
-  process.stderr.write(`  ${fileName}: ${((now() - t0 + ms.reduce((a, b) => a + b, 0)) / 1000).toFixed(1)} s\n`);
+  warm.push({ row: rows[rows.length - 1], inputs });
+  process.stderr.write(`  ${label}: ${((now() - t0 + ms.reduce((a, b) => a + b, 0) + atRunTime.ms) / 1000).toFixed(1)} s\n`);
 }
 
 // The default warm: a build's steady state, its transform and TypeScript compiled by the JIT (every file
 // transformed once above, as the first files of a build do it), the median of three runs.
-for (const { row, source, fileName } of warm) {
+for (const { row, inputs } of warm) {
   const ms = [];
-  for (let r = 0; r < 3; r++) {
-    const t = now();
-    transform(source, { filename: fileName });
-    ms.push(now() - t);
-  }
+  for (let r = 0; r < 3; r++) ms.push(timed(inputs, (source, filename) => transform(source, { filename }).code).ms);
   row.atRunTimeMs = median(ms);
   row.atRunTimeMbPerS = row.bytes / 1e6 / (row.atRunTimeMs / 1000);
 }

@@ -3,6 +3,7 @@
 
 import ts from 'typescript';
 import { PreemptibleArgumentError, PreemptibleSyntaxError } from '../runtime/errors';
+import { blankTypes } from './blank-types';
 import { formatFromSource } from './module-format';
 import { DEFAULT_RUNTIME, Diagnostic, INSTRUMENT_MODES, InstrumentMode, ModuleFormat } from './options';
 import { createCoreTransformer } from './rewrite';
@@ -42,11 +43,13 @@ export interface TransformOptions {
    * Where functions' versions come from. Made at run time, from the function's own text, the first time a
    * task calls it (the file loads the `acorn` parser and the rewrite into the runtime), instead of printed
    * into the output: an output near the input's size, and a one-time cost at the function's first call in a
-   * task in each process (see the README). By default (undefined) for the strict functions of a JavaScript
-   * file written out as its own text (one TypeScript does not change: the common case), whose versions get a
-   * source map to it; true: also for TypeScript files and JavaScript that TypeScript changes (the text is
-   * then what TypeScript emits, to which stack traces through the versions point; TypeScript only where that
-   * is the function's own with the types taken out; not JSX); false: every version printed.
+   * task in each process (see the README). By default (undefined) for the strict functions of a file written
+   * out as its own text: JavaScript TypeScript does not change (the common case), and TypeScript whose types
+   * can be blanked in place (no enums, namespaces with code, parameter properties, decorators, `import =` or
+   * `export =`; its functions' toString is then that text, as under Node's --experimental-strip-types); their
+   * versions get a source map to it. true: also for other TypeScript and JavaScript (the text is then what
+   * TypeScript emits, to which stack traces through the versions point; TypeScript only where that is the
+   * function's own with the types taken out; not JSX); false: every version printed.
    */
   copiesAtRunTime?: boolean;
 }
@@ -158,6 +161,10 @@ function withoutMapComment(text: string): string {
 const TYPESCRIPT = 1; // ContainsTypeScript
 const LOWERED = 4 | 33554432; // ContainsESNext | ContainsDecorators
 const CLASS_FIELDS = 16777216; // ContainsClassFields
+// Set by a field with a computed name or a static one with an initializer, and with it the TypeScript flag
+// on its class: TypeScript moves those out of the class only for targets before ES2022 or without define
+// semantics (useDefineForClassFields), not for transform()'s, so they do not count.
+const CLASS_SYNTAX = 8192; // ContainsTypeScriptClassSyntax
 const flagsOf = (node: ts.Node): number => (node as unknown as { transformFlags: number }).transformFlags;
 
 /**
@@ -178,23 +185,52 @@ function lowered(node: ts.Node): boolean {
     fromChildren |= f;
     return lowered(c) || undefined;
   });
-  return found === true || ((flags & TYPESCRIPT) !== 0 && (fromChildren & TYPESCRIPT) === 0);
+  const ownTypeScript = (flags & TYPESCRIPT) !== 0 && (fromChildren & TYPESCRIPT) === 0;
+  return found === true || (ownTypeScript && !(ts.isClassLike(node) && (flags & CLASS_SYNTAX) !== 0 && !(node as ts.ClassLikeDeclaration).typeParameters));
+}
+
+/** A file transform() writes as its own text (see splicedSource). */
+interface Spliced {
+  /** The file parsed as JavaScript: its text, or a TypeScript file's text with the types blanked. */
+  sf: ts.SourceFile;
+  /** The source itself (a TypeScript file's text, for the source map). */
+  code: string;
+  /** A TypeScript file's module format, decided by its own text (its `import type` lines are blank in sf). */
+  format: ModuleFormat | undefined;
 }
 
 /**
- * The transform of a JavaScript file whose versions are made at run time (option copiesAtRunTime), without
+ * The transform of a file whose versions are made at run time (option copiesAtRunTime), without
  * TypeScript's program, its own transforms (it needs none: see lowered) or its printing of the
  * whole file: the file parsed, the core run on it alone, and printed as its own text wherever the core kept
- * a node (splice-print.ts). This is the file parsed for it; undefined for any other file, which
+ * a node (splice-print.ts). A TypeScript file is first written as JavaScript with its types blanked
+ * (blank-types.ts): the same positions, so the same source map. This is the file parsed for it; undefined
+ * for any other file (not JavaScript or TypeScript, JSX, what TypeScript would change), which
  * transpileModule transforms.
  */
-function splicedSource(code: string, fileName: string, options: TransformOptions): ts.SourceFile | undefined {
-  if (options.compilerOptions || !/\.[cm]?js$/.test(fileName) || !canSplice(code)) return undefined;
-  const sf = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.JS);
-  if (lowered(sf)) return undefined;
+function splicedSource(code: string, fileName: string, options: TransformOptions): Spliced | undefined {
+  if (options.compilerOptions || !canSplice(code)) return undefined;
+  let text = code;
+  let format: ModuleFormat | undefined;
+  const typeScript = /\.[cm]?ts$/.test(fileName);
+  if (typeScript) {
+    const typed = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
+    if (hasParseErrors(typed)) return undefined; // (TypeScript reports them)
+    setParents(typed);
+    const blanked = blankTypes(ts, typed);
+    if (!('text' in blanked)) return undefined;
+    text = blanked.text;
+    format = formatFromSource(ts, typed);
+  } else if (!/\.[cm]?js$/.test(fileName)) return undefined;
+  const sf = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.JS);
+  // (A blanked file that does not parse is one the blanking does not cover, e.g. an arrow's return type
+  // with a line break before `=>`: TypeScript's emit handles it.)
+  if (lowered(sf) || (typeScript && hasParseErrors(sf))) return undefined;
   setParents(sf);
-  return sf;
+  return { sf, code, format };
 }
+
+const hasParseErrors = (sf: ts.SourceFile): boolean => ((sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? []).length > 0;
 
 /**
  * Sets every node's `parent` (what createSourceFile's setParentNodes does, at half its cost: its walk keeps a
@@ -217,11 +253,11 @@ function setParents(sf: ts.SourceFile): void {
  * `sf` (from splicedSource) transformed by `before` alone and printed with its own text where kept; its
  * source map if asked for (the source's text in the output maps to itself; what was added, to nothing).
  */
-function splicedTransform(sf: ts.SourceFile, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): { code: string; map: SourceMap | undefined } {
+function splicedTransform({ sf, code: source }: Spliced, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): { code: string; map: SourceMap | undefined } {
   const result = ts.transform(sf, before, transpileOptions(options));
   try {
     const { code, mappings } = splicePrint(ts, result.transformed[0]!, sf, options.sourceMap === true);
-    const map = mappings === undefined ? undefined : { version: 3, sources: [sf.fileName], sourcesContent: [sf.text], names: [], mappings };
+    const map = mappings === undefined ? undefined : { version: 3, sources: [sf.fileName], sourcesContent: [source], names: [], mappings };
     return { code, map };
   } finally {
     result.dispose();
@@ -235,8 +271,8 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   checkOptions(options);
   const fileName = options.filename ?? 'input.js';
   const diagnostics: Diagnostic[] = [];
-  let format: ModuleFormat = options.module ?? 'cjs';
   const spliced = options.copiesAtRunTime !== false ? splicedSource(code, fileName, options) : undefined;
+  let format: ModuleFormat = options.module ?? spliced?.format ?? 'cjs';
   // (See copiesAtRunTime: by default only where the file is written as its own text.)
   const copiesAtRunTime = spliced !== undefined || options.copiesAtRunTime === true;
   const core = createCoreTransformer(
@@ -254,7 +290,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     () => (sf) => {
       const parseErrors = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
       throwFirstError(parseErrors, fileName);
-      format = options.module ?? formatFromSource(ts, sf);
+      format = options.module ?? spliced?.format ?? formatFromSource(ts, sf);
       return sf;
     },
     core,

@@ -43,6 +43,7 @@ import { capturesOf, newCaptureMemo } from './captures';
 import { newableNames, plainClassNames, usesNewTarget } from './constructors';
 import { rewriteConstructor, type ConstructorRewrite } from './constructor-rewrite';
 import type { CoreOptions, Diagnostic, ModuleFormat } from './options';
+import { parsedAsTypeScript } from './blank-types';
 import { sourceMarks, sourceStart } from './source-text';
 import { withPlainExports } from './plain-exports';
 
@@ -342,10 +343,11 @@ function rewriteFile(
   // written where an opener can be qualify: in module scope or directly in a run-once wrapper (openerScope),
   // or as methods of classes and object literals written there; strict (the opener is), not generators, with
   // nothing inside that gets versions of its own (closures, classes) or that the opener's names would shadow.
-  // (Not JSX, which the runtime's parser does not read; TypeScript: functions whose emitted text is theirs
-  // with the types taken out, see erasedOnly.)
+  // (Not JSX, which the runtime's parser does not read; TypeScript parsed as such: functions whose emitted
+  // text is theirs with the types taken out, see erasedOnly. A TypeScript file written with its types
+  // blanked, blank-types.ts, is JavaScript here.)
   const textFile = /\.[cm]?[jt]s$/.test(sf.fileName);
-  const tsFile = /\.[cm]?ts$/.test(sf.fileName);
+  const tsFile = parsedAsTypeScript(ts, sf);
   /** The opener of each scope: the file, a run-once wrapper's body, a class (its static block). By original node. */
   const openers = new Map<TS.Node, TS.Identifier>();
   const openerFor = (scope: TS.Node): TS.Identifier => {

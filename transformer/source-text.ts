@@ -11,10 +11,13 @@
 //
 // In a TypeScript file the plain function's text is TypeScript's emit of it (types gone), not the source:
 // the registered text is then the file as TypeScript alone emits it, and the spans are found through that
-// emit's source map (a function whose start the map does not name keeps the emitted text).
+// emit's source map (a function whose start the map does not name keeps the emitted text). A TypeScript file
+// transform() writes with its types blanked (blank-types.ts) is JavaScript by then: its functions print as
+// that text, as under Node's --experimental-strip-types.
 
 import { createHash } from 'node:crypto';
 import type * as TS from 'typescript';
+import { parsedAsTypeScript } from './blank-types';
 import { decodeMappings } from './source-map';
 
 export interface SourceMarks {
@@ -29,7 +32,7 @@ export interface SourceMarks {
 
 export function sourceMarks(ts: typeof TS, sf: TS.SourceFile, options: TS.CompilerOptions): SourceMarks | undefined {
   // A TypeScript file's functions print as TypeScript emits them: spans of that emit, found by its map.
-  const plain = /\.[cm]?tsx?$/i.test(sf.fileName) ? plainEmit(ts, sf, options) : undefined;
+  const plain = parsedAsTypeScript(ts, sf) ? plainEmit(ts, sf, options) : undefined;
   if (plain === null) return undefined;
   const text = plain ? plain.text : sf.text;
   const spanOf = (node: TS.Node): readonly [number, number] | undefined => (plain ? plain.spans.get(node.getStart()) : [sourceStart(ts, node), node.end]);

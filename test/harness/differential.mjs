@@ -17,7 +17,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { launch, resume, TO_COMPLETION } from 'preemptible';
-import { transform } from 'preemptible/transform';
+import { transform, transpileOptions } from 'preemptible/transform';
+import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // PREEMPTIBLE_COPIES_AT_RUN_TIME=0: the transform's option copiesAtRunTime off (every version printed); by
@@ -88,9 +89,10 @@ export async function runDifferential(fixture) {
 
   const plainFile = ext === '.ts' || ext === '.mts' || ext === '.cts'
     ? (() => {
-        // TS fixtures: strip types only (no instrumentation) for the plain run.
+        // TS fixtures: TypeScript's own emit for the plain run (not this library's: transform() may write
+        // a TypeScript file with its types blanked instead, which is what is being compared).
         const f = join(outDir, basename(fixture, ext) + '.plain' + outExt);
-        writeWhole(f, transform(source, { filename: basename(fixture), instrument: 'annotated' }).code);
+        writeWhole(f, ts.transpileModule(source, { fileName: basename(fixture), compilerOptions: transpileOptions() }).outputText);
         return f;
       })()
     : fixture;

@@ -1,0 +1,243 @@
+// TypeScript files written as JavaScript with their types blanked in place (transformer/blank-types.ts), so
+// that transform() prints them as their own text and makes their versions at run time, as for JavaScript.
+// The blanked text must mean what TypeScript's emit means: checked on every TypeScript source at hand (this
+// repository's, and those npm packages ship), construct by construct where a blank could change meaning, and
+// for import elision against TypeScript's own output.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import esbuild from 'esbuild';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { transform } from 'preemptible/transform';
+import { root } from './helpers/instrument';
+
+const require = createRequire(import.meta.url);
+const { blankTypes } = require(join(root, 'dist/transformer/blank-types.js')) as typeof import('../transformer/blank-types');
+
+const parse = (code: string, fileName = 'x.ts'): ts.SourceFile => ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+const blanked = (code: string): string | undefined => {
+  const r = blankTypes(ts, parse(code));
+  return 'text' in r ? r.text : undefined;
+};
+const emitOptions: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Preserve, useDefineForClassFields: true, removeComments: true };
+/** TypeScript's emit of `code` as `fileName` (TypeScript, or JavaScript: then only reprinted; not x.ts, which the cases import). */
+const emit = (code: string, fileName: string): string => ts.transpileModule(code, { fileName, compilerOptions: { ...emitOptions, allowJs: true } }).outputText;
+/** Both printed again by esbuild, without blank lines, empty statements and `export {}`, all whitespace. */
+const normal = (js: string): string =>
+  esbuild
+    .transformSync(js, { loader: 'js', target: 'es2022', legalComments: 'none' })
+    .code.replace(/^export \{\s*\};?$/m, '')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && l.trim() !== ';')
+    .join('\n')
+    .replace(/\s+/g, '');
+const sameAsTypeScript = (code: string, text: string): boolean => normal(emit(code, 'main.ts')) === normal(emit(text, 'main.js'));
+
+/** Runs a script's text with `result` as its completion: what it computes. */
+const evaluate = (js: string): unknown => new Function(`${js}\n;return result;`)();
+
+function tsFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (name !== 'node_modules' || dir === root) tsFiles(p, out);
+    } else if (/\.[cm]?ts$/.test(name) && !/\.d\.[cm]?ts$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+describe('blankTypes', () => {
+  it('means what TypeScript emits, on every TypeScript source at hand (this repository, npm packages)', () => {
+    const dirs = ['transformer', 'runtime', 'test', 'fixtures', 'bench', 'node_modules/@jridgewell', 'node_modules/piscina/src', 'node_modules/@babel/core/src'];
+    const files = dirs.flatMap((d) => tsFiles(join(root, d)));
+    const reasons = new Set<string>();
+    const mismatches: string[] = [];
+    let erasable = 0;
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8');
+      const sf = parse(code, file);
+      if ((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length > 0) continue;
+      const r = blankTypes(ts, sf);
+      if (!('text' in r)) {
+        reasons.add(r.notErasable.replace(/^\d+:\d+ /, '').replace(/'.*'/, "'…'"));
+        continue;
+      }
+      erasable++;
+      const name = relative(root, file);
+      // Same length, line breaks where they were: every position is the source's.
+      if (r.text.length !== code.length || r.text.replace(/[^\n]/g, '') !== code.replace(/[^\n]/g, '')) mismatches.push(`${name}: positions moved`);
+      // (`using` is lowered by TypeScript, differently by esbuild: such files are compared as TypeScript prints them.)
+      else if (!/\busing\b/.test(code) && !sameAsTypeScript(code, r.text)) mismatches.push(`${name}: differs from TypeScript's emit`);
+    }
+    expect(mismatches).toEqual([]);
+    expect(erasable).toBeGreaterThan(150);
+    // What is left to TypeScript's emit is only what blanking cannot express.
+    for (const reason of reasons) expect(reason).toMatch(/^(parameter property|EnumDeclaration|ModuleDeclaration|Decorator|export =)$/);
+  });
+
+  it('writes a `;` where a whole statement or member was, so that the lines around it stay apart', () => {
+    const cases: [string, unknown][] = [
+      ['const f = (x) => x; let a = f\ninterface I { x: number }\n(function () { return 1 })\nconst result = typeof a;', 'function'],
+      ['const xs = [5, 6]; let b = xs\ntype T = number\n[0, 1].forEach(() => {})\nconst result = b;', [5, 6]],
+      ['const tag = () => "tagged"; let c = tag\ndeclare const z: number\n`${1}`.length\nconst result = typeof c;', 'function'],
+      ['class C { x = 1\n declare y: number\n ["m"]() { return 2 } }\nconst result = new C().m() + new C().x;', 3],
+      ['class D { x = 1\n abstract?: number\n [Symbol.iterator]() { return [7][Symbol.iterator]() } }\nconst result = [...new D()];', [7]],
+      ['function over(a: string): string;\nfunction over(a: any) { return a }\nconst result = over("o");', 'o'],
+    ];
+    for (const [code, expected] of cases) {
+      const text = blanked(code);
+      expect({ code, erased: text !== undefined }).toEqual({ code, erased: true });
+      expect({ code, value: evaluate(text!) }).toEqual({ code, value: expected });
+      expect({ code, value: evaluate(emit(code, 'x.ts')) }).toEqual({ code, value: expected });
+    }
+  });
+
+  it('blanks assertions, `as`, `satisfies`, `!`, type arguments and parameters, modifiers and `this` parameters in place', () => {
+    const code = [
+      'abstract class A<T> implements Iterable<T> { private readonly xs: T[] = []; protected abstract k(): void; public static n?: number;',
+      '  *[Symbol.iterator](): Iterator<T> { yield* this.xs } add(this: A<T>, x: T): this { this.xs.push(x); return this } }',
+      'class B extends A<number> { override k(): void {} }',
+      'const f = <U,>(u: U): U[] => [u, u]; const g = f<string>; const h = async <V>(v: V): Promise<V> => v;',
+      'let x!: number; x = <number>(<unknown>3) + (4 as number) + (5 satisfies number) + [6]![0]!;',
+      'const result = [x, [...new B().add(1).add(2)], g("s"), typeof h, B.n ?? null];',
+    ].join('\n');
+    const text = blanked(code)!;
+    expect(text).toBeDefined();
+    expect(text.length).toBe(code.length);
+    expect(text).not.toMatch(/\b(number|string|private|readonly|protected|abstract|public|override|implements|satisfies|as)\b/);
+    expect(evaluate(text)).toEqual([18, [1, 2], ['s', 's'], 'function', null]);
+    expect(evaluate(emit(code, 'x.ts'))).toEqual(evaluate(text));
+  });
+
+  it('leaves to TypeScript what blanking cannot write, or where a blank would join lines', () => {
+    const notErasable: [string, RegExp][] = [
+      ['enum E { A }', /EnumDeclaration/],
+      ['namespace N { export const x = 1 }', /ModuleDeclaration/],
+      ['class P { constructor(private x: number) {} }', /parameter property/],
+      ['import fs = require("fs");', /ImportEqualsDeclaration/],
+      ['export = 1;', /export =/],
+      ['function f() { return <number>\n 1 }', /line break in <T>x/],
+      ['let a = b as string\n(c)', /line continuing after `as`/],
+      ['let a = b as string\n[c]', /line continuing after `as`/],
+    ];
+    for (const [code, reason] of notErasable) {
+      const r = blankTypes(ts, parse(code));
+      expect({ code, r }).toEqual({ code, r: { notErasable: expect.stringMatching(reason) } });
+    }
+    // Type-only namespaces, `declare`, `import type`: nothing to emit, blanked whole.
+    for (const code of ['namespace T { export interface I {} export type U = 1 }', 'declare namespace D { const x: number }', 'declare module "m" { export const y: 1 }', 'declare global { var g: 1 }', 'import type { X } from "x";', 'export type { Y } from "y";', 'declare enum DE { A }']) {
+      expect({ code, text: blanked(code)?.replace(/^;/, '').trim() }).toEqual({ code, text: '' });
+    }
+  });
+
+  it('leaves out the imports and exports TypeScript leaves out, by its rule', () => {
+    const cases = [
+      `import { A, B } from './x'; let y: A = B;`,
+      `import { A } from './x'; let y: A;`,
+      `import {} from './x';`,
+      `import './side-effect';`,
+      `import { type A } from './x';`,
+      `import D, { A } from './x'; D();`,
+      `import D, { A } from './x'; A();`,
+      `import D, * as NS from './x'; NS.f();`,
+      `import D, * as NS from './x'; D();`,
+      `export { type A } from './x';`,
+      `export { type A, B } from './x';`,
+      `interface I {}; export { I };`,
+      `interface I {}; const I = 1; export { I };`,
+      `import { A } from './x'; export { A };`,
+      `import { A } from './x'; export { A as Z } from './x';`,
+      `import type { A } from './x'; export { A };`,
+      `interface I {}; export default I;`,
+      `import { A } from './x'; function f(A) { return A }`,
+      `import { A } from './x'; function f(A) { return A } A;`,
+      `import { A } from './x'; const o = { A: 1 }; o.A; class C { A() {} }`,
+      `import { A } from './x'; const o = { A };`,
+      `import { A } from './x'; { let A = 1; A++; }`,
+      `import { A } from './x'; try {} catch (A) { A; }`,
+      `import { A } from './x'; for (const A of []) A;`,
+      `import { A } from './x'; const f = function A() { return A; };`,
+      `import { A } from './x'; function g() { var A; A = 1; }`,
+      `import * as N from './x'; let z: N.T;`,
+      `import { A } from './x'; let z: typeof A;`,
+      `import { A } from './x'; class C implements A {}`,
+      `import { A } from './x'; class C extends A<number> {}`,
+      `import { A } from './x'; const g = A<string>;`,
+      `import { A } from './x'; label: for (;;) break label; const A2 = { A: 0 }.A;`,
+      `type T = 1; export { T as U };`,
+      `export { type A };  let A = 1;`,
+      `import { A } from './x'; export default A;`,
+    ];
+    for (const code of cases) {
+      const text = blanked(code);
+      expect({ code, erased: text !== undefined }).toEqual({ code, erased: true });
+      expect({ code, text: normal(emit(text!, 'main.js')) }).toEqual({ code, text: normal(emit(code, 'main.ts')) });
+    }
+  });
+});
+
+describe('transform() of TypeScript files', () => {
+  const source = [
+    'import type { Dirent } from "node:fs";',
+    'interface Options { n: number }',
+    'export function spin(o: Options): number {',
+    '  let s: number = 0;',
+    '  for (let i = 0; i < o.n; i++) s += i;',
+    '  return s;',
+    '}',
+    'export class Acc<T> {',
+    '  private readonly items: T[] = [];',
+    '  add(x: T, d?: Dirent): this { this.items.push(x); spin({ n: 5 }); return this; }',
+    '  get size(): number { return this.items.length; }',
+    '}',
+    'export function fail(n: number): never { spin({ n }); throw new Error("from ts"); }',
+    '',
+  ].join('\n');
+
+  it('writes an erasable file as its own text with the types blanked, versions made at run time, mapped to the .ts file', () => {
+    const r = transform(source, { filename: 'spin.ts', sourceMap: true });
+    expect(r.format).toBe('esm'); // (its only import is a type's: the file is still a module)
+    const code = r.code.replace(/\/\*\$pe[<>]\*\//g, '');
+    expect(code).toContain('  for (let i = 0; i < o.n; i++) s += i;\n');
+    expect(code).toContain('export function spin(o         )         {');
+    expect(code).toMatch(/\$pe\.lazyText\(/);
+    expect(code).not.toMatch(/\bnumber\b|Options|Dirent|private/);
+    expect(r.map!.sources).toEqual(['spin.ts']);
+    expect(r.map!.sourcesContent).toEqual([source]);
+    // Printed instead when asked, or when the file is not erasable.
+    expect(transform(source, { filename: 'spin.ts', copiesAtRunTime: false }).code).not.toMatch(/lazyText\(/);
+    const withEnum = transform(`${source}enum E { A }\n`, { filename: 'spin.ts' }).code;
+    expect(withEnum).not.toMatch(/lazyText\(/);
+    expect(withEnum).toContain('E[E["A"] = 0] = "A"');
+  });
+
+  it('runs the blanked file preemptibly, with stack traces at the .ts file\'s lines', () => {
+    const dir = join(root, '.test-out', 'blank-types');
+    mkdirSync(dir, { recursive: true });
+    const r = transform(source, { filename: join(dir, 'spin.ts'), sourceMap: true });
+    const map = Buffer.from(JSON.stringify(r.map)).toString('base64');
+    writeFileSync(join(dir, 'spin.mjs'), `${r.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`);
+    const main = [
+      "import { launch, resume } from 'preemptible';",
+      "import { spin, Acc, fail } from './spin.mjs';",
+      'const t = launch(spin, 0, { n: 1000 });',
+      "let pauses = 0; while (t.status === 'paused') { resume(t, 0); pauses++; }",
+      "const a = launch(() => new Acc().add('x').add('y').size, 0); while (a.status === 'paused') resume(a, 0);",
+      'let where = "";',
+      "const f = launch(fail, 0, 3); try { while (f.status === 'paused') resume(f, 0); } catch (e) { where = e.stack.split('\\n')[1].trim(); }",
+      'console.log(JSON.stringify({ value: t.value, pauses: pauses > 10, size: a.value, where }));',
+    ].join('\n');
+    writeFileSync(join(dir, 'main.mjs'), main);
+    const out = JSON.parse(execFileSync(process.execPath, ['--enable-source-maps', join(dir, 'main.mjs')], { encoding: 'utf8' }));
+    expect(out).toEqual({ value: 499500, pauses: true, size: 2, where: expect.stringMatching(/spin\.ts:13:\d+\)?$/) });
+  });
+
+  it('writes a JavaScript class with static or computed fields as its own text too (TypeScript changes them only for older targets)', () => {
+    const js = 'export class A { static made = 1; [Symbol.toStringTag] = "A"; m(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; } }\n';
+    const code = transform(js, { filename: 'a.mjs' }).code.replace(/\/\*\$pe[<>]\*\//g, '');
+    expect(code).toContain('static made = 1; [Symbol.toStringTag] = "A";');
+    expect(transform('export class B { accessor x = 1; }', { filename: 'b.mjs' }).code).not.toContain('/*$pe<*/');
+  });
+});
