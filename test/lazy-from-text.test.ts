@@ -519,6 +519,42 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(r.pauses).toBeGreaterThan(100);
   });
 
+  it("makes the versions of a class's methods that read and write its private fields from their text, compiled in the class", async () => {
+    // `#x` reaches a field only inside its class: the versions of its methods (compiled in the class's static
+    // block) can use it; a closure's (compiled outside) cannot, nor can a call of a private method be read
+    // back (its fast entry is the class's): those stay printed.
+    const src = `
+      function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+      export class Account {
+        #balance = 0;
+        #log = [];
+        static #opened = 0;
+        constructor() { Account.#opened++; }
+        deposit(xs) { for (const x of xs) { this.#balance += spin(x); this.#log.push(x); } return this.#balance; }
+        owns(o) { let n = 0; for (let i = 0; i < 3; i++) n += #balance in o ? 1 : 0; return n; }
+        static opened() { let t = 0; for (let i = 0; i < 2; i++) t += Account.#opened; return t; }
+        static Audit = class { check(a) { let t = 0; for (const x of a.#log) t += spin(x); return t; } };
+        viaClosure(xs) { return xs.map((x) => this.#balance + spin(x)); }
+        viaPrivate(xs) { return this.#sum(xs); }
+        #sum(xs) { let t = 0; for (const x of xs) t += spin(x); return t; }
+      }
+      export function run(xs) {
+        const a = new Account();
+        return [a.deposit(xs), a.owns(a), a.owns({}), Account.opened(), new Account.Audit().check(a), a.viaClosure(xs.slice(0, 3)), a.viaPrivate(xs)];
+      }
+    `;
+    const code = delimitersOff(transform(src, { filename: 'p.mjs', copiesAtRunTime: true }).code);
+    for (const name of ['deposit', 'owns', 'opened', 'check']) expect(code).toMatch(new RegExp(`"${name}": \\[\\$pe_open\\w*, "1\\|1\\|[cs]\\|`));
+    expect(code).toMatch(/"viaPrivate": \(\(\) => \{ const \$self/); // printed: calls a private method
+    expect(code).toMatch(/\$pe\.later\(\(x\) => this\.#balance \+ spin\(x\), \$f\w* => \$pe\.lazy\(/); // printed: a closure
+    const made = await instrument(src, { copiesAtRunTime: true });
+    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
+    const xs = Array.from({ length: 30 }, (_, i) => i * 5);
+    const r = finish(launch(made.run, 0, xs));
+    expect(r.value).toEqual(plain.run(xs));
+    expect(r.pauses).toBeGreaterThan(100);
+  });
+
   it('makes the versions of the methods of a class made inside a function from their text, each making with its own bindings', async () => {
     // A mixin applied twice: each class's methods read that making's \`k\` and \`Base\`; their versions,
     // compiled by an opener in each class's static block, must not be shared between the makings.

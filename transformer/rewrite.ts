@@ -379,7 +379,7 @@ function rewriteFile(
   /** What every function or method made from its text needs, wherever it is written. */
   const fileMentionsPe = sf.text.includes('$pe');
   const madeFromText = (fn: FunctionLike): boolean =>
-    !!options.copiesAtRunTime && textFile && isStrict(ts, gctx, fn) && (!tsFile || erasedOnly(ts, fn)) && !(fileMentionsPe && fn.getText(sf).includes('$pe')) && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c)) || undefined);
+    !!options.copiesAtRunTime && textFile && isStrict(ts, gctx, fn) && (!tsFile || erasedOnly(ts, fn)) && !(fileMentionsPe && fn.getText(sf).includes('$pe')) && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c, !ts.isClassLike(fn.parent))) || undefined);
   /**
    * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes
    * and their members, function declarations not in a statement list, tagged templates (template-site
@@ -411,7 +411,22 @@ function rewriteFile(
     // An object literal's methods and accessors: the literal's registration, `$pe.obj(<literal>, ...)`, is
     // a runtime node (their own `super` is theirs).
     if ((ts.isMethodDeclaration(n) || ts.isAccessor(n)) && ts.isObjectLiteralExpression(n.parent)) return !!ts.forEachChild(n, (c) => rewrittenInside(c) || undefined);
-    return ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPrivateIdentifier(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => rewrittenInside(c, inClosure) || undefined);
+    if (ts.isPrivateIdentifier(n)) return inClosure || namesPrivateMethod(n);
+    return ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isMetaProperty(n) || ts.isTaggedTemplateExpression(n) || !!ts.forEachChild(n, (c) => rewrittenInside(c, inClosure) || undefined);
+  };
+  /**
+   * Whether `#x` names a private method or accessor (calls to methods go to their fast entries, privateFast:
+   * not read back at run time). A private field is read and written as it is: a class method's versions,
+   * compiled in its class's static block, reach it there; those of any other function (a closure, an object
+   * literal's method), compiled outside the class, would not: for them `#x` counts as rewritten (inClosure).
+   */
+  const namesPrivateMethod = (id: TS.PrivateIdentifier): boolean => {
+    for (let p: TS.Node | undefined = id.parent; p; p = p.parent) {
+      if (!ts.isClassLike(p)) continue;
+      const member = p.members.find((m) => m.name !== undefined && ts.isPrivateIdentifier(m.name) && m.name.text === id.text);
+      if (member) return !ts.isPropertyDeclaration(member);
+    }
+    return true;
   };
   /**
    * Where the versions of a named function declaration, a function expression or an arrow are compiled at
