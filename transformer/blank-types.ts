@@ -4,10 +4,15 @@
 // own text, versions made at run time from functions' text) serves TypeScript files too, and its source
 // maps point into the .ts file without a second map.
 //
-// What TypeScript's emit does that blanking cannot (enums, namespaces with values, parameter properties,
-// `import x = require()`, `export =`, `<T>x` assertions, decorators) gives undefined: the caller then lets
-// TypeScript emit the file. Imports TypeScript would leave out (bindings used only as types) are blanked the
-// same way, by the same rule (tested against transpileModule's output).
+// One construct needs code written: a parameter property (`constructor(private x: T)`), for which
+// TypeScript writes a field `x;` first in the class and `this.x = x;` in the constructor. Those are inserted
+// (on the line where TypeScript's emit would have them, never with a line break), and the result says where,
+// so that positions after them on their line can be taken back to the source's (toSource).
+//
+// What TypeScript's emit does that blanking cannot (enums, namespaces with values, `import x = require()`,
+// `export =`, decorators) gives a reason instead: the caller then lets TypeScript emit the file. Imports
+// TypeScript would leave out (bindings used only as types) are blanked the same way, by the same rule
+// (tested against transpileModule's output).
 
 import type * as TS from 'typescript';
 
@@ -19,13 +24,20 @@ export function parsedAsTypeScript(ts: typeof TS, sf: TS.SourceFile): boolean {
 /** Thrown inside the walk when the file needs TypeScript's emit: what, and where. */
 class NotErasable extends Error {}
 
+/** A file's text with its types blanked, and where that text has code inserted. */
+export interface Blanked {
+  text: string;
+  /** The position in the source of a position in `text` (the same, but after an insertion). */
+  toSource: ((pos: number) => number) | undefined;
+}
+
 /**
  * The text of `sf` (a TypeScript file, parsed with parents set) with its types blanked, or what in it is not
  * erasable (`line:column what`). Needs the file to have no parse errors.
  */
-export function blankTypes(ts: typeof TS, sf: TS.SourceFile): { text: string } | { notErasable: string } {
+export function blankTypes(ts: typeof TS, sf: TS.SourceFile): Blanked | { notErasable: string } {
   try {
-    return { text: new Blanker(ts, sf).run() };
+    return new Blanker(ts, sf).run();
   } catch (e) {
     if (e instanceof NotErasable) return { notErasable: e.message };
     throw e;
@@ -50,6 +62,8 @@ class Blanker {
   private readonly importsUsed = new Set<string>();
   /** The names each scope declares (see declaredIn). */
   private readonly scopes = new Map<TS.Node, Set<string>>();
+  /** Code to insert, by position in the source (parameter properties). */
+  private readonly insertions = new Map<number, string>();
 
   constructor(
     private readonly ts: typeof TS,
@@ -59,7 +73,7 @@ class Blanker {
     this.text = sf.text;
   }
 
-  run(): string {
+  run(): Blanked {
     this.collectNames(this.sf);
     this.visit(this.sf);
     return this.write();
@@ -116,7 +130,7 @@ class Blanker {
       }
       case K.Parameter: {
         const p = node as TS.ParameterDeclaration;
-        if (ts.getModifiers(p)?.length) throw this.notErasable(node, 'parameter property');
+        if (ts.getModifiers(p)?.length) this.parameterProperty(p);
         if (ts.isIdentifier(p.name) && p.name.escapedText === 'this') return this.blankListElement(p);
         break;
       }
@@ -168,6 +182,37 @@ class Blanker {
 
   private hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
     return this.ts.canHaveModifiers(node) && !!this.ts.getModifiers(node)?.some((m) => m.kind === kind);
+  }
+
+  /**
+   * `constructor(private x: T)`: the parameter blanked to `x` (blankModifiers), and what TypeScript writes
+   * for it (ES2022, define semantics) inserted: `x;` first in the class body, `this.x = x;` in the
+   * constructor after its directives and, in a derived class, after its `super(...)` statement (a
+   * constructor that calls super() otherwise is left to TypeScript's emit).
+   */
+  private parameterProperty(p: TS.ParameterDeclaration): void {
+    const { ts } = this;
+    const ctor = p.parent;
+    if (!ts.isConstructorDeclaration(ctor) || !ctor.body || !ts.isIdentifier(p.name)) throw this.notErasable(p, 'parameter property');
+    const name = p.name.text;
+    const statements = ctor.body.statements;
+    let after = statements.pos; // just inside the body's `{`
+    for (const st of statements) {
+      if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression)) break;
+      after = st.end;
+    }
+    if (ctor.parent.heritageClauses?.some((h) => h.token === this.K.ExtendsKeyword)) {
+      const call = statements.find((st) => ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && st.expression.expression.kind === this.K.SuperKeyword);
+      if (!call) throw this.notErasable(p, 'parameter property without a super() statement');
+      after = call.end;
+    }
+    // (A leading `;`: the statement before may have no semicolon of its own.)
+    this.insert(after, `;this.${name} = ${name};`);
+    this.insert(ctor.parent.members.pos, `${name};`);
+  }
+
+  private insert(at: number, code: string): void {
+    this.insertions.set(at, (this.insertions.get(at) ?? '') + code);
   }
 
   /** Whether a namespace has code in it (TypeScript emits it then; not erasable). */
@@ -480,8 +525,8 @@ class Blanker {
     }
   }
 
-  /** The text with the ranges blanked (line breaks kept) and the semicolons written. */
-  private write(): string {
+  /** The text with the ranges blanked (line breaks kept), the semicolons written and the code inserted. */
+  private write(): Blanked {
     const t = this.text;
     const pairs: [number, number][] = [];
     for (let i = 0; i < this.ranges.length; i += 2) pairs.push([this.ranges[i]!, this.ranges[i + 1]!]);
@@ -501,6 +546,35 @@ class Blanker {
       out += t.slice(at, from) + piece;
       at = e;
     }
-    return out + t.slice(at);
+    out += t.slice(at);
+    if (this.insertions.size === 0) return { text: out, toSource: undefined };
+    // The insertions, and for each the position in the output where the text after it starts.
+    const points = [...this.insertions.keys()].sort((a, b) => a - b);
+    let text = '';
+    let from = 0;
+    const outAt: number[] = [];
+    const shift: number[] = [];
+    for (const p of points) {
+      const code = this.insertions.get(p)!;
+      text += out.slice(from, p) + code;
+      from = p;
+      outAt.push(text.length);
+      shift.push(text.length - p);
+    }
+    text += out.slice(from);
+    const toSource = (pos: number): number => {
+      // The last insertion ending at or before `pos`; inside an insertion: where it was inserted.
+      let lo = 0;
+      let hi = outAt.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (outAt[mid]! <= pos) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === 0) return Math.min(pos, points[0]!);
+      const shifted = pos - shift[lo - 1]!;
+      return lo < points.length ? Math.min(shifted, points[lo]!) : shifted;
+    };
+    return { text, toSource };
   }
 }

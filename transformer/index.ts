@@ -45,8 +45,8 @@ export interface TransformOptions {
    * into the output: an output near the input's size, and a one-time cost at the function's first call in a
    * task in each process (see the README). By default (undefined) for the strict functions of a file written
    * out as its own text: JavaScript TypeScript does not change (the common case), and TypeScript whose types
-   * can be blanked in place (no enums, namespaces with code, parameter properties, decorators, `import =` or
-   * `export =`; its functions' toString is then that text, as under Node's --experimental-strip-types); their
+   * can be blanked in place (no enums, namespaces with code, decorators, `import =` or `export =`; its
+   * functions' toString is then that text, as under Node's --experimental-strip-types); their
    * versions get a source map to it. true: also for other TypeScript and JavaScript (the text is then what
    * TypeScript emits, to which stack traces through the versions point; TypeScript only where that is the
    * function's own with the types taken out; not JSX); false: every version printed.
@@ -197,6 +197,8 @@ interface Spliced {
   code: string;
   /** A TypeScript file's module format, decided by its own text (its `import type` lines are blank in sf). */
   format: ModuleFormat | undefined;
+  /** Where a position of sf's text is in the source, if code was inserted (blank-types.ts, toSource). */
+  toSource: ((pos: number) => number) | undefined;
 }
 
 /**
@@ -212,6 +214,7 @@ function splicedSource(code: string, fileName: string, options: TransformOptions
   if (options.compilerOptions || !canSplice(code)) return undefined;
   let text = code;
   let format: ModuleFormat | undefined;
+  let toSource: ((pos: number) => number) | undefined;
   const typeScript = /\.[cm]?ts$/.test(fileName);
   if (typeScript) {
     const typed = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
@@ -220,6 +223,7 @@ function splicedSource(code: string, fileName: string, options: TransformOptions
     const blanked = blankTypes(ts, typed);
     if (!('text' in blanked)) return undefined;
     text = blanked.text;
+    toSource = blanked.toSource;
     format = formatFromSource(ts, typed);
   } else if (!/\.[cm]?js$/.test(fileName)) return undefined;
   const sf = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.JS);
@@ -227,7 +231,13 @@ function splicedSource(code: string, fileName: string, options: TransformOptions
   // with a line break before `=>`: TypeScript's emit handles it.)
   if (lowered(sf) || (typeScript && hasParseErrors(sf))) return undefined;
   setParents(sf);
-  return { sf, code, format };
+  return { sf, code, format, toSource };
+}
+
+/** Line and character in `source` of a position in a text made from it with code inserted (toSource). */
+function sourcePositions(source: string, toSource: (pos: number) => number): (pos: number) => ts.LineAndCharacter {
+  const lines = ts.createSourceFile('lines', source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.Unknown);
+  return (pos) => lines.getLineAndCharacterOfPosition(toSource(pos));
 }
 
 const hasParseErrors = (sf: ts.SourceFile): boolean => ((sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? []).length > 0;
@@ -253,10 +263,10 @@ function setParents(sf: ts.SourceFile): void {
  * `sf` (from splicedSource) transformed by `before` alone and printed with its own text where kept; its
  * source map if asked for (the source's text in the output maps to itself; what was added, to nothing).
  */
-function splicedTransform({ sf, code: source }: Spliced, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): { code: string; map: SourceMap | undefined } {
+function splicedTransform({ sf, code: source, toSource }: Spliced, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): { code: string; map: SourceMap | undefined } {
   const result = ts.transform(sf, before, transpileOptions(options));
   try {
-    const { code, mappings } = splicePrint(ts, result.transformed[0]!, sf, options.sourceMap === true);
+    const { code, mappings } = splicePrint(ts, result.transformed[0]!, sf, options.sourceMap === true, toSource && sourcePositions(source, toSource));
     const map = mappings === undefined ? undefined : { version: 3, sources: [sf.fileName], sourcesContent: [source], names: [], mappings };
     return { code, map };
   } finally {
@@ -282,6 +292,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
       moduleFormat: () => format,
       report: (d) => diagnostics.push(d),
       keptNodesPrintVerbatim: spliced !== undefined,
+      sourcePosition: spliced?.toSource && sourcePositions(spliced.code, spliced.toSource),
     },
   );
   const before: ts.TransformerFactory<ts.SourceFile>[] = [

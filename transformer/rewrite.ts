@@ -61,6 +61,8 @@ export interface CoreHooks {
    * function kept whole is its original text to the engine, and needs no span mark (source-text.ts).
    */
   keptNodesPrintVerbatim?: boolean;
+  /** Where a position of the file's text is in its source, when the two differ (code inserted: blank-types.ts). */
+  sourcePosition?: (pos: number) => TS.LineAndCharacter;
 }
 
 interface MethodGen {
@@ -204,8 +206,9 @@ function rewriteFile(
   const toMark: [TS.Node, TS.Node][] = [];
   const versioned = new WeakSet<TS.Node>();
 
+  const sourcePosition = hooks.sourcePosition ?? ((pos: number) => sf.getLineAndCharacterOfPosition(pos));
   const report = (node: TS.Node, code: string, message: string): void => {
-    const pos = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    const pos = sourcePosition(node.getStart(sf));
     hooks.report({ file: sf.fileName, line: pos.line + 1, column: pos.character + 1, code, message });
   };
 
@@ -526,7 +529,7 @@ function rewriteFile(
       lexicalThis: !!site?.lexicalThis,
       site: fn.pos,
       // (Where the function's text starts in the source, which is its text at run time: see fileOf.)
-      ...(hooks.keptNodesPrintVerbatim ? { at: sf.getLineAndCharacterOfPosition(sourceStart(ts, fn)) } : {}),
+      ...(hooks.keptNodesPrintVerbatim ? { at: sourcePosition(sourceStart(ts, fn)) } : {}),
     };
     const spec = factory.createArrayLiteralExpression([id, factory.createStringLiteral(encodeFacts(facts, name))]);
     if (!site || (site.captured.length === 0 && site.boxed.length === 0 && !site.lexicalThis)) return { spec, handed: [] };

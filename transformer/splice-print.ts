@@ -57,16 +57,17 @@ interface Run {
  * `$pe.sources(...)` statement, if any, written again for the span marks left in the output. With
  * `sourceMap`, the mappings of the output to the source.
  */
-export function splicePrint(ts: typeof TS, out: TS.SourceFile, original: TS.SourceFile, sourceMap = false): { code: string; mappings: string | undefined } {
+export function splicePrint(ts: typeof TS, out: TS.SourceFile, original: TS.SourceFile, sourceMap = false, sourcePosition?: (pos: number) => TS.LineAndCharacter): { code: string; mappings: string | undefined } {
   const run = new Splicer(withPlainExports(ts), original).file(out);
-  return { code: run.texts.join(''), mappings: sourceMap ? mappingsOf(run, original) : undefined };
+  return { code: run.texts.join(''), mappings: sourceMap ? mappingsOf(run, original, sourcePosition) : undefined };
 }
 
 /**
  * The mappings of the pieces of the source in `run`: one segment where each word or run of punctuation
  * begins (where the engine's positions in a stack trace fall), so a position inside one maps exactly.
+ * `sourcePosition`: where a position of sf's text is in the source, when they differ (code inserted).
  */
-function mappingsOf(run: Run, sf: TS.SourceFile): string {
+function mappingsOf(run: Run, sf: TS.SourceFile, sourcePosition?: (pos: number) => TS.LineAndCharacter): string {
   const writer = new MappingsWriter();
   const starts = sf.getLineStarts();
   // The generated position; the source's line of the last position mapped.
@@ -91,8 +92,13 @@ function mappingsOf(run: Run, sf: TS.SourceFile): string {
       const kind = c === 32 || c === 9 ? SPACE : isWordCode(c) ? WORD_CHAR : PUNCTUATION;
       if (from >= 0 && kind !== SPACE && kind !== previous) {
         const p = from + k;
-        while (sourceLine + 1 < starts.length && starts[sourceLine + 1]! <= p) sourceLine++;
-        writer.add(line, column, sourceLine, p - starts[sourceLine]!);
+        if (sourcePosition) {
+          const at = sourcePosition(p);
+          writer.add(line, column, at.line, at.character);
+        } else {
+          while (sourceLine + 1 < starts.length && starts[sourceLine + 1]! <= p) sourceLine++;
+          writer.add(line, column, sourceLine, p - starts[sourceLine]!);
+        }
       }
       previous = kind;
       column++;
