@@ -145,9 +145,33 @@ describe('blankTypes', () => {
     expect(r.toSource!(r.text.indexOf('get sum'))).toBe(code.indexOf('get sum'));
   });
 
+  it('writes a top-level enum as TypeScript emits it, on its first line', () => {
+    const code = [
+      'let before = 1',
+      'export enum Color {',
+      '  Red,',
+      '  Green = 5,',
+      '  Blue,',
+      '  Label = "label",',
+      '}',
+      'const enum Flags { None = 0, A = 1 << 0, B = 1 << 1, AB = A | B, Named = Flags.A }',
+      'const result = [before, Color.Blue, Color[6], Color.Label, Flags.AB, Flags.Named, Object.keys(Color)];',
+    ].join('\n');
+    const r = erased(code);
+    expect(r.text.split('\n')).toHaveLength(code.split('\n').length);
+    expect(r.text.split('\n')[1]).toMatch(/^export var Color; \(function \(Color\) \{ Color\[Color\["Red"\] = 0\] = "Red"; .*\}\)\(Color \|\| \(Color = \{\}\)\);;\s*$/);
+    expect(r.text.split('\n')[2]).toMatch(/^\s*$/);
+    const js = r.text.replace(/^export /m, '');
+    expect(evaluate(js)).toEqual([1, 6, 'Blue', 'label', 3, 1, ['0', '5', '6', 'Red', 'Green', 'Blue', 'Label']]);
+    expect(evaluate(js)).toEqual(evaluate(emit(code, 'main.ts').replace(/^export /m, '')));
+    expect(r.toSource!(r.text.indexOf('const result'))).toBe(code.indexOf('const result'));
+  });
+
   it('leaves to TypeScript what blanking cannot write, or where a blank would join lines', () => {
     const notErasable: [string, RegExp][] = [
-      ['enum E { A }', /EnumDeclaration/],
+      ['function f() { enum E { A } return E; }', /EnumDeclaration/],
+      ['const X = 1; enum E { A = X }', /EnumDeclaration/],
+      ['enum D { A } enum D { B = 2 }', /EnumDeclaration/],
       ['namespace N { export const x = 1 }', /ModuleDeclaration/],
       ['class P {} class Q extends P { constructor(private x: number) { if (x) super(); else super(); } }', /parameter property without a super\(\) statement/],
       ['import fs = require("fs");', /ImportEqualsDeclaration/],
@@ -244,9 +268,9 @@ describe('transform() of TypeScript files', () => {
     expect(r.map!.sourcesContent).toEqual([source]);
     // Printed instead when asked, or when the file is not erasable.
     expect(transform(source, { filename: 'spin.ts', copiesAtRunTime: false }).code).not.toMatch(/lazyText\(/);
-    const withEnum = transform(`${source}enum E { A }\n`, { filename: 'spin.ts' }).code;
-    expect(withEnum).not.toMatch(/lazyText\(/);
-    expect(withEnum).toContain('E[E["A"] = 0] = "A"');
+    const withNamespace = transform(`${source}namespace N { export const a = 1; }\n`, { filename: 'spin.ts' }).code;
+    expect(withNamespace).not.toMatch(/lazyText\(/);
+    expect(withNamespace).toContain('(N || (N = {}))');
   });
 
   it('runs the blanked file preemptibly, with stack traces at the .ts file\'s lines', () => {
@@ -279,6 +303,17 @@ describe('transform() of TypeScript files', () => {
       holder: expect.stringMatching(new RegExp(`spin\\.ts:14:${column}\\)?$`)),
       big: expect.stringMatching(new RegExp(`spin\\.ts:14:${bigColumn}\\)?$`)),
     });
+  });
+
+  it("gives a blanked file's functions the source's text with the types blanked, as Node's --experimental-strip-types does", async () => {
+    const src = 'export function add(a: number, b: number): number { let s: number = a; for (let i = 0; i < b; i++) s++; return s; }\nexport class P { constructor(private x: number) {} get(): number { return this.x; } }\n';
+    const dir = join(root, '.test-out', 'blank-types');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'strings.mjs'), transform(src, { filename: 'strings.ts' }).code);
+    const m = await import(join(dir, 'strings.mjs'));
+    expect(m.add(2, 3)).toBe(5);
+    expect(String(m.add)).toBe('function add(a        , b        )         { let s         = a; for (let i = 0; i < b; i++) s++; return s; }');
+    expect(String(m.P)).toBe('class P {x; constructor(        x        ) {;this.x = x;} get()         { return this.x; } }');
   });
 
   it('writes a JavaScript class with static or computed fields as its own text too (TypeScript changes them only for older targets)', () => {

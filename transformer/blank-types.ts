@@ -4,13 +4,14 @@
 // own text, versions made at run time from functions' text) serves TypeScript files too, and its source
 // maps point into the .ts file without a second map.
 //
-// One construct needs code written: a parameter property (`constructor(private x: T)`), for which
-// TypeScript writes a field `x;` first in the class and `this.x = x;` in the constructor. Those are inserted
-// (on the line where TypeScript's emit would have them, never with a line break), and the result says where,
-// so that positions after them on their line can be taken back to the source's (toSource).
+// Two constructs need code written: a parameter property (`constructor(private x: T)`), for which
+// TypeScript writes a field `x;` first in the class and `this.x = x;` in the constructor, and an enum
+// (TypeScript's emit of it). Those are inserted (on the line where TypeScript's emit would have them, never
+// with a line break), and the result says where, so that positions after them on their line can be taken
+// back to the source's (toSource).
 //
-// What TypeScript's emit does that blanking cannot (enums, namespaces with values, `import x = require()`,
-// `export =`, decorators) gives a reason instead: the caller then lets TypeScript emit the file. Imports
+// What TypeScript's emit does that blanking cannot (namespaces with values, `import x = require()`,
+// `export =`, decorators, enums that depend on what is around them) gives a reason instead: the caller then lets TypeScript emit the file. Imports
 // TypeScript would leave out (bindings used only as types) are blanked the same way, by the same rule
 // (tested against transpileModule's output).
 
@@ -76,7 +77,46 @@ class Blanker {
   run(): Blanked {
     this.collectNames(this.sf);
     this.visit(this.sf);
+    this.writeEnums();
     return this.write();
+  }
+
+  /** Enums to write as TypeScript emits them (see enumDeclaration). */
+  private readonly enums: TS.EnumDeclaration[] = [];
+
+  /**
+   * An enum is code: TypeScript's emit of it, on one line, inserted where it starts (the declaration itself
+   * blanked). Only where that emit depends on nothing around it: at the top level, declared once, its
+   * initializers naming nothing but its own members (TypeScript folds what it can evaluate, and whether a
+   * member is a string, which decides its reverse mapping, can depend on constants elsewhere).
+   */
+  private enumDeclaration(node: TS.EnumDeclaration): void {
+    const { ts } = this;
+    const own = new Set([node.name.text, ...node.members.map((m) => (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : ''))]);
+    const foreign = (n: TS.Node): boolean => (ts.isIdentifier(n) ? !own.has(n.text) : !!ts.forEachChild(n, (c) => foreign(c) || undefined));
+    const once = this.sf.statements.filter((s) => ts.isEnumDeclaration(s) && s.name.text === node.name.text).length === 1;
+    if (!ts.isSourceFile(node.parent) || !once || node.getText(this.sf).includes('`') || node.members.some((m) => m.initializer && foreign(m.initializer))) {
+      throw this.notErasable(node, 'EnumDeclaration');
+    }
+    this.enums.push(node);
+    this.blankWhole(node);
+  }
+
+  /** The enums' emit, by one transpileModule of them all, each cut out and put on one line. */
+  private writeEnums(): void {
+    if (this.enums.length === 0) return;
+    const { ts } = this;
+    const source = this.enums.map((e) => e.getText(this.sf)).join('\n');
+    const out = ts.transpileModule(source, { fileName: 'enums.ts', compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Preserve } }).outputText;
+    let from = 0;
+    for (const e of this.enums) {
+      const name = e.name.text;
+      const end = `})(${name} || (${name} = {}));`;
+      const at = out.indexOf(end, from);
+      if (at < 0) throw this.notErasable(e, 'EnumDeclaration');
+      this.insert(e.getStart(this.sf), out.slice(from, at + end.length).trim().replace(/\s*[\r\n]\s*/g, ' '));
+      from = at + end.length;
+    }
   }
 
   // ---- the walk ------------------------------------------------------------------------------------------
@@ -93,6 +133,7 @@ class Blanker {
     if (this.typeOnlyDeclaration(node)) return this.blankWhole(node);
     switch (node.kind) {
       case K.EnumDeclaration:
+        return this.enumDeclaration(node as TS.EnumDeclaration);
       case K.ImportEqualsDeclaration:
       case K.Decorator:
       case K.ModuleDeclaration: // (one with values: typeOnlyDeclaration took the others)
