@@ -11,9 +11,9 @@
 // back to the source's (toSource).
 //
 // What TypeScript's emit does that blanking cannot (namespaces with values, `import x = require()`,
-// `export =`, decorators, enums that depend on what is around them) gives a reason instead: the caller then lets TypeScript emit the file. Imports
-// TypeScript would leave out (bindings used only as types) are blanked the same way, by the same rule
-// (tested against transpileModule's output).
+// `export =`, decorators, enums that depend on what is around them) gives a reason instead: the caller then
+// lets TypeScript emit the file. Imports TypeScript would leave out (bindings used only as types) are
+// blanked the same way, by the same rule (tested against transpileModule's output).
 
 import type * as TS from 'typescript';
 
@@ -63,8 +63,10 @@ class Blanker {
   private readonly importsUsed = new Set<string>();
   /** The names each scope declares (see declaredIn). */
   private readonly scopes = new Map<TS.Node, Set<string>>();
-  /** Code to insert, by position in the source (parameter properties). */
+  /** Code to insert, by position in the source (parameter properties, enums). */
   private readonly insertions = new Map<number, string>();
+  /** Enums to write as TypeScript emits them (see enumDeclaration). */
+  private readonly enums: TS.EnumDeclaration[] = [];
 
   constructor(
     private readonly ts: typeof TS,
@@ -81,9 +83,6 @@ class Blanker {
     return this.write();
   }
 
-  /** Enums to write as TypeScript emits them (see enumDeclaration). */
-  private readonly enums: TS.EnumDeclaration[] = [];
-
   /**
    * An enum is code: TypeScript's emit of it, on one line, inserted where it starts (the declaration itself
    * blanked). Only where that emit depends on nothing around it: at the top level, declared once, its
@@ -92,7 +91,7 @@ class Blanker {
    */
   private enumDeclaration(node: TS.EnumDeclaration): void {
     const { ts } = this;
-    const own = new Set([node.name.text, ...node.members.map((m) => (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : ''))]);
+    const own = new Set([node.name.text, ...node.members.flatMap((m) => (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? [m.name.text] : []))]);
     const foreign = (n: TS.Node): boolean => (ts.isIdentifier(n) ? !own.has(n.text) : !!ts.forEachChild(n, (c) => foreign(c) || undefined));
     const once = this.sf.statements.filter((s) => ts.isEnumDeclaration(s) && s.name.text === node.name.text).length === 1;
     if (!ts.isSourceFile(node.parent) || !once || node.getText(this.sf).includes('`') || node.members.some((m) => m.initializer && foreign(m.initializer))) {
