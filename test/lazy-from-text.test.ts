@@ -519,6 +519,23 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(r.pauses).toBeGreaterThan(100);
   });
 
+  it("keeps printed versions for a function naming a binding like the opener's ($pe...), not for one with such text in a string", async () => {
+    const src = `
+      const $pe_rt = { n: 3 };
+      export function named(xs) { let t = 0; for (const x of xs) t += x * $pe_rt.n; return t; }
+      export function quoted(xs) { let t = ''; for (const x of xs) t += '$pe_rt:' + x; return t; }
+    `;
+    const code = delimitersOff(transform(src, { filename: 'pe.mjs' }).code);
+    expect(code).toMatch(/\$pe\w*\.later\(quoted, \$f\w* => \$pe\w*\.lazyText\(/);
+    expect(code).not.toMatch(/\.later\(named, /);
+    expect(code).toMatch(/\.lazy\(named, /);
+    const m = await instrument(src);
+    const r = finish(launch(m.named, 0, [1, 2, 3]));
+    expect(r.value).toBe(18);
+    expect(r.pauses).toBeGreaterThan(3);
+    expect(finish(launch(m.quoted, 0, [1, 2])).value).toBe('$pe_rt:1$pe_rt:2');
+  });
+
   it("makes the versions of a class's methods that read and write its private fields from their text, compiled in the class", async () => {
     // `#x` reaches a field only inside its class: the versions of its methods (compiled in the class's static
     // block) can use it; a closure's (compiled outside) cannot, nor can a call of a private method be read

@@ -381,8 +381,10 @@ function rewriteFile(
   };
   /** What every function or method made from its text needs, wherever it is written. */
   const fileMentionsPe = sf.text.includes('$pe');
+  /** A name like the opener's own (`$pe`, `$pe_rt`, ...), which would shadow the file's binding (in strings or comments it is harmless). */
+  const namesLikeOpener = (n: TS.Node): boolean => (ts.isIdentifier(n) ? n.text.startsWith('$pe') : !!ts.forEachChild(n, (c) => namesLikeOpener(c) || undefined));
   const madeFromText = (fn: FunctionLike): boolean =>
-    !!options.copiesAtRunTime && textFile && isStrict(ts, gctx, fn) && (!tsFile || erasedOnly(ts, fn)) && !(fileMentionsPe && fn.getText(sf).includes('$pe')) && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c, !ts.isClassLike(fn.parent))) || undefined);
+    !!options.copiesAtRunTime && textFile && isStrict(ts, gctx, fn) && (!tsFile || erasedOnly(ts, fn)) && !(fileMentionsPe && fn.getText(sf).includes('$pe') && namesLikeOpener(fn)) && !ts.forEachChild(fn, (c) => (c !== fn.name && rewrittenInside(c, !ts.isClassLike(fn.parent))) || undefined);
   /**
    * Something inside that the visitor rewrites in ways the rewrite at run time does not read back: classes
    * and their members, function declarations not in a statement list, tagged templates (template-site
