@@ -174,7 +174,7 @@ describe('blankTypes', () => {
       ['enum D { A } enum D { B = 2 }', /EnumDeclaration/],
       ['namespace N { export const x = 1 }', /ModuleDeclaration/],
       ['class P {} class Q extends P { constructor(private x: number) { if (x) super(); else super(); } }', /parameter property without a super\(\) statement/],
-      ['import fs = require("fs");', /ImportEqualsDeclaration/],
+      ['export import fs = require("fs");', /ImportEqualsDeclaration/],
       ['export = 1;', /export =/],
       ['function f() { return <number>\n 1 }', /line break in <T>x/],
       ['let a = b as string\n(c)', /line continuing after `as`/],
@@ -227,6 +227,10 @@ describe('blankTypes', () => {
       `type T = 1; export { T as U };`,
       `export { type A };  let A = 1;`,
       `import { A } from './x'; export default A;`,
+      `import fs = require('fs'); fs.readFileSync;`,
+      `import fs = require('fs'); let y: typeof fs;`,
+      `import fs = require('fs'); function g(fs) { return fs; }`,
+      `declare namespace N { const y: number } import z = N.y; z;`,
     ];
     for (const code of cases) {
       const text = blanked(code);

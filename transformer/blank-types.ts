@@ -10,7 +10,7 @@
 // with a line break), and the result says where, so that positions after them on their line can be taken
 // back to the source's (toSource).
 //
-// What TypeScript's emit does that blanking cannot (namespaces with values, `import x = require()`,
+// What TypeScript's emit does that blanking cannot (namespaces with values, `export import x = ...`,
 // `export =`, decorators, enums that depend on what is around them) gives a reason instead: the caller then
 // lets TypeScript emit the file. Imports TypeScript would leave out (bindings used only as types) are
 // blanked the same way, by the same rule (tested against transpileModule's output).
@@ -65,6 +65,8 @@ class Blanker {
   private readonly scopes = new Map<TS.Node, Set<string>>();
   /** Code to insert, by position in the source (parameter properties, enums). */
   private readonly insertions = new Map<number, string>();
+  /** Text replacing the source's in place, of the same length, by position (`import x =`: see importEquals). */
+  private readonly replacements = new Map<number, string>();
   /** Enums to write as TypeScript emits them (see enumDeclaration). */
   private readonly enums: TS.EnumDeclaration[] = [];
 
@@ -134,6 +136,7 @@ class Blanker {
       case K.EnumDeclaration:
         return this.enumDeclaration(node as TS.EnumDeclaration);
       case K.ImportEqualsDeclaration:
+        return this.importEquals(node as TS.ImportEqualsDeclaration);
       case K.Decorator:
       case K.ModuleDeclaration: // (one with values: typeOnlyDeclaration took the others)
         throw this.notErasable(node, K[node.kind]!);
@@ -340,6 +343,20 @@ class Blanker {
     return this.importsUsed.has(binding.text);
   }
 
+  /**
+   * `import x = require('m')` and `import x = N.y`, which TypeScript writes as `const x = require('m')` and
+   * `var x = N.y` where the file uses `x` as a value (and leaves out otherwise): `import` replaced in place
+   * by a keyword of the same length. Not `export import` (TypeScript adds an export), nor inside a namespace.
+   */
+  private importEquals(node: TS.ImportEqualsDeclaration): void {
+    const { ts } = this;
+    if (!ts.isSourceFile(node.parent) || ts.getModifiers(node)?.length) throw this.notErasable(node, 'ImportEqualsDeclaration');
+    if (!this.keepImported(node.name)) return this.blankWhole(node);
+    const start = node.getStart(this.sf);
+    if (this.text.slice(start, start + 6) !== 'import') throw this.notErasable(node, 'ImportEqualsDeclaration');
+    this.replacements.set(start, ts.isExternalModuleReference(node.moduleReference) ? 'const ' : 'var   ');
+  }
+
   private exportDeclaration(node: TS.ExportDeclaration): void {
     const clause = node.exportClause;
     if (!clause || !this.ts.isNamedExports(clause)) return;
@@ -371,6 +388,7 @@ class Blanker {
         if (b && ts.isNamespaceImport(b)) this.imported.add(b.name.text);
         else if (b) for (const e of b.elements) if (!e.isTypeOnly) this.imported.add(e.name.text);
       }
+      if (ts.isImportEqualsDeclaration(s) && !s.isTypeOnly) this.imported.add(s.name.text);
     }
     for (const name of this.declaredIn(root)) this.topValues.add(name);
     for (const name of this.imported) this.topValues.add(name);
@@ -587,6 +605,7 @@ class Blanker {
       at = e;
     }
     out += t.slice(at);
+    for (const [p, code] of this.replacements) out = out.slice(0, p) + code + out.slice(p + code.length);
     if (this.insertions.size === 0) return { text: out, toSource: undefined };
     // The insertions, and for each the position in the output where the text after it starts.
     const points = [...this.insertions.keys()].sort((a, b) => a - b);

@@ -45,7 +45,7 @@ export interface TransformOptions {
    * into the output: an output near the input's size, and a one-time cost at the function's first call in a
    * task in each process (see the README). By default (undefined) for the strict functions of a file written
    * out as its own text: JavaScript TypeScript does not change (the common case), and TypeScript whose types
-   * can be blanked in place (no namespaces with code, decorators, `import =`, `export =`, nor enums other than
+   * can be blanked in place (no namespaces with code, decorators, `export import`, `export =`, nor enums other than
    * top-level ones that depend on nothing around them; its functions' toString is then that text, as under
    * Node's --experimental-strip-types); their versions get a source map to it. true: also for other
    * TypeScript and JavaScript (the text is then what TypeScript emits, to which stack traces through the
