@@ -35,6 +35,21 @@ function moduleScope(walkText: string): { spin: (n: number) => number; walk: (a:
   )(runtime);
 }
 
+/**
+ * `run(xs)` of `src` with versions made at run time, launched at each budget, gives what the original code
+ * gives (`run` called outside a task), and at budget 0 pauses more than 100 times.
+ */
+async function expectRunsAsPlain(src: string, budgets: number[] = [0]): Promise<void> {
+  const made = await instrument(src, { copiesAtRunTime: true });
+  const plain = await instrument(src, { copiesAtRunTime: false });
+  const xs = Array.from({ length: 30 }, (_, i) => i * 5);
+  for (const budget of budgets) {
+    const r = finish(launch(made.run, budget, xs));
+    expect(r.value).toEqual(plain.run(xs));
+    if (budget === 0) expect(r.pauses).toBeGreaterThan(100);
+  }
+}
+
 describe('mini-ts', () => {
   it("has TypeScript's own numbers for every kind and flag the rewrite compares", () => {
     for (const name of ['SyntaxKind', 'NodeFlags', 'ModifierFlags', 'EmitFlags', 'GeneratedIdentifierFlags']) {
@@ -511,12 +526,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).toMatch(/"sum": \[\$pe_open\w*, "1\|1\|o\|[^"]*", "gen"\]/);
     expect(code).toMatch(/\*"\\0preemptible:viaSuper"\(xs\)/); // printed: reads super
     expect(code).not.toMatch(/\*"\\0preemptible:sum"/);
-    const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
-    const xs = Array.from({ length: 30 }, (_, i) => i * 5);
-    const r = finish(launch(made.run, 0, xs));
-    expect(r.value).toEqual(plain.run(xs));
-    expect(r.pauses).toBeGreaterThan(100);
+    await expectRunsAsPlain(src);
   });
 
   it("keeps printed versions for a function naming a binding like the opener's ($pe...), not for one with such text in a string", async () => {
@@ -564,12 +574,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
     for (const name of ['deposit', 'owns', 'opened', 'check']) expect(code).toMatch(new RegExp(`"${name}": \\[\\$pe_open\\w*, "1\\|1\\|[cs]\\|`));
     expect(code).toMatch(/"viaPrivate": \(\(\) => \{ const \$self/); // printed: calls a private method
     expect(code).toMatch(/\$pe\.later\(\(x\) => this\.#balance \+ spin\(x\), \$f\w* => \$pe\.lazy\(/); // printed: a closure
-    const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
-    const xs = Array.from({ length: 30 }, (_, i) => i * 5);
-    const r = finish(launch(made.run, 0, xs));
-    expect(r.value).toEqual(plain.run(xs));
-    expect(r.pauses).toBeGreaterThan(100);
+    await expectRunsAsPlain(src);
   });
 
   it('makes the versions of the methods of a class made inside a function from their text, each making with its own bindings', async () => {
@@ -595,14 +600,7 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(code).not.toMatch(/\*"\\0preemptible:careful"/);
     expect(code).toMatch(/\*"\\0preemptible:total"/);
     expect(code.match(/static \{ const \$pe_open/g)).toHaveLength(1);
-    const made = await instrument(src, { copiesAtRunTime: true });
-    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
-    const xs = Array.from({ length: 30 }, (_, i) => i * 5);
-    for (const budget of [0, 1]) {
-      const r = finish(launch(made.run, budget, xs));
-      expect(r.value).toEqual(plain.run(xs));
-      if (budget === 0) expect(r.pauses).toBeGreaterThan(100);
-    }
+    await expectRunsAsPlain(src, [0, 1]);
   });
 
   it("makes the versions of an object literal's methods written in a function from their text, handed the locals around", async () => {

@@ -198,8 +198,8 @@ interface Spliced {
   code: string;
   /** A TypeScript file's module format, decided by its own text (its `import type` lines are blank in sf). */
   format: ModuleFormat | undefined;
-  /** Where a position of sf's text is in the source, if code was inserted (blank-types.ts, toSource). */
-  toSource: ((pos: number) => number) | undefined;
+  /** Line and character in the source of a position of sf's text, if code was inserted (blank-types.ts, toSource). */
+  sourcePosition: ((pos: number) => ts.LineAndCharacter) | undefined;
 }
 
 /**
@@ -215,7 +215,7 @@ function splicedSource(code: string, fileName: string, options: TransformOptions
   if (options.compilerOptions || !canSplice(code)) return undefined;
   let text = code;
   let format: ModuleFormat | undefined;
-  let toSource: ((pos: number) => number) | undefined;
+  let sourcePosition: ((pos: number) => ts.LineAndCharacter) | undefined;
   const typeScript = /\.[cm]?ts$/.test(fileName);
   if (typeScript) {
     const typed = ts.createSourceFile(fileName, code, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
@@ -224,7 +224,9 @@ function splicedSource(code: string, fileName: string, options: TransformOptions
     const blanked = blankTypes(ts, typed);
     if (!('text' in blanked)) return undefined;
     text = blanked.text;
-    toSource = blanked.toSource;
+    const toSource = blanked.toSource;
+    // (Through the TypeScript file already parsed, which knows its own lines.)
+    if (toSource) sourcePosition = (pos) => typed.getLineAndCharacterOfPosition(toSource(pos));
     format = formatFromSource(ts, typed);
   } else if (!/\.[cm]?js$/.test(fileName)) return undefined;
   const sf = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.JS);
@@ -232,13 +234,7 @@ function splicedSource(code: string, fileName: string, options: TransformOptions
   // with a line break before `=>`: TypeScript's emit handles it.)
   if (lowered(sf) || (typeScript && hasParseErrors(sf))) return undefined;
   setParents(sf);
-  return { sf, code, format, toSource };
-}
-
-/** Line and character in `source` of a position in a text made from it with code inserted (toSource). */
-function sourcePositions(source: string, toSource: (pos: number) => number): (pos: number) => ts.LineAndCharacter {
-  const lines = ts.createSourceFile('lines', source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.Unknown);
-  return (pos) => lines.getLineAndCharacterOfPosition(toSource(pos));
+  return { sf, code, format, sourcePosition };
 }
 
 const hasParseErrors = (sf: ts.SourceFile): boolean => ((sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? []).length > 0;
@@ -264,10 +260,10 @@ function setParents(sf: ts.SourceFile): void {
  * `sf` (from splicedSource) transformed by `before` alone and printed with its own text where kept; its
  * source map if asked for (the source's text in the output maps to itself; what was added, to nothing).
  */
-function splicedTransform({ sf, code: source, toSource }: Spliced, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): { code: string; map: SourceMap | undefined } {
+function splicedTransform({ sf, code: source, sourcePosition }: Spliced, options: TransformOptions, before: ts.TransformerFactory<ts.SourceFile>[]): { code: string; map: SourceMap | undefined } {
   const result = ts.transform(sf, before, transpileOptions(options));
   try {
-    const { code, mappings } = splicePrint(ts, result.transformed[0]!, sf, options.sourceMap === true, toSource && sourcePositions(source, toSource));
+    const { code, mappings } = splicePrint(ts, result.transformed[0]!, sf, options.sourceMap === true, sourcePosition);
     const map = mappings === undefined ? undefined : { version: 3, sources: [sf.fileName], sourcesContent: [source], names: [], mappings };
     return { code, map };
   } finally {
@@ -293,7 +289,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
       moduleFormat: () => format,
       report: (d) => diagnostics.push(d),
       keptNodesPrintVerbatim: spliced !== undefined,
-      sourcePosition: spliced?.toSource && sourcePositions(spliced.code, spliced.toSource),
+      sourcePosition: spliced?.sourcePosition,
     },
   );
   const before: ts.TransformerFactory<ts.SourceFile>[] = [
