@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 
 const COLORS = { numeric: '#1f77b4', calls: '#d62728', allocating: '#2ca02c' };
 const FALLBACK_COLORS = ['#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
-const DASH = { 'native timer': '', 'pure JS': '6 4' };
+const DASH = {
+  'native timer': '',
+  'pure JS': '6 4',
+  'native timer, event loop between slices': '2 2',
+  'native timer, compiler loaded': '8 2 2 2',
+  'native timer, compiler loaded, --max-semi-space-size=1': '1 3',
+};
 const X_MIN = 0.1; // µs
 const X_MAX = 1e5; // 100 ms: values beyond are drawn at the edge
 const Y_MIN = 1e-4; // fraction of slices

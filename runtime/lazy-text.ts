@@ -3,8 +3,9 @@
 //
 // Instead of printing a function's versions into its file, the transform writes
 //   $pe.later(f, ($f) => $pe.lazyText($f, [$pe_open, "<facts>"]))      (or $pe.defText for a generator version)
-// and once per file an opener, `function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } =
-// $pe_hot; return eval($pe_text); }`, declared where f is, so that code it evaluates sees f's scope. The
+// and once per file an opener, `function ($pe_hot, $pe_text) { "use strict"; return eval($pe_text); }`,
+// declared where f is, so that code it evaluates sees f's scope (the text binds the runtime's values, the
+// names `$pe`, `$pe_rt`, ... the copies use, as parameters of an arrow around the versions). The
 // first time a task asks f for its fast entry, lazyText() takes f's text as the engine has it, makes the
 // copies with the transform's own rewrite run without TypeScript (transformer/lazy-from-text.ts, which
 // loads acorn: only then), and compiles them through the opener. Compiled that way the copies run as fast
@@ -104,7 +105,11 @@ function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunctio
   // An arrow keeps the opener's `this` (in a class's static block the class, which copies of methods reading
   // `super` take their home from); a function takes an arrow's own `this`.
   const params = (k: Kind): string => [...(k === 'lazy' ? ['$pe_reentry'] : []), ...(facts.boxed?.length ? ['$pe_box'] : []), ...(facts.captured ?? [])].join(', ');
-  const before = (k: Kind): string => (facts.lexicalThis ? `(function (${params(k)}) { return ` : `((${params(k)}) => (`);
+  // The runtime's values come in as parameters of an arrow around it, not as the opener's `const`s: read from
+  // a closure, a `const` costs a hole check at every use (a check and 2 bytes of bytecode each, which pushed
+  // small methods' fast copies over V8's inlining limit); a parameter never assigned needs none.
+  const hot = hotValues(runtime, callable);
+  const before = (k: Kind): string => `((${Object.keys(hot).join(', ')}) => ` + (facts.lexicalThis ? `(function (${params(k)}) { return ` : `((${params(k)}) => (`);
   // A file written as its own text (see fileOf) gets a source map of the versions to the function's place.
   const file = files.get(open);
   const at = file !== undefined ? facts.at : undefined;
@@ -135,8 +140,8 @@ function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunctio
     const why = String((e as { message?: unknown } | undefined)?.message ?? e);
     throw new PreemptibleCopiesError(`preemptible: the versions of ${name ?? 'a function'} could not be made from its text (${why}): ${text.slice(0, 200)}`);
   }
-  const source = `${before(made)}${version.code}${facts.lexicalThis ? '; })' : '))'}${version.mappings === undefined ? '' : sourceMapComments(file!, name, version.mappings)}`;
-  const compiled = { make: open(hotValues(runtime, callable), source), lexicalThis: !!facts.lexicalThis, kind: made };
+  const source = `${before(made)}${version.code}${facts.lexicalThis ? '; }))' : ')))'}${version.mappings === undefined ? '' : sourceMapComments(file!, name, version.mappings)}`;
+  const compiled = { make: apply(open(hot, source), undefined, Object.values(hot)) as AnyFunction, lexicalThis: !!facts.lexicalThis, kind: made };
   // Making versions takes milliseconds, many checkpoints' worth: the next checkpoint reads the clock (else a
   // slice that made one could go on to make several before its countdown ran out).
   rt.c = 0;

@@ -548,18 +548,14 @@ function rewriteFile(
     return { spec, handed: [values, site.lexicalThis ? factory.createThis() : factory.createVoidZero(), box] };
   };
   /**
-   * `const $pe_open = function ($pe_hot, $pe_text) { "use strict"; const { $pe, $pe_rt, ... } = $pe_hot; return
-   * eval($pe_text); };`: compiles copies in module scope, the runtime's values under the names they use.
+   * `const $pe_open = function ($pe_hot, $pe_text) { "use strict"; return eval($pe_text); };`: compiles copies
+   * in module scope. (The text it is given binds the runtime's values, `$pe_hot`, itself: lazy-text.ts.)
    */
   const openerDeclaration = (id: TS.Identifier, arrow = false): TS.Statement[] => {
     const hotParam = factory.createIdentifier('$pe_hot');
     const textParam = factory.createIdentifier('$pe_text');
-    const bound = ['$pe', '$pe_rt', '$pe_FAST', '$pe_OWNER', '$pe_GEN', '$pe_apply', '$pe_callable', '$pe_enter', '$pe_SUSPENDED', '$pe_SPLIT'];
     const body = factory.createBlock([
       factory.createExpressionStatement(factory.createStringLiteral('use strict')),
-      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([
-        factory.createVariableDeclaration(factory.createObjectBindingPattern(bound.map((b) => factory.createBindingElement(undefined, undefined, b))), undefined, undefined, hotParam),
-      ], ts.NodeFlags.Const)),
       factory.createReturnStatement(factory.createCallExpression(factory.createIdentifier('eval'), undefined, [textParam])),
     ], true);
     const params = [hotParam, textParam].map((p) => factory.createParameterDeclaration(undefined, undefined, p));
