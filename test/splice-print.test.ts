@@ -295,3 +295,57 @@ export const { B } = (function () { return require_b(); })();
     expect(traces[1]).toMatch(/at reenter /);
   });
 });
+
+describe('the small printer (simple-print.ts)', () => {
+  const { printSimple } = require(join(root, 'dist/transformer/simple-print.js')) as typeof import('../transformer/simple-print');
+  const acorn = require('acorn') as typeof import('acorn');
+  /** An expression's tree, without positions or raw texts (what two printings of one node must agree on). */
+  const shape = (text: string): string =>
+    JSON.stringify(acorn.parseExpressionAt(`(${text})`, 0, { ecmaVersion: 'latest', allowAwaitOutsideFunction: true, allowYieldOutsideFunction: false }), (k, v) =>
+      k === 'start' || k === 'end' || k === 'raw' || k === 'loc' || k === 'range' ? undefined : v,
+    );
+
+  it("prints every node it accepts as TypeScript's printer does, over the output of transforms of real files", () => {
+    const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
+    let accepted = 0;
+    let refused = 0;
+    const kinds = new Set<string>();
+    for (const file of ['node_modules/marked/lib/marked.esm.js', 'node_modules/acorn/dist/acorn.mjs']) {
+      const src = require('node:fs').readFileSync(join(root, file), 'utf8') as string;
+      // Generator versions too (yield, comma lists, conditionals), as printed copies hold them.
+      const out = transform(src, { filename: file.split('/').pop()!, copiesAtRunTime: false }).code;
+      const sf = ts.createSourceFile('out.mjs', out, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+      const visit = (n: ts.Node): void => {
+        // (Only nodes outside generator functions whose text stands as an expression alone.)
+        if (ts.isExpression(n) && !ts.isIdentifier(n) && !ts.findAncestor(n, (a) => ts.isFunctionLike(a) && !!(a as ts.FunctionLikeDeclaration).asteriskToken)) {
+          const mine = printSimple(ts, n, () => undefined);
+          if (mine === undefined) refused++;
+          else {
+            accepted++;
+            kinds.add(ts.SyntaxKind[n.kind]!);
+            expect(shape(mine), mine).toBe(shape(printer.printNode(ts.EmitHint.Expression, n, sf)));
+          }
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+    }
+    expect(accepted).toBeGreaterThan(10_000);
+    expect(refused).toBeGreaterThan(0);
+    for (const k of ['CallExpression', 'ArrowFunction', 'ObjectLiteralExpression', 'ConditionalExpression', 'BinaryExpression', 'ElementAccessExpression', 'VoidExpression']) expect(kinds).toContain(k);
+  });
+
+  it('refuses what would need parentheses only printing adds, and nodes with synthetic comments', () => {
+    const f = ts.factory;
+    const comma = f.createBinaryExpression(f.createIdentifier('a'), ts.SyntaxKind.CommaToken, f.createIdentifier('b'));
+    // (The factory parenthesizes a comma argument itself; one put there otherwise is refused.)
+    const call = f.createCallExpression(f.createIdentifier('g'), undefined, [f.createIdentifier('x')]);
+    (call as unknown as { arguments: ts.NodeArray<ts.Expression> }).arguments = f.createNodeArray([comma]);
+    expect(printSimple(ts, call, () => undefined)).toBeUndefined();
+    expect(printSimple(ts, f.createParenthesizedExpression(comma), () => undefined)).toBe('(a, b)');
+    const commented = ts.addSyntheticLeadingComment(f.createIdentifier('x'), ts.SyntaxKind.MultiLineCommentTrivia, 'c');
+    expect(printSimple(ts, f.createCallExpression(f.createIdentifier('g'), undefined, [commented]), () => undefined)).toBeUndefined();
+    // What the leaf gives is written in the node's place.
+    expect(printSimple(ts, f.createCallExpression(f.createIdentifier('g'), undefined, [f.createIdentifier('x'), f.createStringLiteral('a"b')]), (n) => (ts.isIdentifier(n) && n.text === 'x' ? 'P0' : undefined))).toBe('g(P0, "a\\"b")');
+  });
+});

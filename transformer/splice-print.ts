@@ -21,6 +21,7 @@
 import type * as TS from 'typescript';
 import { INSERTED_END, INSERTED_START } from '../runtime/inserted';
 import { withPlainExports } from './plain-exports';
+import { printSimple } from './simple-print';
 import { isWordCode, MappingsWriter } from './source-map';
 import { sourceStart } from './source-text';
 
@@ -254,7 +255,7 @@ class Splicer {
     const [outer, outerRoot] = [this.pending, this.root];
     this.pending = [];
     this.root = node;
-    const printed = this.ts.isSourceFile(node) ? this.printer.printFile(node) : this.printer.printNode(this.ts.EmitHint.Unspecified, node, this.sf);
+    const printed = this.ts.isSourceFile(node) ? this.printer.printFile(node) : (this.simpleText(node) ?? this.printer.printNode(this.ts.EmitHint.Unspecified, node, this.sf));
     const found = this.pending;
     [this.pending, this.root] = [outer, outerRoot];
     const parts = printed.split(/\$pe_verbatim_(\d+)_/);
@@ -291,6 +292,20 @@ class Splicer {
     }
     push(result, old && keeps !== 1 ? run : inserted(run));
     return result;
+  }
+
+  /** `node` by the small printer (simple-print.ts), the source's nodes in it as placeholders, as the printer's hook does. */
+  private simpleText(node: TS.Node): string | undefined {
+    const mark = this.pending.length;
+    const text = printSimple(this.ts, node, (n) => {
+      const name = this.ts.isIdentifier(n) ? this.generated(n) : undefined;
+      if (name !== undefined) return name;
+      if (n === this.root || !this.ofSource(n)) return undefined;
+      this.pending.push(n);
+      return `${TOKEN}${this.pending.length - 1}_`;
+    });
+    if (text === undefined) this.pending.length = mark;
+    return text;
   }
 
   // ---- children and lists ------------------------------------------------------------------------------
