@@ -117,6 +117,26 @@ describe('lazy capture', () => {
     expect(finish(launch(() => new m.Shape(12).area(), 0)).value).toBe(144);
   });
 
+  it("renames a block-scoped name hoisted next to one of the same name to a name no other binding of the file has", async () => {
+    // `i` twice: one is renamed `i$<n>` in the copies; `i$1` and `i$2` are the file's own names, read there.
+    const src = `
+      const i$1 = 1000;
+      export function run(xs) {
+        let t = 0, i$2 = 7;
+        for (let i = 0; i < xs.length; i++) t += double(xs[i]);
+        for (let i = 0; i < 3; i++) t += i$1 + i$2 + i;
+        return t;
+      }
+      function double(x) { return x * 2; }`;
+    for (const copiesAtRunTime of [false, true]) {
+      const made = await instrument(src, { copiesAtRunTime });
+      if (!copiesAtRunTime) expect(transform(src, { filename: 'r.mjs', copiesAtRunTime }).code).toMatch(/\bi\$3\b/);
+      const r = finish(launch(made.run, 0, [1, 2, 3]));
+      expect(r.value).toBe(12 + 3 * 1007 + 3);
+      expect(r.pauses).toBeGreaterThan(3);
+    }
+  });
+
   it('captures through a generator-mode frame and resumes it', () => {
     const log: string[] = [];
     const r = finish(launch(m.outer, 0, log, 12));
