@@ -1,6 +1,7 @@
 // Overrun-guard scenarios, each run in its own process by test/native.test.ts:
 //   node test/harness/overrun.mjs <scenario>   prints one JSON object.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { capabilities, launch, PreemptionOverrunError, resume } from 'preemptible';
@@ -15,20 +16,34 @@ function spin(ms) {
   return n;
 }
 
+// Garbage collections (perf_hooks entries, delivered after the synchronous launch returns): the guard does
+// not charge their time against the grace, so `gcMs` of a guarded call says how much of its `ms` was theirs.
+const gcs = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push([e.startTime, e.duration]);
+}).observe({ entryTypes: ['gc'] });
+const windows = [];
+
 /** Launches fn as an opaque callee and reports how it ended. */
 function guarded(fn, budget = { budgetMs: BUDGET, graceMs: GRACE }, ...args) {
   const t0 = performance.now();
+  const window = { t0, t1: t0 };
+  windows.push(window);
+  let result;
   try {
     const task = launch(fn, budget, ...args);
-    return { status: task.status, value: task.isComplete ? task.value : undefined, ms: performance.now() - t0 };
+    result = { status: task.status, value: task.isComplete ? task.value : undefined, ms: performance.now() - t0 };
   } catch (e) {
-    return {
+    result = {
       error: e?.name ?? String(e),
       isOverrun: e instanceof PreemptionOverrunError,
       taskStatus: e?.task?.status,
       ms: performance.now() - t0,
     };
   }
+  window.t1 = performance.now();
+  window.result = result;
+  return result;
 }
 
 /** After an overrun the process must work normally: timers, promises, later launches, plain code. */
@@ -155,4 +170,7 @@ const scenarios = {
 
 const name = process.argv[process.argv.length - 1];
 if (!scenarios[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
-process.stdout.write(JSON.stringify(await scenarios[name]()) + '\n');
+const report = await scenarios[name]();
+await new Promise((r) => setTimeout(r, 10)); // (the last gc entries)
+for (const w of windows) w.result.gcMs = gcs.filter(([start]) => start >= w.t0 && start <= w.t1).reduce((a, [, d]) => a + d, 0);
+process.stdout.write(JSON.stringify(report) + '\n');
