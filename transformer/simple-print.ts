@@ -15,21 +15,22 @@ import type * as TS from 'typescript';
 export function printSimple(ts: typeof TS, node: TS.Node, leaf: (n: TS.Node) => string | undefined): string | undefined {
   const K = ts.SyntaxKind;
   const parts: string[] = [];
-  /** Inside parentheses (through comma expressions only), where a comma expression needs no more of them. */
+  /** The nodes being written, outermost first. */
+  const parents: TS.Node[] = [];
   const isComma = (n: TS.Node | undefined): boolean => !!n && ts.isBinaryExpression(n) && n.operatorToken.kind === K.CommaToken;
-  const inParens = (_n: TS.Node): boolean => {
+  /** The node being written is inside parentheses (through comma expressions only): no more are needed. */
+  const inParens = (): boolean => {
     let i = parents.length - 2;
     while (i >= 0 && isComma(parents[i])) i--;
     return parents[i]?.kind === K.ParenthesizedExpression;
   };
-  const parents: TS.Node[] = [];
   const list = (items: readonly TS.Node[], open: string, close: string, commas = false): boolean => {
     parts.push(open);
     for (let i = 0; i < items.length; i++) {
       if (i > 0) parts.push(', ');
       // (An element that is a comma expression would need parentheses TypeScript adds only when printing.)
       const item = items[i]!;
-      if (!commas && (item.kind === K.CommaListExpression || (ts.isBinaryExpression(item) && item.operatorToken.kind === K.CommaToken))) return false;
+      if (!commas && (item.kind === K.CommaListExpression || isComma(item))) return false;
       if (!write(item)) return false;
     }
     parts.push(close);
@@ -115,8 +116,7 @@ export function printSimple(ts: typeof TS, node: TS.Node, leaf: (n: TS.Node) => 
           if (!ts.isPropertyAssignment(p)) return false;
           if (!write(p.name)) return false;
           parts.push(': ');
-          if (ts.isBinaryExpression(p.initializer) && p.initializer.operatorToken.kind === K.CommaToken) return false;
-          if (!write(p.initializer)) return false;
+          if (isComma(p.initializer) || !write(p.initializer)) return false;
         }
         parts.push(' }');
         return true;
@@ -127,13 +127,13 @@ export function printSimple(ts: typeof TS, node: TS.Node, leaf: (n: TS.Node) => 
       case K.BinaryExpression: {
         // (A comma expression only directly inside parentheses: see list.)
         const b = n as TS.BinaryExpression;
-        const comma = b.operatorToken.kind === K.CommaToken;
-        if ((comma && !inParens(b)) || !write(b.left)) return false;
+        const comma = isComma(b);
+        if ((comma && !inParens()) || !write(b.left)) return false;
         parts.push(comma ? ', ' : ` ${ts.tokenToString(b.operatorToken.kind)} `);
         return write(b.right);
       }
       case K.CommaListExpression:
-        return inParens(n) && list((n as TS.CommaListExpression).elements, '', '', true);
+        return inParens() && list((n as TS.CommaListExpression).elements, '', '', true);
       case K.ConditionalExpression: {
         const c = n as TS.ConditionalExpression;
         if (!write(c.condition)) return false;
