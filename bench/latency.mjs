@@ -124,6 +124,8 @@ async function parent() {
     ['pure JS', { PREEMPTIBLE_NATIVE: '0', PREEMPTIBLE_QUIET: '1' }],
     // Garbage collection is what sets the tail for allocating code: these two vary what surrounds it.
     ['native timer, event loop between slices', { [YIELD_BETWEEN]: '1', [ONLY_KERNEL]: 'allocating' }],
+    // Scavenges on one thread: on a 2-core machine the parallel scavenger's helpers cost more than they save.
+    ['native timer, --no-parallel-scavenge', { [ONLY_KERNEL]: 'allocating' }, ['--no-parallel-scavenge']],
     ['native timer, compiler loaded', { [LOAD_COMPILER]: '1', [ONLY_KERNEL]: 'allocating' }],
     // The same with the young generation kept at its smallest (what the README suggests for sub-ms budgets).
     ['native timer, compiler loaded, --max-semi-space-size=1', { [LOAD_COMPILER]: '1', [ONLY_KERNEL]: 'allocating' }, ['--max-semi-space-size=1']],
@@ -154,7 +156,7 @@ async function parent() {
   console.log('turn of the event loop after each slice, as the Scheduler gives (V8 runs a scavenge the young generation is');
   console.log('close to needing there). "compiler loaded": a process that also holds the transformer (TypeScript), as the');
   console.log('loader does: loading it grew V8\'s young generation (much survived), and a scavenge takes longer the larger');
-  console.log('that is; "--max-semi-space-size=1" keeps it at 1 MB.');
+  console.log('that is; "--max-semi-space-size=1" keeps it at 1 MB. "--no-parallel-scavenge": V8 scavenges on the JS thread alone.');
   console.log('A slice "with a GC past the deadline" had a garbage collection (perf_hooks gc entry) running at or after its deadline; no checkpoint can interrupt one.');
   const file = join(root, 'bench', 'results', 'latency.json');
   mkdirSync(dirname(file), { recursive: true });

@@ -14,6 +14,7 @@ const DASH = {
   'native timer': '',
   'pure JS': '6 4',
   'native timer, event loop between slices': '2 2',
+  'native timer, --no-parallel-scavenge': '4 1',
   'native timer, compiler loaded': '8 2 2 2',
   'native timer, compiler loaded, --max-semi-space-size=1': '1 3',
 };
