@@ -117,6 +117,30 @@ describe('lazy capture', () => {
     expect(finish(launch(() => new m.Shape(12).area(), 0)).value).toBe(144);
   });
 
+  it("gives a function whose loop makes closures reading the loop's own binding a fast copy, each closure keeping its iteration's value", async () => {
+    // (fixtures/programs/fn-lazy-closure-loop-binding.mjs runs this in every mode; here: that it is a fast copy.)
+    const src = `
+      function spin(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
+      export function run(n) {
+        const fns = [];
+        for (let r = 0; r < n; r++) { fns.push(() => r + spin(2)); spin(r); }
+        for (const x of ['a', 'b']) fns.push(() => x + spin(1));
+        return fns.map((f) => f());
+      }
+      export function written(n) { const fns = []; for (let r = 0; r < n; r++) { fns.push(() => r); r++; } return fns.map((f) => f()); }`;
+    // Printed: `run` gets copies (lazy); a body that writes its binding keeps its generator version (def).
+    const printed = transform(src, { filename: 'loops.mjs', copiesAtRunTime: false }).code;
+    expect(printed).toMatch(/\$pe\.lazy\(run\b/);
+    expect(printed).toMatch(/\$pe\.def\(written\b/);
+    for (const copiesAtRunTime of [false, true]) {
+      const m = await instrument(src, { copiesAtRunTime });
+      const r = finish(launch(m.run, 0, 4));
+      expect(r.value).toEqual([1, 2, 3, 4, 'a0', 'b0']);
+      expect(r.pauses).toBeGreaterThan(10);
+      expect(finish(launch(m.written, 0, 6)).value).toEqual([1, 3, 5]);
+    }
+  });
+
   it("renames a block-scoped name hoisted next to one of the same name to a name no other binding of the file has", async () => {
     // `i` twice: one is renamed `i$<n>` in the copies; `i$1` and `i$2` are the file's own names, read there.
     const src = `

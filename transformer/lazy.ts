@@ -137,11 +137,12 @@ function prepare(g: GeneratorBodyContext, fn: FunctionLike): { body: TS.Block; p
   const written = writtenBody(g, fn);
   if (!written) return undefined;
   // Block-scoped names are hoisted to the function: those that would collide are renamed first.
-  const body = renameBlockScoped(g, fn, written);
-  if (!body) {
+  const renamed = renameBlockScoped(g, fn, written);
+  if (!renamed) {
     lastRejection = 'closure next to a renamed block-scoped name';
     return undefined;
   }
+  const body = loopBindingsPerIteration(g, fn, renamed);
   const plan = check(g, fn, body);
   return plan && { body, plan };
 }
@@ -312,6 +313,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
     /** A statement without resume points: declarations become assignments to the hoisted names. */
     const plainStmt = (s: TS.Statement): TS.Statement => {
+      if (perIteration.has(s)) return s;
       const leaving = plan.exits.get(s);
       if (leaving) {
         if (ts.isReturnStatement(s) && s.expression) return returnClosing(plainExpr(s.expression), leaving);
@@ -576,6 +578,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
 
     /** Statement in dual mode. */
     const rStmt = (s: TS.Statement): TS.Statement[] => {
+      if (perIteration.has(s)) return [s]; // (in the re-entry copy too: run whenever the body is entered)
       const r = rangeOf(s);
       if (!r) return reentry ? [factory.createIfStatement(notR, braced(plainStmt(s)))] : [plainStmt(s)];
       const guarded = (inner: TS.Statement): TS.Statement[] =>
@@ -624,7 +627,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         plain = [];
       };
       for (const s of stmts) {
-        if (rangeOf(s)) {
+        if (rangeOf(s) || perIteration.has(s)) {
           flush();
           out.push(...rStmt(s));
         } else {
@@ -1095,6 +1098,89 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
   return visit(body) as TS.Block;
 }
 
+/**
+ * `const x = x$1;` statements that loopBindingsPerIteration put first in a loop's body: written by the copies
+ * as they are (not hoisted, not recorded in frames: run again whenever the body is entered, the re-entry
+ * copy's re-entry included, after the hoisted `x$1` was restored).
+ */
+const perIteration = new WeakSet<TS.Node>();
+
+/**
+ * The copies hoist a loop's own `let`/`const` binding into one binding per call, but closures made in the
+ * loop's body each see their iteration's binding in the original (`for (let r ...) fns.push(() => r)`). So
+ * where closures in the body read it, nothing in the body (closures included) writes it, and no closure in
+ * the loop's head reads it, the head's binding is renamed (`r` → `r$1`, hoisted and recorded like any local;
+ * the body's own uses too) and the body starts with `const r = r$1;`, which the closures read: one binding
+ * per iteration with that iteration's value, as in the original. The closures' text is unchanged (their
+ * toString, and their versions made from it at run time, read `r`).
+ */
+function loopBindingsPerIteration(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): TS.Block {
+  const { ts } = g;
+  const { factory } = g.ctx;
+  const S = ts.SyntaxKind;
+  let taken: Set<string> | undefined;
+  /** Does a closure inside `n` read `name`? (Any reference by that name: a closure declaring its own is rare.) */
+  const closureReads = (n: TS.Node, name: string, inClosure = false, parent?: TS.Node): boolean => {
+    if (inClosure && ts.isIdentifier(n) && n.text === name && isReference(ts, n, parent)) return true;
+    const inside = inClosure || isClosure(ts, n);
+    return !!ts.forEachChild(n, (c) => closureReads(c, name, inside, n) || undefined);
+  };
+  /** Is `name` assigned, updated or declared anew anywhere in `n` (closures included)? */
+  const touched = (n: TS.Node, name: string): boolean => {
+    const target = (e: TS.Node): boolean => {
+      const t = ts.isParenthesizedExpression(e) ? e.expression : e;
+      if (ts.isIdentifier(t)) return t.text === name;
+      return ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t) ? mentions(ts, t, name) : false;
+    };
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= S.FirstAssignment && n.operatorToken.kind <= S.LastAssignment && target(n.left)) return true;
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === S.PlusPlusToken || n.operator === S.MinusMinusToken) && target(n.operand)) return true;
+    if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer) && target(n.initializer)) return true;
+    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n) || ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name && ts.isIdentifier(n.name) && n.name.text === name) return true;
+    return !!ts.forEachChild(n, (c) => touched(c, name) || undefined);
+  };
+  /** `n` with its references to `from` (outside closures) renamed `to`. */
+  const rename = <T extends TS.Node>(n: T, from: string, to: string): T => {
+    const visit = (m: TS.Node): TS.Node => {
+      if (isClosure(ts, m)) return m;
+      if (ts.isIdentifier(m) && m.text === from) return ts.setTextRange(factory.createIdentifier(to), m);
+      if (ts.isShorthandPropertyAssignment(m) && m.name.text === from) return ts.setTextRange(factory.createPropertyAssignment(factory.createIdentifier(from), ts.setTextRange(factory.createIdentifier(to), m.name)), m);
+      if (ts.isPropertyAccessExpression(m)) return factory.updatePropertyAccessExpression(m, visit(m.expression) as TS.Expression, m.name);
+      if (ts.isPropertyAssignment(m)) return factory.updatePropertyAssignment(m, m.name, visit(m.initializer) as TS.Expression);
+      if (ts.isLabeledStatement(m) || ts.isBreakOrContinueStatement(m)) return ts.visitEachChild(m, (c) => (c === m.label ? c : visit(c)), g.ctx);
+      return ts.visitEachChild(m, visit, g.ctx);
+    };
+    return visit(n) as T;
+  };
+  const visit = (n: TS.Node): TS.Node => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return n;
+    const loop = ts.visitEachChild(n, visit, g.ctx);
+    if (!ts.isForStatement(loop) && !ts.isForOfStatement(loop)) return loop;
+    const head = loop.initializer;
+    if (!head || !ts.isVariableDeclarationList(head) || !(head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) return loop;
+    const only = head.declarations.length === 1 ? head.declarations[0]! : undefined;
+    if (!only || !ts.isIdentifier(only.name)) return loop;
+    const name = only.name.text;
+    const headParts: (TS.Node | undefined)[] = ts.isForStatement(loop) ? [loop.initializer, loop.condition, loop.incrementor] : [loop.initializer, loop.expression];
+    if (!closureReads(loop.statement, name) || touched(loop.statement, name) || headParts.some((h) => h && closureReads(h, name))) return loop;
+    taken ??= namesOf(ts, fn);
+    let k = 1;
+    while (taken.has(`${name}$${k}`)) k++;
+    const hoisted = `${name}$${k}`;
+    taken.add(hoisted);
+    // (Every node with a text range, empty, where the body starts: check() refuses nodes without one.)
+    const at = <T extends TS.Node>(node: T): T => ts.setTextRange(node, { pos: loop.statement.pos, end: loop.statement.pos });
+    const declaration = at(factory.createVariableDeclaration(at(factory.createIdentifier(name)), undefined, undefined, at(factory.createIdentifier(hoisted))));
+    const alias = at(factory.createVariableStatement(undefined, at(factory.createVariableDeclarationList([declaration], ts.NodeFlags.Const))));
+    perIteration.add(alias);
+    const renamedBody = rename(loop.statement, name, hoisted);
+    const statements = ts.isBlock(renamedBody) ? [alias, ...renamedBody.statements] : [alias, renamedBody];
+    const block = ts.setTextRange(factory.createBlock(statements, true), loop.statement);
+    if (ts.isForStatement(loop)) return factory.updateForStatement(loop, rename(head, name, hoisted), loop.condition && rename(loop.condition, name, hoisted), loop.incrementor && rename(loop.incrementor, name, hoisted), block);
+    return factory.updateForOfStatement(loop, loop.awaitModifier, rename(head, name, hoisted), loop.expression, block);
+  };
+  return visit(body) as TS.Block;
+}
+
 // ---- check phase ----------------------------------------------------------------------------------
 
 function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan | undefined {
@@ -1203,7 +1289,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     // A let directly in a case clause is checked against the clause alone: a use from a later clause could
     // run without the declaration (a jump to that case), which hoisting would hide.
     if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) inner = node;
-    if (ts.isVariableStatement(node)) declare(node.declarationList, scope);
+    if (ts.isVariableStatement(node) && !perIteration.has(node)) declare(node.declarationList, scope);
     if (ts.isForStatement(node) && node.initializer && ts.isVariableDeclarationList(node.initializer)) declare(node.initializer, node);
     if (ts.isForOfStatement(node)) {
       if (node.awaitModifier) return void fail('for await');
