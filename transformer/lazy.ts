@@ -1151,9 +1151,57 @@ function loopBindingsPerIteration(g: GeneratorBodyContext, fn: FunctionLike, bod
     };
     return visit(n) as T;
   };
+  /** A fresh name for the hoisted binding of `name`. */
+  const fresh = (name: string): string => {
+    taken ??= namesOf(ts, fn);
+    let k = 1;
+    while (taken.has(`${name}$${k}`)) k++;
+    taken.add(`${name}$${k}`);
+    return `${name}$${k}`;
+  };
+  /** `const <name> = <hoisted>;`, empty at `pos` (check() refuses nodes without a text range). */
+  const aliasAt = (pos: number, name: string, hoisted: string): TS.Statement => {
+    const at = <T extends TS.Node>(node: T): T => ts.setTextRange(node, { pos, end: pos });
+    const declaration = at(factory.createVariableDeclaration(at(factory.createIdentifier(name)), undefined, undefined, at(factory.createIdentifier(hoisted))));
+    const alias = at(factory.createVariableStatement(undefined, at(factory.createVariableDeclarationList([declaration], ts.NodeFlags.Const))));
+    perIteration.add(alias);
+    return alias;
+  };
+  /**
+   * A block's own `let`/`const` read by closures made after it in the block (a binding per entry into the
+   * block in the original): the same, its alias right after its declaration. A `const` at the function's top
+   * level needs none (one binding per call: the rule in check()).
+   */
+  const blockBindings = (block: TS.Block, topLevel = false): TS.Block => {
+    let statements = [...block.statements];
+    let changed = false;
+    for (let i = 0; i < statements.length; i++) {
+      const st = statements[i]!;
+      if (!ts.isVariableStatement(st) || perIteration.has(st)) continue;
+      const list = st.declarationList;
+      const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
+      if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) || (isConst && topLevel)) continue;
+      const only = list.declarations.length === 1 ? list.declarations[0]! : undefined;
+      if (!only || !ts.isIdentifier(only.name)) continue;
+      const name = only.name.text;
+      const before = statements.slice(0, i);
+      const after = statements.slice(i + 1);
+      if (!after.some((a) => closureReads(a, name)) || before.some((b) => mentions(ts, b, name))) continue;
+      if ((only.initializer && mentions(ts, only.initializer, name)) || after.some((a) => touched(a, name))) continue;
+      const hoisted = fresh(name);
+      // (Made anew with the old ranges: the run-time rewrite's factory has no updaters for statements.)
+      const declaration = factory.updateVariableDeclaration(only, ts.setTextRange(factory.createIdentifier(hoisted), only.name), only.exclamationToken, only.type, only.initializer);
+      const declared = ts.setTextRange(factory.createVariableStatement(st.modifiers, ts.setTextRange(factory.createVariableDeclarationList([declaration], list.flags), list)), st);
+      statements = [...before, declared, aliasAt(st.end, name, hoisted), ...after.map((a) => rename(a, name, hoisted))];
+      i++; // (past the alias)
+      changed = true;
+    }
+    return changed ? ts.setTextRange(factory.updateBlock(block, statements), block) : block;
+  };
   const visit = (n: TS.Node): TS.Node => {
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return n;
-    const loop = ts.visitEachChild(n, visit, g.ctx);
+    const visited = ts.visitEachChild(n, visit, g.ctx);
+    const loop = ts.isBlock(visited) ? blockBindings(visited) : visited;
     if (!ts.isForStatement(loop) && !ts.isForOfStatement(loop)) return loop;
     const head = loop.initializer;
     if (!head || !ts.isVariableDeclarationList(head) || !(head.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) return loop;
@@ -1162,23 +1210,16 @@ function loopBindingsPerIteration(g: GeneratorBodyContext, fn: FunctionLike, bod
     const name = only.name.text;
     const headParts: (TS.Node | undefined)[] = ts.isForStatement(loop) ? [loop.initializer, loop.condition, loop.incrementor] : [loop.initializer, loop.expression];
     if (!closureReads(loop.statement, name) || touched(loop.statement, name) || headParts.some((h) => h && closureReads(h, name))) return loop;
-    taken ??= namesOf(ts, fn);
-    let k = 1;
-    while (taken.has(`${name}$${k}`)) k++;
-    const hoisted = `${name}$${k}`;
-    taken.add(hoisted);
-    // (Every node with a text range, empty, where the body starts: check() refuses nodes without one.)
-    const at = <T extends TS.Node>(node: T): T => ts.setTextRange(node, { pos: loop.statement.pos, end: loop.statement.pos });
-    const declaration = at(factory.createVariableDeclaration(at(factory.createIdentifier(name)), undefined, undefined, at(factory.createIdentifier(hoisted))));
-    const alias = at(factory.createVariableStatement(undefined, at(factory.createVariableDeclarationList([declaration], ts.NodeFlags.Const))));
-    perIteration.add(alias);
+    const hoisted = fresh(name);
+    const alias = aliasAt(loop.statement.pos, name, hoisted);
     const renamedBody = rename(loop.statement, name, hoisted);
     const statements = ts.isBlock(renamedBody) ? [alias, ...renamedBody.statements] : [alias, renamedBody];
     const block = ts.setTextRange(factory.createBlock(statements, true), loop.statement);
     if (ts.isForStatement(loop)) return factory.updateForStatement(loop, rename(head, name, hoisted), loop.condition && rename(loop.condition, name, hoisted), loop.incrementor && rename(loop.incrementor, name, hoisted), block);
     return factory.updateForOfStatement(loop, loop.awaitModifier, rename(head, name, hoisted), loop.expression, block);
   };
-  return visit(body) as TS.Block;
+  // (The body itself: its lets; its consts need no alias.)
+  return blockBindings(ts.visitEachChild(body, visit, g.ctx), true);
 }
 
 // ---- check phase ----------------------------------------------------------------------------------
