@@ -35,7 +35,7 @@
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
-import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, makesFunction, mentions, prologueLength, skipOuter, usingKind } from './analyze';
+import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, makesFunction, mentions, prologueLength, skipOuter, usingKind, writesOf } from './analyze';
 import { callableOr, calleeText, iterableText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withCopyLexical } from './generator-body';
 import { numericLocals } from './numeric-locals';
 
@@ -1117,7 +1117,7 @@ const perIteration = new WeakSet<TS.Node>();
 function loopBindingsPerIteration(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): TS.Block {
   const { ts } = g;
   const { factory } = g.ctx;
-  const S = ts.SyntaxKind;
+  if (!makesFunction(ts, body)) return body; // (most bodies: no closure to keep a binding for)
   let taken: Set<string> | undefined;
   /** Does a closure inside `n` read `name`? (Any reference by that name: a closure declaring its own is rare.) */
   const closureReads = (n: TS.Node, name: string, inClosure = false, parent?: TS.Node): boolean => {
@@ -1125,16 +1125,11 @@ function loopBindingsPerIteration(g: GeneratorBodyContext, fn: FunctionLike, bod
     const inside = inClosure || isClosure(ts, n);
     return !!ts.forEachChild(n, (c) => closureReads(c, name, inside, n) || undefined);
   };
-  /** Is `name` assigned, updated or declared anew anywhere in `n` (closures included)? */
+  /** Is `name` assigned, updated (analyze.ts writesOf) or declared anew anywhere in `n` (closures included)? */
   const touched = (n: TS.Node, name: string): boolean => {
-    const target = (e: TS.Node): boolean => {
-      const t = ts.isParenthesizedExpression(e) ? e.expression : e;
-      if (ts.isIdentifier(t)) return t.text === name;
-      return ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t) ? mentions(ts, t, name) : false;
-    };
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= S.FirstAssignment && n.operatorToken.kind <= S.LastAssignment && target(n.left)) return true;
-    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === S.PlusPlusToken || n.operator === S.MinusMinusToken) && target(n.operand)) return true;
-    if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer) && target(n.initializer)) return true;
+    let written = false;
+    writesOf(ts, n, (w) => (written ||= w === name));
+    if (written) return true;
     if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n) || ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name && ts.isIdentifier(n.name) && n.name.text === name) return true;
     return !!ts.forEachChild(n, (c) => touched(c, name) || undefined);
   };
