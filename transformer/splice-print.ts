@@ -144,11 +144,8 @@ class Splicer {
       { newLine: ts.NewLineKind.LineFeed },
       {
         substituteNode: (_hint, node) => {
-          if (ts.isIdentifier(node) && this.generated(node)) return ts.factory.createIdentifier(this.generated(node)!);
-          if (node === this.root || !this.ofSource(node)) return node;
-          const id = ts.factory.createIdentifier(`${TOKEN}${this.pending.length}_`);
-          this.pending.push(node);
-          return id;
+          const text = this.substitute(node);
+          return text === undefined ? node : ts.factory.createIdentifier(text);
         },
       },
     );
@@ -294,16 +291,22 @@ class Splicer {
     return result;
   }
 
-  /** `node` by the small printer (simple-print.ts), the source's nodes in it as placeholders, as the printer's hook does. */
+  /**
+   * What either printer writes in place of `node`: a generated name's text, or for a node of the source (not
+   * the one being printed) a placeholder, the node kept to be printed here; undefined: print it there.
+   */
+  private substitute(node: TS.Node): string | undefined {
+    const name = this.ts.isIdentifier(node) ? this.generated(node) : undefined;
+    if (name !== undefined) return name;
+    if (node === this.root || !this.ofSource(node)) return undefined;
+    this.pending.push(node);
+    return `${TOKEN}${this.pending.length - 1}_`;
+  }
+
+  /** `node` by the small printer (simple-print.ts), or undefined (placeholders it took back). */
   private simpleText(node: TS.Node): string | undefined {
     const mark = this.pending.length;
-    const text = printSimple(this.ts, node, (n) => {
-      const name = this.ts.isIdentifier(n) ? this.generated(n) : undefined;
-      if (name !== undefined) return name;
-      if (n === this.root || !this.ofSource(n)) return undefined;
-      this.pending.push(n);
-      return `${TOKEN}${this.pending.length - 1}_`;
-    });
+    const text = printSimple(this.ts, node, (n) => this.substitute(n));
     if (text === undefined) this.pending.length = mark;
     return text;
   }
