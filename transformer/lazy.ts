@@ -36,7 +36,13 @@
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
 import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, makesFunction, mentions, prologueLength, skipOuter, usingKind, writesOf } from './analyze';
-import { callableOr, calleeText, iterableText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withCopyLexical } from './generator-body';
+import { callableOr, calleeText, ownVersion, iterableText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withCopyLexical } from './generator-body';
+
+/** One copy's emitter: its whole body, or one loop of it (for the re-entry copy's loops, see rLoop). */
+interface Emitter {
+  body(): TS.Block;
+  loop(loop: TS.IterationStatement, labels?: readonly TS.Identifier[], how?: { init: boolean; toFast: boolean }): TS.Statement;
+}
 import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
@@ -174,6 +180,11 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const $s = sharedName(g, 's');
   /** Set when a while/for loop was left because the counter ran out (not by its test or its own `break`). */
   const $t = sharedName(g, 't');
+  /**
+   * Re-entry copy: set when a while/for loop resumed into reaches its test again with `$r` false (the
+   * iteration resumed in has ended): the rest of the loop runs as the fast copy has it.
+   */
+  const $x = sharedName(g, 'x');
   const pe = (name: string): TS.Expression => factory.createPropertyAccessExpression(g.pe, name);
   const num = (n: number): TS.Expression => factory.createNumericLiteral(n);
   const assign = (l: TS.Expression, r: TS.Expression): TS.Expression => factory.createAssignment(l, r);
@@ -183,11 +194,13 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const captured: TS.Identifier[] = [...plan.params, ...localNames, ...plan.temps];
 
   const dualTemps = new Set<TS.Identifier>();
+  /** The fast copy's code in the re-entry copy: the loops it continues as the fast copy has them (rLoop). */
+  let fastInReentry: Emitter | undefined;
   /**
    * The body of one copy. `reentry` false: the fast copy (what runs when a function is called inside a
    * task). `reentry` true: the same code in dual mode, entered only to continue a captured frame.
    */
-  const emitBody = (reentry: boolean): TS.Block => {
+  const makeEmitter = (reentry: boolean, inReentryCopy = reentry): Emitter => {
     const usedTemps = dualTemps;
     // ---- the two copies ------------------------------------------------------------------------------------
     // `$r` is true while the copy is re-entered to continue a captured frame: a value evaluated before the
@@ -223,7 +236,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
      */
     /** `{ $k = k; <leave> }`: records where the frame pauses and leaves (see checkpoint). */
     const pauseAt = (k: number): TS.Block => {
-      const leave = reentry ? factory.createBreakStatement($p) : factory.createThrowStatement(factory.createCallExpression(pe('cap'), undefined, []));
+      const leave = inReentryCopy ? factory.createBreakStatement($p) : factory.createThrowStatement(factory.createCallExpression(pe('cap'), undefined, []));
       return factory.createBlock([factory.createExpressionStatement(assign($k, num(k))), leave]);
     };
     /** `pausing` as a checkpoint: in the re-entry copy, while resuming, the place where `$r` turns false if it was the site. */
@@ -284,7 +297,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     /** Code without resume points, as written, except that closures are the visitor's instrumented ones. */
     /** In the re-entry copy `arguments` is the recorded one (strict code: a plain object). */
     const argsRef = (n: TS.Node): TS.Expression | undefined =>
-      reentry && plan.args && ts.isIdentifier(n) && n.text === 'arguments' ? plan.args : undefined;
+      inReentryCopy && plan.args && ts.isIdentifier(n) && n.text === 'arguments' ? plan.args : undefined;
     const plainExpr = (e: TS.Expression): TS.Expression => plainVisitor(e) as TS.Expression;
     const plainVisitor = (node: TS.Node): TS.Node => {
       const a = argsRef(node);
@@ -543,12 +556,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       if (k === undefined) return comma([...steps, invoke(plainRef, thisArg, args)]); // e.g. Math.max(a, f())
       usedTemps.add($g);
       const priv = ts.isPropertyAccessExpression(bare) && ts.isPrivateIdentifier(bare.name) ? g.privateFast(bare.name.text, call, true) : undefined;
-      const lookup = factory.createElementAccessChain(fnRef, factory.createToken(ts.SyntaxKind.QuestionDotToken), g.hot('FAST'));
-      const own = factory.createLogicalAnd(
-        // A private method of this class gets its versions at its first call from here (attachPrivate).
-        assign($g, priv ? factory.createBinaryExpression(lookup, ts.SyntaxKind.QuestionQuestionToken, factory.createCallExpression(pe('attachPrivate'), undefined, [fnRef, priv])) : lookup),
-        factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fnRef),
-      );
+      // A private method of this class gets its versions at its first call from here (attachPrivate).
+      const own = ownVersion(g, fnRef, $g, 'FAST', priv && factory.createCallExpression(pe('attachPrivate'), undefined, [fnRef, priv]));
       // Two call sites, one per kind of callee: one site seeing both fast copies and plain functions (one
       // call of the chosen function) made method-heavy code 11-15% slower (more polymorphic targets). But
       // arguments that make functions are written once (makesFunction), so such a call picks the function.
@@ -678,18 +687,25 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
      * if (...)`) and a pause leaves by `break $p` (pauseAt): the slices of a long loop run there, after its
      * first pause.
      */
-    const breakingLoop = (loop: TS.WhileStatement | TS.ForStatement, k: number, inner: readonly TS.Statement[], labels: readonly TS.Identifier[]): TS.Statement[] => {
+    const breakingLoop = (loop: TS.WhileStatement | TS.ForStatement, k: number, inner: readonly TS.Statement[], labels: readonly TS.Identifier[], how: { init: boolean; toFast: boolean } = { init: true, toFast: false }): TS.Statement[] => {
       usedTemps.add($s);
       usedTemps.add($t);
       const leave = factory.createBlock([factory.createExpressionStatement(assign($t, factory.createTrue())), factory.createBreakStatement()]);
       const body = factory.createBlock([checkpointWith(k, factory.createIfStatement(counterExpired(g), leave)), ...rList(inner)], true);
       const passed = paren(factory.createCommaListExpression([assign($s, factory.createFalse()), factory.createTrue()]));
-      const skipTest = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond($s, passed, loopTest(c));
+      // (toFast: at the test with `$r` false, the loop is left with `$x` set; one without a test gets one.)
+      const leaveToFast = comma([assign($x, factory.createTrue()), factory.createFalse()]);
+      const test = (c: TS.Expression | undefined): TS.Expression | undefined =>
+        how.toFast ? (c ? cond($r, loopTest(c), leaveToFast) : factory.createLogicalOr($r, leaveToFast)) : c && loopTest(c);
+      const skipTest = (c: TS.Expression | undefined): TS.Expression | undefined => {
+        const t = test(c);
+        return t && (c ? cond($s, passed, t) : t);
+      };
       const before: TS.Statement[] = [];
       const hasTest = !ts.isForStatement(loop) || loop.condition !== undefined;
       let looped: TS.Statement;
       if (ts.isForStatement(loop)) {
-        const init = loopInit(loop);
+        const init = how.init ? loopInit(loop) : undefined;
         if (init) before.push(factory.createExpressionStatement(init));
         looped = factory.createForStatement(undefined, skipTest(loop.condition), loop.incrementor && dual(loop.incrementor), body);
       } else {
@@ -706,10 +722,28 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       return [...before, factory.createForStatement(undefined, undefined, undefined, again)];
     };
 
-    const rLoop = (loop: TS.IterationStatement, labels: readonly TS.Identifier[] = []): TS.Statement => {
+    /**
+     * In the re-entry copy, a while/for loop resumed into runs in dual mode only until the iteration it was
+     * resumed in ends: at its test with `$r` false it is left (`$x`) and the rest of it runs as the fast copy
+     * has it, past the initializer. (In dual mode every later slice of a long loop ran with a test of `$r` at
+     * each statement and site, in a function too big for V8 to inline the loop's callees: the OOP kernel's
+     * loop ran ~1.4x slower in 1 ms slices than without pauses.) A loop reached with `$r` false is the fast
+     * copy's from the start.
+     *   if ($r) { <dual loop, left at its test with $x set>; if ($x) { $x = false; <fast loop, no init> } }
+     *   else { <fast loop> }
+     */
+    const rLoop = (loop: TS.IterationStatement, labels: readonly TS.Identifier[] = [], how = { init: true, toFast: false }): TS.Statement => {
       const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
-      if (ts.isWhileStatement(loop) || ts.isForStatement(loop)) return single(breakingLoop(loop, plan.loopMarker.get(loop)!, inner, labels));
-      return withLabels(labels, rOtherLoop(loop, inner));
+      if (!ts.isWhileStatement(loop) && !ts.isForStatement(loop)) return withLabels(labels, rOtherLoop(loop, inner));
+      const k = plan.loopMarker.get(loop)!;
+      if (!reentry || (ts.isForStatement(loop) && !loop.condition)) return single(breakingLoop(loop, k, inner, labels, how));
+      usedTemps.add($x);
+      const fast = (fastInReentry ??= makeEmitter(false, true)).loop;
+      const resumed = [
+        ...breakingLoop(loop, k, inner, labels, { init: true, toFast: true }),
+        factory.createIfStatement($x, factory.createBlock([factory.createExpressionStatement(assign($x, factory.createFalse())), fast(loop, labels, { init: false, toFast: false })], true)),
+      ];
+      return factory.createIfStatement($r, factory.createBlock(resumed, true), braced(fast(loop, labels)));
     };
 
     /** do-while and for-of loops: the checkpoint (which calls tick()) first in the body. */
@@ -752,10 +786,13 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     // The re-entry copy is only ever called to resume ($r is true at its entry): its entry checkpoint is
     // just the resume test. (Keeping the never-run pausing branch there kept V8 from ever optimizing the
     // copy: measured on a hand-written one, interpreted after 10^6 calls, 1-2 us per call vs 0.5.)
-    const entry = reentry ? factory.createIfStatement(kIs(ENTRY), factory.createExpressionStatement(assign($r, factory.createFalse()))) : checkpoint(ENTRY);
-    const tryBlock = factory.createBlock([entry, ...rList(statements)], true);
-    return tryBlock;
+    const body = (): TS.Block => {
+      const entry = reentry ? factory.createIfStatement(kIs(ENTRY), factory.createExpressionStatement(assign($r, factory.createFalse()))) : checkpoint(ENTRY);
+      return factory.createBlock([entry, ...rList(statements)], true);
+    };
+    return { body, loop: rLoop };
   };
+  const emitBody = (reentry: boolean): TS.Block => makeEmitter(reentry).body();
 
   // ---- assemble -------------------------------------------------------------------------------------
   //   (() => {
@@ -794,7 +831,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     ),
   );
   // Only the dispatch temporaries the body used: every local makes each frame bigger (recursion depth).
-  const dispatchTemps = [$o, $f, $g, $s, $t].filter((t) => dualTemps.has(t));
+  const dispatchTemps = [$o, $f, $g, $s, $t, $x].filter((t) => dualTemps.has(t));
   // A numeric local starts as 0, not undefined: hoisted, it would otherwise hold undefined until its
   // declaration runs, and a float loop over a variable that may be undefined keeps it boxed (a heap number
   // per iteration: the numeric kernel ran 1.4-2x plain in TO_COMPLETION for that alone). Unobservable: such
@@ -807,7 +844,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       factory.createVariableDeclarationList(
         [
           ...localNames.map(hoisted),
-          ...[...plan.temps, ...dispatchTemps, ...(reentry && plan.args ? [plan.args] : [])].map((n) => factory.createVariableDeclaration(n)),
+          ...[...plan.temps, ...dispatchTemps.filter((t) => reentry || t !== $x), ...(reentry && plan.args ? [plan.args] : [])].map((n) => factory.createVariableDeclaration(n)),
           factory.createVariableDeclaration($k, undefined, undefined, num(0)),
           ...(reentry
             ? [factory.createVariableDeclaration($r, undefined, undefined, factory.createFalse()), factory.createVariableDeclaration($rec, undefined, undefined, reEntry)]

@@ -124,6 +124,9 @@ export function printSimple(ts: typeof TS, node: TS.Node, leaf: (n: TS.Node) => 
       case K.VoidExpression:
         parts.push('void ');
         return write((n as TS.VoidExpression).expression);
+      case K.TypeOfExpression:
+        parts.push('typeof ');
+        return write((n as TS.TypeOfExpression).expression);
       case K.BinaryExpression: {
         // (A comma expression only directly inside parentheses: see list.)
         const b = n as TS.BinaryExpression;
