@@ -723,31 +723,35 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
 
     /**
-     * In the re-entry copy, a while/for loop resumed into runs in dual mode only until the iteration it was
-     * resumed in ends: at its test with `$r` false it is left (`$x`) and the rest of it runs as the fast copy
-     * has it, past the initializer. (In dual mode every later slice of a long loop ran with a test of `$r` at
-     * each statement and site, in a function too big for V8 to inline the loop's callees: the OOP kernel's
-     * loop ran ~1.4x slower in 1 ms slices than without pauses.) A loop reached with `$r` false is the fast
-     * copy's from the start.
+     * In the re-entry copy, a while, for or for-of loop resumed into runs in dual mode only until the
+     * iteration it was resumed in ends: at its test (for-of: before its step) with `$r` false it is left
+     * (`$x`) and the rest of it runs as the fast copy has it, past the initializer. (In dual mode every later
+     * slice of a long loop ran with a test of `$r` at each statement and site, in a function too big for V8
+     * to inline the loop's callees: the OOP kernel's loop ran ~1.4x slower in 1 ms slices than without
+     * pauses.) A loop reached with `$r` false is the fast copy's from the start. Not a loop without a test
+     * (`for (;;)`: so converted, the interpreter kernel's ran ~20% slower in slices) nor do-while.
      *   if ($r) { <dual loop, left at its test with $x set>; if ($x) { $x = false; <fast loop, no init> } }
      *   else { <fast loop> }
      */
     const rLoop = (loop: TS.IterationStatement, labels: readonly TS.Identifier[] = [], how = { init: true, toFast: false }): TS.Statement => {
       const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
-      if (!ts.isWhileStatement(loop) && !ts.isForStatement(loop)) return withLabels(labels, rOtherLoop(loop, inner));
+      const breaking = ts.isWhileStatement(loop) || ts.isForStatement(loop);
       const k = plan.loopMarker.get(loop)!;
-      if (!reentry || (ts.isForStatement(loop) && !loop.condition)) return single(breakingLoop(loop, k, inner, labels, how));
+      const emitted = (h: typeof how): TS.Statement =>
+        breaking ? single(breakingLoop(loop, k, inner, labels, h)) : withLabels(labels, rOtherLoop(loop, inner, h));
+      const handsOver = reentry && (ts.isForOfStatement(loop) || (breaking && !(ts.isForStatement(loop) && !loop.condition)));
+      if (!handsOver) return emitted(how);
       usedTemps.add($x);
       const fast = (fastInReentry ??= makeEmitter(false, true)).loop;
       const resumed = [
-        ...breakingLoop(loop, k, inner, labels, { init: true, toFast: true }),
+        emitted({ init: true, toFast: true }),
         factory.createIfStatement($x, factory.createBlock([factory.createExpressionStatement(assign($x, factory.createFalse())), fast(loop, labels, { init: false, toFast: false })], true)),
       ];
       return factory.createIfStatement($r, factory.createBlock(resumed, true), braced(fast(loop, labels)));
     };
 
     /** do-while and for-of loops: the checkpoint (which calls tick()) first in the body. */
-    const rOtherLoop = (loop: TS.IterationStatement, inner: readonly TS.Statement[]): TS.Statement => {
+    const rOtherLoop = (loop: TS.IterationStatement, inner: readonly TS.Statement[], how = { init: true, toFast: false }): TS.Statement => {
       const body = factory.createBlock([checkpoint(plan.loopMarker.get(loop)!), ...rList(inner)], true);
       if (ts.isForOfStatement(loop)) {
         // for ($i = iter(E, text), $n = start($i);
@@ -760,7 +764,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
           assign(it, factory.createCallExpression(pe('iter'), undefined, [dual(loop.expression), factory.createStringLiteral(iterableText(ts, loop.expression))])),
           assign(index, factory.createCallExpression(pe('start'), undefined, [it])),
         ]);
-        const init = cond(resumingPast(loop.expression), factory.createVoidZero(), opened);
+        const init = how.init ? cond(resumingPast(loop.expression), factory.createVoidZero(), opened) : undefined;
         const nextElement = comma([assign(value, factory.createElementAccessExpression(it, factory.createPostfixIncrement(index))), factory.createTrue()]);
         const ended = comma([assign(it, factory.createVoidZero()), factory.createFalse()]);
         const byIndex = cond(factory.createLessThan(index, factory.createPropertyAccessExpression(it, 'length')), nextElement, ended);
@@ -771,7 +775,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
         const byRecord = stepTo(comma([assign($k, num(stepK)), factory.createCallExpression(pe('step'), undefined, [it])]));
         const stepped = cond(factory.createGreaterThanEquals(index, num(0)), byIndex, byRecord);
         // Resuming at the step: the step's own frame (runtime/iteration.ts) gives the value, or DONE.
-        const test = reentry ? cond(factory.createLogicalAnd($r, kIs(stepK)), stepTo(continueInner()), cond(resuming(), factory.createTrue(), stepped)) : stepped;
+        // (toFast: at the step with `$r` false, the loop is left with `$x` set, before stepping.)
+        const past = how.toFast ? comma([assign($x, factory.createTrue()), factory.createFalse()]) : stepped;
+        const test = reentry ? cond(factory.createLogicalAnd($r, kIs(stepK)), stepTo(continueInner()), cond(resuming(), factory.createTrue(), past)) : stepped;
         const bind = factory.createExpressionStatement(paren(assign(target, value)));
         const forOfBody = factory.createBlock(
           [checkpoint(plan.loopMarker.get(loop)!), reentry ? factory.createIfStatement(notR, bind) : bind, ...rList(inner)],
