@@ -212,19 +212,19 @@ export function callableOr(g: GeneratorBodyContext, fn: TS.Expression, written: 
  * copy or its generator version), never one it inherits through its prototype; `attach` (a private method's
  * first use) supplies it when the lookup finds none. Not `fn?.[KEY]`: with an optional chain V8 folds less
  * of the lookup (the OOP kernel's fast copies ran ~10% slower), and a callee that is not a function takes the
- * plain call, which throws the engine's own TypeError. An inline check: a runtime call costs ~10% on
- * call-heavy code.
+ * plain call, which throws the engine's own TypeError. `guarded` false: without the typeof test, for a site
+ * that has tested the callee's kind before (the fast copies' sites: lazy.ts). An inline check: a runtime call
+ * costs ~10% on call-heavy code.
  */
-export function ownVersion(g: GeneratorBodyContext, fn: TS.Expression, $g: TS.Identifier, key: 'FAST' | 'GEN', attach?: TS.Expression): TS.Expression {
+export function ownVersion(g: GeneratorBodyContext, fn: TS.Expression, $g: TS.Identifier, key: 'FAST' | 'GEN', attach?: TS.Expression, guarded = true): TS.Expression {
   const { factory } = g.ctx;
   const lookup = factory.createElementAccessExpression(fn, g.hot(key));
-  return factory.createLogicalAnd(
-    factory.createLogicalAnd(
-      factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
-      factory.createAssignment($g, attach ? factory.createBinaryExpression(lookup, g.ts.SyntaxKind.QuestionQuestionToken, attach) : lookup),
-    ),
+  const found = factory.createLogicalAnd(
+    factory.createAssignment($g, attach ? factory.createBinaryExpression(lookup, g.ts.SyntaxKind.QuestionQuestionToken, attach) : lookup),
     factory.createStrictEquality(factory.createElementAccessExpression($g, g.hot('OWNER')), fn),
   );
+  if (!guarded) return found;
+  return factory.createLogicalAnd(factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')), found);
 }
 
 /** Runtime exports that emitted code reads from module-level constants (`$pe_rt`, ...). */

@@ -557,17 +557,25 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       usedTemps.add($g);
       const priv = ts.isPropertyAccessExpression(bare) && ts.isPrivateIdentifier(bare.name) ? g.privateFast(bare.name.text, call, true) : undefined;
       // A private method of this class gets its versions at its first call from here (attachPrivate).
-      const own = ownVersion(g, fnRef, $g, 'FAST', priv && factory.createCallExpression(pe('attachPrivate'), undefined, [fnRef, priv]));
+      const attach = priv && factory.createCallExpression(pe('attachPrivate'), undefined, [fnRef, priv]);
       // Two call sites, one per kind of callee: one site seeing both fast copies and plain functions (one
       // call of the chosen function) made method-heavy code 11-15% slower (more polymorphic targets). But
       // arguments that make functions are written once (makesFunction), so such a call picks the function.
-      const test = paren(factory.createCommaListExpression([assign($k, num(k)), own]));
       if (!spill && call.arguments.some((a) => makesFunction(ts, a))) {
+        const test = paren(factory.createCommaListExpression([assign($k, num(k)), ownVersion(g, fnRef, $g, 'FAST', attach)]));
         // A bare name is checked too: the engine would name the conditional, not it, in "f is not a function".
         const plainChecked = plainRef === bare ? callableOr(g, bare, call.expression) : plainRef;
         return comma([...steps, invoke(paren(factory.createConditionalExpression(test, undefined, $g, undefined, plainChecked)), thisArg, args)]);
       }
-      return comma([...steps, factory.createConditionalExpression(test, undefined, invoke($g, thisArg, args), undefined, invoke(plainRef, thisArg, args))]);
+      // `typeof f === "function" ? (<own fast copy> ? $g(...) : f(...)) : <plain call, which throws>`: the test
+      // of the callee's kind first, on its own, and each call's target one value. Either one folded into the
+      // other (`typeof f === "function" && ($g = f[FAST]) && ...`, or `f?.[FAST]`, or `callable(f)` as the
+      // target of the call a builtin takes) kept V8 from inlining `stack.push(x)` through Reflect.apply: a
+      // depth-first walk ran 1.9x plain, 1.3x in this form (bench/experiments/site-forms.mjs).
+      const isFunction = factory.createStrictEquality(factory.createTypeOfExpression(fnRef), factory.createStringLiteral('function'));
+      const own = ownVersion(g, fnRef, $g, 'FAST', attach, false);
+      const called = cond(own, invoke($g, thisArg, args), invoke(fnRef, thisArg, args));
+      return comma([...steps, cond(comma([assign($k, num(k)), isFunction]), called, invoke(plainRef, thisArg, args))]);
     };
 
     /** A declaration list as assignments; those before the site are skipped while resuming. */
