@@ -38,12 +38,23 @@ import { printOnOneLine } from './compact';
 import { boundNames, FunctionLike, hasDirective, isDispatchable, isNewSite, isSuperRead, isLoop, makesFunction, mentions, prologueLength, skipOuter, usingKind, writesOf } from './analyze';
 import { callableOr, calleeText, ownVersion, iterableText, counterExpired, isPlainNew, newSiteCall, plainNew, counterRanOut, fileTemp, GeneratorBodyContext, invokeAs, namedByKey, withCopyLexical } from './generator-body';
 
+import { numericLocals } from './numeric-locals';
+
+/**
+ * How a loop is written: with its initializer or not (a loop the re-entry copy continues has run it), and,
+ * in the re-entry copy, left at its test once `$r` is false (`toFast`: see rLoop).
+ */
+interface LoopForm {
+  init: boolean;
+  toFast: boolean;
+}
+const AS_WRITTEN: LoopForm = { init: true, toFast: false };
+
 /** One copy's emitter: its whole body, or one loop of it (for the re-entry copy's loops, see rLoop). */
 interface Emitter {
   body(): TS.Block;
-  loop(loop: TS.IterationStatement, labels?: readonly TS.Identifier[], how?: { init: boolean; toFast: boolean }): TS.Statement;
+  loop(loop: TS.IterationStatement, labels?: readonly TS.Identifier[], how?: LoopForm): TS.Statement;
 }
-import { numericLocals } from './numeric-locals';
 
 type Range = [number, number];
 
@@ -181,8 +192,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   /** Set when a while/for loop was left because the counter ran out (not by its test or its own `break`). */
   const $t = sharedName(g, 't');
   /**
-   * Re-entry copy: set when a while/for loop resumed into reaches its test again with `$r` false (the
-   * iteration resumed in has ended): the rest of the loop runs as the fast copy has it.
+   * Re-entry copy: set when a while, for or for-of loop resumed into reaches its test again with `$r` false
+   * (the iteration resumed in has ended): the rest of the loop runs as the fast copy has it (rLoop).
    */
   const $x = sharedName(g, 'x');
   const pe = (name: string): TS.Expression => factory.createPropertyAccessExpression(g.pe, name);
@@ -695,20 +706,16 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
      * if (...)`) and a pause leaves by `break $p` (pauseAt): the slices of a long loop run there, after its
      * first pause.
      */
-    const breakingLoop = (loop: TS.WhileStatement | TS.ForStatement, k: number, inner: readonly TS.Statement[], labels: readonly TS.Identifier[], how: { init: boolean; toFast: boolean } = { init: true, toFast: false }): TS.Statement[] => {
+    const breakingLoop = (loop: TS.WhileStatement | TS.ForStatement, k: number, inner: readonly TS.Statement[], labels: readonly TS.Identifier[], how: LoopForm = AS_WRITTEN): TS.Statement[] => {
       usedTemps.add($s);
       usedTemps.add($t);
       const leave = factory.createBlock([factory.createExpressionStatement(assign($t, factory.createTrue())), factory.createBreakStatement()]);
       const body = factory.createBlock([checkpointWith(k, factory.createIfStatement(counterExpired(g), leave)), ...rList(inner)], true);
       const passed = paren(factory.createCommaListExpression([assign($s, factory.createFalse()), factory.createTrue()]));
-      // (toFast: at the test with `$r` false, the loop is left with `$x` set; one without a test gets one.)
+      // (toFast: at the test with `$r` false, the loop is left with `$x` set. Only loops with a test: rLoop.)
       const leaveToFast = comma([assign($x, factory.createTrue()), factory.createFalse()]);
-      const test = (c: TS.Expression | undefined): TS.Expression | undefined =>
-        how.toFast ? (c ? cond($r, loopTest(c), leaveToFast) : factory.createLogicalOr($r, leaveToFast)) : c && loopTest(c);
-      const skipTest = (c: TS.Expression | undefined): TS.Expression | undefined => {
-        const t = test(c);
-        return t && (c ? cond($s, passed, t) : t);
-      };
+      const test = (c: TS.Expression): TS.Expression => (how.toFast ? cond($r, loopTest(c), leaveToFast) : loopTest(c));
+      const skipTest = (c: TS.Expression | undefined): TS.Expression | undefined => c && cond($s, passed, test(c));
       const before: TS.Statement[] = [];
       const hasTest = !ts.isForStatement(loop) || loop.condition !== undefined;
       let looped: TS.Statement;
@@ -741,13 +748,14 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
      *   if ($r) { <dual loop, left at its test with $x set>; if ($x) { $x = false; <fast loop, no init> } }
      *   else { <fast loop> }
      */
-    const rLoop = (loop: TS.IterationStatement, labels: readonly TS.Identifier[] = [], how = { init: true, toFast: false }): TS.Statement => {
+    const rLoop = (loop: TS.IterationStatement, labels: readonly TS.Identifier[] = [], how = AS_WRITTEN): TS.Statement => {
       const inner = ts.isBlock(loop.statement) ? loop.statement.statements : [loop.statement];
       const breaking = ts.isWhileStatement(loop) || ts.isForStatement(loop);
       const k = plan.loopMarker.get(loop)!;
-      const emitted = (h: typeof how): TS.Statement =>
+      const emitted = (h: LoopForm): TS.Statement =>
         breaking ? single(breakingLoop(loop, k, inner, labels, h)) : withLabels(labels, rOtherLoop(loop, inner, h));
-      const handsOver = reentry && (ts.isForOfStatement(loop) || (breaking && !(ts.isForStatement(loop) && !loop.condition)));
+      const hasTest = !ts.isForStatement(loop) || loop.condition !== undefined;
+      const handsOver = reentry && (ts.isForOfStatement(loop) || (breaking && hasTest));
       if (!handsOver) return emitted(how);
       usedTemps.add($x);
       const fast = (fastInReentry ??= makeEmitter(false, true)).loop;
@@ -759,7 +767,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
     };
 
     /** do-while and for-of loops: the checkpoint (which calls tick()) first in the body. */
-    const rOtherLoop = (loop: TS.IterationStatement, inner: readonly TS.Statement[], how = { init: true, toFast: false }): TS.Statement => {
+    const rOtherLoop = (loop: TS.IterationStatement, inner: readonly TS.Statement[], how = AS_WRITTEN): TS.Statement => {
       const body = factory.createBlock([checkpoint(plan.loopMarker.get(loop)!), ...rList(inner)], true);
       if (ts.isForOfStatement(loop)) {
         // for ($i = iter(E, text), $n = start($i);
