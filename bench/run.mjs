@@ -3,6 +3,7 @@
 //   node bench/run.mjs                     everything (~2 minutes on a 2-core machine)
 //   node bench/run.mjs fib oop             only these kernels (skips primitives; latest.json not written)
 //   node bench/run.mjs --rounds 3          fewer rounds per kernel (latest.json not written)
+//   node bench/run.mjs --processes 1       every kernel in this one process (latest.json not written)
 //
 // 1. Primitives: per-operation cost of launch / resume / cancel, many operations per timing sample.
 // 2. Kernels (bench/kernels/*.mjs, plain ESM exporting `meta = { title, n }` and `run(n)` -> checksum),
@@ -12,6 +13,12 @@
 //      complete  instrumented, launch(run, TO_COMPLETION, n)
 //      slices    instrumented, launch(run, 1, n) then resume(task, 1) while paused
 //    Checksums must agree across modes.
+//
+//    A full run measures each kernel in PROCESSES fresh processes (kernels in rotating order) and reports,
+//    per kernel and mode, the median over processes of that process's ratio to plain. One process is not
+//    enough: V8 settles some kernels into one of two speeds per process (the tree kernel's plain run took
+//    29-32 ms in some processes and 44-55 ms in others, with the same code), which moved a single run's
+//    geometric mean by ±0.07.
 //
 // No forced GC between samples: calling gc() shrinks the young generation and made allocation-heavy kernels
 // swing by up to 2x from round to round; the rotating order spreads ordinary GC work across modes instead.
@@ -33,21 +40,39 @@ const now = performance.now.bind(performance);
 
 // ---------------------------------------------------------------------------------------------- options
 const argv = process.argv.slice(2);
-const DEFAULT_ROUNDS = 9;
+const DEFAULT_PROCESSES = 5;
 const WARMUP_ROUNDS = 2;
-let rounds = DEFAULT_ROUNDS;
+let rounds = -1;
+let processes = -1;
 /** Child mode: measure the primitives only and print them as JSON (used for the pure-JS column). */
 let primitivesJsonOnly = false;
+/** Child mode: measure the named kernels in this process and print the results as JSON. */
+let kernelsJsonOnly = false;
 const only = [];
 for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--rounds') rounds = Math.max(1, Number(argv[++i]) | 0);
+  if (argv[i] === '--rounds') rounds = positiveInt(argv[i], argv[++i]);
+  else if (argv[i] === '--processes') processes = positiveInt(argv[i], argv[++i]);
   else if (argv[i] === '--primitives-json') primitivesJsonOnly = true;
+  else if (argv[i] === '--kernels-json') kernelsJsonOnly = true;
   else if (argv[i] === '--help' || argv[i] === '-h') {
-    console.log('usage: node bench/run.mjs [--rounds N] [kernel ...]');
+    console.log('usage: node bench/run.mjs [--rounds N] [--processes N] [kernel ...]');
     process.exit(0);
   } else only.push(argv[i]);
 }
-const fullRun = only.length === 0 && rounds === DEFAULT_ROUNDS;
+const fullRun = only.length === 0 && rounds === -1 && processes === -1;
+// Kernels given by name: one process, as before (quick A/B runs); a full run: DEFAULT_PROCESSES.
+if (processes === -1) processes = only.length === 0 && !kernelsJsonOnly ? DEFAULT_PROCESSES : 1;
+// Rounds per process: fewer when several processes share the work.
+if (rounds === -1) rounds = processes > 1 ? 5 : 9;
+
+function positiveInt(flag, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench/run.mjs: ${flag} needs a positive integer, got ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return n;
+}
 
 // ---------------------------------------------------------------------------------------------- helpers
 function quantile(sorted, q) {
@@ -236,26 +261,24 @@ async function benchPrimitives() {
 // ---------------------------------------------------------------------------------------------- kernels
 const MODES = ['plain', 'direct', 'complete', 'slices'];
 
-async function loadKernels() {
-  const dir = join(benchDir, 'kernels');
-  const files = readdirSync(dir)
+/** The kernels to measure: bench/kernels/*.mjs, or those named on the command line. */
+function kernelNames() {
+  const names = readdirSync(join(benchDir, 'kernels'))
     .filter((f) => f.endsWith('.mjs'))
+    .map((f) => basename(f, '.mjs'))
     .sort();
-  const kernels = [];
-  for (const f of files) {
-    const name = basename(f, '.mjs');
-    if (only.length > 0 && !only.includes(name)) continue;
-    const file = join(dir, f);
-    const plain = await import(pathToFileURL(file).href);
-    const inst = await importInstrumented(file, 'kernels');
-    if (typeof plain.run !== 'function' || !plain.meta) throw new Error(`${f}: must export meta and run(n)`);
-    kernels.push({ name, file: relative(root, file), title: plain.meta.title, n: plain.meta.n, plain, inst });
-  }
-  if (only.length > 0) {
-    const missing = only.filter((o) => !kernels.some((k) => k.name === o));
-    if (missing.length) throw new Error(`unknown kernel(s): ${missing.join(', ')}`);
-  }
-  return kernels;
+  if (only.length === 0) return names;
+  const missing = only.filter((o) => !names.includes(o));
+  if (missing.length) throw new Error(`unknown kernel(s): ${missing.join(', ')}`);
+  return names.filter((n) => only.includes(n));
+}
+
+async function loadKernel(name) {
+  const file = join(benchDir, 'kernels', `${name}.mjs`);
+  const plain = await import(pathToFileURL(file).href);
+  const inst = await importInstrumented(file, 'kernels');
+  if (typeof plain.run !== 'function' || !plain.meta) throw new Error(`${name}.mjs: must export meta and run(n)`);
+  return { name, file: relative(root, file), title: plain.meta.title, n: plain.meta.n, plain, inst };
 }
 
 /** Runs one mode once; returns { ms, value, slices?, sliceMs? }. */
@@ -342,10 +365,130 @@ function benchKernel(kernel) {
   };
 }
 
+const errorText = (e) =>
+  `${e?.name ?? 'Error'}: ${((m) => (m.length > 120 ? m.slice(0, 120) + '…' : m))(String(e?.message ?? e).split('\n')[0])}`;
+
+/**
+ * Measures the named kernels in this process. A kernel that throws (a checksum mismatch, a
+ * PreemptionOverrunError, ...) is reported and left out of the geometric mean; the other kernels still run.
+ * A PreemptionOverrunError is retried once (and reported): on a busy machine a garbage collection can
+ * stretch a slice past the overrun guard's grace period even in code that checkpoints, and the guard then
+ * cancels the task.
+ */
+async function measureHere(kernelList) {
+  const results = [];
+  const failed = [];
+  const retried = [];
+  for (const name of kernelList) {
+    const t0 = now();
+    let k = null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        k ??= await loadKernel(name);
+        results.push(benchKernel(k));
+        process.stderr.write(`  ${name}: ${((now() - t0) / 1000).toFixed(1)} s\n`);
+        break;
+      } catch (e) {
+        const error = errorText(e);
+        if (attempt === 1 && e?.name === 'PreemptionOverrunError') {
+          retried.push({ name, error });
+          process.stderr.write(`  ${name}: ${error} — retrying once\n`);
+          continue;
+        }
+        failed.push({ name, title: k?.title ?? name, n: k?.n ?? NaN, error });
+        process.stderr.write(`  ${name}: FAILED after ${((now() - t0) / 1000).toFixed(1)} s: ${error}\n`);
+        break;
+      }
+    }
+  }
+  return { results, failed, retried };
+}
+
+/**
+ * Measures every kernel in `processes` fresh processes (this script with --kernels-json, one kernel per
+ * process, kernels in a different rotation each pass so that a slow spell of the machine does not fall on
+ * one kernel's processes), then folds each kernel's processes into one result: per mode, the median over
+ * processes of each process's median time and of its ratio to plain (plain and the other modes of one
+ * process are measured interleaved, so their ratio is the like-with-like number).
+ */
+function measureInProcesses(kernelList) {
+  const perKernel = new Map(kernelList.map((n) => [n, []]));
+  const failed = [];
+  const retried = [];
+  for (let p = 0; p < processes; p++) {
+    for (let j = 0; j < kernelList.length; j++) {
+      const name = kernelList[(j + p) % kernelList.length];
+      const t0 = now();
+      let out;
+      try {
+        out = JSON.parse(
+          execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--kernels-json', '--rounds', String(rounds), name], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+            maxBuffer: 64 << 20,
+          }),
+        );
+      } catch (e) {
+        const why = String(e?.stderr ?? e?.message ?? e).trim().split('\n').pop();
+        out = { results: [], failed: [{ name, title: name, n: NaN, error: `the measuring process failed: ${why}` }], retried: [] };
+      }
+      for (const r of out.results) perKernel.get(r.name).push(r);
+      for (const f of out.failed) failed.push({ ...f, process: p + 1 });
+      for (const r of out.retried) retried.push({ ...r, process: p + 1 });
+      process.stderr.write(
+        `  [${p + 1}/${processes}] ${name}: ${((now() - t0) / 1000).toFixed(1)} s` +
+          (out.results[0] ? `, 1 ms slices ${fmtRatio(out.results[0].ratioToPlain.slices)}` : ', FAILED') +
+          '\n',
+      );
+    }
+  }
+  // A kernel that failed in any process is reported as failed (with every error) and left out.
+  const failedNames = new Set(failed.map((f) => f.name));
+  const results = [];
+  for (const [name, rs] of perKernel) {
+    if (failedNames.has(name) || rs.length === 0) continue;
+    results.push(foldProcesses(rs));
+  }
+  const failedKernels = [...failedNames].map((name) => {
+    const fs = failed.filter((f) => f.name === name);
+    const title = perKernel.get(name)[0]?.title ?? fs[0].title;
+    const n = perKernel.get(name)[0]?.n ?? fs[0].n;
+    return { name, title, n, error: fs.map((f) => `process ${f.process}: ${f.error}`).join('; ') };
+  });
+  return { results, failed: failedKernels, retried };
+}
+
+/** One kernel's results from several processes, folded as measureInProcesses says. */
+function foldProcesses(rs) {
+  const byMode = (get) => Object.fromEntries(MODES.map((m) => [m, median(rs.map((r) => get(r, m)))]));
+  return {
+    name: rs[0].name,
+    title: rs[0].title,
+    n: rs[0].n,
+    checksum: rs[0].checksum,
+    medianMs: byMode((r, m) => r.medianMs[m]),
+    ratioToPlain: byMode((r, m) => r.ratioToPlain[m]),
+    minMs: Object.fromEntries(MODES.map((m) => [m, Math.min(...rs.map((r) => r.minMs[m]))])),
+    perProcess: rs.map((r) => ({ medianMs: r.medianMs, ratioToPlain: r.ratioToPlain })),
+    slices: {
+      countMedian: median(rs.map((r) => r.slices.countMedian)),
+      sliceMsMedian: median(rs.map((r) => r.slices.sliceMsMedian)),
+      sliceMsP99: median(rs.map((r) => r.slices.sliceMsP99)),
+      sliceMsMax: Math.max(...rs.map((r) => r.slices.sliceMsMax)),
+    },
+  };
+}
+
 // ------------------------------------------------------------------------------------------------- main
 if (primitivesJsonOnly) {
   const r = await benchPrimitives();
   process.stdout.write(JSON.stringify(r.map(({ id, medianUs, p99Us }) => ({ id, medianUs, p99Us }))) + '\n');
+  process.exit(0);
+}
+const names = kernelNames();
+if (kernelsJsonOnly) {
+  const out = await measureHere(names);
+  process.stdout.write(JSON.stringify(out) + '\n');
   process.exit(0);
 }
 const started = now();
@@ -355,7 +498,7 @@ console.log(`- CPU: ${info.cpu} × ${info.cores} cores`);
 console.log(`- Node ${info.node}, ${info.os}`);
 console.log(
   `- commit ${info.commit ?? 'n/a'}${info.runtimeOrTransformerDirty ? ' (runtime/ or transformer/ modified)' : ''}, ` +
-    `${rounds} rounds per kernel, medians`,
+    `${processes > 1 ? `kernels in ${processes} processes each, ` : ''}${rounds} rounds per kernel${processes > 1 ? ' and process' : ''}, medians`,
 );
 console.log(
   `- load average at start: ${info.loadAverage1mAtStart}` +
@@ -397,40 +540,21 @@ if (only.length === 0) {
   );
 }
 
-const kernels = await loadKernels();
-const kernelResults = [];
-// A kernel that throws (a checksum mismatch, a PreemptionOverrunError, ...) is reported in the table and
-// left out of the geometric mean; the other kernels still run. A PreemptionOverrunError is retried once
-// (and reported): on a busy machine a garbage collection can stretch a slice past the overrun guard's grace
-// period even in code that checkpoints, and the guard then cancels the task.
-const failedKernels = [];
-const retriedKernels = [];
-const errorText = (e) =>
-  `${e?.name ?? 'Error'}: ${((m) => (m.length > 120 ? m.slice(0, 120) + '…' : m))(String(e?.message ?? e).split('\n')[0])}`;
-for (const k of kernels) {
-  const t0 = now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      kernelResults.push(benchKernel(k));
-      process.stderr.write(`  ${k.name}: ${((now() - t0) / 1000).toFixed(1)} s\n`);
-      break;
-    } catch (e) {
-      const error = errorText(e);
-      if (attempt === 1 && e?.name === 'PreemptionOverrunError') {
-        retriedKernels.push({ name: k.name, error });
-        process.stderr.write(`  ${k.name}: ${error} — retrying once\n`);
-        continue;
-      }
-      failedKernels.push({ name: k.name, title: k.title, n: k.n, error });
-      process.stderr.write(`  ${k.name}: FAILED after ${((now() - t0) / 1000).toFixed(1)} s: ${error}\n`);
-      break;
-    }
-  }
-}
+const measured = processes > 1 ? measureInProcesses(names) : await measureHere(names);
+const kernelResults = measured.results;
+const failedKernels = measured.failed;
+const retriedKernels = measured.retried;
 if (kernelResults.length === 0) throw new Error('every kernel failed');
 
 const gm = Object.fromEntries(MODES.map((m) => [m, geomean(kernelResults.map((r) => r.ratioToPlain[m]))]));
 const worstDirect = kernelResults.reduce((w, r) => (r.ratioToPlain.direct > w.ratioToPlain.direct ? r : w));
+// With several processes: each process's own ratio in 1 ms slices (its range per kernel), and the geometric
+// mean each pass of processes would have reported alone (the spread a single run has).
+const spread = processes > 1;
+const rangeOf = (xs) => `${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}×`;
+const passGeomeans = spread
+  ? Array.from({ length: processes }, (_, p) => geomean(kernelResults.map((r) => r.perProcess[p].ratioToPlain.slices)))
+  : [];
 
 console.log('## Kernels\n');
 console.log(
@@ -445,6 +569,7 @@ console.log(
       'TO_COMPLETION ×',
       '1 ms slices ms',
       '1 ms slices ×',
+      ...(spread ? ['1 ms slices × per process'] : []),
       'slices',
       'slice p99 / max ms',
     ],
@@ -459,12 +584,13 @@ console.log(
         fmtRatio(r.ratioToPlain.complete),
         fmt(r.medianMs.slices, 1),
         fmtRatio(r.ratioToPlain.slices),
+        ...(spread ? [rangeOf(r.perProcess.map((x) => x.ratioToPlain.slices))] : []),
         String(r.slices.countMedian),
         `${fmt(r.slices.sliceMsP99, 2)} / ${fmt(r.slices.sliceMsMax, 2)}`,
       ]),
-      ...failedKernels.map((f) => [f.title, String(f.n), `**failed**: ${f.error}`, '', '', '', '', '', '', '', '']),
+      ...failedKernels.map((f) => [f.title, String(f.n), `**failed**: ${f.error}`, '', '', '', '', '', '', ...(spread ? [''] : []), '', '']),
       [
-        failedKernels.length ? `**geometric mean** (${kernelResults.length} of ${kernels.length} kernels)` : '**geometric mean**',
+        failedKernels.length ? `**geometric mean** (${kernelResults.length} of ${names.length} kernels)` : '**geometric mean**',
         '',
         '',
         '',
@@ -473,6 +599,7 @@ console.log(
         `**${fmtRatio(gm.complete)}**`,
         '',
         `**${fmtRatio(gm.slices)}**`,
+        ...(spread ? [`${rangeOf(passGeomeans)} (one pass)`] : []),
         '',
         '',
       ],
@@ -486,8 +613,14 @@ console.log(
     '- **TO_COMPLETION**: `launch(run, TO_COMPLETION, n)`. **1 ms slices**: `launch(run, 1, n)` then ' +
     "`resume(task, 1)` while `status === 'paused'`; slice p99/max is the wall time of one launch/resume call " +
     '(the final, partial slice excluded).\n' +
-    `- × is median / plain median; modes interleaved in rotating order over ${rounds} rounds after ${WARMUP_ROUNDS} ` +
-    'warm-up rounds; checksums agree across all modes.',
+    (spread
+      ? `- Each kernel ran in ${processes} fresh processes; in each, modes interleaved in rotating order over ${rounds} ` +
+        `rounds after ${WARMUP_ROUNDS} warm-up rounds, × = median / plain median of that process. The table gives ` +
+        'the median over processes (times and ×); **per process** is the range of the processes\' own ×, and in the ' +
+        'geometric mean row the range of the geometric means of each pass over the kernels (what one single-process ' +
+        'run would have reported). Checksums agree across all modes.'
+      : `- × is median / plain median; modes interleaved in rotating order over ${rounds} rounds after ${WARMUP_ROUNDS} ` +
+        'warm-up rounds; checksums agree across all modes.'),
 );
 if (failedKernels.length > 0) {
   console.log(
@@ -519,6 +652,7 @@ const result = {
   machine: info,
   date: new Date().toISOString(),
   rounds,
+  processes,
   primitives: primitives?.map((r) => ({
     id: r.id,
     label: r.label,
@@ -538,6 +672,7 @@ const result = {
     medianMs: Object.fromEntries(MODES.map((m) => [m, sig(r.medianMs[m])])),
     minMs: Object.fromEntries(MODES.map((m) => [m, sig(r.minMs[m])])),
     ratioToPlain: Object.fromEntries(MODES.map((m) => [m, sig(r.ratioToPlain[m])])),
+    ...(r.perProcess ? { slices1msRatioPerProcess: r.perProcess.map((x) => sig(x.ratioToPlain.slices)) } : {}),
     slices1ms: {
       count: r.slices.countMedian,
       sliceMsMedian: sig(r.slices.sliceMsMedian),
@@ -548,6 +683,7 @@ const result = {
   failedKernels,
   retriedKernels,
   geomeanRatioToPlain: Object.fromEntries(MODES.filter((m) => m !== 'plain').map((m) => [m, sig(gm[m])])),
+  ...(spread ? { slices1msGeomeanPerPass: passGeomeans.map(sig) } : {}),
   totalSeconds: sig(totalS),
 };
 
