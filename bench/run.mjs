@@ -405,8 +405,8 @@ async function measureHere(kernelList) {
 }
 
 /**
- * Measures every kernel in `processes` fresh processes (this script with --kernels-json, one kernel per
- * process, kernels in a different rotation each pass so that a slow spell of the machine does not fall on
+ * Measures every kernel in `processes` fresh processes (this script with --kernels-json and this process's
+ * Node options, one kernel per process, kernels in a different rotation each pass so that a slow spell of the machine does not fall on
  * one kernel's processes), then folds each kernel's processes into one result: per mode, the median over
  * processes of each process's median time and of its ratio to plain (plain and the other modes of one
  * process are measured interleaved, so their ratio is the like-with-like number).
@@ -422,7 +422,7 @@ function measureInProcesses(kernelList) {
       let out;
       try {
         out = JSON.parse(
-          execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--kernels-json', '--rounds', String(rounds), name], {
+          execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--kernels-json', '--rounds', String(rounds), name], {
             encoding: 'utf8',
             stdio: ['ignore', 'pipe', 'pipe'],
             maxBuffer: 64 << 20,

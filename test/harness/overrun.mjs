@@ -1,6 +1,6 @@
 // Overrun-guard scenarios, each run in its own process by test/native.test.ts:
 //   node test/harness/overrun.mjs <scenario>   prints one JSON object.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -24,8 +24,23 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 const windows = [];
 
+/**
+ * This thread's time on a CPU (ns) from /proc/thread-self/schedstat (Linux), or NaN. The guard only
+ * charges time the JS thread ran (a thread the OS did not schedule, or whose virtual CPU the host took
+ * away, is not stuck in code that cannot pause), so `offCpuMs` of a guarded call says how much of its `ms`
+ * the thread spent not running.
+ */
+function onCpuNs() {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** Launches fn as an opaque callee and reports how it ended. */
 function guarded(fn, budget = { budgetMs: BUDGET, graceMs: GRACE }, ...args) {
+  const cpu0 = onCpuNs();
   const t0 = performance.now();
   const window = { t0, t1: t0 };
   windows.push(window);
@@ -42,6 +57,7 @@ function guarded(fn, budget = { budgetMs: BUDGET, graceMs: GRACE }, ...args) {
     };
   }
   window.t1 = performance.now();
+  result.offCpuMs = Math.max(0, result.ms - (onCpuNs() - cpu0) / 1e6);
   window.result = result;
   return result;
 }
