@@ -69,7 +69,7 @@ function speciesCreate(original: unknown, length: number): Record<number, unknow
  * checkpoint and a plain call. `g` is read once per builtin call (genOf).
  */
 function call3(g: GenFn | undefined, fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): unknown {
-  return g ? callNow(g, thisArg, 3, a, b, c) : callPlainNow(fn, thisArg, [a, b, c]);
+  return g ? callNow(g, thisArg, 3, a, b, c) : callPlainNow(fn, thisArg, 3, a, b, c);
 }
 
 /**
@@ -295,7 +295,7 @@ const generators: Record<keyof typeof builtin, GenFn> = {
     }
     for (; k >= 0; k--) {
       if (!(k in o)) continue;
-      acc = g ? callNow(g, undefined, 4, acc, o[k], k, o) : callPlainNow(fn, undefined, [acc, o[k], k, o]);
+      acc = g ? callNow(g, undefined, 4, acc, o[k], k, o) : callPlainNow(fn, undefined, 4, acc, o[k], k, o);
       if (acc === SUSPENDED) acc = yield* suspended();
     }
     return acc;

@@ -275,12 +275,14 @@ export function suspendWith(gen: Generator<unknown, unknown, unknown>): object {
 }
 
 /**
- * A runtime helper's call of a callback without versions: a checkpoint, then the plain call; SUSPENDED if
- * the checkpoint pauses (the call runs when the task resumes).
+ * A runtime helper's call of a callback without versions, with `n` (2-4) arguments: a checkpoint, then the
+ * plain call; SUSPENDED if the checkpoint pauses (the call runs when the task resumes). The arguments are
+ * written out at each `apply` (as callNow's): V8 turns `apply(f, t, [a, b])` into a plain call only when the
+ * array is a literal there, and an array handed in from the caller was allocated per call.
  */
-export function callPlainNow(fn: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
-  if (--rt.c < 0 && tick()) return suspendWith(afterPause(fn, thisArg, args));
-  return apply(fn, thisArg, args);
+export function callPlainNow(fn: (...args: unknown[]) => unknown, thisArg: unknown, n: 2 | 3 | 4, a: unknown, b: unknown, c?: unknown, d?: unknown): unknown {
+  if (--rt.c < 0 && tick()) return suspendWith(afterPause(fn, thisArg, n === 3 ? [a, b, c] : n === 4 ? [a, b, c, d] : [a, b]));
+  return n === 3 ? apply(fn, thisArg, [a, b, c]) : n === 4 ? apply(fn, thisArg, [a, b, c, d]) : apply(fn, thisArg, [a, b]);
 }
 
 function* afterPause(fn: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): Generator<unknown, unknown, unknown> {
@@ -292,10 +294,17 @@ function* afterPause(fn: (...args: unknown[]) => unknown, thisArg: unknown, args
  * One call through a generator-mode entry `g` with `n` (2-4) arguments, for runtime helpers (array-method
  * and collection callbacks): a fast copy's boundary is skipped and the fast copy called plainly, so a
  * callback that does not pause costs a plain call (no generator, no `yield*` per element). Returns its value,
- * or SUSPENDED when it paused (or is a generator version): the helper then does `yield* suspended()`.
+ * or SUSPENDED when it paused (or is a generator version): the helper then does `yield* suspended()`. What
+ * enter() does, with the arguments written out at each call (see callPlainNow).
  */
 export function callNow(g: GenFn, self: unknown, n: 2 | 3 | 4, a: unknown, b: unknown, c?: unknown, d?: unknown): unknown {
-  return enter(g, self, n === 3 ? [a, b, c] : n === 4 ? [a, b, c, d] : [a, b]);
+  const fast = (g as unknown as Record<symbol, FastFn | undefined>)[INNER_FAST];
+  if (fast === undefined) return suspendWith(apply(g, self, n === 3 ? [a, b, c] : n === 4 ? [a, b, c, d] : [a, b]) as Generator<unknown, unknown, unknown>);
+  try {
+    return n === 3 ? apply(fast, self, [a, b, c]) : n === 4 ? apply(fast, self, [a, b, c, d]) : apply(fast, self, [a, b]);
+  } catch (e) {
+    return suspendFrom(e);
+  }
 }
 
 /**

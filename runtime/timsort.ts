@@ -38,7 +38,7 @@ class SortState {
    * the task pauses.
    */
   call(x: unknown, y: unknown): unknown {
-    return this.g ? callNow(this.g, undefined, 2, x, y) : callPlainNow(this.userCmpFn, undefined, [x, y]);
+    return this.g ? callNow(this.g, undefined, 2, x, y) : callPlainNow(this.userCmpFn, undefined, 2, x, y);
   }
 }
 
