@@ -1,17 +1,21 @@
-// Generator versions of the Array.prototype methods that call back into user code, attached to the
-// builtins as [GEN]. Instrumented code inside a task calls `arr.map(f)` through the normal dispatch, finds
-// Array.prototype.map[GEN] and `yield*`s into it, so the task can pause inside the callback (and between
-// elements, when the callback itself cannot pause).
+// Versions of the Array.prototype methods that call back into user code. Instrumented code inside a task
+// calls `arr.map(f)` through the normal dispatch and finds Array.prototype.map[FAST]: here a plain function
+// (the "fast entry"), as a fast copy of an instrumented function is, so an array method whose callback does
+// not pause costs a loop and plain calls (no generator per call, none per element). When the callback pauses
+// (or, for a callback without versions, the checkpoint before an element's call decides to), the loop records
+// where it was as a frame, as a fast copy's catch does (runtime/lazy.ts), and is re-entered there on resume
+// (walkAgain). The generator-mode entry ([GEN]) is made from the fast one (attachLazy). Sort and toSorted keep
+// generator versions (the TimSort port, runtime/timsort.ts).
 //
 // Each follows the specification's algorithm step by step (ToObject, length read once, holes skipped with
 // HasProperty where the builtin skips them, thisArg, species constructors, error messages as V8 words them).
-// When the callback has no generator version and the array is small, the builtin itself runs: same result,
-// no per-element generator cost, and a small array cannot hold the task for long.
+// When the callback has no versions and the array is small, the builtin itself runs: same result, and a
+// small array cannot hold the task for long.
 
 import { types } from 'node:util';
-import { PAUSE, rt } from './checkpoint';
-import { attachGen, genOf, type GenFn } from './symbols';
-import { callNow, callPlainNow, suspended, SUSPENDED } from './lazy';
+import { rt } from './checkpoint';
+import { attachGen, genOf, OWNER, type GenFn } from './symbols';
+import { attachLazy, CAPTURE, FAST, reenterInner, type Frame } from './lazy';
 import { apply, definer, lengthOf } from './intrinsics';
 import { timSort } from './timsort';
 
@@ -63,26 +67,6 @@ function speciesCreate(original: unknown, length: number): Record<number, unknow
   return new (C as new (n: number) => Record<number, unknown>)(length);
 }
 
-/**
- * One callback call (value, index, object): its value, or SUSPENDED, after which `yield* suspended()` gives
- * it. The callback's fast copy or generator version when it has one (it checkpoints at its entry), else a
- * checkpoint and a plain call. `g` is read once per builtin call (genOf).
- */
-function call3(g: GenFn | undefined, fn: Callback, thisArg: unknown, a: unknown, b: unknown, c: unknown): unknown {
-  return g ? callNow(g, thisArg, 3, a, b, c) : callPlainNow(fn, thisArg, 3, a, b, c);
-}
-
-/**
- * The element loop, for a callback that has no generator version: calls it directly (no generator per
- * element) with a checkpoint between elements. `each(k)` does one element and returns false to stop.
- */
-function* loopPlain(len: number, each: (k: number) => boolean): Gen<void> {
-  for (let i = 0; i < len; i++) {
-    if (--rt.c < 0 && tick()) yield PAUSE;
-    if (!each(i)) return;
-  }
-}
-
 /** The steps every callback method starts with, in the specification's order: ToObject, length, IsCallable. */
 function start(self: unknown, cb: unknown, method: string): { o: Record<number, unknown>; len: number; fn: Callback } {
   const o = toObject(self, method);
@@ -115,212 +99,424 @@ const builtin = {
   toSorted: (Array.prototype as unknown as { toSorted: (this: unknown, comparefn?: unknown) => unknown[] }).toSorted,
 };
 
-const generators: Record<keyof typeof builtin, GenFn> = {
-  *map(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'map');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.map.call(o, fn, thisArg);
-    const a = speciesCreate(o, len);
-    const define = definer(a);
-    if (!g) {
-      yield* loopPlain(len, (k) => {
-        if (k in o) define(k, apply(fn, thisArg, [o[k], k, o]));
-        return true;
-      });
-      return a;
+// ------------------------------------------------------------------------------------- the element loops
+
+/** Where a paused loop stopped: inside element k's callback call, or at the checkpoint before that call. */
+const IN_CALLBACK = 1;
+const AT_CHECKPOINT = 2;
+
+/** One call of an array method with a callback, as far as it has got. */
+interface Walk {
+  o: Record<number, unknown>;
+  len: number;
+  fn: Callback;
+  thisArg: unknown;
+  /** The callback's fast entry when it has versions (it checkpoints at its own entry), else undefined. */
+  fast: Callback | undefined;
+  /** The element whose call paused (or is next after a checkpoint's pause), and its value. */
+  k: number;
+  item: unknown;
+  /** Re-entered after the checkpoint before element k paused: the next checkpoint is not made. */
+  resumed: boolean;
+  /** The method's loop from element `k` on; what it returns is the method's result. */
+  from: (w: Walk) => unknown;
+  /** Takes element `k`'s callback result, then goes on as `from` does after it. */
+  took: (w: Walk, v: unknown) => unknown;
+  /** map/filter/flatMap: the result being built; reduce: the accumulator. */
+  a: Record<number, unknown> | undefined;
+  define: (key: number, value: unknown) => void;
+  to: number;
+  acc: unknown;
+}
+
+const noDefine = (): void => {};
+
+function walk(o: Record<number, unknown>, len: number, fn: Callback, thisArg: unknown, g: GenFn | undefined, k: number, from: Walk['from'], took: Walk['took'], a?: Record<number, unknown>): Walk {
+  const f = g === undefined ? undefined : (fn as unknown as Record<symbol, Callback | undefined>)[FAST];
+  return {
+    o,
+    len,
+    fn,
+    thisArg,
+    fast: f !== undefined && (f as unknown as Record<symbol, unknown>)[OWNER] === fn ? f : undefined,
+    k,
+    item: undefined,
+    resumed: false,
+    from,
+    took,
+    a,
+    define: a === undefined ? noDefine : definer(a),
+    to: 0,
+    acc: undefined,
+  };
+}
+
+/**
+ * For a callback without versions, the checkpoint before element k, which may pause the loop there (before
+ * the element is looked at: a Proxy sees each read once, as the builtin makes it). Not after a resume there.
+ */
+function check(w: Walk, k: number): void {
+  if (w.resumed) w.resumed = false;
+  else if (--rt.c < 0 && tick()) pauseBefore(w, k);
+}
+
+/**
+ * Calls the callback for element k (value `a`, arguments a, b, c): through its fast entry, recording this
+ * loop as a frame if it pauses; or, without versions, plainly (the loop made a checkpoint).
+ */
+function call3(w: Walk, k: number, a: unknown, b: unknown, c: unknown): unknown {
+  const fast = w.fast;
+  if (fast === undefined) return apply(w.fn, w.thisArg, [a, b, c]);
+  try {
+    return apply(fast, w.thisArg, [a, b, c]);
+  } catch (e) {
+    if (e === CAPTURE) paused(w, k, a);
+    throw e;
+  }
+}
+
+/** reduce's call (accumulator `acc`, element value `b`, index, object), `this` undefined; as call3. */
+function call4(w: Walk, k: number, acc: unknown, b: unknown, c: unknown, d: unknown): unknown {
+  const fast = w.fast;
+  if (fast === undefined) return apply(w.fn, undefined, [acc, b, c, d]);
+  try {
+    return apply(fast, undefined, [acc, b, c, d]);
+  } catch (e) {
+    if (e === CAPTURE) paused(w, k, b);
+    throw e;
+  }
+}
+
+/** A pause inside element k's callback is passing through: records the loop (the callback's frame inside). */
+function paused(w: Walk, k: number, item: unknown): void {
+  w.k = k;
+  w.item = item;
+  rt.cap = [walkAgain, undefined, IN_CALLBACK, rt.cap, w] as Frame;
+}
+
+/** The checkpoint before element k pauses: the loop is the innermost frame. */
+function pauseBefore(w: Walk, k: number): never {
+  w.k = k;
+  rt.cap = [walkAgain, undefined, AT_CHECKPOINT, null, w] as Frame;
+  throw CAPTURE;
+}
+
+/**
+ * A paused loop re-entered (rt.re): takes the callback's result, or goes on from the element it paused
+ * before, without the checkpoint there (at budget 0 it would pause again at the same place, for ever).
+ */
+function walkAgain(): unknown {
+  const frame = rt.re!;
+  rt.re = null;
+  const w = frame[4] as Walk;
+  if (frame[2] === IN_CALLBACK) return w.took(w, reenterInner(frame));
+  w.resumed = true;
+  return w.from(w);
+}
+
+// Each method: its fast entry (the specification's steps up to the loop), the loop from element w.k, and
+// what it does with one callback result when re-entered with it.
+
+function map(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'map');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.map, o, [fn, thisArg]);
+  return mapFrom(walk(o, len, fn, thisArg, g, 0, mapFrom, mapTook, speciesCreate(o, len)));
+}
+function mapFrom(w: Walk): unknown {
+  const { o, len, define } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k < len; k++) {
+    if (plain) check(w, k);
+    if (k in o) define(k, call3(w, k, o[k], k, o));
+  }
+  return w.a;
+}
+function mapTook(w: Walk, v: unknown): unknown {
+  w.define(w.k, v);
+  w.k++;
+  return mapFrom(w);
+}
+
+function forEach(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'forEach');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.forEach, o, [fn, thisArg]);
+  return forEachFrom(walk(o, len, fn, thisArg, g, 0, forEachFrom, forEachTook));
+}
+function forEachFrom(w: Walk): unknown {
+  const { o, len } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k < len; k++) {
+    if (plain) check(w, k);
+    if (k in o) call3(w, k, o[k], k, o);
+  }
+  return undefined;
+}
+function forEachTook(w: Walk): unknown {
+  w.k++;
+  return forEachFrom(w);
+}
+
+function filter(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'filter');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.filter, o, [fn, thisArg]);
+  return filterFrom(walk(o, len, fn, thisArg, g, 0, filterFrom, filterTook, speciesCreate(o, 0)));
+}
+function filterFrom(w: Walk): unknown {
+  const { o, len, define } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k < len; k++) {
+    if (plain) check(w, k);
+    if (!(k in o)) continue;
+    const v = o[k];
+    if (call3(w, k, v, k, o)) define(w.to++, v);
+  }
+  return w.a;
+}
+function filterTook(w: Walk, keep: unknown): unknown {
+  if (keep) w.define(w.to++, w.item);
+  w.k++;
+  return filterFrom(w);
+}
+
+function some(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'some');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.some, o, [fn, thisArg]);
+  return someFrom(walk(o, len, fn, thisArg, g, 0, someFrom, someTook));
+}
+function someFrom(w: Walk): unknown {
+  const { o, len } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k < len; k++) {
+    if (plain) check(w, k);
+    if (k in o && call3(w, k, o[k], k, o)) return true;
+  }
+  return false;
+}
+function someTook(w: Walk, v: unknown): unknown {
+  if (v) return true;
+  w.k++;
+  return someFrom(w);
+}
+
+function every(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'every');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.every, o, [fn, thisArg]);
+  return everyFrom(walk(o, len, fn, thisArg, g, 0, everyFrom, everyTook));
+}
+function everyFrom(w: Walk): unknown {
+  const { o, len } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k < len; k++) {
+    if (plain) check(w, k);
+    if (k in o && !call3(w, k, o[k], k, o)) return false;
+  }
+  return true;
+}
+function everyTook(w: Walk, v: unknown): unknown {
+  if (!v) return false;
+  w.k++;
+  return everyFrom(w);
+}
+
+// find* visit holes too (they read o[k] for every index).
+function find(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'find');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.find, o, [fn, thisArg]);
+  return findFrom(walk(o, len, fn, thisArg, g, 0, findFrom, findTook));
+}
+function findFrom(w: Walk): unknown {
+  const { o, len } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k < len; k++) {
+    if (plain) check(w, k);
+    const v = o[k];
+    if (call3(w, k, v, k, o)) return v;
+  }
+  return undefined;
+}
+function findTook(w: Walk, found: unknown): unknown {
+  if (found) return w.item;
+  w.k++;
+  return findFrom(w);
+}
+
+function findIndex(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'findIndex');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.findIndex, o, [fn, thisArg]);
+  return findIndexFrom(walk(o, len, fn, thisArg, g, 0, findIndexFrom, findIndexTook));
+}
+function findIndexFrom(w: Walk): unknown {
+  const { o, len } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k < len; k++) {
+    if (plain) check(w, k);
+    if (call3(w, k, o[k], k, o)) return k;
+  }
+  return -1;
+}
+function findIndexTook(w: Walk, v: unknown): unknown {
+  if (v) return w.k;
+  w.k++;
+  return findIndexFrom(w);
+}
+
+function findLast(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'findLast');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.findLast, o, [fn, thisArg]);
+  return findLastFrom(walk(o, len, fn, thisArg, g, len - 1, findLastFrom, findLastTook));
+}
+function findLastFrom(w: Walk): unknown {
+  const { o } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k >= 0; k--) {
+    if (plain) check(w, k);
+    const v = o[k];
+    if (call3(w, k, v, k, o)) return v;
+  }
+  return undefined;
+}
+function findLastTook(w: Walk, found: unknown): unknown {
+  if (found) return w.item;
+  w.k--;
+  return findLastFrom(w);
+}
+
+function findLastIndex(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'findLastIndex');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.findLastIndex, o, [fn, thisArg]);
+  return findLastIndexFrom(walk(o, len, fn, thisArg, g, len - 1, findLastIndexFrom, findLastIndexTook));
+}
+function findLastIndexFrom(w: Walk): unknown {
+  const { o } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k >= 0; k--) {
+    if (plain) check(w, k);
+    if (call3(w, k, o[k], k, o)) return k;
+  }
+  return -1;
+}
+function findLastIndexTook(w: Walk, v: unknown): unknown {
+  if (v) return w.k;
+  w.k--;
+  return findLastIndexFrom(w);
+}
+
+function reduce(this: unknown, cb: unknown, ...initial: unknown[]): unknown {
+  const { o, len, fn } = start(this, cb, 'reduce');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.reduce, o, [fn, ...initial]);
+  let k = 0;
+  let acc: unknown;
+  if (initial.length > 0) acc = initial[0];
+  else {
+    while (k < len && !(k in o)) k++;
+    if (k >= len) throw new TypeError('Reduce of empty array with no initial value');
+    acc = o[k++];
+  }
+  const w = walk(o, len, fn, undefined, g, k, reduceFrom, reduceTook);
+  w.acc = acc;
+  return reduceFrom(w);
+}
+function reduceFrom(w: Walk): unknown {
+  const { o, len } = w;
+  const plain = w.fast === undefined;
+  let acc = w.acc;
+  for (let k = w.k; k < len; k++) {
+    if (plain) {
+      w.acc = acc; // (what the checkpoint's pause keeps)
+      check(w, k);
     }
-    for (let k = 0; k < len; k++) {
-      if (!(k in o)) continue;
-      let v = call3(g, fn, thisArg, o[k], k, o);
-      if (v === SUSPENDED) v = yield* suspended();
-      define(k, v);
+    if (k in o) acc = call4(w, k, acc, o[k], k, o);
+  }
+  return acc;
+}
+function reduceTook(w: Walk, acc: unknown): unknown {
+  w.acc = acc;
+  w.k++;
+  return reduceFrom(w);
+}
+
+function reduceRight(this: unknown, cb: unknown, ...initial: unknown[]): unknown {
+  const { o, len, fn } = start(this, cb, 'reduceRight');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.reduceRight, o, [fn, ...initial]);
+  let k = len - 1;
+  let acc: unknown;
+  if (initial.length > 0) acc = initial[0];
+  else {
+    while (k >= 0 && !(k in o)) k--;
+    if (k < 0) throw new TypeError('Reduce of empty array with no initial value');
+    acc = o[k--];
+  }
+  const w = walk(o, len, fn, undefined, g, k, reduceRightFrom, reduceRightTook);
+  w.acc = acc;
+  return reduceRightFrom(w);
+}
+function reduceRightFrom(w: Walk): unknown {
+  const { o } = w;
+  const plain = w.fast === undefined;
+  let acc = w.acc;
+  for (let k = w.k; k >= 0; k--) {
+    if (plain) {
+      w.acc = acc; // (what the checkpoint's pause keeps)
+      check(w, k);
     }
-    return a;
-  },
-  *forEach(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'forEach');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.forEach.call(o, fn, thisArg);
-    if (!g) {
-      yield* loopPlain(len, (k) => {
-        if (k in o) apply(fn, thisArg, [o[k], k, o]);
-        return true;
-      });
-      return undefined;
-    }
-    for (let k = 0; k < len; k++) {
-      if (!(k in o)) continue;
-      const v = call3(g, fn, thisArg, o[k], k, o);
-      if (v === SUSPENDED) yield* suspended();
-    }
-    return undefined;
-  },
-  *filter(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'filter');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.filter.call(o, fn, thisArg);
-    const a = speciesCreate(o, 0);
-    const define = definer(a);
-    let to = 0;
-    if (!g) {
-      yield* loopPlain(len, (k) => {
-        if (k in o) {
-          const v = o[k];
-          if (apply(fn, thisArg, [v, k, o])) define(to++, v);
-        }
-        return true;
-      });
-      return a;
-    }
-    for (let k = 0; k < len; k++) {
-      if (k in o) {
-        const v = o[k];
-        let keep = call3(g, fn, thisArg, v, k, o);
-        if (keep === SUSPENDED) keep = yield* suspended();
-        if (keep) define(to++, v);
-      }
-    }
-    return a;
-  },
-  *some(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'some');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.some.call(o, fn, thisArg);
-    for (let k = 0; k < len; k++) {
-      if (!(k in o)) continue;
-      let v = call3(g, fn, thisArg, o[k], k, o);
-      if (v === SUSPENDED) v = yield* suspended();
-      if (v) return true;
-    }
-    return false;
-  },
-  *every(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'every');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.every.call(o, fn, thisArg);
-    for (let k = 0; k < len; k++) {
-      if (!(k in o)) continue;
-      let v = call3(g, fn, thisArg, o[k], k, o);
-      if (v === SUSPENDED) v = yield* suspended();
-      if (!v) return false;
-    }
-    return true;
-  },
-  // find* visit holes too (they read o[k] for every index).
-  *find(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'find');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.find.call(o, fn, thisArg);
-    for (let k = 0; k < len; k++) {
-      const v = o[k];
-      let found = call3(g, fn, thisArg, v, k, o);
-      if (found === SUSPENDED) found = yield* suspended();
-      if (found) return v;
-    }
-    return undefined;
-  },
-  *findIndex(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'findIndex');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.findIndex.call(o, fn, thisArg);
-    for (let k = 0; k < len; k++) {
-      let v = call3(g, fn, thisArg, o[k], k, o);
-      if (v === SUSPENDED) v = yield* suspended();
-      if (v) return k;
-    }
-    return -1;
-  },
-  *findLast(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'findLast');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.findLast.call(o, fn, thisArg);
-    for (let k = len - 1; k >= 0; k--) {
-      const v = o[k];
-      let found = call3(g, fn, thisArg, v, k, o);
-      if (found === SUSPENDED) found = yield* suspended();
-      if (found) return v;
-    }
-    return undefined;
-  },
-  *findLastIndex(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'findLastIndex');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.findLastIndex.call(o, fn, thisArg);
-    for (let k = len - 1; k >= 0; k--) {
-      let v = call3(g, fn, thisArg, o[k], k, o);
-      if (v === SUSPENDED) v = yield* suspended();
-      if (v) return k;
-    }
-    return -1;
-  },
-  *reduce(this: unknown, cb: unknown, ...initial: unknown[]) {
-    const { o, len, fn } = start(this, cb, 'reduce');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.reduce.apply(o, [fn, ...initial] as never);
-    let k = 0;
-    let acc: unknown;
-    if (initial.length > 0) acc = initial[0];
-    else {
-      while (k < len && !(k in o)) k++;
-      if (k >= len) throw new TypeError('Reduce of empty array with no initial value');
-      acc = o[k++];
-    }
-    if (!g) {
-      const from = k;
-      yield* loopPlain(len - from, (i) => {
-        const j = from + i;
-        if (j in o) acc = apply(fn, undefined, [acc, o[j], j, o]);
-        return true;
-      });
-      return acc;
-    }
-    for (; k < len; k++) {
-      if (!(k in o)) continue;
-      acc = callNow(g, undefined, 4, acc, o[k], k, o);
-      if (acc === SUSPENDED) acc = yield* suspended();
-    }
-    return acc;
-  },
-  *reduceRight(this: unknown, cb: unknown, ...initial: unknown[]) {
-    const { o, len, fn } = start(this, cb, 'reduceRight');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.reduceRight.apply(o, [fn, ...initial] as never);
-    let k = len - 1;
-    let acc: unknown;
-    if (initial.length > 0) acc = initial[0];
-    else {
-      while (k >= 0 && !(k in o)) k--;
-      if (k < 0) throw new TypeError('Reduce of empty array with no initial value');
-      acc = o[k--];
-    }
-    for (; k >= 0; k--) {
-      if (!(k in o)) continue;
-      acc = g ? callNow(g, undefined, 4, acc, o[k], k, o) : callPlainNow(fn, undefined, 4, acc, o[k], k, o);
-      if (acc === SUSPENDED) acc = yield* suspended();
-    }
-    return acc;
-  },
-  *flatMap(this: unknown, cb: unknown, thisArg: unknown) {
-    const { o, len, fn } = start(this, cb, 'flatMap');
-    const g = genOf(fn);
-    if (plainOk(o, g, len)) return builtin.flatMap.call(o, fn, thisArg);
-    const a = speciesCreate(o, 0);
-    const define = definer(a);
-    let to = 0;
-    for (let k = 0; k < len; k++) {
-      if (!(k in o)) continue;
-      let mapped = call3(g, fn, thisArg, o[k], k, o);
-      if (mapped === SUSPENDED) mapped = yield* suspended();
-      if (Array.isArray(mapped)) {
-        const m = mapped as unknown as Record<number, unknown>;
-        const n = lengthOf(m);
-        for (let j = 0; j < n; j++) if (j in m) define(to++, m[j]);
-      } else {
-        define(to++, mapped);
-      }
-    }
-    return a;
-  },
+    if (k in o) acc = call4(w, k, acc, o[k], k, o);
+  }
+  return acc;
+}
+function reduceRightTook(w: Walk, acc: unknown): unknown {
+  w.acc = acc;
+  w.k--;
+  return reduceRightFrom(w);
+}
+
+function flatMap(this: unknown, cb: unknown, thisArg: unknown): unknown {
+  const { o, len, fn } = start(this, cb, 'flatMap');
+  const g = genOf(fn);
+  if (plainOk(o, g, len)) return apply(builtin.flatMap, o, [fn, thisArg]);
+  return flatMapFrom(walk(o, len, fn, thisArg, g, 0, flatMapFrom, flatMapTook, speciesCreate(o, 0)));
+}
+function flatMapFrom(w: Walk): unknown {
+  const { o, len } = w;
+  const plain = w.fast === undefined;
+  for (let k = w.k; k < len; k++) {
+    if (plain) check(w, k);
+    if (k in o) flatten(w, call3(w, k, o[k], k, o));
+  }
+  return w.a;
+}
+function flatMapTook(w: Walk, mapped: unknown): unknown {
+  flatten(w, mapped);
+  w.k++;
+  return flatMapFrom(w);
+}
+/** FlattenIntoArray at depth 1: an array's present elements, or the value itself. */
+function flatten(w: Walk, mapped: unknown): void {
+  if (Array.isArray(mapped)) {
+    const m = mapped as unknown as Record<number, unknown>;
+    const n = lengthOf(m);
+    for (let j = 0; j < n; j++) if (j in m) w.define(w.to++, m[j]);
+  } else {
+    w.define(w.to++, mapped);
+  }
+}
+
+/** The fast entries, attached as Array.prototype's methods' [FAST] (their [GEN] made from them). */
+const fastEntries = { map, forEach, filter, some, every, find, findIndex, findLast, findLastIndex, reduce, reduceRight, flatMap };
+
+// ------------------------------------------------------------------------------------------------- sorts
+
+const generators = {
   *sort(this: unknown, comparefn: unknown) {
     const fn = comparator(comparefn);
     const o = toObject(this, 'sort');
@@ -376,9 +572,14 @@ function* sortIndexed(o: Record<number, unknown>, len: number, fn: Callback, g: 
   return { items, undefineds };
 }
 
-/** Attaches the generator versions (non-enumerable, like the methods themselves). Idempotent. */
+/** Attaches the versions (non-enumerable, like the methods themselves). Idempotent. */
 export function installArrayMethods(): void {
-  for (const name of Object.keys(generators) as (keyof typeof builtin)[]) {
+  for (const name of Object.keys(fastEntries) as (keyof typeof fastEntries)[]) {
+    const method = builtin[name];
+    if (genOf(method) !== undefined) continue;
+    attachLazy(method, fastEntries[name] as never);
+  }
+  for (const name of Object.keys(generators) as (keyof typeof generators)[]) {
     const method = builtin[name];
     if (genOf(method) !== undefined) continue;
     attachGen(method, generators[name] as never);
