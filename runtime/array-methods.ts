@@ -14,8 +14,8 @@
 
 import { types } from 'node:util';
 import { rt } from './checkpoint';
-import { attachGen, genOf, OWNER, type GenFn } from './symbols';
-import { attachLazy, CAPTURE, FAST, reenterInner, type Frame } from './lazy';
+import { attachGen, genOf, type GenFn } from './symbols';
+import { attachLazy, CAPTURE, fastEntryOf, reenterInner, type Frame } from './lazy';
 import { apply, definer, lengthOf } from './intrinsics';
 import { timSort } from './timsort';
 
@@ -132,13 +132,12 @@ interface Walk {
 const noDefine = (): void => {};
 
 function walk(o: Record<number, unknown>, len: number, fn: Callback, thisArg: unknown, g: GenFn | undefined, k: number, from: Walk['from'], took: Walk['took'], a?: Record<number, unknown>): Walk {
-  const f = g === undefined ? undefined : (fn as unknown as Record<symbol, Callback | undefined>)[FAST];
   return {
     o,
     len,
     fn,
     thisArg,
-    fast: f !== undefined && (f as unknown as Record<symbol, unknown>)[OWNER] === fn ? f : undefined,
+    fast: g === undefined ? undefined : (fastEntryOf(fn) as Callback | undefined),
     k,
     item: undefined,
     resumed: false,
@@ -214,15 +213,33 @@ function walkAgain(): unknown {
   return w.from(w);
 }
 
-// Each method: its fast entry (the specification's steps up to the loop), the loop from element w.k, and
-// what it does with one callback result when re-entered with it.
+// Each method: its loop from element w.k, and what it does with one callback result when re-entered with
+// it; its fast entry is made by `entry` (reduce and reduceRight, whose steps before the loop differ, have
+// their own).
 
-function map(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'map');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.map, o, [fn, thisArg]);
-  return mapFrom(walk(o, len, fn, thisArg, g, 0, mapFrom, mapTook, speciesCreate(o, len)));
+/**
+ * The fast entry of a method called (callback, thisArg): the specification's steps up to the loop, the
+ * builtin itself for a short array with a plain callback, else the loop from the first element (`fromEnd`:
+ * the last), building the result array `create` makes, if any.
+ */
+function entry(
+  name: 'map' | 'forEach' | 'filter' | 'some' | 'every' | 'find' | 'findIndex' | 'findLast' | 'findLastIndex' | 'flatMap',
+  from: Walk['from'],
+  took: Walk['took'],
+  fromEnd: boolean,
+  create?: (o: Record<number, unknown>, len: number) => Record<number, unknown>,
+): (this: unknown, cb: unknown, thisArg: unknown) => unknown {
+  const native = builtin[name];
+  return function (this: unknown, cb: unknown, thisArg: unknown): unknown {
+    const { o, len, fn } = start(this, cb, name);
+    const g = genOf(fn);
+    if (plainOk(o, g, len)) return apply(native, o, [fn, thisArg]);
+    return from(walk(o, len, fn, thisArg, g, fromEnd ? len - 1 : 0, from, took, create?.(o, len)));
+  };
 }
+const sized = (o: Record<number, unknown>, len: number): Record<number, unknown> => speciesCreate(o, len);
+const empty = (o: Record<number, unknown>): Record<number, unknown> => speciesCreate(o, 0);
+
 function mapFrom(w: Walk): unknown {
   const { o, len, define } = w;
   const plain = w.fast === undefined;
@@ -238,12 +255,6 @@ function mapTook(w: Walk, v: unknown): unknown {
   return mapFrom(w);
 }
 
-function forEach(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'forEach');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.forEach, o, [fn, thisArg]);
-  return forEachFrom(walk(o, len, fn, thisArg, g, 0, forEachFrom, forEachTook));
-}
 function forEachFrom(w: Walk): unknown {
   const { o, len } = w;
   const plain = w.fast === undefined;
@@ -258,12 +269,6 @@ function forEachTook(w: Walk): unknown {
   return forEachFrom(w);
 }
 
-function filter(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'filter');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.filter, o, [fn, thisArg]);
-  return filterFrom(walk(o, len, fn, thisArg, g, 0, filterFrom, filterTook, speciesCreate(o, 0)));
-}
 function filterFrom(w: Walk): unknown {
   const { o, len, define } = w;
   const plain = w.fast === undefined;
@@ -281,12 +286,6 @@ function filterTook(w: Walk, keep: unknown): unknown {
   return filterFrom(w);
 }
 
-function some(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'some');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.some, o, [fn, thisArg]);
-  return someFrom(walk(o, len, fn, thisArg, g, 0, someFrom, someTook));
-}
 function someFrom(w: Walk): unknown {
   const { o, len } = w;
   const plain = w.fast === undefined;
@@ -302,12 +301,6 @@ function someTook(w: Walk, v: unknown): unknown {
   return someFrom(w);
 }
 
-function every(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'every');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.every, o, [fn, thisArg]);
-  return everyFrom(walk(o, len, fn, thisArg, g, 0, everyFrom, everyTook));
-}
 function everyFrom(w: Walk): unknown {
   const { o, len } = w;
   const plain = w.fast === undefined;
@@ -324,12 +317,6 @@ function everyTook(w: Walk, v: unknown): unknown {
 }
 
 // find* visit holes too (they read o[k] for every index).
-function find(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'find');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.find, o, [fn, thisArg]);
-  return findFrom(walk(o, len, fn, thisArg, g, 0, findFrom, findTook));
-}
 function findFrom(w: Walk): unknown {
   const { o, len } = w;
   const plain = w.fast === undefined;
@@ -346,12 +333,6 @@ function findTook(w: Walk, found: unknown): unknown {
   return findFrom(w);
 }
 
-function findIndex(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'findIndex');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.findIndex, o, [fn, thisArg]);
-  return findIndexFrom(walk(o, len, fn, thisArg, g, 0, findIndexFrom, findIndexTook));
-}
 function findIndexFrom(w: Walk): unknown {
   const { o, len } = w;
   const plain = w.fast === undefined;
@@ -367,12 +348,6 @@ function findIndexTook(w: Walk, v: unknown): unknown {
   return findIndexFrom(w);
 }
 
-function findLast(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'findLast');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.findLast, o, [fn, thisArg]);
-  return findLastFrom(walk(o, len, fn, thisArg, g, len - 1, findLastFrom, findLastTook));
-}
 function findLastFrom(w: Walk): unknown {
   const { o } = w;
   const plain = w.fast === undefined;
@@ -389,12 +364,6 @@ function findLastTook(w: Walk, found: unknown): unknown {
   return findLastFrom(w);
 }
 
-function findLastIndex(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'findLastIndex');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.findLastIndex, o, [fn, thisArg]);
-  return findLastIndexFrom(walk(o, len, fn, thisArg, g, len - 1, findLastIndexFrom, findLastIndexTook));
-}
 function findLastIndexFrom(w: Walk): unknown {
   const { o } = w;
   const plain = w.fast === undefined;
@@ -480,12 +449,6 @@ function reduceRightTook(w: Walk, acc: unknown): unknown {
   return reduceRightFrom(w);
 }
 
-function flatMap(this: unknown, cb: unknown, thisArg: unknown): unknown {
-  const { o, len, fn } = start(this, cb, 'flatMap');
-  const g = genOf(fn);
-  if (plainOk(o, g, len)) return apply(builtin.flatMap, o, [fn, thisArg]);
-  return flatMapFrom(walk(o, len, fn, thisArg, g, 0, flatMapFrom, flatMapTook, speciesCreate(o, 0)));
-}
 function flatMapFrom(w: Walk): unknown {
   const { o, len } = w;
   const plain = w.fast === undefined;
@@ -512,7 +475,20 @@ function flatten(w: Walk, mapped: unknown): void {
 }
 
 /** The fast entries, attached as Array.prototype's methods' [FAST] (their [GEN] made from them). */
-const fastEntries = { map, forEach, filter, some, every, find, findIndex, findLast, findLastIndex, reduce, reduceRight, flatMap };
+const fastEntries = {
+  map: entry('map', mapFrom, mapTook, false, sized),
+  forEach: entry('forEach', forEachFrom, forEachTook, false),
+  filter: entry('filter', filterFrom, filterTook, false, empty),
+  some: entry('some', someFrom, someTook, false),
+  every: entry('every', everyFrom, everyTook, false),
+  find: entry('find', findFrom, findTook, false),
+  findIndex: entry('findIndex', findIndexFrom, findIndexTook, false),
+  findLast: entry('findLast', findLastFrom, findLastTook, true),
+  findLastIndex: entry('findLastIndex', findLastIndexFrom, findLastIndexTook, true),
+  reduce,
+  reduceRight,
+  flatMap: entry('flatMap', flatMapFrom, flatMapTook, false, empty),
+};
 
 // ------------------------------------------------------------------------------------------------- sorts
 

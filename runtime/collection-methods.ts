@@ -9,9 +9,9 @@
 
 import { types } from 'node:util';
 import { apply } from './intrinsics';
-import { attachLazy, CAPTURE, FAST, reenterInner, type Frame } from './lazy';
+import { attachLazy, CAPTURE, fastEntryOf, reenterInner, type Frame } from './lazy';
 import { rt } from './shared';
-import { genOf, OWNER } from './symbols';
+import { genOf } from './symbols';
 
 type Callback = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -33,9 +33,7 @@ interface Walk {
 
 /** The callback's fast entry (it has versions), or undefined. */
 function fastOfCallback(cb: unknown): Callback | undefined {
-  if (genOf(cb) === undefined) return undefined;
-  const f = (cb as Record<symbol, Callback | undefined>)[FAST];
-  return f !== undefined && (f as unknown as Record<symbol, unknown>)[OWNER] === cb ? f : undefined;
+  return genOf(cb) === undefined ? undefined : (fastEntryOf(cb as object) as Callback | undefined);
 }
 
 function mapForEachFast(this: unknown, cb: unknown, thisArg: unknown): unknown {

@@ -337,8 +337,13 @@ export function suspendFrom(e: unknown): object {
  * pause, and a plain call is what the dispatch would have made).
  */
 export function fastOf(fn: object): unknown {
+  return fastEntryOf(fn) ?? fn;
+}
+
+/** `fn`'s own fast entry (its fast copy, or the fast-mode entry of its generator version), or undefined. */
+export function fastEntryOf(fn: object): FastFn | undefined {
   const fast = (fn as Record<symbol, FastFn | undefined>)[FAST];
-  return fast !== undefined && (fast as unknown as Record<symbol, unknown>)[OWNER] === fn ? fast : fn;
+  return fast !== undefined && (fast as unknown as Record<symbol, unknown>)[OWNER] === fn ? fast : undefined;
 }
 
 /** The fast-mode entry of a generator version: runs it, and if it pauses, captures it as a frame. */
