@@ -16,6 +16,8 @@ const CLOCK_EVERY = native ? 4 : 1;
 /** Countdown used when no deadline is armed (TO_COMPLETION): only `pause()` can stop the task. */
 const UNARMED_COUNT = 2 ** 30 - 1;
 const MAX_RATE = 1e8;
+/** The shortest interval (ms) between clock reads that can lower the checkpoint-rate estimate. */
+const MIN_INTERVAL_MS = 0.001;
 /**
  * A slice of at least this many ms warms the pause path (rehearsal.ts) once, when the clock shows less than
  * REHEARSE_LEAD_MS left. Shorter slices find it warm anyway. The lead is long enough for a cold rehearsal
@@ -152,8 +154,14 @@ export function tick(): boolean {
   // Recalibrate even when the deadline has passed: a late tick is exactly the evidence that the rate
   // estimate was too high (and the estimate is shared by every later slice and task).
   const elapsed = t - rt.lastTime;
-  // An interval under a microsecond says more about clock granularity than about speed: keep the estimate.
-  if (elapsed > 0.001 && !firstInterval) rt.rate = Math.min(MAX_RATE, Math.max(1, ranSinceClock / elapsed));
+  if (!firstInterval) {
+    // An interval under a microsecond says more about clock granularity than about speed: it may only
+    // raise the estimate, to what it shows at least. (It used to keep the estimate as it was, which could
+    // trap one made far too low by a garbage collection inside an interval: its tiny countdowns made every
+    // later interval that short, and allocating code read the clock every microsecond, slices after slice.)
+    if (elapsed > MIN_INTERVAL_MS) rt.rate = Math.min(MAX_RATE, Math.max(1, ranSinceClock / elapsed));
+    else rt.rate = Math.min(MAX_RATE, Math.max(rt.rate, ranSinceClock / MIN_INTERVAL_MS));
+  }
   firstInterval = false;
   rt.lastTime = t;
   ranSinceClock = 0;

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   cancel,
@@ -11,7 +14,8 @@ import {
   type Task,
 } from 'preemptible';
 import { finish } from './helpers/finish';
-import { instrument } from './helpers/instrument';
+import { transform } from 'preemptible/transform';
+import { instrument, root } from './helpers/instrument';
 import { runtimeShared } from './helpers/shared';
 
 
@@ -129,6 +133,37 @@ describe('launch / resume', () => {
     // Entry checkpoint, the stall, one loop checkpoint: the countdown of 1 runs out there, once.
     expect(launch(programs.afterStall, 50, stall, 1).value).toBe(0);
     expect(rt.rate).toBeGreaterThan(learnt / 10);
+  });
+
+  it('learns the checkpoint rate again after an estimate far too low, however short the intervals', () => {
+    // A garbage collection inside one interval between clock reads can leave the estimate 1000x too low,
+    // and with it countdowns of a checkpoint or two, so that in a tight loop every later interval is shorter
+    // than a microsecond. Such intervals did not change the estimate at all, so it stayed until some stall
+    // lengthened one (allocating code read the clock every microsecond for slices on end). Made exact here:
+    // a child process whose clock advances 0.1 us per read (pure-JS mode: the clock is all there is).
+    const dir = join(root, '.test-out', 'unit');
+    mkdirSync(dir, { recursive: true });
+    const lib = join(dir, `rate_${process.pid}.mjs`);
+    writeFileSync(lib, transform('export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i) % 7919; return s; }', { filename: 'rate.mjs' }).code);
+    const runner = join(dir, `rate_${process.pid}_run.mjs`);
+    writeFileSync(
+      runner,
+      [
+        'let t = 1000;',
+        'performance.now = () => (t += 0.0001);',
+        "const { launch } = await import('preemptible');",
+        `const { spin } = await import('./${basename(lib)}');`,
+        "const rt = globalThis[Symbol.for('preemptible.runtime.shared.v1')];",
+        'rt.rate = 1;',
+        'const task = launch(spin, 50, 3000);',
+        'console.log(JSON.stringify({ status: task.status, value: task.isComplete ? task.value : null, rate: rt.rate }));',
+      ].join('\n'),
+    );
+    const r = spawnSync(process.execPath, [runner], { cwd: root, encoding: 'utf8', env: { ...process.env, PREEMPTIBLE_NATIVE: '0', PREEMPTIBLE_QUIET: '1' } });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { status: string; value: number; rate: number };
+    expect(out).toMatchObject({ status: 'completed', value: programs.spin(3000) });
+    expect(out.rate).toBeGreaterThan(10_000); // 3,000 checkpoints at 0.1 us each would say 10,000 per ms
   });
 
   it('accepts the options form of the budget', () => {
