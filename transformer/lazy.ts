@@ -996,7 +996,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
  * Why it matters: the catch that records a frame reads every recorded local at every call in the body, so
  * V8 must allocate what a local holds there. An object made and dropped in each iteration (`const o = {
  * ... }; total += f(o);`) was allocated at every iteration where escape analysis removes it from the
- * original: the young generation filled 2-5x as often.
+ * original (such a loop under TO_COMPLETION: 12.0 ms, 4.0 without `o` in its frames, 2.4 plain).
  */
 function deadLocals(
   plan: Plan,
