@@ -158,7 +158,7 @@ export function tick(): boolean {
     // An interval under a microsecond says more about clock granularity than about speed: it may only
     // raise the estimate, to what it shows at least. (It used to keep the estimate as it was, which could
     // trap one made far too low by a garbage collection inside an interval: its tiny countdowns made every
-    // later interval that short, and allocating code read the clock every microsecond, slices after slice.)
+    // later interval that short, and allocating code read the clock every microsecond, slice after slice.)
     if (elapsed > MIN_INTERVAL_MS) rt.rate = Math.min(MAX_RATE, Math.max(1, ranSinceClock / elapsed));
     else rt.rate = Math.min(MAX_RATE, Math.max(rt.rate, ranSinceClock / MIN_INTERVAL_MS));
   }
