@@ -1014,8 +1014,9 @@ function deadLocals(
   const dead = new Set<string>();
   for (const [name, { scope }] of decls) {
     if (kept.has(name)) continue;
-    const uses = refs.filter((r) => r.text === name);
-    const live = points.some((p) => p.node.pos >= scope.pos && p.node.end <= scope.end && uses.some((r) => r.pos >= p.from));
+    // Live where code resumed at a point within its scope goes on to its last reference.
+    const last = refs.reduce((at, r) => (r.text === name ? Math.max(at, r.pos) : at), -1);
+    const live = points.some((p) => p.node.pos >= scope.pos && p.node.end <= scope.end && p.from <= last);
     if (!live) dead.add(name);
   }
   return dead;
