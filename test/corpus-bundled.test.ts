@@ -4,7 +4,7 @@ import { describe, it } from 'vitest';
 import { expectCorpusAgrees } from './helpers/corpus';
 
 describe('differential: bundled npm packages', () => {
-  for (const name of ['postcss', 'semver', 'qs', 'magic-string', 'babel-core', 'babel-core-async']) {
+  for (const name of ['postcss', 'semver', 'qs', 'magic-string', 'source-map-js', 'picomatch', 'babel-core', 'babel-core-async']) {
     it(name, { timeout: 180_000 }, () => expectCorpusAgrees(name));
   }
 });

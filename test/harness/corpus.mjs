@@ -405,6 +405,83 @@ export function main(seed, n) {
 }
 `,
   },
+  'source-map-js': {
+    // source-map-js (CommonJS, bundled): base64 VLQ coding, a SourceMapGenerator fed mappings in random order,
+    // SourceMapConsumer's parsing (its own quicksort over the mappings, binary search for lookups), SourceNode
+    // trees joined and turned back into code with a map, and a round trip through JSON.
+    bundle: { entry: 'node_modules/source-map-js/source-map.js' },
+    inputs: () => [20261130, 400],
+    source: `import sm from '__LIB__';
+${PRNG}
+export function main(seed, n) {
+  const r = rng(seed);
+  const out = [];
+  const gen = new sm.SourceMapGenerator({ file: 'out.js', sourceRoot: 'src/' });
+  const sources = ['a.js', 'b/c.js', 'd.ts'];
+  for (let i = 0; i < n; i++) {
+    const m = { generated: { line: 1 + Math.floor(r() * 60), column: Math.floor(r() * 120) }, source: sources[Math.floor(r() * 3)],
+      original: { line: 1 + Math.floor(r() * 80), column: Math.floor(r() * 90) } };
+    if (r() < 0.3) m.name = 'n' + Math.floor(r() * 20);
+    gen.addMapping(m);
+  }
+  gen.setSourceContent('a.js', 'let a = 1;\\nlet b = 2;');
+  const json = gen.toString();
+  out.push(json.length, json.slice(0, 200));
+  const con = new sm.SourceMapConsumer(json);
+  for (let i = 0; i < n / 4; i++) {
+    const line = 1 + Math.floor(r() * 60), column = Math.floor(r() * 120);
+    out.push(JSON.stringify(con.originalPositionFor({ line, column, bias: i % 2 ? sm.SourceMapConsumer.LEAST_UPPER_BOUND : sm.SourceMapConsumer.GREATEST_LOWER_BOUND })));
+    out.push(JSON.stringify(con.generatedPositionFor({ source: sources[i % 3], line: 1 + (i % 80), column: i % 90 })));
+  }
+  out.push(JSON.stringify(con.allGeneratedPositionsFor({ source: 'a.js', line: 5 })));
+  let count = 0;
+  con.eachMapping((m) => { count += m.generatedLine + (m.originalColumn || 0); }, null, sm.SourceMapConsumer.ORIGINAL_ORDER);
+  out.push(count, con.sourceContentFor('a.js'), con.hasContentsOfAllSources());
+  const node = new sm.SourceNode(null, null, null);
+  for (let i = 0; i < 80; i++) node.add(new sm.SourceNode(1 + (i % 9), i % 7, sources[i % 3], ['x', String(i), ';\\n'], 'name' + (i % 4)));
+  node.prepend('/* head */\\n');
+  node.replaceRight(';', '');
+  const cm = node.join(' ').toStringWithSourceMap({ file: 'joined.js' });
+  out.push(cm.code.length, cm.map.toString());
+  const again = sm.SourceMapGenerator.fromSourceMap(new sm.SourceMapConsumer(cm.map.toString()));
+  out.push(again.toString() === cm.map.toString());
+  try { new sm.SourceMapConsumer('{"version":2}'); } catch (e) { out.push(e.name + ': ' + e.message); }
+  return out.join('\\n');
+}
+`,
+  },
+  picomatch: {
+    // picomatch (CommonJS, bundled): glob patterns scanned and parsed into regular expressions (braces,
+    // extglobs, POSIX classes, negation), then matched against many paths; the regexes run as builtins.
+    bundle: { entry: 'node_modules/picomatch/index.js' },
+    inputs: () => [20261131, 300],
+    source: `import pm from '__LIB__';
+${PRNG}
+const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
+const PARTS = ['*', '**', '?', 'a', 'b*', '[abc]', '[!x]', '{a,b}', '{1..3}', '@(x|y)', '!(z)', '+(q)', '*.js', '[[:alpha:]]', '\\\\*', '.d'];
+const SEGS = ['a', 'b', 'bb', 'x', 'y.js', 'q', 'qq', 'z', '.d', '1', '2', 'abc', 'foo.js', 'C'];
+export function main(seed, n) {
+  const r = rng(seed);
+  const out = [];
+  const paths = Array.from({ length: 40 }, () => Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(r, SEGS)).join('/'));
+  for (let i = 0; i < n; i++) {
+    let glob = Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(r, PARTS)).join(pick(r, ['/', '', '/']));
+    if (r() < 0.1) glob = '!' + glob;
+    const opts = { dot: r() < 0.3, nocase: r() < 0.2, noextglob: r() < 0.1, nobrace: r() < 0.1 };
+    try {
+      const isMatch = pm(glob, opts);
+      const hits = paths.filter((p) => isMatch(p));
+      out.push(glob + ' ' + JSON.stringify(opts) + ' ' + String(pm.makeRe(glob, opts)) + ' ' + hits.join(','));
+    } catch (e) {
+      out.push(glob + ' ' + e.name + ': ' + e.message);
+    }
+    if (i % 10 === 0) out.push(JSON.stringify(pm.scan(glob, { tokens: true, parts: true })));
+  }
+  out.push(pm.isMatch('a/b/c.js', ['**/*.js', '!a/**']), JSON.stringify(pm.parse('a/{b,c}/**/*.@(js|ts)').output));
+  return out.join('\\n');
+}
+`,
+  },
   'magic-string': {
     // magic-string (ESM, bundled with @jridgewell/sourcemap-codec): a linked list of chunks edited in place
     // (overwrite, move, remove, prepend/append), high-resolution source maps, Bundle of several sources.
