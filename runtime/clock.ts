@@ -121,6 +121,30 @@ export function rehearseNow(): void {
   if (native) armNative(rt.deadline, rt.grace, gcAtArm);
 }
 
+/**
+ * Runs `work`, the runtime's own work that cannot pause (making a function's versions from its text: up to
+ * hundreds of ms for a large library's outer function), without charging its time against the overrun
+ * guard's grace, as garbage collection is not charged: the guard is for the task's code. While it runs the
+ * grace is infinite; after, the slice's grace is re-armed, extended by the time `work` took (less the GC in
+ * it, which is allowed for already). The deadline stays: the slice pauses at its next checkpoint.
+ */
+export function uncharged<T>(work: () => T): T {
+  if (!native || rt.deadline === Infinity || rt.grace === Infinity) return work();
+  const { f64 } = native;
+  const { deadline, grace } = rt;
+  const gcAtArm = f64[SLOT.gcAtArmNs]!;
+  const gcBefore = f64[SLOT.gcNs]!;
+  const start = now();
+  armNative(deadline, Infinity, gcAtArm);
+  try {
+    return work();
+  } finally {
+    const tookNs = (now() - start) * 1e6 - (f64[SLOT.gcNs]! - gcBefore);
+    // (Unless a nested slice inside `work` re-armed for itself: it does not, but then its arming stands.)
+    if (rt.deadline === deadline) armNative(deadline, grace, gcAtArm - Math.max(0, tookNs));
+  }
+}
+
 function suspend(reason: typeof rt.lastPauseReason): true {
   rt.lastPauseReason = reason;
   rt.c = 0;

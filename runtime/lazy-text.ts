@@ -11,6 +11,7 @@
 // loads acorn: only then), and compiles them through the opener. Compiled that way the copies run as fast
 // as printed ones (bench/README.md, "Copies compiled at run time").
 
+import { uncharged } from './clock';
 import { PreemptibleCopiesError } from './errors';
 import { apply } from './intrinsics';
 import { enter, FAST, SUSPENDED } from './lazy';
@@ -80,7 +81,8 @@ export function versionFromText(kind: Kind, runtime: unknown, callable: unknown,
   const key = kind === 'reentry' ? `reentry\0${factsText}` : factsText;
   let entry = byFacts.get(key);
   if (!entry) {
-    entry = compile(kind, runtime, callable, fn, open, factsText);
+    // (Not charged against the overrun guard's grace: the TypeScript compiler's outer function takes ~0.7 s.)
+    entry = uncharged(() => compile(kind, runtime, callable, fn, open, factsText));
     byFacts.set(key, entry);
   }
   const values = box ? [box, ...captured] : captured;

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { capabilities, launch, PreemptionOverrunError, resume } from 'preemptible';
+import { capabilities, launch, PreemptionOverrunError, resume, TO_COMPLETION } from 'preemptible';
 
 const BUDGET = 5;
 const GRACE = 50;
@@ -161,6 +161,40 @@ const scenarios = {
       return heap.length;
     }, { budgetMs: 1, graceMs: 50 });
     return { gcMs, result };
+  },
+  'versions-stall': async () => {
+    // A function's versions are made from its text at its first call in a task (copiesAtRunTime, the
+    // default): the runtime's own work, which cannot pause. For a large function it takes longer than this
+    // grace (5 ms; the TypeScript compiler's outer function ~0.7 s), and it is not charged against it, as GC
+    // is not: the task completes. `makeMs`: the making alone, timed in another instance of the module (each
+    // instance makes its own).
+    const { transform } = await import('preemptible/transform');
+    const dir = new URL('../../.test-out/harness/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('versions-stall.mjs', dir);
+    const cases = Array.from({ length: 3000 }, (_, i) => `case ${i}: s += ${i} * k; break;`).join(' ');
+    // (`work` is called from inside the task, as most functions are: launch() itself asks `main` for its
+    // versions before the slice's deadline is armed.)
+    const source = `function work(n) { let s = 0; for (let k = 0; k < n; k++) { switch (k % 3000) { ${cases} } } return s; }
+      export function main(n) { let m = 0; for (let i = 0; i < 100; i++) m += i; return work(n) + m; }`;
+    writeFileSync(file, transform(source, { filename: 'versions-stall.mjs' }).code);
+    const timed = await import(`${file.href}?timed`);
+    const t0 = performance.now();
+    launch(timed.main, TO_COMPLETION, 1);
+    const t1 = performance.now();
+    launch(timed.main, TO_COMPLETION, 1);
+    const makeMs = t1 - t0 - (performance.now() - t1);
+    const { main } = await import(`${file.href}?guarded`);
+    const budget = { budgetMs: 1, graceMs: 5 };
+    let result;
+    try {
+      const task = launch(main, budget, 20000);
+      while (task.status === 'paused') resume(task, budget);
+      result = { status: task.status, value: task.value };
+    } catch (e) {
+      result = { error: e?.name ?? String(e), taskStatus: e?.task?.status };
+    }
+    return { makeMs, result };
   },
   'worker-terminate': async () => {
     // The worker spends its life inside guarded slices; terminate() must still stop it (its termination is
