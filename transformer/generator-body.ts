@@ -56,11 +56,8 @@ export interface GeneratorBodyContext {
    * `yield* e` become requests, `yield $pe.yr(v)` / `yield $pe.yd(e)`, whose result is the value sent back.
    */
   asyncGenerator?: boolean;
-  /**
-   * The function's size was checked against lazy.ts's limit on its source text already (copies made at run
-   * time from the loaded text, whose layout may be longer: runtime/lazy-text.ts).
-   */
-  sizeChecked?: boolean;
+  /** The copies are made at run time from the loaded text (runtime/lazy-text.ts): lazy.ts's size limit, for printed copies, does not apply. */
+  atRunTime?: boolean;
   /**
    * Which of lazy.ts's copies to make (default both, in one maker). Made at run time, the re-entry copy is
    * only needed once a frame of the function is resumed, and most never are (runtime/lazy-text.ts): 'fast'

@@ -98,8 +98,9 @@ function generatorPrinted(text: string, facts: FileFacts, name: string | undefin
 
 /**
  * The copies' maker expression, `(() => { const $self = ...; return function (...) {...}; })()`, for the
- * function written `text`, or undefined when the function is outside the lazy subset. `sizeChecked`: its
- * size was found within the subset's limit on its source text (the text here may be laid out longer).
+ * function written `text`, or undefined when the function is outside the lazy subset. `asPrinted`: apply the
+ * size limit printed copies have (to compare with the transform's printed copies), which copies made at run
+ * time do not.
  * `fixedOutside`: the constants holding fixed functions' fast entries exist where the copies are compiled
  * (as in the transform's output), so the maker does not take them itself. `part`: one of the two copies
  * (GeneratorBodyContext.lazyPart; 'fast' reads `$pe_reentry`, which the runtime binds), else both.
@@ -109,7 +110,7 @@ export function lazyVersionsFromText(text: string, facts: FileFacts, name?: stri
 }
 
 interface LazyOptions {
-  sizeChecked?: boolean;
+  asPrinted?: boolean;
   fixedOutside?: boolean;
   part?: 'fast' | 'reentry';
 }
@@ -118,7 +119,7 @@ interface LazyOptions {
 function lazyPrinted(text: string, facts: FileFacts, name: string | undefined, options: LazyOptions, marks: boolean): Printed | undefined {
   const { sourceFile, fn, g, fixed, textOffset } = contextFor(text, facts, !options.fixedOutside);
   const factory = miniTs.factory;
-  g.sizeChecked = options.sizeChecked;
+  g.atRunTime = !options.asPrinted;
   g.lazyPart = options.part;
   g.positions = marks;
   const made = buildLazy(g, fn as unknown as FunctionLike, name) as unknown as Node | undefined;
@@ -179,7 +180,7 @@ export interface TextPlace {
 export function versionFromText(kind: 'fast' | 'reentry' | 'generator', text: string, facts: FileFacts, name: string | undefined, map?: { place: TextPlace; prefixLength: number }): { code: string; mappings?: string } | undefined {
   // (No marks in a text that holds their characters: it gets no map.)
   const marks = map !== undefined && !text.includes(MARK_START) && !text.includes(MARK_END);
-  const made = kind === 'generator' ? generatorPrinted(text, facts, name, marks) : lazyPrinted(text, facts, name, { sizeChecked: true, part: kind }, marks);
+  const made = kind === 'generator' ? generatorPrinted(text, facts, name, marks) : lazyPrinted(text, facts, name, { part: kind }, marks);
   if (!made) return undefined;
   if (!marks) return { code: made.printed };
   const { text: code, marks: found } = takeMarks(made.printed);

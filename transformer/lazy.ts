@@ -31,7 +31,7 @@
 // function-level `let`, renamed first where two share a name, so the catch clause can see them); calls
 // that could pause only in expression positions whose continuation can be rebuilt (operators,
 // conditionals, member access, call arguments, array/object literals, templates, assignments to names
-// and members); at most MAX_SOURCE_CHARS of source.
+// and members); printed into the output (copiesAtRunTime: false), at most MAX_SOURCE_CHARS of source.
 
 import type * as TS from 'typescript';
 import { printOnOneLine } from './compact';
@@ -104,7 +104,12 @@ interface Plan {
 
 const ENTRY = 1;
 
-/** Functions with more source than this keep their generator version (see buildLazy). */
+/**
+ * Functions with more source than this keep their generator version when their copies would be printed
+ * into the output (two more copies of a large function double what it adds). Copies made at run time have
+ * no limit: the TypeScript compiler's large functions (scan, bindWorker, checkSourceElementWorker, ... ~770
+ * of them) as generator versions ran its workload 18% slower under TO_COMPLETION, 11% in 1 ms slices.
+ */
 const MAX_SOURCE_CHARS = 2000;
 
 /** Why the last function checked was left to its generator version (for debugging and tests). */
@@ -112,9 +117,9 @@ export let lastRejection = '';
 
 const COMPOUND: Partial<Record<number, number>> = {};
 
-/** Is `fn` in the lazy subset (buildLazy would make its copies)? The checks alone, nothing emitted. */
+/** Is `fn` in the lazy subset, its copies made at run time? The checks alone, nothing emitted. */
 export function inLazySubset(g: GeneratorBodyContext, fn: FunctionLike): boolean {
-  return prepare(g, fn) !== undefined;
+  return prepare(g, fn, false) !== undefined;
 }
 
 /**
@@ -123,11 +128,14 @@ export function inLazySubset(g: GeneratorBodyContext, fn: FunctionLike): boolean
  * the cost) is done, and a function failing it gets its generator version instead (runtime lazy-text.ts).
  */
 export function mayBeInLazySubset(g: GeneratorBodyContext, fn: FunctionLike): boolean {
-  return writtenBody(g, fn) !== undefined;
+  return writtenBody(g, fn, false) !== undefined;
 }
 
-/** The body the lazy subset is checked on when `fn` passes the cheap checks, else undefined. */
-function writtenBody(g: GeneratorBodyContext, fn: FunctionLike): TS.Block | undefined {
+/**
+ * The body the lazy subset is checked on when `fn` passes the cheap checks, else undefined. `printed`: the
+ * copies would be printed into the output (the size limit applies).
+ */
+function writtenBody(g: GeneratorBodyContext, fn: FunctionLike, printed: boolean): TS.Block | undefined {
   const { ts } = g;
   const { factory } = g.ctx;
   if (!fn.body || fn.asteriskToken) return undefined;
@@ -137,9 +145,7 @@ function writtenBody(g: GeneratorBodyContext, fn: FunctionLike): TS.Block | unde
   const written: TS.Block = ts.isBlock(fn.body)
     ? fn.body
     : ts.setTextRange(factory.createBlock([ts.setTextRange(factory.createReturnStatement(fn.body), fn.body)]), fn.body);
-  // Large functions pay for their generator with their own work; the fast copy matters for small, often
-  // called ones (and doubles what large ones add to the output).
-  if (written.end - written.pos > MAX_SOURCE_CHARS && !g.sizeChecked) {
+  if (printed && written.end - written.pos > MAX_SOURCE_CHARS) {
     lastRejection = 'large';
     return undefined;
   }
@@ -152,8 +158,8 @@ function writtenBody(g: GeneratorBodyContext, fn: FunctionLike): TS.Block | unde
 }
 
 /** The checks of the lazy subset: the body (block-scoped names renamed apart) and the plan, or undefined. */
-function prepare(g: GeneratorBodyContext, fn: FunctionLike): { body: TS.Block; plan: Plan } | undefined {
-  const written = writtenBody(g, fn);
+function prepare(g: GeneratorBodyContext, fn: FunctionLike, printed: boolean): { body: TS.Block; plan: Plan } | undefined {
+  const written = writtenBody(g, fn, printed);
   if (!written) return undefined;
   // Block-scoped names are hoisted to the function: those that would collide are renamed first.
   const renamed = renameBlockScoped(g, fn, written);
@@ -169,7 +175,7 @@ function prepare(g: GeneratorBodyContext, fn: FunctionLike): { body: TS.Block; p
 export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: string | undefined): TS.Expression | undefined {
   const { ts } = g;
   const { factory } = g.ctx;
-  const prepared = prepare(g, fn);
+  const prepared = prepare(g, fn, !g.atRunTime);
   if (!prepared) return undefined;
   const { body, plan } = prepared;
 

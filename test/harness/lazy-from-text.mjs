@@ -119,7 +119,7 @@ export function compareFile(file, source = readFileSync(file, 'utf8')) {
     const expected = made && printer.printNode(ts.EmitHint.Expression, made, sf);
     let actual;
     try {
-      actual = lazyVersionsFromText(text, factsFor(g, fn, format === 'esm'), name, { fixedOutside: true });
+      actual = lazyVersionsFromText(text, factsFor(g, fn, format === 'esm'), name, { fixedOutside: true, asPrinted: true });
     } catch (e) {
       results.failed.push({ name, text: text.slice(0, 120), error: String(e?.stack ?? e).split('\n').slice(0, 3).join(' | ') });
       continue;
