@@ -10,8 +10,8 @@ import { rt } from './shared';
 import { apply } from './intrinsics';
 import { tick } from './clock';
 import { attachGen, aw, GEN, isAsyncFunction, OWNER, PAUSE } from './symbols';
-import { attachLazy, cap, CAPTURE, enter, FAST, fastOf, genToFast, reenter, suspended, suspendedFor, SUSPENDED } from './lazy';
-import { stamp } from './deferred';
+import { attachFast, attachLazy, cap, CAPTURE, enter, FAST, fastOf, genToFast, reenter, suspended, suspendedFor, SUSPENDED } from './lazy';
+import { gensMadeOnDemand, stamp } from './deferred';
 import { close, closeAfterThrow, destructureNow, DONE, iter, spreadNow, start, step } from './iteration';
 import { delegating, forOfIn, genEntry, genEntryMade, PAUSED_STEP } from './user-generators';
 import { installForwarding } from './forwarding';
@@ -48,7 +48,7 @@ export { asyncGenEntry, yd, yr } from './async-generators';
 export { construct, ctor, ctorBody, newNow, newSite, noNew, NEW, PRE, SPLIT, takeCount } from './constructors';
 
 /** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
-export { apply } from './intrinsics';
+export { apply, call } from './intrinsics';
 
 type AnyFunction = (...args: never[]) => unknown;
 type GeneratorFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
@@ -252,7 +252,10 @@ export function lazyText<F extends AnyFunction>(fn: F, spec: [Opener, string], c
   // (Its generator version when the lazy subset's checks, only begun by the transform, turn it down.)
   const made = versionFromText('lazy', runtime, callable, fn as never, spec as never, captured, self, box);
   if (made.kind === 'generator') return def(fn, made.version as unknown as GeneratorFn);
-  attachLazy(fn, made.version as never);
+  // The fast copy alone: most closures are only called from fast copies; the getters make the
+  // generator-mode entry the first time anything asks for it (deferred.ts). Known by its stamp, unbranded.
+  if (gensMadeOnDemand) attachFast(fn, made.version as never, false);
+  else attachLazy(fn, made.version as never);
   return fn;
 }
 

@@ -14,9 +14,9 @@
 // stamped by one copy is found by the getters another copy installed.
 
 import { ASYNC_BODY, GEN } from './symbols';
-import { FAST } from './lazy';
+import { FAST, genFromOwnFast } from './lazy';
 import { PreemptibleEnvironmentError } from './errors';
-import { Adopt } from './intrinsics';
+import { Adopt, hasOwn } from './intrinsics';
 
 type Make = (fn: object) => void;
 
@@ -27,6 +27,8 @@ interface Registry {
   stamped?(fn: object): boolean;
   /** How many times `fn` was asked for a version it does not have (counted in a private field). */
   missed?(fn: object): number;
+  /** The getters make a function's [GEN] from its own [FAST] when asked (so `make` may attach [FAST] alone). */
+  gensFromFast?: true;
 }
 
 /**
@@ -70,6 +72,7 @@ function createRegistry(): Registry {
     take: (fn) => Stamped.take(fn),
     stamped: (fn) => Stamped.has(fn),
     missed: (fn) => Counted.missed(fn),
+    gensFromFast: true,
   };
   if (!Object.isExtensible(Function.prototype)) {
     throw new PreemptibleEnvironmentError(
@@ -84,6 +87,11 @@ function createRegistry(): Registry {
         if (typeof this !== 'function') return undefined;
         const make = registry.take(this);
         if (make === undefined) {
+          // Made already with a fast copy only (see gensFromFast): its generator-mode entry, made now.
+          if (key === GEN) {
+            const gen = genFromOwnFast(this);
+            if (gen !== undefined) return gen;
+          }
           // Not stamped: once asked often, remember that on the function itself, so the next lookup is a
           // plain data load. A call site that sees many callees could not inline this getter, and
           // instrumented code asks every callee (builtins, uninstrumented functions) at every call.
@@ -94,7 +102,8 @@ function createRegistry(): Registry {
         }
         make(this);
         // make() defined own properties (those it has): read them, not this getter again.
-        return Object.getOwnPropertyDescriptor(this, key)?.value;
+        if (hasOwn(this, key)) return (this as unknown as Record<symbol, unknown>)[key];
+        return key === GEN ? genFromOwnFast(this) : undefined;
       },
     });
   }
@@ -102,6 +111,12 @@ function createRegistry(): Registry {
 }
 
 const registry: Registry = (holder[Symbol.for('preemptible.deferred.v1')] ??= createRegistry());
+
+/**
+ * Do the getters make a function's generator-mode entry from its own fast copy when first asked (so that a
+ * closure's versions made at run time may be its fast copy alone)? Not those of an older copy of the package.
+ */
+export const gensMadeOnDemand: boolean = registry.gensFromFast === true;
 
 /** Stamps `fn` with the function that attaches its versions when first asked for one. */
 export function stamp(fn: object, make: Make): void {

@@ -13,7 +13,7 @@
 
 import { uncharged } from './clock';
 import { PreemptibleCopiesError } from './errors';
-import { apply } from './intrinsics';
+import { apply, call } from './intrinsics';
 import { enter, FAST, SUSPENDED } from './lazy';
 import { rt } from './shared';
 import { engineText } from './source-text';
@@ -34,7 +34,7 @@ function hotValues(runtime: unknown, callable: unknown): Record<string, unknown>
   // `$pe` as the ES module namespace instrumented files import gives it: the values, taken once. (The
   // CommonJS exports object reads its re-exports through getters: a call per `$pe.tick` in a loop.)
   const values = Object.freeze(Object.fromEntries(Object.keys(runtime as object).map((k) => [k, (runtime as Record<string, unknown>)[k]])));
-  return (hot = { $pe: values, $pe_rt: rt, $pe_FAST: FAST, $pe_OWNER: OWNER, $pe_GEN: GEN, $pe_apply: apply, $pe_callable: callable, $pe_enter: enter, $pe_SUSPENDED: SUSPENDED, $pe_SPLIT: SPLIT });
+  return (hot = { $pe: values, $pe_rt: rt, $pe_FAST: FAST, $pe_OWNER: OWNER, $pe_GEN: GEN, $pe_apply: apply, $pe_call: call, $pe_callable: callable, $pe_enter: enter, $pe_SUSPENDED: SUSPENDED, $pe_SPLIT: SPLIT });
 }
 
 /** Loads the rewrite that makes versions from text (acorn and the transformer's core: ~100 ms or more). */

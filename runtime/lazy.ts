@@ -21,7 +21,7 @@ import { rt } from './shared';
 import { GEN, OWNER, PAUSE, type GenFn } from './symbols';
 import { PreemptibleStateError } from './errors';
 import { tick } from './clock';
-import { apply, hidden } from './intrinsics';
+import { apply, hasOwn, hidden } from './intrinsics';
 import { markVersioned } from './brand';
 
 const holder = globalThis as unknown as Record<symbol, object | undefined>;
@@ -362,17 +362,36 @@ export function genToFast(gen: GenFn): FastFn {
 /**
  * Attaches `fast` as `fn`'s fast-mode entry. Only `fn` (the user's function) gets a non-enumerable property;
  * the runtime's own functions get plain stores, 10x cheaper (this runs once per closure a task calls).
+ * `mark`: brand `fn` as versioned (brand.ts); a stamped closure is known by its stamp (deferred.ts) already.
  */
-export function attachFast(fn: object, fast: FastFn): void {
+export function attachFast(fn: object, fast: FastFn, mark = true): void {
   (fast as unknown as Record<symbol, unknown>)[OWNER] = fn;
   hidden(fn, FAST, fast);
-  markVersioned(fn);
+  if (mark) markVersioned(fn);
 }
 
 /** For a function with a fast copy: the fast copy, and a generator-mode entry built on it. */
 export function attachLazy(fn: object, fast: FastFn): void {
   attachFast(fn, fast);
+  attachGenFromFast(fn, fast);
+}
+
+/** `fn`'s generator-mode entry made from its fast copy `fast`, attached and returned. */
+function attachGenFromFast(fn: object, fast: FastFn): GenFn {
   const gen = fastToGen(fast);
   (gen as unknown as Record<symbol, unknown>)[OWNER] = fn;
   hidden(fn, GEN, gen);
+  return gen;
+}
+
+/**
+ * For a function that has an own fast copy but no generator-mode entry yet (a closure whose versions were
+ * made at run time: most are only ever called from fast copies, and making the entry for each cost as much
+ * as the rest), the entry, made now; else undefined. Reads nothing but own data properties of `fn`.
+ */
+export function genFromOwnFast(fn: object): GenFn | undefined {
+  if (!hasOwn(fn, FAST) || hasOwn(fn, GEN)) return undefined;
+  const fast = (fn as Record<symbol, FastFn | undefined>)[FAST];
+  if (typeof fast !== 'function' || (fast as unknown as Record<symbol, unknown>)[OWNER] !== fn) return undefined;
+  return attachGenFromFast(fn, fast);
 }

@@ -28,7 +28,7 @@ function moduleScope(walkText: string): { spin: (n: number) => number; walk: (a:
   return new Function(
     '$pe',
     `"use strict";
-    const $pe_rt = $pe.rt, $pe_FAST = $pe.FAST, $pe_OWNER = $pe.OWNER, $pe_apply = $pe.apply, $pe_callable = $pe.callable;
+    const $pe_rt = $pe.rt, $pe_FAST = $pe.FAST, $pe_OWNER = $pe.OWNER, $pe_apply = $pe.apply, $pe_call = $pe.call, $pe_callable = $pe.callable;
     function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
     ${walkText}
     const open = (text) => eval(text);

@@ -225,17 +225,18 @@ export function ownVersion(g: GeneratorBodyContext, fn: TS.Expression, $g: TS.Id
 }
 
 /** Runtime exports that emitted code reads from module-level constants (`$pe_rt`, ...). */
-export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'callable' | 'enter' | 'SUSPENDED' | 'SPLIT' | 'reentry';
+export type HotName = 'rt' | 'GEN' | 'FAST' | 'OWNER' | 'apply' | 'call' | 'callable' | 'enter' | 'SUSPENDED' | 'SPLIT' | 'reentry';
 
 /**
- * `apply(fn, thisArg, [...args])` (the runtime's Reflect.apply, taken at load) for a method's function read
- * into a temp, else `fn(...args)`. Not `fn.call(...)`: a plain call never reads the callee's `call` (a function
- * may have its own, a Proxy sees the read), and V8 optimizes this form at least as well.
+ * `call(fn, thisArg, ...args)` (the runtime's Function.prototype.call bound to itself, taken at load) for a
+ * method's function read into a temp, else `fn(...args)`. Not `fn.call(...)`: a plain call never reads the
+ * callee's `call` (a function may have its own, a Proxy sees the read). Not `apply(fn, thisArg, [...args])`:
+ * outside optimized code (most of a large program's) that allocates an array per call.
  */
 export function invokeAs(g: GeneratorBodyContext, fn: TS.Expression, thisArg: TS.Expression | undefined, args: readonly TS.Expression[]): TS.Expression {
   const { factory } = g.ctx;
   return thisArg
-    ? factory.createCallExpression(g.hot('apply'), undefined, [fn, thisArg, factory.createArrayLiteralExpression(args)])
+    ? factory.createCallExpression(g.hot('call'), undefined, [fn, thisArg, ...args])
     : factory.createCallExpression(fn, undefined, args);
 }
 
