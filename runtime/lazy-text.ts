@@ -111,7 +111,8 @@ function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunctio
   // a closure, a `const` costs a hole check at every use (a check and 2 bytes of bytecode each, which pushed
   // small methods' fast copies over V8's inlining limit); a parameter never assigned needs none.
   const hot = hotValues(runtime, callable);
-  const before = (k: Kind): string => `((${Object.keys(hot).join(', ')}) => ` + (facts.lexicalThis ? `(function (${params(k)}) { return ` : `((${params(k)}) => (`);
+  // The maker is bound in a block where its shared statement (fixed functions' stand-ins, if any) runs once.
+  const before = (k: Kind): string => `((${Object.keys(hot).join(', ')}) => { const $pe_maker = ` + (facts.lexicalThis ? `(function (${params(k)}) { return ` : `((${params(k)}) => (`);
   // A file written as its own text (see fileOf) gets a source map of the versions to the function's place.
   const file = files.get(open);
   const at = file !== undefined ? facts.at : undefined;
@@ -142,7 +143,8 @@ function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunctio
     const why = String((e as { message?: unknown } | undefined)?.message ?? e);
     throw new PreemptibleCopiesError(`preemptible: the versions of ${name ?? 'a function'} could not be made from its text (${why}): ${text.slice(0, 200)}`);
   }
-  const source = `${before(made)}${version.code}${facts.lexicalThis ? '; }))' : ')))'}${version.mappings === undefined ? '' : sourceMapComments(file!, name, version.mappings)}`;
+  const after = `${facts.lexicalThis ? '; });' : '));'} ${version.shared ?? ''} return $pe_maker; })`;
+  const source = `${before(made)}${version.code}${after}${version.mappings === undefined ? '' : sourceMapComments(file!, name, version.mappings)}`;
   const compiled = { make: apply(open(hot, source), undefined, Object.values(hot)) as AnyFunction, lexicalThis: !!facts.lexicalThis, kind: made };
   // Making versions takes milliseconds, many checkpoints' worth: the next checkpoint reads the clock (else a
   // slice that made one could go on to make several before its countdown ran out).

@@ -18,6 +18,7 @@ import { buildHash } from '../transformer/transform-cache';
 export interface MadeVersion {
   code: string;
   mappings?: string;
+  shared?: string;
 }
 
 /** Set by the loader: the directory, or null (its cache off). Shared by every copy of the package. */

@@ -113,6 +113,11 @@ interface LazyOptions {
   asPrinted?: boolean;
   fixedOutside?: boolean;
   part?: 'fast' | 'reentry';
+  /**
+   * The stand-ins for fixed functions' fast entries as a statement apart (Printed.shared), which the
+   * runtime runs once where it compiles the versions, instead of inside the maker, once per closure made.
+   */
+  sharedApart?: boolean;
 }
 
 /** lazyVersionsFromText's text, with marks when asked (mini-ts/print.ts), and how to read their positions. */
@@ -142,6 +147,12 @@ function lazyPrinted(text: string, facts: FileFacts, name: string | undefined, o
     ]));
     return factory.createVariableDeclaration(id, undefined, undefined, standIn);
   });
+  const printer = createPrinter(sourceFile, marks);
+  if (fixedBindings.length > 0 && !options.fixedOutside && options.sharedApart) {
+    // (One printer for both: the generated names in the maker are those the statement declares.)
+    const printed = printer.expression(made);
+    return { printed, textOffset, shared: printer.statement(factory.createVariableStatement(undefined, factory.createVariableDeclarationList(fixedBindings, miniTs.NodeFlags.Let)) as unknown as Node) };
+  }
   const maker = fixedBindings.length === 0 || options.fixedOutside
     ? made
     : factory.createCallExpression(
@@ -154,13 +165,15 @@ function lazyPrinted(text: string, facts: FileFacts, name: string | undefined, o
         undefined,
         [],
       ) as unknown as Node;
-  return { printed: createPrinter(sourceFile, marks).expression(maker), textOffset };
+  return { printed: printer.expression(maker), textOffset };
 }
 
 /** Printed code (with marks, when asked) and how to take a mark's position back to the function's text. */
 interface Printed {
   printed: string;
   textOffset: (pos: number) => number;
+  /** A statement to run once before the code where it is compiled (LazyOptions.sharedApart). */
+  shared?: string;
 }
 
 /** Where a function's text starts in its file (lines and columns from 0), for a source map of its versions. */
@@ -175,16 +188,18 @@ export interface TextPlace {
  * generator version. With `map`, also the mappings of a source map from the code, written after
  * `map.prefixLength` characters on the first line of what is compiled, to the function's text at
  * `map.place` in its file: every piece printed from the text (kept nodes, names, updated nodes) maps to
- * where it is there, what was added to nothing.
+ * where it is there, what was added to nothing. `shared`: a statement to run once before the code, where it
+ * is compiled (the stand-ins for fixed functions' fast entries, which every closure made there can share).
  */
-export function versionFromText(kind: 'fast' | 'reentry' | 'generator', text: string, facts: FileFacts, name: string | undefined, map?: { place: TextPlace; prefixLength: number }): { code: string; mappings?: string } | undefined {
+export function versionFromText(kind: 'fast' | 'reentry' | 'generator', text: string, facts: FileFacts, name: string | undefined, map?: { place: TextPlace; prefixLength: number }): { code: string; mappings?: string; shared?: string } | undefined {
   // (No marks in a text that holds their characters: it gets no map.)
   const marks = map !== undefined && !text.includes(MARK_START) && !text.includes(MARK_END);
-  const made = kind === 'generator' ? generatorPrinted(text, facts, name, marks) : lazyPrinted(text, facts, name, { part: kind }, marks);
+  const made = kind === 'generator' ? generatorPrinted(text, facts, name, marks) : lazyPrinted(text, facts, name, { part: kind, sharedApart: true }, marks);
   if (!made) return undefined;
-  if (!marks) return { code: made.printed };
+  const shared = made.shared === undefined ? {} : { shared: made.shared };
+  if (!marks) return { code: made.printed, ...shared };
   const { text: code, marks: found } = takeMarks(made.printed);
-  return { code, mappings: mappingsOf(code, found, text, made.textOffset, map!) };
+  return { code, mappings: mappingsOf(code, found, text, made.textOffset, map!), ...shared };
 }
 
 /**
