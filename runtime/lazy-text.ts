@@ -57,7 +57,7 @@ export function preloadVersionMaker(): void {
  * versions behind `(<captured>) => (<versions>)`, made once for all the functions made at that place (every
  * closure a function creates there), each then handing over its own values.
  */
-const compiled = new WeakMap<Opener, Map<string, { make: AnyFunction; lexicalThis: boolean; kind: Kind }>>();
+const compiled = new WeakMap<Opener, Map<string, Compiled>>();
 
 /**
  * 'lazy': the fast copy (lazy.ts); its frames record a stand-in that has the re-entry copy made at their
@@ -79,12 +79,26 @@ export function versionFromText(kind: Kind, runtime: unknown, callable: unknown,
   let byFacts = compiled.get(open);
   if (!byFacts) compiled.set(open, (byFacts = new Map()));
   const key = kind === 'reentry' ? `reentry\0${factsText}` : factsText;
-  let entry = byFacts.get(key);
-  if (!entry) {
-    // (Not charged against the overrun guard's grace: the TypeScript compiler's outer function takes ~0.7 s.)
-    entry = uncharged(() => compile(kind, runtime, callable, fn, open, factsText));
-    byFacts.set(key, entry);
-  }
+  const entry = byFacts.get(key);
+  if (entry) return instantiate(entry, runtime, callable, fn, spec, captured, self, box);
+  return firstOfPlace(byFacts, key, kind, runtime, callable, fn, spec, captured, self, box);
+}
+
+/**
+ * versionFromText for the first function of its place: the versions made, compiled and first instantiated
+ * (V8 compiles the copies with the maker then: lazy.ts `copy`) without charging the overrun guard's grace
+ * (the TypeScript compiler's outer function takes ~0.7 s). Apart, so that the common path makes no closure.
+ */
+function firstOfPlace(byFacts: Map<string, Compiled>, key: string, kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string], captured: unknown[], self?: unknown, box?: object): { kind: Kind; version: AnyFunction } {
+  return uncharged(() => {
+    const made = compile(kind, runtime, callable, fn, spec[0], spec[1]);
+    byFacts.set(key, made);
+    return instantiate(made, runtime, callable, fn, spec, captured, self, box);
+  });
+}
+
+/** The version `entry` makes, for this function's values (see versionFromText). */
+function instantiate(entry: Compiled, runtime: unknown, callable: unknown, fn: AnyFunction, spec: [Opener, string], captured: unknown[], self?: unknown, box?: object): { kind: Kind; version: AnyFunction } {
   const values = box ? [box, ...captured] : captured;
   // The fast copy's stand-in for its re-entry copy has it made for these same values (see Kind).
   const version = apply(entry.make, self, entry.kind === 'lazy' ? [(): AnyFunction => versionFromText('reentry', runtime, callable, fn, spec, captured, self, box).version, ...values] : values) as AnyFunction;
@@ -92,8 +106,15 @@ export function versionFromText(kind: Kind, runtime: unknown, callable: unknown,
   return { kind: entry.kind, version: entry.kind === 'generator' && entry.lexicalThis ? version.bind(self) : version };
 }
 
+/** What compile() gives: the maker of a place's versions, and how to call it. */
+interface Compiled {
+  make: AnyFunction;
+  lexicalThis: boolean;
+  kind: Kind;
+}
+
 /** Makes and compiles `fn`'s version of `kind` (see versionFromText) for its place, `factsText`. */
-function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunction, open: Opener, factsText: string): { make: AnyFunction; lexicalThis: boolean; kind: Kind } {
+function compile(kind: Kind, runtime: unknown, callable: unknown, fn: AnyFunction, open: Opener, factsText: string): Compiled {
   const maker = loadMaker();
   let decoded: ReturnType<typeof maker.decodeFacts>;
   try {
