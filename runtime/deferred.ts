@@ -87,8 +87,9 @@ function createRegistry(): Registry {
         if (typeof this !== 'function') return undefined;
         const make = registry.take(this);
         if (make === undefined) {
-          // Made already with a fast copy only (see gensFromFast): its generator-mode entry, made now.
-          if (key === GEN) {
+          // Made already with a fast copy only (see gensFromFast): its generator-mode entry, made now. (Only
+          // for a stamped function: the brand check runs no trap of a Proxy, which hasOwn would.)
+          if (key === GEN && Stamped.has(this)) {
             const gen = genFromOwnFast(this);
             if (gen !== undefined) return gen;
           }
