@@ -40,7 +40,8 @@ const SLICE_MS = 1;
 const RUNS = 3; // plain, direct, complete and slices report the best of RUNS runs; stress runs once
 
 // Workloads are modules exporting main(...inputs); `__LIB__` is replaced by the library's URL. They are
-// transformed too, so that the task is pausable from its root frame down into the library.
+// transformed too, so that the task is pausable from its root frame down into the library. PRNG: a seeded
+// source and pick(), for the workloads that make their own inputs.
 const PRNG = `
 function rng(seed) {
   let s = seed >>> 0;
@@ -49,6 +50,7 @@ function rng(seed) {
     return s / 4294967296;
   };
 }
+const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 `;
 
 // The library side of the babel-core workloads: both use one transformed bundle (~20 s to make).
@@ -275,7 +277,6 @@ export function main(...sources) {
     inputs: () => [20261127, 400],
     source: `import postcss from '__LIB__';
 ${PRNG}
-const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 function sheet(r, n) {
   const out = [];
   for (let i = 0; i < n; i++) {
@@ -332,7 +333,6 @@ export function main(seed, n) {
     inputs: () => [20261128, 300],
     source: `import semver from '__LIB__';
 ${PRNG}
-const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 const num = (r) => Math.floor(r() * 4);
 function version(r) {
   let v = num(r) + '.' + num(r) + '.' + num(r);
@@ -378,7 +378,6 @@ export function main(seed, n) {
     inputs: () => [20261129, 300],
     source: `import qs from '__LIB__';
 ${PRNG}
-const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 function value(r, depth) {
   const k = r();
   if (depth > 3 || k < 0.35) return pick(r, ['a b', 'ü&=?', '', '1', 'x[y]', null, true, 42, 'é%20']);
@@ -457,7 +456,6 @@ export function main(seed, n) {
     inputs: () => [20261131, 300],
     source: `import pm from '__LIB__';
 ${PRNG}
-const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 const PARTS = ['*', '**', '?', 'a', 'b*', '[abc]', '[!x]', '{a,b}', '{1..3}', '@(x|y)', '!(z)', '+(q)', '*.js', '[[:alpha:]]', '\\\\*', '.d'];
 const SEGS = ['a', 'b', 'bb', 'x', 'y.js', 'q', 'qq', 'z', '.d', '1', '2', 'abc', 'foo.js', 'C'];
 export function main(seed, n) {
@@ -490,7 +488,6 @@ export function main(seed, n) {
     source: `import lib from '__LIB__';
 ${PRNG}
 const { default: MagicString, Bundle } = lib;
-const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 export function main(seed, n, text) {
   const r = rng(seed);
   const out = [];
