@@ -47,7 +47,7 @@ export { asyncGenEntry, yd, yr } from './async-generators';
 /** `new` in instrumented code, and split constructors (constructors.ts). */
 export { construct, ctor, ctorBody, newNow, newSite, noNew, NEW, PRE, SPLIT, takeCount } from './constructors';
 
-/** Member calls in emitted code go through the Reflect.apply taken when the runtime loaded (intrinsics.ts). */
+/** Member calls in emitted code go through `call`, other calls with a receiver through `apply`, both taken when the runtime loaded (intrinsics.ts). */
 export { apply, call } from './intrinsics';
 
 type AnyFunction = (...args: never[]) => unknown;
