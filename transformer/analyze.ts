@@ -54,13 +54,16 @@ export interface FileNames {
   declared: ReadonlyMap<string, number>;
   /** Direct `eval` or `with` somewhere: any name may be shadowed or rebound at run time. */
   dynamicScope: boolean;
-  /** Names written somewhere: an assignment, update, destructuring or for-in/of target (not `o.p`). */
-  written: ReadonlySet<string>;
+  /**
+   * Names written somewhere: an assignment, update, destructuring or for-in/of target (not `o.p`); each with
+   * the nodes that write it, in the order of the source (captures.ts asks which are inside a scope).
+   */
+  written: ReadonlyMap<string, readonly TS.Node[]>;
   /** Every class of the file, and every `const` statement (found in the same walk: see plainClassNames, ComputedKeys). */
   classes: readonly TS.ClassLikeDeclaration[];
   constStatements: readonly TS.VariableStatement[];
   /** When asked for (collectDeclaredNames' `marking`): the nodes with a node of those kinds at or under them. */
-  holding: WeakSet<TS.Node> | undefined;
+  holding: ReadonlySet<TS.Node> | undefined;
 }
 
 /**
@@ -69,25 +72,49 @@ export interface FileNames {
  */
 export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile, marking?: ReadonlySet<TS.SyntaxKind>): FileNames {
   const declared = new Map<string, number>();
-  const written = new Set<string>();
+  const written = new Map<string, TS.Node[]>();
   const classes: TS.ClassLikeDeclaration[] = [];
   const constStatements: TS.VariableStatement[] = [];
   let dynamicScope = false;
-  const holding = marking ? new WeakSet<TS.Node>() : undefined;
+  // (A Set, not a WeakSet: it lives as long as the transform, and adds to a WeakSet cost twice as much.)
+  const holding = marking ? new Set<TS.Node>() : undefined;
+  const marked = marking ? kindTable(ts, marking) : undefined;
+  const binding = bindingKinds(ts);
+  const K = ts.SyntaxKind;
+  let writer: TS.Node = sf;
+  const addWritten = (n: string): void => {
+    const nodes = written.get(n);
+    if (nodes) nodes[nodes.length - 1] !== writer && nodes.push(writer);
+    else written.set(n, [writer]);
+  };
   // (Whether the subtree being walked holds one: kept in a variable, not returned, so that no closure is
-  // made per node.)
+  // made per node. Visited for every node of the file: by kind first.)
   let holds = false;
   const visit = (node: TS.Node): void => {
-    const name = (node as { name?: TS.Node }).name;
-    if (name && ts.isIdentifier(name) && isBindingDeclaration(ts, node)) declared.set(name.text, (declared.get(name.text) ?? 0) + 1);
-    if (ts.isClassLike(node)) classes.push(node);
-    else if (ts.isVariableStatement(node) && node.declarationList.flags & ts.NodeFlags.Const) constStatements.push(node);
-    if (ts.isWithStatement(node)) dynamicScope = true;
-    else if (ts.isCallExpression(node)) {
-      const callee = skipOuter(ts, node.expression);
-      if (ts.isIdentifier(callee) && callee.text === 'eval') dynamicScope = true;
-    } else {
-      writesOf(ts, node, (n) => written.add(n));
+    const kind = node.kind;
+    if (binding[kind]) {
+      const name = (node as { name?: TS.Node }).name;
+      if (name && name.kind === K.Identifier) declared.set((name as TS.Identifier).text, (declared.get((name as TS.Identifier).text) ?? 0) + 1);
+    }
+    switch (kind) {
+      case K.ClassDeclaration:
+      case K.ClassExpression:
+        classes.push(node as TS.ClassLikeDeclaration);
+        break;
+      case K.VariableStatement:
+        if ((node as TS.VariableStatement).declarationList.flags & ts.NodeFlags.Const) constStatements.push(node as TS.VariableStatement);
+        break;
+      case K.WithStatement:
+        dynamicScope = true;
+        break;
+      case K.CallExpression: {
+        const callee = skipOuter(ts, (node as TS.CallExpression).expression);
+        if (callee.kind === K.Identifier && (callee as TS.Identifier).text === 'eval') dynamicScope = true;
+        break;
+      }
+      default:
+        writer = node;
+        writesOf(ts, node, addWritten);
     }
     if (!holding) {
       ts.forEachChild(node, visit);
@@ -96,7 +123,7 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile, marking?:
     const outer = holds;
     holds = false;
     ts.forEachChild(node, visit);
-    if (holds || marking!.has(node.kind)) {
+    if (holds || marked![kind]) {
       holding.add(node);
       holds = true;
     }
@@ -104,6 +131,23 @@ export function collectDeclaredNames(ts: typeof TS, sf: TS.SourceFile, marking?:
   };
   visit(sf);
   return { declared, dynamicScope, written, classes, constStatements, holding };
+}
+
+/** `kinds` as a table indexed by kind (read for every node of a file). */
+function kindTable(ts: typeof TS, kinds: Iterable<TS.SyntaxKind>): boolean[] {
+  const table = new Array<boolean>(ts.SyntaxKind.Count).fill(false);
+  for (const k of kinds) table[k] = true;
+  return table;
+}
+
+let bindingTable: boolean[] | undefined;
+/** The kinds of node that introduce a binding named by their `name` (in some scope), for counting declarations: as a table. */
+function bindingKinds(ts: typeof TS): boolean[] {
+  const K = ts.SyntaxKind;
+  return (bindingTable ??= kindTable(ts, [
+    K.VariableDeclaration, K.Parameter, K.BindingElement, K.FunctionDeclaration, K.FunctionExpression, K.ClassDeclaration, K.ClassExpression,
+    K.ImportSpecifier, K.ImportClause, K.NamespaceImport, K.ImportEqualsDeclaration, K.EnumDeclaration, K.ModuleDeclaration,
+  ]));
 }
 
 /**
@@ -801,21 +845,3 @@ function isBundledModule(ts: typeof TS, fn: TS.FunctionExpression | TS.ArrowFunc
   return ts.isCallExpression(call) && call.arguments[0] === e && ts.isIdentifier(call.expression) && MODULE_HELPERS.has(call.expression.text);
 }
 
-/** A node that introduces a binding named by its `name` (in some scope), for counting declarations. */
-function isBindingDeclaration(ts: typeof TS, node: TS.Node): boolean {
-  return (
-    ts.isVariableDeclaration(node) ||
-    ts.isParameter(node) ||
-    ts.isBindingElement(node) ||
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isClassDeclaration(node) ||
-    ts.isClassExpression(node) ||
-    ts.isImportSpecifier(node) ||
-    ts.isImportClause(node) ||
-    ts.isNamespaceImport(node) ||
-    ts.isImportEqualsDeclaration(node) ||
-    ts.isEnumDeclaration(node) ||
-    ts.isModuleDeclaration(node)
-  );
-}

@@ -10,7 +10,7 @@
 // closure keeps printed versions.
 
 import type * as TS from 'typescript';
-import { boundNames, isFunctionBoundary, writesOf } from './analyze';
+import { boundNames, isFunctionBoundary } from './analyze';
 import { isReference } from './generator-body';
 
 /** How a name is bound in a scope (only the kinds the rules below tell apart). */
@@ -34,14 +34,14 @@ export interface Captures {
   written: string[];
 }
 
-/** Per scope node: its bindings and the names written anywhere inside it (computed once). */
+/** Per scope node its bindings (computed once), and where the file writes each name (analyze.ts FileNames). */
 export interface CaptureMemo {
   bindings: WeakMap<TS.Node, Map<string, Binding>>;
-  written: WeakMap<TS.Node, Set<string>>;
+  writers: ReadonlyMap<string, readonly TS.Node[]>;
 }
 
-export function newCaptureMemo(): CaptureMemo {
-  return { bindings: new WeakMap(), written: new WeakMap() };
+export function newCaptureMemo(writers: ReadonlyMap<string, readonly TS.Node[]>): CaptureMemo {
+  return { bindings: new WeakMap(), writers };
 }
 
 /**
@@ -73,7 +73,7 @@ export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: T
         : b.kind === 'var' ? 'a var'
         : b.kind === 'case' ? 'declared in a switch'
         : b.kind === 'lexical' && (hoisted || b.end > fn.pos) ? 'maybe not yet initialised when read'
-        : b.kind !== 'self' && writtenIn(ts, p, memo).has(name) ? 'assigned'
+        : b.kind !== 'self' && writtenIn(p, name, memo) ? 'assigned'
         : b.kind === 'param' && !isStrict(p) ? "a sloppy function's parameter"
         : undefined;
       if (!why) {
@@ -88,8 +88,7 @@ export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: T
     if (ts.isFunctionDeclaration(p)) hoisted = true;
   }
   if (boxed.length === 0) return { names, boxed, written: [] };
-  const writes = writtenIn(ts, fn, memo);
-  return { names, boxed, written: boxed.filter((n) => writes.has(n)) };
+  return { names, boxed, written: boxed.filter((n) => writtenIn(fn, n, memo)) };
 }
 
 /** Whether a node between `fn` and `top` may bind names (one bindingsOf reads) or is a parameter. */
@@ -116,15 +115,20 @@ function declaredIn(ts: typeof TS, fn: TS.Node): Set<string> {
 /** Names `fn` reads or writes as variables (declarations inside it too: harmless, they only shadow). */
 function referencedNames(ts: typeof TS, fn: TS.Node): Set<string> {
   const names = new Set<string>();
-  const visit = (n: TS.Node, parent: TS.Node): void => {
+  // (The parent kept in a variable, not in a closure per node.)
+  let parent: TS.Node = fn;
+  const visit = (n: TS.Node): void => {
     if (ts.isIdentifier(n)) {
       if (isReference(ts, n, parent) && n.text !== 'arguments') names.add(n.text);
       return;
     }
-    ts.forEachChild(n, (c) => visit(c, n));
+    const outer = parent;
+    parent = n;
+    ts.forEachChild(n, visit);
+    parent = outer;
   };
   // (Not its own name as declared: a declaration's binding is the scope's, read only by calls inside.)
-  ts.forEachChild(fn, (c) => c !== (fn as TS.FunctionLikeDeclaration).name && visit(c, fn));
+  ts.forEachChild(fn, (c) => void (c !== (fn as TS.FunctionLikeDeclaration).name && visit(c)));
   return names;
 }
 
@@ -182,16 +186,19 @@ function addVars(ts: typeof TS, body: TS.Node, add: (id: TS.Identifier) => void)
   ts.forEachChild(body, visit);
 }
 
-/** Names assigned anywhere inside `scope` (by name: a shadowing binding's writes count too). */
-function writtenIn(ts: typeof TS, scope: TS.Node, memo: CaptureMemo): Set<string> {
-  let w = memo.written.get(scope);
-  if (w) return w;
-  const found = (w = new Set());
-  const visit = (n: TS.Node): void => {
-    writesOf(ts, n, (name) => found.add(name));
-    ts.forEachChild(n, visit);
-  };
-  visit(scope);
-  memo.written.set(scope, w);
-  return w;
+/** Whether `name` is assigned anywhere inside `scope` (by name: a shadowing binding's writes count too). */
+function writtenIn(scope: TS.Node, name: string, memo: CaptureMemo): boolean {
+  // (By the file's writers of the name, in the order of the source: no walk of the scope, which for every
+  // scope around every closure was a walk per level of nesting.)
+  const writers = memo.writers.get(name);
+  if (!writers) return false;
+  let lo = 0;
+  let hi = writers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (writers[mid]!.pos < scope.pos) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < writers.length && writers[i]!.pos < scope.end; i++) if (writers[i]!.end <= scope.end) return true;
+  return false;
 }

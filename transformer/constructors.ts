@@ -41,7 +41,7 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     if (p.dotDotDotToken && !ts.isIdentifier(p.name)) return 'a rest parameter that is a pattern';
     // (TypeScript writes a parameter property's assignment right after super(), before the split.)
     if (ts.getDecorators(p)?.length) return 'a parameter decorator';
-    early.push(...closuresIn(ts, p));
+    closuresIn(ts, p, early);
   }
   // (Parameters are bound before the body can take the token off `arguments`.)
   if (ctor.parameters.some((p) => mentions(ts, p, 'arguments'))) return 'arguments in a parameter';
@@ -59,7 +59,7 @@ export function splitConstructor(ts: typeof TS, ctor: TS.ConstructorDeclaration)
     for (const st of statements.slice(prologue, i + 1)) {
       if (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) return 'a function or class declaration before super()';
       if (!ts.isVariableStatement(st) && declaresVar(ts, st)) return 'a `var` nested in a statement before super()';
-      early.push(...closuresIn(ts, st));
+      closuresIn(ts, st, early);
     }
     head = i + 1;
   }
@@ -251,10 +251,13 @@ export function usesNewTarget(ts: typeof TS, node: TS.Node, inArrows = false): b
 }
 
 /** The functions and classes in `node` (not entered). */
-function closuresIn(ts: typeof TS, node: TS.Node): TS.Node[] {
-  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return [node];
-  const found: TS.Node[] = [];
-  ts.forEachChild(node, (c) => void found.push(...closuresIn(ts, c)));
+function closuresIn(ts: typeof TS, node: TS.Node, found: TS.Node[] = []): TS.Node[] {
+  // (Into one array: an array per node visited was most of what splitting constructors allocated.)
+  const visit = (n: TS.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) found.push(n);
+    else ts.forEachChild(n, visit);
+  };
+  visit(node);
   return found;
 }
 

@@ -1728,13 +1728,17 @@ function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
 
 /** The first unsupported construct in a body (nested functions are not entered: they are one). */
 function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean, inArrow = false): string | undefined {
-  if (ts.isFunctionExpression(node)) return undefined; // a function of its own (checked in check())
-  // A nested arrow stays where it is in an arrow's copies (arrows too): its `super` means the same there.
-  if (ts.isArrowFunction(node)) return firstLexicalBlocker(ts, node, inArrow);
-  // (`delete super.x` throws; in a copy `super.x` is a call of the runtime's, which `delete` would not refuse.)
-  if (ts.isDeleteExpression(node) && mentionsSuper(ts, node.expression)) return 'delete of super';
-  if (superReads && isSuperRead(ts, node)) return undefined;
-  return unsupportedKind(ts, node) ?? ts.forEachChild(node, (c) => firstUnsupported(ts, c, superReads, inArrow));
+  // (One closure per body, not per node: this visits every node of every function.)
+  const visit = (n: TS.Node): string | undefined => {
+    if (ts.isFunctionExpression(n)) return undefined; // a function of its own (checked in check())
+    // A nested arrow stays where it is in an arrow's copies (arrows too): its `super` means the same there.
+    if (ts.isArrowFunction(n)) return firstLexicalBlocker(ts, n, inArrow);
+    // (`delete super.x` throws; in a copy `super.x` is a call of the runtime's, which `delete` would not refuse.)
+    if (ts.isDeleteExpression(n) && mentionsSuper(ts, n.expression)) return 'delete of super';
+    if (superReads && isSuperRead(ts, n)) return undefined;
+    return unsupportedKind(ts, n) ?? ts.forEachChild(n, visit);
+  };
+  return visit(node);
 }
 
 /** `super` in `node`, arrows entered (their `super` is the enclosing function's). */

@@ -463,7 +463,7 @@ function rewriteFile(
     const c = top && capturesOf(ts, fn, top, captureMemo, (f) => isStrict(ts, gctx, f as FunctionLike));
     return c && !('refused' in c) ? { scope: top!, captured: c.names, boxed: c.boxed, written: c.written, lexicalThis } : undefined;
   };
-  const captureMemo = newCaptureMemo();
+  const captureMemo = newCaptureMemo(names.written);
   /** The nearest scope above `node` that has an opener: a run-once wrapper's body (see openerScope), or the file. */
   const enclosingOpenerScope = (node: TS.Node): TS.SourceFile | TS.Block => {
     for (let p: TS.Node = node.parent; ; p = p.parent) {
