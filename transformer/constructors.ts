@@ -245,9 +245,13 @@ function superCalls(ts: typeof TS, node: TS.Node): TS.CallExpression[] {
 
 /** `new.target` of the function itself (nested arrows included when `inArrows`). */
 export function usesNewTarget(ts: typeof TS, node: TS.Node, inArrows = false): boolean {
-  if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return true;
-  if (ts.isClassLike(node) || (ts.isFunctionLike(node) && !(inArrows && ts.isArrowFunction(node)))) return false;
-  return ts.forEachChild(node, (c) => usesNewTarget(ts, c, inArrows) || undefined) ?? false;
+  // (One closure per call, not per node: asked of every function the file has.)
+  const visit = (n: TS.Node): true | undefined => {
+    if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.NewKeyword) return true;
+    if (ts.isClassLike(n) || (ts.isFunctionLike(n) && !(inArrows && ts.isArrowFunction(n)))) return undefined;
+    return ts.forEachChild(n, visit);
+  };
+  return visit(node) ?? false;
 }
 
 /** The functions and classes in `node` (not entered). */
