@@ -471,6 +471,48 @@ describe('copiesAtRunTime: closures inside functions', () => {
     expect(finish(launch(made.h, 0, [30, 80])).value).toBe(plain.h([30, 80]));
   });
 
+  it('counts the writes of a name inside the scope around a closure, not those of functions before or after it', async () => {
+    // (captures.ts asks by the file's writers of each name and their places: the scope's bounds are what
+    // is tested here, with writes of the same name just before, inside at every depth, and just after.)
+    const src = `
+      function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
+      export function before(n) { let w = n; w += 1; return w; }
+      export function reads(n) { const w = n * 2; return [n].map((x) => spin(x) + w)[0]; }
+      export function after(n) { let w = 0; for (w of [n, n + 1]); return w; }
+      export function deep(n) { let q = n; const f = () => spin(q); const g = () => { const h = () => { q = 40; }; h(); }; g(); return f(); }
+      export function last(n) { let z = n; const f = () => spin(z); z++; return f(); }
+    `;
+    const code = delimitersOff(transform(src, { filename: 'sc.mjs', copiesAtRunTime: true }).code);
+    expect(code).toMatch(/\], \[w\]\)/); // reads' arrow: w is written only in the functions around reads
+    expect(code).toMatch(/\], \[\], void 0, \{ get q\(\) \{ return q; \} \}\)/); // deep's f: q written two functions down
+    expect(code).toMatch(/\], \[\], void 0, \{ get z\(\) \{ return z; \} \}\)/); // last's f: z written by the scope's last statement
+    const made = await instrument(src, { copiesAtRunTime: true });
+    const plain = await instrument(src, { copiesAtRunTime: false }); // (called outside a task: the original code)
+    for (const name of ['before', 'reads', 'after', 'deep', 'last']) {
+      expect(finish(launch(made[name], 0, 30)).value, name).toBe(plain[name](30));
+    }
+  });
+
+  it('without a place for every writer (nodes a transformer before this one made), walks the scope instead, with the same answer', () => {
+    const { collectDeclaredNames } = require(join(root, 'dist/transformer/analyze.js')) as typeof import('../transformer/analyze');
+    const { capturesOf, newCaptureMemo } = require(join(root, 'dist/transformer/captures.js')) as typeof import('../transformer/captures');
+    // w: outer's parameter, written only in functions before and after outer; q: b's, written in g.
+    const src = 'function a() { let w = 1; w++; } function outer(w) { function b(n) { let q = n; const f = () => q + w; const g = () => { q = 2; }; g(); return f(); } return b(1); } function c() { let w; w = 3; }';
+    const sf = ts.createSourceFile('x.js', src, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+    const b = (sf.statements[1] as ts.FunctionDeclaration).body!.statements[0] as ts.FunctionDeclaration;
+    const f = ((b.body!.statements[1] as ts.VariableStatement).declarationList.declarations[0]!.initializer) as ts.ArrowFunction;
+    const written = collectDeclaredNames(ts, sf).written;
+    const answer = (writers: ReadonlyMap<string, readonly ts.Node[]>) => capturesOf(ts, f, sf, newCaptureMemo(writers), () => true);
+    expect(answer(written)).toEqual({ names: ['w'], boxed: ['q'], written: [] });
+    // With no writers recorded, q's write is not seen: the answer depends on them.
+    expect(answer(new Map())).toEqual({ names: ['q', 'w'], boxed: [], written: [] });
+    // The same writers, one of them without a place (pos -1, as a node a transformer made): the scopes walked.
+    const unplaced = new Map([...written].map(([name, nodes]) => [name, name === 'w' ? [...nodes, ts.factory.createIdentifier('w')] : nodes]));
+    expect(newCaptureMemo(unplaced).positioned).toBe(false);
+    expect(answer(unplaced)).toEqual({ names: ['w'], boxed: ['q'], written: [] });
+    expect(capturesOf(ts, f, sf, { ...newCaptureMemo(new Map()), positioned: false }, () => true)).toEqual({ names: ['w'], boxed: ['q'], written: [] });
+  });
+
   it('gives the results of the plain program at every budget, with pauses inside the closures', async () => {
     const plain = await instrument(program, { copiesAtRunTime: false }) // (called outside a task: the original code);
     const made = await instrument(program, { copiesAtRunTime: true });

@@ -10,7 +10,7 @@
 // closure keeps printed versions.
 
 import type * as TS from 'typescript';
-import { boundNames, isFunctionBoundary } from './analyze';
+import { boundNames, isFunctionBoundary, writesOf } from './analyze';
 import { isReference } from './generator-body';
 
 /** How a name is bound in a scope (only the kinds the rules below tell apart). */
@@ -38,10 +38,14 @@ export interface Captures {
 export interface CaptureMemo {
   bindings: WeakMap<TS.Node, Map<string, Binding>>;
   writers: ReadonlyMap<string, readonly TS.Node[]>;
+  /** Every writer has its place in the source (none made by a transformer that ran before this one). */
+  positioned: boolean;
 }
 
 export function newCaptureMemo(writers: ReadonlyMap<string, readonly TS.Node[]>): CaptureMemo {
-  return { bindings: new WeakMap(), writers };
+  let positioned = true;
+  for (const nodes of writers.values()) positioned &&= nodes.every((n) => n.pos >= 0);
+  return { bindings: new WeakMap(), writers, positioned };
 }
 
 /**
@@ -73,7 +77,7 @@ export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: T
         : b.kind === 'var' ? 'a var'
         : b.kind === 'case' ? 'declared in a switch'
         : b.kind === 'lexical' && (hoisted || b.end > fn.pos) ? 'maybe not yet initialised when read'
-        : b.kind !== 'self' && writtenIn(p, name, memo) ? 'assigned'
+        : b.kind !== 'self' && writtenIn(ts, p, name, memo) ? 'assigned'
         : b.kind === 'param' && !isStrict(p) ? "a sloppy function's parameter"
         : undefined;
       if (!why) {
@@ -88,7 +92,7 @@ export function capturesOf(ts: typeof TS, fn: TS.FunctionLikeDeclaration, top: T
     if (ts.isFunctionDeclaration(p)) hoisted = true;
   }
   if (boxed.length === 0) return { names, boxed, written: [] };
-  return { names, boxed, written: boxed.filter((n) => writtenIn(fn, n, memo)) };
+  return { names, boxed, written: boxed.filter((n) => writtenIn(ts, fn, n, memo)) };
 }
 
 /** Whether a node between `fn` and `top` may bind names (one bindingsOf reads) or is a parameter. */
@@ -187,9 +191,17 @@ function addVars(ts: typeof TS, body: TS.Node, add: (id: TS.Identifier) => void)
 }
 
 /** Whether `name` is assigned anywhere inside `scope` (by name: a shadowing binding's writes count too). */
-function writtenIn(scope: TS.Node, name: string, memo: CaptureMemo): boolean {
+function writtenIn(ts: typeof TS, scope: TS.Node, name: string, memo: CaptureMemo): boolean {
   // (By the file's writers of the name, in the order of the source: no walk of the scope, which for every
-  // scope around every closure was a walk per level of nesting.)
+  // scope around every closure was a walk per level of nesting. Nodes without a place are walked.)
+  if (!memo.positioned || scope.pos < 0) {
+    let found = false;
+    const visit = (n: TS.Node): true | undefined => {
+      writesOf(ts, n, (w) => void (found ||= w === name));
+      return found || ts.forEachChild(n, visit);
+    };
+    return visit(scope) === true;
+  }
   const writers = memo.writers.get(name);
   if (!writers) return false;
   let lo = 0;
