@@ -96,6 +96,36 @@ describe('lazyVersionsFromText', () => {
     expect(() => new Function(`return ${made}`)).not.toThrow();
   });
 
+  it('makes copies of a function with functions declared in its body, when what they read of it is set before any pause', () => {
+    const lazy = require(join(root, 'dist/transformer/lazy.js')) as typeof import('../transformer/lazy');
+    const facts = { strict: true, declared: ['spin'], plain: [], plainClasses: [], fixed: [] };
+    const made = (text: string): string | undefined => lazyVersionsFromText(text, facts, 'f');
+    // Helpers after the return, reading a parameter, a const set before the first call, each other.
+    const copies = made('function f(xs, k) { const out = []; xs.forEach(add); return out.length + twice(k); function add(x) { out.push(spin(x) + k); } function twice(v) { return add(v), v * 2; } }');
+    expect(copies).toBeDefined();
+    // Both copies declare the helpers before their try (a declaration in the try block would be the block's),
+    // and the re-entry copy takes the frame's own helpers except at the entry.
+    expect(copies!.match(/function add\(x\)/g)).toHaveLength(2);
+    expect(copies).toMatch(/function twice\(v\) \{[^]*?\} *try \{/);
+    expect(copies).toMatch(/if \(\$\w*k !== 1\) add = \$\w*rec\[\d+\]; if \(\$\w*k !== 1\) twice = /);
+    expect(copies).not.toMatch(/let [^;]*\badd\b[^;]*;/); // (not among the hoisted lets)
+    // A helper's own parameter, var or top-level let named like a let of the function is the helper's.
+    expect(made('function f(n) { let i = 0; for (; i < n; i++) spin(step(i)); return i; function step(i) { var s = i; let n2 = 0; return s + n2; } }')).toBeDefined();
+    const refused: [string, RegExp][] = [
+      // (A name the helper declares only in an inner block still means the function's elsewhere in it.)
+      ['function f(n) { let i = 0; i = spin(n); return g(); function g() { { let i = 1; void i; } return i; } }', /function declaration over let i/],
+      ['function f(n) { let acc = 0; acc += spin(n); return read(); function read() { return acc; } }', /function declaration over let acc/],
+      ['function f(n) { const first = spin(n); return show(); function show() { return first; } }', /const set after a point/],
+      ['function f(n) { pick = null; return spin(n); function pick() {} }', /declared function assigned: pick/],
+      ['function f(n) { if (n) { function inner() { return 1; } return inner() + spin(n); } return 0; }', /FunctionDeclaration/],
+      ['function f(n) { var add = 1; return spin(n) + add; function add() {} }', /name declared twice: add/],
+    ];
+    for (const [text, why] of refused) {
+      expect(made(text), text).toBeUndefined();
+      expect(lazy.lastRejection, text).toMatch(why);
+    }
+  });
+
   it('gives undefined for a function outside the lazy subset', () => {
     const facts = { strict: true, declared: [], plain: [], plainClasses: [], fixed: [] };
     expect(lazyVersionsFromText('function f(a) { try { return g(a); } finally { h(); } }', facts, 'f')).toBeUndefined();

@@ -67,8 +67,18 @@ interface CallSpill {
 /** What the check phase found out about one function. */
 interface Plan {
   params: TS.Identifier[];
-  /** Declared names (var/let/const), hoisted to one `let` in both versions. */
-  locals: Map<string, 'var' | 'let' | 'const'>;
+  /**
+   * Declared names (var/let/const), hoisted to one `let` in both versions; and the functions declared in the
+   * body's own statement list ('function': see `functions`), recorded and restored like them.
+   */
+  locals: Map<string, 'var' | 'let' | 'const' | 'function'>;
+  /**
+   * Functions declared in the body's own statement list (copies made at run time only): written by both
+   * copies before their try, so that their names are the function's (a declaration inside a block is the
+   * block's). The re-entry copy continues with the frame's own function objects, except at the entry, where
+   * the frame had run nothing yet and its own are made.
+   */
+  functions: TS.FunctionDeclaration[];
   /** Let/const locals that only ever hold Numbers: restored as `+$rec[i]` (see numeric-locals.ts). */
   numeric: Set<string>;
   /** Locals no resume point reads again (deadLocals): frames record `void 0` for them, nothing restores them. */
@@ -149,7 +159,9 @@ function writtenBody(g: GeneratorBodyContext, fn: FunctionLike, printed: boolean
     lastRejection = 'large';
     return undefined;
   }
-  const unsupported = firstUnsupported(ts, written, hasSuperHome(ts, fn) || ts.isArrowFunction(fn), ts.isArrowFunction(fn));
+  // Functions declared in the body's own statement list: only in copies made at run time (check()).
+  const declared = printed ? undefined : new Set<TS.Node>(written.statements.filter((st) => ts.isFunctionDeclaration(st)));
+  const unsupported = firstUnsupported(ts, written, hasSuperHome(ts, fn) || ts.isArrowFunction(fn), ts.isArrowFunction(fn), declared);
   if (unsupported) {
     lastRejection = unsupported;
     return undefined;
@@ -181,7 +193,9 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
 
   const nPrologue = prologueLength(ts, body.statements);
   const prologue = body.statements.slice(0, nPrologue);
-  const statements = body.statements.slice(nPrologue);
+  // (The functions declared in the body go before the copies' try: see Plan.functions.)
+  const declaredFunctions = new Set<TS.Statement>(plan.functions);
+  const statements = body.statements.slice(nPrologue).filter((st) => !declaredFunctions.has(st));
 
   const $k = sharedName(g, 'k');
   const $r = sharedName(g, 'r');
@@ -854,7 +868,10 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
           if (plan.dead.has(id.text)) return [];
           const saved = factory.createElementAccessExpression($rec, num(4 + i));
           const value = plan.numeric.has(id.text) ? factory.createPrefixUnaryExpression(ts.SyntaxKind.PlusToken, saved) : saved;
-          return factory.createExpressionStatement(assign(id, value));
+          const restored = factory.createExpressionStatement(assign(id, value));
+          // A function declared in the body: the frame's own, but at the entry (nothing ran there, and its
+          // functions read bindings the frame has not set yet).
+          return plan.locals.get(id.text) === 'function' ? factory.createIfStatement(factory.createStrictInequality($k, num(ENTRY)), restored) : restored;
         }),
         ...(plan.args ? [factory.createExpressionStatement(assign(plan.args, factory.createElementAccessExpression($rec, num(4 + captured.length))))] : []),
       ],
@@ -874,7 +891,7 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
       undefined,
       factory.createVariableDeclarationList(
         [
-          ...localNames.map(hoisted),
+          ...localNames.filter((n) => plan.locals.get(n.text) !== 'function').map(hoisted),
           ...[...plan.temps, ...dispatchTemps.filter((t) => reentry || t !== $x), ...(reentry && plan.args ? [plan.args] : [])].map((n) => factory.createVariableDeclaration(n)),
           factory.createVariableDeclaration($k, undefined, undefined, num(0)),
           ...(reentry
@@ -920,8 +937,8 @@ export function buildLazy(g: GeneratorBodyContext, fn: FunctionLike, name: strin
   const fnBody = (reentry: boolean): TS.Block => {
     const block = factory.createBlock(
       reentry
-        ? [...prologue, declarations(true), restore, factory.createLabeledStatement($p, factory.createTryStatement(dualBody(), catchClause(true), undefined)), ...selfPause]
-        : [...prologue, declarations(false), factory.createTryStatement(fastTry!, catchClause(false), undefined)],
+        ? [...prologue, declarations(true), ...plan.functions, restore, factory.createLabeledStatement($p, factory.createTryStatement(dualBody(), catchClause(true), undefined)), ...selfPause]
+        : [...prologue, declarations(false), ...plan.functions, factory.createTryStatement(fastTry!, catchClause(false), undefined)],
       true,
     );
     printOnOneLine(ts, block);
@@ -1346,6 +1363,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     exits: new Map(),
     returnTemp: undefined,
     args: undefined,
+    functions: [],
   };
   let ok = true;
   const fail = (why: string): undefined => {
@@ -1369,11 +1387,13 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   }
 
   // Declarations and their scopes; every identifier reference with its position.
-  interface Decl { kind: 'var' | 'let' | 'const'; scope: TS.Node; end: number }
+  interface Decl { kind: 'var' | 'let' | 'const' | 'function'; scope: TS.Node; end: number }
   const decls = new Map<string, Decl>();
   const refs: TS.Identifier[] = [];
   /** Identifiers read or written inside nested closures. */
   const captures: TS.Identifier[] = [];
+  /** Of those, the ones inside functions declared in the body (which exist from the entry on: see below). */
+  const hoistedCaptures = new Set<TS.Identifier>();
   /** The hoisted bindings read by per-iteration aliases (loopBindingsPerIteration). */
   const aliased: TS.Identifier[] = [];
   const writes: string[] = [];
@@ -1409,25 +1429,57 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     } else if (ts.isBinaryExpression(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken) collectWrites(t.left);
   };
 
+  // Functions declared in the body's own statement list (writtenBody lets them through only for copies made
+  // at run time): bindings of the function from its entry on. Their captures are checked below.
+  const nestedFunctions = new Set<TS.Node>();
+  for (const st of body.statements) {
+    if (!ts.isFunctionDeclaration(st)) continue;
+    const name = st.name?.text;
+    if (name === undefined || !st.body) return fail('function declaration without a name or body');
+    if (decls.has(name) || paramNames.has(name) || name === 'arguments') return fail(`name declared twice: ${name}`);
+    decls.set(name, { kind: 'function', scope: body, end: body.pos });
+    nestedFunctions.add(st);
+    plan.functions.push(st);
+  }
+  // Their registrations, `$pe.later(name, ($f) => ...)`, first in the body (made at run time, read back as
+  // runtime nodes: mini-ts/from-estree.ts): what they hand the versions is read when those are made, as the
+  // functions read it (the accessors of `{ get x() { return x; } }` are closures over the same bindings).
+  const registrations = new Set<TS.Node>();
+  for (const st of body.statements) {
+    if (!g.runtimeNodes.has(st) || !ts.isExpressionStatement(st) || !ts.isCallExpression(st.expression)) continue;
+    const named = st.expression.arguments[0];
+    if (named && ts.isIdentifier(named) && decls.get(named.text)?.kind === 'function') registrations.add(st);
+  }
+  /** What a closure (or a function declared in the body) reads and writes of this function's names (by name, conservatively). */
+  const closureUses = (node: TS.Node, hoisted = nestedFunctions.has(node)): void => {
+    // (A function declared in the body: the names it binds for the whole of its own body are its, not
+    // this function's: `function visit(node) { ... }` beside a `let node` of this function.)
+    const own = ts.isFunctionDeclaration(node) ? wholeBodyNames(ts, node) : undefined;
+    const inside = (n: TS.Node, p: TS.Node): void => {
+      if (ts.isIdentifier(n) && isReference(ts, n, p) && !own?.has(n.text)) {
+        captures.push(n);
+        if (hoisted) hoistedCaptures.add(n);
+      }
+      const before = writes.length;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= S.FirstAssignment && n.operatorToken.kind <= S.LastAssignment) collectWrites(n.left);
+      if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === S.PlusPlusToken || n.operator === S.MinusMinusToken)) collectWrites(n.operand);
+      if (own && writes.length > before) writes.splice(before, writes.length - before, ...writes.slice(before).filter((w) => !own.has(w)));
+      ts.forEachChild(n, (c) => inside(c, n));
+    };
+    ts.forEachChild(node, (c) => inside(c, node));
+  };
+
   const S = ts.SyntaxKind;
   const superReads = hasSuperHome(ts, fn) || ts.isArrowFunction(fn);
   const walk = (node: TS.Node, scope: TS.Node): void => {
     if (!ok) return;
     if (node.pos < 0) return void fail('synthesized node'); // synthesized by an earlier visit: positions are needed
+    if (nestedFunctions.has(node)) return closureUses(node);
+    if (registrations.has(node)) return closureUses(node, true);
     const unsupported = unsupportedKind(ts, node);
     // (super: firstUnsupported() allowed only reads, on the body as written, whose parents are known)
     if (unsupported && !(node.kind === S.SuperKeyword && superReads)) return void fail(unsupported);
-    if (isClosure(ts, node)) {
-      // What the closure reads and writes of this function's names (by name, conservatively).
-      const inside = (n: TS.Node, p: TS.Node): void => {
-        if (ts.isIdentifier(n) && isReference(ts, n, p)) captures.push(n);
-        if (ts.isBinaryExpression(n) && n.operatorToken.kind >= S.FirstAssignment && n.operatorToken.kind <= S.LastAssignment) collectWrites(n.left);
-        if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === S.PlusPlusToken || n.operator === S.MinusMinusToken)) collectWrites(n.operand);
-        ts.forEachChild(n, (c) => inside(c, n));
-      };
-      ts.forEachChild(node, (c) => inside(c, node));
-      return;
-    }
+    if (isClosure(ts, node)) return closureUses(node);
     if (ts.isTypeNode(node)) return; // erased
     let inner = scope;
     // A let directly in a case clause is checked against the clause alone: a use from a later clause could
@@ -1481,7 +1533,8 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
 
   for (const [name, d] of decls) {
     if (d.kind === 'const' && writes.includes(name)) return fail(`const assigned: ${name}`);
-    if (d.kind === 'var') continue;
+    if (d.kind === 'function' && writes.includes(name)) return fail(`declared function assigned: ${name}`);
+    if (d.kind === 'var' || d.kind === 'function') continue;
     for (const r of refs) {
       if (r.text !== name) continue;
       // Hoisting is exact only if every use is inside the block and after the declaration (no TDZ reads).
@@ -1492,22 +1545,32 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   // only invisible for bindings that never change once the closure can see them: parameters nobody
   // assigns, and consts of the function's top level (one binding per call, as in the original) declared
   // before the closure.
+  // A function declared in the body exists from the entry on, and never changes. One declared in the body
+  // reads consts of the top level that the frame has set whenever it can resume (after numbering, below):
+  // the re-entry copy restores their values, the function keeps reading the fast copy's bindings.
+  const hoistedConsts: Decl[] = [];
   for (const c of captures) {
     if (paramNames.has(c.text)) {
       if (writes.includes(c.text)) return fail(`closure over an assigned parameter: ${c.text}`);
       continue;
     }
     const d = decls.get(c.text);
-    if (!d) continue; // not this function's
+    if (!d || d.kind === 'function') continue; // not this function's, or a function declared in its body
+    if (hoistedCaptures.has(c)) {
+      if (d.kind !== 'const' || d.scope !== body) return fail(`function declaration over ${d.kind} ${c.text}`);
+      hoistedConsts.push(d);
+      continue;
+    }
     if (d.kind !== 'const' || d.scope !== body || c.pos < d.end) return fail(`closure over ${d.kind} ${c.text}`);
   }
   for (const [name, d] of decls) plan.locals.set(name, d.kind);
-  plan.numeric = numericLocals(ts, body, [...decls].filter(([, d]) => d.kind !== 'var').map(([name]) => name));
+  plan.numeric = numericLocals(ts, body, [...decls].filter(([, d]) => d.kind !== 'var' && d.kind !== 'function').map(([name]) => name));
 
   // Number resume points in preorder: the entry, each loop's top, each call that could pause.
   let next = ENTRY + 1;
   const number = (node: TS.Node): void => {
-    if (isClosure(ts, node)) return; // its calls are its own
+    // (A closure's calls are its own; a registration is the runtime's, run once at the entry.)
+    if (isClosure(ts, node) || nestedFunctions.has(node) || registrations.has(node)) return;
     const lo = next;
     if (isLoop(ts, node)) {
       const parts = ts.isForStatement(node) ? [node.initializer, node.condition, node.incrementor] : [(node as TS.WhileStatement | TS.DoStatement).expression];
@@ -1530,6 +1593,11 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   };
   number(body);
   if (!ok) return undefined;
+  // The points the frame can resume at but the entry (where the re-entry copy makes its own functions).
+  const firstResumable = Math.min(...[...plan.siteOf.keys(), ...plan.loopMarker.keys(), ...plan.stepSite.keys()].map((n) => n.pos));
+  for (const d of hoistedConsts) {
+    if (d.end > firstResumable) return fail('function declaration over a const set after a point the function can pause at');
+  }
   plan.dead = deadLocals(plan, decls, refs, [...captures, ...aliased]);
 
   const temp = (): TS.Identifier => {
@@ -1683,7 +1751,7 @@ function forOfExits(ts: typeof TS, body: TS.Block): { loops: Map<TS.ForOfStateme
   const targets: Target[] = [];
   const forOfsIn = (ts_: Target[]): TS.ForOfStatement[] => ts_.map((t) => t.node).filter((n): n is TS.ForOfStatement => ts.isForOfStatement(n)).reverse();
   const visit = (n: TS.Node, labels: string[]): void => {
-    if (isClosure(ts, n)) return;
+    if (isClosure(ts, n) || ts.isFunctionDeclaration(n)) return; // (its returns are its own)
     if (ts.isLabeledStatement(n)) return visit(n.statement, [...labels, n.label.text]);
     if (ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
       let t = targets.length - 1;
@@ -1727,10 +1795,10 @@ function unsupportedKind(ts: typeof TS, node: TS.Node): string | undefined {
 }
 
 /** The first unsupported construct in a body (nested functions are not entered: they are one). */
-function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean, inArrow = false): string | undefined {
+function firstUnsupported(ts: typeof TS, node: TS.Node, superReads: boolean, inArrow = false, declared?: ReadonlySet<TS.Node>): string | undefined {
   // (One closure per body, not per node: this visits every node of every function.)
   const visit = (n: TS.Node): string | undefined => {
-    if (ts.isFunctionExpression(n)) return undefined; // a function of its own (checked in check())
+    if (ts.isFunctionExpression(n) || declared?.has(n)) return undefined; // a function of its own (checked in check())
     // A nested arrow stays where it is in an arrow's copies (arrows too): its `super` means the same there.
     if (ts.isArrowFunction(n)) return firstLexicalBlocker(ts, n, inArrow);
     // (`delete super.x` throws; in a copy `super.x` is a call of the runtime's, which `delete` would not refuse.)
@@ -1769,6 +1837,31 @@ function firstLexicalBlocker(ts: typeof TS, node: TS.Node, superAllowed = false)
   if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return 'new.target in a nested arrow';
   if (ts.isIdentifier(node) && node.text === 'arguments') return 'arguments in a nested arrow';
   return ts.forEachChild(node, (c) => firstLexicalBlocker(ts, c, superAllowed));
+}
+
+/**
+ * The names a function binds for the whole of its body, which no reference inside it can mean from outside:
+ * its parameters, its `arguments`, its `var`s (outside functions inside it), and the let/const/class/function
+ * declarations of its body's own statement list.
+ */
+function wholeBodyNames(ts: typeof TS, fn: TS.FunctionDeclaration): Set<string> {
+  const names = new Set<string>(['arguments']);
+  for (const p of fn.parameters) for (const id of boundNames(ts, p.name)) names.add(id.text);
+  const vars = (n: TS.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isVariableDeclarationList(n) && (n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0) {
+      for (const d of n.declarations) for (const id of boundNames(ts, d.name)) names.add(id.text);
+    }
+    ts.forEachChild(n, vars);
+  };
+  if (fn.body) {
+    ts.forEachChild(fn.body, vars);
+    for (const st of fn.body.statements) {
+      if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const id of boundNames(ts, d.name)) names.add(id.text);
+      else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) names.add(st.name.text);
+    }
+  }
+  return names;
 }
 
 /** Nested function expressions and arrows. */
