@@ -113,8 +113,8 @@ describe('lazyVersionsFromText', () => {
     expect(made('function f(n) { let i = 0; for (; i < n; i++) spin(step(i)); return i; function step(i) { var s = i; let n2 = 0; return s + n2; } }')).toBeDefined();
     const refused: [string, RegExp][] = [
       // (A name the helper declares only in an inner block still means the function's elsewhere in it.)
-      ['function f(n) { let i = 0; i = spin(n); return g(); function g() { { let i = 1; void i; } return i; } }', /function declaration over let i/],
-      ['function f(n) { let acc = 0; acc += spin(n); return read(); function read() { return acc; } }', /function declaration over let acc/],
+      ['function f(n) { let i = 0; i = spin(n); return g(); function g() { { let i = 1; void i; } return i; } }', /function declaration over (let or var|let) i/],
+      ['function f(n) { let acc = 0; acc += spin(n); return read(); function read() { return acc; } }', /function declaration over (let or var|let) acc/],
       ['function f(n) { const first = spin(n); return show(); function show() { return first; } }', /const set after a point/],
       ['function f(n) { pick = null; return spin(n); function pick() {} }', /declared function assigned: pick/],
       ['function f(n) { if (n) { function inner() { return 1; } return inner() + spin(n); } return 0; }', /FunctionDeclaration/],
