@@ -579,14 +579,17 @@ describe('copiesAtRunTime: closures inside functions', () => {
     const src = `
       function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1009; return x; }
       export function outer(xs, k) { let t = 0; for (const x of xs) t += [x, x + 1].map((y) => spin(y) + k).reduce((p, q) => p + q, 0); return t; }
-      // A function declared inside: its registration is a statement of its own, first in its scope.
+      // A function declared inside: its registration is a statement of its own, first in its scope. It reads
+      // only a parameter nobody assigns: the outer function has fast copies; reading a let, it would not.
       export function declares(xs, k) { let t = 0; function add(y) { return spin(y) + k; } for (const x of xs) t += add(x); return t; }
+      export function declaresOverLet(xs) { let t = 0; function add(y) { return spin(y) + t % 7; } for (const x of xs) t += add(x); return t; }
       // A named function expression: registered with its name as a constant, which its versions are handed.
       export function recursive(xs) { return xs.map(function down(x) { return x > 50 ? down(x - 50) + 1 : spin(x); }); }
     `;
     const code = delimitersOff(transform(src, { filename: 'o.mjs', copiesAtRunTime: true }).code);
     expect(code).toMatch(/\$pe\.later\(outer, \$f\w* => \$pe\.lazyText\(/);
-    expect(code).toMatch(/\$pe\.later\(declares, \$f\w* => \$pe\.defText\(/);
+    expect(code).toMatch(/\$pe\.later\(declares, \$f\w* => \$pe\.lazyText\(/);
+    expect(code).toMatch(/\$pe\.later\(declaresOverLet, \$f\w* => \$pe\.defText\(/);
     expect(code).toMatch(/\$pe\.later\(add, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "[^"]*"\], \[k\]\)\)/);
     expect(code).toMatch(/\$pe\.later\(recursive, \$f\w* => \$pe\.lazyText\(/);
     expect(code).toMatch(/const down = \$fn\w*; return \$pe\.later\(down, \$f\w* => \$pe\.lazyText\(\$f\w*, \[\$pe_open, "[^"]*"\], \[down\]\)\)/);
@@ -603,6 +606,9 @@ describe('copiesAtRunTime: closures inside functions', () => {
     const d = finish(launch(made.declares, 0, xs, 4));
     expect(d.value).toBe(plain.declares(xs, 4));
     expect(d.pauses).toBeGreaterThan(100);
+    const dl = finish(launch(made.declaresOverLet, 0, xs));
+    expect(dl.value).toBe(plain.declaresOverLet(xs));
+    expect(dl.pauses).toBeGreaterThan(100);
   });
 
   it("makes a method's generator version from its text when the method is outside the lazy subset (not one reading super)", async () => {
