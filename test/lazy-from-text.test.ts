@@ -111,10 +111,13 @@ describe('lazyVersionsFromText', () => {
     expect(copies).not.toMatch(/let [^;]*\badd\b[^;]*;/); // (not among the hoisted lets)
     // A helper's own parameter, var or top-level let named like a let of the function is the helper's.
     expect(made('function f(n) { let i = 0; for (; i < n; i++) spin(step(i)); return i; function step(i) { var s = i; let n2 = 0; return s + n2; } }')).toBeDefined();
+    expect(made('function f(n) { let x = 0; x = spin(n); return h(); function h(a = 1) { var x = 5; return a + x; } }')).toBeDefined();
     const refused: [string, RegExp][] = [
       // (A name the helper declares only in an inner block still means the function's elsewhere in it.)
       ['function f(n) { let i = 0; i = spin(n); return g(); function g() { { let i = 1; void i; } return i; } }', /function declaration over (let or var|let) i/],
       ['function f(n) { let acc = 0; acc += spin(n); return read(); function read() { return acc; } }', /function declaration over (let or var|let) acc/],
+      // (A parameter's default does not see the helper's vars: there `x` is the function's.)
+      ['function f(n) { let x = 0; x = spin(n); return h(); function h(a = x) { var x = 5; return a + x; } }', /function declaration over (let or var|let) x/],
       ['function f(n) { const first = spin(n); return show(); function show() { return first; } }', /const set after a point/],
       ['function f(n) { pick = null; return spin(n); function pick() {} }', /declared function assigned: pick/],
       ['function f(n) { if (n) { function inner() { return 1; } return inner() + spin(n); } return 0; }', /FunctionDeclaration/],

@@ -187,10 +187,12 @@ function helperOverMutable(ts: typeof TS, body: TS.Block, declared: ReadonlySet<
   ts.forEachChild(body, collect);
   if (mutable.size === 0) return undefined;
   for (const helper of declared as ReadonlySet<TS.FunctionDeclaration>) {
-    const own = wholeBodyNames(ts, helper);
+    const names = ownNames(ts, helper);
+    let own = names.params;
     let found: string | undefined;
     let parent: TS.Node = helper;
     const visit = (n: TS.Node): true | undefined => {
+      if (n === helper.body) own = names.body;
       if (ts.isIdentifier(n)) {
         if (mutable.has(n.text) && !own.has(n.text) && isReference(ts, n, parent)) found = n.text;
         return found !== undefined || undefined;
@@ -201,7 +203,7 @@ function helperOverMutable(ts: typeof TS, body: TS.Block, declared: ReadonlySet<
       parent = outer;
       return r;
     };
-    if (helper.body && visit(helper.body)) return `function declaration over let or var ${found}`;
+    if (ts.forEachChild(helper, (c) => (c === helper.name ? undefined : visit(c)))) return `function declaration over let or var ${found}`;
   }
   return undefined;
 }
@@ -1490,9 +1492,12 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   /** What a closure (or a function declared in the body) reads and writes of this function's names (by name, conservatively). */
   const closureUses = (node: TS.Node, hoisted = nestedFunctions.has(node)): void => {
     // (A function declared in the body: the names it binds for the whole of its own body are its, not
-    // this function's: `function visit(node) { ... }` beside a `let node` of this function.)
-    const own = ts.isFunctionDeclaration(node) ? wholeBodyNames(ts, node) : undefined;
+    // this function's: `function visit(node) { ... }` beside a `let node` of this function. In its
+    // parameters' defaults only the parameters are: a `var` of its body is not in scope there.)
+    const names = ts.isFunctionDeclaration(node) ? ownNames(ts, node) : undefined;
+    let own = names?.params;
     const inside = (n: TS.Node, p: TS.Node): void => {
+      if (names && n === (node as TS.FunctionDeclaration).body) own = names.body;
       if (ts.isIdentifier(n) && isReference(ts, n, p) && !own?.has(n.text)) {
         captures.push(n);
         if (hoisted) hoistedCaptures.add(n);
@@ -1500,7 +1505,8 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
       const before = writes.length;
       if (ts.isBinaryExpression(n) && n.operatorToken.kind >= S.FirstAssignment && n.operatorToken.kind <= S.LastAssignment) collectWrites(n.left);
       if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === S.PlusPlusToken || n.operator === S.MinusMinusToken)) collectWrites(n.operand);
-      if (own && writes.length > before) writes.splice(before, writes.length - before, ...writes.slice(before).filter((w) => !own.has(w)));
+      const mine = own;
+      if (mine && writes.length > before) writes.splice(before, writes.length - before, ...writes.slice(before).filter((w) => !mine.has(w)));
       ts.forEachChild(n, (c) => inside(c, n));
     };
     ts.forEachChild(node, (c) => inside(c, node));
@@ -1631,7 +1637,8 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
   number(body);
   if (!ok) return undefined;
   // The points the frame can resume at but the entry (where the re-entry copy makes its own functions).
-  const firstResumable = Math.min(...[...plan.siteOf.keys(), ...plan.loopMarker.keys(), ...plan.stepSite.keys()].map((n) => n.pos));
+  let firstResumable = Infinity;
+  for (const n of [...plan.siteOf.keys(), ...plan.loopMarker.keys(), ...plan.stepSite.keys()]) firstResumable = Math.min(firstResumable, n.pos);
   for (const d of hoistedConsts) {
     if (d.end > firstResumable) return fail('function declaration over a const set after a point the function can pause at');
   }
@@ -1877,13 +1884,14 @@ function firstLexicalBlocker(ts: typeof TS, node: TS.Node, superAllowed = false)
 }
 
 /**
- * The names a function binds for the whole of its body, which no reference inside it can mean from outside:
- * its parameters, its `arguments`, its `var`s (outside functions inside it), and the let/const/class/function
- * declarations of its body's own statement list.
+ * The names a function binds, which no reference inside it can mean from outside: in its parameters (their
+ * defaults), its parameters and `arguments`; in its body, also its `var`s (outside functions inside it) and
+ * the let/const/class/function declarations of its body's own statement list.
  */
-function wholeBodyNames(ts: typeof TS, fn: TS.FunctionDeclaration): Set<string> {
-  const names = new Set<string>(['arguments']);
-  for (const p of fn.parameters) for (const id of boundNames(ts, p.name)) names.add(id.text);
+function ownNames(ts: typeof TS, fn: TS.FunctionDeclaration): { params: ReadonlySet<string>; body: ReadonlySet<string> } {
+  const params = new Set<string>(['arguments']);
+  for (const p of fn.parameters) for (const id of boundNames(ts, p.name)) params.add(id.text);
+  const names = new Set<string>(params);
   const vars = (n: TS.Node): void => {
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isVariableDeclarationList(n) && (n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0) {
@@ -1898,7 +1906,7 @@ function wholeBodyNames(ts: typeof TS, fn: TS.FunctionDeclaration): Set<string> 
       else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) names.add(st.name.text);
     }
   }
-  return names;
+  return { params, body: names };
 }
 
 /** Nested function expressions and arrows. */
