@@ -1139,26 +1139,27 @@ function namesOf(ts: typeof TS, node: TS.Node): Set<string> {
 function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): TS.Block | undefined {
   const { ts } = g;
   const { factory } = g.ctx;
-  interface Binding { name: string; functionLevel: boolean; id: TS.Identifier }
+  /** `scope`: the node a block-scoped binding is seen in (its block, case block or loop), for closures in it. */
+  interface Binding { name: string; functionLevel: boolean; id: TS.Identifier; scope: TS.Node }
   const bindingOf = new Map<TS.Identifier, Binding>(); // declaration names and references
   const all: Binding[] = [];
   const freeNames = new Set<string>();
-  const lexicalOf = (stmts: readonly TS.Statement[], functionLevel: boolean): Map<string, Binding> => {
+  const lexicalOf = (stmts: readonly TS.Statement[], functionLevel: boolean, scope: TS.Node): Map<string, Binding> => {
     const m = new Map<string, Binding>();
     for (const st of stmts) {
-      if (ts.isVariableStatement(st) && st.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) addList(st.declarationList, m, functionLevel);
+      if (ts.isVariableStatement(st) && st.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) addList(st.declarationList, m, functionLevel, scope);
     }
     return m;
   };
-  const addBinding = (id: TS.Identifier, m: Map<string, Binding>, functionLevel: boolean): Binding => {
-    const b: Binding = { name: id.text, functionLevel, id };
+  const addBinding = (id: TS.Identifier, m: Map<string, Binding>, functionLevel: boolean, scope: TS.Node = body): Binding => {
+    const b: Binding = { name: id.text, functionLevel, id, scope };
     m.set(b.name, b);
     all.push(b);
     bindingOf.set(id, b);
     return b;
   };
-  const addList = (list: TS.VariableDeclarationList, m: Map<string, Binding>, functionLevel: boolean): void => {
-    for (const d of list.declarations) for (const id of boundNames(ts, d.name)) addBinding(id, m, functionLevel);
+  const addList = (list: TS.VariableDeclarationList, m: Map<string, Binding>, functionLevel: boolean, scope: TS.Node): void => {
+    for (const d of list.declarations) for (const id of boundNames(ts, d.name)) addBinding(id, m, functionLevel, scope);
   };
   // Function scope: parameters, every var (hoisted), and the body's own let/const.
   const fnScope = new Map<string, Binding>();
@@ -1175,7 +1176,7 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
     ts.forEachChild(n, collectVars);
   };
   collectVars(body);
-  for (const [name, b] of lexicalOf(body.statements, true)) fnScope.set(name, b);
+  for (const [name, b] of lexicalOf(body.statements, true, body)) fnScope.set(name, b);
 
   const scopes: Map<string, Binding>[] = [fnScope];
   const resolve = (name: string): Binding | undefined => {
@@ -1185,27 +1186,31 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
     }
     return undefined;
   };
-  const closureNames = new Set<string>();
-  const namesIn = (n: TS.Node): void => {
-    if (ts.isIdentifier(n)) closureNames.add(n.text);
-    ts.forEachChild(n, namesIn);
-  };
+  // Closures (check() allows them to see only function-level names) and the names they mention: one of them
+  // inside a renamed binding's scope that mentions its name might mean it.
+  const closures: { node: TS.Node; names: Set<string> }[] = [];
   const walk = (n: TS.Node, parent: TS.Node | undefined): void => {
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) {
-      namesIn(n); // closures: check() allows them to see only function-level names
+      const names = new Set<string>();
+      const namesIn = (m: TS.Node): void => {
+        if (ts.isIdentifier(m)) names.add(m.text);
+        ts.forEachChild(m, namesIn);
+      };
+      namesIn(n);
+      closures.push({ node: n, names });
       return;
     }
     if (ts.isTypeNode(n)) return;
     let pushed = false;
     if (ts.isBlock(n) && n !== body) {
-      scopes.push(lexicalOf(n.statements, false));
+      scopes.push(lexicalOf(n.statements, false, n));
       pushed = true;
     } else if (ts.isCaseBlock(n)) {
-      scopes.push(lexicalOf(n.clauses.flatMap((c) => [...c.statements]), false));
+      scopes.push(lexicalOf(n.clauses.flatMap((c) => [...c.statements]), false, n));
       pushed = true;
     } else if ((ts.isForStatement(n) || ts.isForOfStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
       const m = new Map<string, Binding>();
-      addList(n.initializer, m, false);
+      addList(n.initializer, m, false, n);
       scopes.push(m);
       pushed = true;
     }
@@ -1225,7 +1230,9 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
   const newName = new Map<Binding, string>();
   for (const b of all) {
     if (b.functionLevel || (count.get(b.name) === 1 && !freeNames.has(b.name))) continue;
-    if (closureNames.has(b.name)) return undefined; // a closure might mean this binding: keep it simple
+    // A closure in the binding's scope mentioning its name might mean it (its references are not renamed):
+    // keep it simple. One outside that scope cannot.
+    if (closures.some((c) => c.node.pos >= b.scope.pos && c.node.end <= b.scope.end && c.names.has(b.name))) return undefined;
     taken ??= namesOf(ts, fn);
     let n = 1;
     while (taken.has(`${b.name}$${n}`)) n++;
