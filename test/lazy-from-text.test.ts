@@ -129,6 +129,18 @@ describe('lazyVersionsFromText', () => {
     }
   });
 
+  it('renames a block-scoped binding apart where it is written as a shorthand property, and next to closures outside its block', () => {
+    const facts = { strict: true, declared: ['spin', 'x'], plain: [], plainClasses: [], fixed: [] };
+    // `x` is also read at the function's level (the module's): the block's is renamed, `{ x }` becomes
+    // `{ x: x$1 }` (its key given the name's place: check() refuses nodes without one), the closure after
+    // the loop reads the module's.
+    const copies = lazyVersionsFromText('function f(n) { const out = []; for (let i = 0; i < n; i++) { let x = spin(i); out.push({ x }); } const g = () => x; return out.length + g() + x; }', facts, 'f');
+    expect(copies).toBeDefined();
+    expect(copies).toMatch(/\{ x: x\$1 \}/);
+    // A closure inside the block could mean the block's binding: refused.
+    expect(lazyVersionsFromText('function f(n) { const out = []; for (let i = 0; i < n; i++) { let x = spin(i); out.push(() => x); } return out.length + x; }', facts, 'f')).toBeUndefined();
+  });
+
   it('gives undefined for a function outside the lazy subset', () => {
     const facts = { strict: true, declared: [], plain: [], plainClasses: [], fixed: [] };
     expect(lazyVersionsFromText('function f(a) { try { return g(a); } finally { h(); } }', facts, 'f')).toBeUndefined();

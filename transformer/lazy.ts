@@ -1251,7 +1251,8 @@ function renameBlockScoped(g: GeneratorBodyContext, fn: FunctionLike, body: TS.B
     if (ts.isIdentifier(n)) return renamed(n) ?? n;
     if (ts.isShorthandPropertyAssignment(n) && !n.objectAssignmentInitializer) {
       const r = renamed(n.name);
-      if (r) return ts.setTextRange(factory.createPropertyAssignment(factory.createIdentifier(n.name.text), r), n);
+      // (The key keeps the name's place too: check() refuses nodes without one.)
+      if (r) return ts.setTextRange(factory.createPropertyAssignment(ts.setTextRange(factory.createIdentifier(n.name.text), n.name), r), n);
     }
     // `{ a }` in a pattern binds property a: renamed, it becomes `{ a: a$1 }`.
     if (ts.isBindingElement(n) && !n.propertyName && !n.dotDotDotToken && ts.isIdentifier(n.name) && ts.isObjectBindingPattern(n.parent)) {
@@ -1306,7 +1307,7 @@ function loopBindingsPerIteration(g: GeneratorBodyContext, fn: FunctionLike, bod
     const visit = (m: TS.Node): TS.Node => {
       if (isClosure(ts, m)) return m;
       if (ts.isIdentifier(m) && m.text === from) return ts.setTextRange(factory.createIdentifier(to), m);
-      if (ts.isShorthandPropertyAssignment(m) && m.name.text === from) return ts.setTextRange(factory.createPropertyAssignment(factory.createIdentifier(from), ts.setTextRange(factory.createIdentifier(to), m.name)), m);
+      if (ts.isShorthandPropertyAssignment(m) && m.name.text === from) return ts.setTextRange(factory.createPropertyAssignment(ts.setTextRange(factory.createIdentifier(from), m.name), ts.setTextRange(factory.createIdentifier(to), m.name)), m);
       if (ts.isPropertyAccessExpression(m)) return factory.updatePropertyAccessExpression(m, visit(m.expression) as TS.Expression, m.name);
       if (ts.isPropertyAssignment(m)) return factory.updatePropertyAssignment(m, m.name, visit(m.initializer) as TS.Expression);
       if (ts.isLabeledStatement(m) || ts.isBreakOrContinueStatement(m)) return ts.visitEachChild(m, (c) => (c === m.label ? c : visit(c)), g.ctx);
