@@ -186,24 +186,10 @@ function helperOverMutable(ts: typeof TS, body: TS.Block, declared: ReadonlySet<
   };
   ts.forEachChild(body, collect);
   if (mutable.size === 0) return undefined;
-  for (const helper of declared as ReadonlySet<TS.FunctionDeclaration>) {
-    const names = ownNames(ts, helper);
-    let own = names.params;
-    let found: string | undefined;
-    let parent: TS.Node = helper;
-    const visit = (n: TS.Node): true | undefined => {
-      if (n === helper.body) own = names.body;
-      if (ts.isIdentifier(n)) {
-        if (mutable.has(n.text) && !own.has(n.text) && isReference(ts, n, parent)) found = n.text;
-        return found !== undefined || undefined;
-      }
-      const outer = parent;
-      parent = n;
-      const r = ts.forEachChild(n, visit);
-      parent = outer;
-      return r;
-    };
-    if (ts.forEachChild(helper, (c) => (c === helper.name ? undefined : visit(c)))) return `function declaration over let or var ${found}`;
+  for (const helper of declared) {
+    // (Not the helper's own name where it is declared.)
+    const found = outerUses(ts, helper).refs.find((id) => id !== (helper as TS.FunctionDeclaration).name && mutable.has(id.text));
+    if (found) return `function declaration over let or var ${found.text}`;
   }
   return undefined;
 }
@@ -1463,18 +1449,7 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     }
   };
 
-  const collectWrites = (target: TS.Expression): void => {
-    const t = skipOuter(ts, target);
-    if (ts.isIdentifier(t)) writes.push(t.text);
-    else if (ts.isArrayLiteralExpression(t)) t.elements.forEach((e) => collectWrites(ts.isSpreadElement(e) ? e.expression : e));
-    else if (ts.isObjectLiteralExpression(t)) {
-      for (const p of t.properties) {
-        if (ts.isShorthandPropertyAssignment(p)) writes.push(p.name.text);
-        else if (ts.isPropertyAssignment(p)) collectWrites(p.initializer);
-        else if (ts.isSpreadAssignment(p)) collectWrites(p.expression);
-      }
-    } else if (ts.isBinaryExpression(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken) collectWrites(t.left);
-  };
+  const collectWrites = (target: TS.Expression): void => writeTargets(ts, target, writes);
 
   // Functions declared in the body's own statement list (writtenBody lets them through only for copies made
   // at run time): bindings of the function from its entry on. Their captures are checked below.
@@ -1497,27 +1472,14 @@ function check(g: GeneratorBodyContext, fn: FunctionLike, body: TS.Block): Plan 
     const named = st.expression.arguments[0];
     if (named && ts.isIdentifier(named) && decls.get(named.text)?.kind === 'function') registrations.add(st);
   }
-  /** What a closure (or a function declared in the body) reads and writes of this function's names (by name, conservatively). */
+  /** What a closure (or a function declared in the body) reads and writes of this function's names (outerUses). */
   const closureUses = (node: TS.Node, hoisted = nestedFunctions.has(node)): void => {
-    // (A function declared in the body: the names it binds for the whole of its own body are its, not
-    // this function's: `function visit(node) { ... }` beside a `let node` of this function. In its
-    // parameters' defaults only the parameters are: a `var` of its body is not in scope there.)
-    const names = ts.isFunctionDeclaration(node) ? ownNames(ts, node) : undefined;
-    let own = names?.params;
-    const inside = (n: TS.Node, p: TS.Node): void => {
-      if (names && n === (node as TS.FunctionDeclaration).body) own = names.body;
-      if (ts.isIdentifier(n) && isReference(ts, n, p) && !own?.has(n.text)) {
-        captures.push(n);
-        if (hoisted) hoistedCaptures.add(n);
-      }
-      const before = writes.length;
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= S.FirstAssignment && n.operatorToken.kind <= S.LastAssignment) collectWrites(n.left);
-      if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === S.PlusPlusToken || n.operator === S.MinusMinusToken)) collectWrites(n.operand);
-      const mine = own;
-      if (mine && writes.length > before) writes.splice(before, writes.length - before, ...writes.slice(before).filter((w) => !mine.has(w)));
-      ts.forEachChild(n, (c) => inside(c, n));
-    };
-    ts.forEachChild(node, (c) => inside(c, node));
+    const uses = outerUses(ts, node);
+    for (const id of uses.refs) {
+      captures.push(id);
+      if (hoisted) hoistedCaptures.add(id);
+    }
+    writes.push(...uses.writes);
   };
 
   const S = ts.SyntaxKind;
@@ -1889,6 +1851,44 @@ function firstLexicalBlocker(ts: typeof TS, node: TS.Node, superAllowed = false)
   if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return 'new.target in a nested arrow';
   if (ts.isIdentifier(node) && node.text === 'arguments') return 'arguments in a nested arrow';
   return ts.forEachChild(node, (c) => firstLexicalBlocker(ts, c, superAllowed));
+}
+
+/**
+ * What `node` (a closure, or a function declared in a body) reads and writes by name (conservatively) of the
+ * names around it: its references, and the names its assignments and updates target. For a declared
+ * function, not the names it binds itself (ownNames): `function visit(node) { ... }` beside a `let node`.
+ */
+function outerUses(ts: typeof TS, node: TS.Node): { refs: TS.Identifier[]; writes: string[] } {
+  const S = ts.SyntaxKind;
+  const refs: TS.Identifier[] = [];
+  const writes: string[] = [];
+  const names = ts.isFunctionDeclaration(node) ? ownNames(ts, node) : undefined;
+  let own = names?.params;
+  const inside = (n: TS.Node, p: TS.Node): void => {
+    if (names && n === (node as TS.FunctionDeclaration).body) own = names.body;
+    if (ts.isIdentifier(n) && isReference(ts, n, p) && !own?.has(n.text)) refs.push(n);
+    const targets: string[] = [];
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= S.FirstAssignment && n.operatorToken.kind <= S.LastAssignment) writeTargets(ts, n.left, targets);
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === S.PlusPlusToken || n.operator === S.MinusMinusToken)) writeTargets(ts, n.operand, targets);
+    for (const w of targets) if (!own?.has(w)) writes.push(w);
+    ts.forEachChild(n, (c) => inside(c, n));
+  };
+  ts.forEachChild(node, (c) => inside(c, node));
+  return { refs, writes };
+}
+
+/** The names an assignment to `target` writes (`x`, and those in a destructuring pattern; not `o.p`), into `out`. */
+function writeTargets(ts: typeof TS, target: TS.Expression, out: string[]): void {
+  const t = skipOuter(ts, target);
+  if (ts.isIdentifier(t)) out.push(t.text);
+  else if (ts.isArrayLiteralExpression(t)) t.elements.forEach((e) => writeTargets(ts, ts.isSpreadElement(e) ? e.expression : e, out));
+  else if (ts.isObjectLiteralExpression(t)) {
+    for (const p of t.properties) {
+      if (ts.isShorthandPropertyAssignment(p)) out.push(p.name.text);
+      else if (ts.isPropertyAssignment(p)) writeTargets(ts, p.initializer, out);
+      else if (ts.isSpreadAssignment(p)) writeTargets(ts, p.expression, out);
+    }
+  } else if (ts.isBinaryExpression(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken) writeTargets(ts, t.left, out);
 }
 
 /**
